@@ -1,0 +1,38 @@
+// Secrets must never reach any output. Every byte we write to stdout or stderr passes through
+// redact(), which masks the values of the credential variables of all three clouds (and any
+// secret registered at run time, e.g. the embedded emulator's keys).
+
+const SECRET_VARIABLES = [
+  "TENCENTCLOUD_SECRET_KEY",
+  "TENCENTCLOUD_SESSION_TOKEN",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+  "ALIBABA_CLOUD_SECURITY_TOKEN",
+  "ALICLOUD_ACCESS_KEY_SECRET",
+];
+
+const extra = new Set<string>();
+
+/** Register a secret learned at run time (profile files, emulator credentials). */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 4) extra.add(value);
+}
+
+function secrets(): string[] {
+  const out = new Set(extra);
+  for (const name of SECRET_VARIABLES) {
+    const v = process.env[name];
+    if (v && v.length >= 4) out.add(v);
+  }
+  // Longest first so a secret that contains another is masked whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets()) {
+    if (out.includes(s)) out = out.split(s).join("****");
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+// Plain aligned tables for people. Colour only decorates (chalk honours NO_COLOR / FORCE_COLOR);
+// the text is the same without it.
+import chalk from "chalk";
+
+/** Key/value block: one "key  value" line per pair. */
+export function keyValueTable(rows: Array<[string, string]>): string {
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${chalk.bold(k.padEnd(width))}  ${v}`).join("\n") + "\n";
+}
+
+/** Column table with a header row. */
+export function columnTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [chalk.bold(line(header)), ...rows.map(line)].join("\n") + "\n";
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,196 @@
+// The contract between commands and cloud adapters. Field names of the records are public
+// interface: scripts parse them from `--output json`. Change them only with a major version.
+import type { ProviderName } from "../errors.js";
+import type { Logger } from "../output/log.js";
+
+export type { ProviderName };
+
+export type RecordStatus = "published" | "unchanged" | "planned" | "failed";
+
+export interface RecordError {
+  code: string;
+  message: string;
+  requestId: string | null;
+}
+
+/** One layer version as every provider reports it, normalized. */
+export interface LayerVersionRecord {
+  provider: ProviderName;
+  region: string;
+  layerName: string;
+  /** null only for `planned` (dry run) or a failure before a version existed. */
+  version: number | null;
+  /** AWS/Aliyun layer version ARN; null where the provider has none (Tencent). */
+  arn: string | null;
+  status: RecordStatus;
+  /** Provider lifecycle state as the provider spells it (Tencent `Active`, `Publishing`...); AWS/Aliyun: `Active`. */
+  state: string | null;
+  /** Hex SHA-256 of the zip, always hex (AWS base64 converted; computed where the provider returns another checksum). */
+  codeSha256: string | null;
+  codeSize: number | null;
+  /** Provider-native runtime ids, as stored by the provider. */
+  compatibleRuntimes: string[];
+  compatibleArchitectures: string[];
+  description: string | null;
+  license: string | null;
+  /** ISO 8601 UTC, e.g. 2026-11-23T16:31:00.000Z. */
+  createdAt: string | null;
+  location: string | null;
+  requestId: string | null;
+  error?: RecordError;
+}
+
+export interface FunctionVersionRecord {
+  provider: ProviderName;
+  region: string;
+  functionName: string;
+  /** Providers disagree on the type (Tencent string, AWS string, Aliyun string id): always a string. */
+  version: string;
+  arn: string | null;
+  description: string | null;
+  requestId: string | null;
+}
+
+/** The zip to publish, already built and hashed. */
+export interface LayerArchive {
+  bytes: Buffer;
+  /** hex */
+  sha256: string;
+  size: number;
+}
+
+/** What a user asks for, before any provider mapping. Runtimes are as typed by the user. */
+export interface LayerSpec {
+  layerName: string;
+  runtimes: string[];
+  architectures: string[];
+  description?: string;
+  license?: string;
+  /** Zip size in bytes (known before upload, so limits are checked before any call). */
+  size: number;
+}
+
+/** The normalized publish request an adapter maps onto its cloud's API. Runtimes are already provider-native. */
+export interface PublishLayerRequest {
+  layerName: string;
+  archive: LayerArchive;
+  runtimes: string[];
+  architectures: string[];
+  description?: string;
+  license?: string;
+}
+
+export interface PublishOptions {
+  /** Tencent publishes asynchronously: wait until the version leaves `Publishing`. */
+  wait: boolean;
+  /** Overall budget for waiting, ms. */
+  waitTimeoutMs: number;
+  /** Delay between polls, ms. */
+  pollIntervalMs: number;
+}
+
+export interface PublishFunctionRequest {
+  functionName: string;
+  description?: string;
+  /** Tencent namespace; Aliyun/AWS: not applicable (adapter warns). */
+  namespace?: string;
+}
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface ConnectOptions {
+  region: string;
+  /** Full http(s)://host:port URL; undefined means the provider's public endpoint. */
+  endpoint?: string;
+  /** What resolveCredentials returned. */
+  credentials: ResolvedCredentials;
+  /** Per HTTP request timeout (connect + upload + response), ms. */
+  requestTimeoutMs: number;
+  retry: RetryPolicy;
+  log: Logger;
+}
+
+/** Provider-specific credential bag; only the adapter reads inside it. */
+export interface ResolvedCredentials {
+  /** Where they came from, for messages ("environment", "profile default"...). Never the values. */
+  source: string;
+  [key: string]: unknown;
+}
+
+export interface RuntimeEntry {
+  /** The id the provider's API takes and returns. */
+  native: string;
+  /** Canonical spellings users may type for it (e.g. `nodejs20`, `nodejs20.x`). */
+  aliases: string[];
+}
+
+export interface ProviderLimits {
+  /** Describes the naming rule in words, for errors and `layerctl providers`. */
+  layerNameRule: string;
+  layerNamePattern: RegExp;
+  layerNameMaxLength: number;
+  /** Largest zip we upload inline, bytes. */
+  maxZipBytes: number;
+  maxRuntimes: number;
+  /** null: the provider has no architectures (a given --arch is a warning). */
+  architectures: string[] | null;
+  maxArchitectures: number;
+  maxDescriptionLength: number;
+  maxLicenseLength: number;
+  /** Versions kept per layer, if capped. */
+  maxVersionsPerLayer: number | null;
+}
+
+/**
+ * Everything layerctl knows about one cloud. The synchronous part (validation, runtimes,
+ * limits) never loads the SDK; connect() imports it lazily.
+ */
+export interface Provider {
+  readonly name: ProviderName;
+  readonly title: string;
+  readonly defaultRegion: string;
+  readonly regions: readonly string[];
+  readonly runtimes: readonly RuntimeEntry[];
+  readonly limits: ProviderLimits;
+  /** Environment variables read for credentials, in the order they are documented. */
+  readonly credentialVariables: readonly string[];
+  /** Environment variables that override the endpoint, most specific first. */
+  readonly endpointVariables: readonly string[];
+  /** Does this provider have a function namespace / ARN etc. Capabilities are data, not if-chains. */
+  readonly features: ProviderFeatures;
+
+  /** Map user-typed runtime ids to native ones; UsageError listing what exists if one is unknown. */
+  resolveRuntimes(ids: string[]): string[];
+  /** Check name, counts, sizes, lengths before any call. Throws UsageError; returns warnings. */
+  validateLayer(spec: LayerSpec): string[];
+  /** Warn when the zip's top level does not match where this runtime looks (null: fine). */
+  layoutWarning(topLevel: string[], nativeRuntimes: string[]): string | null;
+  /** From the standard places; UsageError naming the variables when missing. */
+  resolveCredentials(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<ResolvedCredentials>;
+  /** Loads the SDK (dynamic import) and returns a client bound to one region. */
+  connect(opts: ConnectOptions): Promise<ProviderClient>;
+}
+
+export interface ProviderFeatures {
+  /** Publishing is asynchronous (poll until active). */
+  asyncPublish: boolean;
+  /** Layer versions have ARNs. */
+  arns: boolean;
+  /** Function versions take a namespace. */
+  functionNamespaces: boolean;
+}
+
+export interface ProviderClient {
+  publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord>;
+  getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord>;
+  /** Newest first. */
+  listLayerVersions(layerName: string): Promise<LayerVersionRecord[]>;
+  /** The newest version if its content equals this archive (for --skip-unchanged), else null. */
+  findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null>;
+  publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord>;
+}
