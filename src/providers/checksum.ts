@@ -1,0 +1,17 @@
+// A publish whose stored checksum differs from ours is a failure, not a success: the cloud holds
+// different bytes than we built.
+import { CloudError, type ProviderName } from "../errors.js";
+
+export function assertChecksum(provider: ProviderName, kind: string, expected: string, actual: string | null | undefined, requestId?: string): void {
+  if (actual === null || actual === undefined || actual === "") {
+    throw new CloudError(`${provider} returned no ${kind} for the uploaded layer; cannot verify the upload`, { code: "ChecksumMissing", provider, requestId });
+  }
+  if (actual.toLowerCase() !== expected.toLowerCase()) {
+    throw new CloudError(`checksum mismatch after upload: ${kind} is ${actual}, expected ${expected}`, {
+      code: "ChecksumMismatch",
+      provider,
+      requestId,
+      hint: "the cloud stored different bytes; publish again",
+    });
+  }
+}

@@ -1,0 +1,20 @@
+// The one list of providers. Adding a cloud: a folder under src/providers/, one line here.
+import { UsageError, type ProviderName } from "../errors.js";
+import type { Provider } from "./types.js";
+import { tencentProvider } from "./tencent/index.js";
+import { awsProvider } from "./aws/index.js";
+import { aliyunProvider } from "./aliyun/index.js";
+
+export const providers = {
+  tencent: tencentProvider,
+  aws: awsProvider,
+  aliyun: aliyunProvider,
+} satisfies Record<ProviderName, Provider>;
+
+export const providerNames = Object.keys(providers) as ProviderName[];
+
+export function getProvider(name: string): Provider {
+  const p = (providers as Record<string, Provider>)[name];
+  if (!p) throw new UsageError(`unknown provider "${name}"`, { code: "UnknownProvider", hint: `use one of: ${providerNames.join(", ")}` });
+  return p;
+}

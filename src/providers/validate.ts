@@ -1,0 +1,58 @@
+// Checks every provider shares, driven by its limits table: run before any call is made.
+import { UsageError, type ProviderName } from "../errors.js";
+import type { LayerSpec, ProviderLimits } from "./types.js";
+
+export function validateAgainstLimits(provider: ProviderName, limits: ProviderLimits, spec: LayerSpec): string[] {
+  const warnings: string[] = [];
+  const name = spec.layerName;
+  if (!name || name.length > limits.layerNameMaxLength || !limits.layerNamePattern.test(name)) {
+    throw new UsageError(`invalid layer name "${name}" for ${provider}`, {
+      code: "InvalidLayerName",
+      hint: `${provider} layer names: ${limits.layerNameRule}`,
+    });
+  }
+  if (spec.runtimes.length === 0) {
+    throw new UsageError(`no runtime given for ${provider}`, { code: "MissingRuntime", hint: "pass --runtime <id>[,<id>...] (see `layerctl providers`)" });
+  }
+  if (spec.runtimes.length > limits.maxRuntimes) {
+    throw new UsageError(`${spec.runtimes.length} runtimes given; ${provider} allows at most ${limits.maxRuntimes} per layer version`, {
+      code: "TooManyRuntimes",
+      hint: "pass fewer --runtime ids",
+    });
+  }
+  if (spec.architectures.length > 0) {
+    if (limits.architectures === null) {
+      warnings.push(`${provider} layers have no architecture setting; --arch ${spec.architectures.join(",")} is ignored`);
+    } else {
+      const unknown = spec.architectures.filter((a) => !limits.architectures!.includes(a));
+      if (unknown.length > 0) {
+        throw new UsageError(`unknown architecture "${unknown[0]}" for ${provider}`, {
+          code: "InvalidArchitecture",
+          hint: `use one of: ${limits.architectures.join(", ")}`,
+        });
+      }
+      if (new Set(spec.architectures).size > limits.maxArchitectures) {
+        throw new UsageError(`${provider} allows at most ${limits.maxArchitectures} architectures`, { code: "TooManyArchitectures" });
+      }
+    }
+  }
+  if (spec.description !== undefined && spec.description.length > limits.maxDescriptionLength) {
+    throw new UsageError(`description is ${spec.description.length} characters; ${provider} allows ${limits.maxDescriptionLength}`, {
+      code: "DescriptionTooLong",
+      hint: "shorten --description",
+    });
+  }
+  if (spec.license !== undefined && spec.license.length > limits.maxLicenseLength) {
+    throw new UsageError(`license is ${spec.license.length} characters; ${provider} allows ${limits.maxLicenseLength}`, {
+      code: "LicenseTooLong",
+      hint: "shorten --license (an SPDX id such as MIT is enough)",
+    });
+  }
+  if (spec.size > limits.maxZipBytes) {
+    throw new UsageError(`the zip is ${spec.size} bytes; ${provider} accepts at most ${limits.maxZipBytes} bytes inline`, {
+      code: "ZipTooLarge",
+      hint: "leave out files with --exclude or a .layerignore, or split the layer",
+    });
+  }
+  return warnings;
+}
