@@ -2,3 +2,4 @@
 export { start } from "./server.js";
 export { defaultEmulatorCredentials } from "./credentials.js";
 export type * from "./types.js";
+export { emulatorEnv } from "./env.js";

@@ -161,6 +161,8 @@ export interface Provider {
   readonly credentialVariables: readonly string[];
   /** Environment variables that override the endpoint, most specific first. */
   readonly endpointVariables: readonly string[];
+  /** Environment variables naming the default region, most specific first (else defaultRegion). */
+  readonly regionVariables: readonly string[];
   /** Does this provider have a function namespace / ARN etc. Capabilities are data, not if-chains. */
   readonly features: ProviderFeatures;
 

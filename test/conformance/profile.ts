@@ -1,0 +1,30 @@
+// What the shared conformance suite needs to know about one provider, as data. A provider gets
+// every conformance scenario by adding its profile to the list in ./profiles.ts.
+import type { ProviderName } from "../../src/errors.js";
+
+export interface ConformanceProfile {
+  provider: ProviderName;
+  region: string;
+  /** Canonical runtime ids that this provider has (user spelling), and what the provider stores for them. */
+  runtimes: { canonical: string[]; native: string[] };
+  /** A runtime id this provider does not have. */
+  unknownRuntime: string;
+  /** A layer name this provider rejects. */
+  invalidLayerName: string;
+  /** Provider error codes the adapter must surface unchanged. */
+  codes: {
+    layerVersionNotFound: string;
+    functionNotFound: string;
+    /** Wrong secret (signature mismatch). */
+    badSignature: string;
+    /** Unknown access key id. */
+    unknownKey: string;
+    throttled: string;
+    serverError: string;
+  };
+  /** Regex the version ARN must match for version N of layer L in region R; null: no ARNs. */
+  arnPattern: ((layer: string, version: number, region: string) => RegExp) | null;
+  /** Function seeded into the emulator for publishFunctionVersion. */
+  functionName: string;
+  namespace?: string;
+}
