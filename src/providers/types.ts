@@ -157,7 +157,7 @@ export interface Provider {
   readonly regions: readonly string[];
   readonly runtimes: readonly RuntimeEntry[];
   readonly limits: ProviderLimits;
-  /** Environment variables read for credentials, in the order they are documented. */
+  /** Environment variables read for credentials, in this order: key id, secret, session token, then any others. */
   readonly credentialVariables: readonly string[];
   /** Environment variables that override the endpoint, most specific first. */
   readonly endpointVariables: readonly string[];

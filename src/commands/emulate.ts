@@ -1,0 +1,78 @@
+// layerctl emulate: run the local emulator of the three clouds until interrupted.
+import { UsageError } from "../errors.js";
+import type { FaultKind, FaultRule, RunningEmulator, SeedFunction } from "../emulator/types.js";
+import { providerNames } from "../providers/index.js";
+import type { ProviderName } from "../errors.js";
+
+export interface EmulateInput {
+  host?: string;
+  port?: string;
+  stateDir?: string;
+  publishDelay?: string;
+  fault?: string[];
+  rateLimit?: string;
+  function?: string[];
+}
+
+const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "latency", "hang", "bad-checksum", "publish-failed"];
+
+/** `provider:action:kind[:times][:latencyMs]`, e.g. `tencent:PublishLayerVersion:throttle:2`, `*:*:latency::500`. */
+export function parseFault(spec: string): FaultRule {
+  const [provider, action, kind, times, latency] = spec.split(":");
+  const bad = (why: string) =>
+    new UsageError(`--fault "${spec}": ${why}`, {
+      code: "InvalidFault",
+      hint: `write provider:action:kind[:times][:latencyMs], kind one of ${FAULT_KINDS.join(", ")}; e.g. aws:*:throttle:2`,
+    });
+  if (!provider || !action || !kind) throw bad("missing parts");
+  if (provider !== "*" && !providerNames.includes(provider as ProviderName)) throw bad(`unknown provider "${provider}"`);
+  if (!FAULT_KINDS.includes(kind as FaultKind)) throw bad(`unknown kind "${kind}"`);
+  const rule: FaultRule = { provider: provider as ProviderName | "*", action, kind: kind as FaultKind };
+  if (times) {
+    if (!/^\d+$/.test(times)) throw bad("times must be a whole number");
+    rule.times = Number(times);
+  }
+  if (kind === "latency") {
+    if (!latency || !/^\d+$/.test(latency) || Number(latency) === 0) throw bad("latency needs a delay in ms as the fifth part");
+    rule.latencyMs = Number(latency);
+  }
+  return rule;
+}
+
+function parseNumber(flag: string, value: string | undefined, fallback: number | null): number | null {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not "${value}"`, { code: "InvalidOption" });
+  return Number(value);
+}
+
+export function parseSeed(spec: string): SeedFunction {
+  const m = /^(?:([a-z]+):)?([^:]+)$/.exec(spec);
+  if (!m || (m[1] && !providerNames.includes(m[1] as ProviderName))) {
+    throw new UsageError(`--function "${spec}" must be NAME or PROVIDER:NAME`, { code: "InvalidOption" });
+  }
+  return { provider: m[1] as ProviderName | undefined, name: m[2]! };
+}
+
+export async function emulateCommand(input: EmulateInput): Promise<RunningEmulator> {
+  const port = parseNumber("--port", input.port, 9000)!;
+  if (port > 65535) throw new UsageError(`--port ${port} is out of range`, { code: "InvalidOption" });
+  const faults = (input.fault ?? []).map(parseFault);
+  const functions = (input.function ?? []).map(parseSeed);
+  const { start } = await import("../emulator/index.js");
+  try {
+    return await start({
+      host: input.host ?? "127.0.0.1",
+      port,
+      stateDir: input.stateDir,
+      tencentPublishDelayMs: parseNumber("--publish-delay", input.publishDelay, 1000)!,
+      rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
+      faults,
+      functions,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
+    throw err;
+  }
+}

@@ -1,0 +1,48 @@
+// layerctl providers: what each cloud offers, straight from the adapters' own tables.
+import { providers } from "../providers/index.js";
+
+export interface ProviderInfo {
+  name: string;
+  title: string;
+  defaultRegion: string;
+  regions: string[];
+  runtimes: Array<{ id: string; aliases: string[] }>;
+  limits: {
+    layerName: string;
+    maxZipBytes: number;
+    maxRuntimes: number;
+    architectures: string[] | null;
+    maxDescriptionLength: number;
+    maxLicenseLength: number;
+    maxVersionsPerLayer: number | null;
+  };
+  credentialVariables: string[];
+  regionVariables: string[];
+  endpointVariables: string[];
+  asyncPublish: boolean;
+}
+
+export function providersCommand(): { providers: ProviderInfo[] } {
+  return {
+    providers: Object.values(providers).map((p) => ({
+      name: p.name,
+      title: p.title,
+      defaultRegion: p.defaultRegion,
+      regions: [...p.regions],
+      runtimes: p.runtimes.map((r) => ({ id: r.native, aliases: r.aliases })),
+      limits: {
+        layerName: p.limits.layerNameRule,
+        maxZipBytes: p.limits.maxZipBytes,
+        maxRuntimes: p.limits.maxRuntimes,
+        architectures: p.limits.architectures,
+        maxDescriptionLength: p.limits.maxDescriptionLength,
+        maxLicenseLength: p.limits.maxLicenseLength,
+        maxVersionsPerLayer: p.limits.maxVersionsPerLayer,
+      },
+      credentialVariables: [...p.credentialVariables],
+      regionVariables: [...p.regionVariables],
+      endpointVariables: [...p.endpointVariables],
+      asyncPublish: p.features.asyncPublish,
+    })),
+  };
+}

@@ -1,0 +1,38 @@
+// layerctl publish-function: Tencent PublishVersion, AWS PublishVersion, Aliyun PublishFunctionVersion.
+import { UsageError } from "../errors.js";
+import type { FunctionVersionRecord } from "../providers/types.js";
+import type { RecordsDocument } from "./get.js";
+import { parseTimeout, type CommandContext } from "./publish.js";
+import { connectTarget, mapTargets } from "./run-targets.js";
+import { resolveTargets, selectProviders, type TargetOptions } from "./targets.js";
+
+export interface PublishFunctionInput extends TargetOptions {
+  functionName: string;
+  description?: string;
+  namespace?: string;
+  timeout?: number;
+}
+
+export async function publishFunctionCommand(input: PublishFunctionInput, ctx: CommandContext): Promise<RecordsDocument<FunctionVersionRecord>> {
+  const functionName = input.functionName?.trim();
+  if (!functionName) throw new UsageError("no function name given", { code: "MissingFunctionName" });
+  const timeoutMs = parseTimeout(input.timeout);
+  for (const p of selectProviders(input.provider)) {
+    if (input.namespace && !p.features.functionNamespaces) ctx.log.warn(`${p.name} functions have no namespace; --namespace is ignored`);
+  }
+  // The embedded emulator starts empty: give it the function, so the demo has something to version.
+  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
+  try {
+    const results = await mapTargets(targets, async (t) => {
+      const client = await connectTarget(t, { timeoutMs, log: ctx.log });
+      return client.publishFunctionVersion({
+        functionName,
+        description: input.description,
+        namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
+      });
+    });
+    return { results };
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,168 @@
+// layerctl publish: validate everything, pack once, publish to every target, return the records.
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inspectZip, pack } from "../archive/index.js";
+import type { ArchiveSummary, PackResult } from "../archive/types.js";
+import { UsageError } from "../errors.js";
+import type { Logger } from "../output/log.js";
+import { blankRecord } from "../providers/record.js";
+import type { LayerVersionRecord, Provider, PublishLayerRequest } from "../providers/types.js";
+import { parseSymlinkMode } from "./pack.js";
+import { connectTarget, describeTarget, errorFields, mapTargets } from "./run-targets.js";
+import { resolveTargets, splitList, type TargetOptions } from "./targets.js";
+
+export interface PublishInput extends TargetOptions {
+  source: string;
+  name?: string;
+  runtime?: string[];
+  arch?: string[];
+  description?: string;
+  license?: string;
+  dryRun?: boolean;
+  wait?: boolean;
+  skipUnchanged?: boolean;
+  /** Seconds. */
+  timeout?: number;
+  exclude?: string[];
+  prefix?: string;
+  symlinks?: string;
+  /** Keep the built zip here. */
+  out?: string;
+}
+
+export interface PublishDocument {
+  archive: ArchiveSummary;
+  results: LayerVersionRecord[];
+}
+
+export interface CommandContext {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** Progress for people (spinner); a no-op off a TTY. */
+  progress?: (text: string) => void;
+}
+
+export const DEFAULT_TIMEOUT_S = 300;
+
+export function parseTimeout(value: number | undefined): number {
+  const s = value ?? DEFAULT_TIMEOUT_S;
+  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${value}"`, { code: "InvalidTimeout" });
+  return Math.round(s * 1000);
+}
+
+export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
+  const layerName = input.name?.trim();
+  if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
+  const timeoutMs = parseTimeout(input.timeout);
+  const symlinks = parseSymlinkMode(input.symlinks);
+  const architectures = splitList(input.arch);
+  const userRuntimes = splitList(input.runtime);
+  const source = path.resolve(input.source);
+  const kind = await sourceKind(source, input.source);
+  if (kind === "zip" && (input.prefix || input.exclude?.length || input.out)) {
+    throw new UsageError("--prefix, --exclude and --out apply to directories; a .zip is published as it is", { code: "ConflictingOptions" });
+  }
+
+  // Everything that can be checked without the zip, for every provider, before anything else.
+  const providers = new Map<Provider, string[]>();
+  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  try {
+    for (const t of targets) {
+      if (providers.has(t.provider)) continue;
+      const runtimes = t.provider.resolveRuntimes(userRuntimes);
+      t.provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
+      providers.set(t.provider, runtimes);
+    }
+
+    ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
+    const { packed, bytes } = await buildArchive(kind, source, { ...input, symlinks });
+
+    const warned = new Set<string>();
+    for (const [provider, runtimes] of providers) {
+      const warnings = provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: bytes.length });
+      const layout = provider.layoutWarning(packed.topLevel, runtimes);
+      for (const w of layout ? [...warnings, layout] : warnings) {
+        if (!warned.has(w)) ctx.log.warn(w);
+        warned.add(w);
+      }
+    }
+
+    const archive = { bytes, sha256: packed.archive.sha256, size: bytes.length };
+    const requestFor = (p: Provider): PublishLayerRequest => ({
+      layerName,
+      archive,
+      runtimes: providers.get(p)!,
+      architectures: p.limits.architectures === null ? [] : [...new Set(architectures)],
+      description: input.description,
+      license: input.license,
+    });
+
+    if (input.dryRun) {
+      const results = targets.map((t) => ({
+        ...blankRecord(t.provider.name, t.region, layerName),
+        status: "planned" as const,
+        codeSha256: archive.sha256,
+        codeSize: archive.size,
+        compatibleRuntimes: requestFor(t.provider).runtimes,
+        compatibleArchitectures: requestFor(t.provider).architectures,
+        description: input.description ?? null,
+        license: input.license ?? null,
+      }));
+      return { archive: packed.archive, results };
+    }
+
+    let done = 0;
+    ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
+    const results = await mapTargets(targets, async (t) => {
+      const req = requestFor(t.provider);
+      try {
+        const client = await connectTarget(t, { timeoutMs, log: ctx.log });
+        if (input.skipUnchanged) {
+          const same = await client.findUnchanged(req);
+          if (same) return same;
+        }
+        return await client.publishLayer(req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: 1000 });
+      } catch (err) {
+        return { ...blankRecord(t.provider.name, t.region, layerName), status: "failed" as const, error: errorFields(err), requestId: errorFields(err).requestId };
+      } finally {
+        done++;
+        if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
+      }
+    });
+    return { archive: packed.archive, results };
+  } finally {
+    await close();
+  }
+}
+
+async function sourceKind(source: string, given: string): Promise<"dir" | "zip"> {
+  const st = await stat(source).catch(() => null);
+  if (!st) throw new UsageError(`${given} does not exist`, { code: "MissingSource", hint: "give a layer directory or a .zip file" });
+  if (st.isDirectory()) return "dir";
+  if (st.isFile() && source.toLowerCase().endsWith(".zip")) return "zip";
+  throw new UsageError(`${given} is neither a directory nor a .zip file`, { code: "InvalidSource", hint: "give a layer directory or a .zip file" });
+}
+
+async function buildArchive(
+  kind: "dir" | "zip",
+  source: string,
+  opts: { exclude?: string[]; prefix?: string; symlinks: "keep" | "follow"; out?: string },
+): Promise<{ packed: PackResult; bytes: Buffer }> {
+  if (kind === "zip") {
+    const packed = await inspectZip(source);
+    return { packed, bytes: await readFile(source) };
+  }
+  if (opts.out) {
+    const packed = await pack({ dir: source, output: path.resolve(opts.out), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    return { packed, bytes: await readFile(packed.archive.path!) };
+  }
+  const tmp = await mkdtemp(path.join(tmpdir(), "layerctl-"));
+  try {
+    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    const bytes = await readFile(packed.archive.path!);
+    return { packed: { ...packed, archive: { ...packed.archive, path: null } }, bytes };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,42 @@
+// Runs one operation per target with bounded concurrency: several regions must not throttle each
+// other, and one region's failure must not abort the others.
+import { LayerctlError } from "../errors.js";
+import type { Logger } from "../output/log.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import type { ProviderClient } from "../providers/types.js";
+import type { Target } from "./targets.js";
+
+export const TARGET_CONCURRENCY = 4;
+
+export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: number) => Promise<T>, limit = TARGET_CONCURRENCY): Promise<T[]> {
+  const results = new Array<T>(targets.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, targets.length) }, async () => {
+    while (next < targets.length) {
+      const i = next++;
+      results[i] = await fn(targets[i]!, i);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger }): Promise<ProviderClient> {
+  return t.provider.connect({
+    region: t.region,
+    endpoint: t.endpoint,
+    credentials: t.credentials,
+    requestTimeoutMs: opts.timeoutMs,
+    retry: defaultRetryPolicy,
+    log: opts.log,
+  });
+}
+
+export function describeTarget(t: Target): string {
+  return `${t.provider.name} ${t.region}`;
+}
+
+export function errorFields(err: unknown): { code: string; message: string; requestId: string | null } {
+  if (err instanceof LayerctlError) return { code: err.code, message: err.message, requestId: err.requestId ?? null };
+  return { code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null };
+}

@@ -1,0 +1,133 @@
+// Turns --provider / --region / --endpoint / --emulator into resolved targets: one provider in
+// one region with its endpoint and credentials. Everything here is checked before any cloud call.
+import { UsageError } from "../errors.js";
+import { getProvider } from "../providers/index.js";
+import type { Provider, ResolvedCredentials } from "../providers/types.js";
+import { registerSecret } from "../output/redact.js";
+import type { Logger } from "../output/log.js";
+import type { SeedFunction } from "../emulator/types.js";
+
+export interface TargetOptions {
+  /** Comma-separated or repeated provider names. */
+  provider?: string[];
+  /** Region entries: `region` (every selected provider) or `provider:region`; comma-separated or repeated. */
+  region?: string[];
+  endpoint?: string;
+  profile?: string;
+  emulator?: boolean;
+}
+
+export interface Target {
+  provider: Provider;
+  region: string;
+  endpoint?: string;
+  credentials: ResolvedCredentials;
+}
+
+export interface ResolvedTargets {
+  targets: Target[];
+  /** Stops the embedded emulator, if one was started. */
+  close(): Promise<void>;
+}
+
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+
+export function selectProviders(names: string[] | undefined): Provider[] {
+  const list = splitList(names);
+  if (list.length === 0) {
+    throw new UsageError("no provider given", { code: "MissingProvider", hint: "pass --provider tencent, aws or aliyun (comma-separate several)" });
+  }
+  return [...new Set(list)].map(getProvider);
+}
+
+export function parseEndpoint(value: string, from: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${from} "${value}" is not a URL`, { code: "InvalidEndpoint", hint: "give a full URL such as http://127.0.0.1:9000" });
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
+    throw new UsageError(`${from} "${value}" must be a plain http(s)://host[:port] URL`, {
+      code: "InvalidEndpoint",
+      hint: "give scheme, host and port only, e.g. https://lambda.us-east-1.amazonaws.com or http://127.0.0.1:9000",
+    });
+  }
+  return `${url.protocol}//${url.host}`;
+}
+
+function endpointFor(provider: Provider, explicit: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (explicit !== undefined) return parseEndpoint(explicit, "--endpoint");
+  for (const name of provider.endpointVariables) {
+    const v = env[name];
+    if (v) return parseEndpoint(v, name);
+  }
+  return undefined;
+}
+
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv): string[] {
+  const mine: string[] = [];
+  const shared: string[] = [];
+  for (const e of entries) {
+    const m = /^([a-z]+)[:=](.+)$/.exec(e);
+    if (m) {
+      getProvider(m[1]!); // an unknown provider prefix is a mistake, not something to ignore
+      if (m[1] === provider.name) mine.push(m[2]!);
+    } else shared.push(e);
+  }
+  let regions = mine.length > 0 ? mine : shared;
+  if (regions.length === 0) {
+    const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
+    regions = [fromEnv ?? provider.defaultRegion];
+  }
+  for (const r of regions) {
+    if (!provider.regions.includes(r) && env.LAYERCTL_ALLOW_UNKNOWN_REGION !== "1") {
+      throw new UsageError(`unknown ${provider.name} region "${r}"`, {
+        code: "UnknownRegion",
+        hint: `use one of: ${provider.regions.join(", ")} (for a region newer than layerctl, set LAYERCTL_ALLOW_UNKNOWN_REGION=1)`,
+      });
+    }
+  }
+  return [...new Set(regions)];
+}
+
+export async function resolveTargets(
+  opts: TargetOptions,
+  ctx: { env: NodeJS.ProcessEnv; log: Logger; seedFunctions?: SeedFunction[] },
+): Promise<ResolvedTargets> {
+  const providers = selectProviders(opts.provider);
+  const regionEntries = splitList(opts.region);
+  let env = ctx.env;
+  let close = async () => {};
+  let endpoint = opts.endpoint;
+
+  // Validate what needs no emulator first, so a typo never starts a server.
+  const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env) }));
+
+  if (opts.emulator) {
+    if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
+    const { start, emulatorEnv } = await import("../emulator/index.js");
+    const emu = await start({ port: 0, tencentPublishDelayMs: 300, functions: ctx.seedFunctions });
+    const overlay = emulatorEnv(emu.credentials, emu.url);
+    for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
+    env = { ...env, ...overlay };
+    endpoint = emu.url;
+    close = () => emu.close();
+    ctx.log.info(`using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`);
+  }
+
+  try {
+    const targets: Target[] = [];
+    for (const { provider, regions } of plan) {
+      const ep = endpointFor(provider, endpoint, env);
+      const credentials = await provider.resolveCredentials(env, { profile: opts.profile });
+      for (const region of regions) targets.push({ provider, region, endpoint: ep, credentials });
+    }
+    return { targets, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

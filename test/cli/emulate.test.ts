@@ -1,0 +1,80 @@
+// `layerctl emulate` as a user runs it: start it, read the exported variables it prints, point
+// layerctl at them, stop it with Ctrl-C, start it again on the same state dir.
+import { describe, expect, it } from "vitest";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import path from "node:path";
+import { BIN, REPO, baseEnv, runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/archive.js";
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  env: Record<string, string>;
+  stderr: () => string;
+}
+
+/** Resolves once the emulator has printed all its export lines (it prints them when listening). */
+function startEmulator(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, "emulate", "--port", "0", ...args], { cwd: REPO, env: baseEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      out += d;
+      const env = Object.fromEntries([...out.matchAll(/^export ([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      if (env.LAYERCTL_ENDPOINT_ALIYUN) resolve({ child, env, stderr: () => err });
+    });
+    child.on("exit", (code) => reject(new Error(`emulator exited early (${code}): ${err}`)));
+  });
+}
+
+function stop(r: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    r.child.removeAllListeners("exit");
+    r.child.on("exit", (code) => resolve(code));
+    r.child.kill("SIGINT");
+  });
+}
+
+describe("layerctl emulate", () => {
+  it("prints the endpoint and credentials, serves layerctl, and keeps state across restarts", async () => {
+    const stateDir = path.join(await tempDir(), "state");
+    const layer = path.join(REPO, "examples/layers/python-deps");
+    const first = await startEmulator(["--state-dir", stateDir, "--publish-delay", "0", "--function", "tencent:api"]);
+    expect(first.env.LAYERCTL_ENDPOINT_TENCENT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.stderr()).toContain("listening on");
+    const pub = await runCli(["publish", layer, "-p", "tencent", "-n", "kept", "--runtime", "python3.9", "--output", "version"], { env: first.env });
+    expect(pub.stderr).toBe("");
+    expect(pub.stdout).toBe("1\n");
+    const fn = await runCli(["publish-function", "api", "-p", "tencent", "--output", "version"], { env: first.env });
+    expect(fn.stdout).toBe("1\n");
+    expect(await stop(first)).toBe(0);
+
+    const second = await startEmulator(["--state-dir", stateDir, "--publish-delay", "0"]);
+    try {
+      const got = await runCli(["get", "kept", "1", "-p", "tencent", "--output", "json"], { env: second.env });
+      expect(JSON.parse(got.stdout).results[0]).toMatchObject({ layerName: "kept", version: 1, state: "Active" });
+      const next = await runCli(["publish", layer, "-p", "tencent", "-n", "kept", "--runtime", "python3.9", "--output", "version"], { env: second.env });
+      expect(next.stdout).toBe("2\n");
+    } finally {
+      await stop(second);
+    }
+  });
+
+  it("injects faults given on the command line", async () => {
+    const emu = await startEmulator(["--publish-delay", "0", "--fault", "aws:GetLayerVersion:server-error"]);
+    try {
+      const r = await runCli(["get", "x", "1", "-p", "aws", "--timeout", "20"], { env: emu.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("ServiceException");
+    } finally {
+      await stop(emu);
+    }
+  });
+
+  it("rejects a malformed fault with exit 2", async () => {
+    const r = await runCli(["emulate", "--port", "0", "--fault", "aws:boom"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^layerctl: --fault "aws:boom"/);
+  });
+});

@@ -1,0 +1,278 @@
+// The CLI as a process: stdout holds exactly the document, stderr the rest, exit codes as documented,
+// and no secret from the environment ever shows.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
+import { runCli, REPO } from "../helpers/cli.js";
+import { tempDir } from "../helpers/archive.js";
+
+const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
+const SECRET = "sekrit-value-that-must-never-show-9f8e7d";
+
+let emu: RunningEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ name: "api" }] });
+  env = emulatorEnv(emu.credentials, emu.url);
+});
+afterAll(async () => {
+  await emu?.close();
+});
+beforeEach(() => emu.faults.clear());
+
+function calls(): number {
+  return Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+}
+
+function expectOneLineError(stderr: string, ...parts: string[]): void {
+  const lines = stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^layerctl: /);
+  for (const p of parts) expect(lines[0]).toContain(p);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe("publish", () => {
+  it("prints exactly one JSON document with the archive and one record per target", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "jsondoc", "--runtime", "python3.9", "--output", "json"], { env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(["archive", "results"]);
+    expect(doc.archive).toMatchObject({ fileCount: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(doc.results.map((x: { provider: string }) => x.provider)).toEqual(["tencent", "aws", "aliyun"]);
+    for (const rec of doc.results) {
+      expect(rec).toMatchObject({ layerName: "jsondoc", version: 1, status: "published", state: "Active", codeSha256: doc.archive.sha256, codeSize: doc.archive.zipBytes });
+      expect(Object.keys(rec)).toEqual(
+        expect.arrayContaining(["provider", "region", "layerName", "version", "arn", "status", "state", "codeSha256", "codeSize", "compatibleRuntimes", "compatibleArchitectures", "description", "license", "createdAt", "location", "requestId"]),
+      );
+    }
+  });
+
+  it("--output version prints only the version numbers, one line per target", async () => {
+    const args = ["publish", PY_LAYER, "-p", "aws", "-n", "vers", "--runtime", "python3.12", "--output", "version"];
+    expect((await runCli(args, { env })).stdout).toBe("1\n");
+    const second = await runCli(args, { env });
+    expect(second.stdout).toBe("2\n");
+    expect(second.code).toBe(0);
+  });
+
+  it("--output env prints KEY=value lines for scripts and Makefiles", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "aliyun", "-n", "envout", "--runtime", "python3.10", "--output", "env"], { env });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    for (const l of lines) expect(l).toMatch(/^[A-Z0-9_]+=[^\s"'$`\\]*$/);
+    expect(lines).toContain("LAYERCTL_VERSION=1");
+    expect(lines).toContain("LAYERCTL_PROVIDER=aliyun");
+    expect(lines).toContain("LAYERCTL_ALIYUN_CN_HANGZHOU_VERSION=1");
+    expect(lines.find((l) => l.startsWith("LAYERCTL_ARN="))).toMatch(/^LAYERCTL_ARN=acs:fc:cn-hangzhou:\d+:layers\/envout\/versions\/1$/);
+  });
+
+  it("--output table shows the archive and the version for people", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "tbl", "--runtime", "python3.9", "--output", "table"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sha256\s+[0-9a-f]{64}/);
+    expect(r.stdout).toMatch(/PROVIDER\s+REGION\s+LAYER\s+VERSION/);
+    expect(r.stdout).toMatch(/tencent\s+ap-guangzhou\s+tbl\s+1\s+published\s+Active/);
+  });
+
+  it("runs against the embedded emulator with --emulator and no credentials at all", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "deps", "--runtime", "python3.9", "--emulator", "--output", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ version: 1, status: "published", state: "Active" });
+    expect(r.stderr).toContain("embedded emulator");
+  });
+
+  it("--dry-run validates and packs but calls nothing", async () => {
+    const before = calls();
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aws", "-n", "dry", "--runtime", "python3.9", "--dry-run", "--output", "json"], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: { status: string; version: null }) => [x.status, x.version])).toEqual([
+      ["planned", null],
+      ["planned", null],
+    ]);
+    expect(calls()).toBe(before);
+  });
+
+  it("--skip-unchanged reports the existing version instead of publishing the same zip again", async () => {
+    const args = ["publish", PY_LAYER, "-p", "aws", "-n", "same", "--runtime", "python3.12", "--skip-unchanged", "--output", "json"];
+    expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "published" });
+    expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "unchanged" });
+  });
+
+  it("publishes an existing .zip as it is", async () => {
+    const dir = await tempDir();
+    const zip = path.join(dir, "given.zip");
+    const packed = await runCli(["pack", PY_LAYER, "-o", zip, "--output", "json"]);
+    expect(packed.code).toBe(0);
+    const r = await runCli(["publish", zip, "-p", "aws", "-n", "fromzip", "--runtime", "python3.12", "--output", "json"], { env });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.archive.sha256).toBe(JSON.parse(packed.stdout).sha256);
+    expect(doc.results[0].codeSha256).toBe(doc.archive.sha256);
+  });
+
+  it("warns on stderr (not stdout) when the layout does not match the runtime", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, "mod.py"), "x = 1\n");
+    const r = await runCli(["publish", dir, "-p", "aws", "-n", "flat", "--runtime", "python3.12", "--output", "version"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("1\n");
+    expect(r.stderr).toMatch(/warning: .*--prefix python/);
+  });
+});
+
+describe("read back", () => {
+  it("get and versions print the same record shape", async () => {
+    await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "readback", "--runtime", "python3.9", "--output", "version"], { env });
+    await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "readback", "--runtime", "python3.9", "--output", "version"], { env });
+    const got = await runCli(["get", "readback", "2", "-p", "tencent", "--output", "json"], { env });
+    expect(got.code).toBe(0);
+    expect(JSON.parse(got.stdout).results[0]).toMatchObject({ provider: "tencent", layerName: "readback", version: 2, state: "Active" });
+    const list = await runCli(["versions", "readback", "-p", "tencent", "--output", "version"], { env });
+    expect(list.stdout).toBe("2\n1\n");
+  });
+
+  it("publish-function publishes a function version", async () => {
+    const r = await runCli(["publish-function", "api", "-p", "tencent,aws,aliyun", "--description", "rel", "--output", "json"], { env });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { functionName: string; version: string }) => [x.functionName, x.version])).toEqual([
+      ["api", "1"],
+      ["api", "1"],
+      ["api", "1"],
+    ]);
+  });
+});
+
+describe("bad input: one line, exit 2, no call made", () => {
+  const cases: Array<[string, string[], Record<string, string | undefined>, string[]]> = [
+    ["unknown provider", ["-p", "gcp"], {}, ["unknown provider \"gcp\"", "tencent"]],
+    ["bad layer name", ["-p", "tencent", "-n", "9bad-"], {}, ["invalid layer name", "9bad-"]],
+    ["unknown runtime", ["-p", "aws", "--runtime", "cobol85"], {}, ["cobol85", "python3.12"]],
+    ["too many runtimes", ["-p", "aws", "--runtime", Array(16).fill(0).map((_, i) => ["python3.9", "python3.10", "python3.11", "python3.12", "nodejs18.x", "nodejs20.x", "java8", "java11", "java17", "java21", "provided.al2", "provided.al2023", "ruby3.2", "nodejs16.x", "python3.8", "java8.al2"][i]).join(",")], {}, ["16 runtimes", "at most 15"]],
+    ["malformed endpoint", ["-p", "aws", "--endpoint", "not a url"], {}, ["--endpoint", "not a URL"]],
+    ["unknown region", ["-p", "tencent", "-r", "mars-north-1"], {}, ["unknown tencent region", "mars-north-1"]],
+    ["missing credentials", ["-p", "tencent"], { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }, ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"]],
+    // Without an endpoint override, the public endpoint needs the account id.
+    ["missing aliyun account id", ["-p", "aliyun"], { LAYERCTL_ENDPOINT_ALIYUN: undefined, ALIBABA_CLOUD_ACCOUNT_ID: undefined }, ["ALIBABA_CLOUD_ACCOUNT_ID"]],
+  ];
+
+  it.each(cases)("%s", async (_label, args, envPatch, parts) => {
+    const before = calls();
+    const base = ["publish", PY_LAYER, "-n", "okname", "--runtime", "python3.9"];
+    const r = await runCli([...base, ...args], { env: { ...env, ...envPatch } });
+    expect(r.stdout).toBe("");
+    expectOneLineError(r.stderr, ...parts);
+    expect(r.code).toBe(2);
+    expect(calls()).toBe(before);
+  });
+
+  it("a missing directory", async () => {
+    const r = await runCli(["publish", "/nonexistent/layer", "-p", "tencent", "-n", "x", "--runtime", "python3.9"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expectOneLineError(r.stderr, "/nonexistent/layer");
+  });
+
+  it("a zip over the provider's inline limit", async () => {
+    const dir = await tempDir();
+    const big = path.join(dir, "big");
+    await mkdir(big);
+    // Random bytes do not compress: a stored zip just over Tencent's limit.
+    const { tencentProvider } = await import("../../src/providers/tencent/index.js");
+    await writeFile(path.join(big, "blob.bin"), randomBytes(tencentProvider.limits.maxZipBytes + 1024));
+    const zip = path.join(dir, "big.zip");
+    execFileSync("zip", ["-0", "-q", "-j", zip, path.join(big, "blob.bin")]);
+    const before = calls();
+    const r = await runCli(["publish", zip, "-p", "tencent", "-n", "big", "--runtime", "python3.9"], { env });
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, "bytes", "tencent");
+    expect(calls()).toBe(before);
+  });
+
+  it("a parse error is a usage error too", async () => {
+    const r = await runCli(["publish", "--no-such-flag"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("cloud failures: exit 1 with the provider's code and request id", () => {
+  it("an unknown version", async () => {
+    const r = await runCli(["get", "nosuchlayer", "3", "-p", "aws"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expectOneLineError(r.stderr, "ResourceNotFoundException", "request id");
+  });
+
+  it("a failed target among several is listed as failed, reported on stderr, and exits 1", async () => {
+    emu.faults.add({ provider: "aliyun", action: "*", kind: "server-error" });
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aliyun", "-n", "partial", "--runtime", "python3.9", "--output", "json"], { env });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.map((x: { status: string }) => x.status)).toEqual(["published", "failed"]);
+    expect(doc.results[1].error).toMatchObject({ code: expect.any(String), requestId: expect.any(String) });
+    expectOneLineError(r.stderr, "aliyun", "request id");
+  });
+
+  it("--output version prints nothing when a target failed", async () => {
+    emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aws", "-n", "partialv", "--runtime", "python3.9", "--output", "version"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in any output, even with --debug and a failing call", async () => {
+    const leaky = { ...env, TENCENTCLOUD_SECRET_KEY: SECRET, AWS_SECRET_ACCESS_KEY: SECRET, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET };
+    for (const p of ["tencent", "aws", "aliyun"]) {
+      for (const extra of [[], ["--debug"]]) {
+        const r = await runCli(["publish", PY_LAYER, "-p", p, "-n", "leak", "--runtime", "python3.9", ...extra], { env: leaky });
+        expect(r.code).toBe(1);
+        expect(r.stdout + r.stderr).not.toContain(SECRET);
+        expect(r.stdout + r.stderr).not.toContain(emu.credentials.tencent.secretKey);
+      }
+    }
+  });
+});
+
+describe("help and start-up", () => {
+  it("--help and providers load no cloud SDK", async () => {
+    const dir = await tempDir();
+    for (const args of [["--help"], ["providers", "--output", "json"], ["publish", "--help"]]) {
+      const trace = path.join(dir, `${args[0]}.trace`);
+      const r = await runCli(args, { nodeArgs: ["--import", path.join(REPO, "test/helpers/trace-imports.mjs")], env: { LAYERCTL_TRACE_IMPORTS: trace } });
+      expect(r.code).toBe(0);
+      const loaded = await readFile(trace, "utf8");
+      expect(loaded).toContain("commander");
+      expect(loaded).not.toMatch(/@aws-sdk|tencentcloud|@alicloud/);
+    }
+  });
+
+  it("documents exit codes in --help and has examples in every sub-command", async () => {
+    const r = await runCli(["--help"]);
+    expect(r.stdout).toContain("Exit codes:");
+    for (const cmd of ["pack", "publish", "get", "versions", "publish-function", "providers", "emulate"]) {
+      const h = await runCli([cmd, "--help"]);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain("Examples:");
+    }
+  });
+
+  it("providers lists runtimes, limits and credential variables", async () => {
+    const r = await runCli(["providers", "--output", "json"]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.providers.map((p: { name: string }) => p.name)).toEqual(["tencent", "aws", "aliyun"]);
+    for (const p of doc.providers) {
+      expect(p.runtimes.length).toBeGreaterThan(3);
+      expect(p.credentialVariables.length).toBeGreaterThan(1);
+      expect(p.limits.maxZipBytes).toBeGreaterThan(1_000_000);
+    }
+  });
+});

@@ -1,0 +1,29 @@
+// Small real layer zips for tests, built with our own packer (so they are valid and deterministic).
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { pack } from "../../src/archive/index.js";
+import type { LayerArchive } from "../../src/providers/types.js";
+
+export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** A zip of `files` (path -> content) under `prefix`, as publish would upload it. */
+export async function makeArchive(files: Record<string, string> = { "python/hello.py": "print('hi')\n" }): Promise<LayerArchive> {
+  const dir = await tempDir();
+  try {
+    const src = path.join(dir, "src");
+    for (const [rel, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(src, rel)), { recursive: true });
+      await writeFile(path.join(src, rel), content);
+    }
+    const out = path.join(dir, "layer.zip");
+    await pack({ dir: src, output: out });
+    const bytes = await readFile(out);
+    return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
