@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/errors.js";
+import { parseEndpoint, resolveTargets, splitList } from "../../src/commands/targets.js";
+import { silentLogger } from "../../src/output/log.js";
+
+const env = {
+  TENCENTCLOUD_SECRET_ID: "AKIDx",
+  TENCENTCLOUD_SECRET_KEY: "k",
+  AWS_ACCESS_KEY_ID: "AKIAx",
+  AWS_SECRET_ACCESS_KEY: "k",
+  ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIx",
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: "k",
+  ALIBABA_CLOUD_ACCOUNT_ID: "1234",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
+
+describe("endpoints", () => {
+  it.each([
+    ["http://127.0.0.1:9000", "http://127.0.0.1:9000"],
+    ["https://lambda.us-east-1.amazonaws.com/", "https://lambda.us-east-1.amazonaws.com"],
+    ["http://[::1]:8080", "http://[::1]:8080"],
+  ])("accepts %s", (given, want) => expect(parseEndpoint(given, "--endpoint")).toBe(want));
+
+  it.each(["127.0.0.1:9000", "ftp://host", "http://host/path", "http://u:p@host", "not a url", "http://host?x=1"])("rejects %s", (given) => {
+    expect(() => parseEndpoint(given, "--endpoint")).toThrow(UsageError);
+  });
+});
+
+describe("targets", () => {
+  const ctx = { env, log: silentLogger };
+
+  it("splits comma lists and repeated flags", () => {
+    expect(splitList(["a,b", " c ", ""])).toEqual(["a", "b", "c"]);
+  });
+
+  it("uses each provider's default region, or its region variable", async () => {
+    const { targets } = await resolveTargets({ provider: ["tencent,aws,aliyun"] }, { ...ctx, env: { ...env, AWS_REGION: "eu-west-1" } });
+    expect(targets.map((t) => `${t.provider.name}:${t.region}`)).toEqual(["tencent:ap-guangzhou", "aws:eu-west-1", "aliyun:cn-hangzhou"]);
+  });
+
+  it("gives provider:region entries to their provider and bare regions to the rest", async () => {
+    const { targets } = await resolveTargets({ provider: ["aws", "tencent"], region: ["aws:eu-west-1,aws:us-west-2", "ap-shanghai"] }, ctx);
+    expect(targets.map((t) => `${t.provider.name}:${t.region}`)).toEqual(["aws:eu-west-1", "aws:us-west-2", "tencent:ap-shanghai"]);
+  });
+
+  it("rejects an unknown region with the list of known ones, unless told to allow it", async () => {
+    const err = await resolveTargets({ provider: ["aws"], region: ["us-moon-1"] }, ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.hint).toContain("us-east-1");
+    const { targets } = await resolveTargets({ provider: ["aws"], region: ["us-moon-1"] }, { ...ctx, env: { ...env, LAYERCTL_ALLOW_UNKNOWN_REGION: "1" } });
+    expect(targets[0]!.region).toBe("us-moon-1");
+  });
+
+  it("takes endpoints from --endpoint, else the provider's variables in order", async () => {
+    const e = { ...env, AWS_ENDPOINT_URL: "http://127.0.0.1:1", AWS_ENDPOINT_URL_LAMBDA: "http://127.0.0.1:2" };
+    expect((await resolveTargets({ provider: ["aws"] }, { ...ctx, env: e })).targets[0]!.endpoint).toBe("http://127.0.0.1:2");
+    expect((await resolveTargets({ provider: ["aws"], endpoint: "http://127.0.0.1:3" }, { ...ctx, env: e })).targets[0]!.endpoint).toBe("http://127.0.0.1:3");
+    expect((await resolveTargets({ provider: ["aws"] }, ctx)).targets[0]!.endpoint).toBeUndefined();
+  });
+
+  it("refuses an unknown provider and no provider at all", async () => {
+    await expect(resolveTargets({ provider: ["gcp"] }, ctx)).rejects.toThrow(/unknown provider "gcp"/);
+    await expect(resolveTargets({ provider: [] }, ctx)).rejects.toThrow(/no provider/);
+  });
+});
