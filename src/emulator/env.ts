@@ -7,6 +7,10 @@ export function emulatorEnv(creds: EmulatorCredentials, url: string): Record<str
   return {
     TENCENTCLOUD_SECRET_ID: creds.tencent.secretId,
     TENCENTCLOUD_SECRET_KEY: creds.tencent.secretKey,
+    // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
+    TENCENTCLOUD_SESSION_TOKEN: "",
+    AWS_SESSION_TOKEN: "",
+    ALIBABA_CLOUD_SECURITY_TOKEN: "",
     AWS_ACCESS_KEY_ID: creds.aws.accessKeyId,
     AWS_SECRET_ACCESS_KEY: creds.aws.secretAccessKey,
     ALIBABA_CLOUD_ACCESS_KEY_ID: creds.aliyun.accessKeyId,

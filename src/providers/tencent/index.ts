@@ -1,4 +1,34 @@
-// Placeholder: replaced by the tencent adapter.
+// Tencent Cloud SCF (API 2018-04-16). Everything layerctl knows about it is data in this folder;
+// the SDK is loaded only by connect().
+import { resolveRuntimeIds } from "../runtimes.js";
+import { validateAgainstLimits } from "../validate.js";
 import type { Provider } from "../types.js";
+import { TencentClient } from "./client.js";
+import { resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, type TencentCredentials } from "./credentials.js";
+import { tencentLayoutWarning } from "./layout.js";
+import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
+import { tencentRuntimes } from "./runtimes.js";
 
-export const tencentProvider = { name: "tencent" } as unknown as Provider;
+export const tencentProvider: Provider = {
+  name: "tencent",
+  title: "Tencent Cloud SCF",
+  defaultRegion: TENCENT_DEFAULT_REGION,
+  regions: tencentRegions,
+  runtimes: tencentRuntimes,
+  limits: tencentLimits,
+  credentialVariables: TENCENT_CREDENTIAL_VARIABLES,
+  endpointVariables: ["LAYERCTL_ENDPOINT_TENCENT"],
+  regionVariables: ["TENCENTCLOUD_REGION"],
+  features: { asyncPublish: true, arns: false, functionNamespaces: true },
+
+  resolveRuntimes: (ids) => resolveRuntimeIds("tencent", tencentRuntimes, ids),
+  validateLayer: (spec) => validateAgainstLimits("tencent", tencentLimits, spec),
+  layoutWarning: (topLevel, nativeRuntimes) => tencentLayoutWarning(topLevel, nativeRuntimes),
+  resolveCredentials: (env, opts) => resolveTencentCredentials(env, opts),
+
+  async connect(opts) {
+    const { createScfClient } = await import("./sdk.js");
+    const credentials = opts.credentials as TencentCredentials;
+    return new TencentClient(await createScfClient(opts, credentials), opts, credentials);
+  },
+};

@@ -1,0 +1,195 @@
+// Layer actions: PublishLayerVersion, GetLayerVersion, ListLayerVersions, ListLayers, DeleteLayerVersion.
+import type { EmulatorContext, IncomingCall } from "../types.js";
+import { TencentApiError } from "./errors.js";
+import { optionalInteger, optionalObject, optionalString, optionalStringArray, requiredInteger, requiredString, type Params } from "./params.js";
+import { isScfRuntime } from "./runtimes.js";
+import type { LayerState, LayerVersionState, RegionState } from "./state.js";
+import { chinaTime } from "./time.js";
+import { decodeBase64Strict, looksLikeZip } from "./zip.js";
+
+/** 1-64 letters, digits, - and _, starting with a letter, not ending with - or _. */
+export const LAYER_NAME = /^[A-Za-z](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$/;
+export const MAX_VERSIONS_PER_LAYER = 200;
+/** The console allows 5 compatible runtimes per layer version; the API reference gives no number. */
+export const MAX_RUNTIMES = 5;
+/** Inline ZipFile limit (decoded bytes): the documented 20 MB for ZipFile; larger code goes through COS. */
+export const MAX_INLINE_ZIP_BYTES = 20 * 1024 * 1024;
+/** Not documented for layers; the function Description limit (1000) is used for both texts. */
+export const MAX_DESCRIPTION = 1000;
+export const MAX_LICENSE = 1000;
+
+export type LayerStatus = "Publishing" | "Active" | "PublishFailed";
+
+export class Layers {
+  constructor(
+    private readonly ctx: EmulatorContext,
+    private readonly region: (name: string) => RegionState,
+  ) {}
+
+  async publish(regionName: string, p: Params, call: IncomingCall): Promise<Record<string, unknown>> {
+    const name = layerName(p);
+    const runtimes = compatibleRuntimes(p);
+    const content = optionalObject(p, "Content");
+    if (!content) throw new TencentApiError("MissingParameter", "The request is missing a required parameter `Content`.");
+    const description = optionalString(p, "Description") ?? "";
+    const license = optionalString(p, "LicenseInfo") ?? "";
+    if (description.length > MAX_DESCRIPTION) {
+      throw new TencentApiError("InvalidParameterValue.Description", `Description is ${description.length} characters; at most ${MAX_DESCRIPTION} are allowed.`);
+    }
+    if (license.length > MAX_LICENSE) {
+      throw new TencentApiError("InvalidParameterValue", `LicenseInfo is ${license.length} characters; at most ${MAX_LICENSE} are allowed.`);
+    }
+    const zip = zipContent(content);
+
+    const region = this.region(regionName);
+    const layer: LayerState = region.layers[name] ?? { nextVersion: 1, versions: [] };
+    if (layer.versions.length >= MAX_VERSIONS_PER_LAYER) {
+      throw new TencentApiError(
+        "LimitExceeded.LayerVersions",
+        `Layer ${name} already has ${layer.versions.length} versions, the most allowed; delete old versions with DeleteLayerVersion first.`,
+      );
+    }
+    const sha256 = await this.ctx.blobs.put(zip);
+    const version: LayerVersionState = {
+      version: layer.nextVersion,
+      sha256,
+      size: zip.length,
+      runtimes,
+      description,
+      license,
+      createdAtMs: this.ctx.now().getTime(),
+      failed: call.failPublish,
+      corrupt: call.corruptChecksum,
+    };
+    layer.nextVersion++;
+    layer.versions.push(version);
+    region.layers[name] = layer;
+    await this.ctx.save();
+    return { LayerVersion: version.version };
+  }
+
+  get(regionName: string, p: Params, call: IncomingCall): Record<string, unknown> {
+    const name = requiredString(p, "LayerName");
+    const number = requiredInteger(p, "LayerVersion");
+    const v = this.region(regionName).layers[name]?.versions.find((x) => x.version === number);
+    if (!v) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${number} of layer ${name} does not exist.`);
+    return {
+      CompatibleRuntimes: v.runtimes,
+      CodeSha256: v.corrupt || call.corruptChecksum ? corruptChecksum(v.sha256) : v.sha256,
+      Location: this.ctx.blobUrl(v.sha256),
+      AddTime: chinaTime(v.createdAtMs),
+      Description: v.description,
+      LicenseInfo: v.license,
+      LayerVersion: v.version,
+      LayerName: name,
+      Status: this.status(v),
+    };
+  }
+
+  list(regionName: string, p: Params): Record<string, unknown> {
+    const name = requiredString(p, "LayerName");
+    const filter = optionalStringArray(p, "CompatibleRuntime") ?? [];
+    const layer = this.region(regionName).layers[name];
+    if (!layer || layer.versions.length === 0) throw new TencentApiError("ResourceNotFound.Layer", `Layer ${name} does not exist.`);
+    const versions = [...layer.versions]
+      .filter((v) => filter.length === 0 || v.runtimes.some((r) => filter.includes(r)))
+      .sort((a, b) => b.version - a.version);
+    return { LayerVersions: versions.map((v) => this.info(name, v)) };
+  }
+
+  listLayers(regionName: string, p: Params): Record<string, unknown> {
+    const runtime = optionalString(p, "CompatibleRuntime");
+    const searchKey = optionalString(p, "SearchKey");
+    const offset = optionalInteger(p, "Offset") ?? 0;
+    const limit = optionalInteger(p, "Limit") ?? 10;
+    if (offset < 0) throw new TencentApiError("InvalidParameterValue", "Offset must not be negative.");
+    if (limit < 0) throw new TencentApiError("InvalidParameterValue", "Limit must not be negative.");
+    const latest: Array<{ name: string; v: LayerVersionState }> = [];
+    for (const [name, layer] of Object.entries(this.region(regionName).layers).sort(([a], [b]) => a.localeCompare(b))) {
+      const candidates = layer.versions.filter((v) => !runtime || v.runtimes.includes(runtime));
+      const newest = candidates.reduce<LayerVersionState | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined);
+      if (!newest) continue;
+      if (searchKey && !name.toLowerCase().includes(searchKey.toLowerCase())) continue;
+      latest.push({ name, v: newest });
+    }
+    return {
+      Layers: latest.slice(offset, offset + limit).map(({ name, v }) => ({ ...this.info(name, v), Tags: [] })),
+      TotalCount: latest.length,
+    };
+  }
+
+  async delete(regionName: string, p: Params): Promise<Record<string, unknown>> {
+    const name = requiredString(p, "LayerName");
+    const number = requiredInteger(p, "LayerVersion");
+    const layer = this.region(regionName).layers[name];
+    const index = layer?.versions.findIndex((x) => x.version === number) ?? -1;
+    if (!layer || index === -1) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${number} of layer ${name} does not exist.`);
+    layer.versions.splice(index, 1);
+    await this.ctx.save();
+    return {};
+  }
+
+  /** Publishing for tencentPublishDelayMs after the publish, then Active (or PublishFailed). */
+  status(v: LayerVersionState): LayerStatus {
+    if (this.ctx.now().getTime() - v.createdAtMs < this.ctx.options.tencentPublishDelayMs) return "Publishing";
+    return v.failed ? "PublishFailed" : "Active";
+  }
+
+  private info(name: string, v: LayerVersionState): Record<string, unknown> {
+    return {
+      CompatibleRuntimes: v.runtimes,
+      AddTime: chinaTime(v.createdAtMs),
+      Description: v.description,
+      LicenseInfo: v.license,
+      LayerVersion: v.version,
+      LayerName: name,
+      Status: this.status(v),
+      Stamp: "default",
+    };
+  }
+}
+
+function layerName(p: Params): string {
+  const name = requiredString(p, "LayerName");
+  if (!LAYER_NAME.test(name)) {
+    throw new TencentApiError(
+      "InvalidParameterValue.LayerName",
+      `LayerName "${name}" is invalid: use 1-64 letters, digits, hyphens and underscores, starting with a letter and not ending with a hyphen or underscore.`,
+    );
+  }
+  return name;
+}
+
+function compatibleRuntimes(p: Params): string[] {
+  const runtimes = optionalStringArray(p, "CompatibleRuntimes");
+  if (runtimes === undefined) throw new TencentApiError("MissingParameter", "The request is missing a required parameter `CompatibleRuntimes`.");
+  if (runtimes.length === 0) throw new TencentApiError("InvalidParameterValue.CompatibleRuntimes", "CompatibleRuntimes must name at least one runtime.");
+  const unique = [...new Set(runtimes)];
+  if (unique.length > MAX_RUNTIMES) {
+    throw new TencentApiError("InvalidParameterValue.CompatibleRuntimes", `CompatibleRuntimes has ${unique.length} runtimes; at most ${MAX_RUNTIMES} are allowed.`);
+  }
+  const unknown = unique.find((r) => !isScfRuntime(r));
+  if (unknown !== undefined) throw new TencentApiError("InvalidParameterValue.CompatibleRuntimes", `CompatibleRuntimes contains an unsupported runtime: ${unknown}.`);
+  return unique;
+}
+
+function zipContent(content: Params): Buffer {
+  if (["CosBucketName", "CosObjectName", "CosBucketRegion", "TempCosObjectName"].some((k) => content[k] !== undefined && content[k] !== null)) {
+    throw new TencentApiError("UnsupportedOperation.Cos", "The emulator has no COS: pass the layer inline in Content.ZipFile.");
+  }
+  const text = optionalString(content, "ZipFile");
+  if (!text) throw new TencentApiError("InvalidParameterValue.Content", "Content must carry ZipFile (base64 of a zip) or a COS object.");
+  const bytes = decodeBase64Strict(text);
+  if (!bytes) throw new TencentApiError("InvalidParameterValue.ZipFileBase64BinasciiError", "Content.ZipFile could not be base64-decoded: incorrect padding or characters.");
+  if (bytes.length > MAX_INLINE_ZIP_BYTES) {
+    throw new TencentApiError("InvalidParameterValue.Content", `Content.ZipFile is ${bytes.length} bytes; inline zips are limited to ${MAX_INLINE_ZIP_BYTES} bytes, upload larger ones to COS.`);
+  }
+  if (!looksLikeZip(bytes)) throw new TencentApiError("InvalidParameterValue.Content", "Content.ZipFile is not a zip archive.");
+  return bytes;
+}
+
+/** A well-formed hex digest that is certainly not the stored zip's. */
+function corruptChecksum(sha256: string): string {
+  const last = sha256.at(-1) === "0" ? "1" : "0";
+  return `${sha256.slice(0, -1)}${last}`;
+}

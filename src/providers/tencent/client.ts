@@ -1,0 +1,189 @@
+// One region of SCF through the official SDK. The SDK never retries, so every call goes through
+// withRetry; publishing is asynchronous (Publishing -> Active | PublishFailed), so publishLayer
+// polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
+import { CloudError } from "../../errors.js";
+import { assertChecksum } from "../checksum.js";
+import { blankRecord } from "../record.js";
+import { withRetry } from "../retry.js";
+import type {
+  ConnectOptions,
+  FunctionVersionRecord,
+  LayerVersionRecord,
+  ProviderClient,
+  PublishFunctionRequest,
+  PublishLayerRequest,
+  PublishOptions,
+} from "../types.js";
+import type { TencentCredentials } from "./credentials.js";
+import { toCloudError } from "./errors.js";
+import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
+import type { ScfClient } from "./sdk.js";
+
+export class TencentClient implements ProviderClient {
+  private readonly secrets: string[];
+
+  constructor(
+    private readonly sdk: ScfClient,
+    private readonly opts: ConnectOptions,
+    credentials: TencentCredentials,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.secrets = [credentials.secretKey, credentials.token ?? ""];
+  }
+
+  async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
+    const published = await this.call("PublishLayerVersion", () =>
+      this.sdk.PublishLayerVersion({
+        LayerName: req.layerName,
+        CompatibleRuntimes: req.runtimes,
+        Content: { ZipFile: req.archive.bytes.toString("base64") },
+        Description: req.description,
+        LicenseInfo: req.license,
+      }),
+    );
+    const version = published.LayerVersion;
+    const requestId = published.RequestId;
+    if (typeof version !== "number") {
+      throw new CloudError("PublishLayerVersion answered without a LayerVersion", { code: "InvalidResponse", provider: "tencent", requestId });
+    }
+
+    if (!opts.wait) {
+      // Nothing is verified yet: codeSha256/codeSize describe what we uploaded, and the state
+      // is the one every new version starts in.
+      const rec = blankRecord("tencent", this.opts.region, req.layerName);
+      Object.assign(rec, {
+        version,
+        state: "Publishing",
+        codeSha256: req.archive.sha256,
+        codeSize: req.archive.size,
+        compatibleRuntimes: [...req.runtimes],
+        description: req.description || null,
+        license: req.license || null,
+        requestId: requestId ?? null,
+      });
+      return rec;
+    }
+
+    const deadline = Date.now() + opts.waitTimeoutMs;
+    for (;;) {
+      const got = await this.getRaw(req.layerName, version);
+      if (got.Status === "Active") {
+        assertChecksum("tencent", "CodeSha256", req.archive.sha256, got.CodeSha256, got.RequestId);
+        // The checksum matched, so the stored zip is ours and so is its size.
+        return { ...layerRecord(this.opts.region, req.layerName, got), codeSize: req.archive.size, requestId: requestId ?? got.RequestId ?? null };
+      }
+      if (got.Status !== "Publishing") {
+        const failed = got.Status === "PublishFailed";
+        throw new CloudError(`layer ${req.layerName} version ${version} ended in state ${got.Status ?? "(none)"} instead of Active`, {
+          code: failed ? "PublishFailed" : "UnexpectedState",
+          provider: "tencent",
+          requestId,
+          hint: "publish again; the failed version can be deleted with DeleteLayerVersion",
+        });
+      }
+      if (Date.now() + opts.pollIntervalMs > deadline) {
+        throw new CloudError(`layer ${req.layerName} version ${version} is still Publishing after ${opts.waitTimeoutMs} ms`, {
+          code: "PublishTimeout",
+          provider: "tencent",
+          requestId,
+          hint: `the version may still become Active: check version ${version} later, or wait longer`,
+        });
+      }
+      await this.sleep(opts.pollIntervalMs);
+    }
+  }
+
+  async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
+    const got = await this.getRaw(layerName, version);
+    const rec = layerRecord(this.opts.region, layerName, got);
+    // GetLayerVersion has no size field: the download link tells it.
+    rec.codeSize = rec.location ? await this.sizeOf(rec.location) : null;
+    return rec;
+  }
+
+  async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
+    let res;
+    try {
+      res = await this.call("ListLayerVersions", () => this.sdk.ListLayerVersions({ LayerName: layerName }));
+    } catch (err) {
+      // A layer without versions: the same empty answer the other clouds give.
+      if (err instanceof CloudError && err.code === "ResourceNotFound.Layer") return [];
+      throw err;
+    }
+    return (res.LayerVersions ?? [])
+      .map((v) => ({ ...layerRecord(this.opts.region, layerName, v), requestId: res.RequestId ?? null }))
+      .sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
+  }
+
+  async findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null> {
+    const newest = (await this.listLayerVersions(req.layerName)).find((v) => !DEAD_STATES.has(v.state ?? ""));
+    if (!newest || newest.version === null || !sameSet(newest.compatibleRuntimes, req.runtimes)) return null;
+    const got = await this.getRaw(req.layerName, newest.version);
+    if (!got.CodeSha256 || got.CodeSha256.toLowerCase() !== req.archive.sha256.toLowerCase()) return null;
+    return { ...layerRecord(this.opts.region, req.layerName, got), status: "unchanged", codeSize: req.archive.size };
+  }
+
+  async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
+    const res = await this.call("PublishVersion", () =>
+      this.sdk.PublishVersion({ FunctionName: req.functionName, Description: req.description, Namespace: req.namespace }),
+    );
+    if (res.FunctionVersion === undefined || res.FunctionVersion === null) {
+      throw new CloudError("PublishVersion answered without a FunctionVersion", { code: "InvalidResponse", provider: "tencent", requestId: res.RequestId });
+    }
+    return {
+      provider: "tencent",
+      region: this.opts.region,
+      functionName: req.functionName,
+      version: String(res.FunctionVersion),
+      arn: null,
+      description: res.Description || req.description || null,
+      requestId: res.RequestId ?? null,
+    };
+  }
+
+  private getRaw(layerName: string, version: number): Promise<LayerVersionFields> {
+    return this.call("GetLayerVersion", () => this.sdk.GetLayerVersion({ LayerName: layerName, LayerVersion: version }));
+  }
+
+  private call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    const { retry, log, requestTimeoutMs } = this.opts;
+    return withRetry(
+      retry,
+      async () => {
+        try {
+          return await fn();
+        } catch (err) {
+          throw toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets });
+        }
+      },
+      {
+        onRetry: (err, attempt, delayMs) => {
+          const code = err instanceof CloudError ? err.code : "error";
+          log.debug(`tencent ${action}: ${code} on attempt ${attempt}/${retry.maxAttempts}; retrying in ${delayMs} ms`);
+        },
+      },
+    );
+  }
+
+  /** Size from a one-byte ranged GET of the download link; null (and a debug line) if it cannot tell. */
+  private async sizeOf(location: string): Promise<number | null> {
+    try {
+      const res = await fetch(location, { headers: { Range: "bytes=0-0" }, signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      const range = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
+      const length = res.headers.get("content-length");
+      await res.body?.cancel();
+      if (res.status === 206 && range) return Number(range[1]);
+      if (res.status === 200 && length !== null && /^\d+$/.test(length)) return Number(length);
+      this.opts.log.debug(`tencent: could not tell the layer size from its download link (HTTP ${res.status})`);
+    } catch (err) {
+      this.opts.log.debug(`tencent: could not tell the layer size from its download link: ${(err as Error).message}`);
+    }
+    return null;
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}

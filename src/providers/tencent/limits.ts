@@ -1,0 +1,49 @@
+// What SCF accepts, from the public references; where they disagree the choice is explained here.
+import type { ProviderLimits } from "../types.js";
+
+export const TENCENT_MAX_ZIP_BYTES = 20 * 1024 * 1024;
+
+export const tencentLimits: ProviderLimits = {
+  layerNameRule: "1-64 letters, digits, hyphens and underscores, starting with a letter and not ending with a hyphen or underscore",
+  layerNamePattern: /^[A-Za-z](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/,
+  layerNameMaxLength: 64,
+  // 20 MB: the documented limit for inline ZipFile code. The console takes 50 MB zips and the
+  // Code type's text says 50 MB, but ZipFile travels as base64 inside the JSON body (4/3 of the
+  // zip: 20 MB is ~26.7 MB on the wire), so we stay with the documented inline figure; larger
+  // layers belong in COS.
+  maxZipBytes: TENCENT_MAX_ZIP_BYTES,
+  // The console allows 5 compatible runtimes per layer version (the API reference gives none).
+  maxRuntimes: 5,
+  architectures: null,
+  maxArchitectures: 0,
+  // Not documented for layers: the function Description limit (1000 characters) is used.
+  maxDescriptionLength: 1000,
+  maxLicenseLength: 1000,
+  maxVersionsPerLayer: 200,
+};
+
+/** Regions where SCF is offered (public region list); the default is the first. */
+export const tencentRegions: readonly string[] = [
+  "ap-guangzhou",
+  "ap-shanghai",
+  "ap-beijing",
+  "ap-chengdu",
+  "ap-chongqing",
+  "ap-nanjing",
+  "ap-hongkong",
+  "ap-singapore",
+  "ap-bangkok",
+  "ap-jakarta",
+  "ap-mumbai",
+  "ap-seoul",
+  "ap-tokyo",
+  "na-siliconvalley",
+  "na-ashburn",
+  "na-toronto",
+  "eu-frankfurt",
+  "sa-saopaulo",
+  "ap-shanghai-fsi",
+  "ap-shenzhen-fsi",
+];
+
+export const TENCENT_DEFAULT_REGION = "ap-guangzhou";

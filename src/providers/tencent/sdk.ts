@@ -1,0 +1,55 @@
+// The only place that touches the SDK module, and only through a dynamic import, so that loading
+// the provider table (e.g. for `layerctl --help`) never pays for it.
+import http from "node:http";
+import https from "node:https";
+import type { scf as ScfNamespace } from "tencentcloud-sdk-nodejs-scf";
+import { UsageError } from "../../errors.js";
+import type { ConnectOptions } from "../types.js";
+import type { TencentCredentials } from "./credentials.js";
+
+export type ScfClient = InstanceType<typeof ScfNamespace.v20180416.Client>;
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+export async function createScfClient(opts: ConnectOptions, credentials: TencentCredentials): Promise<ScfClient> {
+  const mod = (await import("tencentcloud-sdk-nodejs-scf")) as { scf?: typeof ScfNamespace; default?: { scf: typeof ScfNamespace } };
+  const scf = mod.scf ?? mod.default!.scf;
+  return new scf.v20180416.Client({
+    credential: { secretId: credentials.secretId, secretKey: credentials.secretKey, token: credentials.token },
+    region: opts.region,
+    profile: { httpProfile: httpProfile(opts) },
+  });
+}
+
+interface HttpProfile {
+  endpoint?: string;
+  protocol?: string;
+  /** Seconds (the SDK multiplies by 1000 for node-fetch); fractions are fine. */
+  reqTimeout: number;
+  agent?: http.Agent;
+}
+
+export function httpProfile(opts: Pick<ConnectOptions, "endpoint" | "requestTimeoutMs">): HttpProfile {
+  // The SDK never times out on its own terms shorter than 60 s: always pass ours.
+  const profile: HttpProfile = { reqTimeout: opts.requestTimeoutMs / 1000 };
+  if (!opts.endpoint) return profile;
+  let url: URL;
+  try {
+    url = new URL(opts.endpoint);
+  } catch {
+    throw new UsageError(`invalid Tencent endpoint "${opts.endpoint}"`, { code: "InvalidEndpoint", hint: "use a full URL such as http://127.0.0.1:4566" });
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.pathname !== "/" && url.pathname !== "") || url.search) {
+    throw new UsageError(`invalid Tencent endpoint "${opts.endpoint}": the API lives at the root of an http(s) host`, {
+      code: "InvalidEndpoint",
+      hint: "use scheme://host[:port] without a path, e.g. http://127.0.0.1:4566",
+    });
+  }
+  // The SDK signs for the service named by the host's first DNS label and sends to
+  // protocol + endpoint + "/".
+  profile.endpoint = url.host;
+  profile.protocol = `${url.protocol}//`;
+  // The SDK routes every request through $http_proxy when set; a local endpoint must stay local.
+  if (LOOPBACK.test(url.hostname)) profile.agent = url.protocol === "http:" ? new http.Agent() : new https.Agent();
+  return profile;
+}

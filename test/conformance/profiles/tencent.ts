@@ -1,0 +1,23 @@
+// Tencent Cloud SCF as the conformance suite sees it.
+import type { ConformanceProfile } from "../profile.js";
+
+export const tencentProfile: ConformanceProfile = {
+  provider: "tencent",
+  region: "ap-guangzhou",
+  runtimes: { canonical: ["python3.9", "nodejs18"], native: ["Python3.9", "Nodejs18.15"] },
+  // SCF has no Node.js 20 runtime.
+  unknownRuntime: "nodejs20",
+  // Must not end with a hyphen or underscore.
+  invalidLayerName: "my-layer-",
+  codes: {
+    layerVersionNotFound: "ResourceNotFound.LayerVersion",
+    functionNotFound: "ResourceNotFound.Function",
+    badSignature: "AuthFailure.SignatureFailure",
+    unknownKey: "AuthFailure.SecretIdNotFound",
+    throttled: "RequestLimitExceeded",
+    serverError: "InternalError",
+  },
+  arnPattern: null,
+  functionName: "release-fn",
+  namespace: "default",
+};

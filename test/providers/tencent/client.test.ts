@@ -1,0 +1,193 @@
+// Tencent-specific adapter behaviour against the emulator (the shared scenarios live in
+// test/conformance): asynchronous publishing, polling, China time, sizes, namespaces, regions.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CloudError, UsageError } from "../../../src/errors.js";
+import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
+import { silentLogger, type Logger } from "../../../src/output/log.js";
+import { tencentProvider as provider } from "../../../src/providers/tencent/index.js";
+import { httpProfile } from "../../../src/providers/tencent/sdk.js";
+import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
+import { sdkClient, sha256Hex, tinyZip } from "../../emulator/tencent/helpers.js";
+
+const archiveOf = (bytes: Buffer): LayerArchive => ({ bytes, sha256: sha256Hex(bytes), size: bytes.length });
+const A = archiveOf(tinyZip("adapter-a"));
+const B = archiveOf(tinyZip("adapter-b"));
+const wait = { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 };
+
+let emu: RunningEmulator;
+let seq = 0;
+const fresh = () => `adapter${++seq}`;
+const req = (layerName: string, archive = A, extra: Partial<PublishLayerRequest> = {}): PublishLayerRequest => ({
+  layerName,
+  archive,
+  runtimes: ["Python3.9"],
+  architectures: [],
+  ...extra,
+});
+
+async function connect(target: RunningEmulator = emu, overrides: Partial<ConnectOptions> = {}): Promise<ProviderClient> {
+  const credentials = await provider.resolveCredentials(emulatorEnv(target.credentials, target.url), {});
+  return provider.connect({
+    region: "ap-guangzhou",
+    endpoint: target.url,
+    credentials,
+    requestTimeoutMs: 5_000,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    log: silentLogger,
+    ...overrides,
+  });
+}
+
+const calls = (e: RunningEmulator, action: string) => e.faults.counts()[`tencent:${action}`] ?? 0;
+
+beforeAll(async () => {
+  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ provider: "tencent", name: "api", namespace: "team" }] });
+});
+afterAll(async () => {
+  await emu.close();
+});
+beforeEach(() => emu.faults.clear());
+
+describe("publishLayer", () => {
+  it("without waiting: one call, state Publishing, our checksum and size", async () => {
+    const client = await connect();
+    const before = calls(emu, "GetLayerVersion");
+    const rec = await client.publishLayer(req(fresh(), A, { description: "d", license: "MIT" }), { ...wait, wait: false });
+    expect(rec).toMatchObject({ version: 1, state: "Publishing", status: "published", codeSha256: A.sha256, codeSize: A.size, description: "d", license: "MIT", arn: null });
+    expect(rec.requestId).toBeTruthy();
+    expect(calls(emu, "GetLayerVersion")).toBe(before);
+  });
+
+  it("waiting: polls GetLayerVersion until Active and converts China time to UTC", async () => {
+    const slow = await start({ port: 0, tencentPublishDelayMs: 150 });
+    try {
+      const client = await connect(slow);
+      const name = fresh();
+      const rec = await client.publishLayer(req(name), { ...wait, pollIntervalMs: 10 });
+      expect(rec).toMatchObject({ version: 1, state: "Active", codeSha256: A.sha256 });
+      expect(calls(slow, "GetLayerVersion")).toBeGreaterThan(1);
+      const raw = await sdkClient(slow).GetLayerVersion({ LayerName: name, LayerVersion: 1 });
+      expect(rec.createdAt).toBe(new Date(`${raw.AddTime!.replace(" ", "T")}+08:00`).toISOString());
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("fails with PublishFailed, naming the version and keeping the publish request id", async () => {
+    const client = await connect();
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "publish-failed", times: 1 });
+    const name = fresh();
+    const err = (await client.publishLayer(req(name), wait).catch((e: unknown) => e)) as CloudError;
+    expect(err).toBeInstanceOf(CloudError);
+    expect(err.code).toBe("PublishFailed");
+    expect(err.message).toContain(`${name} version 1`);
+    expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(err.retryable).toBe(false);
+  });
+
+  it("gives up waiting with PublishTimeout, saying which version to check later", async () => {
+    const slow = await start({ port: 0, tencentPublishDelayMs: 60_000 });
+    try {
+      const client = await connect(slow);
+      await client.publishLayer(req("first"), { ...wait, wait: false });
+      const err = (await client.publishLayer(req("first"), { ...wait, waitTimeoutMs: 40, pollIntervalMs: 10 }).catch((e: unknown) => e)) as CloudError;
+      expect(err.code).toBe("PublishTimeout");
+      expect(err.message).toContain("version 2");
+      expect(err.hint).toContain("version 2");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("logs each retry at debug level", async () => {
+    const lines: string[] = [];
+    const log: Logger = { ...silentLogger, debug: (m) => lines.push(m) };
+    const client = await connect(emu, { log });
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "throttle", times: 2 });
+    await client.publishLayer(req(fresh()), wait);
+    expect(lines).toEqual([
+      expect.stringMatching(/^tencent PublishLayerVersion: RequestLimitExceeded on attempt 1\/3; retrying in \d+ ms$/),
+      expect.stringMatching(/attempt 2\/3/),
+    ]);
+  });
+});
+
+describe("reading back", () => {
+  it("gets a version with its size (from the download link) and ISO UTC time", async () => {
+    const client = await connect();
+    const name = fresh();
+    await client.publishLayer(req(name, B, { runtimes: ["Nodejs18.15"] }), wait);
+    const rec = await client.getLayerVersion(name, 1);
+    expect(rec).toMatchObject({ provider: "tencent", layerName: name, version: 1, codeSize: B.size, codeSha256: B.sha256, compatibleRuntimes: ["Nodejs18.15"], state: "Active" });
+    expect(rec.createdAt).toMatch(/Z$/);
+  });
+
+  it("lists an unknown layer as empty", async () => {
+    expect(await (await connect()).listLayerVersions("never-published")).toEqual([]);
+  });
+
+  it("keeps regions apart", async () => {
+    const name = fresh();
+    await (await connect()).publishLayer(req(name), wait);
+    const shanghai = await connect(emu, { region: "ap-shanghai" });
+    expect(await shanghai.listLayerVersions(name)).toEqual([]);
+    expect(((await shanghai.getLayerVersion(name, 1).catch((e: unknown) => e)) as CloudError).code).toBe("ResourceNotFound.LayerVersion");
+  });
+});
+
+describe("findUnchanged", () => {
+  it("needs the same runtimes as well as the same content", async () => {
+    const client = await connect();
+    const name = fresh();
+    await client.publishLayer(req(name, A, { runtimes: ["Python3.9", "Python3.10"] }), wait);
+    expect(await client.findUnchanged(req(name, A, { runtimes: ["Python3.10", "Python3.9"] }))).toMatchObject({ version: 1, status: "unchanged" });
+    expect(await client.findUnchanged(req(name, A, { runtimes: ["Python3.9"] }))).toBeNull();
+  });
+
+  it("skips a newest version that failed to publish", async () => {
+    const client = await connect();
+    const name = fresh();
+    await client.publishLayer(req(name), wait);
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "publish-failed", times: 1 });
+    await client.publishLayer(req(name), wait).catch(() => undefined);
+    expect((await client.listLayerVersions(name)).map((v) => [v.version, v.state])).toEqual([
+      [2, "PublishFailed"],
+      [1, "Active"],
+    ]);
+    expect(await client.findUnchanged(req(name))).toMatchObject({ version: 1, status: "unchanged" });
+  });
+});
+
+describe("publishFunctionVersion", () => {
+  it("passes the namespace and returns the version as a string, without an ARN", async () => {
+    const client = await connect();
+    const rec = await client.publishFunctionVersion({ functionName: "api", namespace: "team", description: "r1" });
+    expect(rec).toEqual({ provider: "tencent", region: "ap-guangzhou", functionName: "api", version: "1", arn: null, description: "r1", requestId: expect.any(String) });
+    const err = (await client.publishFunctionVersion({ functionName: "api" }).catch((e: unknown) => e)) as CloudError;
+    expect(err.code).toBe("ResourceNotFound.Function");
+  });
+});
+
+describe("connection settings", () => {
+  it("gives the SDK its timeout in seconds and the endpoint without scheme", () => {
+    const hp = httpProfile({ endpoint: "http://127.0.0.1:4566", requestTimeoutMs: 2_500 });
+    expect(hp).toMatchObject({ endpoint: "127.0.0.1:4566", protocol: "http://", reqTimeout: 2.5 });
+    expect(hp.agent).toBeDefined();
+    expect(httpProfile({ endpoint: undefined, requestTimeoutMs: 30_000 })).toEqual({ reqTimeout: 30 });
+    expect(httpProfile({ endpoint: "https://scf.ap-shanghai.tencentcloudapi.com", requestTimeoutMs: 1_000 })).toEqual({
+      endpoint: "scf.ap-shanghai.tencentcloudapi.com",
+      protocol: "https://",
+      reqTimeout: 1,
+    });
+  });
+
+  it("rejects an endpoint with a path or another scheme before any call", async () => {
+    for (const endpoint of ["http://127.0.0.1:1/api", "ftp://127.0.0.1", "not a url"]) {
+      const err = await connect(emu, { endpoint }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(UsageError);
+    }
+  });
+});
