@@ -1,4 +1,30 @@
-// Placeholder: replaced by the aliyun adapter.
+// Alibaba Cloud Function Compute 3.0: everything layerctl knows about it. Only connect() loads
+// the SDK (see ./sdk.ts).
+import { layoutWarningFor } from "../layout.js";
+import { resolveRuntimeIds } from "../runtimes.js";
 import type { Provider } from "../types.js";
+import { validateAgainstLimits } from "../validate.js";
+import { connectAliyun } from "./client.js";
+import { resolveAliyunCredentials } from "./credentials.js";
+import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
+import { aliyunRuntimes } from "./runtimes.js";
 
-export const aliyunProvider = { name: "aliyun" } as unknown as Provider;
+export const aliyunProvider: Provider = {
+  name: "aliyun",
+  title: "Alibaba Cloud Function Compute 3.0",
+  defaultRegion: aliyunDefaultRegion,
+  regions: aliyunRegions,
+  runtimes: aliyunRuntimes,
+  limits: aliyunLimits,
+  credentialVariables: [aliyunEnv.accessKeyId, aliyunEnv.accessKeySecret, aliyunEnv.securityToken, aliyunEnv.accountId],
+  endpointVariables: [aliyunEnv.endpoint],
+  regionVariables: [aliyunEnv.region],
+  features: { asyncPublish: false, arns: true, functionNamespaces: false },
+
+  resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
+  validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),
+  layoutWarning: (topLevel, nativeRuntimes) => layoutWarningFor(aliyunLayout, topLevel, nativeRuntimes, "aliyun"),
+  // --profile names an AWS shared-config profile; Alibaba Cloud credentials come from the environment.
+  resolveCredentials: async (env) => resolveAliyunCredentials(env),
+  connect: (opts) => connectAliyun(opts),
+};

@@ -1,0 +1,58 @@
+// FC 3.0 error replies: a 4xx/5xx status with JSON {Code, Message, RequestId}. The SDK reads
+// Code/Message/RequestId from the body (either case) and turns a Code containing "Throttling" into
+// a ThrottlingError, other 4xx into ClientError and 5xx into ServerError. An empty or non-JSON
+// error body makes the SDK throw a parse error instead, so every error carries this body.
+import type { Reply } from "../types.js";
+
+export class FcError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** FC answers with its request id in a header on every reply, success or not. */
+export function requestIdHeaders(requestId: string): Record<string, string> {
+  return { "x-acs-request-id": requestId, "x-fc-request-id": requestId };
+}
+
+export function errorReply(err: FcError, requestId: string): Reply {
+  return {
+    status: err.status,
+    headers: { ...requestIdHeaders(requestId), ...err.headers },
+    body: { Code: err.code, Message: err.message, RequestId: requestId },
+  };
+}
+
+// Codes and statuses. Sources: the FC error-code tables (InvalidArgument, MissingRequiredHeader,
+// PathNotSupported, EntityTooLarge, AccessDenied, *NotFound), the FC 3.0 layer resources in
+// terraform-provider-alicloud (LayerNotFound, LayerVersionNotFound, FunctionNotFound), and the
+// Alibaba Cloud OpenAPI gateway's common errors for ACS3 authentication.
+export const fcErrors = {
+  invalidArgument: (message: string) => new FcError(400, "InvalidArgument", message),
+  missingHeader: (name: string) => new FcError(400, "MissingRequiredHeader", `required HTTP header ${name} was not specified`),
+  pathNotSupported: (method: string, path: string) => new FcError(400, "PathNotSupported", `'${method}' against '${path}' is not supported`),
+  entityTooLarge: (max: number) => new FcError(400, "EntityTooLarge", `payload size exceeds maximum allowed size (${max} bytes)`),
+  accessDenied: (message: string) => new FcError(403, "AccessDenied", message),
+
+  incompleteSignature: (detail: string) => new FcError(400, "IncompleteSignature", `The request signature does not conform to Aliyun standards. ${detail}`),
+  unknownAccessKey: () => new FcError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+  signatureMismatch: (detail: string) => new FcError(400, "SignatureDoesNotMatch", `Specified signature is not matched with our calculation. ${detail}`),
+  timestampFormat: () => new FcError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."),
+  timestampExpired: () => new FcError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),
+  nonceUsed: () => new FcError(400, "SignatureNonceUsed", "Specified signature nonce was used already."),
+
+  layerNotFound: (name: string) => new FcError(404, "LayerNotFound", `layer '${name}' does not exist`),
+  layerVersionNotFound: (name: string, version: string) => new FcError(404, "LayerVersionNotFound", `version '${version}' of layer '${name}' does not exist`),
+  functionNotFound: (name: string) => new FcError(404, "FunctionNotFound", `function '${name}' does not exist`),
+  functionVersionNotFound: (name: string, version: string) => new FcError(404, "VersionNotFound", `version '${version}' of function '${name}' does not exist`),
+  functionExists: (name: string) => new FcError(409, "FunctionAlreadyExists", `function '${name}' already exists`),
+
+  // A Code containing "Throttling" is what the SDK recognises; 429 as FC uses for its own throttling.
+  throttled: () => new FcError(429, "Throttling.User", "Request was denied due to user flow control."),
+  internal: () => new FcError(500, "InternalServerError", "An internal error has occurred. Please retry your request."),
+};

@@ -1,0 +1,113 @@
+// The minimal function side of FC 3.0: CreateFunction and GetFunction (so there is something to
+// version) and PublishFunctionVersion, whose reply is the `Version` structure
+// {versionId, description, createdTime, lastModifiedTime} (no ARN in the 2023-03-30 model).
+import { randomUUID } from "node:crypto";
+import type { EmulatorContext, Reply } from "../types.js";
+import { fcErrors, requestIdHeaders } from "./errors.js";
+import type { OpContext } from "./layers.js";
+import { FC_FUNCTION_RUNTIMES } from "./runtimes.js";
+import { fcTime, type FunctionState } from "./state.js";
+import { checkFunctionName, decodeCode, jsonBody, limits, optionalString } from "./validate.js";
+
+export class FunctionOps {
+  constructor(private readonly ctx: EmulatorContext) {}
+
+  async create(op: OpContext): Promise<Reply> {
+    const body = jsonBody(op.call);
+    const name = body.functionName;
+    if (typeof name !== "string" || name === "") throw fcErrors.invalidArgument("functionName is required");
+    checkFunctionName(name);
+    const runtime = body.runtime;
+    if (typeof runtime !== "string" || runtime === "") throw fcErrors.invalidArgument("runtime is required");
+    if (!FC_FUNCTION_RUNTIMES.includes(runtime)) throw fcErrors.invalidArgument(`runtime '${runtime}' is not supported; valid values: ${FC_FUNCTION_RUNTIMES.join(", ")}`);
+    const handler = body.handler;
+    if (typeof handler !== "string" || handler === "") throw fcErrors.invalidArgument("handler is required");
+    const description = optionalString(body, "description", limits.maxDescription) ?? "";
+    const memorySize = positiveInt(body, "memorySize", 128);
+    const timeout = positiveInt(body, "timeout", 3);
+    const code = decodeCode(body.code, false);
+    if (op.regionState.functions[name]) throw fcErrors.functionExists(name);
+    if (code) await this.ctx.blobs.put(code.zip);
+
+    const t = fcTime(this.ctx.now());
+    const fn: FunctionState = {
+      name,
+      functionId: randomUUID(),
+      runtime,
+      handler,
+      description,
+      memorySize,
+      timeout,
+      codeChecksum: code?.checksum ?? "0",
+      codeSize: code?.zip.length ?? 0,
+      createdTime: t,
+      lastModifiedTime: t,
+      lastVersion: 0,
+      versions: [],
+    };
+    op.regionState.functions[name] = fn;
+    await this.ctx.save();
+    return this.ok(op, this.render(op, fn));
+  }
+
+  get(op: OpContext): Reply {
+    const name = op.params[0]!;
+    const fn = this.fn(op, name);
+    const qualifier = op.call.url.searchParams.get("qualifier");
+    if (qualifier && qualifier !== "LATEST" && !fn.versions.some((v) => v.versionId === qualifier)) {
+      throw fcErrors.functionVersionNotFound(name, qualifier);
+    }
+    return this.ok(op, this.render(op, fn));
+  }
+
+  async publishVersion(op: OpContext): Promise<Reply> {
+    const name = op.params[0]!;
+    const fn = this.fn(op, name);
+    const body = jsonBody(op.call);
+    const description = optionalString(body, "description", limits.maxDescription) ?? "";
+    const t = fcTime(this.ctx.now());
+    fn.lastVersion += 1;
+    const version = { versionId: String(fn.lastVersion), description, createdTime: t, lastModifiedTime: t };
+    fn.versions.push(version);
+    await this.ctx.save();
+    return this.ok(op, version);
+  }
+
+  private fn(op: OpContext, name: string): FunctionState {
+    const fn = op.regionState.functions[name];
+    if (!fn) throw fcErrors.functionNotFound(name);
+    return fn;
+  }
+
+  private render(op: OpContext, fn: FunctionState): Record<string, unknown> {
+    return {
+      functionName: fn.name,
+      functionId: fn.functionId,
+      functionArn: `acs:fc:${op.region}:${op.accountId}:functions/${fn.name}`,
+      runtime: fn.runtime,
+      handler: fn.handler,
+      description: fn.description,
+      memorySize: fn.memorySize,
+      timeout: fn.timeout,
+      codeChecksum: fn.codeChecksum,
+      codeSize: fn.codeSize,
+      createdTime: fn.createdTime,
+      lastModifiedTime: fn.lastModifiedTime,
+      layers: [],
+      environmentVariables: {},
+      state: "Active",
+      lastUpdateStatus: "Successful",
+    };
+  }
+
+  private ok(op: OpContext, body: unknown): Reply {
+    return { status: 200, headers: requestIdHeaders(op.call.requestId), body };
+  }
+}
+
+function positiveInt(body: Record<string, unknown>, field: string, fallback: number): number {
+  const v = body[field];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw fcErrors.invalidArgument(`${field} must be a positive integer`);
+  return v;
+}

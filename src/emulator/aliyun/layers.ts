@@ -1,0 +1,160 @@
+// Layer operations of FC 3.0: CreateLayerVersion, GetLayerVersion, GetLayerVersionByArn,
+// ListLayerVersions, ListLayers, DeleteLayerVersion. Replies are the `Layer` structure of the
+// 2023-03-30 API (see @alicloud/fc20230330 models/Layer.ts and the CreateLayerVersion reference).
+import type { EmulatorContext, IncomingCall, Reply } from "../types.js";
+import { fcErrors, requestIdHeaders } from "./errors.js";
+import { fcTime, type LayerState, type LayerVersionState, type RegionState } from "./state.js";
+import { checkLayerName, compatibleRuntimes, decodeCode, jsonBody, limits, listLimit, optionalString } from "./validate.js";
+
+export interface OpContext {
+  call: IncomingCall;
+  params: string[];
+  region: string;
+  accountId: string;
+  regionState: RegionState;
+}
+
+const ARN = /^acs:fc:([a-z0-9-]+):(\d+):layers\/([^/]+)\/versions\/(\d+)$/;
+
+export function layerVersionArn(region: string, accountId: string, name: string, version: number): string {
+  return `acs:fc:${region}:${accountId}:layers/${name}/versions/${version}`;
+}
+
+export class LayerOps {
+  constructor(private readonly ctx: EmulatorContext) {}
+
+  async create(op: OpContext): Promise<Reply> {
+    const name = op.params[0]!;
+    checkLayerName(name);
+    const body = jsonBody(op.call);
+    const runtimes = compatibleRuntimes(body);
+    const description = optionalString(body, "description", limits.maxDescription) ?? "";
+    const license = optionalString(body, "license", limits.maxLicense) ?? "";
+    const code = decodeCode(body.code, true)!;
+
+    const blob = await this.ctx.blobs.put(code.zip);
+    const layer = (op.regionState.layers[name] ??= { name, lastVersion: 0, versions: [] });
+    const version: LayerVersionState = {
+      version: layer.lastVersion + 1,
+      description,
+      license,
+      compatibleRuntime: runtimes,
+      blob,
+      codeSize: code.zip.length,
+      codeChecksum: code.checksum,
+      createTime: fcTime(this.ctx.now()),
+      acl: "0",
+    };
+    layer.lastVersion = version.version;
+    layer.versions.push(version);
+    await this.ctx.save();
+    return this.ok(op, this.render(op, layer, version));
+  }
+
+  get(op: OpContext): Reply {
+    const [name, raw] = op.params as [string, string];
+    const [layer, version] = this.layerVersion(op, name, raw);
+    return this.ok(op, this.render(op, layer, version));
+  }
+
+  getByArn(op: OpContext): Reply {
+    const arn = op.params[0]!;
+    const m = ARN.exec(arn);
+    if (!m) throw fcErrors.invalidArgument(`'${arn}' is not a layer version ARN (acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version})`);
+    const [, region, account, name, version] = m as unknown as [string, string, string, string, string];
+    // Only this account's layers in this region are known here (no public or official layers).
+    if (region !== op.region || account !== op.accountId) throw fcErrors.layerVersionNotFound(name, version);
+    const [layer, found] = this.layerVersion(op, name, version);
+    return this.ok(op, this.render(op, layer, found));
+  }
+
+  list(op: OpContext): Reply {
+    const name = op.params[0]!;
+    const layer = this.layer(op, name);
+    const limit = listLimit(op.call);
+    const startRaw = op.call.url.searchParams.get("startVersion");
+    let start = 1;
+    if (startRaw !== null && startRaw !== "") {
+      start = Number(startRaw);
+      if (!Number.isInteger(start) || start < 1) throw fcErrors.invalidArgument("startVersion must be a positive integer");
+    }
+    // Ascending from startVersion; nextVersion is where the next page starts.
+    const from = layer.versions.filter((v) => v.version >= start);
+    const page = from.slice(0, limit);
+    const out: Record<string, unknown> = { layers: page.map((v) => this.render(op, layer, v)) };
+    if (from.length > limit) out.nextVersion = from[limit]!.version;
+    return this.ok(op, out);
+  }
+
+  listLayers(op: OpContext): Reply {
+    const q = op.call.url.searchParams;
+    const limit = listLimit(op.call);
+    const prefix = q.get("prefix") ?? "";
+    const token = q.get("nextToken") ?? "";
+    // This account has no official layers, and its own layers are private (acl "0").
+    if (q.get("official") === "true" || q.get("public") === "true") return this.ok(op, { layers: [] });
+    const names = Object.keys(op.regionState.layers)
+      .filter((n) => n.startsWith(prefix) && n >= token && op.regionState.layers[n]!.versions.length > 0)
+      .sort();
+    const page = names.slice(0, limit);
+    const out: Record<string, unknown> = {
+      // Each layer is shown by its newest version.
+      layers: page.map((n) => {
+        const layer = op.regionState.layers[n]!;
+        return this.render(op, layer, layer.versions[layer.versions.length - 1]!);
+      }),
+    };
+    if (names.length > limit) out.nextToken = names[limit];
+    return this.ok(op, out);
+  }
+
+  async delete(op: OpContext): Promise<Reply> {
+    const [name, raw] = op.params as [string, string];
+    const [layer, version] = this.layerVersion(op, name, raw);
+    layer.versions = layer.versions.filter((v) => v !== version);
+    await this.ctx.save();
+    // DeleteLayerVersion's reply has no body (the SDK reads it as bodyType "none").
+    return { status: 204, headers: requestIdHeaders(op.call.requestId), body: Buffer.alloc(0) };
+  }
+
+  private layer(op: OpContext, name: string): LayerState {
+    const layer = op.regionState.layers[name];
+    if (!layer) throw fcErrors.layerNotFound(name);
+    return layer;
+  }
+
+  // Operations on one version answer LayerVersionNotFound whether the version or the whole
+  // layer is missing; LayerNotFound is for operations on the layer (ListLayerVersions).
+  private layerVersion(op: OpContext, name: string, raw: string): [LayerState, LayerVersionState] {
+    const layer = op.regionState.layers[name];
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    const found = layer?.versions.find((v) => v.version === n);
+    if (!layer || !found) throw fcErrors.layerVersionNotFound(name, raw);
+    return [layer, found];
+  }
+
+  private render(op: OpContext, layer: LayerState, v: LayerVersionState): Record<string, unknown> {
+    return {
+      acl: v.acl,
+      code: { location: this.ctx.blobUrl(v.blob), repositoryType: "OSS" },
+      codeChecksum: op.call.corruptChecksum ? corrupt(v.codeChecksum) : v.codeChecksum,
+      codeSize: v.codeSize,
+      compatibleRuntime: v.compatibleRuntime,
+      createTime: v.createTime,
+      description: v.description,
+      layerName: layer.name,
+      layerVersionArn: layerVersionArn(op.region, op.accountId, layer.name, v.version),
+      license: v.license,
+      version: v.version,
+    };
+  }
+
+  private ok(op: OpContext, body: unknown): Reply {
+    return { status: 200, headers: requestIdHeaders(op.call.requestId), body };
+  }
+}
+
+/** A checksum that is certainly not the stored zip's (one bit flipped), for the bad-checksum fault. */
+function corrupt(checksum: string): string {
+  return (BigInt(checksum) ^ 1n).toString(10);
+}

@@ -1,0 +1,196 @@
+// One FC 3.0 client bound to one region: the normalized operations over @alicloud/fc20230330.
+// The SDK never retries here (no retryOptions: withRetry does it) and the client has explicit
+// connect/read timeouts from opts.requestTimeoutMs: the SDK's default is 3 s for the whole
+// exchange, upload included, which fails any large layer.
+import { crc64Decimal } from "../../archive/crc64.js";
+import { CloudError, UsageError } from "../../errors.js";
+import { assertChecksum } from "../checksum.js";
+import { withRetry } from "../retry.js";
+import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
+import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
+import { toCloudError } from "./errors.js";
+import { aliyunEnv } from "./limits.js";
+import { layerRecord, type FcLayer } from "./records.js";
+import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
+
+/** ListLayerVersions pages at most 100 versions. */
+const PAGE_SIZE = 100;
+const MAX_PAGES = 10_000;
+
+interface Endpoint {
+  host: string;
+  protocol: "http" | "https";
+  /** Not the public endpoint: the host does not name the region, so we send it in a header. */
+  custom: boolean;
+}
+
+interface SdkResponse<T> {
+  headers?: Record<string, string>;
+  body?: T;
+}
+
+export function endpointFor(opts: Pick<ConnectOptions, "endpoint" | "region">, creds: Pick<AliyunCredentials, "accountId">): Endpoint {
+  if (opts.endpoint) {
+    let url: URL;
+    try {
+      url = new URL(opts.endpoint);
+    } catch {
+      throw new UsageError(`invalid endpoint "${opts.endpoint}"`, { code: "InvalidEndpoint", provider: "aliyun", hint: "give a full URL such as http://127.0.0.1:9000" });
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
+      throw new UsageError(`invalid endpoint "${opts.endpoint}": FC needs http(s)://host[:port] with no path`, { code: "InvalidEndpoint", provider: "aliyun" });
+    }
+    return { host: url.host, protocol: url.protocol === "http:" ? "http" : "https", custom: true };
+  }
+  const account = creds.accountId;
+  if (!account) {
+    throw new UsageError(`the Function Compute endpoint ({accountId}.${opts.region}.fc.aliyuncs.com) needs your account id: ${aliyunEnv.accountId} is not set`, {
+      code: "MissingAccountId",
+      provider: "aliyun",
+      hint: `export ${aliyunEnv.accountId}=<your Alibaba Cloud account id> (or point ${aliyunEnv.endpoint} at an endpoint)`,
+    });
+  }
+  if (!/^\d+$/.test(account)) {
+    throw new UsageError(`${aliyunEnv.accountId} must be the numeric account id, not "${account}"`, { code: "InvalidAccountId", provider: "aliyun" });
+  }
+  return { host: `${account}.${opts.region}.fc.aliyuncs.com`, protocol: "https", custom: false };
+}
+
+export async function connectAliyun(opts: ConnectOptions): Promise<ProviderClient> {
+  const creds = asAliyunCredentials(opts.credentials);
+  const endpoint = endpointFor(opts, creds);
+  const sdk = await loadAliyunSdk();
+  const config = new sdk.Config({
+    accessKeyId: creds.accessKeyId,
+    accessKeySecret: creds.accessKeySecret,
+    securityToken: creds.securityToken,
+    endpoint: endpoint.host,
+    protocol: endpoint.protocol,
+    regionId: opts.region,
+    connectTimeout: opts.requestTimeoutMs,
+    readTimeout: opts.requestTimeoutMs,
+    // Real endpoints carry the region in the host name; a custom one (the emulator, a proxy)
+    // does not, so name it in a signed header.
+    globalParameters: endpoint.custom ? new sdk.GlobalParameters({ headers: { "x-acs-region-id": opts.region } }) : undefined,
+  });
+  return new AliyunClient(sdk, new sdk.Client(config), opts);
+}
+
+export class AliyunClient implements ProviderClient {
+  constructor(
+    private readonly sdk: AliyunSdk,
+    private readonly client: FcClientInstance,
+    private readonly opts: ConnectOptions,
+  ) {}
+
+  async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
+    const m = this.sdk.models;
+    const crc = crc64Decimal(req.archive.bytes);
+    // code.checksum makes FC verify the bytes it received; we verify what it says it stored.
+    const request = new m.CreateLayerVersionRequest({
+      body: new m.CreateLayerVersionInput({
+        code: new m.InputCodeLocation({ zipFile: req.archive.bytes.toString("base64"), checksum: crc }),
+        compatibleRuntime: req.runtimes,
+        description: req.description,
+        license: req.license,
+      }),
+    });
+    const resp = await this.call("CreateLayerVersion", () => this.client.createLayerVersion(req.layerName, request));
+    const layer = (resp.body ?? {}) as FcLayer;
+    const requestId = requestIdOf(resp);
+    assertChecksum("aliyun", "codeChecksum (CRC-64)", crc, layer.codeChecksum, requestId ?? undefined);
+    return layerRecord(this.opts.region, req.layerName, layer, requestId, req.archive.sha256);
+  }
+
+  async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
+    const resp = await this.call("GetLayerVersion", () => this.client.getLayerVersion(layerName, String(version)));
+    return layerRecord(this.opts.region, layerName, (resp.body ?? {}) as FcLayer, requestIdOf(resp), null);
+  }
+
+  async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
+    const versions = await this.listRaw(layerName);
+    return versions.map(({ layer, requestId }) => layerRecord(this.opts.region, layerName, layer, requestId, null));
+  }
+
+  async findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null> {
+    let versions: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      versions = await this.listRaw(req.layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return null;
+      throw err;
+    }
+    const newest = versions[0];
+    if (!newest) return null;
+    const { layer, requestId } = newest;
+    const sameContent = layer.codeChecksum === crc64Decimal(req.archive.bytes) && layer.codeSize === req.archive.size;
+    const stored = [...(layer.compatibleRuntime ?? [])].sort().join(",");
+    const wanted = [...req.runtimes].sort().join(",");
+    if (!sameContent || stored !== wanted) return null;
+    // Same CRC-64 and size as our zip: the stored bytes are ours, so our sha256 is theirs.
+    return { ...layerRecord(this.opts.region, req.layerName, layer, requestId, req.archive.sha256), status: "unchanged" };
+  }
+
+  async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
+    if (req.namespace) this.opts.log.warn(`aliyun: Function Compute 3.0 has no function namespaces; namespace "${req.namespace}" is ignored`);
+    const m = this.sdk.models;
+    const request = new m.PublishFunctionVersionRequest({ body: new m.PublishVersionInput({ description: req.description }) });
+    const resp = await this.call("PublishFunctionVersion", () => this.client.publishFunctionVersion(req.functionName, request));
+    const body = (resp.body ?? {}) as { versionId?: string; description?: string };
+    if (!body.versionId) {
+      throw new CloudError("PublishFunctionVersion returned no versionId", { code: "InvalidResponse", provider: "aliyun", requestId: requestIdOf(resp) ?? undefined });
+    }
+    return {
+      provider: "aliyun",
+      region: this.opts.region,
+      functionName: req.functionName,
+      version: String(body.versionId),
+      // The 2023-03-30 Version structure carries no ARN.
+      arn: null,
+      description: body.description || null,
+      requestId: requestIdOf(resp),
+    };
+  }
+
+  /** Every live version, newest first (FC pages them oldest first from startVersion). */
+  private async listRaw(layerName: string): Promise<Array<{ layer: FcLayer; requestId: string | null }>> {
+    const m = this.sdk.models;
+    const out: Array<{ layer: FcLayer; requestId: string | null }> = [];
+    let start: number | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
+      const resp = await this.call("ListLayerVersions", () => this.client.listLayerVersions(layerName, request));
+      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
+      const requestId = requestIdOf(resp);
+      for (const layer of body.layers ?? []) out.push({ layer, requestId });
+      const next = body.nextVersion;
+      if (typeof next !== "number" || next <= 0 || (start !== undefined && next <= start)) break;
+      start = next;
+    }
+    return out.sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
+  }
+
+  private call<T>(action: string, fn: () => Promise<SdkResponse<T>>): Promise<SdkResponse<T>> {
+    return withRetry(
+      this.opts.retry,
+      async () => {
+        try {
+          return await fn();
+        } catch (err) {
+          throw toCloudError(err, action);
+        }
+      },
+      {
+        onRetry: (err, attempt, delayMs) => {
+          const code = err instanceof CloudError ? err.code : "error";
+          this.opts.log.debug(`aliyun ${action}: attempt ${attempt} failed (${code}); retrying in ${delayMs} ms`);
+        },
+      },
+    );
+  }
+}
+
+function requestIdOf(resp: SdkResponse<unknown>): string | null {
+  const h = resp.headers ?? {};
+  return h["x-acs-request-id"] || h["x-fc-request-id"] || null;
+}

@@ -1,0 +1,98 @@
+// Every failure of an FC call becomes one CloudError, in this one function. The SDK throws:
+//   ThrottlingError / ClientError / ServerError (openapi-core AlibabaCloudError): HTTP 4xx/5xx with
+//     FC's JSON {Code, Message, RequestId}; `code`, `statusCode`, `requestId` (the string
+//     "undefined" when absent), `data` (the parsed body), ThrottlingError.retryAfter in ms from
+//     the x-acs-retry-after header;
+//   httpx errors: name "RequestTimeoutError" for its connect/read timers, Node socket errors
+//     (ECONNRESET, ECONNREFUSED...) otherwise;
+//   SyntaxError when a reply is not JSON (e.g. a proxy's HTML page).
+import { CloudError, LayerctlError } from "../../errors.js";
+import { aliyunEnv } from "./limits.js";
+
+interface SdkError {
+  name?: string;
+  code?: unknown;
+  statusCode?: unknown;
+  requestId?: unknown;
+  retryAfter?: unknown;
+  message?: unknown;
+  data?: Record<string, unknown>;
+}
+
+const RETRYABLE_SOCKET_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
+const SDK_ERROR_NAMES = new Set(["ThrottlingError", "ClientError", "ServerError", "AlibabaCloudError"]);
+
+export function toCloudError(err: unknown, action: string): LayerctlError {
+  if (err instanceof LayerctlError) return err;
+  const e = (err ?? {}) as SdkError;
+  const name = typeof e.name === "string" ? e.name : "";
+
+  if (SDK_ERROR_NAMES.has(name)) {
+    const code = typeof e.code === "string" && e.code !== "undefined" && e.code !== "" ? e.code : "UnknownError";
+    const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
+    const requestId = cleanId(e.requestId) ?? cleanId(e.data?.RequestId) ?? cleanId(e.data?.requestId);
+    const text = firstString(e.data?.Message, e.data?.message) ?? "the request failed";
+    const throttled = name === "ThrottlingError" || code.includes("Throttling") || status === 429;
+    const retryAfterMs = typeof e.retryAfter === "number" && e.retryAfter > 0 ? e.retryAfter : undefined;
+    return new CloudError(`${action} failed${status ? ` (HTTP ${status})` : ""}: ${text}`, {
+      code,
+      provider: "aliyun",
+      requestId,
+      httpStatus: status,
+      retryable: throttled || (status !== undefined && status >= 500),
+      retryAfterMs,
+      hint: hintFor(code),
+      cause: err,
+    });
+  }
+
+  if (name === "RequestTimeoutError" || /RequestTimeout/.test(name)) {
+    return new CloudError(`${action} got no complete answer within the request timeout`, {
+      code: "RequestTimeout",
+      provider: "aliyun",
+      retryable: true,
+      hint: "raise --timeout for large layers on slow links",
+      cause: err,
+    });
+  }
+
+  const sockCode = typeof e.code === "string" ? e.code : undefined;
+  if (sockCode && (RETRYABLE_SOCKET_CODES.has(sockCode) || sockCode === "ENOTFOUND")) {
+    return new CloudError(`${action} failed: network error ${sockCode}`, {
+      code: "NetworkError",
+      provider: "aliyun",
+      retryable: sockCode !== "ENOTFOUND",
+      hint: sockCode === "ENOTFOUND" ? `check the region, ${aliyunEnv.accountId} and ${aliyunEnv.endpoint}` : undefined,
+      cause: err,
+    });
+  }
+
+  if (err instanceof SyntaxError) {
+    return new CloudError(`${action} got a reply that is not FC's JSON`, {
+      code: "InvalidResponse",
+      provider: "aliyun",
+      hint: `check that ${aliyunEnv.endpoint} points at Function Compute 3.0`,
+      cause: err,
+    });
+  }
+
+  const message = typeof e.message === "string" ? e.message : String(err);
+  return new CloudError(`${action} failed: ${message}`, { code: "UnknownError", provider: "aliyun", cause: err });
+}
+
+function hintFor(code: string): string | undefined {
+  if (code === "InvalidAccessKeyId.NotFound") return `check ${aliyunEnv.accessKeyId}`;
+  if (code === "SignatureDoesNotMatch") return `check ${aliyunEnv.accessKeySecret}`;
+  if (code.startsWith("InvalidTimeStamp")) return "check this machine's clock";
+  if (code.startsWith("InvalidSecurityToken")) return `refresh ${aliyunEnv.securityToken}`;
+  return undefined;
+}
+
+function cleanId(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" && v !== "undefined" && v !== "null" ? v : undefined;
+}
+
+function firstString(...vs: unknown[]): string | undefined {
+  for (const v of vs) if (typeof v === "string" && v !== "") return v;
+  return undefined;
+}

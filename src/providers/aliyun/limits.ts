@@ -1,0 +1,65 @@
+// What FC 3.0 accepts, as data: checked before any call so a user never uploads 50 MB to learn
+// that a name or a count is wrong.
+import type { ProviderLimits } from "../types.js";
+import type { LayoutRule } from "../layout.js";
+
+export const aliyunLimits: ProviderLimits = {
+  layerNameRule: "1-64 characters: letters, digits, '_' and '-', starting with a letter",
+  layerNamePattern: /^[a-zA-Z][a-zA-Z0-9_-]*$/,
+  layerNameMaxLength: 64,
+  // The API reference documents 100 MB for the base64 payload (~75 MB of zip), yet uploads of
+  // about 50 MB are reported to fail. We stop at 50 MiB of zip (~70 MB of base64 JSON): the
+  // limit nobody has seen fail. Bigger layers need OSS (ossBucketName/ossObjectName).
+  maxZipBytes: 50 * 1024 * 1024,
+  // compatibleRuntime takes 0-20 entries.
+  maxRuntimes: 20,
+  architectures: null,
+  maxArchitectures: 0,
+  // Not documented for layers; 256 is FC's limit for descriptions elsewhere, and what the
+  // emulator enforces for both.
+  maxDescriptionLength: 256,
+  maxLicenseLength: 256,
+  // FC documents no cap on versions per layer.
+  maxVersionsPerLayer: null,
+};
+
+/** Where FC puts layer folders on the path once extracted to /opt. */
+export const aliyunLayout: LayoutRule[] = [
+  { runtimePrefixes: ["python"], expected: ["python"], suggestPrefix: "python" },
+  { runtimePrefixes: ["nodejs"], expected: ["nodejs/node_modules"], suggestPrefix: "nodejs" },
+  { runtimePrefixes: ["java"], expected: ["java/lib"], suggestPrefix: "java/lib" },
+];
+
+export const aliyunDefaultRegion = "cn-hangzhou";
+
+/** FC 3.0 regions (endpoint {accountId}.{region}.fc.aliyuncs.com). */
+export const aliyunRegions: readonly string[] = [
+  "cn-hangzhou",
+  "cn-shanghai",
+  "cn-qingdao",
+  "cn-beijing",
+  "cn-zhangjiakou",
+  "cn-huhehaote",
+  "cn-shenzhen",
+  "cn-chengdu",
+  "cn-hongkong",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-3",
+  "ap-southeast-5",
+  "ap-southeast-7",
+  "eu-central-1",
+  "eu-west-1",
+  "us-east-1",
+  "us-west-1",
+];
+
+export const aliyunEnv = {
+  accessKeyId: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+  accessKeySecret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+  securityToken: "ALIBABA_CLOUD_SECURITY_TOKEN",
+  accountId: "ALIBABA_CLOUD_ACCOUNT_ID",
+  region: "ALIBABA_CLOUD_REGION_ID",
+  endpoint: "LAYERCTL_ENDPOINT_ALIYUN",
+} as const;

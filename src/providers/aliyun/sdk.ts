@@ -1,0 +1,41 @@
+// The SDK, loaded on first use only (dynamic import): `layerctl --help` must not pay ~250 ms for
+// it. Both packages are CommonJS; imported from ESM, module.exports is `default`, so the client
+// class is `default.default`.
+import type * as FcModule from "@alicloud/fc20230330";
+import type { $OpenApiUtil } from "@alicloud/openapi-core";
+
+/** module.exports of @alicloud/fc20230330: the model classes plus the client as `default`. */
+type FcExports = (typeof FcModule)["default"];
+type FcClientClass = FcExports["default"];
+
+export interface AliyunSdk {
+  Client: FcClientClass;
+  models: FcExports;
+  Config: typeof $OpenApiUtil.Config;
+  GlobalParameters: typeof $OpenApiUtil.GlobalParameters;
+}
+
+export type FcClientInstance = InstanceType<FcClientClass>;
+
+let loading: Promise<AliyunSdk> | undefined;
+
+export function loadAliyunSdk(): Promise<AliyunSdk> {
+  loading ??= (async () => {
+    const [fc, core] = await Promise.all([import("@alicloud/fc20230330"), import("@alicloud/openapi-core")]);
+    // Node's own ESM loader gives module.exports as `default` (class at default.default); other
+    // loaders (vitest's) unwrap __esModule so `default` is already the class. Accept both.
+    const fcDefault = fc.default as unknown;
+    const fcExports = (typeof fcDefault === "function" ? fc : fcDefault) as FcExports;
+    const Client = (typeof fcDefault === "function" ? fcDefault : (fcDefault as FcExports).default) as FcClientClass;
+    const coreNs = core as unknown as { $OpenApiUtil?: typeof $OpenApiUtil; default?: { $OpenApiUtil?: typeof $OpenApiUtil } };
+    const util = coreNs.$OpenApiUtil ?? coreNs.default?.$OpenApiUtil;
+    if (typeof Client !== "function" || !util || typeof fcExports.CreateLayerVersionRequest !== "function") {
+      throw new Error("@alicloud/fc20230330 or @alicloud/openapi-core does not have the expected exports");
+    }
+    return { Client, models: fcExports, Config: util.Config, GlobalParameters: util.GlobalParameters };
+  })();
+  loading.catch(() => {
+    loading = undefined;
+  });
+  return loading;
+}

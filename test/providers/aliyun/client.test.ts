@@ -1,0 +1,211 @@
+// The FC 3.0 adapter through the official SDK against the emulator: what is specific to Aliyun
+// beyond the shared conformance scenarios.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CloudError } from "../../../src/errors.js";
+import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
+import { crc64Decimal } from "../../../src/archive/crc64.js";
+import { aliyunProvider } from "../../../src/providers/aliyun/index.js";
+import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
+import type { Logger } from "../../../src/output/log.js";
+import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { storedZip } from "../../emulator/aliyun/helpers.js";
+
+let emu: RunningEmulator;
+let seq = 0;
+const name = () => `adapter-${++seq}`;
+const publishOpts = { wait: true, waitTimeoutMs: 1000, pollIntervalMs: 5 };
+
+function archiveOf(bytes: Buffer): LayerArchive {
+  return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+}
+const archive = archiveOf(storedZip({ "python/one.py": "ONE = 1\n" }));
+const other = archiveOf(storedZip({ "python/two.py": "TWO = 2\n" }));
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { debugEnabled: true, lines, debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
+}
+
+async function connect(over: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
+  const credentials = await aliyunProvider.resolveCredentials({ ...emulatorEnv(emu.credentials, emu.url), ...env }, {});
+  return aliyunProvider.connect({
+    region: "cn-beijing",
+    endpoint: emu.url,
+    credentials,
+    requestTimeoutMs: 10_000,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    log: recordingLogger(),
+    ...over,
+  });
+}
+
+function req(layerName: string, zip = archive, extra: Partial<PublishLayerRequest> = {}): PublishLayerRequest {
+  return { layerName, archive: zip, runtimes: ["python3.10", "python3.9"], architectures: [], ...extra };
+}
+
+beforeAll(async () => {
+  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ provider: "aliyun", name: "svc" }] });
+});
+afterAll(async () => {
+  await emu?.close();
+});
+beforeEach(() => {
+  emu.faults.clear();
+  emu.faults.setRateLimit(null);
+});
+
+describe("publishLayer", () => {
+  it("returns the record in the requested region", async () => {
+    const client = await connect();
+    const layerName = name();
+    const rec = await client.publishLayer(req(layerName, archive, { description: "d", license: "MIT" }), publishOpts);
+    expect(rec).toMatchObject({
+      provider: "aliyun",
+      region: "cn-beijing",
+      layerName,
+      version: 1,
+      arn: `acs:fc:cn-beijing:${emu.credentials.aliyun.accountId}:layers/${layerName}/versions/1`,
+      status: "published",
+      state: "Active",
+      codeSha256: archive.sha256,
+      codeSize: archive.size,
+      compatibleRuntimes: ["python3.10", "python3.9"],
+      compatibleArchitectures: [],
+      description: "d",
+      license: "MIT",
+    });
+    expect(rec.location).toContain("/_layerctl/blobs/");
+    expect(rec.requestId).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it("sends base64 code with our CRC-64, chunked, and names the region in a signed header", async () => {
+    const seen: Array<{ headers: http.IncomingHttpHeaders; body: any; url: string }> = [];
+    const recorder = http.createServer((rq, rs) => {
+      const chunks: Buffer[] = [];
+      rq.on("data", (c: Buffer) => chunks.push(c));
+      rq.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        seen.push({ headers: rq.headers, body, url: rq.url ?? "" });
+        rs.writeHead(200, { "content-type": "application/json", "x-acs-request-id": "rec-1" });
+        rs.end(JSON.stringify({ layerName: "rec", version: 1, codeChecksum: body.code.checksum, codeSize: 1, compatibleRuntime: body.compatibleRuntime, createTime: "2024-01-02T03:04:05Z" }));
+      });
+    });
+    await new Promise<void>((r) => recorder.listen(0, "127.0.0.1", r));
+    try {
+      const port = (recorder.address() as AddressInfo).port;
+      const rec = await (await connect({ endpoint: `http://127.0.0.1:${port}`, region: "eu-central-1" })).publishLayer(req("rec"), publishOpts);
+      expect(rec).toMatchObject({ version: 1, createdAt: "2024-01-02T03:04:05.000Z", requestId: "rec-1" });
+      const [call] = seen;
+      expect(call!.url).toBe("/2023-03-30/layers/rec/versions");
+      expect(call!.body.code).toEqual({ zipFile: archive.bytes.toString("base64"), checksum: crc64Decimal(archive.bytes) });
+      expect(call!.headers["transfer-encoding"]).toBe("chunked");
+      expect(call!.headers["x-acs-region-id"]).toBe("eu-central-1");
+      expect(call!.headers["x-acs-action"]).toBe("CreateLayerVersion");
+      expect(String(call!.headers.authorization)).toMatch(/^ACS3-HMAC-SHA256 Credential=\S+,SignedHeaders=[^,]*x-acs-region-id/);
+    } finally {
+      await new Promise<void>((r) => recorder.close(() => r()));
+    }
+  });
+
+  it("leaves description and license null when not given", async () => {
+    const rec = await (await connect()).publishLayer(req(name()), publishOpts);
+    expect(rec).toMatchObject({ description: null, license: null });
+  });
+
+  it("publishes with STS credentials (the token is sent and signed)", async () => {
+    const client = await connect({}, { ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-for-test" });
+    expect((await client.publishLayer(req(name()), publishOpts)).version).toBe(1);
+  });
+
+  it("fails with ChecksumMismatch and the request id when FC reports another CRC-64", async () => {
+    emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "bad-checksum" });
+    const err = (await (await connect()).publishLayer(req(name()), publishOpts).catch((e: unknown) => e)) as CloudError;
+    expect(err).toBeInstanceOf(CloudError);
+    expect(err.code).toBe("ChecksumMismatch");
+    expect(err.message).toContain(crc64Decimal(archive.bytes));
+    expect(err.requestId).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it("uploads a multi-megabyte layer within the explicit timeout", async () => {
+    const big = archiveOf(storedZip({ "python/blob.py": `DATA = "${"x".repeat(8 * 1024 * 1024)}"\n` }));
+    const rec = await (await connect({ requestTimeoutMs: 20_000 })).publishLayer(req(name(), big), publishOpts);
+    expect(rec.codeSize).toBe(big.size);
+  });
+
+  it("logs each retry at debug level and succeeds after throttling", async () => {
+    const log = recordingLogger();
+    const client = await connect({ log });
+    emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "throttle", times: 2 });
+    expect((await client.publishLayer(req(name()), publishOpts)).version).toBe(1);
+    const retries = log.lines.filter((l) => l.startsWith("debug: aliyun CreateLayerVersion: attempt"));
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toContain("Throttling.User");
+  });
+
+  it("reports a refused connection as NetworkError after the bounded attempts", async () => {
+    const dead = await start({ port: 0 });
+    const url = dead.url;
+    await dead.close();
+    const client = await connect({ endpoint: url, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const err = (await client.getLayerVersion("x", 1).catch((e: unknown) => e)) as CloudError;
+    expect(err).toMatchObject({ code: "NetworkError", retryable: true, provider: "aliyun" });
+  });
+});
+
+describe("reading back", () => {
+  it("gets a version with a null codeSha256 (FC only returns a CRC-64) and its location", async () => {
+    const client = await connect();
+    const layerName = name();
+    await client.publishLayer(req(layerName), publishOpts);
+    const got = await client.getLayerVersion(layerName, 1);
+    expect(got).toMatchObject({ version: 1, codeSha256: null, codeSize: archive.size, state: "Active", status: "published" });
+    expect(got.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+  });
+
+  it("lists every version newest first across pages of 100", async () => {
+    const client = await connect();
+    const layerName = name();
+    for (let i = 0; i < 102; i++) await client.publishLayer(req(layerName, i % 2 ? other : archive), publishOpts);
+    const before = emu.faults.counts()["aliyun:ListLayerVersions"] ?? 0;
+    const list = await client.listLayerVersions(layerName);
+    expect(list).toHaveLength(102);
+    expect(list[0]!.version).toBe(102);
+    expect(list[101]!.version).toBe(1);
+    expect(emu.faults.counts()["aliyun:ListLayerVersions"]! - before).toBe(2);
+  });
+
+  it("reports listing an unknown layer as LayerNotFound", async () => {
+    const err = (await (await connect()).listLayerVersions("never-published").catch((e: unknown) => e)) as CloudError;
+    expect(err).toMatchObject({ code: "LayerNotFound", httpStatus: 404 });
+  });
+});
+
+describe("findUnchanged", () => {
+  it("needs the same CRC-64, size and runtimes as the newest version", async () => {
+    const client = await connect();
+    const layerName = name();
+    expect(await client.findUnchanged(req(layerName))).toBeNull();
+    await client.publishLayer(req(layerName), publishOpts);
+    expect(await client.findUnchanged(req(layerName))).toMatchObject({ version: 1, status: "unchanged", codeSha256: archive.sha256 });
+    expect(await client.findUnchanged(req(layerName, archive, { runtimes: ["python3.10"] }))).toBeNull();
+    expect(await client.findUnchanged(req(layerName, other))).toBeNull();
+    await client.publishLayer(req(layerName, other), publishOpts);
+    // Only the newest version counts.
+    expect(await client.findUnchanged(req(layerName))).toBeNull();
+  });
+});
+
+describe("publishFunctionVersion", () => {
+  it("returns the version id as a string and no ARN", async () => {
+    const rec = await (await connect()).publishFunctionVersion({ functionName: "svc", description: "r1" });
+    expect(rec).toEqual({ provider: "aliyun", region: "cn-beijing", functionName: "svc", version: "1", arn: null, description: "r1", requestId: expect.stringMatching(/[0-9a-f-]{36}/) });
+  });
+
+  it("warns that FC 3.0 has no namespaces", async () => {
+    const log = recordingLogger();
+    await (await connect({ log })).publishFunctionVersion({ functionName: "svc", namespace: "prod" });
+    expect(log.lines.some((l) => l.startsWith("warn:") && l.includes("prod"))).toBe(true);
+  });
+});
