@@ -24,6 +24,11 @@ export interface ConformanceProfile {
   };
   /** Regex the version ARN must match for version N of layer L in region R; null: no ARNs. */
   arnPattern: ((layer: string, version: number, region: string) => RegExp) | null;
+  /**
+   * Whether publishing a function version with nothing changed since the last one returns that
+   * last version instead of a new one (AWS documents this for PublishVersion).
+   */
+  unchangedFunctionKeepsVersion: boolean;
   /** Function seeded into the emulator for publishFunctionVersion. */
   functionName: string;
   namespace?: string;

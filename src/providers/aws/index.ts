@@ -1,4 +1,43 @@
-// Placeholder: replaced by the aws adapter.
-import type { Provider } from "../types.js";
+// AWS Lambda layers. Everything layerctl knows about AWS lives in this folder; this file only
+// assembles it. Nothing here loads the SDK: connect() and credential lookup import it on demand.
+import { resolveRuntimeIds } from "../runtimes.js";
+import { validateAgainstLimits } from "../validate.js";
+import type { LayerSpec, Provider } from "../types.js";
+import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
+import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits } from "./limits.js";
+import { awsLayoutWarning } from "./layout.js";
+import { AWS_RUNTIMES } from "./runtimes.js";
 
-export const awsProvider = { name: "aws" } as unknown as Provider;
+function nativeRuntimesOf(spec: LayerSpec): string[] {
+  try {
+    return resolveRuntimeIds("aws", AWS_RUNTIMES, spec.runtimes);
+  } catch {
+    return spec.runtimes;
+  }
+}
+
+export const awsProvider: Provider = {
+  name: "aws",
+  title: "AWS Lambda",
+  defaultRegion: AWS_DEFAULT_REGION,
+  regions: AWS_REGIONS,
+  runtimes: AWS_RUNTIMES,
+  limits: AWS_LIMITS,
+  credentialVariables: AWS_CREDENTIAL_VARIABLES,
+  endpointVariables: ["LAYERCTL_ENDPOINT_AWS", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"],
+  regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
+  features: { asyncPublish: false, arns: true, functionNamespaces: false },
+
+  resolveRuntimes: (ids) => resolveRuntimeIds("aws", AWS_RUNTIMES, ids),
+  validateLayer(spec) {
+    const warnings = validateAgainstLimits("aws", AWS_LIMITS, spec);
+    assertRequestFits(spec, nativeRuntimesOf(spec));
+    return warnings;
+  },
+  layoutWarning: awsLayoutWarning,
+  resolveCredentials: resolveAwsCredentials,
+  async connect(opts) {
+    const { connectAws } = await import("./client.js");
+    return connectAws(opts);
+  },
+};

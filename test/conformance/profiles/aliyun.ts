@@ -22,5 +22,6 @@ export const aliyunProfile: ConformanceProfile = {
     serverError: "InternalServerError",
   },
   arnPattern: (layer, version, region) => new RegExp(`^acs:fc:${region}:\\d+:layers/${layer}/versions/${version}$`),
+  unchangedFunctionKeepsVersion: false,
   functionName: "conformance-fn",
 };

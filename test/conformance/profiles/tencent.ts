@@ -18,6 +18,7 @@ export const tencentProfile: ConformanceProfile = {
     serverError: "InternalError",
   },
   arnPattern: null,
+  unchangedFunctionKeepsVersion: false,
   functionName: "release-fn",
   namespace: "default",
 };

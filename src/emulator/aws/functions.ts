@@ -1,0 +1,245 @@
+// The function operations layerctl needs: PublishVersion, plus a minimal CreateFunction and
+// GetFunction so there is something to version. Seeded functions exist in every region from the
+// start; their record is created the first time a call touches them.
+import { randomUUID } from "node:crypto";
+import type { Reply } from "../types.js";
+import { codeSha256, storeInlineZip } from "./code.js";
+import { AwsApiError } from "./errors.js";
+import { LAYERS_ITEM_SOURCE, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
+import {
+  ok,
+  readBoolean,
+  readInteger,
+  readObject,
+  readString,
+  readStringList,
+  type AwsDeps,
+  type AwsRequest,
+} from "./request.js";
+import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
+import { lambdaDate, regionState, type FunctionConfigState, type FunctionState, type FunctionVersionState } from "./state.js";
+import { Violations } from "./validation.js";
+import { buildZip } from "./zip.js";
+
+const ROLE = /^arn:(?:aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+const HANDLER = /^[^\s]+$/;
+const MAX_LAYERS = 5;
+
+function notFound(req: AwsRequest, name: string, qualifier?: string): AwsApiError {
+  return new AwsApiError("ResourceNotFoundException", `Function not found: ${functionArn(req.region, req.account, name, qualifier)}`);
+}
+
+async function findFunction(req: AwsRequest, deps: AwsDeps, name: string): Promise<FunctionState | undefined> {
+  const region = regionState(deps.state, req.region);
+  const existing = region.functions[name];
+  if (existing || !deps.seedNames.has(name)) return existing;
+  const seeded = await seedFunction(req, deps, name);
+  // A concurrent call may have created it while the seed's zip was being stored.
+  const fn = (region.functions[name] ??= seeded);
+  await deps.ctx.save();
+  return fn;
+}
+
+async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promise<FunctionState> {
+  const zip = buildZip([{ name: "index.py", data: Buffer.from("def handler(event, context):\n    return {'ok': True}\n") }]);
+  const blob = await deps.ctx.blobs.put(zip);
+  return {
+    name,
+    latest: {
+      runtime: "python3.12",
+      role: `arn:aws:iam::${req.account}:role/layerctl-emulator`,
+      handler: "index.handler",
+      description: "",
+      timeout: 3,
+      memorySize: 128,
+      architectures: ["x86_64"],
+      layers: [],
+      packageType: "Zip",
+      blob,
+      codeSha256: codeSha256(blob),
+      codeSize: zip.length,
+      lastModified: lambdaDate(deps.ctx.now()),
+      revisionId: randomUUID(),
+    },
+    nextVersion: 1,
+    versions: {},
+  };
+}
+
+function configuration(req: AwsRequest, fn: FunctionState, c: FunctionConfigState, version: string): Record<string, unknown> {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: functionArn(req.region, req.account, fn.name, version),
+    ...(c.runtime ? { Runtime: c.runtime } : {}),
+    Role: c.role,
+    ...(c.handler ? { Handler: c.handler } : {}),
+    CodeSize: c.codeSize,
+    Description: c.description,
+    Timeout: c.timeout,
+    MemorySize: c.memorySize,
+    LastModified: c.lastModified,
+    CodeSha256: c.codeSha256,
+    Version: version,
+    TracingConfig: { Mode: "PassThrough" },
+    RevisionId: c.revisionId,
+    ...(c.layers.length > 0 ? { Layers: c.layers.map((arn) => ({ Arn: arn, CodeSize: 0 })) } : {}),
+    State: "Active",
+    LastUpdateStatus: "Successful",
+    PackageType: c.packageType,
+    Architectures: c.architectures,
+    EphemeralStorage: { Size: 512 },
+    SnapStart: { ApplyOn: "None", OptimizationStatus: "Off" },
+    LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${fn.name}` },
+  };
+}
+
+function newVersion(fn: FunctionState, description: string | undefined): FunctionVersionState {
+  const version: FunctionVersionState = {
+    ...fn.latest,
+    architectures: [...fn.latest.architectures],
+    layers: [...fn.latest.layers],
+    description: description ?? fn.latest.description,
+    revisionId: randomUUID(),
+    version: String(fn.nextVersion++),
+    sourceRevisionId: fn.latest.revisionId,
+  };
+  fn.versions[version.version] = version;
+  return version;
+}
+
+export async function publishVersion(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const sha = readString(req.body, "CodeSha256");
+  const description = readString(req.body, "Description");
+  const revision = readString(req.body, "RevisionId");
+  const v = new Violations();
+  v.maxLength(description, "description", 256);
+  v.throwIfAny();
+
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  if (revision !== undefined && revision !== fn.latest.revisionId) {
+    throw new AwsApiError(
+      "PreconditionFailedException",
+      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+    );
+  }
+  if (sha !== undefined && sha !== fn.latest.codeSha256) {
+    throw new AwsApiError(
+      "InvalidParameterValueException",
+      `CodeSHA256 (${sha}) is different from current CodeSHA256 in $LATEST (${fn.latest.codeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
+    );
+  }
+  // Lambda does not publish a new version while code and configuration are unchanged since the
+  // last one: it answers with that version.
+  const newest = Object.values(fn.versions).sort((a, b) => Number(b.version) - Number(a.version))[0];
+  if (newest && newest.sourceRevisionId === fn.latest.revisionId) {
+    return ok(req, 201, configuration(req, fn, newest, newest.version));
+  }
+  const version = newVersion(fn, description);
+  await deps.ctx.save();
+  return ok(req, 201, configuration(req, fn, version, version.version));
+}
+
+export async function getFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const qualifier = req.query.get("Qualifier") ?? ref.qualifier ?? "$LATEST";
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  const config = qualifier === "$LATEST" ? fn.latest : fn.versions[qualifier];
+  if (!config) throw notFound(req, ref.name, qualifier);
+  return ok(req, 200, {
+    Configuration: configuration(req, fn, config, qualifier),
+    Code: { RepositoryType: "S3", ...(config.blob ? { Location: deps.ctx.blobUrl(config.blob) } : {}) },
+  });
+}
+
+export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const b = req.body;
+  const rawName = readString(b, "FunctionName");
+  const role = readString(b, "Role");
+  const code = readObject(b, "Code");
+  const runtime = readString(b, "Runtime");
+  const handler = readString(b, "Handler");
+  const description = readString(b, "Description");
+  const timeout = readInteger(b, "Timeout");
+  const memorySize = readInteger(b, "MemorySize");
+  const publish = readBoolean(b, "Publish");
+  const architectures = readStringList(b, "Architectures");
+  const packageType = readString(b, "PackageType");
+  const layers = readStringList(b, "Layers");
+  const v = new Violations();
+  v.required(rawName, "functionName");
+  v.required(role, "role");
+  v.pattern(role, "role", ROLE, "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+  v.required(code, "code");
+  if (runtime !== undefined) v.enumValue(runtime, "runtime", LAMBDA_RUNTIMES);
+  v.maxLength(handler, "handler", 128);
+  v.pattern(handler, "handler", HANDLER, "[^\\s]+");
+  v.maxLength(description, "description", 256);
+  v.range(timeout, "timeout", 1, 900);
+  v.range(memorySize, "memorySize", 128, 10240);
+  v.minLength(architectures, "architectures", 1);
+  v.maxLength(architectures, "architectures", 1);
+  v.enumList(architectures, "architectures", LAMBDA_ARCHITECTURES);
+  v.enumValue(packageType, "packageType", ["Zip", "Image"]);
+  for (const arn of layers ?? []) {
+    if (!parseLayersItem(arn)) {
+      v.add(layers, "layers", `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`);
+      break;
+    }
+  }
+  v.throwIfAny();
+  const ref = functionNameFrom(rawName!, req.region, req.account);
+
+  if (packageType === "Image") {
+    throw new AwsApiError("InvalidParameterValueException", "The layerctl emulator supports only PackageType Zip functions.");
+  }
+  if (!runtime || !handler) {
+    throw new AwsApiError("InvalidParameterValueException", "Runtime and Handler are mandatory parameters for functions created with deployment packages.");
+  }
+  if ((layers?.length ?? 0) > MAX_LAYERS) {
+    throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
+  }
+  const region = regionState(deps.state, req.region);
+  for (const arn of layers ?? []) {
+    const l = parseLayersItem(arn)!;
+    const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
+    if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
+  }
+  if (await findFunction(req, deps, ref.name)) {
+    throw new AwsApiError("ResourceConflictException", `Function already exist: ${ref.name}`);
+  }
+  const stored = await storeInlineZip(code!, deps, region, "function");
+  if (region.functions[ref.name]) throw new AwsApiError("ResourceConflictException", `Function already exist: ${ref.name}`);
+  const fn: FunctionState = {
+    name: ref.name,
+    latest: {
+      runtime,
+      role: role!,
+      handler,
+      description: description ?? "",
+      timeout: timeout ?? 3,
+      memorySize: memorySize ?? 128,
+      architectures: architectures ?? ["x86_64"],
+      layers: (layers ?? []).map((arn) => {
+        const l = parseLayersItem(arn)!;
+        return layerVersionArn(l.region, l.account, l.name, l.version);
+      }),
+      packageType: "Zip",
+      blob: stored.blob,
+      codeSha256: codeSha256(stored.blob),
+      codeSize: stored.size,
+      lastModified: lambdaDate(deps.ctx.now()),
+      revisionId: randomUUID(),
+    },
+    nextVersion: 1,
+    versions: {},
+  };
+  region.functions[fn.name] = fn;
+  const published = publish ? newVersion(fn, undefined) : undefined;
+  await deps.ctx.save();
+  // Lambda creates functions asynchronously: the create answer says Pending, later reads say Active.
+  const { LastUpdateStatus: _notYet, ...body } = configuration(req, fn, published ?? fn.latest, published?.version ?? "$LATEST");
+  return ok(req, 201, { ...body, State: "Pending", StateReason: "The function is being created.", StateReasonCode: "Creating" });
+}

@@ -1,0 +1,113 @@
+// One authenticated call as the handlers see it, and typed readers for its JSON members.
+// A body that is not JSON, or a member of the wrong JSON type, is InvalidRequestContentException
+// (Lambda: "The request body could not be parsed as JSON").
+import type { EmulatorContext, IncomingCall, Reply } from "../types.js";
+import { AwsApiError } from "./errors.js";
+import type { AwsState } from "./state.js";
+
+export interface AwsRequest {
+  call: IncomingCall;
+  /** From the SigV4 credential scope. */
+  region: string;
+  account: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+export interface AwsDeps {
+  ctx: EmulatorContext;
+  state: AwsState;
+  seedNames: ReadonlySet<string>;
+}
+
+export type Body = Record<string, unknown>;
+
+/** A success reply; every Lambda answer carries the request id. */
+export function ok(req: AwsRequest, status: number, body?: unknown): Reply {
+  return {
+    status,
+    headers: { "x-amzn-RequestId": req.call.requestId, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body,
+  };
+}
+
+export function parseJsonBody(call: IncomingCall): Body {
+  if (call.body.length === 0) return {};
+  const type = String(call.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && !/^application\/x-amz-json-1\.[01]$/.test(type)) {
+    throw new AwsApiError("UnsupportedMediaTypeException", `The content type of the request body must be application/json, not '${type || "(none)"}'.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(call.body.toString("utf8"));
+  } catch (err) {
+    throw new AwsApiError("InvalidRequestContentException", `Could not parse request body into json: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new AwsApiError("InvalidRequestContentException", "Could not parse request body into json: the request body must be a JSON object");
+  }
+  return parsed as Body;
+}
+
+function wrongType(member: string, expected: string): AwsApiError {
+  return new AwsApiError("InvalidRequestContentException", `Could not parse request body into json: member '${member}' must be ${expected}`);
+}
+
+export function readString(body: Body, member: string): string | undefined {
+  const v = body[member];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw wrongType(member, "a string");
+  return v;
+}
+
+export function readStringList(body: Body, member: string): string[] | undefined {
+  const v = body[member];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw wrongType(member, "a list of strings");
+  return v as string[];
+}
+
+export function readObject(body: Body, member: string): Body | undefined {
+  const v = body[member];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) throw wrongType(member, "an object");
+  return v as Body;
+}
+
+export function readInteger(body: Body, member: string): number | undefined {
+  const v = body[member];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v)) throw wrongType(member, "an integer");
+  return v;
+}
+
+export function readBoolean(body: Body, member: string): boolean | undefined {
+  const v = body[member];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw wrongType(member, "a boolean");
+  return v;
+}
+
+/** A blob member: base64 text that must decode. */
+export function readBlob(body: Body, member: string): Buffer | undefined {
+  const v = readString(body, member);
+  if (v === undefined) return undefined;
+  if (v.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) {
+    throw new AwsApiError(
+      "InvalidRequestContentException",
+      `Could not parse request body into json: Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): illegal base64 in member '${member}'`,
+    );
+  }
+  return Buffer.from(v, "base64");
+}
+
+/** A query parameter that must be a whole number (MaxItems). */
+export function queryInteger(query: URLSearchParams, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null) return undefined;
+  if (!/^-?\d+$/.test(v)) {
+    throw new AwsApiError("InvalidRequestContentException", `Could not parse request: query parameter '${name}' must be an integer, got '${v}'`);
+  }
+  return Number(v);
+}

@@ -1,0 +1,91 @@
+// The AWS emulator's persistent state: plain JSON, one entry per region (Lambda resources are
+// regional; the region comes from each request's credential scope). Zips live in the blob store.
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow";
+  Principal: string | { AWS: string };
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export interface LayerVersionState {
+  version: number;
+  description: string;
+  license: string | null;
+  runtimes: string[];
+  architectures: string[];
+  /** Lambda's spelling: 2018-11-14T23:03:52.079+0000 */
+  createdDate: string;
+  /** sha256 hex of the zip = its blob key. */
+  blob: string;
+  codeSize: number;
+  /** Published under a bad-checksum fault: report a checksum that does not match, from now on. */
+  corrupt: boolean;
+  policy: { revisionId: string; statements: PolicyStatement[] } | null;
+}
+
+export interface LayerState {
+  name: string;
+  /** Never goes down: numbers of deleted versions are not reused. */
+  nextVersion: number;
+  versions: Record<string, LayerVersionState>;
+}
+
+export interface FunctionConfigState {
+  runtime: string | null;
+  role: string;
+  handler: string | null;
+  description: string;
+  timeout: number;
+  memorySize: number;
+  architectures: string[];
+  layers: string[];
+  packageType: "Zip" | "Image";
+  blob: string | null;
+  /** base64, as Lambda reports it. */
+  codeSha256: string;
+  codeSize: number;
+  lastModified: string;
+  revisionId: string;
+}
+
+export interface FunctionVersionState extends FunctionConfigState {
+  version: string;
+  /** $LATEST's revision this version was published from (PublishVersion is a no-op while unchanged). */
+  sourceRevisionId: string;
+}
+
+export interface FunctionState {
+  name: string;
+  latest: FunctionConfigState;
+  nextVersion: number;
+  versions: Record<string, FunctionVersionState>;
+}
+
+export interface RegionState {
+  layers: Record<string, LayerState>;
+  functions: Record<string, FunctionState>;
+}
+
+export interface AwsState {
+  format: 1;
+  regions: Record<string, RegionState>;
+}
+
+export function loadState(saved: unknown): AwsState {
+  if (saved && typeof saved === "object" && (saved as AwsState).format === 1 && typeof (saved as AwsState).regions === "object") {
+    return saved as AwsState;
+  }
+  return { format: 1, regions: {} };
+}
+
+export function regionState(state: AwsState, region: string): RegionState {
+  return (state.regions[region] ??= { layers: {}, functions: {} });
+}
+
+/** Lambda's date format: ISO 8601 with milliseconds and a +0000 offset. */
+export function lambdaDate(d: Date): string {
+  return d.toISOString().replace("Z", "+0000");
+}

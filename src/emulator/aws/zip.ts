@@ -1,0 +1,93 @@
+// Just enough of the zip format to reject what Lambda rejects ("Could not unzip uploaded file",
+// empty archives, too much unzipped data) and to build the tiny code zip of seeded functions.
+import { crc32 } from "node:zlib";
+
+const LOCAL_SIG = 0x04034b50;
+const CENTRAL_SIG = 0x02014b50;
+const EOCD_SIG = 0x06054b50;
+const EOCD_SIZE = 22;
+
+export type ZipCheck = { ok: true; entries: number; uncompressedSize: number } | { ok: false; reason: "not-zip" | "empty" };
+
+export function inspectZip(buf: Buffer): ZipCheck {
+  if (buf.length < EOCD_SIZE) return { ok: false, reason: "not-zip" };
+  const magic = buf.readUInt32LE(0);
+  if (magic !== LOCAL_SIG && magic !== EOCD_SIG) return { ok: false, reason: "not-zip" };
+  const eocd = findEocd(buf);
+  if (eocd < 0) return { ok: false, reason: "not-zip" };
+  const entries = buf.readUInt16LE(eocd + 10);
+  if (entries === 0) return { ok: false, reason: "empty" };
+  const cdSize = buf.readUInt32LE(eocd + 12);
+  const cdOffset = buf.readUInt32LE(eocd + 16);
+  // Zip64 archives keep the real numbers elsewhere; accept them without summing sizes.
+  if (cdOffset === 0xffffffff || entries === 0xffff) return { ok: true, entries, uncompressedSize: 0 };
+  if (cdOffset + cdSize > eocd) return { ok: false, reason: "not-zip" };
+  let p = cdOffset;
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (p + 46 > eocd || buf.readUInt32LE(p) !== CENTRAL_SIG) return { ok: false, reason: "not-zip" };
+    total += buf.readUInt32LE(p + 24);
+    p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  return { ok: true, entries, uncompressedSize: total };
+}
+
+// The end-of-central-directory record sits at the end, followed only by its comment.
+function findEocd(buf: Buffer): number {
+  const last = buf.length - EOCD_SIZE;
+  const first = Math.max(0, last - 0xffff);
+  for (let i = last; i >= first; i--) {
+    if (buf.readUInt32LE(i) === EOCD_SIG && i + EOCD_SIZE + buf.readUInt16LE(i + 20) === buf.length) return i;
+  }
+  return -1;
+}
+
+/** A stored (uncompressed) zip with fixed timestamps: same input, same bytes. */
+export function buildZip(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  const DOS_TIME = 0;
+  const DOS_DATE = 0x21; // 1980-01-01, the earliest DOS date
+  for (const f of files) {
+    const name = Buffer.from(f.name, "utf8");
+    const crc = crc32(f.data) >>> 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(LOCAL_SIG, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(0, 8);
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(f.data.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(CENTRAL_SIG, 0);
+    central.writeUInt16LE(0x031e, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(f.data.length, 20);
+    central.writeUInt32LE(f.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, f.data);
+    centrals.push(central, name);
+    offset += local.length + name.length + f.data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(EOCD_SIZE);
+  eocd.writeUInt32LE(EOCD_SIG, 0);
+  eocd.writeUInt16LE(files.length, 8);
+  eocd.writeUInt16LE(files.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
+}

@@ -1,0 +1,173 @@
+// The Lambda client behind the ProviderClient interface. The SDK is imported here, lazily.
+// The SDK's own retries are off (maxAttempts 1): withRetry retries instead, so backoff, bounds and
+// debug logs are the same for every cloud. The SDK has no timeout by default: set one always.
+import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
+import { CloudError, UsageError } from "../../errors.js";
+import { assertChecksum } from "../checksum.js";
+import { withRetry } from "../retry.js";
+import type {
+  ConnectOptions,
+  FunctionVersionRecord,
+  LayerVersionRecord,
+  ProviderClient,
+  PublishFunctionRequest,
+  PublishLayerRequest,
+} from "../types.js";
+import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
+import { toCloudError } from "./errors.js";
+import { functionVersionRecord, layerRecord } from "./records.js";
+
+type LambdaSdk = typeof import("@aws-sdk/client-lambda");
+
+/** ListLayerVersions' page size limit. */
+const PAGE = 50;
+
+export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> {
+  if (!isAwsCredentials(opts.credentials)) {
+    throw new UsageError("aws: no usable credentials were resolved", { code: "MissingCredentials", hint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE" });
+  }
+  if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint);
+  // On Node < 22 the SDK prints a NodeVersionSupportWarning on stderr when a client is created.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  const sdk = await import("@aws-sdk/client-lambda");
+  const sdkLog = {
+    debug: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
+    info: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
+    warn: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
+    error: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
+  };
+  const lambda = new sdk.LambdaClient({
+    region: opts.region,
+    endpoint: opts.endpoint,
+    credentials: opts.credentials.identity,
+    maxAttempts: 1,
+    retryMode: "standard",
+    // A custom endpoint is the whole address: FIPS / dual-stack settings from the user's AWS config must not apply to it.
+    ...(opts.endpoint !== undefined ? { useFipsEndpoint: false, useDualstackEndpoint: false } : {}),
+    requestHandler: {
+      requestTimeout: opts.requestTimeoutMs,
+      connectionTimeout: Math.min(opts.requestTimeoutMs, 10_000),
+      throwOnRequestTimeout: true,
+      logger: sdkLog,
+    },
+  });
+  return new AwsLambdaClient(sdk, lambda, opts, opts.credentials);
+}
+
+function checkEndpoint(endpoint: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(`invalid AWS endpoint "${endpoint}"`, { code: "InvalidEndpoint", hint: "give a full URL such as http://127.0.0.1:4566" });
+  }
+}
+
+class AwsLambdaClient implements ProviderClient {
+  constructor(
+    private readonly sdk: LambdaSdk,
+    private readonly lambda: LambdaClient,
+    private readonly opts: ConnectOptions,
+    private readonly credentials: AwsCredentials,
+  ) {}
+
+  private call<T>(action: string, send: () => Promise<T>): Promise<T> {
+    const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
+    return withRetry(
+      this.opts.retry,
+      async () => {
+        try {
+          return await send();
+        } catch (err) {
+          throw toCloudError(err, ctx);
+        }
+      },
+      {
+        onRetry: (err, attempt, delayMs) => {
+          const e = err as CloudError;
+          const rid = e.requestId ? `, request id ${e.requestId}` : "";
+          this.opts.log.debug(`aws ${action}: attempt ${attempt} of ${this.opts.retry.maxAttempts} failed (${e.code}${rid}); retrying in ${delayMs} ms`);
+        },
+      },
+    );
+  }
+
+  async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
+    const { PublishLayerVersionCommand } = this.sdk;
+    const out = await this.call("PublishLayerVersion", () =>
+      this.lambda.send(
+        new PublishLayerVersionCommand({
+          LayerName: req.layerName,
+          Content: { ZipFile: req.archive.bytes },
+          CompatibleRuntimes: req.runtimes.length > 0 ? (req.runtimes as Runtime[]) : undefined,
+          CompatibleArchitectures: req.architectures.length > 0 ? (req.architectures as Architecture[]) : undefined,
+          Description: req.description,
+          LicenseInfo: req.license,
+        }),
+      ),
+    );
+    const record = layerRecord(this.opts.region, req.layerName, out);
+    assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined);
+    return record;
+  }
+
+  async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
+    const { GetLayerVersionCommand } = this.sdk;
+    const out = await this.call("GetLayerVersion", () => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version })));
+    return layerRecord(this.opts.region, layerName, out);
+  }
+
+  /** List items carry no checksum, size or location: those stay null (getLayerVersion has them). */
+  async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
+    const { ListLayerVersionsCommand } = this.sdk;
+    const records: LayerVersionRecord[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.call("ListLayerVersions", () =>
+        this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker })),
+      );
+      for (const item of page.LayerVersions ?? []) records.push(layerRecord(this.opts.region, layerName, item, page.$metadata.requestId));
+      marker = page.NextMarker;
+    } while (marker);
+    return records.sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
+  }
+
+  async findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null> {
+    const { ListLayerVersionsCommand } = this.sdk;
+    let newest: number | undefined;
+    try {
+      // Lambda lists newest first, so the first page holds the newest version.
+      const page = await this.call("ListLayerVersions", () => this.lambda.send(new ListLayerVersionsCommand({ LayerName: req.layerName, MaxItems: PAGE })));
+      newest = Math.max(...(page.LayerVersions ?? []).map((v) => v.Version ?? 0), 0) || undefined;
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
+      throw err;
+    }
+    if (newest === undefined) return null;
+    const current = await this.getLayerVersion(req.layerName, newest);
+    const same =
+      current.codeSha256 !== null &&
+      current.codeSha256.toLowerCase() === req.archive.sha256.toLowerCase() &&
+      sameSet(current.compatibleRuntimes, req.runtimes) &&
+      sameSet(current.compatibleArchitectures, req.architectures);
+    return same ? { ...current, status: "unchanged" } : null;
+  }
+
+  async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
+    if (req.namespace) this.opts.log.warn(`aws: Lambda has no function namespaces; namespace "${req.namespace}" is ignored`);
+    const { PublishVersionCommand } = this.sdk;
+    const out = await this.call("PublishVersion", () =>
+      this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description })),
+    );
+    return functionVersionRecord(this.opts.region, req.functionName, out);
+  }
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}

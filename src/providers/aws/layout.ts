@@ -1,0 +1,21 @@
+// Where Lambda runtimes look inside /opt. bin/ (PATH), lib/ (LD_LIBRARY_PATH) and extensions/
+// (Lambda extensions) work with every runtime, so a zip holding one of them is never flagged;
+// a custom runtime layer may also ship its `bootstrap` at the top.
+import { layoutWarningFor, type LayoutRule } from "../layout.js";
+
+export const AWS_LAYOUT_RULES: LayoutRule[] = [
+  { runtimePrefixes: ["python"], expected: ["python"], suggestPrefix: "python" },
+  { runtimePrefixes: ["nodejs"], expected: ["nodejs/node_modules"], suggestPrefix: "nodejs/node_modules" },
+  { runtimePrefixes: ["java"], expected: ["java/lib"], suggestPrefix: "java/lib" },
+  { runtimePrefixes: ["ruby"], expected: ["ruby/gems", "ruby/lib"], suggestPrefix: "ruby/lib" },
+  { runtimePrefixes: ["provided", "go1"], expected: ["bin", "lib"], suggestPrefix: "bin" },
+];
+
+const ANY_RUNTIME = new Set(["bin", "lib", "extensions"]);
+
+export function awsLayoutWarning(topLevel: string[], nativeRuntimes: string[]): string | null {
+  const top = topLevel.map((t) => t.replace(/\/$/, "").split("/")[0]!);
+  if (top.some((t) => ANY_RUNTIME.has(t))) return null;
+  if (top.includes("bootstrap") && nativeRuntimes.every((r) => r.startsWith("provided"))) return null;
+  return layoutWarningFor(AWS_LAYOUT_RULES, topLevel, nativeRuntimes, "aws");
+}

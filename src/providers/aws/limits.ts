@@ -1,0 +1,57 @@
+// Lambda's limits for layers and where they come from. Size: Lambda refuses requests over
+// 69,905,067 bytes ("Request must be smaller than 69905067 bytes"), which is what "50 MB zipped
+// for direct upload" amounts to once the zip is base64-encoded inside the JSON body.
+import { UsageError } from "../../errors.js";
+import type { LayerSpec, ProviderLimits } from "../types.js";
+
+export const MAX_REQUEST_BYTES = 69_905_067;
+/** The smallest body around a zip: layerctl always sends at least one (short) runtime. */
+const MIN_BODY_OVERHEAD = JSON.stringify({ Content: { ZipFile: "" }, CompatibleRuntimes: ["java8"] }).length;
+
+export const AWS_LIMITS: ProviderLimits = {
+  layerNameRule: "1-140 characters: letters, digits, hyphens and underscores; or a layer ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME)",
+  layerNamePattern: /^(?:arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+|[a-zA-Z0-9_-]+)$/,
+  layerNameMaxLength: 140,
+  maxZipBytes: Math.floor((MAX_REQUEST_BYTES - MIN_BODY_OVERHEAD) / 4) * 3,
+  maxRuntimes: 15,
+  architectures: ["x86_64", "arm64"],
+  maxArchitectures: 2,
+  maxDescriptionLength: 256,
+  maxLicenseLength: 512,
+  maxVersionsPerLayer: null,
+};
+
+/** Exact size of the PublishLayerVersion body the SDK will send for this spec. */
+export function publishRequestBytes(spec: LayerSpec, nativeRuntimes: string[]): number {
+  const body: Record<string, unknown> = { Content: { ZipFile: "" } };
+  if (spec.description !== undefined) body.Description = spec.description;
+  if (spec.architectures.length > 0) body.CompatibleArchitectures = spec.architectures;
+  if (nativeRuntimes.length > 0) body.CompatibleRuntimes = nativeRuntimes;
+  if (spec.license !== undefined) body.LicenseInfo = spec.license;
+  return Buffer.byteLength(JSON.stringify(body)) + 4 * Math.ceil(spec.size / 3);
+}
+
+export function assertRequestFits(spec: LayerSpec, nativeRuntimes: string[]): void {
+  const bytes = publishRequestBytes(spec, nativeRuntimes);
+  if (bytes > MAX_REQUEST_BYTES) {
+    throw new UsageError(
+      `the zip is ${spec.size} bytes; base64-encoded that makes a ${bytes}-byte request and Lambda accepts at most ${MAX_REQUEST_BYTES} (about 50 MB of zip)`,
+      { code: "ZipTooLarge", hint: "leave out files with --exclude or a .layerignore, or split the layer" },
+    );
+  }
+}
+
+export const AWS_DEFAULT_REGION = "us-east-1";
+
+export const AWS_REGIONS: readonly string[] = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "af-south-1",
+  "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
+  "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+  "ca-central-1", "ca-west-1",
+  "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
+  "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
+  "us-gov-east-1", "us-gov-west-1",
+  "cn-north-1", "cn-northwest-1",
+];

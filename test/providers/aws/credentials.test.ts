@@ -1,0 +1,164 @@
+// Credential lookup. The SDK's chain reads some process-wide variables itself (instance metadata,
+// container credentials): they are cleared here so it can never leave this machine, and profile
+// files point at temp files.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { UsageError } from "../../../src/errors.js";
+import { redact } from "../../../src/output/redact.js";
+import { awsProvider } from "../../../src/providers/aws/index.js";
+import type { AwsCredentials } from "../../../src/providers/aws/credentials.js";
+import { archiveOf, connectOptions, rejection, startEmulator } from "./helpers.js";
+
+const CLEARED = [
+  "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED",
+];
+const saved: Record<string, string | undefined> = {};
+let dir: string;
+let emptyConfig: string;
+let emptyCredentials: string;
+let credentialsFile: string;
+
+beforeAll(async () => {
+  for (const k of CLEARED) {
+    saved[k] = process.env[k];
+    delete process.env[k];
+  }
+  dir = await mkdtemp(path.join(tmpdir(), "layerctl-aws-creds-"));
+  emptyConfig = path.join(dir, "config");
+  emptyCredentials = path.join(dir, "credentials");
+  credentialsFile = path.join(dir, "credentials-ci");
+  await writeFile(emptyConfig, "");
+  await writeFile(emptyCredentials, "");
+  await writeFile(credentialsFile, "[ci]\naws_access_key_id = AKIAPROFILEKEY000000\naws_secret_access_key = profile-secret-value\n");
+  process.env.AWS_EC2_METADATA_DISABLED = "true";
+  process.env.AWS_CONFIG_FILE = emptyConfig;
+  process.env.AWS_SHARED_CREDENTIALS_FILE = emptyCredentials;
+});
+
+afterAll(async () => {
+  for (const k of CLEARED) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+function files(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { AWS_CONFIG_FILE: emptyConfig, AWS_SHARED_CREDENTIALS_FILE: emptyCredentials, ...extra };
+}
+
+describe("from the environment given", () => {
+  test("access key, secret and session token", async () => {
+    const c = (await awsProvider.resolveCredentials(
+      { AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000", AWS_SECRET_ACCESS_KEY: "env-secret-value", AWS_SESSION_TOKEN: "env-session-token" },
+      {},
+    )) as AwsCredentials;
+    expect(c.source).toBe("environment (AWS_ACCESS_KEY_ID)");
+    expect(c.identity).toEqual({ accessKeyId: "AKIAENVKEY0000000000", secretAccessKey: "env-secret-value", sessionToken: "env-session-token" });
+    expect(JSON.stringify({ source: c.source })).not.toContain("env-secret-value");
+    expect(redact("secret env-secret-value token env-session-token")).toBe("secret **** token ****");
+  });
+
+  test("half a key pair is a UsageError naming the missing variable", async () => {
+    const err = await rejection(awsProvider.resolveCredentials({ AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000" }, {}));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.code).toBe("MissingCredentials");
+    expect(err.message).toContain("AWS_SECRET_ACCESS_KEY");
+  });
+});
+
+describe("the default chain", () => {
+  test("nothing anywhere is a UsageError naming the variables, quickly and without network", async () => {
+    const started = Date.now();
+    const err = await rejection(awsProvider.resolveCredentials(files(), {}));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.exitCode).toBe(2);
+    expect(err.code).toBe("MissingCredentials");
+    expect(err.message).toBe("no AWS credentials found");
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"]) expect(err.hint).toContain(name);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  test("the environment given decides whether instance metadata may be asked, not process.env", async () => {
+    // A stand-in metadata service on loopback counts the requests that reach it.
+    let hits = 0;
+    const imds = http.createServer((req, res) => {
+      hits++;
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((r) => imds.listen(0, "127.0.0.1", () => r()));
+    const endpoint = `http://127.0.0.1:${(imds.address() as AddressInfo).port}`;
+    const before = { ...process.env };
+    delete process.env.AWS_EC2_METADATA_DISABLED;
+    try {
+      const disabled = await rejection(awsProvider.resolveCredentials(files({ AWS_EC2_METADATA_DISABLED: "true", AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint }), {}));
+      expect(disabled).toBeInstanceOf(UsageError);
+      expect(hits).toBe(0);
+      // Control: without the switch the chain does ask (here, our loopback stand-in).
+      const asked = await rejection(awsProvider.resolveCredentials(files({ AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint }), {}));
+      expect(asked).toBeInstanceOf(UsageError);
+      expect(hits).toBeGreaterThan(0);
+      // process.env is as it was.
+      expect(process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT).toBeUndefined();
+      expect(process.env.AWS_CONFIG_FILE).toBe(before.AWS_CONFIG_FILE);
+    } finally {
+      process.env.AWS_EC2_METADATA_DISABLED = "true";
+      await new Promise<void>((r) => imds.close(() => r()));
+    }
+  });
+
+  test("a profile from the credentials file (--profile, or AWS_PROFILE in the env)", async () => {
+    for (const [env, opts] of [
+      [files({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile }), { profile: "ci" }],
+      [files({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_PROFILE: "ci" }), {}],
+    ] as const) {
+      const c = (await awsProvider.resolveCredentials(env, opts)) as AwsCredentials;
+      expect(c.source).toBe("profile ci");
+      expect(typeof c.identity).toBe("function");
+      const id = await (c.identity as () => Promise<{ accessKeyId: string; secretAccessKey: string }>)();
+      expect(id.accessKeyId).toBe("AKIAPROFILEKEY000000");
+      expect(id.secretAccessKey).toBe("profile-secret-value");
+    }
+    // A secret learned from a file is masked in output from then on.
+    expect(redact("x profile-secret-value y")).toBe("x **** y");
+  });
+
+  test("--profile wins over keys in the environment", async () => {
+    const c = (await awsProvider.resolveCredentials(
+      files({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000", AWS_SECRET_ACCESS_KEY: "env-secret-value" }),
+      { profile: "ci" },
+    )) as AwsCredentials;
+    expect(c.source).toBe("profile ci");
+  });
+
+  test("an unknown profile is a UsageError naming it", async () => {
+    const err = await rejection(awsProvider.resolveCredentials(files({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile }), { profile: "nope" }));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe('no AWS credentials for profile "nope"');
+  });
+
+  test("profile credentials reach the emulator through the client", async () => {
+    const emu = await startEmulator();
+    try {
+      const file = path.join(dir, "credentials-emu");
+      await writeFile(file, `[emu]\naws_access_key_id = ${emu.credentials.aws.accessKeyId}\naws_secret_access_key = ${emu.credentials.aws.secretAccessKey}\n`);
+      const credentials = await awsProvider.resolveCredentials(files({ AWS_SHARED_CREDENTIALS_FILE: file }), { profile: "emu" });
+      const client = await awsProvider.connect({ ...(await connectOptions(emu)), credentials });
+      const rec = await client.publishLayer({ layerName: "via-profile", archive: archiveOf({ "python/a.py": "1" }), runtimes: ["python3.12"], architectures: [] }, {
+        wait: true,
+        waitTimeoutMs: 1000,
+        pollIntervalMs: 10,
+      });
+      expect(rec.version).toBe(1);
+    } finally {
+      await emu.close();
+    }
+  });
+});

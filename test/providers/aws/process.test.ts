@@ -1,0 +1,82 @@
+// Whole-process properties, checked in child processes running the built dist/ (`npm run build`
+// first): importing the adapter loads no SDK, and using it leaves stderr clean on Node 20.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, expect, test } from "vitest";
+
+const root = path.resolve(__dirname, "../../..");
+const adapter = pathToFileURL(path.join(root, "dist/providers/aws/index.js")).href;
+const emulator = pathToFileURL(path.join(root, "dist/emulator/index.js")).href;
+
+beforeAll(() => {
+  if (!existsSync(new URL(adapter))) throw new Error("dist/ is missing: run `npm run build` before the tests");
+});
+
+function runModule(source: string, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--input-type=module", "-e", source], { cwd: root, env, timeout: 20_000 }, (err, stdout, stderr) => {
+      if (err) reject(Object.assign(err, { stdout, stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+const LOADED = `
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const sdkModules = () => Object.keys(require.cache).filter((k) => /[\\\\/]@(aws-sdk|smithy)[\\\\/]/.test(k)).length;
+`;
+
+test("importing the adapter and using its synchronous part loads no SDK module", async () => {
+  const { stdout } = await runModule(`${LOADED}
+const { awsProvider } = await import(${JSON.stringify(adapter)});
+awsProvider.resolveRuntimes(["python3.12", "nodejs20"]);
+awsProvider.validateLayer({ layerName: "x", runtimes: ["python3.12"], architectures: [], size: 10 });
+awsProvider.layoutWarning(["python/"], ["python3.12"]);
+const before = sdkModules();
+await import("@aws-sdk/client-lambda");
+console.log(JSON.stringify({ before, after: sdkModules() }));
+`);
+  const { before, after } = JSON.parse(stdout);
+  expect(before).toBe(0);
+  // The probe sees the SDK once it is loaded, so a 0 above means something.
+  expect(after).toBeGreaterThan(0);
+});
+
+function envWithout(...names: string[]): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const n of names) delete env[n];
+  return env;
+}
+
+test("connecting and calling leaves stderr empty (no NodeVersionSupportWarning)", async () => {
+  const { stdout, stderr } = await runModule(
+    `
+const { awsProvider } = await import(${JSON.stringify(adapter)});
+const { start, emulatorEnv } = await import(${JSON.stringify(emulator)});
+const emu = await start({ port: 0, tencentPublishDelayMs: 0 });
+const credentials = await awsProvider.resolveCredentials(emulatorEnv(emu.credentials, emu.url), {});
+const noop = () => {};
+const client = await awsProvider.connect({
+  region: "us-east-1", endpoint: emu.url, credentials, requestTimeoutMs: 5000,
+  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+  log: { debugEnabled: false, debug: noop, info: noop, warn: noop, error: noop },
+});
+try { await client.getLayerVersion("absent", 1); } catch (err) { console.log(err.code); }
+await emu.close();
+`,
+    envWithout("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"),
+  );
+  expect(stdout.trim()).toBe("ResourceNotFoundException");
+  expect(stderr).toBe("");
+});
+
+test.runIf(Number(process.versions.node.split(".")[0]) < 22)("control: a bare SDK client does print the warning on this Node", async () => {
+  const { stderr } = await runModule(
+    `const { LambdaClient } = await import("@aws-sdk/client-lambda"); new LambdaClient({ region: "us-east-1" });`,
+    envWithout("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"),
+  );
+  expect(stderr).toContain("NodeVersionSupportWarning");
+});
