@@ -1,7 +1,55 @@
-// Placeholder until the deterministic writer lands.
-import { UsageError } from "../errors.js";
+// Deterministic layer packing: the same tree gives the same zip bytes wherever it is packed with the
+// same Node release (Node bundles its zlib; a zlib upgrade may change deflate output).
+//
+// Layout decisions: every folder gets an explicit entry (0755), like `zip -r`, so empty folders
+// survive and folders extract with the same mode everywhere; entries are sorted bytewise on their
+// UTF-8 path; no extra fields except zip64 where sizes, offsets or the entry count need it.
+import path from "node:path";
+import { createDeflater, type Deflater } from "./deflate-pool.js";
+import { loadIgnore } from "./ignore.js";
+import { checkPaths, normalisePrefix } from "./paths.js";
+import { dosDateTime, resolveSourceDateEpoch } from "./timestamp.js";
 import type { PackOptions, PackResult } from "./types.js";
+import { compareUtf8 } from "./utf8-order.js";
+import { walk } from "./walk.js";
+import { writeEntries } from "./write-entries.js";
+import { ZipFileWriter } from "./zip-writer.js";
 
-export async function pack(_opts: PackOptions): Promise<PackResult> {
-  throw new UsageError("pack is not implemented yet");
+export { inspectZip } from "./inspect.js";
+export type { ArchiveSummary, PackOptions, PackResult, SymlinkMode } from "./types.js";
+
+export async function pack(opts: PackOptions): Promise<PackResult> {
+  const shownRoot = path.resolve(opts.dir);
+  const { root, output } = checkPaths(opts.dir, opts.output);
+  const prefix = normalisePrefix(opts.prefix);
+  const stamp = dosDateTime(resolveSourceDateEpoch(opts.sourceDateEpoch));
+  const entries = walk({ root, shownRoot, prefix, symlinks: opts.symlinks ?? "keep", ignored: loadIgnore(root, opts.exclude ?? []) });
+
+  let fileCount = 0;
+  let uncompressedBytes = 0;
+  const top = new Set<string>();
+  for (const e of entries) {
+    top.add(e.name.split("/")[0]!);
+    if (e.kind === "dir") continue;
+    fileCount++;
+    uncompressedBytes += e.kind === "file" ? e.size : Buffer.byteLength(e.target);
+  }
+
+  const shown = (source: string) => path.join(shownRoot, path.relative(root, source));
+  const zip = ZipFileWriter.create(output);
+  let deflater: Deflater | undefined;
+  try {
+    deflater = createDeflater(uncompressedBytes);
+    await writeEntries(entries, zip, deflater, stamp, shown);
+    const { zipBytes, sha256 } = zip.finish();
+    return {
+      archive: { path: output, fileCount, uncompressedBytes, zipBytes, sha256 },
+      topLevel: [...top].sort(compareUtf8),
+    };
+  } catch (err) {
+    zip.abort();
+    throw err;
+  } finally {
+    await deflater?.close();
+  }
 }

@@ -1,0 +1,37 @@
+// File-system failures on the user's paths are bad input (exit 2), reported with the path and a fix.
+import { UsageError } from "../errors.js";
+
+export const LEAVE_OUT_HINT = "leave it out with --exclude or .layerignore";
+const RETRY = "try again once nothing is changing the folder";
+
+/** `code` is an errno code, or "CHANGED" when a file no longer matches what the walk saw. */
+export function readError(code: string | undefined, shownPath: string, cause?: unknown): UsageError {
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return new UsageError(`cannot read ${shownPath}: permission denied`, { hint: `fix its permissions or ${LEAVE_OUT_HINT}`, cause });
+    case "ENOENT":
+      return new UsageError(`${shownPath} disappeared while packing`, { hint: RETRY, cause });
+    case "CHANGED":
+    case "EISDIR":
+      return new UsageError(`${shownPath} changed while packing`, { hint: RETRY, cause });
+    default:
+      return new UsageError(`cannot read ${shownPath}: ${code ?? "unknown error"}`, { hint: LEAVE_OUT_HINT, cause });
+  }
+}
+
+function writeError(code: string, shownPath: string, cause: unknown): UsageError {
+  const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code;
+  return new UsageError(`cannot write ${shownPath}: ${why}`, { hint: "choose another output path with -o", cause });
+}
+
+/** Runs `fn`, turning errno failures into UsageErrors that name `shownPath`. */
+export function guardFs<T>(shownPath: string, fn: () => T, action: "read" | "write" = "read"): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (typeof code !== "string" || !code.startsWith("E")) throw err;
+    throw action === "read" ? readError(code, shownPath, err) : writeError(code, shownPath, err);
+  }
+}

@@ -1,0 +1,102 @@
+// Summarises an existing zip (to publish it as it is) in the same shape `pack` returns.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import type { PackResult } from "./types.js";
+import { compareUtf8 } from "./utf8-order.js";
+import { MAX_16, MAX_32 } from "./zip-format.js";
+
+const END_SIZE = 22;
+const MAX_COMMENT = 0xffff;
+
+interface Directory {
+  count: number;
+  offset: number;
+  size: number;
+}
+
+function notZip(shown: string): UsageError {
+  return new UsageError(`${shown} is not a zip file`, { hint: "pass a .zip archive, or a folder to pack" });
+}
+
+async function readAt(fh: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await fh.read(buf, 0, length, position);
+  return buf.subarray(0, bytesRead);
+}
+
+/** Finds the central directory from the end record (and the zip64 one when fields overflow). */
+async function findDirectory(fh: fs.promises.FileHandle, fileSize: number, shown: string): Promise<Directory> {
+  const tailStart = Math.max(0, fileSize - END_SIZE - MAX_COMMENT);
+  const tail = await readAt(fh, tailStart, fileSize - tailStart);
+  for (let i = tail.length - END_SIZE; i >= 0; i--) {
+    if (tail.readUInt32LE(i) !== 0x06054b50 || i + END_SIZE + tail.readUInt16LE(i + 20) > tail.length) continue;
+    const endAt = tailStart + i;
+    const dir = { count: tail.readUInt16LE(i + 10), size: tail.readUInt32LE(i + 12), offset: tail.readUInt32LE(i + 16) };
+    let dirEnd = endAt;
+    if ((dir.count === MAX_16 || dir.size === MAX_32 || dir.offset === MAX_32) && endAt >= 20) {
+      const locator = await readAt(fh, endAt - 20, 20);
+      if (locator.readUInt32LE(0) === 0x07064b50) {
+        dirEnd = Number(locator.readBigUInt64LE(8));
+        const end64 = await readAt(fh, dirEnd, 56);
+        if (end64.length < 56 || end64.readUInt32LE(0) !== 0x06064b50) throw notZip(shown);
+        dir.count = Number(end64.readBigUInt64LE(32));
+        dir.size = Number(end64.readBigUInt64LE(40));
+        dir.offset = Number(end64.readBigUInt64LE(48));
+      }
+    }
+    if (dir.offset + dir.size > dirEnd) throw notZip(shown);
+    return dir;
+  }
+  throw notZip(shown);
+}
+
+export async function inspectZip(file: string): Promise<PackResult> {
+  const abs = path.resolve(file);
+  const st = fs.statSync(abs, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`${abs} does not exist`, { hint: "check the path to the .zip" });
+  if (!st.isFile() || st.size < END_SIZE) throw notZip(abs);
+
+  const fh = await fs.promises.open(abs, "r");
+  let fileCount = 0;
+  let uncompressedBytes = 0;
+  const top = new Set<string>();
+  try {
+    const dir = await findDirectory(fh, st.size, abs);
+    const cd = await readAt(fh, dir.offset, dir.size);
+    let p = 0;
+    for (let i = 0; i < dir.count; i++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw notZip(abs);
+      const nameLength = cd.readUInt16LE(p + 28);
+      const extraLength = cd.readUInt16LE(p + 30);
+      const name = cd.toString("utf8", p + 46, p + 46 + nameLength);
+      let size = cd.readUInt32LE(p + 24);
+      if (size === MAX_32) size = zip64Size(cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength)) ?? size;
+      if (!name.endsWith("/")) {
+        fileCount++;
+        uncompressedBytes += size;
+      }
+      const first = name.split("/").find((s) => s !== "");
+      if (first) top.add(first);
+      p += 46 + nameLength + extraLength + cd.readUInt16LE(p + 32);
+    }
+  } finally {
+    await fh.close();
+  }
+
+  const hash = createHash("sha256");
+  for await (const chunk of fs.createReadStream(abs, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return {
+    archive: { path: abs, fileCount, uncompressedBytes, zipBytes: st.size, sha256: hash.digest("hex") },
+    topLevel: [...top].sort(compareUtf8),
+  };
+}
+
+/** The uncompressed size from a zip64 extra field (it comes first when present). */
+function zip64Size(extra: Buffer): number | undefined {
+  for (let q = 0; q + 4 <= extra.length; q += 4 + extra.readUInt16LE(q + 2)) {
+    if (extra.readUInt16LE(q) === 0x0001 && q + 12 <= extra.length) return Number(extra.readBigUInt64LE(q + 4));
+  }
+  return undefined;
+}

@@ -1,0 +1,119 @@
+// The output file: a temp file beside the destination, renamed into place only when complete, so a
+// failed or interrupted pack never leaves a partial zip under the real name.
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { guardFs } from "./fs-errors.js";
+import { centralHeaderLength, endRecords, writeCentralHeader, type CentralFields } from "./zip-format.js";
+
+const IO_CHUNK = 1024 * 1024;
+
+export class ZipFileWriter {
+  private cursor = 0;
+  /** Bytes before this offset are final and hashed; after it they may still be rewritten. */
+  private hashed = 0;
+  private readonly hash = createHash("sha256");
+  /** Central directory records, encoded as they come: ~50 bytes + name per entry, no objects. */
+  private readonly central: Buffer[] = [];
+  private centralUsed = 0;
+  private entryCount = 0;
+  private fd: number | undefined;
+
+  /** Where the next append lands. */
+  get position(): number {
+    return this.cursor;
+  }
+
+  private constructor(
+    private readonly destination: string,
+    private readonly temp: string,
+  ) {
+    this.fd = guardFs(destination, () => fs.openSync(temp, "wx+", 0o644), "write");
+  }
+
+  static create(destination: string): ZipFileWriter {
+    const temp = path.join(path.dirname(destination), `.${path.basename(destination)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    return new ZipFileWriter(destination, temp);
+  }
+
+  private write(data: Uint8Array, at: number): void {
+    let done = 0;
+    while (done < data.length) done += fs.writeSync(this.fd!, data, done, data.length - done, at + done);
+  }
+
+  append(data: Uint8Array): void {
+    this.write(data, this.cursor);
+    if (this.hashed === this.cursor) {
+      this.hash.update(data);
+      this.hashed += data.length;
+    }
+    this.cursor += data.length;
+  }
+
+  /**
+   * Leaves room for a header that is only known after the data behind it (large entries). Until
+   * `catchUpHash`, what follows is written but not hashed.
+   */
+  reserve(length: number): number {
+    const at = this.cursor;
+    this.cursor += length;
+    return at;
+  }
+
+  writeAt(data: Uint8Array, at: number): void {
+    if (at < this.hashed) throw new Error("zip writer: rewriting bytes already hashed");
+    this.write(data, at);
+  }
+
+  /** Moves back to rewrite a reserved region's data (a large file that deflate did not shrink). */
+  rewind(to: number): void {
+    if (to < this.hashed) throw new Error("zip writer: rewinding into bytes already hashed");
+    this.cursor = to;
+  }
+
+  /** Hashes the region that was left open, by reading it back (from the page cache, normally). */
+  catchUpHash(): void {
+    const buf = Buffer.allocUnsafe(IO_CHUNK);
+    while (this.hashed < this.cursor) {
+      const n = fs.readSync(this.fd!, buf, 0, Math.min(IO_CHUNK, this.cursor - this.hashed), this.hashed);
+      if (n === 0) throw new Error("zip writer: short read while hashing");
+      this.hash.update(buf.subarray(0, n));
+      this.hashed += n;
+    }
+  }
+
+  addCentral(fields: CentralFields): void {
+    let last = this.central.at(-1);
+    // A central header is at most 46 + 65535 + 28 bytes, so it always fits in a fresh buffer.
+    if (!last || this.centralUsed + centralHeaderLength(fields) > last.length) {
+      if (last) this.central[this.central.length - 1] = last.subarray(0, this.centralUsed);
+      last = Buffer.allocUnsafe(IO_CHUNK);
+      this.central.push(last);
+      this.centralUsed = 0;
+    }
+    this.centralUsed = writeCentralHeader(last, this.centralUsed, fields);
+    this.entryCount++;
+  }
+
+  /** Writes the central directory, moves the file into place; returns its size and sha256. */
+  finish(): { zipBytes: number; sha256: string } {
+    const cdOffset = this.cursor;
+    const last = this.central.length - 1;
+    if (last >= 0) this.central[last] = this.central[last]!.subarray(0, this.centralUsed);
+    for (const buf of this.central) this.append(buf);
+    this.append(endRecords(this.entryCount, cdOffset, this.cursor - cdOffset));
+    // A large file rewritten as stored is shorter than its deflated attempt: drop the leftover tail.
+    fs.ftruncateSync(this.fd!, this.cursor);
+    fs.closeSync(this.fd!);
+    this.fd = undefined;
+    fs.renameSync(this.temp, this.destination);
+    return { zipBytes: this.cursor, sha256: this.hash.digest("hex") };
+  }
+
+  /** Removes the temp file; safe to call after any failure, including one inside finish(). */
+  abort(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    fs.rmSync(this.temp, { force: true });
+  }
+}

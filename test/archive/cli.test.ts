@@ -1,0 +1,67 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { tempDir, writeTree } from "./helpers.js";
+
+const work = tempDir();
+const src = path.join(work, "my-layer");
+
+beforeAll(() => {
+  expect(fs.existsSync(path.resolve(__dirname, "../../dist/cli.js")), "run `npx tsc -p .` first").toBe(true);
+  writeTree(src, {
+    "python/greeting/__init__.py": "def hello():\n    return 'hi'\n",
+    "bin/greet": { exec: "#!/bin/sh\necho hi\n" },
+    // Over the inline threshold, so the CLI packs with its worker threads.
+    "python/data.txt": Array.from({ length: 200_000 }, (_, i) => `row ${i}\n`).join(""),
+  });
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function expectUsageFailure(r: { code: number | null; stdout: string; stderr: string }, message: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(/^layerctl: [^\n]*\n$/);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("layerctl pack (process)", () => {
+  it("--output json prints exactly the summary document, and nothing on stderr", async () => {
+    const out = path.join(work, "layer.zip");
+    const r = await runCli(["pack", src, "-o", out, "--output", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(["path", "fileCount", "uncompressedBytes", "zipBytes", "sha256"]);
+    const bytes = fs.readFileSync(out);
+    expect(doc).toMatchObject({ path: out, fileCount: 3, zipBytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") });
+    expect(doc.uncompressedBytes).toBe(["python/greeting/__init__.py", "bin/greet", "python/data.txt"].reduce((s, f) => s + fs.statSync(path.join(src, f)).size, 0));
+  });
+
+  it("writes ./<dir name>.zip by default and gives the same bytes on every run", async () => {
+    const cwd = fs.mkdtempSync(path.join(work, "cwd-"));
+    const first = await runCli(["pack", src, "--output", "json"], { cwd });
+    const second = await runCli(["pack", src, "--output", "json"], { cwd });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).path).toBe(path.join(cwd, "my-layer.zip"));
+    expect(JSON.parse(second.stdout).sha256).toBe(JSON.parse(first.stdout).sha256);
+    const stamped = await runCli(["pack", src, "--output", "json"], { cwd, env: { SOURCE_DATE_EPOCH: "1700000000" } });
+    expect(JSON.parse(stamped.stdout).sha256).not.toBe(JSON.parse(first.stdout).sha256);
+  });
+
+  it("prints a table with --output table", async () => {
+    const r = await runCli(["pack", src, "-o", path.join(work, "table.zip"), "--output", "table"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sha256\s+[0-9a-f]{64}/);
+  });
+
+  it("bad input: exit 2, one line on stderr, nothing on stdout, no zip", async () => {
+    expectUsageFailure(await runCli(["pack", path.join(work, "missing"), "-o", path.join(work, "x.zip"), "--output", "json"]), /missing does not exist/);
+    // The default output would land inside the folder being packed.
+    expectUsageFailure(await runCli(["pack", "."], { cwd: src }), /is inside/);
+    expect(fs.existsSync(path.join(work, "x.zip"))).toBe(false);
+    expect(fs.readdirSync(src).sort()).toEqual(["bin", "python"]);
+  });
+});
