@@ -100,7 +100,14 @@ export function buildProgram(): Command {
     .description("Publish serverless layers to Tencent Cloud SCF, AWS Lambda and Alibaba Cloud FC 3.0")
     .version(pkg.version, "-V, --version")
     .option("--debug", "print stack traces and SDK detail on stderr")
-    .showHelpAfterError("(run with --help for usage)")
+    // Sub-commands copy these settings when created: set them before any .command().
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(redact(s)),
+      writeOut: (s) => process.stdout.write(s),
+      // Parse errors look like every other usage error: one line, with where to read more.
+      outputError: (s, write) => write(`layerctl: ${s.replace(/^error: /, "").trim()} (see --help)\n`),
+    })
     .addHelpText(
       "after",
       `
@@ -343,11 +350,6 @@ interface PublishCliOptions extends ReadCliOptions {
 
 async function main(): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({
-    writeErr: (s) => process.stderr.write(redact(s)),
-    writeOut: (s) => process.stdout.write(s),
-  });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

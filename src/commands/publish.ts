@@ -75,6 +75,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       providers.set(t.provider, runtimes);
     }
 
+    // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
+    // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
     const { packed, bytes } = await buildArchive(kind, source, { ...input, symlinks });
 
@@ -114,10 +118,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
 
     let done = 0;
     ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
-    const results = await mapTargets(targets, async (t) => {
+    const results = await mapTargets(targets, async (t, i) => {
       const req = requestFor(t.provider);
+      const client = clients[i]!;
       try {
-        const client = await connectTarget(t, { timeoutMs, log: ctx.log });
         if (input.skipUnchanged) {
           const same = await client.findUnchanged(req);
           if (same) return same;

@@ -31,7 +31,8 @@ function startEmulator(args: string[]): Promise<Running> {
 function stop(r: Running): Promise<number | null> {
   return new Promise((resolve) => {
     r.child.removeAllListeners("exit");
-    r.child.on("exit", (code) => resolve(code));
+    // "close", not "exit": by then every byte of its stdout/stderr has been read.
+    r.child.on("close", (code) => resolve(code));
     r.child.kill("SIGINT");
   });
 }
@@ -42,13 +43,13 @@ describe("layerctl emulate", () => {
     const layer = path.join(REPO, "examples/layers/python-deps");
     const first = await startEmulator(["--state-dir", stateDir, "--publish-delay", "0", "--function", "tencent:api"]);
     expect(first.env.LAYERCTL_ENDPOINT_TENCENT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(first.stderr()).toContain("listening on");
     const pub = await runCli(["publish", layer, "-p", "tencent", "-n", "kept", "--runtime", "python3.9", "--output", "version"], { env: first.env });
     expect(pub.stderr).toBe("");
     expect(pub.stdout).toBe("1\n");
     const fn = await runCli(["publish-function", "api", "-p", "tencent", "--output", "version"], { env: first.env });
     expect(fn.stdout).toBe("1\n");
     expect(await stop(first)).toBe(0);
+    expect(first.stderr()).toContain("listening on");
 
     const second = await startEmulator(["--state-dir", stateDir, "--publish-delay", "0"]);
     try {
