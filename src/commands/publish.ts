@@ -44,6 +44,8 @@ export interface CommandContext {
 }
 
 export const DEFAULT_TIMEOUT_S = 300;
+/** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
+const POLL_INTERVAL_MS = 500;
 
 export function parseTimeout(value: number | undefined): number {
   const s = value ?? DEFAULT_TIMEOUT_S;
@@ -126,7 +128,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
           const same = await client.findUnchanged(req);
           if (same) return same;
         }
-        return await client.publishLayer(req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: 1000 });
+        return await client.publishLayer(req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS });
       } catch (err) {
         return { ...blankRecord(t.provider.name, t.region, layerName), status: "failed" as const, error: errorFields(err), requestId: errorFields(err).requestId };
       } finally {

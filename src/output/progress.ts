@@ -6,7 +6,7 @@ export interface Progress {
 }
 
 export async function createProgress(enabled: boolean): Promise<Progress> {
-  if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  if (!enabled || !process.stderr.isTTY || !(process.stderr.columns > 0)) return { update: () => {}, stop: () => {} };
   const { default: ora } = await import("ora");
   const spinner = ora({ stream: process.stderr, discardStdin: false });
   return {

@@ -1,6 +1,6 @@
 // `layerctl emulate` as a user runs it: start it, read the exported variables it prints, point
 // layerctl at them, stop it with Ctrl-C, start it again on the same state dir.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
 import { BIN, REPO, baseEnv, runCli } from "../helpers/cli.js";
@@ -12,9 +12,16 @@ interface Running {
   stderr: () => string;
 }
 
+// Whatever a test started is killed afterwards, even when an assertion failed half-way.
+const started: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
 /** Resolves once the emulator has printed all its export lines (it prints them when listening). */
 function startEmulator(args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [BIN, "emulate", "--port", "0", ...args], { cwd: REPO, env: baseEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  started.push(child);
   let out = "";
   let err = "";
   child.stderr.on("data", (d) => (err += d));

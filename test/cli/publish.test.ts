@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
-import { runCli, REPO } from "../helpers/cli.js";
+import { BIN, baseEnv, runCli, REPO } from "../helpers/cli.js";
 import { tempDir } from "../helpers/archive.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
@@ -276,3 +276,25 @@ describe("help and start-up", () => {
     }
   });
 });
+
+describe("on a terminal", () => {
+  // `script` gives the CLI a real pseudo-terminal (which reports 0 columns, as CI ptys often do).
+  it.runIf(hasScript())("prints a table and finishes, spinner or not", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const cmd = `${process.execPath} ${BIN} publish ${PY_LAYER} -p aws -n tty --runtime python3.12 --emulator`;
+    const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { env: baseEnv({ TERM: "xterm" }), encoding: "utf8", timeout: 20_000, maxBuffer: 1 << 20 });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/PROVIDER\s+REGION\s+LAYER\s+VERSION/);
+    expect(r.stdout).toMatch(/aws\s+us-east-1\s+tty\s+1\s+published/);
+  });
+});
+
+function hasScript(): boolean {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
