@@ -21,10 +21,11 @@ source "$state/env"
 echo "== emulator at $LAYERCTL_ENDPOINT_TENCENT"
 
 echo "== providers"
-layerctl providers | head -9
+layerctl providers --output table | head -9
 
-echo "== publish a Python layer to three clouds (table)"
-layerctl publish examples/layers/python-deps -p tencent,aws,aliyun -n demo-deps --runtime python3.9 --description "demo" --output table
+echo "== publish a Python layer: Tencent imports from /opt, AWS and Aliyun from /opt/python"
+layerctl publish examples/layers/python-deps -p tencent -n demo-deps --runtime python3.9 --description "demo" --output table
+layerctl publish examples/layers/python-deps --prefix python -p aws,aliyun -n demo-deps --runtime python3.12 --description "demo" --output table
 
 echo "== publish the Node layer, keep only the version (as a release script would)"
 V=$(layerctl publish examples/layers/node-deps -p aws -n demo-node --runtime nodejs20 --output version)

@@ -8,13 +8,17 @@ LAYER_NAME=${LAYER_NAME:-release-deps}
 LAYERCTL=${LAYERCTL:-"node ../bin/layerctl"}
 
 # KEY=value lines, one set per target: LAYERCTL_AWS_US_EAST_1_VERSION=7 ...
+# Tencent imports Python packages from /opt, AWS and Aliyun from /opt/python: two layouts, two zips.
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 $LAYERCTL publish layers/python-deps \
-  --provider tencent,aws,aliyun \
-  --region tencent:ap-guangzhou,aws:us-east-1,aws:eu-west-1,aliyun:cn-hangzhou \
+  --provider tencent --region ap-guangzhou \
   --name "$LAYER_NAME" --runtime python3.9 --license MIT \
-  --skip-unchanged --output env >"$out"
+  --skip-unchanged --output env >>"$out"
+$LAYERCTL publish layers/python-deps --prefix python \
+  --provider aws,aliyun --region aws:us-east-1,aws:eu-west-1,aliyun:cn-hangzhou \
+  --name "$LAYER_NAME" --runtime python3.12 --license MIT \
+  --skip-unchanged --output env >>"$out"
 set -a
 # shellcheck disable=SC1090
 . "$out"

@@ -6,7 +6,7 @@ export type ArchiveFormat = "table" | "json";
 export function renderArchive(summary: ArchiveSummary, format: ArchiveFormat): string {
   if (format === "json") return JSON.stringify(summary, null, 2) + "\n";
   return keyValueTable([
-    ["zip", summary.path ?? "(not written)"],
+    ["zip", summary.path ?? "(temporary; keep it with --out <file>)"],
     ["files", String(summary.fileCount)],
     ["uncompressed", `${summary.uncompressedBytes} bytes (${humanBytes(summary.uncompressedBytes)})`],
     ["zip size", `${summary.zipBytes} bytes (${humanBytes(summary.zipBytes)})`],

@@ -10,8 +10,14 @@ export interface LayoutRule {
   suggestPrefix: string;
 }
 
-export function layoutWarningFor(rules: LayoutRule[], topLevel: string[], runtimes: string[], where: string): string | null {
+/**
+ * `neutral`: top-level folders that work with every runtime (bin/ on PATH, lib/ on
+ * LD_LIBRARY_PATH...). A zip holding only those is fine; anything else at the top while the
+ * runtime's folder is missing is out of the runtime's reach.
+ */
+export function layoutWarningFor(rules: LayoutRule[], topLevel: string[], runtimes: string[], where: string, neutral: string[] = []): string | null {
   const top = new Set(topLevel.map((t) => t.replace(/\/$/, "").split("/")[0]!));
+  if ([...top].every((t) => neutral.includes(t))) return null;
   for (const rt of runtimes) {
     const rule = rules.find((r) => r.runtimePrefixes.some((p) => rt.toLowerCase().startsWith(p.toLowerCase())));
     if (!rule) continue;

@@ -23,7 +23,7 @@ export const aliyunProvider: Provider = {
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),
-  layoutWarning: (topLevel, nativeRuntimes) => layoutWarningFor(aliyunLayout, topLevel, nativeRuntimes, "aliyun"),
+  layoutWarning: (topLevel, nativeRuntimes) => layoutWarningFor(aliyunLayout, topLevel, nativeRuntimes, "aliyun", ["bin", "lib"]),
   // --profile names an AWS shared-config profile; Alibaba Cloud credentials come from the environment.
   resolveCredentials: async (env) => resolveAliyunCredentials(env),
   connect: (opts) => connectAliyun(opts),

@@ -1,5 +1,5 @@
 // Where Lambda runtimes look inside /opt. bin/ (PATH), lib/ (LD_LIBRARY_PATH) and extensions/
-// (Lambda extensions) work with every runtime, so a zip holding one of them is never flagged;
+// (Lambda extensions) work with every runtime, so a zip holding only those is never flagged;
 // a custom runtime layer may also ship its `bootstrap` at the top.
 import { layoutWarningFor, type LayoutRule } from "../layout.js";
 
@@ -11,11 +11,9 @@ export const AWS_LAYOUT_RULES: LayoutRule[] = [
   { runtimePrefixes: ["provided", "go1"], expected: ["bin", "lib"], suggestPrefix: "bin" },
 ];
 
-const ANY_RUNTIME = new Set(["bin", "lib", "extensions"]);
+const ANY_RUNTIME = ["bin", "lib", "extensions"];
 
 export function awsLayoutWarning(topLevel: string[], nativeRuntimes: string[]): string | null {
-  const top = topLevel.map((t) => t.replace(/\/$/, "").split("/")[0]!);
-  if (top.some((t) => ANY_RUNTIME.has(t))) return null;
-  if (top.includes("bootstrap") && nativeRuntimes.every((r) => r.startsWith("provided"))) return null;
-  return layoutWarningFor(AWS_LAYOUT_RULES, topLevel, nativeRuntimes, "aws");
+  const customOnly = nativeRuntimes.every((r) => r.startsWith("provided"));
+  return layoutWarningFor(AWS_LAYOUT_RULES, topLevel, nativeRuntimes, "aws", customOnly ? [...ANY_RUNTIME, "bootstrap"] : ANY_RUNTIME);
 }

@@ -8,9 +8,10 @@ const rules: LayoutRule[] = [{ runtimePrefixes: ["Nodejs"], expected: ["node_mod
 export function tencentLayoutWarning(topLevel: string[], nativeRuntimes: string[]): string | null {
   const top = new Set(topLevel.map((t) => t.replace(/\/$/, "").split("/")[0]!));
   const python = nativeRuntimes.find((r) => r.toLowerCase().startsWith("python"));
-  // The AWS layout: everything under python/, which SCF does not put on PYTHONPATH.
-  if (python && top.size === 1 && top.has("python")) {
-    return `tencent: ${python} puts /opt (not /opt/python) on PYTHONPATH, but the zip has only python/ at the top; pack the packages at the root of the zip (without --prefix python)`;
+  // The AWS layout: packages under python/, which SCF does not put on PYTHONPATH. A package really
+  // named "python" is far rarer than a zip built for Lambda.
+  if (python && top.has("python")) {
+    return `tencent: ${python} puts /opt (not /opt/python) on PYTHONPATH, but the zip has python/ at the top; pack the packages at the root of the zip (without --prefix python)`;
   }
   return layoutWarningFor(rules, topLevel, nativeRuntimes, "tencent");
 }

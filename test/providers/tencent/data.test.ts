@@ -122,6 +122,8 @@ describe("layout", () => {
   it("warns about the AWS python/ layout, which SCF does not put on PYTHONPATH", () => {
     const w = p.layoutWarning(["python/"], ["Python3.9"]);
     expect(w).toContain("PYTHONPATH");
+    // also when something else sits beside python/ (a bin/ folder, say): the packages are still out of reach
+    expect(p.layoutWarning(["bin/", "python/"], ["Python3.9"])).toContain("PYTHONPATH");
     expect(w).toContain("root");
   });
 
