@@ -3,6 +3,7 @@ import type { IncomingCall } from "../types.js";
 import { crc64Decimal } from "../../archive/crc64.js";
 import { fcErrors } from "./errors.js";
 import { FC_RUNTIMES } from "./runtimes.js";
+import { decodeBase64Strict, isZip } from "../zip.js";
 
 export const limits = {
   /** Layer names: start with a letter; letters, digits, `_` and `-`; 1-64 characters. */
@@ -21,7 +22,6 @@ export const limits = {
   defaultListLimit: 20,
 };
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The JSON object in a POST body; an absent body is an empty object (the SDK omits `{}`). */
 export function jsonBody(call: IncomingCall): Record<string, unknown> {
@@ -101,10 +101,11 @@ export function decodeCode(value: unknown, required: boolean): DecodedCode | und
   if (hasOss) throw fcErrors.invalidArgument("code.zipFile and code.ossBucketName/ossObjectName are mutually exclusive");
   if (typeof zipFile !== "string") throw fcErrors.invalidArgument("code.zipFile must be a base64 string");
   if (zipFile.length > limits.maxZipFileBase64) throw fcErrors.entityTooLarge(limits.maxZipFileBase64);
-  if (zipFile.length % 4 !== 0 || !BASE64.test(zipFile)) throw fcErrors.invalidArgument("code.zipFile is not valid base64");
-  const zip = Buffer.from(zipFile, "base64");
+  const zip = decodeBase64Strict(zipFile);
+  if (!zip) throw fcErrors.invalidArgument("code.zipFile is not valid base64");
   if (zip.length === 0) throw fcErrors.invalidArgument("code.zipFile is empty");
-  if (!looksLikeZip(zip)) throw fcErrors.invalidArgument("code.zipFile is not a zip file (no zip signature or end of central directory record)");
+  // An empty archive is still a zip: FC is not known to refuse one.
+  if (!isZip(zip)) throw fcErrors.invalidArgument("code.zipFile is not a zip file (no zip signature or end of central directory record)");
 
   const checksum = crc64Decimal(zip);
   const given = code.checksum;
@@ -115,21 +116,6 @@ export function decodeCode(value: unknown, required: boolean): DecodedCode | und
     }
   }
   return { zip, checksum };
-}
-
-/**
- * A zip starts with a local file header (PK\3\4), or is the empty archive (PK\5\6), and ends with
- * an end-of-central-directory record whose comment runs exactly to the end of the file.
- */
-export function looksLikeZip(buf: Buffer): boolean {
-  if (buf.length < 22) return false;
-  const head = buf.readUInt32LE(0);
-  if (head !== 0x04034b50 && head !== 0x06054b50) return false;
-  const lowest = Math.max(0, buf.length - 22 - 0xffff);
-  for (let i = buf.length - 22; i >= lowest; i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50 && i + 22 + buf.readUInt16LE(i + 20) === buf.length) return true;
-  }
-  return false;
 }
 
 export function listLimit(call: IncomingCall): number {

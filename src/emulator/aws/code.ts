@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { AwsApiError } from "./errors.js";
 import { readBlob, readString, type AwsDeps, type Body } from "./request.js";
 import type { RegionState } from "./state.js";
-import { inspectZip } from "./zip.js";
+import { checkZip } from "../zip.js";
 
 /** Lambda quotas: unzipped deployment package (incl. layers) and code storage per region. */
 export const MAX_UNZIPPED_BYTES = 262_144_000;
@@ -27,7 +27,7 @@ export async function storeInlineZip(content: Body, deps: AwsDeps, region: Regio
     }
     throw new AwsApiError("InvalidParameterValueException", `Please provide a source for ${kind} code.`);
   }
-  const check = inspectZip(zip);
+  const check = checkZip(zip);
   if (!check.ok) {
     throw new AwsApiError(
       "InvalidParameterValueException",

@@ -19,7 +19,7 @@ import {
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
 import { lambdaDate, regionState, type FunctionConfigState, type FunctionState, type FunctionVersionState } from "./state.js";
 import { Violations } from "./validation.js";
-import { buildZip } from "./zip.js";
+import { buildZip } from "../zip.js";
 
 const ROLE = /^arn:(?:aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const HANDLER = /^[^\s]+$/;

@@ -4,6 +4,7 @@
 import type { EmulatorContext, IncomingCall, Reply } from "../types.js";
 import { AwsApiError } from "./errors.js";
 import type { AwsState } from "./state.js";
+import { decodeBase64Strict } from "../zip.js";
 
 export interface AwsRequest {
   call: IncomingCall;
@@ -93,13 +94,14 @@ export function readBoolean(body: Body, member: string): boolean | undefined {
 export function readBlob(body: Body, member: string): Buffer | undefined {
   const v = readString(body, member);
   if (v === undefined) return undefined;
-  if (v.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) {
+  const bytes = decodeBase64Strict(v);
+  if (!bytes) {
     throw new AwsApiError(
       "InvalidRequestContentException",
       `Could not parse request body into json: Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): illegal base64 in member '${member}'`,
     );
   }
-  return Buffer.from(v, "base64");
+  return bytes;
 }
 
 /** A query parameter that must be a whole number (MaxItems). */

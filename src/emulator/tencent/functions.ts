@@ -6,7 +6,7 @@ import { optionalInteger, optionalObject, optionalString, requiredString, type P
 import { isScfRuntime } from "./runtimes.js";
 import { functionKey, type FunctionState, type RegionState } from "./state.js";
 import { chinaTime } from "./time.js";
-import { decodeBase64Strict, looksLikeZip } from "./zip.js";
+import { decodeBase64Strict, isZip } from "../zip.js";
 import { MAX_INLINE_ZIP_BYTES } from "./layers.js";
 
 const DEFAULT_NAMESPACE = "default";
@@ -159,6 +159,6 @@ function functionZip(code: Params): Buffer {
   const bytes = decodeBase64Strict(text);
   if (!bytes) throw new TencentApiError("InvalidParameterValue.ZipFileBase64BinasciiError", "Code.ZipFile could not be base64-decoded: incorrect padding or characters.");
   if (bytes.length > MAX_INLINE_ZIP_BYTES) throw new TencentApiError("InvalidParameterValue.Code", `Code.ZipFile is larger than ${MAX_INLINE_ZIP_BYTES} bytes.`);
-  if (!looksLikeZip(bytes)) throw new TencentApiError("InvalidParameterValue.Code", "Code.ZipFile is not a zip archive.");
+  if (!isZip(bytes)) throw new TencentApiError("InvalidParameterValue.Code", "Code.ZipFile is not a zip archive.");
   return bytes;
 }

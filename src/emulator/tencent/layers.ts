@@ -5,7 +5,7 @@ import { optionalInteger, optionalObject, optionalString, optionalStringArray, r
 import { isScfRuntime } from "./runtimes.js";
 import type { LayerState, LayerVersionState, RegionState } from "./state.js";
 import { chinaTime } from "./time.js";
-import { decodeBase64Strict, looksLikeZip } from "./zip.js";
+import { decodeBase64Strict, isZip } from "../zip.js";
 
 /** 1-64 letters, digits, - and _, starting with a letter, not ending with - or _. */
 export const LAYER_NAME = /^[A-Za-z](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$/;
@@ -184,7 +184,7 @@ function zipContent(content: Params): Buffer {
   if (bytes.length > MAX_INLINE_ZIP_BYTES) {
     throw new TencentApiError("InvalidParameterValue.Content", `Content.ZipFile is ${bytes.length} bytes; inline zips are limited to ${MAX_INLINE_ZIP_BYTES} bytes, upload larger ones to COS.`);
   }
-  if (!looksLikeZip(bytes)) throw new TencentApiError("InvalidParameterValue.Content", "Content.ZipFile is not a zip archive.");
+  if (!isZip(bytes)) throw new TencentApiError("InvalidParameterValue.Content", "Content.ZipFile is not a zip archive.");
   return bytes;
 }
 

@@ -1,7 +1,8 @@
 // Unit checks of the FC emulator's request validation that are too large or too fiddly to send.
 import { describe, expect, it } from "vitest";
 import { FcError } from "../../../src/emulator/aliyun/errors.js";
-import { decodeCode, limits, looksLikeZip } from "../../../src/emulator/aliyun/validate.js";
+import { decodeCode, limits } from "../../../src/emulator/aliyun/validate.js";
+import { isZip } from "../../../src/emulator/zip.js";
 import { parseAcsDate } from "../../../src/emulator/aliyun/signature.js";
 import { crc64Decimal } from "../../../src/archive/crc64.js";
 import { storedZip } from "./helpers.js";
@@ -19,17 +20,17 @@ function fcError(fn: () => unknown): FcError {
 describe("zip sniffing", () => {
   const zip = storedZip({ "a.txt": "a" });
   it("accepts a zip, an empty zip and a zip with an archive comment", () => {
-    expect(looksLikeZip(zip)).toBe(true);
-    expect(looksLikeZip(storedZip({}))).toBe(true);
+    expect(isZip(zip)).toBe(true);
+    expect(isZip(storedZip({}))).toBe(true);
     const withComment = Buffer.concat([zip, Buffer.from("hello")]);
     withComment.writeUInt16LE(5, zip.length - 2);
-    expect(looksLikeZip(withComment)).toBe(true);
+    expect(isZip(withComment)).toBe(true);
   });
   it("rejects text, a truncated zip and trailing garbage", () => {
-    expect(looksLikeZip(Buffer.from("PK\x03\x04 but nothing else of a zip file"))).toBe(false);
-    expect(looksLikeZip(zip.subarray(0, zip.length - 1))).toBe(false);
-    expect(looksLikeZip(Buffer.concat([zip, Buffer.from("junk")]))).toBe(false);
-    expect(looksLikeZip(Buffer.alloc(0))).toBe(false);
+    expect(isZip(Buffer.from("PK\x03\x04 but nothing else of a zip file"))).toBe(false);
+    expect(isZip(zip.subarray(0, zip.length - 1))).toBe(false);
+    expect(isZip(Buffer.concat([zip, Buffer.from("junk")]))).toBe(false);
+    expect(isZip(Buffer.alloc(0))).toBe(false);
   });
 });
 

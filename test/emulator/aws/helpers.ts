@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
 import { start, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator/index.js";
-import { buildZip } from "../../../src/emulator/aws/zip.js";
+import { buildZip } from "../../../src/emulator/zip.js";
 
 // Node 20: keep the SDK's NodeVersionSupportWarning off stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ListLayerVersionsCommand, PublishLayerVersionCommand, type LambdaClient, type PublishLayerVersionCommandInput } from "@aws-sdk/client-lambda";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
-import { buildZip } from "../../../src/emulator/aws/zip.js";
+import { buildZip } from "../../../src/emulator/zip.js";
 import { lambda, rejection, startEmulator, zipOf } from "./helpers.js";
 
 let emu: RunningEmulator;

@@ -3,7 +3,7 @@ import { awsProvider } from "../../../src/providers/aws/index.js";
 import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator/index.js";
 import type { Logger } from "../../../src/output/log.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, RetryPolicy } from "../../../src/providers/types.js";
-import { buildZip } from "../../../src/emulator/aws/zip.js";
+import { buildZip } from "../../../src/emulator/zip.js";
 import { createHash } from "node:crypto";
 
 export const REGION = "eu-central-1";

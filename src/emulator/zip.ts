@@ -1,5 +1,6 @@
-// Just enough of the zip format to reject what Lambda rejects ("Could not unzip uploaded file",
-// empty archives, too much unzipped data) and to build the tiny code zip of seeded functions.
+// What the three emulated clouds need of inline code: strict base64, and just enough of the zip
+// format to reject what they reject (not a zip, empty archives, too much unzipped data) and to
+// build the tiny code zip of seeded functions. Each cloud turns a failed check into its own error.
 import { crc32 } from "node:zlib";
 
 const LOCAL_SIG = 0x04034b50;
@@ -7,9 +8,17 @@ const CENTRAL_SIG = 0x02014b50;
 const EOCD_SIG = 0x06054b50;
 const EOCD_SIZE = 22;
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decoded bytes, or null when the text is not padded, canonical base64 (what the clouds' decoders refuse). */
+export function decodeBase64Strict(text: string): Buffer | null {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
+  return Buffer.from(text, "base64");
+}
+
 export type ZipCheck = { ok: true; entries: number; uncompressedSize: number } | { ok: false; reason: "not-zip" | "empty" };
 
-export function inspectZip(buf: Buffer): ZipCheck {
+export function checkZip(buf: Buffer): ZipCheck {
   if (buf.length < EOCD_SIZE) return { ok: false, reason: "not-zip" };
   const magic = buf.readUInt32LE(0);
   if (magic !== LOCAL_SIG && magic !== EOCD_SIG) return { ok: false, reason: "not-zip" };
@@ -30,6 +39,12 @@ export function inspectZip(buf: Buffer): ZipCheck {
     p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
   }
   return { ok: true, entries, uncompressedSize: total };
+}
+
+/** A well-formed zip, empty or not. */
+export function isZip(buf: Buffer): boolean {
+  const check = checkZip(buf);
+  return check.ok || check.reason === "empty";
 }
 
 // The end-of-central-directory record sits at the end, followed only by its comment.

@@ -1,21 +1,21 @@
 import { expect, test } from "vitest";
-import { buildZip, inspectZip } from "../../../src/emulator/aws/zip.js";
+import { buildZip, checkZip } from "../../src/emulator/zip.js";
 
 test("inspectZip accepts built zips, with or without an archive comment", () => {
   const zip = buildZip([{ name: "a.txt", data: Buffer.from("hello") }, { name: "b/c.txt", data: Buffer.from("world!") }]);
-  expect(inspectZip(zip)).toEqual({ ok: true, entries: 2, uncompressedSize: 11 });
+  expect(checkZip(zip)).toEqual({ ok: true, entries: 2, uncompressedSize: 11 });
   const comment = Buffer.from("a comment");
   const withComment = Buffer.concat([zip, comment]);
   withComment.writeUInt16LE(comment.length, zip.length - 2);
-  expect(inspectZip(withComment)).toEqual({ ok: true, entries: 2, uncompressedSize: 11 });
+  expect(checkZip(withComment)).toEqual({ ok: true, entries: 2, uncompressedSize: 11 });
 });
 
 test("inspectZip rejects non-zips, truncated zips and empty archives", () => {
   const zip = buildZip([{ name: "a.txt", data: Buffer.from("hello") }]);
-  expect(inspectZip(Buffer.from("hello world, this is not a zip"))).toEqual({ ok: false, reason: "not-zip" });
-  expect(inspectZip(zip.subarray(0, zip.length - 5))).toEqual({ ok: false, reason: "not-zip" });
-  expect(inspectZip(Buffer.concat([zip, Buffer.from("trailing garbage")]))).toEqual({ ok: false, reason: "not-zip" });
-  expect(inspectZip(buildZip([]))).toEqual({ ok: false, reason: "empty" });
+  expect(checkZip(Buffer.from("hello world, this is not a zip"))).toEqual({ ok: false, reason: "not-zip" });
+  expect(checkZip(zip.subarray(0, zip.length - 5))).toEqual({ ok: false, reason: "not-zip" });
+  expect(checkZip(Buffer.concat([zip, Buffer.from("trailing garbage")]))).toEqual({ ok: false, reason: "not-zip" });
+  expect(checkZip(buildZip([]))).toEqual({ ok: false, reason: "empty" });
 });
 
 test("buildZip is deterministic", () => {
