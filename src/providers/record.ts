@@ -30,3 +30,10 @@ export function toIsoUtc(value: string | null | undefined, zone = "Z"): string |
   const d = new Date(hasZone ? value : `${value.replace(" ", "T")}${zone}`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+/** Same members, order and repeats aside: runtimes and architectures as sets. */
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}

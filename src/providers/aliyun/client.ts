@@ -5,6 +5,7 @@
 import { crc64Decimal } from "../../archive/crc64.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
+import { sameSet } from "../record.js";
 import { withRetry } from "../retry.js";
 import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
@@ -124,9 +125,7 @@ export class AliyunClient implements ProviderClient {
     if (!newest) return null;
     const { layer, requestId } = newest;
     const sameContent = layer.codeChecksum === crc64Decimal(req.archive.bytes) && layer.codeSize === req.archive.size;
-    const stored = [...(layer.compatibleRuntime ?? [])].sort().join(",");
-    const wanted = [...req.runtimes].sort().join(",");
-    if (!sameContent || stored !== wanted) return null;
+    if (!sameContent || !sameSet(layer.compatibleRuntime ?? [], req.runtimes)) return null;
     // Same CRC-64 and size as our zip: the stored bytes are ours, so our sha256 is theirs.
     return { ...layerRecord(this.opts.region, req.layerName, layer, requestId, req.archive.sha256), status: "unchanged" };
   }

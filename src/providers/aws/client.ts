@@ -4,6 +4,7 @@
 import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
+import { sameSet } from "../record.js";
 import { withRetry } from "../retry.js";
 import type {
   ConnectOptions,
@@ -164,10 +165,4 @@ class AwsLambdaClient implements ProviderClient {
     );
     return functionVersionRecord(this.opts.region, req.functionName, out);
   }
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  const x = new Set(a);
-  const y = new Set(b);
-  return x.size === y.size && [...x].every((v) => y.has(v));
 }

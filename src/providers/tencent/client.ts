@@ -3,7 +3,7 @@
 // polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
 import { CloudError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
-import { blankRecord } from "../record.js";
+import { blankRecord, sameSet } from "../record.js";
 import { withRetry } from "../retry.js";
 import type {
   ConnectOptions,
@@ -180,10 +180,4 @@ export class TencentClient implements ProviderClient {
     }
     return null;
   }
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const x = new Set(a);
-  const y = new Set(b);
-  return x.size === y.size && [...x].every((v) => y.has(v));
 }
