@@ -156,7 +156,7 @@ describe.each(profiles)("conformance: $provider", (profile) => {
 
       const got = await client.getLayerVersion(name, 2);
       expect(got).toMatchObject({ layerName: name, version: 2, codeSize: other.size, compatibleRuntimes: profile.runtimes.native, state: "Active" });
-      if (got.codeSha256 !== null) expect(got.codeSha256).toBe(other.sha256);
+      expect(got.codeSha256).toBe(other.sha256);
       expect(got.location).toMatch(/^https?:\/\//);
       const downloaded = Buffer.from(await (await fetch(got.location!)).arrayBuffer());
       expect(downloaded.equals(other.bytes)).toBe(true);

@@ -2,7 +2,8 @@
 // The SDK never retries here (no retryOptions: withRetry does it) and the client has explicit
 // connect/read timeouts from opts.requestTimeoutMs: the SDK's default is 3 s for the whole
 // exchange, upload included, which fails any large layer.
-import { crc64Decimal } from "../../archive/crc64.js";
+import { createHash } from "node:crypto";
+import { Crc64, crc64Decimal } from "../../archive/crc64.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
@@ -105,7 +106,40 @@ export class AliyunClient implements ProviderClient {
 
   async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
     const resp = await this.call("GetLayerVersion", () => this.client.getLayerVersion(layerName, String(version)));
-    return layerRecord(this.opts.region, layerName, (resp.body ?? {}) as FcLayer, requestIdOf(resp), null);
+    const layer = (resp.body ?? {}) as FcLayer;
+    return layerRecord(this.opts.region, layerName, layer, requestIdOf(resp), await this.sha256Of(layer));
+  }
+
+  /**
+   * FC reports a CRC-64, but records carry a SHA-256: for one version, download it once and hash
+   * it, checking the CRC-64 on the way. Unknown (null, with a debug line) if the link fails;
+   * a download that does not match FC's own checksum is not the stored layer, so it is an error.
+   */
+  private async sha256Of(layer: FcLayer): Promise<string | null> {
+    const location = layer.code?.location;
+    if (!location) return null;
+    let res: Response;
+    try {
+      res = await fetch(location, { signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      this.opts.log.debug(`aliyun: could not download the layer to hash it: ${(err as Error).message}`);
+      return null;
+    }
+    const sha = createHash("sha256");
+    const crc = new Crc64();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      sha.update(chunk);
+      crc.update(chunk);
+    }
+    if (layer.codeChecksum && crc.decimal() !== layer.codeChecksum) {
+      throw new CloudError(`the downloaded layer's CRC-64 ${crc.decimal()} differs from the codeChecksum ${layer.codeChecksum} FC reports`, {
+        code: "ChecksumMismatch",
+        provider: "aliyun",
+        hint: "the download was damaged or the stored layer is; try again",
+      });
+    }
+    return sha.digest("hex");
   }
 
   async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {

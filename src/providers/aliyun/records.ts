@@ -18,7 +18,8 @@ export interface FcLayer {
 
 /**
  * FC returns a CRC-64 (codeChecksum), not a SHA-256: the record's codeSha256 is ours when we know
- * the bytes (publish, unchanged), else null; reading it would mean downloading every zip.
+ * the bytes (publish, unchanged), computed from one download for `get`, and null in lists, where
+ * it would mean downloading every version.
  */
 export function layerRecord(region: string, fallbackName: string, layer: FcLayer, requestId: string | null, codeSha256: string | null): LayerVersionRecord {
   return {

@@ -155,13 +155,21 @@ describe("publishLayer", () => {
 });
 
 describe("reading back", () => {
-  it("gets a version with a null codeSha256 (FC only returns a CRC-64) and its location", async () => {
+  it("gets a version with the SHA-256 of its download (FC only returns a CRC-64) and its location", async () => {
     const client = await connect();
     const layerName = name();
     await client.publishLayer(req(layerName), publishOpts);
     const got = await client.getLayerVersion(layerName, 1);
-    expect(got).toMatchObject({ version: 1, codeSha256: null, codeSize: archive.size, state: "Active", status: "published" });
+    expect(got).toMatchObject({ version: 1, codeSha256: archive.sha256, codeSize: archive.size, state: "Active", status: "published" });
     expect(got.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+  });
+
+  it("refuses a download whose CRC-64 differs from the codeChecksum FC reports", async () => {
+    const client = await connect();
+    const layerName = name();
+    await client.publishLayer(req(layerName), publishOpts);
+    emu.faults.add({ provider: "aliyun", action: "GetLayerVersion", kind: "bad-checksum", times: 1 });
+    await expect(client.getLayerVersion(layerName, 1)).rejects.toMatchObject({ code: "ChecksumMismatch" });
   });
 
   it("lists every version newest first across pages of 100", async () => {
