@@ -10,6 +10,7 @@ export interface ProviderInfo {
   limits: {
     layerName: string;
     maxZipBytes: number;
+    maxZipNote: string | null;
     maxRuntimes: number;
     architectures: string[] | null;
     maxDescriptionLength: number;
@@ -33,6 +34,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
       limits: {
         layerName: p.limits.layerNameRule,
         maxZipBytes: p.limits.maxZipBytes,
+        maxZipNote: p.limits.maxZipNote ?? null,
         maxRuntimes: p.limits.maxRuntimes,
         architectures: p.limits.architectures,
         maxDescriptionLength: p.limits.maxDescriptionLength,

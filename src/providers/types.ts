@@ -136,6 +136,8 @@ export interface ProviderLimits {
   layerNameMaxLength: number;
   /** Largest zip we upload inline, bytes. */
   maxZipBytes: number;
+  /** Where that figure comes from, when the provider's sources disagree: shown in errors and `layerctl providers`. */
+  maxZipNote?: string;
   maxRuntimes: number;
   /** null: the provider has no architectures (a given --arch is a warning). */
   architectures: string[] | null;

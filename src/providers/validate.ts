@@ -51,7 +51,7 @@ export function validateAgainstLimits(provider: ProviderName, limits: ProviderLi
   if (spec.size > limits.maxZipBytes) {
     throw new UsageError(`the zip is ${spec.size} bytes; ${provider} accepts at most ${limits.maxZipBytes} bytes inline`, {
       code: "ZipTooLarge",
-      hint: "leave out files with --exclude or a .layerignore, or split the layer",
+      hint: `${limits.maxZipNote ? `${limits.maxZipNote}; ` : ""}leave out files with --exclude or a .layerignore, or split the layer`,
     });
   }
   return warnings;

@@ -196,7 +196,7 @@ describe("bad input: one line, exit 2, no call made", () => {
     const before = calls();
     const r = await runCli(["publish", zip, "-p", "tencent", "-n", "big", "--runtime", "python3.9"], { env });
     expect(r.code).toBe(2);
-    expectOneLineError(r.stderr, "bytes", "tencent");
+    expectOneLineError(r.stderr, "bytes", "tencent", "documented", "50 MB");
     expect(calls()).toBe(before);
   });
 

@@ -11,6 +11,7 @@ export const aliyunLimits: ProviderLimits = {
   // about 50 MB are reported to fail. We stop at 50 MiB of zip (~70 MB of base64 JSON): the
   // limit nobody has seen fail. Bigger layers need OSS (ossBucketName/ossObjectName).
   maxZipBytes: 50 * 1024 * 1024,
+  maxZipNote: "the API documents 100 MB of base64 payload (~75 MB of zip), but uploads of about 50 MB are reported to fail, so layerctl stops at 50 MiB",
   // compatibleRuntime takes 0-20 entries.
   maxRuntimes: 20,
   architectures: null,

@@ -13,6 +13,7 @@ export const AWS_LIMITS: ProviderLimits = {
   layerNamePattern: /^(?:arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+|[a-zA-Z0-9_-]+)$/,
   layerNameMaxLength: 140,
   maxZipBytes: Math.floor((MAX_REQUEST_BYTES - MIN_BODY_OVERHEAD) / 4) * 3,
+  maxZipNote: "Lambda documents 50 MB zipped for direct uploads and refuses requests of 69,905,067 bytes or more; the zip travels base64-encoded inside that request",
   maxRuntimes: 15,
   architectures: ["x86_64", "arm64"],
   maxArchitectures: 2,

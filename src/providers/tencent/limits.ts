@@ -12,6 +12,7 @@ export const tencentLimits: ProviderLimits = {
   // zip: 20 MB is ~26.7 MB on the wire), so we stay with the documented inline figure; larger
   // layers belong in COS.
   maxZipBytes: TENCENT_MAX_ZIP_BYTES,
+  maxZipNote: "20 MB is the documented inline ZipFile limit; the console and the SDK's own comments say 50 MB, so larger zips may work but are not promised",
   // The console allows 5 compatible runtimes per layer version (the API reference gives none).
   maxRuntimes: 5,
   architectures: null,
