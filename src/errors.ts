@@ -15,6 +15,15 @@ export interface LayerctlErrorOptions {
   retryable?: boolean;
   /** Server-suggested delay before retrying (Retry-After), in ms. */
   retryAfterMs?: number;
+  /**
+   * The request certainly had no effect (throttled, connection refused, name not resolved): safe
+   * to repeat even when it creates something. Timeouts, resets and 5xx are ambiguous: the cloud
+   * may have acted, so creating calls are not blindly repeated after them.
+   */
+  unprocessed?: boolean;
+  /** A layer version that exists although the operation failed (e.g. it ended PublishFailed). */
+  version?: number;
+  arn?: string;
   cause?: unknown;
 }
 
@@ -27,6 +36,9 @@ export abstract class LayerctlError extends Error {
   readonly httpStatus?: number;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  readonly unprocessed: boolean;
+  readonly version?: number;
+  readonly arn?: string;
 
   constructor(message: string, opts: LayerctlErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -37,6 +49,9 @@ export abstract class LayerctlError extends Error {
     this.httpStatus = opts.httpStatus;
     this.retryable = opts.retryable ?? false;
     this.retryAfterMs = opts.retryAfterMs;
+    this.unprocessed = opts.unprocessed ?? false;
+    this.version = opts.version;
+    this.arn = opts.arn;
   }
 
   protected abstract defaultCode(): string;

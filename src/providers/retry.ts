@@ -17,6 +17,11 @@ export function isRetryable(err: unknown): boolean {
   return err instanceof LayerctlError && err.retryable;
 }
 
+/** For calls that create something (a layer or function version): only what certainly had no effect. */
+export function isSafeToRepeat(err: unknown): boolean {
+  return err instanceof LayerctlError && err.retryable && err.unprocessed;
+}
+
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(random() * cap);
