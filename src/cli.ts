@@ -2,7 +2,7 @@
 // This is the only place that decides exit codes and writes documents to stdout.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { exitCodeOf, formatError, LayerctlError, UsageError } from "./errors.js";
+import { exitCodeOf, formatError } from "./errors.js";
 import { redact } from "./output/redact.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
@@ -58,9 +58,9 @@ function targetOptions(cmd: Command): Command {
     .option("-p, --provider <names>", "tencent, aws or aliyun; comma-separate (or repeat) for several", collect, [])
     .option("-r, --region <region>", "region, or provider:region; comma-separate (or repeat) for several", collect, [])
     .option("--endpoint <url>", "API endpoint override, a full http(s)://host:port URL")
-    .option("--profile <name>", "AWS shared config profile")
+    .option("--profile <name>", "AWS shared config profile; for tencent, a profile of ~/.tencentcloud/credentials, used when TENCENTCLOUD_* are not set")
     .option("--emulator", "run against an embedded local emulator (nothing is sent to any cloud)")
-    .option("--timeout <seconds>", "give up on a target after this long (requests and waiting)", Number);
+    .option("--timeout <seconds>", "limit for each request, and for waiting until a version is Active (default 300)");
 }
 
 const TARGET_HELP = `
@@ -86,11 +86,12 @@ async function context(withProgress: boolean) {
 }
 
 /** Failed targets: one stderr line each; exit 1. The document still lists them (status "failed"). */
-function reportFailures(results: Array<{ provider: string; region: string; error?: { code: string; message: string; requestId: string | null } }>): number {
+function reportFailures(results: Array<{ provider: string; region: string; error?: { code: string; message: string; requestId: string | null; hint?: string } }>): number {
   const failed = results.filter((r) => r.error);
-  for (const r of failed) {
-    const rid = r.error!.requestId ? ` (request id ${r.error!.requestId})` : "";
-    process.stderr.write(redact(`layerctl: ${r.provider} ${r.region}: ${r.error!.code}: ${r.error!.message}${rid}`.replace(/\s*\n\s*/g, " ")) + "\n");
+  for (const { provider, region, error } of failed) {
+    const rid = error!.requestId ? ` (request id ${error!.requestId})` : "";
+    const hint = error!.hint ? `; ${error!.hint}` : "";
+    process.stderr.write(redact(`layerctl: ${provider} ${region}: ${error!.code}: ${error!.message}${rid}${hint}`.replace(/\s*\n\s*/g, " ")) + "\n");
   }
   return failed.length > 0 ? 1 : 0;
 }
@@ -214,7 +215,12 @@ ${EXIT_CODES}`,
       const { getCommand } = await import("./commands/get.js");
       const { renderLayerDocument } = await import("./output/records.js");
       const ctx = await context(false);
-      await run(() => getCommand({ ...opts, name, version }, ctx), (doc) => renderLayerDocument(doc, defaultFormat(opts.output)));
+      const format = defaultFormat(opts.output);
+      await run(
+        () => getCommand({ ...opts, name, version }, ctx),
+        (doc) => (printable(doc.results, format) ? renderLayerDocument(doc, format) : ""),
+        (doc) => reportFailures(doc.results),
+      );
     });
 
   targetOptions(
@@ -229,7 +235,12 @@ ${EXIT_CODES}`,
       const { versionsCommand } = await import("./commands/get.js");
       const { renderLayerDocument } = await import("./output/records.js");
       const ctx = await context(false);
-      await run(() => versionsCommand({ ...opts, name }, ctx), (doc) => renderLayerDocument(doc, defaultFormat(opts.output)));
+      const format = defaultFormat(opts.output);
+      await run(
+        () => versionsCommand({ ...opts, name }, ctx),
+        (doc) => (printable(doc.results, format) ? renderLayerDocument(doc, format) : ""),
+        (doc) => reportFailures(doc.results),
+      );
     });
 
   targetOptions(
@@ -254,7 +265,8 @@ ${EXIT_CODES}`,
             ctx.stop();
           }
         },
-        (doc) => renderFunctionDocument(doc, defaultFormat(opts.output)),
+        (doc) => (printable(doc.results, defaultFormat(opts.output)) ? renderFunctionDocument(doc, defaultFormat(opts.output)) : ""),
+        (doc) => reportFailures(doc.results),
       );
     });
 
@@ -282,7 +294,8 @@ ${EXIT_CODES}`,
     .addHelpText(
       "after",
       `
-Fault kinds: throttle, server-error, reset, latency, hang, bad-checksum, publish-failed.
+Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
+bad-checksum, publish-failed.
 
 Examples:
   layerctl emulate --port 9000
@@ -317,10 +330,13 @@ ${EXIT_CODES}`,
 
 const RECORD_FORMATS_LIST = ["table", "json", "version", "env"];
 
-/** `version` output is one number per target: with a failed target the lines would be ambiguous, so print none. */
-function printable(results: Array<{ status: string }>, format: string): boolean {
-  if (results.every((r) => r.status === "failed")) return false;
-  return !(format === "version" && results.some((r) => r.status === "failed"));
+/**
+ * Nothing on stdout when every target failed (so `| jq` fails cleanly), nor for `version` output
+ * when any did: its lines would no longer say which target they belong to.
+ */
+function printable(results: Array<{ error?: unknown }>, format: string): boolean {
+  if (results.length > 0 && results.every((r) => r.error)) return false;
+  return !(format === "version" && results.some((r) => r.error));
 }
 
 interface ReadCliOptions {
@@ -329,7 +345,7 @@ interface ReadCliOptions {
   endpoint?: string;
   profile?: string;
   emulator?: boolean;
-  timeout?: number;
+  timeout?: string;
   output?: "table" | "json" | "version" | "env";
 }
 
@@ -358,7 +374,8 @@ async function main(): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    fail(err instanceof LayerctlError ? err : new UsageError(String((err as Error)?.message ?? err)));
+    // Anything else escaping an action is our bug, not the user's: exit 1, never 2.
+    fail(err);
   }
 }
 

@@ -3,12 +3,12 @@ import { UsageError } from "../errors.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./publish.js";
 import { parseTimeout } from "./publish.js";
-import { connectTarget, mapTargets } from "./run-targets.js";
+import { connectTarget, failedRecord, mapTargets } from "./run-targets.js";
 import { resolveTargets, type TargetOptions } from "./targets.js";
 
 export interface ReadInput extends TargetOptions {
   name: string;
-  timeout?: number;
+  timeout?: string;
 }
 
 export interface RecordsDocument<R> {
@@ -22,13 +22,26 @@ export function parseVersion(value: string): number {
   return Number(value);
 }
 
-/** Errors propagate: a read that fails has no record to show. */
-async function readAll(input: ReadInput, ctx: CommandContext, read: (c: Awaited<ReturnType<typeof connectTarget>>) => Promise<LayerVersionRecord[]>) {
+/** One failed target does not hide the others: it becomes a failed record (the CLI exits 1). */
+async function readAll(
+  input: ReadInput,
+  ctx: CommandContext,
+  read: (c: Awaited<ReturnType<typeof connectTarget>>) => Promise<LayerVersionRecord[]>,
+  version: number | null = null,
+) {
   if (!input.name?.trim()) throw new UsageError("no layer name given", { code: "MissingLayerName" });
   const timeoutMs = parseTimeout(input.timeout);
   const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
   try {
-    const lists = await mapTargets(targets, async (t) => read(await connectTarget(t, { timeoutMs, log: ctx.log })));
+    // Connecting is local: a mistake there is a usage error for the whole run.
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    const lists = await mapTargets(targets, async (t, i) => {
+      try {
+        return await read(clients[i]!);
+      } catch (err) {
+        return [failedRecord(t, input.name, err, version)];
+      }
+    });
     return { results: lists.flat() };
   } finally {
     await close();
@@ -37,7 +50,7 @@ async function readAll(input: ReadInput, ctx: CommandContext, read: (c: Awaited<
 
 export function getCommand(input: ReadInput & { version: string }, ctx: CommandContext): Promise<RecordsDocument<LayerVersionRecord>> {
   const version = parseVersion(input.version);
-  return readAll(input, ctx, async (c) => [await c.getLayerVersion(input.name, version)]);
+  return readAll(input, ctx, async (c) => [await c.getLayerVersion(input.name, version)], version);
 }
 
 export function versionsCommand(input: ReadInput, ctx: CommandContext): Promise<RecordsDocument<LayerVersionRecord>> {

@@ -3,14 +3,14 @@ import { UsageError } from "../errors.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
 import type { RecordsDocument } from "./get.js";
 import { parseTimeout, type CommandContext } from "./publish.js";
-import { connectTarget, mapTargets } from "./run-targets.js";
+import { connectTarget, failedFunctionRecord, mapTargets } from "./run-targets.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./targets.js";
 
 export interface PublishFunctionInput extends TargetOptions {
   functionName: string;
   description?: string;
   namespace?: string;
-  timeout?: number;
+  timeout?: string;
 }
 
 export async function publishFunctionCommand(input: PublishFunctionInput, ctx: CommandContext): Promise<RecordsDocument<FunctionVersionRecord>> {
@@ -23,13 +23,17 @@ export async function publishFunctionCommand(input: PublishFunctionInput, ctx: C
   // The embedded emulator starts empty: give it the function, so the demo has something to version.
   const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
   try {
-    const results = await mapTargets(targets, async (t) => {
-      const client = await connectTarget(t, { timeoutMs, log: ctx.log });
-      return client.publishFunctionVersion({
-        functionName,
-        description: input.description,
-        namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
-      });
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    const results = await mapTargets(targets, async (t, i) => {
+      try {
+        return await clients[i]!.publishFunctionVersion({
+          functionName,
+          description: input.description,
+          namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
+        });
+      } catch (err) {
+        return failedFunctionRecord(t, functionName, err);
+      }
     });
     return { results };
   } finally {

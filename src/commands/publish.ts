@@ -9,7 +9,8 @@ import type { Logger } from "../output/log.js";
 import { blankRecord } from "../providers/record.js";
 import type { LayerVersionRecord, Provider, PublishLayerRequest } from "../providers/types.js";
 import { parseSymlinkMode } from "./pack.js";
-import { connectTarget, describeTarget, errorFields, mapTargets } from "./run-targets.js";
+import { publishOnce } from "./publish-once.js";
+import { connectTarget, describeTarget, failedRecord, mapTargets } from "./run-targets.js";
 import { resolveTargets, splitList, type TargetOptions } from "./targets.js";
 
 export interface PublishInput extends TargetOptions {
@@ -22,8 +23,8 @@ export interface PublishInput extends TargetOptions {
   dryRun?: boolean;
   wait?: boolean;
   skipUnchanged?: boolean;
-  /** Seconds. */
-  timeout?: number;
+  /** Seconds, as typed. */
+  timeout?: string;
   exclude?: string[];
   prefix?: string;
   symlinks?: string;
@@ -47,9 +48,15 @@ export const DEFAULT_TIMEOUT_S = 300;
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
 const POLL_INTERVAL_MS = 500;
 
-export function parseTimeout(value: number | undefined): number {
-  const s = value ?? DEFAULT_TIMEOUT_S;
-  if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${value}"`, { code: "InvalidTimeout" });
+/** Node timers take at most 2^31-1 ms (~24.8 days); a day is far beyond any upload. */
+const MAX_TIMEOUT_S = 86_400;
+
+export function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_S * 1000;
+  const s = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!(s >= 1) || s > MAX_TIMEOUT_S) {
+    throw new UsageError(`--timeout must be a number of seconds from 1 to ${MAX_TIMEOUT_S}, not "${value}"`, { code: "InvalidTimeout" });
+  }
   return Math.round(s * 1000);
 }
 
@@ -128,9 +135,9 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
           const same = await client.findUnchanged(req);
           if (same) return same;
         }
-        return await client.publishLayer(req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS });
+        return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, { log: ctx.log, where: describeTarget(t) });
       } catch (err) {
-        return { ...blankRecord(t.provider.name, t.region, layerName), status: "failed" as const, error: errorFields(err), requestId: errorFields(err).requestId };
+        return failedRecord(t, layerName, err);
       } finally {
         done++;
         if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);

@@ -1,9 +1,10 @@
 // Runs one operation per target with bounded concurrency: several regions must not throttle each
 // other, and one region's failure must not abort the others.
-import { LayerctlError } from "../errors.js";
+import { CloudError, LayerctlError } from "../errors.js";
+import { blankRecord } from "../providers/record.js";
 import type { Logger } from "../output/log.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { ProviderClient } from "../providers/types.js";
+import type { FunctionVersionRecord, LayerVersionRecord, ProviderClient, RecordError } from "../providers/types.js";
 import type { Target } from "./targets.js";
 
 export const TARGET_CONCURRENCY = 4;
@@ -36,7 +37,26 @@ export function describeTarget(t: Target): string {
   return `${t.provider.name} ${t.region}`;
 }
 
-export function errorFields(err: unknown): { code: string; message: string; requestId: string | null } {
-  if (err instanceof LayerctlError) return { code: err.code, message: err.message, requestId: err.requestId ?? null };
+export function errorFields(err: unknown): RecordError {
+  if (err instanceof LayerctlError) return { code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) };
   return { code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null };
+}
+
+export function failedFunctionRecord(t: Target, functionName: string, err: unknown): FunctionVersionRecord {
+  const error = errorFields(err);
+  return { provider: t.provider.name, region: t.region, functionName, version: null, arn: null, description: null, requestId: error.requestId, error };
+}
+
+/** A target that failed, as a record: still naming a version that exists despite the failure. */
+export function failedRecord(t: Target, layerName: string, err: unknown, version: number | null = null): LayerVersionRecord {
+  const error = errorFields(err);
+  const known = err instanceof CloudError ? err : undefined;
+  return {
+    ...blankRecord(t.provider.name, t.region, layerName),
+    status: "failed",
+    version: known?.version ?? version,
+    arn: known?.arn ?? null,
+    requestId: error.requestId,
+    error,
+  };
 }

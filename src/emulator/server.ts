@@ -105,6 +105,10 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
         case "publish-failed":
           call.failPublish = true;
           break;
+        case "lost-response":
+          await mod.handle(call, action);
+          req.socket.resetAndDestroy();
+          return;
         case null:
           break;
       }

@@ -16,6 +16,8 @@ export type FaultKind =
   | "server-error"
   /** TCP reset before any response byte. */
   | "reset"
+  /** Carry the call out (a version may be created), then reset instead of answering: the ambiguous failure. */
+  | "lost-response"
   /** Delay `latencyMs`, then answer normally. */
   | "latency"
   /** Read the request, never answer (until the client gives up or the server closes). */

@@ -1,5 +1,6 @@
 // Logs, progress and warnings go to stderr only: stdout carries exactly one document.
-import chalk from "chalk";
+// chalkStderr: colour decisions follow stderr (a terminal or not), where these lines go.
+import { chalkStderr as chalk } from "chalk";
 import { redact } from "./redact.js";
 
 export interface Logger {

@@ -54,20 +54,21 @@ export function renderFunctionDocument(doc: { results: FunctionVersionRecord[] }
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results.map((r) => `${r.version}\n`).join("");
+      return doc.results.map((r) => `${r.version ?? ""}\n`).join("");
     case "env":
-      return envLines(doc.results, (r) => ({ PROVIDER: r.provider, REGION: r.region, FUNCTION_NAME: r.functionName, VERSION: r.version, ARN: r.arn ?? "" }));
+      return envLines(doc.results, (r) => ({ PROVIDER: r.provider, REGION: r.region, FUNCTION_NAME: r.functionName, VERSION: r.version ?? "", ARN: r.arn ?? "" }));
     case "table":
       return columnTable(
         ["PROVIDER", "REGION", "FUNCTION", "VERSION", "ARN"],
-        doc.results.map((r) => [r.provider, r.region, r.functionName, r.version, r.arn ?? "-"]),
+        doc.results.map((r) => [r.provider, r.region, r.functionName, r.version ?? "-", r.error ? `${r.error.code}: ${r.error.message}` : (r.arn ?? "-")]),
       );
   }
 }
 
 /**
  * KEY=value lines for $GITHUB_OUTPUT, `make` includes and `set -a; . file`. Values are single
- * tokens (no spaces or quotes) so no quoting is needed. With one result the keys are plain
+ * tokens made only of characters that no shell or make treats specially (letters, digits and
+ * `._:/+@,-`; anything else becomes `_`), so no quoting is needed and sourcing runs nothing. With one result the keys are plain
  * (LAYERCTL_VERSION); every result also gets keys named after its target
  * (LAYERCTL_AWS_US_EAST_1_VERSION), so multi-target runs stay unambiguous.
  */
@@ -76,7 +77,7 @@ function envLines<R extends { provider: string; region: string }>(results: R[], 
   for (const r of results) {
     const target = `${r.provider}_${r.region}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
     for (const [k, v] of Object.entries(fields(r))) {
-      const value = String(v).replace(/[\s"'`$\\]/g, "_");
+      const value = String(v).replace(/[^A-Za-z0-9._:/+@,-]/g, "_");
       if (results.length === 1) lines.push(`LAYERCTL_${k}=${value}`);
       lines.push(`LAYERCTL_${target}_${k}=${value}`);
     }

@@ -16,14 +16,15 @@ const extra = new Set<string>();
 
 /** Register a secret learned at run time (profile files, emulator credentials). */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) extra.add(value);
+  for (const s of [value, value?.trim()]) if (s && s.length >= 4) extra.add(s);
 }
 
 function secrets(): string[] {
   const out = new Set(extra);
   for (const name of SECRET_VARIABLES) {
     const v = process.env[name];
-    if (v && v.length >= 4) out.add(v);
+    // SDKs may trim what we read: mask both spellings.
+    for (const s of [v, v?.trim()]) if (s && s.length >= 4) out.add(s);
   }
   // Longest first so a secret that contains another is masked whole.
   return [...out].sort((a, b) => b.length - a.length);

@@ -11,6 +11,8 @@ export interface RecordError {
   code: string;
   message: string;
   requestId: string | null;
+  /** How to fix it, when layerctl knows. */
+  hint?: string;
 }
 
 /** One layer version as every provider reports it, normalized. */
@@ -44,11 +46,13 @@ export interface FunctionVersionRecord {
   provider: ProviderName;
   region: string;
   functionName: string;
-  /** Providers disagree on the type (Tencent string, AWS string, Aliyun string id): always a string. */
-  version: string;
+  /** Providers disagree on the type (Tencent string, AWS string, Aliyun string id): always a string; null on failure. */
+  version: string | null;
   arn: string | null;
   description: string | null;
   requestId: string | null;
+  /** On failure: what went wrong (the other targets of the run still report their results). */
+  error?: RecordError;
 }
 
 /** The zip to publish, already built and hashed. */

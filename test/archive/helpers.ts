@@ -6,7 +6,7 @@ import path from "node:path";
 import yauzl from "yauzl";
 
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "layerctl-archive-"));
+  return fs.mkdtempSync(path.join(process.env.LAYERCTL_TEST_TMP ?? os.tmpdir(), "layerctl-archive-"));
 }
 
 /** path -> content (string/Buffer), `{ link }` for a symlink, `{ dir: true }` for an empty folder. */

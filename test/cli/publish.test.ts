@@ -162,6 +162,8 @@ describe("bad input: one line, exit 2, no call made", () => {
     ["too many runtimes", ["-p", "aws", "--runtime", Array(16).fill(0).map((_, i) => ["python3.9", "python3.10", "python3.11", "python3.12", "nodejs18.x", "nodejs20.x", "java8", "java11", "java17", "java21", "provided.al2", "provided.al2023", "ruby3.2", "nodejs16.x", "python3.8", "java8.al2"][i]).join(",")], {}, ["16 runtimes", "at most 15"]],
     ["malformed endpoint", ["-p", "aws", "--endpoint", "not a url"], {}, ["--endpoint", "not a URL"]],
     ["unknown region", ["-p", "tencent", "-r", "mars-north-1"], {}, ["unknown tencent region", "mars-north-1"]],
+    ["a timeout that is not a number", ["-p", "aws", "--timeout", "abc"], {}, ["--timeout", "\"abc\""]],
+    ["a timeout too long for timers", ["-p", "aws", "--timeout", "3000000"], {}, ["--timeout", "86400"]],
     ["missing credentials", ["-p", "tencent"], { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }, ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"]],
     // Without an endpoint override, the public endpoint needs the account id.
     ["missing aliyun account id", ["-p", "aliyun"], { LAYERCTL_ENDPOINT_ALIYUN: undefined, ALIBABA_CLOUD_ACCOUNT_ID: undefined }, ["ALIBABA_CLOUD_ACCOUNT_ID"]],
@@ -233,6 +235,43 @@ describe("cloud failures: exit 1 with the provider's code and request id", () =>
     const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aws", "-n", "partialv", "--runtime", "python3.9", "--output", "version"], { env });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
+  });
+});
+
+describe("lost answers and partial failures", () => {
+  it.each([
+    ["tencent", "PublishLayerVersion", "python3.9", []],
+    ["aws", "PublishLayerVersion", "python3.12", ["--prefix", "python"]],
+    ["aliyun", "CreateLayerVersion", "python3.10", ["--prefix", "python"]],
+  ])("%s: a publish whose answer is lost reports the version it created, without a duplicate", async (provider, action, runtime, extra) => {
+    const name = `lost${provider}`;
+    emu.faults.add({ provider: provider as "tencent", action, kind: "lost-response", times: 1 });
+    const r = await runCli(["publish", PY_LAYER, ...extra, "-p", provider, "-n", name, "--runtime", runtime, "--output", "json"], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ version: 1, status: "published" });
+    expect(r.stderr).toMatch(/^warning: .*answer to the publish was lost.*version 1 holds exactly this zip/m);
+    const list = await runCli(["versions", name, "-p", provider, "--output", "version"], { env });
+    expect(list.stdout).toBe("1\n");
+  });
+
+  it("get, versions and publish-function report each target, failed ones included", async () => {
+    await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "partialread", "--runtime", "python3.9", "--output", "version"], { env });
+    emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });
+    const got = await runCli(["get", "partialread", "1", "-p", "tencent,aws", "--output", "json", "--timeout", "5"], { env });
+    expect(got.code).toBe(1);
+    const doc = JSON.parse(got.stdout);
+    expect(doc.results.map((x: { provider: string; status: string; version: number }) => [x.provider, x.status, x.version])).toEqual([
+      ["tencent", "published", 1],
+      ["aws", "failed", 1],
+    ]);
+    expectOneLineError(got.stderr, "aws us-east-1", "ServiceException", "request id");
+
+    const fn = await runCli(["publish-function", "api", "-p", "tencent,aws", "--output", "json"], { env });
+    expect(fn.code).toBe(1);
+    const fdoc = JSON.parse(fn.stdout);
+    expect(fdoc.results[0]).toMatchObject({ provider: "tencent", functionName: "api", version: expect.stringMatching(/^\d+$/) });
+    expect(fdoc.results[1]).toMatchObject({ provider: "aws", version: null, error: { code: "ServiceException" } });
+    expectOneLineError(fn.stderr, "aws us-east-1", "ServiceException");
   });
 });
 

@@ -274,7 +274,9 @@ describe.each(profiles)("conformance: $provider", (profile) => {
     });
 
     it("turns a rate limit into throttling that the retries absorb", async () => {
-      const client = await connect({ retry: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 1_000 } });
+      // Jittered retries against a real one-second window: enough attempts that chance cannot
+      // exhaust them (the window frees after 1 s; 30 attempts of up to 1 s span far more).
+      const client = await connect({ retry: { maxAttempts: 30, baseDelayMs: 200, maxDelayMs: 1_000 } });
       const name = layerName();
       await client.publishLayer(request(name), publishOpts);
       emu.faults.setRateLimit(2);

@@ -6,8 +6,9 @@ import { createHash } from "node:crypto";
 import { pack } from "../../src/archive/index.js";
 import type { LayerArchive } from "../../src/providers/types.js";
 
+/** Under the run's own folder (made and removed by test/helpers/global-setup.ts), so nothing is left behind. */
 export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  return mkdtemp(path.join(process.env.LAYERCTL_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** A zip of `files` (path -> content) under `prefix`, as publish would upload it. */

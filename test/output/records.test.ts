@@ -19,6 +19,12 @@ describe("record renderers", () => {
     expect(lines).toContain("LAYERCTL_STATE=It_s__bad__x_");
   });
 
+  it("env: nothing a shell or make would act on gets through", () => {
+    const out = renderLayerDocument({ results: [rec({ region: "ap-x;id", state: "a|b&c(d)<e>f#g*h?i[j]k~l" })] }, "env");
+    for (const line of out.trimEnd().split("\n")) expect(line).toMatch(/^[A-Z0-9_]+=[A-Za-z0-9._:/+@,-]*$/);
+    expect(out).toContain("LAYERCTL_REGION=ap-x_id\n");
+  });
+
   it("env: no plain keys when there are several targets", () => {
     const out = renderLayerDocument({ results: [rec({}), rec({ provider: "tencent", region: "ap-guangzhou" })] }, "env");
     expect(out).not.toMatch(/^LAYERCTL_VERSION=/m);
