@@ -264,6 +264,27 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       expect(err.code).toBe(profile.codes.throttled);
     });
 
+    it("never repeats a publish whose answer was lost (the version may exist), and says it may be retried", async () => {
+      const client = await connect();
+      const name = layerName();
+      const before = calls();
+      emu.faults.add({ provider: profile.provider, action: "*", kind: "lost-response", times: 1 });
+      const err = await cloudError(client.publishLayer(request(name), publishOpts));
+      expect(err.retryable).toBe(true);
+      expect(err.unprocessed).toBe(false);
+      expect(calls() - before).toBe(1);
+      expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
+    });
+
+    it("repeats a publish that was throttled (it certainly had no effect)", async () => {
+      const client = await connect();
+      const name = layerName();
+      emu.faults.add({ provider: profile.provider, action: "*", kind: "throttle", times: 2 });
+      const rec = await client.publishLayer(request(name), publishOpts);
+      expect(rec.version).toBe(1);
+      expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
+    });
+
     it("retries a connection reset", async () => {
       const client = await connect();
       const name = layerName();
