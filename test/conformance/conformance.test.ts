@@ -289,9 +289,12 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       const client = await connect();
       const name = layerName();
       await client.publishLayer(request(name), publishOpts);
+      const before = calls();
       emu.faults.add({ provider: profile.provider, action: "*", kind: "reset", times: 1 });
       const rec = await client.getLayerVersion(name, 1);
       expect(rec.version).toBe(1);
+      // the reset call and the retry (a get may also follow a download link, which is not an API call)
+      expect(calls() - before).toBe(2);
     });
 
     it("turns a rate limit into throttling that the retries absorb", async () => {
