@@ -7,7 +7,7 @@ import { Crc64, crc64Decimal } from "../../archive/crc64.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { withRetry } from "../retry.js";
+import { isRetryable, isSafeToRepeat, withRetry } from "../retry.js";
 import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
@@ -97,10 +97,10 @@ export class AliyunClient implements ProviderClient {
         license: req.license,
       }),
     });
-    const resp = await this.call("CreateLayerVersion", () => this.client.createLayerVersion(req.layerName, request));
+    const resp = await this.call("CreateLayerVersion", () => this.client.createLayerVersion(req.layerName, request), { creates: true });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
-    assertChecksum("aliyun", "codeChecksum (CRC-64)", crc, layer.codeChecksum, requestId ?? undefined);
+    assertChecksum("aliyun", "codeChecksum (CRC-64)", crc, layer.codeChecksum, requestId ?? undefined, { version: layer.version, arn: layer.layerVersionArn });
     return layerRecord(this.opts.region, req.layerName, layer, requestId, req.archive.sha256);
   }
 
@@ -112,25 +112,29 @@ export class AliyunClient implements ProviderClient {
 
   /**
    * FC reports a CRC-64, but records carry a SHA-256: for one version, download it once and hash
-   * it, checking the CRC-64 on the way. Unknown (null, with a debug line) if the link fails;
-   * a download that does not match FC's own checksum is not the stored layer, so it is an error.
+   * it, checking the CRC-64 on the way. Unknown (null, with a debug line) if the download fails
+   * at any point, headers or body; a download that does not match FC's own checksum is not the
+   * stored layer, so it is an error.
    */
   private async sha256Of(layer: FcLayer): Promise<string | null> {
     const location = layer.code?.location;
     if (!location) return null;
-    let res: Response;
-    try {
-      res = await fetch(location, { signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
-      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-    } catch (err) {
-      this.opts.log.debug(`aliyun: could not download the layer to hash it: ${(err as Error).message}`);
-      return null;
-    }
     const sha = createHash("sha256");
     const crc = new Crc64();
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      sha.update(chunk);
-      crc.update(chunk);
+    try {
+      const res = await fetch(location, { signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      if (!res.ok || !res.body) {
+        await res.body?.cancel();
+        throw new Error(`HTTP ${res.status}`);
+      }
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        sha.update(chunk);
+        crc.update(chunk);
+      }
+    } catch (err) {
+      const e = err as { name?: unknown; message?: unknown };
+      this.opts.log.debug(`aliyun: could not download the layer to hash it: ${typeof e?.name === "string" ? `${e.name}: ` : ""}${typeof e?.message === "string" ? e.message : String(err)}`);
+      return null;
     }
     if (layer.codeChecksum && crc.decimal() !== layer.codeChecksum) {
       throw new CloudError(`the downloaded layer's CRC-64 ${crc.decimal()} differs from the codeChecksum ${layer.codeChecksum} FC reports`, {
@@ -143,7 +147,14 @@ export class AliyunClient implements ProviderClient {
   }
 
   async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
-    const versions = await this.listRaw(layerName);
+    let versions: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      versions = await this.listRaw(layerName);
+    } catch (err) {
+      // A layer without versions: the same empty answer the other clouds give.
+      if (err instanceof CloudError && err.code === "LayerNotFound") return [];
+      throw err;
+    }
     return versions.map(({ layer, requestId }) => layerRecord(this.opts.region, layerName, layer, requestId, null));
   }
 
@@ -165,10 +176,10 @@ export class AliyunClient implements ProviderClient {
   }
 
   async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
-    if (req.namespace) this.opts.log.warn(`aliyun: Function Compute 3.0 has no function namespaces; namespace "${req.namespace}" is ignored`);
+    // FC 3.0 has no namespaces: the command layer warns about --namespace and never passes one here.
     const m = this.sdk.models;
     const request = new m.PublishFunctionVersionRequest({ body: new m.PublishVersionInput({ description: req.description }) });
-    const resp = await this.call("PublishFunctionVersion", () => this.client.publishFunctionVersion(req.functionName, request));
+    const resp = await this.call("PublishFunctionVersion", () => this.client.publishFunctionVersion(req.functionName, request), { creates: true });
     const body = (resp.body ?? {}) as { versionId?: string; description?: string };
     if (!body.versionId) {
       throw new CloudError("PublishFunctionVersion returned no versionId", { code: "InvalidResponse", provider: "aliyun", requestId: requestIdOf(resp) ?? undefined });
@@ -203,7 +214,12 @@ export class AliyunClient implements ProviderClient {
     return out.sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
   }
 
-  private call<T>(action: string, fn: () => Promise<SdkResponse<T>>): Promise<SdkResponse<T>> {
+  /**
+   * A call that creates something (a layer or function version) is repeated only after errors
+   * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
+   * and a blind retry would create a second one.
+   */
+  private call<T>(action: string, fn: () => Promise<SdkResponse<T>>, opts: { creates?: boolean } = {}): Promise<SdkResponse<T>> {
     return withRetry(
       this.opts.retry,
       async () => {
@@ -214,6 +230,7 @@ export class AliyunClient implements ProviderClient {
         }
       },
       {
+        isRetryable: opts.creates ? isSafeToRepeat : isRetryable,
         onRetry: (err, attempt, delayMs) => {
           const code = err instanceof CloudError ? err.code : "error";
           this.opts.log.debug(`aliyun ${action}: attempt ${attempt} failed (${code}); retrying in ${delayMs} ms`);

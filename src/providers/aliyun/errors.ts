@@ -20,6 +20,8 @@ interface SdkError {
 }
 
 const RETRYABLE_SOCKET_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
+/** The request never reached FC (refused, name not resolved); after the others it may have. */
+const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 const SDK_ERROR_NAMES = new Set(["ThrottlingError", "ClientError", "ServerError", "AlibabaCloudError"]);
 
 export function toCloudError(err: unknown, action: string): LayerctlError {
@@ -40,6 +42,8 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
       requestId,
       httpStatus: status,
       retryable: throttled || (status !== undefined && status >= 500),
+      // Throttled requests were turned away before FC acted on them.
+      unprocessed: throttled,
       retryAfterMs,
       hint: hintFor(code),
       cause: err,
@@ -62,6 +66,7 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
       code: "NetworkError",
       provider: "aliyun",
       retryable: sockCode !== "ENOTFOUND",
+      unprocessed: NEVER_SENT_CODES.has(sockCode),
       hint: sockCode === "ENOTFOUND" ? `check the region, ${aliyunEnv.accountId} and ${aliyunEnv.endpoint}` : undefined,
       cause: err,
     });

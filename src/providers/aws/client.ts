@@ -5,7 +5,7 @@ import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { withRetry } from "../retry.js";
+import { isRetryable, isSafeToRepeat, withRetry } from "../retry.js";
 import type {
   ConnectOptions,
   FunctionVersionRecord,
@@ -17,19 +17,21 @@ import type {
 import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
+import { quietAwsSdk } from "./sdk-env.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
 
 /** ListLayerVersions' page size limit. */
 const PAGE = 50;
+/** 500,000 versions: far beyond any real layer, and a bound on a service that never stops paging. */
+const MAX_PAGES = 10_000;
 
 export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> {
   if (!isAwsCredentials(opts.credentials)) {
     throw new UsageError("aws: no usable credentials were resolved", { code: "MissingCredentials", hint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE" });
   }
   if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint);
-  // On Node < 22 the SDK prints a NodeVersionSupportWarning on stderr when a client is created.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  quietAwsSdk();
   const sdk = await import("@aws-sdk/client-lambda");
   const sdkLog = {
     debug: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
@@ -75,7 +77,12 @@ class AwsLambdaClient implements ProviderClient {
     private readonly credentials: AwsCredentials,
   ) {}
 
-  private call<T>(action: string, send: () => Promise<T>): Promise<T> {
+  /**
+   * A call that creates something (a layer or function version) is repeated only after errors
+   * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
+   * and a blind retry would create a second one.
+   */
+  private call<T>(action: string, send: () => Promise<T>, opts: { creates?: boolean } = {}): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     return withRetry(
       this.opts.retry,
@@ -87,6 +94,7 @@ class AwsLambdaClient implements ProviderClient {
         }
       },
       {
+        isRetryable: opts.creates ? isSafeToRepeat : isRetryable,
         onRetry: (err, attempt, delayMs) => {
           const e = err as CloudError;
           const rid = e.requestId ? `, request id ${e.requestId}` : "";
@@ -98,20 +106,23 @@ class AwsLambdaClient implements ProviderClient {
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
     const { PublishLayerVersionCommand } = this.sdk;
-    const out = await this.call("PublishLayerVersion", () =>
-      this.lambda.send(
-        new PublishLayerVersionCommand({
-          LayerName: req.layerName,
-          Content: { ZipFile: req.archive.bytes },
-          CompatibleRuntimes: req.runtimes.length > 0 ? (req.runtimes as Runtime[]) : undefined,
-          CompatibleArchitectures: req.architectures.length > 0 ? (req.architectures as Architecture[]) : undefined,
-          Description: req.description,
-          LicenseInfo: req.license,
-        }),
-      ),
+    const out = await this.call(
+      "PublishLayerVersion",
+      () =>
+        this.lambda.send(
+          new PublishLayerVersionCommand({
+            LayerName: req.layerName,
+            Content: { ZipFile: req.archive.bytes },
+            CompatibleRuntimes: req.runtimes.length > 0 ? (req.runtimes as Runtime[]) : undefined,
+            CompatibleArchitectures: req.architectures.length > 0 ? (req.architectures as Architecture[]) : undefined,
+            Description: req.description,
+            LicenseInfo: req.license,
+          }),
+        ),
+      { creates: true },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
-    assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined);
+    assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined, record);
     return record;
   }
 
@@ -125,14 +136,31 @@ class AwsLambdaClient implements ProviderClient {
   async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
     const { ListLayerVersionsCommand } = this.sdk;
     const records: LayerVersionRecord[] = [];
+    const versions = new Set<number>();
+    const seen = new Set<string>();
     let marker: string | undefined;
-    do {
-      const page = await this.call("ListLayerVersions", () =>
+    for (let page = 0; ; page++) {
+      const out = await this.call("ListLayerVersions", () =>
         this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker })),
       );
-      for (const item of page.LayerVersions ?? []) records.push(layerRecord(this.opts.region, layerName, item, page.$metadata.requestId));
-      marker = page.NextMarker;
-    } while (marker);
+      for (const item of out.LayerVersions ?? []) {
+        if (item.Version !== undefined && versions.has(item.Version)) continue;
+        if (item.Version !== undefined) versions.add(item.Version);
+        records.push(layerRecord(this.opts.region, layerName, item, out.$metadata.requestId));
+      }
+      marker = out.NextMarker || undefined;
+      if (marker === undefined) break;
+      // A marker we already followed leads to pages we already have, and round again forever.
+      if (seen.has(marker)) {
+        this.opts.log.debug(`aws ListLayerVersions: ${layerName}: NextMarker repeats after ${page + 1} pages; stopped paging`);
+        break;
+      }
+      if (page + 1 >= MAX_PAGES) {
+        this.opts.log.warn(`aws: listed the first ${MAX_PAGES * PAGE} versions of ${layerName} only (Lambda kept paging)`);
+        break;
+      }
+      seen.add(marker);
+    }
     return records.sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
   }
 
@@ -158,10 +186,12 @@ class AwsLambdaClient implements ProviderClient {
   }
 
   async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
-    if (req.namespace) this.opts.log.warn(`aws: Lambda has no function namespaces; namespace "${req.namespace}" is ignored`);
+    // Lambda has no namespaces: the command layer warns about --namespace and never passes one here.
     const { PublishVersionCommand } = this.sdk;
-    const out = await this.call("PublishVersion", () =>
-      this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description })),
+    const out = await this.call(
+      "PublishVersion",
+      () => this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description })),
+      { creates: true },
     );
     return functionVersionRecord(this.opts.region, req.functionName, out);
   }

@@ -3,9 +3,10 @@
 // SSO, credential_process, web identity, container and instance metadata. Resolved here, before
 // any upload, so "no credentials" is a usage error and not a failed publish.
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { UsageError } from "../../errors.js";
+import { CloudError, UsageError } from "../../errors.js";
 import { registerSecret } from "../../output/redact.js";
 import type { ResolvedCredentials } from "../types.js";
+import { quietAwsSdk } from "./sdk-env.js";
 
 export const AWS_CREDENTIAL_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"] as const;
 
@@ -79,6 +80,8 @@ export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: { prof
   }
 
   const profile = opts.profile || env.AWS_PROFILE?.trim() || undefined;
+  // Role and SSO profiles make STS/SSO clients inside the chain.
+  quietAwsSdk();
   const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
   const chain = defaultProvider({
     profile,
@@ -91,6 +94,8 @@ export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: { prof
     first = await inEnvironment(env, () => chain());
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
+    const unavailable = serviceFailure(err, profile, message);
+    if (unavailable) throw unavailable;
     if (/Could not load credentials from any providers/.test(message)) {
       throw new UsageError(profile ? `no AWS credentials for profile "${profile}"` : "no AWS credentials found", {
         code: "MissingCredentials",
@@ -113,6 +118,56 @@ export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: { prof
     return c;
   };
   return { source: profile ? `profile ${profile}` : "AWS default credential chain", identity };
+}
+
+/** Node's codes for a connection that broke or never came up, and the SDK's timeouts. */
+const TRANSPORT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
+
+interface ChainError {
+  name?: unknown;
+  code?: unknown;
+  cause?: unknown;
+  tryNextLink?: unknown;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/**
+ * Credentials are configured, but the service that turns them into keys (STS for a role, SSO,
+ * a container or web identity endpoint) could not be reached or said no: a failure at the cloud
+ * or the network (exit 1), not a usage error. The SDK throws the transport error as is, or copied
+ * onto a CredentialsProviderError (fromSSO), so its code is looked for along the cause chain.
+ */
+function serviceFailure(err: unknown, profile: string | undefined, message: string): CloudError | undefined {
+  const where = profile ? ` for profile "${profile}"` : "";
+  for (let e = err as ChainError | undefined, depth = 0; e && typeof e === "object" && depth < 5; e = e.cause as ChainError | undefined, depth++) {
+    const code = typeof e.code === "string" ? e.code : undefined;
+    const status = e.$metadata?.httpStatusCode;
+    if ((code && TRANSPORT_CODES.has(code)) || e.name === "TimeoutError" || (status !== undefined && status >= 500)) {
+      return new CloudError(`could not get AWS credentials${where}: the credential service is unreachable (${code ?? (status !== undefined ? `HTTP ${status}` : "timeout")}): ${message}`, {
+        code: "CredentialsUnavailable",
+        provider: "aws",
+        requestId: e.$metadata?.requestId,
+        httpStatus: status,
+        hint: "check the network and the STS/SSO endpoint the profile uses, then retry",
+        cause: err,
+      });
+    }
+  }
+  // STS or SSO answered with an error of its own (e.g. AccessDenied on AssumeRole) and the chain
+  // passed it through unwrapped: keep its code and request id.
+  const e = err as ChainError | undefined;
+  if (e && typeof e === "object" && typeof e.tryNextLink !== "boolean" && e.$metadata?.httpStatusCode !== undefined) {
+    const code = typeof e.name === "string" && e.name !== "Error" ? e.name : `HTTP${e.$metadata.httpStatusCode}`;
+    return new CloudError(`could not get AWS credentials${where}: ${message}`, {
+      code,
+      provider: "aws",
+      requestId: e.$metadata.requestId,
+      httpStatus: e.$metadata.httpStatusCode,
+      hint: "check the role or SSO settings of the profile and the permissions of its source credentials",
+      cause: err,
+    });
+  }
+  return undefined;
 }
 
 export function isAwsCredentials(c: ResolvedCredentials): c is AwsCredentials {

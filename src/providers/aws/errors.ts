@@ -7,6 +7,8 @@ const THROTTLING = new Set(["TooManyRequestsException", "ThrottlingException", "
 const AUTH = new Set(["InvalidSignatureException", "UnrecognizedClientException", "IncompleteSignatureException", "MissingAuthenticationTokenException", "ExpiredTokenException", "AccessDeniedException"]);
 /** Node's codes for a connection that broke or never came up. */
 const NETWORK = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
+/** The request never reached Lambda (refused, name not resolved); after the others it may have. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 interface SdkError {
   name?: string;
@@ -35,12 +37,15 @@ export function toCloudError(err: unknown, ctx: ErrorContext): LayerctlError {
     const status = e.$metadata.httpStatusCode;
     const code = e.name && e.name !== "Error" ? e.name : `HTTP${status}`;
     const retryAfter = e.retryAfterSeconds !== undefined ? Number.parseFloat(e.retryAfterSeconds) : Number.NaN;
+    const throttled = status === 429 || THROTTLING.has(code) || e.$retryable?.throttling === true;
     return new CloudError(`${ctx.action}: ${message}`, {
       code,
       provider: "aws",
       requestId: e.$metadata.requestId,
       httpStatus: status,
-      retryable: status === 429 || status >= 500 || THROTTLING.has(code) || e.$retryable?.throttling === true,
+      retryable: throttled || status >= 500,
+      // Throttled requests were turned away before Lambda acted on them.
+      unprocessed: throttled,
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.round(retryAfter * 1000) : undefined,
       hint: hintFor(code),
       cause: err,
@@ -62,6 +67,7 @@ export function toCloudError(err: unknown, ctx: ErrorContext): LayerctlError {
       code: "NetworkError",
       provider: "aws",
       retryable: true,
+      unprocessed: e.code !== undefined && NEVER_SENT.has(e.code),
       hint: "check the network and the endpoint",
       cause: err,
     });

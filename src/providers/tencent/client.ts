@@ -4,7 +4,7 @@
 import { CloudError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
-import { withRetry } from "../retry.js";
+import { isRetryable, isSafeToRepeat, withRetry } from "../retry.js";
 import type {
   ConnectOptions,
   FunctionVersionRecord,
@@ -32,14 +32,17 @@ export class TencentClient implements ProviderClient {
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
-    const published = await this.call("PublishLayerVersion", () =>
-      this.sdk.PublishLayerVersion({
-        LayerName: req.layerName,
-        CompatibleRuntimes: req.runtimes,
-        Content: { ZipFile: req.archive.bytes.toString("base64") },
-        Description: req.description,
-        LicenseInfo: req.license,
-      }),
+    const published = await this.call(
+      "PublishLayerVersion",
+      () =>
+        this.sdk.PublishLayerVersion({
+          LayerName: req.layerName,
+          CompatibleRuntimes: req.runtimes,
+          Content: { ZipFile: req.archive.bytes.toString("base64") },
+          Description: req.description,
+          LicenseInfo: req.license,
+        }),
+      { creates: true },
     );
     const version = published.LayerVersion;
     const requestId = published.RequestId;
@@ -66,9 +69,14 @@ export class TencentClient implements ProviderClient {
 
     const deadline = Date.now() + opts.waitTimeoutMs;
     for (;;) {
-      const got = await this.getRaw(req.layerName, version);
+      let got: LayerVersionFields;
+      try {
+        got = await this.getRaw(req.layerName, version);
+      } catch (err) {
+        throw namingVersion(err, req.layerName, version);
+      }
       if (got.Status === "Active") {
-        assertChecksum("tencent", "CodeSha256", req.archive.sha256, got.CodeSha256, got.RequestId);
+        assertChecksum("tencent", "CodeSha256", req.archive.sha256, got.CodeSha256, got.RequestId, { version });
         // The checksum matched, so the stored zip is ours and so is its size.
         return { ...layerRecord(this.opts.region, req.layerName, got), codeSize: req.archive.size, requestId: requestId ?? got.RequestId ?? null };
       }
@@ -78,6 +86,7 @@ export class TencentClient implements ProviderClient {
           code: failed ? "PublishFailed" : "UnexpectedState",
           provider: "tencent",
           requestId,
+          version,
           hint: "publish again; the failed version can be deleted with DeleteLayerVersion",
         });
       }
@@ -86,6 +95,7 @@ export class TencentClient implements ProviderClient {
           code: "PublishTimeout",
           provider: "tencent",
           requestId,
+          version,
           hint: `the version may still become Active: check version ${version} later, or wait longer`,
         });
       }
@@ -124,8 +134,10 @@ export class TencentClient implements ProviderClient {
   }
 
   async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
-    const res = await this.call("PublishVersion", () =>
-      this.sdk.PublishVersion({ FunctionName: req.functionName, Description: req.description, Namespace: req.namespace }),
+    const res = await this.call(
+      "PublishVersion",
+      () => this.sdk.PublishVersion({ FunctionName: req.functionName, Description: req.description, Namespace: req.namespace }),
+      { creates: true },
     );
     if (res.FunctionVersion === undefined || res.FunctionVersion === null) {
       throw new CloudError("PublishVersion answered without a FunctionVersion", { code: "InvalidResponse", provider: "tencent", requestId: res.RequestId });
@@ -145,7 +157,12 @@ export class TencentClient implements ProviderClient {
     return this.call("GetLayerVersion", () => this.sdk.GetLayerVersion({ LayerName: layerName, LayerVersion: version }));
   }
 
-  private call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * A call that creates something (a layer or function version) is repeated only after errors
+   * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
+   * and a blind retry would create a second one.
+   */
+  private call<T>(action: string, fn: () => Promise<T>, opts: { creates?: boolean } = {}): Promise<T> {
     const { retry, log, requestTimeoutMs } = this.opts;
     return withRetry(
       retry,
@@ -157,6 +174,7 @@ export class TencentClient implements ProviderClient {
         }
       },
       {
+        isRetryable: opts.creates ? isSafeToRepeat : isRetryable,
         onRetry: (err, attempt, delayMs) => {
           const code = err instanceof CloudError ? err.code : "error";
           log.debug(`tencent ${action}: ${code} on attempt ${attempt}/${retry.maxAttempts}; retrying in ${delayMs} ms`);
@@ -180,4 +198,22 @@ export class TencentClient implements ProviderClient {
     }
     return null;
   }
+}
+
+/** A failure after the version was created: the same error, naming that version. */
+function namingVersion(err: unknown, layerName: string, version: number): unknown {
+  if (!(err instanceof CloudError) || err.version !== undefined) return err;
+  return new CloudError(`${err.message} (while waiting for ${layerName} version ${version}, which exists)`, {
+    code: err.code,
+    hint: err.hint ?? `version ${version} may still become Active: check it later`,
+    provider: err.provider,
+    requestId: err.requestId,
+    httpStatus: err.httpStatus,
+    retryable: err.retryable,
+    retryAfterMs: err.retryAfterMs,
+    unprocessed: err.unprocessed,
+    version,
+    arn: err.arn,
+    cause: err.cause,
+  });
 }

@@ -1,6 +1,6 @@
 // Credentials as the Tencent SDKs and tccli look them up, without loading the SDK: the
-// TENCENTCLOUD_* variables, else a profile in ~/.tencentcloud/credentials (ini: secret_id,
-// secret_key, token). CVM role and OIDC lookups are left out: they reach the network.
+// TENCENTCLOUD_* variables, else a profile (--profile, or default) in ~/.tencentcloud/credentials
+// (ini: secret_id, secret_key, token). CVM role and OIDC lookups are left out: they reach the network.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../errors.js";
@@ -20,14 +20,14 @@ export async function resolveTencentCredentials(env: NodeJS.ProcessEnv, opts: { 
   const secretId = env[ID]?.trim();
   const secretKey = env[KEY]?.trim();
   const token = env[TOKEN]?.trim() || undefined;
-  if (!opts.profile) {
-    if (secretId && secretKey) return { source: "environment", secretId, secretKey, token };
-    if (secretId || secretKey) {
-      throw new UsageError(`${secretId ? ID : KEY} is set but ${secretId ? KEY : ID} is not`, {
-        code: "MissingCredentials",
-        hint: `set both ${ID} and ${KEY} (and ${TOKEN} for temporary keys)`,
-      });
-    }
+  // The variables win even with --profile: the flag is shared by every provider of a run (it
+  // names an AWS profile in `-p aws,tencent --profile prod`), so it must not hide Tencent keys.
+  if (secretId && secretKey) return { source: "environment", secretId, secretKey, token };
+  if (secretId || secretKey) {
+    throw new UsageError(`${secretId ? ID : KEY} is set but ${secretId ? KEY : ID} is not`, {
+      code: "MissingCredentials",
+      hint: `set both ${ID} and ${KEY} (and ${TOKEN} for temporary keys)`,
+    });
   }
 
   const home = env.HOME || env.USERPROFILE;
@@ -40,10 +40,13 @@ export async function resolveTencentCredentials(env: NodeJS.ProcessEnv, opts: { 
     return { source: `profile ${profile} (${file})`, secretId: section.secret_id, secretKey: section.secret_key, token: section.token || undefined };
   }
   if (opts.profile) {
-    throw new UsageError(`tencent profile "${profile}" has no secret_id and secret_key${file ? ` in ${file}` : " (no home directory)"}`, {
-      code: "MissingCredentials",
-      hint: `add [${profile}] with secret_id and secret_key to ~/.tencentcloud/credentials, or drop --profile and set ${ID} and ${KEY}`,
-    });
+    throw new UsageError(
+      `no Tencent Cloud credentials: ${ID} and ${KEY} are not set, and profile "${profile}" has no secret_id and secret_key${file ? ` in ${file}` : " (no home directory)"}`,
+      {
+        code: "MissingCredentials",
+        hint: `set ${ID} and ${KEY} (and ${TOKEN} for temporary keys), or add [${profile}] with secret_id and secret_key to ~/.tencentcloud/credentials`,
+      },
+    );
   }
   throw new UsageError(`no Tencent Cloud credentials: ${ID} and ${KEY} are not set`, {
     code: "MissingCredentials",

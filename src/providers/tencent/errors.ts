@@ -15,6 +15,9 @@ const SERVER_SIDE = /^InternalError(\.|$)/;
 // node-fetch's own wording for the `timeout` option the SDK sets from reqTimeout.
 const TIMEOUT = /network timeout at|Response timeout while trying to fetch/;
 const NETWORK = /ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|request to \S+ failed/i;
+// The request never reached SCF: refused, or the host name did not resolve. A reset or a timeout
+// may come after SCF acted, so those are not in here.
+const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
 
 const hints: Record<string, string> = {
   "AuthFailure.SignatureFailure": "check TENCENTCLOUD_SECRET_KEY (it must belong to TENCENTCLOUD_SECRET_ID)",
@@ -35,13 +38,14 @@ export function toCloudError(err: unknown, action: string, opts: { timeoutMs: nu
   const requestId = typeof e.requestId === "string" && e.requestId ? e.requestId : undefined;
 
   if (typeof e.code === "string" && e.code) {
-    const retryable = THROTTLING.test(e.code) || SERVER_SIDE.test(e.code);
+    const throttled = THROTTLING.test(e.code);
     return new CloudError(`${action} failed: ${message}`, {
       code: e.code,
       provider: "tencent",
       requestId,
       httpStatus: 200,
-      retryable,
+      retryable: throttled || SERVER_SIDE.test(e.code),
+      unprocessed: throttled,
       hint: hints[e.code],
       cause: err,
     });
@@ -53,6 +57,7 @@ export function toCloudError(err: unknown, action: string, opts: { timeoutMs: nu
       provider: "tencent",
       httpStatus: status,
       retryable: status >= 500 || status === 429,
+      unprocessed: status === 429,
       cause: err,
     });
   }
@@ -66,7 +71,13 @@ export function toCloudError(err: unknown, action: string, opts: { timeoutMs: nu
     });
   }
   if (NETWORK.test(raw)) {
-    return new CloudError(`${action}: network error: ${message}`, { code: "NetworkError", provider: "tencent", retryable: true, cause: err });
+    return new CloudError(`${action}: network error: ${message}`, {
+      code: "NetworkError",
+      provider: "tencent",
+      retryable: true,
+      unprocessed: NEVER_SENT.test(raw),
+      cause: err,
+    });
   }
   if (/invalid json response body/i.test(raw)) {
     return new CloudError(`${action}: the endpoint did not answer with JSON: ${message}`, {

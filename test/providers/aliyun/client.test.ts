@@ -46,7 +46,14 @@ function req(layerName: string, zip = archive, extra: Partial<PublishLayerReques
 }
 
 beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ provider: "aliyun", name: "svc" }] });
+  emu = await start({
+    port: 0,
+    tencentPublishDelayMs: 0,
+    functions: [
+      { provider: "aliyun", name: "svc" },
+      { provider: "aliyun", name: "jobs" },
+    ],
+  });
 });
 afterAll(async () => {
   await emu?.close();
@@ -119,13 +126,45 @@ describe("publishLayer", () => {
     expect((await client.publishLayer(req(name()), publishOpts)).version).toBe(1);
   });
 
-  it("fails with ChecksumMismatch and the request id when FC reports another CRC-64", async () => {
+  it("fails with ChecksumMismatch and the request id when FC reports another CRC-64, naming the version that exists", async () => {
     emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "bad-checksum" });
-    const err = (await (await connect()).publishLayer(req(name()), publishOpts).catch((e: unknown) => e)) as CloudError;
+    const layerName = name();
+    const err = (await (await connect()).publishLayer(req(layerName), publishOpts).catch((e: unknown) => e)) as CloudError;
     expect(err).toBeInstanceOf(CloudError);
     expect(err.code).toBe("ChecksumMismatch");
     expect(err.message).toContain(crc64Decimal(archive.bytes));
     expect(err.requestId).toMatch(/[0-9a-f-]{36}/);
+    expect(err.version).toBe(1);
+    expect(err.arn).toBe(`acs:fc:cn-beijing:${emu.credentials.aliyun.accountId}:layers/${layerName}/versions/1`);
+  });
+
+  it("does not repeat a publish whose outcome is unknown (timeout, 5xx): no duplicate versions", async () => {
+    const client = await connect({ requestTimeoutMs: 250 });
+    const count = (action: string) => emu.faults.counts()[`aliyun:${action}`] ?? 0;
+    const layerName = name();
+    const before = count("CreateLayerVersion");
+    emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    const timedOut = (await client.publishLayer(req(layerName), publishOpts).catch((e: unknown) => e)) as CloudError;
+    expect(timedOut).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
+    expect(count("CreateLayerVersion")).toBe(before + 1);
+
+    emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "server-error", times: 1 });
+    const failed = (await client.publishLayer(req(layerName), publishOpts).catch((e: unknown) => e)) as CloudError;
+    expect(failed).toMatchObject({ retryable: true, unprocessed: false, httpStatus: 500 });
+    expect(count("CreateLayerVersion")).toBe(before + 2);
+
+    const fnBefore = count("PublishFunctionVersion");
+    emu.faults.add({ provider: "aliyun", action: "PublishFunctionVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    const fnErr = (await client.publishFunctionVersion({ functionName: "jobs" }).catch((e: unknown) => e)) as CloudError;
+    expect(fnErr).toMatchObject({ code: "RequestTimeout" });
+    expect(count("PublishFunctionVersion")).toBe(fnBefore + 1);
+  });
+
+  it("repeats a throttled function publish (it certainly had no effect)", async () => {
+    const before = emu.faults.counts()["aliyun:PublishFunctionVersion"] ?? 0;
+    emu.faults.add({ provider: "aliyun", action: "PublishFunctionVersion", kind: "throttle", times: 2 });
+    expect((await (await connect()).publishFunctionVersion({ functionName: "jobs", description: "throttled" })).version).toMatch(/^\d+$/);
+    expect(emu.faults.counts()["aliyun:PublishFunctionVersion"]).toBe(before + 3);
   });
 
   it("uploads a multi-megabyte layer within the explicit timeout", async () => {
@@ -137,8 +176,10 @@ describe("publishLayer", () => {
   it("logs each retry at debug level and succeeds after throttling", async () => {
     const log = recordingLogger();
     const client = await connect({ log });
+    const before = emu.faults.counts()["aliyun:CreateLayerVersion"] ?? 0;
     emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "throttle", times: 2 });
     expect((await client.publishLayer(req(name()), publishOpts)).version).toBe(1);
+    expect(emu.faults.counts()["aliyun:CreateLayerVersion"]).toBe(before + 3);
     const retries = log.lines.filter((l) => l.startsWith("debug: aliyun CreateLayerVersion: attempt"));
     expect(retries).toHaveLength(2);
     expect(retries[0]).toContain("Throttling.User");
@@ -151,6 +192,17 @@ describe("publishLayer", () => {
     const client = await connect({ endpoint: url, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
     const err = (await client.getLayerVersion("x", 1).catch((e: unknown) => e)) as CloudError;
     expect(err).toMatchObject({ code: "NetworkError", retryable: true, provider: "aliyun" });
+  });
+
+  it("retries even a publish after a refused connection: it certainly had no effect", async () => {
+    const dead = await start({ port: 0 });
+    const url = dead.url;
+    await dead.close();
+    const log = recordingLogger();
+    const client = await connect({ endpoint: url, log });
+    const err = (await client.publishLayer(req(name()), publishOpts).catch((e: unknown) => e)) as CloudError;
+    expect(err).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: true });
+    expect(log.lines.filter((l) => l.startsWith("debug: aliyun CreateLayerVersion: attempt"))).toHaveLength(2);
   });
 });
 
@@ -184,9 +236,44 @@ describe("reading back", () => {
     expect(emu.faults.counts()["aliyun:ListLayerVersions"]! - before).toBe(2);
   });
 
-  it("reports listing an unknown layer as LayerNotFound", async () => {
-    const err = (await (await connect()).listLayerVersions("never-published").catch((e: unknown) => e)) as CloudError;
-    expect(err).toMatchObject({ code: "LayerNotFound", httpStatus: 404 });
+  it("lists an unknown layer as empty, like the other clouds", async () => {
+    const before = emu.faults.counts()["aliyun:ListLayerVersions"] ?? 0;
+    expect(await (await connect()).listLayerVersions("never-published")).toEqual([]);
+    // Control: the answer came from FC (a LayerNotFound), not from skipping the call.
+    expect(emu.faults.counts()["aliyun:ListLayerVersions"]).toBe(before + 1);
+  });
+
+  it("gets the version with an unknown (null) codeSha256 when the download breaks off mid-body, as when the link fails", async () => {
+    // A stand-in FC whose layer download sends half the body, then stalls (timeout) or drops the connection.
+    const zip = archive.bytes;
+    const fc = http.createServer((rq, rs) => {
+      rq.resume();
+      rq.on("end", () => {
+        const base = `http://127.0.0.1:${(fc.address() as AddressInfo).port}`;
+        if (rq.url?.startsWith("/blob/")) {
+          rs.writeHead(200, { "content-type": "application/zip", "content-length": String(zip.length) });
+          rs.write(zip.subarray(0, zip.length >> 1));
+          if (rq.url === "/blob/drop") setImmediate(() => rs.destroy());
+          return; // "/blob/stall": never finishes
+        }
+        const mode = rq.url?.includes("/versions/2") ? "drop" : "stall";
+        rs.writeHead(200, { "content-type": "application/json", "x-acs-request-id": "get-1" });
+        rs.end(JSON.stringify({ layerName: "partial", version: mode === "drop" ? 2 : 1, codeChecksum: crc64Decimal(zip), codeSize: zip.length, code: { location: `${base}/blob/${mode}` } }));
+      });
+    });
+    await new Promise<void>((r) => fc.listen(0, "127.0.0.1", r));
+    try {
+      const log = recordingLogger();
+      const client = await connect({ endpoint: `http://127.0.0.1:${(fc.address() as AddressInfo).port}`, requestTimeoutMs: 400, log });
+      for (const version of [1, 2]) {
+        const got = await client.getLayerVersion("partial", version);
+        expect(got).toMatchObject({ version, codeSha256: null, codeSize: zip.length, requestId: "get-1" });
+      }
+      expect(log.lines.filter((l) => l.startsWith("debug: aliyun: could not download the layer to hash it"))).toHaveLength(2);
+    } finally {
+      fc.closeAllConnections();
+      await new Promise<void>((r) => fc.close(() => r()));
+    }
   });
 });
 
@@ -211,9 +298,10 @@ describe("publishFunctionVersion", () => {
     expect(rec).toEqual({ provider: "aliyun", region: "cn-beijing", functionName: "svc", version: "1", arn: null, description: "r1", requestId: expect.stringMatching(/[0-9a-f-]{36}/) });
   });
 
-  it("warns that FC 3.0 has no namespaces", async () => {
+  it("ignores a namespace without a second warning (the command layer gives the one warning)", async () => {
     const log = recordingLogger();
-    await (await connect({ log })).publishFunctionVersion({ functionName: "svc", namespace: "prod" });
-    expect(log.lines.some((l) => l.startsWith("warn:") && l.includes("prod"))).toBe(true);
+    const rec = await (await connect({ log })).publishFunctionVersion({ functionName: "svc", namespace: "prod" });
+    expect(rec.version).toMatch(/^\d+$/);
+    expect(log.lines.filter((l) => l.startsWith("warn:"))).toEqual([]);
   });
 });

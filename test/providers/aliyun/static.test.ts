@@ -202,7 +202,7 @@ describe("error mapping", () => {
     const e = new ThrottlingError({ statusCode: 429, code: "Throttling.User", message: "x", requestId: "rid-1", retryAfter: 1500, data: { Code: "Throttling.User", Message: "slow down" } });
     const c = toCloudError(e, "GetLayerVersion") as CloudError;
     expect(c).toBeInstanceOf(CloudError);
-    expect(c).toMatchObject({ code: "Throttling.User", httpStatus: 429, requestId: "rid-1", retryable: true, retryAfterMs: 1500, provider: "aliyun" });
+    expect(c).toMatchObject({ code: "Throttling.User", httpStatus: 429, requestId: "rid-1", retryable: true, unprocessed: true, retryAfterMs: 1500, provider: "aliyun" });
     expect(c.message).toContain("slow down");
   });
 
@@ -211,7 +211,10 @@ describe("error mapping", () => {
     const notFound = toCloudError(new ClientError({ statusCode: 404, code: "LayerVersionNotFound", requestId: "r", data: { Message: "gone" } }), "GetLayerVersion");
     expect(notFound).toMatchObject({ code: "LayerVersionNotFound", retryable: false, httpStatus: 404 });
     const down = toCloudError(new ServerError({ statusCode: 503, code: "ServiceUnavailable", requestId: "undefined", data: {} }), "GetLayerVersion");
-    expect(down).toMatchObject({ code: "ServiceUnavailable", retryable: true, httpStatus: 503, requestId: undefined });
+    // FC may have acted before a 5xx: retryable, but not certainly without effect.
+    expect(down).toMatchObject({ code: "ServiceUnavailable", retryable: true, unprocessed: false, httpStatus: 503, requestId: undefined });
+    // Any code containing Throttling is FC turning the request away, whatever the status.
+    expect(toCloudError(new ClientError({ statusCode: 400, code: "Throttling.Resource", data: {} }), "x")).toMatchObject({ retryable: true, unprocessed: true });
   });
 
   it("adds a hint for auth errors", async () => {
@@ -222,13 +225,15 @@ describe("error mapping", () => {
 
   it("maps network failures and timeouts", () => {
     const timeout = Object.assign(new Error("ReadTimeout(300)"), { name: "RequestTimeoutError" });
-    expect(toCloudError(timeout, "x")).toMatchObject({ code: "RequestTimeout", retryable: true });
+    expect(toCloudError(timeout, "x")).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
-    expect(toCloudError(refused, "x")).toMatchObject({ code: "NetworkError", retryable: true });
+    expect(toCloudError(refused, "x")).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: true });
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-    expect(toCloudError(reset, "x")).toMatchObject({ code: "NetworkError", retryable: true });
+    expect(toCloudError(reset, "x")).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: false });
+    const dnsAgain = Object.assign(new Error("getaddrinfo EAI_AGAIN"), { code: "EAI_AGAIN" });
+    expect(toCloudError(dnsAgain, "x")).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: true });
     const dns = Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
-    expect(toCloudError(dns, "x")).toMatchObject({ code: "NetworkError", retryable: false });
+    expect(toCloudError(dns, "x")).toMatchObject({ code: "NetworkError", retryable: false, unprocessed: true });
     expect(toCloudError(new SyntaxError("Unexpected token <"), "x")).toMatchObject({ code: "InvalidResponse", retryable: false });
   });
 

@@ -15,7 +15,7 @@ let emu: RunningEmulator;
 let client: ProviderClient;
 
 beforeAll(async () => {
-  emu = await startEmulator({ functions: [{ name: "api" }] });
+  emu = await startEmulator({ functions: [{ name: "api" }, { name: "jobs" }] });
   client = await connect(emu);
 });
 afterEach(() => {
@@ -81,6 +81,31 @@ describe("publishLayer / getLayerVersion / listLayerVersions", () => {
     expect(emu.faults.counts()["aws:ListLayerVersions"]).toBeGreaterThanOrEqual(2);
   });
 
+  test("listLayerVersions stops when Lambda repeats a NextMarker instead of paging forever", async () => {
+    const markers: Array<string | null> = [];
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      markers.push(url.searchParams.get("Marker"));
+      const page = markers.length;
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "x-amzn-requestid": `rid-${page}` });
+        // Page 1 points at "m1"; every later page points at "m1" again.
+        res.end(JSON.stringify({ LayerVersions: [{ LayerVersionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:loop:${page}`, Version: page }], NextMarker: "m1" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const c = await connect(emu, { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const list = await c.listLayerVersions("loop");
+      expect(markers).toEqual([null, "m1"]);
+      expect(list.map((r) => r.version)).toEqual([2, 1]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 10_000);
+
   test("an unknown version is a CloudError ResourceNotFoundException with request id and status", async () => {
     await client.publishLayer(request("known"), wait);
     const err = await rejection(client.getLayerVersion("known", 42));
@@ -137,12 +162,12 @@ describe("publishFunctionVersion", () => {
     expect(err.message).toContain(`function:ghost`);
   });
 
-  test("a namespace is warned about and ignored", async () => {
+  test("a namespace is ignored without a second warning (the command layer gives the one warning)", async () => {
     const log = capturingLogger();
     const c = await connect(emu, { log });
     const rec = await c.publishFunctionVersion({ functionName: "api", namespace: "prod" });
     expect(rec.version).toBe("1");
-    expect(log.lines.some((l) => l.startsWith("warn:") && l.includes("namespace"))).toBe(true);
+    expect(log.lines.filter((l) => l.startsWith("warn:"))).toEqual([]);
   });
 });
 
@@ -226,12 +251,52 @@ describe("errors and retries", () => {
     expect(err.message).toContain("ECONNREFUSED");
   });
 
-  test("a checksum that does not match the zip is ChecksumMismatch", async () => {
+  test("a checksum that does not match the zip is ChecksumMismatch, naming the version that exists", async () => {
     emu.faults.add({ provider: "aws", action: "PublishLayerVersion", kind: "bad-checksum", times: 1 });
     const err = await rejection(client.publishLayer(request("corrupt"), wait));
     expect(err).toBeInstanceOf(CloudError);
-    expect(err).toMatchObject({ code: "ChecksumMismatch", provider: "aws" });
+    expect(err).toMatchObject({ code: "ChecksumMismatch", provider: "aws", version: 1, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:corrupt:1` });
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("a publish whose outcome is unknown (timeout, 5xx, reset) is not repeated: no duplicate versions", async () => {
+    const c = await connect(emu, { requestTimeoutMs: 250 });
+    const count = (action: string) => emu.faults.counts()[`aws:${action}`] ?? 0;
+    const before = count("PublishLayerVersion");
+    emu.faults.add({ provider: "aws", action: "PublishLayerVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    const timedOut = await rejection(c.publishLayer(request("ambiguous"), wait));
+    expect(timedOut).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
+    expect(count("PublishLayerVersion")).toBe(before + 1);
+
+    emu.faults.add({ provider: "aws", action: "PublishLayerVersion", kind: "server-error", times: 1 });
+    expect(await rejection(c.publishLayer(request("ambiguous"), wait))).toMatchObject({ code: "ServiceException", retryable: true, unprocessed: false });
+    emu.faults.add({ provider: "aws", action: "PublishLayerVersion", kind: "reset", times: 1 });
+    expect(await rejection(c.publishLayer(request("ambiguous"), wait))).toMatchObject({ code: "NetworkError", unprocessed: false });
+    expect(count("PublishLayerVersion")).toBe(before + 3);
+
+    const fnBefore = count("PublishVersion");
+    emu.faults.add({ provider: "aws", action: "PublishVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    expect(await rejection(c.publishFunctionVersion({ functionName: "jobs" }))).toMatchObject({ code: "RequestTimeout" });
+    expect(count("PublishVersion")).toBe(fnBefore + 1);
+  });
+
+  test("a throttled function publish is repeated (it certainly had no effect)", async () => {
+    const before = emu.faults.counts()["aws:PublishVersion"] ?? 0;
+    emu.faults.add({ provider: "aws", action: "PublishVersion", kind: "throttle", times: 2 });
+    expect((await client.publishFunctionVersion({ functionName: "jobs", description: "throttled" })).version).toMatch(/^\d+$/);
+    expect(emu.faults.counts()["aws:PublishVersion"]).toBe(before + 3);
+  });
+
+  test("a refused connection certainly had no effect: even a publish is retried", async () => {
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    const log = capturingLogger();
+    const c = await connect(emu, { endpoint: `http://127.0.0.1:${port}`, log });
+    const err = await rejection(c.publishLayer(request("refused"), wait));
+    expect(err).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: true });
+    expect(log.lines.filter((l) => l.startsWith("debug: aws PublishLayerVersion: attempt"))).toHaveLength(2);
   });
 
   test("an endpoint that is not a URL is a UsageError", async () => {

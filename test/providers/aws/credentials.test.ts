@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { CloudError, UsageError } from "../../../src/errors.js";
 import { redact } from "../../../src/output/redact.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
 import type { AwsCredentials } from "../../../src/providers/aws/credentials.js";
@@ -17,6 +17,9 @@ const CLEARED = [
   "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED",
+  // An STS endpoint from the environment, or an instruction to ignore the one in the config file,
+  // would send the role tests' AssumeRole off this machine.
+  "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 ];
 const saved: Record<string, string | undefined> = {};
 let dir: string;
@@ -160,5 +163,74 @@ describe("the default chain", () => {
     } finally {
       await emu.close();
     }
+  });
+});
+
+describe("a role profile whose STS cannot be used", () => {
+  /** A config file with a role profile that assumes its role through STS at `stsUrl` (loopback). */
+  async function roleConfig(stsUrl: string): Promise<string> {
+    const file = path.join(dir, `config-role-${Date.now()}-${Math.random().toString(16).slice(2)}`);
+    await writeFile(
+      file,
+      [
+        // endpoint_url is read from the profile the SDK considers current: set it on both.
+        "[default]",
+        `endpoint_url = ${stsUrl}`,
+        "region = us-east-1",
+        "[profile deploy]",
+        "role_arn = arn:aws:iam::123456789012:role/deploy",
+        "source_profile = base",
+        "region = us-east-1",
+        `endpoint_url = ${stsUrl}`,
+        "[profile base]",
+        "aws_access_key_id = AKIABASEKEY000000000",
+        "aws_secret_access_key = base-secret-value",
+        "",
+      ].join("\n"),
+    );
+    return file;
+  }
+
+  test("STS unreachable (connection refused) is a CloudError, exit 1, not a usage error", async () => {
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    const config = await roleConfig(`http://127.0.0.1:${port}`);
+    const err = await rejection(awsProvider.resolveCredentials(files({ AWS_CONFIG_FILE: config, AWS_EC2_METADATA_DISABLED: "true" }), { profile: "deploy" }));
+    expect(err).toBeInstanceOf(CloudError);
+    expect(err).toMatchObject({ code: "CredentialsUnavailable", provider: "aws", exitCode: 1 });
+    expect(err.message).toContain('profile "deploy"');
+    expect(err.message).toContain("ECONNREFUSED");
+  });
+
+  test("control: the AssumeRole call goes to the loopback STS of the profile, and its own error keeps STS's code", async () => {
+    let hits = 0;
+    const sts = http.createServer((req, res) => {
+      hits++;
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(403, { "content-type": "text/xml", "x-amzn-requestid": "sts-rid-1" });
+        res.end("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to assume deploy</Message></Error><RequestId>sts-rid-1</RequestId></ErrorResponse>");
+      });
+    });
+    await new Promise<void>((r) => sts.listen(0, "127.0.0.1", () => r()));
+    try {
+      const config = await roleConfig(`http://127.0.0.1:${(sts.address() as AddressInfo).port}`);
+      const err = await rejection(awsProvider.resolveCredentials(files({ AWS_CONFIG_FILE: config, AWS_EC2_METADATA_DISABLED: "true" }), { profile: "deploy" }));
+      expect(hits).toBeGreaterThan(0);
+      expect(err).toBeInstanceOf(CloudError);
+      expect(err).toMatchObject({ code: "AccessDenied", requestId: "sts-rid-1", httpStatus: 403, exitCode: 1 });
+    } finally {
+      await new Promise<void>((r) => sts.close(() => r()));
+    }
+  });
+
+  test("a role profile without its source profile is still a usage error", async () => {
+    const file = path.join(dir, "config-orphan-role");
+    await writeFile(file, "[profile orphan]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = missing\n");
+    const err = await rejection(awsProvider.resolveCredentials(files({ AWS_CONFIG_FILE: file, AWS_EC2_METADATA_DISABLED: "true" }), { profile: "orphan" }));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.code).toBe("MissingCredentials");
   });
 });

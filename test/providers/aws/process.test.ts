@@ -2,6 +2,10 @@
 // first): importing the adapter loads no SDK, and using it leaves stderr clean on Node 20.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, expect, test } from "vitest";
@@ -71,6 +75,40 @@ await emu.close();
   );
   expect(stdout.trim()).toBe("ResourceNotFoundException");
   expect(stderr).toBe("");
+});
+
+test("resolving a role profile (the chain makes an STS client) leaves stderr empty too; STS unreachable is CredentialsUnavailable", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "layerctl-aws-role-"));
+  try {
+    const server = http.createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const sts = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => server.close(() => r()));
+    const config = path.join(dir, "config");
+    const credentials = path.join(dir, "credentials");
+    await writeFile(
+      config,
+      `[default]\nendpoint_url = ${sts}\nregion = us-east-1\n[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = base\nregion = us-east-1\nendpoint_url = ${sts}\n[profile base]\naws_access_key_id = AKIABASEKEY000000000\naws_secret_access_key = base-secret-value\n`,
+    );
+    await writeFile(credentials, "");
+    const env = envWithout(
+      "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+    );
+    Object.assign(env, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_EC2_METADATA_DISABLED: "true" });
+    const { stdout, stderr } = await runModule(
+      `
+const { awsProvider } = await import(${JSON.stringify(adapter)});
+try { await awsProvider.resolveCredentials(process.env, { profile: "deploy" }); console.log("resolved?"); }
+catch (err) { console.log(JSON.stringify({ name: err.name, code: err.code, exitCode: err.exitCode })); }
+`,
+      env,
+    );
+    expect(JSON.parse(stdout)).toEqual({ name: "CloudError", code: "CredentialsUnavailable", exitCode: 1 });
+    expect(stderr).toBe("");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test.runIf(Number(process.versions.node.split(".")[0]) < 22)("control: a bare SDK client does print the warning on this Node", async () => {

@@ -41,7 +41,14 @@ async function connect(target: RunningEmulator = emu, overrides: Partial<Connect
 const calls = (e: RunningEmulator, action: string) => e.faults.counts()[`tencent:${action}`] ?? 0;
 
 beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ provider: "tencent", name: "api", namespace: "team" }] });
+  emu = await start({
+    port: 0,
+    tencentPublishDelayMs: 0,
+    functions: [
+      { provider: "tencent", name: "api", namespace: "team" },
+      { provider: "tencent", name: "jobs", namespace: "team" },
+    ],
+  });
 });
 afterAll(async () => {
   await emu.close();
@@ -83,6 +90,72 @@ describe("publishLayer", () => {
     expect(err.message).toContain(`${name} version 1`);
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(err.retryable).toBe(false);
+    expect(err.version).toBe(1);
+  });
+
+  it("names the version when the stored checksum is not ours", async () => {
+    const client = await connect();
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "bad-checksum", times: 1 });
+    const err = (await client.publishLayer(req(fresh()), wait).catch((e: unknown) => e)) as CloudError;
+    expect(err).toMatchObject({ code: "ChecksumMismatch", version: 1, provider: "tencent" });
+  });
+
+  it("names the version when a poll fails while waiting, keeping the poll's code", async () => {
+    const client = await connect(emu, { requestTimeoutMs: 300, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    emu.faults.add({ provider: "tencent", action: "GetLayerVersion", kind: "hang", times: 1 });
+    const name = fresh();
+    const err = (await client.publishLayer(req(name), wait).catch((e: unknown) => e)) as CloudError;
+    expect(err).toBeInstanceOf(CloudError);
+    expect(err).toMatchObject({ code: "RequestTimeout", retryable: true, version: 1, provider: "tencent" });
+    expect(err.message).toContain(`${name} version 1`);
+    expect(err.cause).toBeDefined();
+  });
+
+  it("does not repeat a publish whose outcome is unknown (timeout, 5xx): no duplicate versions", async () => {
+    const client = await connect(emu, { requestTimeoutMs: 250 });
+    const name = fresh();
+    const before = calls(emu, "PublishLayerVersion");
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    const timedOut = (await client.publishLayer(req(name), wait).catch((e: unknown) => e)) as CloudError;
+    expect(timedOut).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
+    expect(calls(emu, "PublishLayerVersion")).toBe(before + 1);
+
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "server-error", times: 1 });
+    const failed = (await client.publishLayer(req(name), wait).catch((e: unknown) => e)) as CloudError;
+    expect(failed).toMatchObject({ code: "InternalError", retryable: true, unprocessed: false });
+    expect(calls(emu, "PublishLayerVersion")).toBe(before + 2);
+
+    const fnBefore = calls(emu, "PublishVersion");
+    emu.faults.add({ provider: "tencent", action: "PublishVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    const fnErr = (await client.publishFunctionVersion({ functionName: "jobs", namespace: "team" }).catch((e: unknown) => e)) as CloudError;
+    expect(fnErr).toMatchObject({ code: "RequestTimeout" });
+    expect(calls(emu, "PublishVersion")).toBe(fnBefore + 1);
+  });
+
+  it("retries even a publish after a refused connection: it certainly had no effect", async () => {
+    const dead = await start({ port: 0 });
+    const url = dead.url;
+    await dead.close();
+    const lines: string[] = [];
+    const client = await connect(emu, { endpoint: url, log: { ...silentLogger, debug: (m) => lines.push(m) } });
+    const err = (await client.publishLayer(req(fresh()), wait).catch((e: unknown) => e)) as CloudError;
+    expect(err).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: true });
+    expect(lines.filter((l) => l.startsWith("tencent PublishLayerVersion: NetworkError on attempt"))).toHaveLength(2);
+  });
+
+  it("repeats a throttled publish (it certainly had no effect) and publishes once", async () => {
+    const client = await connect();
+    const name = fresh();
+    const before = calls(emu, "PublishLayerVersion");
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "throttle", times: 2 });
+    expect(await client.publishLayer(req(name), wait)).toMatchObject({ version: 1, state: "Active" });
+    expect(calls(emu, "PublishLayerVersion")).toBe(before + 3);
+    expect((await client.listLayerVersions(name)).map((v) => v.version)).toEqual([1]);
+
+    const fnBefore = calls(emu, "PublishVersion");
+    emu.faults.add({ provider: "tencent", action: "PublishVersion", kind: "throttle", times: 2 });
+    expect((await client.publishFunctionVersion({ functionName: "jobs", namespace: "team" })).version).toBeTruthy();
+    expect(calls(emu, "PublishVersion")).toBe(fnBefore + 3);
   });
 
   it("gives up waiting with PublishTimeout, saying which version to check later", async () => {

@@ -55,16 +55,33 @@ describe("resolveCredentials", () => {
     expect(creds).toMatchObject({ secretId: "AKIDfile", secretKey: "file-secret-value" });
     expect(creds.source).toContain("profile default");
     expect(redact("oops file-secret-value leaked")).toBe("oops **** leaked");
-    expect(await p.resolveCredentials({ HOME: home, TENCENTCLOUD_SECRET_ID: "AKIDenv", TENCENTCLOUD_SECRET_KEY: "k" }, { profile: "other" })).toMatchObject({
-      secretId: "AKIDother",
-      token: "t2",
-    });
+    expect(await p.resolveCredentials({ HOME: home }, { profile: "other" })).toMatchObject({ secretId: "AKIDother", token: "t2" });
   });
 
-  it("reports an unknown profile by name", async () => {
+  it("uses the variables even with --profile (the flag is shared with AWS in `-p aws,tencent --profile prod`)", async () => {
+    const home = await homeWith("[default]\nsecret_id = AKIDfile\nsecret_key = file-secret\n[other]\nsecret_id = AKIDother\nsecret_key = other-secret\n");
+    const env = { HOME: home, TENCENTCLOUD_SECRET_ID: "AKIDenv", TENCENTCLOUD_SECRET_KEY: "env-secret" };
+    expect(await p.resolveCredentials(env, { profile: "prod" })).toEqual({ source: "environment", secretId: "AKIDenv", secretKey: "env-secret", token: undefined });
+    expect(await p.resolveCredentials(env, { profile: "other" })).toMatchObject({ source: "environment", secretId: "AKIDenv" });
+    // No home directory at all: the variables are enough.
+    expect(await p.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDenv", TENCENTCLOUD_SECRET_KEY: "env-secret" }, { profile: "prod" })).toMatchObject({ secretId: "AKIDenv" });
+  });
+
+  it("says which half is missing, with or without --profile", async () => {
+    const home = await homeWith("[prod]\nsecret_id = a\nsecret_key = b\n");
+    const err = await failure(p.resolveCredentials({ HOME: home, TENCENTCLOUD_SECRET_KEY: "k" }, { profile: "prod" }));
+    expect(err.message).toBe("TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not");
+  });
+
+  it("without the variables, reports an unknown profile by name, with the variables and the file", async () => {
     const home = await homeWith("[default]\nsecret_id = a\nsecret_key = b\n");
     const err = await failure(p.resolveCredentials({ HOME: home }, { profile: "prod" }));
+    expect(err.code).toBe("MissingCredentials");
     expect(err.message).toContain('"prod"');
+    expect(err.message).toContain("TENCENTCLOUD_SECRET_ID");
+    expect(err.message).toContain("TENCENTCLOUD_SECRET_KEY");
+    expect(err.message).toContain(path.join(home, ".tencentcloud", "credentials"));
     expect(err.hint).toContain("[prod]");
+    expect(err.hint).toContain("TENCENTCLOUD_SECRET_ID");
   });
 });

@@ -11,17 +11,17 @@ const opts = { timeoutMs: 1234, secrets: ["super-secret-key"] };
 
 describe("toCloudError", () => {
   it.each([
-    ["RequestLimitExceeded", true],
-    ["RequestLimitExceeded.UinLimitExceeded", true],
-    ["InternalError", true],
-    ["InternalError.System", true],
-    ["ResourceNotFound.LayerVersion", false],
-    ["AuthFailure.SignatureFailure", false],
-    ["InvalidParameterValue.LayerName", false],
-  ])("keeps the API code %s (retryable: %s) and the request id", (code, retryable) => {
+    ["RequestLimitExceeded", true, true],
+    ["RequestLimitExceeded.UinLimitExceeded", true, true],
+    ["InternalError", true, false],
+    ["InternalError.System", true, false],
+    ["ResourceNotFound.LayerVersion", false, false],
+    ["AuthFailure.SignatureFailure", false, false],
+    ["InvalidParameterValue.LayerName", false, false],
+  ])("keeps the API code %s (retryable: %s, certainly not processed: %s) and the request id", (code, retryable, unprocessed) => {
     const err = toCloudError({ message: "boom", code, requestId: "rid-1" }, "GetLayerVersion", opts);
     expect(err).toBeInstanceOf(CloudError);
-    expect(err).toMatchObject({ code, requestId: "rid-1", retryable, provider: "tencent", httpStatus: 200 });
+    expect(err).toMatchObject({ code, requestId: "rid-1", retryable, unprocessed, provider: "tencent", httpStatus: 200 });
     expect(err.message).toContain("GetLayerVersion");
   });
 
@@ -32,22 +32,25 @@ describe("toCloudError", () => {
 
   it("maps the SDK's timeout to RequestTimeout, retryable", () => {
     const err = toCloudError({ message: "network timeout at: http://127.0.0.1:1/" }, "PublishLayerVersion", opts);
-    expect(err).toMatchObject({ code: "RequestTimeout", retryable: true });
+    // SCF may have acted before the answer was lost.
+    expect(err).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
     expect(err.message).toContain("1234 ms");
     expect(toCloudError({ message: "Response timeout while trying to fetch http://x/ (over 1234ms)" }, "A", opts).code).toBe("RequestTimeout");
   });
 
   it.each([
-    "request to http://127.0.0.1:9/ failed, reason: connect ECONNREFUSED 127.0.0.1:9",
-    "request to http://127.0.0.1:9/ failed, reason: socket hang up",
-    "request to https://scf.tencentcloudapi.com/ failed, reason: getaddrinfo ENOTFOUND scf.tencentcloudapi.com",
-  ])("maps %s to NetworkError, retryable", (message) => {
-    expect(toCloudError({ message }, "A", opts)).toMatchObject({ code: "NetworkError", retryable: true });
+    ["request to http://127.0.0.1:9/ failed, reason: connect ECONNREFUSED 127.0.0.1:9", true],
+    ["request to http://127.0.0.1:9/ failed, reason: socket hang up", false],
+    ["request to http://127.0.0.1:9/ failed, reason: read ECONNRESET", false],
+    ["request to https://scf.tencentcloudapi.com/ failed, reason: getaddrinfo ENOTFOUND scf.tencentcloudapi.com", true],
+    ["request to https://scf.tencentcloudapi.com/ failed, reason: getaddrinfo EAI_AGAIN scf.tencentcloudapi.com", true],
+  ])("maps %s to NetworkError, retryable (certainly not processed: %s)", (message, unprocessed) => {
+    expect(toCloudError({ message }, "A", opts)).toMatchObject({ code: "NetworkError", retryable: true, unprocessed });
   });
 
   it("maps a bare HTTP status (gateway in front of the API) to HttpError", () => {
-    expect(toCloudError({ message: "Bad Gateway", httpCode: 502 }, "A", opts)).toMatchObject({ code: "HttpError", httpStatus: 502, retryable: true });
-    expect(toCloudError({ message: "Too Many Requests", httpCode: 429 }, "A", opts)).toMatchObject({ retryable: true });
+    expect(toCloudError({ message: "Bad Gateway", httpCode: 502 }, "A", opts)).toMatchObject({ code: "HttpError", httpStatus: 502, retryable: true, unprocessed: false });
+    expect(toCloudError({ message: "Too Many Requests", httpCode: 429 }, "A", opts)).toMatchObject({ retryable: true, unprocessed: true });
     expect(toCloudError({ message: "Payload Too Large", httpCode: 413 }, "A", opts)).toMatchObject({ httpStatus: 413, retryable: false });
   });
 
