@@ -2,6 +2,7 @@
 // This is the only place that decides exit codes and writes documents to stdout.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import chalk, { chalkStderr } from "chalk";
 import { exitCodeOf, formatError } from "./errors.js";
 import { redact } from "./output/redact.js";
 
@@ -14,6 +15,12 @@ Exit codes:
   2  bad input or usage (nothing was sent to any cloud)`;
 
 let debug = process.argv.includes("--debug");
+
+// chalk honours FORCE_COLOR but not NO_COLOR (no-color.org): any non-empty value turns colour off.
+if (process.env.NO_COLOR && !process.env.FORCE_COLOR) {
+  chalk.level = 0;
+  chalkStderr.level = 0;
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -113,7 +120,7 @@ export function buildProgram(): Command {
       "after",
       `
 Examples:
-  layerctl publish ./my-layer --provider tencent --name deps --runtime python3.12
+  layerctl publish ./my-layer --provider tencent --name deps --runtime python3.10
   layerctl publish ./layer --provider aws,aliyun --name deps --runtime nodejs20 --output json
   V=$(layerctl publish layer.zip -p aws -n deps --runtime python3.12 --output version)
   layerctl get deps 3 --provider aws --region eu-west-1
@@ -172,10 +179,10 @@ ${EXIT_CODES}`,
       "after",
       `
 Examples:
-  layerctl publish ./my-layer --provider tencent --name deps --runtime python3.12
+  layerctl publish ./my-layer --provider tencent --name deps --runtime python3.10
   layerctl publish ./site-packages --prefix python -p aws -n deps --runtime python3.12 --arch arm64
   layerctl publish layer.zip -p aws,aliyun -r aws:eu-west-1,aliyun:cn-shanghai -n deps --runtime nodejs20
-  layerctl publish ./my-layer -p tencent -n deps --runtime python3.12 --emulator --output json
+  layerctl publish ./my-layer -p tencent -n deps --runtime python3.10 --emulator --output json
   echo "version=$(layerctl publish ./l -p aws -n deps --runtime nodejs20 --output version)" >> "$GITHUB_OUTPUT"
 
 Output: table (people), json ({"archive": {...}, "results": [record, ...]}), version (one number

@@ -71,6 +71,11 @@ export async function inspectZip(file: string): Promise<PackResult> {
       const nameLength = cd.readUInt16LE(p + 28);
       const extraLength = cd.readUInt16LE(p + 30);
       const name = cd.toString("utf8", p + 46, p + 46 + nameLength);
+      // Layers are extracted into /opt: a path that climbs out of it (zip slip) or is absolute
+      // would write elsewhere, or fail to extract, on the cloud's side.
+      if (name.startsWith("/") || name.includes("\\") || /^[A-Za-z]:/.test(name) || name.split("/").includes("..")) {
+        throw new UsageError(`${abs} holds an unsafe path "${name}"`, { code: "UnsafeZipPath", hint: "rebuild the zip with relative paths inside it (layerctl pack does)" });
+      }
       let size = cd.readUInt32LE(p + 24);
       if (size === MAX_32) size = zip64Size(cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength)) ?? size;
       if (!name.endsWith("/")) {

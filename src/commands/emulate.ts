@@ -1,4 +1,5 @@
 // layerctl emulate: run the local emulator of the three clouds until interrupted.
+import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import type { FaultKind, FaultRule, RunningEmulator, SeedFunction } from "../emulator/types.js";
 import { providerNames } from "../providers/index.js";
@@ -58,6 +59,12 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
   if (port > 65535) throw new UsageError(`--port ${port} is out of range`, { code: "InvalidOption" });
   const faults = (input.fault ?? []).map(parseFault);
   const functions = (input.function ?? []).map(parseSeed);
+  if (input.stateDir) {
+    const st = await stat(input.stateDir).catch(() => null);
+    if (st && !st.isDirectory()) {
+      throw new UsageError(`--state-dir ${input.stateDir} is not a directory`, { code: "InvalidStateDir", hint: "give a directory (it is created if missing)" });
+    }
+  }
   const { start } = await import("../emulator/index.js");
   try {
     return await start({
@@ -73,6 +80,9 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
+    if (input.stateDir && (code === "ENOTDIR" || code === "EACCES" || code === "EEXIST" || code === "EROFS")) {
+      throw new UsageError(`cannot keep state in ${input.stateDir} (${code})`, { code: "InvalidStateDir", hint: "give a directory you can write to (it is created if missing)" });
+    }
     throw err;
   }
 }

@@ -31,10 +31,11 @@ async function readAll(
 ) {
   if (!input.name?.trim()) throw new UsageError("no layer name given", { code: "MissingLayerName" });
   const timeoutMs = parseTimeout(input.timeout);
-  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
   try {
     // Connecting is local: a mistake there is a usage error for the whole run.
     const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    if (note) ctx.log.info(note);
     const lists = await mapTargets(targets, async (t, i) => {
       try {
         return await read(clients[i]!);

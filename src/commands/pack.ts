@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import { pack } from "../archive/index.js";
 import type { ArchiveSummary, SymlinkMode } from "../archive/types.js";
@@ -16,10 +17,24 @@ export function parseSymlinkMode(value: string | undefined): SymlinkMode {
   throw new UsageError(`--symlinks must be "keep" or "follow", not "${value}"`);
 }
 
+/**
+ * Where the zip goes: -o as given; -o naming a folder (existing, or written with a trailing /)
+ * gets <dir name>.zip inside it; no -o: ./<dir name>.zip, or beside <dir> when the current
+ * directory is inside it (`layerctl pack .`), since a layer never contains its own zip.
+ */
+export function outputPath(dir: string, out: string | undefined): string {
+  const file = `${path.basename(dir) || "layer"}.zip`;
+  if (out !== undefined) {
+    const isFolder = /[\\/]$/.test(out) || statSync(out, { throwIfNoEntry: false })?.isDirectory();
+    return path.resolve(isFolder ? path.join(out, file) : out);
+  }
+  const here = path.resolve(file);
+  return here.startsWith(dir + path.sep) ? path.join(path.dirname(dir), file) : here;
+}
+
 export async function packCommand(opts: PackCommandOptions): Promise<ArchiveSummary> {
   const dir = path.resolve(opts.dir);
-  // Default: <dir name>.zip in the current directory, never inside the layer itself.
-  const output = path.resolve(opts.out ?? `${path.basename(dir) || "layer"}.zip`);
+  const output = outputPath(dir, opts.out);
   const result = await pack({
     dir,
     output,

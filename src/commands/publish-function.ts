@@ -15,15 +15,16 @@ export interface PublishFunctionInput extends TargetOptions {
 
 export async function publishFunctionCommand(input: PublishFunctionInput, ctx: CommandContext): Promise<RecordsDocument<FunctionVersionRecord>> {
   const functionName = input.functionName?.trim();
-  if (!functionName) throw new UsageError("no function name given", { code: "MissingFunctionName" });
+  if (!functionName) throw new UsageError("no function name given", { code: "MissingFunctionName", hint: "layerctl publish-function <function> --provider <name>" });
   const timeoutMs = parseTimeout(input.timeout);
   for (const p of selectProviders(input.provider)) {
     if (input.namespace && !p.features.functionNamespaces) ctx.log.warn(`${p.name} functions have no namespace; --namespace is ignored`);
   }
   // The embedded emulator starts empty: give it the function, so the demo has something to version.
-  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
   try {
     const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    if (note) ctx.log.info(note);
     const results = await mapTargets(targets, async (t, i) => {
       try {
         return await clients[i]!.publishFunctionVersion({

@@ -11,7 +11,7 @@ import type { LayerVersionRecord, Provider, PublishLayerRequest } from "../provi
 import { parseSymlinkMode } from "./pack.js";
 import { publishOnce } from "./publish-once.js";
 import { connectTarget, describeTarget, failedRecord, mapTargets } from "./run-targets.js";
-import { resolveTargets, splitList, type TargetOptions } from "./targets.js";
+import { resolveTargets, selectProviders, splitList, type TargetOptions } from "./targets.js";
 
 export interface PublishInput extends TargetOptions {
   source: string;
@@ -69,20 +69,20 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   const userRuntimes = splitList(input.runtime);
   const source = path.resolve(input.source);
   const kind = await sourceKind(source, input.source);
-  if (kind === "zip" && (input.prefix || input.exclude?.length || input.out)) {
-    throw new UsageError("--prefix, --exclude and --out apply to directories; a .zip is published as it is", { code: "ConflictingOptions" });
+  if (kind === "zip" && (input.prefix || input.exclude?.length || input.out || symlinks !== "keep")) {
+    throw new UsageError("--prefix, --exclude, --symlinks and --out apply to directories; a .zip is published as it is", { code: "ConflictingOptions" });
   }
 
-  // Everything that can be checked without the zip, for every provider, before anything else.
+  // Everything that can be checked without the zip, for every provider, before anything else
+  // (an embedded emulator included: a typo must not start a server and print about it).
   const providers = new Map<Provider, string[]>();
-  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  for (const provider of selectProviders(input.provider)) {
+    const runtimes = provider.resolveRuntimes(userRuntimes);
+    provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
+    providers.set(provider, runtimes);
+  }
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
   try {
-    for (const t of targets) {
-      if (providers.has(t.provider)) continue;
-      const runtimes = t.provider.resolveRuntimes(userRuntimes);
-      t.provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
-      providers.set(t.provider, runtimes);
-    }
 
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
@@ -125,6 +125,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       return { archive: packed.archive, results };
     }
 
+    if (note) ctx.log.info(note);
     let done = 0;
     ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
     const results = await mapTargets(targets, async (t, i) => {
@@ -133,7 +134,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       try {
         if (input.skipUnchanged) {
           const same = await client.findUnchanged(req);
-          if (same) return same;
+          // A new description or license is a change too: only the exact same version is skipped.
+          if (same && (same.description ?? "") === (req.description ?? "") && (same.license ?? "") === (req.license ?? "")) return same;
         }
         return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, { log: ctx.log, where: describeTarget(t) });
       } catch (err) {
@@ -164,6 +166,9 @@ async function buildArchive(
 ): Promise<{ packed: PackResult; bytes: Buffer }> {
   if (kind === "zip") {
     const packed = await inspectZip(source);
+    if (packed.archive.fileCount === 0) {
+      throw new UsageError(`${source} holds no files`, { code: "EmptyZip", hint: "publish a zip with the layer's files, or a folder to pack" });
+    }
     return { packed, bytes: await readFile(source) };
   }
   if (opts.out) {

@@ -26,6 +26,8 @@ export interface Target {
 
 export interface ResolvedTargets {
   targets: Target[];
+  /** Tells where calls go when that is not a cloud (the embedded emulator): for the command to print just before its first call, once nothing can fail as a usage error any more. */
+  note?: string;
   /** Stops the embedded emulator, if one was started. */
   close(): Promise<void>;
 }
@@ -99,9 +101,20 @@ export async function resolveTargets(
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
   const regionEntries = splitList(opts.region);
+  for (const e of regionEntries) {
+    const m = /^([a-z]+)[:=]/.exec(e);
+    if (m && !providers.some((p) => p.name === m[1])) {
+      getProvider(m[1]!); // an unknown provider name gets that error first
+      throw new UsageError(`--region ${e} names ${m[1]}, which is not among the selected providers`, {
+        code: "UnusedRegion",
+        hint: `add ${m[1]} to --provider, or drop that region`,
+      });
+    }
+  }
   let env = ctx.env;
   let close = async () => {};
   let endpoint = opts.endpoint;
+  let note: string | undefined;
 
   // Validate what needs no emulator first, so a typo never starts a server.
   const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env) }));
@@ -115,7 +128,7 @@ export async function resolveTargets(
     env = { ...env, ...overlay };
     endpoint = emu.url;
     close = () => emu.close();
-    ctx.log.info(`using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`);
+    note = `using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`;
   }
 
   try {
@@ -125,7 +138,7 @@ export async function resolveTargets(
       const credentials = await provider.resolveCredentials(env, { profile: opts.profile });
       for (const region of regions) targets.push({ provider, region, endpoint: ep, credentials });
     }
-    return { targets, close };
+    return { targets, close, note };
   } catch (err) {
     await close();
     throw err;

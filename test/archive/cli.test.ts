@@ -51,6 +51,17 @@ describe("layerctl pack (process)", () => {
     expect(JSON.parse(stamped.stdout).sha256).not.toBe(JSON.parse(first.stdout).sha256);
   });
 
+  it("`pack .` writes beside the folder (a layer never holds its own zip); -o may name a folder", async () => {
+    const dot = await runCli(["pack", ".", "--output", "json"], { cwd: src });
+    expect(dot.code).toBe(0);
+    expect(JSON.parse(dot.stdout).path).toBe(path.join(work, "my-layer.zip"));
+    const folder = fs.mkdtempSync(path.join(work, "out-"));
+    const into = await runCli(["pack", src, "-o", folder, "--output", "json"]);
+    expect(JSON.parse(into.stdout).path).toBe(path.join(folder, "my-layer.zip"));
+    const missing = await runCli(["pack", src, "-o", path.join(work, "no-such-folder") + "/", "--output", "json"]);
+    expectUsageFailure(missing, /no-such-folder.*does not exist/);
+  });
+
   it("prints a table with --output table", async () => {
     const r = await runCli(["pack", src, "-o", path.join(work, "table.zip"), "--output", "table"]);
     expect(r.code).toBe(0);
@@ -59,8 +70,8 @@ describe("layerctl pack (process)", () => {
 
   it("bad input: exit 2, one line on stderr, nothing on stdout, no zip", async () => {
     expectUsageFailure(await runCli(["pack", path.join(work, "missing"), "-o", path.join(work, "x.zip"), "--output", "json"]), /missing does not exist/);
-    // The default output would land inside the folder being packed.
-    expectUsageFailure(await runCli(["pack", "."], { cwd: src }), /is inside/);
+    // An output inside the folder being packed.
+    expectUsageFailure(await runCli(["pack", ".", "-o", "layer.zip"], { cwd: src }), /is inside/);
     expect(fs.existsSync(path.join(work, "x.zip"))).toBe(false);
     expect(fs.readdirSync(src).sort()).toEqual(["bin", "python"]);
   });

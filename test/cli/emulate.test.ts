@@ -2,6 +2,7 @@
 // layerctl at them, stop it with Ctrl-C, start it again on the same state dir.
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { BIN, REPO, baseEnv, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/archive.js";
@@ -78,6 +79,14 @@ describe("layerctl emulate", () => {
     } finally {
       await stop(emu);
     }
+  });
+
+  it("rejects a state dir that is a file with exit 2", async () => {
+    const file = path.join(await tempDir(), "file.txt");
+    await writeFile(file, "x");
+    const r = await runCli(["emulate", "--port", "0", "--state-dir", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^layerctl: --state-dir .* is not a directory[^\n]*\n$/);
   });
 
   it("rejects a malformed fault with exit 2", async () => {

@@ -107,6 +107,8 @@ describe("publish", () => {
     const args = ["publish", PY_LAYER, "-p", "aws", "-n", "same", "--runtime", "python3.12", "--skip-unchanged", "--output", "json"];
     expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "published" });
     expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "unchanged" });
+    // a new description is a change: a new version
+    expect(JSON.parse((await runCli([...args, "--description", "newer"], { env })).stdout).results[0]).toMatchObject({ version: 2, status: "published" });
   });
 
   it("publishes an existing .zip as it is", async () => {
@@ -177,6 +179,33 @@ describe("bad input: one line, exit 2, no call made", () => {
     expectOneLineError(r.stderr, ...parts);
     expect(r.code).toBe(2);
     expect(calls()).toBe(before);
+  });
+
+  it("a zip with no files, and a zip whose paths climb out of the layer", async () => {
+    const dir = await tempDir();
+    const empty = path.join(dir, "empty.zip");
+    await writeFile(empty, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]));
+    const evil = path.join(dir, "evil.zip");
+    execFileSync("python3", ["-c", "import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1],'w') as z: z.writestr('../../etc/evil','x')", evil]);
+    const before = calls();
+    for (const [zip, part] of [[empty, "holds no files"], [evil, 'unsafe path "../../etc/evil"']]) {
+      const r = await runCli(["publish", zip!, "-p", "aws", "-n", "zips", "--runtime", "python3.12"], { env });
+      expect(r.code).toBe(2);
+      expectOneLineError(r.stderr, part!);
+    }
+    expect(calls()).toBe(before);
+  });
+
+  it("with --emulator too, a mistake is the only line on stderr", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "x", "--runtime", "python3.12", "--emulator"]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, 'tencent has no runtime "python3.12"', "Python3.10");
+  });
+
+  it("a region for a provider that is not selected", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "aws", "-r", "aws:eu-west-1,aliyun:cn-shanghai", "-n", "x", "--runtime", "python3.12"], { env });
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, "aliyun:cn-shanghai", "not among the selected providers");
   });
 
   it("a missing directory", async () => {
@@ -324,9 +353,20 @@ describe("help and start-up", () => {
   });
 });
 
-describe("on a terminal", () => {
+describe.runIf(hasScript())("on a terminal", () => {
+  it("NO_COLOR turns colour off, even on a terminal", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const cmd = `${process.execPath} ${BIN} pack ${PY_LAYER} -o ${path.join(await tempDir(), "c.zip")}`;
+    const colour = spawnSync("script", ["-qec", cmd, "/dev/null"], { env: baseEnv({ TERM: "xterm", NO_COLOR: undefined }), encoding: "utf8", timeout: 20_000 });
+    expect(colour.stdout).toContain("\u001b[1m");
+    const plain = spawnSync("script", ["-qec", cmd, "/dev/null"], { env: baseEnv({ TERM: "xterm", NO_COLOR: "1" }), encoding: "utf8", timeout: 20_000 });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/sha256\s+[0-9a-f]{64}/);
+    expect(plain.stdout).not.toContain("\u001b[");
+  });
+
   // `script` gives the CLI a real pseudo-terminal (which reports 0 columns, as CI ptys often do).
-  it.runIf(hasScript())("prints a table and finishes, spinner or not", async () => {
+  it("prints a table and finishes, spinner or not", async () => {
     const { spawnSync } = await import("node:child_process");
     const cmd = `${process.execPath} ${BIN} publish ${PY_LAYER} -p aws -n tty --runtime python3.12 --emulator`;
     const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { env: baseEnv({ TERM: "xterm" }), encoding: "utf8", timeout: 20_000, maxBuffer: 1 << 20 });
