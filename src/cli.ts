@@ -67,7 +67,7 @@ function targetOptions(cmd: Command): Command {
     .option("--endpoint <url>", "API endpoint override, a full http(s)://host:port URL")
     .option("--profile <name>", "AWS shared config profile; for tencent, a profile of ~/.tencentcloud/credentials, used when TENCENTCLOUD_* are not set")
     .option("--emulator", "run against an embedded local emulator (nothing is sent to any cloud)")
-    .option("--timeout <seconds>", "limit for each request, and for waiting until a version is Active (default 300)");
+    .option("--timeout <seconds>", "give up on a target after this long: no attempt or poll starts later (default 300)");
 }
 
 const TARGET_HELP = `

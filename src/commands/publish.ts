@@ -7,7 +7,8 @@ import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import { blankRecord } from "../providers/record.js";
-import type { LayerVersionRecord, Provider, PublishLayerRequest } from "../providers/types.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import type { LayerVersionRecord, Provider, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
 import { parseSymlinkMode } from "./pack.js";
 import { publishOnce } from "./publish-once.js";
 import { connectTarget, describeTarget, failedRecord, mapTargets } from "./run-targets.js";
@@ -86,7 +87,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
 
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    const policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
+    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
     const { packed, bytes } = await buildArchive(kind, source, { ...input, symlinks });
@@ -131,13 +133,15 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     const results = await mapTargets(targets, async (t, i) => {
       const req = requestFor(t.provider);
       const client = clients[i]!;
+      // --timeout is the target's budget from here: no attempt starts after it.
+      const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
       try {
         if (input.skipUnchanged) {
           const same = await client.findUnchanged(req);
           // A new description or license is a change too: only the exact same version is skipped.
           if (same && (same.description ?? "") === (req.description ?? "") && (same.license ?? "") === (req.license ?? "")) return same;
         }
-        return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, { log: ctx.log, where: describeTarget(t) });
+        return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, { log: ctx.log, where: describeTarget(t), deadline });
       } catch (err) {
         return failedRecord(t, layerName, err);
       } finally {

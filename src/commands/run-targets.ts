@@ -4,7 +4,7 @@ import { CloudError, LayerctlError } from "../errors.js";
 import { blankRecord } from "../providers/record.js";
 import type { Logger } from "../output/log.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { FunctionVersionRecord, LayerVersionRecord, ProviderClient, RecordError } from "../providers/types.js";
+import type { FunctionVersionRecord, LayerVersionRecord, ProviderClient, RecordError, RetryPolicy } from "../providers/types.js";
 import type { Target } from "./targets.js";
 
 export const TARGET_CONCURRENCY = 4;
@@ -22,13 +22,18 @@ export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: nu
   return results;
 }
 
-export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger }): Promise<ProviderClient> {
+/**
+ * `retry` is the target's own policy object: the adapter reads it on every call, so a command
+ * can start the target's clock (set its deadline) when the target's work begins. Without one,
+ * the clock starts now.
+ */
+export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger; retry?: RetryPolicy }): Promise<ProviderClient> {
   return t.provider.connect({
     region: t.region,
     endpoint: t.endpoint,
     credentials: t.credentials,
     requestTimeoutMs: opts.timeoutMs,
-    retry: defaultRetryPolicy,
+    retry: opts.retry ?? { ...defaultRetryPolicy, deadline: Date.now() + opts.timeoutMs },
     log: opts.log,
   });
 }

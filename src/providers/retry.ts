@@ -40,6 +40,7 @@ export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) =>
       if (attempt >= policy.maxAttempts || !retryable(err)) throw err;
       const after = err instanceof LayerctlError ? err.retryAfterMs : undefined;
       const delay = backoffDelay(policy, attempt, random, after);
+      if (policy.deadline !== undefined && Date.now() + delay >= policy.deadline) throw err;
       hooks.onRetry?.(err, attempt, delay);
       await sleep(delay);
     }

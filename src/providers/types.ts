@@ -105,6 +105,8 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Epoch ms after which no new attempt starts (the target's --timeout); a request under way runs to its own timeout. */
+  deadline?: number;
 }
 
 export interface ConnectOptions {

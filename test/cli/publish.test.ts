@@ -283,6 +283,16 @@ describe("lost answers and partial failures", () => {
     expect(list.stdout).toBe("1\n");
   });
 
+  it("--timeout bounds a target: no retry starts after it, and the error says a version may exist", async () => {
+    emu.faults.add({ provider: "*", action: "*", kind: "hang" });
+    const t0 = Date.now();
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "hangs", "--runtime", "python3.10", "--timeout", "1"], { env });
+    expect(r.code).toBe(1);
+    expectOneLineError(r.stderr, "RequestTimeout", "may still have created a version", "layerctl versions hangs");
+    // one request timeout plus start-up; without the deadline this took 4 attempts and a lookup (> 8 s)
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
   it("get, versions and publish-function report each target, failed ones included", async () => {
     await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "partialread", "--runtime", "python3.9", "--output", "version"], { env });
     emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });

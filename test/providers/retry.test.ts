@@ -39,6 +39,17 @@ describe("withRetry", () => {
     expect(n).toBe(1);
   });
 
+  it("starts no attempt after the deadline", async () => {
+    let n = 0;
+    const err = await withRetry({ ...policy, deadline: Date.now() + 150 }, async () => {
+      n++;
+      throw new CloudError("slow", { code: "RequestTimeout", retryable: true });
+    }, { sleep: async () => {}, random: () => 1 }).catch((e) => e);
+    expect(err.code).toBe("RequestTimeout");
+    // delays of 100 then 200 ms: the second would end past the deadline
+    expect(n).toBe(2);
+  });
+
   it("honours Retry-After as a floor, capped by the policy", () => {
     expect(backoffDelay(policy, 1, () => 0, 700)).toBe(700);
     expect(backoffDelay(policy, 1, () => 0, 60_000)).toBe(1_000);
