@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import chalk, { chalkStderr } from "chalk";
 import { exitCodeOf, formatError } from "./errors.js";
+import { removeLeftovers } from "./interrupt.js";
 import { redact } from "./output/redact.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
@@ -323,6 +324,7 @@ ${EXIT_CODES}`,
         process.stderr.write(`layerctl emulator listening on ${emu.url} (${opts.stateDir ? `state in ${opts.stateDir}` : "in memory"}); Ctrl-C to stop\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
+          process.removeAllListeners("SIGINT").removeAllListeners("SIGTERM");
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
@@ -371,7 +373,22 @@ interface PublishCliOptions extends ReadCliOptions {
   symlinks: string;
 }
 
+/**
+ * Ctrl-C or a CI's SIGTERM: remove temp files, say so on stderr, exit 128+signal as shells do.
+ * (`emulate` replaces these with its own clean shutdown.)
+ */
+function exitOnSignals(): void {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    process.once(signal, () => {
+      removeLeftovers();
+      process.stderr.write(`layerctl: interrupted (${signal})\n`);
+      process.exit(code);
+    });
+  }
+}
+
 async function main(): Promise<void> {
+  exitOnSignals();
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 // The output file: a temp file beside the destination, renamed into place only when complete, so a
 // failed or interrupted pack never leaves a partial zip under the real name.
+import { removeOnInterrupt } from "../interrupt.js";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -24,11 +25,14 @@ export class ZipFileWriter {
     return this.cursor;
   }
 
+  private readonly forget: () => void;
+
   private constructor(
     private readonly destination: string,
     private readonly temp: string,
   ) {
     this.fd = guardFs(destination, () => fs.openSync(temp, "wx+", 0o644), "write");
+    this.forget = removeOnInterrupt(temp);
   }
 
   static create(destination: string): ZipFileWriter {
@@ -107,6 +111,7 @@ export class ZipFileWriter {
     fs.closeSync(this.fd!);
     this.fd = undefined;
     fs.renameSync(this.temp, this.destination);
+    this.forget();
     return { zipBytes: this.cursor, sha256: this.hash.digest("hex") };
   }
 
@@ -115,5 +120,6 @@ export class ZipFileWriter {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
     fs.rmSync(this.temp, { force: true });
+    this.forget();
   }
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
 import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
+import { removeOnInterrupt } from "../interrupt.js";
 import type { Logger } from "../output/log.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
@@ -180,11 +181,13 @@ async function buildArchive(
     return { packed, bytes: await readFile(packed.archive.path!) };
   }
   const tmp = await mkdtemp(path.join(tmpdir(), "layerctl-"));
+  const forget = removeOnInterrupt(tmp);
   try {
     const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
     const bytes = await readFile(packed.archive.path!);
     return { packed: { ...packed, archive: { ...packed.archive, path: null } }, bytes };
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    forget();
   }
 }

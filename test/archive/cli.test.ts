@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import { BIN, runCli } from "../helpers/cli.js";
 import { tempDir, writeTree } from "./helpers.js";
 
 const work = tempDir();
@@ -60,6 +62,26 @@ describe("layerctl pack (process)", () => {
     expect(JSON.parse(into.stdout).path).toBe(path.join(folder, "my-layer.zip"));
     const missing = await runCli(["pack", src, "-o", path.join(work, "no-such-folder") + "/", "--output", "json"]);
     expectUsageFailure(missing, /no-such-folder.*does not exist/);
+  });
+
+  it("Ctrl-C mid-pack exits 130 with one line and leaves no temp file", async () => {
+    const big = path.join(work, "big");
+    // Random data does not compress: ~64 MB keeps the packer busy long enough to interrupt it.
+    writeTree(big, Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`blob${i}.bin`, crypto.randomBytes(1 << 20)])));
+    const outDir = fs.mkdtempSync(path.join(work, "sig-"));
+    const child = spawn(process.execPath, [BIN, "pack", big, "-o", path.join(outDir, "big.zip")], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    // Interrupt once the temp file exists (the zip is being written), polling the folder.
+    while (!fs.readdirSync(outDir).some((f) => f.endsWith(".tmp"))) {
+      if (child.exitCode !== null) throw new Error("pack finished before it could be interrupted");
+      await new Promise((r) => setImmediate(r));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toBe("layerctl: interrupted (SIGINT)\n");
+    expect(fs.readdirSync(outDir)).toEqual([]);
   });
 
   it("prints a table with --output table", async () => {
