@@ -31,7 +31,7 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
       blobs,
       baseUrl: () => baseUrl,
       blobUrl: (sha) => `${baseUrl}/_layerctl/blobs/${sha}.zip`,
-      now: () => new Date(),
+      now: options.now ?? (() => new Date()),
       options: {
         tencentPublishDelayMs: options.tencentPublishDelayMs ?? 1000,
         maxClockSkewMs: options.maxClockSkewMs ?? 15 * 60 * 1000,

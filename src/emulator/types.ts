@@ -123,6 +123,8 @@ export interface EmulatorOptions {
   credentials?: Partial<EmulatorCredentials>;
   tencentPublishDelayMs?: number;
   maxClockSkewMs?: number;
+  /** The emulator's clock (default: the real one): lets tests step through time-based states without waiting. */
+  now?: () => Date;
   functions?: SeedFunction[];
   faults?: FaultRule[];
   rateLimit?: number | null;

@@ -55,13 +55,4 @@ describe("crc64 (CRC-64/XZ, FC's crc64ecma)", () => {
     expect(crc64Decimal(data)).toBe(value.toString());
     expect(BigInt(crc64Decimal(data))).toBe(reference(data));
   });
-
-  it("checksums 16 MiB fast enough for 50 MB layers", () => {
-    const data = randomBytes(16 * 1024 * 1024);
-    const t0 = performance.now();
-    crc64(data);
-    const ms = performance.now() - t0;
-    // ~550-780 MB/s measured on a 2-core CI box; 40 MB/s would still be within one second for 50 MB.
-    expect(16 / (ms / 1000)).toBeGreaterThan(40);
-  });
 });

@@ -66,7 +66,11 @@ describe("publishLayer", () => {
   });
 
   it("waiting: polls GetLayerVersion until Active and converts China time to UTC", async () => {
-    const slow = await start({ port: 0, tencentPublishDelayMs: 150 });
+    // Every read of the emulator's clock moves it 20 ms on: Active comes after a fixed number of
+    // calls (a few polls), however fast or slow the machine is.
+    const base = Date.now();
+    let reads = 0;
+    const slow = await start({ port: 0, tencentPublishDelayMs: 150, now: () => new Date(base + 20 * reads++) });
     try {
       const client = await connect(slow);
       const name = fresh();
