@@ -80,6 +80,7 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
+    if (code === "ELOCKED") throw new UsageError((err as Error).message, { code: "StateDirInUse", hint: "stop that emulator, or give this one another --state-dir" });
     if (input.stateDir && (code === "ENOTDIR" || code === "EACCES" || code === "EEXIST" || code === "EROFS")) {
       throw new UsageError(`cannot keep state in ${input.stateDir} (${code})`, { code: "InvalidStateDir", hint: "give a directory you can write to (it is created if missing)" });
     }

@@ -8,7 +8,7 @@ import type { ProviderName } from "../errors.js";
 import { clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
 import { Faults } from "./faults.js";
-import { DirBlobStore, MemoryBlobStore, StateFiles } from "./store.js";
+import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
 import type { CloudEmulator, EmulatorContext, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
 /** Larger than any provider accepts inline (AWS rejects requests over ~70 MB), so we can answer with the provider's error. */
@@ -16,8 +16,18 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 const BLOB_PATH = /^\/_layerctl\/blobs\/([0-9a-f]{64})\.zip$/;
 
 export async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const credentials = mergeCredentials(options.credentials);
   const stateDir = options.stateDir ? path.resolve(options.stateDir) : undefined;
+  const unlock = stateDir ? await lockStateDir(stateDir) : async () => {};
+  try {
+    return await serve(options, stateDir, unlock);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
+
+async function serve(options: EmulatorOptions, stateDir: string | undefined, unlock: () => Promise<void>): Promise<RunningEmulator> {
+  const credentials = mergeCredentials(options.credentials);
   const blobs = stateDir ? new DirBlobStore(path.join(stateDir, "blobs")) : new MemoryBlobStore();
   const files = new StateFiles(stateDir);
   const faults = new Faults(options.faults ?? [], options.rateLimit ?? null);
@@ -135,6 +145,7 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
       for (const s of sockets) s.destroy();
       await closed;
       await files.flush();
+      await unlock();
     },
   };
 }

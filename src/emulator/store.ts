@@ -85,3 +85,35 @@ export class StateFiles {
     await Promise.allSettled([...this.chains.values()]);
   }
 }
+
+/**
+ * One emulator per state dir: two would each keep their own copy in memory and overwrite the
+ * other's file on every save. The lock holds the owner's pid; a lock whose process is gone is
+ * taken over. Returns the release function.
+ */
+export async function lockStateDir(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const lock = path.join(dir, "emulator.lock");
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: "wx" });
+      return () => rm(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+    if (owner > 0 && isAlive(owner)) {
+      throw Object.assign(new Error(`state dir ${dir} is in use by another emulator (pid ${owner})`), { code: "ELOCKED", pid: owner });
+    }
+    await rm(lock, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

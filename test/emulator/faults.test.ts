@@ -34,3 +34,28 @@ describe("fault decisions", () => {
     expect(() => new Faults([{ provider: "*", action: "*", kind: "latency" }])).toThrow(/latencyMs/);
   });
 });
+
+describe("state dir lock", () => {
+  it("lets one emulator at a time use a state dir, and frees it on close", async () => {
+    const { start } = await import("../../src/emulator/index.js");
+    const { tempDir } = await import("../helpers/archive.js");
+    const dir = await tempDir();
+    const first = await start({ port: 0, stateDir: dir });
+    await expect(start({ port: 0, stateDir: dir })).rejects.toMatchObject({ code: "ELOCKED" });
+    await first.close();
+    const second = await start({ port: 0, stateDir: dir });
+    await second.close();
+  });
+
+  it("takes over a lock whose emulator is gone", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const path = await import("node:path");
+    const { start } = await import("../../src/emulator/index.js");
+    const { tempDir } = await import("../helpers/archive.js");
+    const dir = await tempDir();
+    // pid 2^22+1 is above Linux's pid_max default: no such process
+    await writeFile(path.join(dir, "emulator.lock"), String(4194305));
+    const emu = await start({ port: 0, stateDir: dir });
+    await emu.close();
+  });
+});
