@@ -27,7 +27,7 @@ export const aliyunLimits: ProviderLimits = {
 /** Where FC puts layer folders on the path once extracted to /opt. */
 export const aliyunLayout: LayoutRule[] = [
   { runtimePrefixes: ["python"], expected: ["python"], suggestPrefix: "python" },
-  { runtimePrefixes: ["nodejs"], expected: ["nodejs/node_modules"], suggestPrefix: "nodejs" },
+  { runtimePrefixes: ["nodejs"], expected: ["nodejs/node_modules"], suggestPrefix: "nodejs/node_modules" },
   { runtimePrefixes: ["java"], expected: ["java/lib"], suggestPrefix: "java/lib" },
 ];
 
