@@ -13,7 +13,8 @@ const EXIT_CODES = `
 Exit codes:
   0  success
   1  the cloud or the network failed (message keeps the provider's error code and request id)
-  2  bad input or usage (nothing was sent to any cloud)`;
+  2  bad input or usage (nothing was sent to any cloud)
+  130/143  interrupted (SIGINT/SIGTERM); temporary files are removed`;
 
 let debug = process.argv.includes("--debug");
 
