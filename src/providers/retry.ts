@@ -46,3 +46,38 @@ export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) =>
     }
   }
 }
+
+export interface CloudCall {
+  /** For the debug lines: "aws PublishLayerVersion". */
+  name: string;
+  retry: RetryPolicy;
+  log: { debug(message: string): void };
+  /**
+   * The call creates something (a layer or function version): it is repeated only after errors
+   * that certainly had no effect, since after a timeout, reset or 5xx the version may exist and a
+   * blind retry would create a second one.
+   */
+  creates?: boolean;
+}
+
+/** One SDK call, its failures mapped to CloudError by the adapter, retried within the policy. */
+export function retryCall<T>(call: CloudCall, send: () => Promise<T>, toError: (err: unknown) => unknown): Promise<T> {
+  return withRetry(
+    call.retry,
+    async () => {
+      try {
+        return await send();
+      } catch (err) {
+        throw toError(err);
+      }
+    },
+    {
+      isRetryable: call.creates ? isSafeToRepeat : isRetryable,
+      onRetry: (err, attempt, delayMs) => {
+        const e = err instanceof LayerctlError ? err : undefined;
+        const rid = e?.requestId ? `, request id ${e.requestId}` : "";
+        call.log.debug(`${call.name}: attempt ${attempt} of ${call.retry.maxAttempts} failed (${e?.code ?? "error"}${rid}); retrying in ${delayMs} ms`);
+      },
+    },
+  );
+}

@@ -1,5 +1,5 @@
 // One FC 3.0 client bound to one region: the normalized operations over @alicloud/fc20230330.
-// The SDK never retries here (no retryOptions: withRetry does it) and the client has explicit
+// The SDK never retries here (no retryOptions: retryCall does it) and the client has explicit
 // connect/read timeouts from opts.requestTimeoutMs: the SDK's default is 3 s for the whole
 // exchange, upload included, which fails any large layer.
 import { createHash } from "node:crypto";
@@ -7,7 +7,7 @@ import { Crc64, crc64Decimal } from "../../archive/crc64.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { isRetryable, isSafeToRepeat, withRetry } from "../retry.js";
+import { retryCall } from "../retry.js";
 import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
@@ -220,23 +220,7 @@ export class AliyunClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(action: string, fn: () => Promise<SdkResponse<T>>, opts: { creates?: boolean } = {}): Promise<SdkResponse<T>> {
-    return withRetry(
-      this.opts.retry,
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          throw toCloudError(err, action);
-        }
-      },
-      {
-        isRetryable: opts.creates ? isSafeToRepeat : isRetryable,
-        onRetry: (err, attempt, delayMs) => {
-          const code = err instanceof CloudError ? err.code : "error";
-          this.opts.log.debug(`aliyun ${action}: attempt ${attempt} failed (${code}); retrying in ${delayMs} ms`);
-        },
-      },
-    );
+    return retryCall({ name: `aliyun ${action}`, retry: this.opts.retry, log: this.opts.log, creates: opts.creates }, fn, (err) => toCloudError(err, action));
   }
 }
 

@@ -7,6 +7,7 @@
 //     (ECONNRESET, ECONNREFUSED...) otherwise;
 //   SyntaxError when a reply is not JSON (e.g. a proxy's HTML page).
 import { CloudError, LayerctlError } from "../../errors.js";
+import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 import { aliyunEnv } from "./limits.js";
 
 interface SdkError {
@@ -19,9 +20,6 @@ interface SdkError {
   data?: Record<string, unknown>;
 }
 
-const RETRYABLE_SOCKET_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
-/** The request never reached FC (refused, name not resolved); after the others it may have. */
-const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 const SDK_ERROR_NAMES = new Set(["ThrottlingError", "ClientError", "ServerError", "AlibabaCloudError"]);
 
 export function toCloudError(err: unknown, action: string): LayerctlError {
@@ -61,7 +59,7 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
   }
 
   const sockCode = typeof e.code === "string" ? e.code : undefined;
-  if (sockCode && (RETRYABLE_SOCKET_CODES.has(sockCode) || sockCode === "ENOTFOUND")) {
+  if (sockCode && (SOCKET_ERROR_CODES.has(sockCode) || sockCode === "ENOTFOUND")) {
     return new CloudError(`${action} failed: network error ${sockCode}`, {
       code: "NetworkError",
       provider: "aliyun",

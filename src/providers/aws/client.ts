@@ -1,11 +1,11 @@
 // The Lambda client behind the ProviderClient interface. The SDK is imported here, lazily.
-// The SDK's own retries are off (maxAttempts 1): withRetry retries instead, so backoff, bounds and
+// The SDK's own retries are off (maxAttempts 1): retryCall retries instead, so backoff, bounds and
 // debug logs are the same for every cloud. The SDK has no timeout by default: set one always.
 import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { isRetryable, isSafeToRepeat, withRetry } from "../retry.js";
+import { retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   FunctionVersionRecord,
@@ -84,24 +84,7 @@ class AwsLambdaClient implements ProviderClient {
    */
   private call<T>(action: string, send: () => Promise<T>, opts: { creates?: boolean } = {}): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
-    return withRetry(
-      this.opts.retry,
-      async () => {
-        try {
-          return await send();
-        } catch (err) {
-          throw toCloudError(err, ctx);
-        }
-      },
-      {
-        isRetryable: opts.creates ? isSafeToRepeat : isRetryable,
-        onRetry: (err, attempt, delayMs) => {
-          const e = err as CloudError;
-          const rid = e.requestId ? `, request id ${e.requestId}` : "";
-          this.opts.log.debug(`aws ${action}: attempt ${attempt} of ${this.opts.retry.maxAttempts} failed (${e.code}${rid}); retrying in ${delayMs} ms`);
-        },
-      },
-    );
+    return retryCall({ name: `aws ${action}`, retry: this.opts.retry, log: this.opts.log, creates: opts.creates }, send, (err) => toCloudError(err, ctx));
   }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {

@@ -3,6 +3,7 @@
 // SSO, credential_process, web identity, container and instance metadata. Resolved here, before
 // any upload, so "no credentials" is a usage error and not a failed publish.
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { SOCKET_ERROR_CODES } from "../network.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { registerSecret } from "../../output/redact.js";
 import type { ResolvedCredentials } from "../types.js";
@@ -120,8 +121,6 @@ export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: { prof
   return { source: profile ? `profile ${profile}` : "AWS default credential chain", identity };
 }
 
-/** Node's codes for a connection that broke or never came up, and the SDK's timeouts. */
-const TRANSPORT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
 
 interface ChainError {
   name?: unknown;
@@ -142,7 +141,7 @@ function serviceFailure(err: unknown, profile: string | undefined, message: stri
   for (let e = err as ChainError | undefined, depth = 0; e && typeof e === "object" && depth < 5; e = e.cause as ChainError | undefined, depth++) {
     const code = typeof e.code === "string" ? e.code : undefined;
     const status = e.$metadata?.httpStatusCode;
-    if ((code && TRANSPORT_CODES.has(code)) || e.name === "TimeoutError" || (status !== undefined && status >= 500)) {
+    if ((code && SOCKET_ERROR_CODES.has(code)) || e.name === "TimeoutError" || (status !== undefined && status >= 500)) {
       return new CloudError(`could not get AWS credentials${where}: the credential service is unreachable (${code ?? (status !== undefined ? `HTTP ${status}` : "timeout")}): ${message}`, {
         code: "CredentialsUnavailable",
         provider: "aws",

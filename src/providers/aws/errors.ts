@@ -1,14 +1,11 @@
 // Every failure of a Lambda call becomes a CloudError carrying Lambda's error code (the SDK error's
 // name, read from x-amzn-ErrorType), the request id, the HTTP status and whether to try again.
 import { CloudError, LayerctlError } from "../../errors.js";
+import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 
 /** Codes Lambda and the AWS front end use for "slow down". */
 const THROTTLING = new Set(["TooManyRequestsException", "ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded"]);
 const AUTH = new Set(["InvalidSignatureException", "UnrecognizedClientException", "IncompleteSignatureException", "MissingAuthenticationTokenException", "ExpiredTokenException", "AccessDeniedException"]);
-/** Node's codes for a connection that broke or never came up. */
-const NETWORK = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
-/** The request never reached Lambda (refused, name not resolved); after the others it may have. */
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 interface SdkError {
   name?: string;
@@ -62,12 +59,12 @@ export function toCloudError(err: unknown, ctx: ErrorContext): LayerctlError {
       cause: err,
     });
   }
-  if ((e.code && NETWORK.has(e.code)) || /socket hang up/i.test(message)) {
+  if ((e.code && SOCKET_ERROR_CODES.has(e.code)) || /socket hang up/i.test(message)) {
     return new CloudError(`${ctx.action}: connection failed (${e.code ?? "socket hang up"}): ${message}`, {
       code: "NetworkError",
       provider: "aws",
       retryable: true,
-      unprocessed: e.code !== undefined && NEVER_SENT.has(e.code),
+      unprocessed: e.code !== undefined && NEVER_SENT_CODES.has(e.code),
       hint: "check the network and the endpoint",
       cause: err,
     });

@@ -1,10 +1,10 @@
 // One region of SCF through the official SDK. The SDK never retries, so every call goes through
-// withRetry; publishing is asynchronous (Publishing -> Active | PublishFailed), so publishLayer
+// retryCall; publishing is asynchronous (Publishing -> Active | PublishFailed), so publishLayer
 // polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
 import { CloudError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
-import { isRetryable, isSafeToRepeat, withRetry } from "../retry.js";
+import { retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   FunctionVersionRecord,
@@ -164,22 +164,8 @@ export class TencentClient implements ProviderClient {
    */
   private call<T>(action: string, fn: () => Promise<T>, opts: { creates?: boolean } = {}): Promise<T> {
     const { retry, log, requestTimeoutMs } = this.opts;
-    return withRetry(
-      retry,
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          throw toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets });
-        }
-      },
-      {
-        isRetryable: opts.creates ? isSafeToRepeat : isRetryable,
-        onRetry: (err, attempt, delayMs) => {
-          const code = err instanceof CloudError ? err.code : "error";
-          log.debug(`tencent ${action}: ${code} on attempt ${attempt}/${retry.maxAttempts}; retrying in ${delayMs} ms`);
-        },
-      },
+    return retryCall({ name: `tencent ${action}`, retry, log, creates: opts.creates }, fn, (err) =>
+      toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets }),
     );
   }
 

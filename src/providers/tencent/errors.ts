@@ -2,6 +2,7 @@
 // (always HTTP 200), turns any other status into a bare status text with `httpCode`, and wraps
 // network failures (node-fetch) into a plain message: those are recognised by their wording.
 import { CloudError } from "../../errors.js";
+import { codesPattern, NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 
 interface SdkException {
   message?: unknown;
@@ -14,10 +15,9 @@ const THROTTLING = /^RequestLimitExceeded(\.|$)/;
 const SERVER_SIDE = /^InternalError(\.|$)/;
 // node-fetch's own wording for the `timeout` option the SDK sets from reqTimeout.
 const TIMEOUT = /network timeout at|Response timeout while trying to fetch/;
-const NETWORK = /ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|request to \S+ failed/i;
-// The request never reached SCF: refused, or the host name did not resolve. A reset or a timeout
-// may come after SCF acted, so those are not in here.
-const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
+// The SDK (node-fetch) leaves Node's code only in the message text.
+const NETWORK = new RegExp(`${codesPattern(SOCKET_ERROR_CODES).source}|socket hang up|request to \\S+ failed`, "i");
+const NEVER_SENT = codesPattern(NEVER_SENT_CODES);
 
 const hints: Record<string, string> = {
   "AuthFailure.SignatureFailure": "check TENCENTCLOUD_SECRET_KEY (it must belong to TENCENTCLOUD_SECRET_ID)",
