@@ -1,16 +1,7 @@
 // Secrets must never reach any output. Every byte we write to stdout or stderr passes through
-// redact(), which masks the values of the credential variables of all three clouds (and any
-// secret registered at run time, e.g. the embedded emulator's keys).
-
-const SECRET_VARIABLES = [
-  "TENCENTCLOUD_SECRET_KEY",
-  "TENCENTCLOUD_SESSION_TOKEN",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-  "ALIBABA_CLOUD_SECURITY_TOKEN",
-  "ALICLOUD_ACCESS_KEY_SECRET",
-];
+// redact(), which masks the values of every provider's secret variables (each provider declares
+// them) and any secret registered at run time (profile files, the embedded emulator's keys).
+import { providers } from "../providers/index.js";
 
 const extra = new Set<string>();
 
@@ -21,7 +12,7 @@ export function registerSecret(value: string | undefined): void {
 
 function secrets(): string[] {
   const out = new Set(extra);
-  for (const name of SECRET_VARIABLES) {
+  for (const name of Object.values(providers).flatMap((p) => p.secretVariables)) {
     const v = process.env[name];
     // SDKs may trim what we read: mask both spellings.
     for (const s of [v, v?.trim()]) if (s && s.length >= 4) out.add(s);

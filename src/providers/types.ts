@@ -167,6 +167,8 @@ export interface Provider {
   readonly limits: ProviderLimits;
   /** Environment variables read for credentials, in this order: key id, secret, session token, then any others. */
   readonly credentialVariables: readonly string[];
+  /** Those whose values are secret: masked in every output (src/output/redact.ts). */
+  readonly secretVariables: readonly string[];
   /** Environment variables that override the endpoint, most specific first. */
   readonly endpointVariables: readonly string[];
   /** Environment variables naming the default region, most specific first (else defaultRegion). */

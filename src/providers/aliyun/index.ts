@@ -17,6 +17,7 @@ export const aliyunProvider: Provider = {
   runtimes: aliyunRuntimes,
   limits: aliyunLimits,
   credentialVariables: [aliyunEnv.accessKeyId, aliyunEnv.accessKeySecret, aliyunEnv.securityToken, aliyunEnv.accountId],
+  secretVariables: [aliyunEnv.accessKeySecret, aliyunEnv.securityToken],
   endpointVariables: [aliyunEnv.endpoint],
   regionVariables: [aliyunEnv.region],
   features: { asyncPublish: false, arns: true, functionNamespaces: false },

@@ -24,6 +24,7 @@ export const awsProvider: Provider = {
   runtimes: AWS_RUNTIMES,
   limits: AWS_LIMITS,
   credentialVariables: AWS_CREDENTIAL_VARIABLES,
+  secretVariables: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
   endpointVariables: ["LAYERCTL_ENDPOINT_AWS", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"],
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
   features: { asyncPublish: false, arns: true, functionNamespaces: false },

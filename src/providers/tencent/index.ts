@@ -17,6 +17,7 @@ export const tencentProvider: Provider = {
   runtimes: tencentRuntimes,
   limits: tencentLimits,
   credentialVariables: TENCENT_CREDENTIAL_VARIABLES,
+  secretVariables: ["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN"],
   endpointVariables: ["LAYERCTL_ENDPOINT_TENCENT"],
   regionVariables: ["TENCENTCLOUD_REGION"],
   features: { asyncPublish: true, arns: false, functionNamespaces: true },
