@@ -1,5 +1,6 @@
 // The one list of providers. Adding a cloud: a folder under src/providers/, one line here.
 import { UsageError, type ProviderName } from "../errors.js";
+import { registerSecretVariables } from "../output/redact.js";
 import type { Provider } from "./types.js";
 import { tencentProvider } from "./tencent/index.js";
 import { awsProvider } from "./aws/index.js";
@@ -12,6 +13,8 @@ export const providers = {
 } satisfies Record<ProviderName, Provider>;
 
 export const providerNames = Object.keys(providers) as ProviderName[];
+
+registerSecretVariables(Object.values(providers).flatMap((p) => p.secretVariables));
 
 export function getProvider(name: string): Provider {
   const p = (providers as Record<string, Provider>)[name];
