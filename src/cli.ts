@@ -5,10 +5,9 @@ import { Command, CommanderError, Option } from "commander";
 import chalk, { chalkStderr } from "chalk";
 import { exitCodeOf, formatError } from "./errors.js";
 import { removeLeftovers } from "./interrupt.js";
+// Every command that touches credentials loads src/providers/index.ts, which registers each
+// provider's secret variables with redact() before anything is printed.
 import { redact } from "./output/redact.js";
-// Registers every provider's secret variables with redact() before anything is printed (the
-// adapters' synchronous parts only: no SDK is loaded).
-import "./providers/index.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
