@@ -85,7 +85,6 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   }
   const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
   try {
-
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
     const policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));

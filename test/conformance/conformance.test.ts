@@ -325,11 +325,15 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       }
     });
 
-    it.runIf(provider.features.asyncPublish)("fails when the version ends in a failed state", async () => {
+    it.runIf(provider.features.asyncPublish)("fails when the version ends in a failed state, and reads it back as failed", async () => {
       const client = await connect();
+      const name = layerName();
       emu.faults.add({ provider: profile.provider, action: "*", kind: "publish-failed" });
-      const err = await cloudError(client.publishLayer(request(layerName()), publishOpts));
+      const err = await cloudError(client.publishLayer(request(name), publishOpts));
       expect(err.code).toBe("PublishFailed");
+      expect(err.version).toBe(1);
+      emu.faults.clear();
+      expect(await client.getLayerVersion(name, 1)).toMatchObject({ version: 1, status: "failed" });
     });
   });
 });

@@ -28,6 +28,9 @@ export function layerRecord(region: string, layerName: string, r: LayerVersionFi
   rec.createdAt = toIsoUtc(r.AddTime, CHINA_TIME);
   rec.location = r.Location || null;
   rec.requestId = r.RequestId || null;
+  // Read back, a version whose publishing failed exists but will never be usable: say so in the
+  // field scripts check, not only in the provider's state.
+  if (r.Status === "PublishFailed") rec.status = "failed";
   return rec;
 }
 
