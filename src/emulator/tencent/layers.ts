@@ -74,15 +74,9 @@ export class Layers {
     const v = this.region(regionName).layers[name]?.versions.find((x) => x.version === number);
     if (!v) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${number} of layer ${name} does not exist.`);
     return {
-      CompatibleRuntimes: v.runtimes,
+      ...this.fields(name, v),
       CodeSha256: v.corrupt || call.corruptChecksum ? corruptChecksum(v.sha256) : v.sha256,
       Location: this.ctx.blobUrl(v.sha256),
-      AddTime: chinaTime(v.createdAtMs),
-      Description: v.description,
-      LicenseInfo: v.license,
-      LayerVersion: v.version,
-      LayerName: name,
-      Status: this.status(v),
     };
   }
 
@@ -135,7 +129,8 @@ export class Layers {
     return v.failed ? "PublishFailed" : "Active";
   }
 
-  private info(name: string, v: LayerVersionState): Record<string, unknown> {
+  /** What GetLayerVersion and the list items (LayerVersionInfo) share. */
+  private fields(name: string, v: LayerVersionState): Record<string, unknown> {
     return {
       CompatibleRuntimes: v.runtimes,
       AddTime: chinaTime(v.createdAtMs),
@@ -144,8 +139,11 @@ export class Layers {
       LayerVersion: v.version,
       LayerName: name,
       Status: this.status(v),
-      Stamp: "default",
     };
+  }
+
+  private info(name: string, v: LayerVersionState): Record<string, unknown> {
+    return { ...this.fields(name, v), Stamp: "default" };
   }
 }
 
