@@ -1,7 +1,8 @@
 // What the three emulated clouds need of inline code: strict base64, and just enough of the zip
 // format to reject what they reject (not a zip, empty archives, too much unzipped data) and to
 // build the tiny code zip of seeded functions. Each cloud turns a failed check into its own error.
-import { crc32 } from "node:zlib";
+// src/archive/crc32.ts: node:zlib has crc32 only from Node 20.15, and engines says >=20.
+import { crc32 } from "../archive/crc32.js";
 
 const LOCAL_SIG = 0x04034b50;
 const CENTRAL_SIG = 0x02014b50;

@@ -22,3 +22,12 @@ test("buildZip is deterministic", () => {
   const files = [{ name: "x.py", data: Buffer.from("x = 1\n") }];
   expect(buildZip(files).equals(buildZip(files))).toBe(true);
 });
+
+test("no module but src/archive/crc32.ts takes crc32 from node:zlib (Node 20.0-20.14 lack it)", async () => {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const root = new URL("../../src/", import.meta.url);
+  const offenders = (readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".ts") && f !== "archive/crc32.ts")
+    .filter((f) => /import\s*\{[^}]*\bcrc32\b[^}]*\}\s*from\s*"node:zlib"|zlib\.crc32/.test(readFileSync(new URL(f, root), "utf8")));
+  expect(offenders).toEqual([]);
+});
