@@ -28,8 +28,11 @@ export async function pack(opts: PackOptions): Promise<PackResult> {
   let fileCount = 0;
   let uncompressedBytes = 0;
   const top = new Set<string>();
+  const second = new Set<string>();
   for (const e of entries) {
-    top.add(e.name.split("/")[0]!);
+    const segments = e.name.split("/").filter((s) => s !== "");
+    top.add(segments[0]!);
+    if (segments.length > 1) second.add(`${segments[0]}/${segments[1]}`);
     if (e.kind === "dir") continue;
     fileCount++;
     uncompressedBytes += e.kind === "file" ? e.size : Buffer.byteLength(e.target);
@@ -45,6 +48,7 @@ export async function pack(opts: PackOptions): Promise<PackResult> {
     return {
       archive: { path: output, fileCount, uncompressedBytes, zipBytes, sha256 },
       topLevel: [...top].sort(compareUtf8),
+      secondLevel: [...second].sort(compareUtf8),
     };
   } catch (err) {
     zip.abort();

@@ -5,6 +5,7 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { PackResult } from "./types.js";
 import { compareUtf8 } from "./utf8-order.js";
+import { type CentralEntry, verifyEntries } from "./verify-entries.js";
 import { MAX_16, MAX_32 } from "./zip-format.js";
 
 const END_SIZE = 22;
@@ -62,30 +63,36 @@ export async function inspectZip(file: string): Promise<PackResult> {
   let fileCount = 0;
   let uncompressedBytes = 0;
   const top = new Set<string>();
+  const second = new Set<string>();
   try {
     const dir = await findDirectory(fh, st.size, abs);
     const cd = await readAt(fh, dir.offset, dir.size);
+    const entries: CentralEntry[] = [];
     let p = 0;
     for (let i = 0; i < dir.count; i++) {
       if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw notZip(abs);
       const nameLength = cd.readUInt16LE(p + 28);
       const extraLength = cd.readUInt16LE(p + 30);
-      const name = cd.toString("utf8", p + 46, p + 46 + nameLength);
+      const rawName = cd.subarray(p + 46, p + 46 + nameLength);
+      const name = rawName.toString("utf8");
       // Layers are extracted into /opt: a path that climbs out of it (zip slip) or is absolute
       // would write elsewhere, or fail to extract, on the cloud's side.
       if (name.startsWith("/") || name.includes("\\") || /^[A-Za-z]:/.test(name) || name.split("/").includes("..")) {
         throw new UsageError(`${abs} holds an unsafe path "${name}"`, { code: "UnsafeZipPath", hint: "rebuild the zip with relative paths inside it (layerctl pack does)" });
       }
-      let size = cd.readUInt32LE(p + 24);
-      if (size === MAX_32) size = zip64Size(cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength)) ?? size;
+      const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
+      const sizes = zip64Fields(extra, { size: cd.readUInt32LE(p + 24), compressedSize: cd.readUInt32LE(p + 20), localOffset: cd.readUInt32LE(p + 42) });
+      entries.push({ rawName, name, extra, flags: cd.readUInt16LE(p + 8), method: cd.readUInt16LE(p + 10), crc: cd.readUInt32LE(p + 16), ...sizes });
       if (!name.endsWith("/")) {
         fileCount++;
-        uncompressedBytes += size;
+        uncompressedBytes += sizes.size;
       }
-      const first = name.split("/").find((s) => s !== "");
-      if (first) top.add(first);
+      const segments = name.split("/").filter((s) => s !== "");
+      if (segments[0]) top.add(segments[0]);
+      if (segments.length > 1) second.add(`${segments[0]}/${segments[1]}`);
       p += 46 + nameLength + extraLength + cd.readUInt16LE(p + 32);
     }
+    await verifyEntries(fh, st.size, entries, abs);
   } finally {
     await fh.close();
   }
@@ -95,13 +102,24 @@ export async function inspectZip(file: string): Promise<PackResult> {
   return {
     archive: { path: abs, fileCount, uncompressedBytes, zipBytes: st.size, sha256: hash.digest("hex") },
     topLevel: [...top].sort(compareUtf8),
+    secondLevel: [...second].sort(compareUtf8),
   };
 }
 
-/** The uncompressed size from a zip64 extra field (it comes first when present). */
-function zip64Size(extra: Buffer): number | undefined {
+type EntrySizes = { size: number; compressedSize: number; localOffset: number };
+
+/** Fields saturated at 0xffffffff are in the zip64 extra field, in this order (APPNOTE 4.5.3). */
+function zip64Fields(extra: Buffer, fields: EntrySizes): EntrySizes {
+  const out = { ...fields };
   for (let q = 0; q + 4 <= extra.length; q += 4 + extra.readUInt16LE(q + 2)) {
-    if (extra.readUInt16LE(q) === 0x0001 && q + 12 <= extra.length) return Number(extra.readBigUInt64LE(q + 4));
+    if (extra.readUInt16LE(q) !== 0x0001) continue;
+    let at = q + 4;
+    const end = at + extra.readUInt16LE(q + 2);
+    for (const key of ["size", "compressedSize", "localOffset"] as const) {
+      if (out[key] !== MAX_32 || at + 8 > end || at + 8 > extra.length) continue;
+      out[key] = Number(extra.readBigUInt64LE(at));
+      at += 8;
+    }
   }
-  return undefined;
+  return out;
 }

@@ -29,4 +29,6 @@ export interface PackResult {
   archive: ArchiveSummary;
   /** Top-level names inside the zip (after prefix), sorted: for layout hints. */
   topLevel: string[];
+  /** `top/child` names one level further down, sorted: layout hints look one level deeper. */
+  secondLevel: string[];
 }

@@ -31,7 +31,7 @@ async function readAll(
 ) {
   if (!input.name?.trim()) throw new UsageError("no layer name given", { code: "MissingLayerName" });
   const timeoutMs = parseTimeout(input.timeout);
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name });
   try {
     // Connecting is local: a mistake there is a usage error for the whole run.
     const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));

@@ -18,6 +18,18 @@ export function parseSymlinkMode(value: string | undefined): SymlinkMode {
 }
 
 /**
+ * `publish --out` keeps the zip it built: a name without .zip is almost always `-o json` typed for
+ * `--output json` (`-o` is --out there), which would write a zip named "json" and print the table.
+ */
+export function checkZipOut(out: string): void {
+  if (out.toLowerCase().endsWith(".zip")) return;
+  throw new UsageError(`--out "${out}" does not end in .zip; -o/--out names the zip to keep`, {
+    code: "InvalidOutPath",
+    hint: `to choose what is printed, use --output ${["table", "json", "version", "env"].includes(out) ? out : "<format>"}; to keep the zip, give a path ending in .zip`,
+  });
+}
+
+/**
  * Where the zip goes: -o as given; -o naming a folder (existing, or written with a trailing /)
  * gets <dir name>.zip inside it; no -o: ./<dir name>.zip, or beside <dir> when the current
  * directory is inside it (`layerctl pack .`), since a layer never contains its own zip.

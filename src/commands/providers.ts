@@ -11,6 +11,7 @@ export interface ProviderInfo {
     layerName: string;
     maxZipBytes: number;
     maxZipNote: string | null;
+    maxUnzippedBytes: number | null;
     maxRuntimes: number;
     architectures: string[] | null;
     maxDescriptionLength: number;
@@ -35,6 +36,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         layerName: p.limits.layerNameRule,
         maxZipBytes: p.limits.maxZipBytes,
         maxZipNote: p.limits.maxZipNote ?? null,
+        maxUnzippedBytes: p.limits.maxUnzippedBytes,
         maxRuntimes: p.limits.maxRuntimes,
         architectures: p.limits.architectures,
         maxDescriptionLength: p.limits.maxDescriptionLength,

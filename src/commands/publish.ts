@@ -10,7 +10,7 @@ import type { Logger } from "../output/log.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import type { LayerVersionRecord, Provider, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
-import { parseSymlinkMode } from "./pack.js";
+import { checkZipOut, parseSymlinkMode } from "./pack.js";
 import { publishOnce } from "./publish-once.js";
 import { connectTarget, describeTarget, failedRecord, mapTargets } from "./run-targets.js";
 import { resolveTargets, selectProviders, splitList, type TargetOptions } from "./targets.js";
@@ -74,6 +74,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   if (kind === "zip" && (input.prefix || input.exclude?.length || input.out || symlinks !== "keep")) {
     throw new UsageError("--prefix, --exclude, --symlinks and --out apply to directories; a .zip is published as it is", { code: "ConflictingOptions" });
   }
+  if (input.out !== undefined) checkZipOut(input.out);
 
   // Everything that can be checked without the zip, for every provider, before anything else
   // (an embedded emulator included: a typo must not start a server and print about it).
@@ -83,7 +84,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName });
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
@@ -95,7 +96,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
 
     const warned = new Set<string>();
     for (const [provider, runtimes] of providers) {
-      const warnings = provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: bytes.length });
+      const warnings = provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: bytes.length, unzippedSize: packed.archive.uncompressedBytes });
       const layout = provider.layoutWarning(packed.topLevel, runtimes);
       for (const w of layout ? [...warnings, layout] : warnings) {
         if (!warned.has(w)) ctx.log.warn(w);

@@ -97,7 +97,7 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
 
 export async function resolveTargets(
   opts: TargetOptions,
-  ctx: { env: NodeJS.ProcessEnv; log: Logger; seedFunctions?: SeedFunction[] },
+  ctx: { env: NodeJS.ProcessEnv; log: Logger; seedFunctions?: SeedFunction[]; layerName?: string },
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
   const regionEntries = splitList(opts.region);
@@ -118,6 +118,7 @@ export async function resolveTargets(
 
   // Validate what needs no emulator first, so a typo never starts a server.
   const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env) }));
+  if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });

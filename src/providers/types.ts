@@ -72,6 +72,8 @@ export interface LayerSpec {
   license?: string;
   /** Zip size in bytes (known before upload, so limits are checked before any call). */
   size: number;
+  /** What the zip unpacks to, bytes (known once packed or read); checked against maxUnzippedBytes. */
+  unzippedSize?: number;
 }
 
 /** The normalized publish request an adapter maps onto its cloud's API. Runtimes are already provider-native. */
@@ -144,8 +146,12 @@ export interface ProviderLimits {
   maxZipBytes: number;
   /** Where that figure comes from, when the provider's sources disagree: shown in errors and `layerctl providers`. */
   maxZipNote?: string;
+  /** Largest unzipped size one layer may have, bytes; null where the provider documents none. */
+  maxUnzippedBytes: number | null;
+  /** Where that figure comes from. */
+  maxUnzippedNote?: string;
   maxRuntimes: number;
-  /** null: the provider has no architectures (a given --arch is a warning). */
+  /** null: the provider has no architectures (a given known --arch is a warning; an unknown one is an error). */
   architectures: string[] | null;
   maxArchitectures: number;
   maxDescriptionLength: number;
@@ -180,6 +186,8 @@ export interface Provider {
   resolveRuntimes(ids: string[]): string[];
   /** Check name, counts, sizes, lengths before any call. Throws UsageError; returns warnings. */
   validateLayer(spec: LayerSpec): string[];
+  /** A layer name that only works in some regions (an AWS layer ARN names its region): UsageError for another. */
+  checkLayerRegion?(layerName: string, region: string): void;
   /** Warn when the zip's top level does not match where this runtime looks (null: fine). */
   layoutWarning(topLevel: string[], nativeRuntimes: string[]): string | null;
   /** From the standard places; UsageError naming the variables when missing. */

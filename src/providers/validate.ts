@@ -2,6 +2,10 @@
 import { UsageError, type ProviderName } from "../errors.js";
 import type { LayerSpec, ProviderLimits } from "./types.js";
 
+/** Every architecture any provider knows: a value outside it is a typo (amd64, aarch64) everywhere. */
+export const KNOWN_ARCHITECTURES: readonly string[] = ["x86_64", "arm64"];
+const ARCH_SPELLINGS: Record<string, string> = { amd64: "x86_64", x64: "x86_64", "x86-64": "x86_64", aarch64: "arm64", arm: "arm64" };
+
 export function validateAgainstLimits(provider: ProviderName, limits: ProviderLimits, spec: LayerSpec): string[] {
   const warnings: string[] = [];
   const name = spec.layerName;
@@ -21,6 +25,14 @@ export function validateAgainstLimits(provider: ProviderName, limits: ProviderLi
     });
   }
   if (spec.architectures.length > 0) {
+    const typo = spec.architectures.find((a) => !KNOWN_ARCHITECTURES.includes(a));
+    if (typo !== undefined) {
+      const meant = ARCH_SPELLINGS[typo.toLowerCase()];
+      throw new UsageError(`unknown architecture "${typo}"`, {
+        code: "InvalidArchitecture",
+        hint: `${meant ? `did you mean ${meant}? ` : ""}--arch takes ${KNOWN_ARCHITECTURES.join(" or ")}`,
+      });
+    }
     if (limits.architectures === null) {
       warnings.push(`${provider} layers have no architecture setting; --arch ${spec.architectures.join(",")} is ignored`);
     } else {
@@ -52,6 +64,12 @@ export function validateAgainstLimits(provider: ProviderName, limits: ProviderLi
     throw new UsageError(`the zip is ${spec.size} bytes; ${provider} accepts at most ${limits.maxZipBytes} bytes inline`, {
       code: "ZipTooLarge",
       hint: `${limits.maxZipNote ? `${limits.maxZipNote}; ` : ""}leave out files with --exclude or a .layerignore, or split the layer`,
+    });
+  }
+  if (limits.maxUnzippedBytes !== null && spec.unzippedSize !== undefined && spec.unzippedSize > limits.maxUnzippedBytes) {
+    throw new UsageError(`the zip unpacks to ${spec.unzippedSize} bytes; ${provider} allows at most ${limits.maxUnzippedBytes} unzipped`, {
+      code: "UnzippedTooLarge",
+      hint: `${limits.maxUnzippedNote ? `${limits.maxUnzippedNote}; ` : ""}leave out files with --exclude or a .layerignore, or split the layer`,
     });
   }
   return warnings;

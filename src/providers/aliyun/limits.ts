@@ -12,6 +12,8 @@ export const aliyunLimits: ProviderLimits = {
   // limit nobody has seen fail. Bigger layers need OSS (ossBucketName/ossObjectName).
   maxZipBytes: 50 * 1024 * 1024,
   maxZipNote: "the API documents 100 MB of base64 payload (~75 MB of zip), but uploads of about 50 MB are reported to fail, so layerctl stops at 50 MiB",
+  // FC documents no unzipped limit for layers.
+  maxUnzippedBytes: null,
   // compatibleRuntime takes 0-20 entries.
   maxRuntimes: 20,
   architectures: null,

@@ -4,7 +4,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
-import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits } from "./limits.js";
+import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
 
@@ -35,6 +35,7 @@ export const awsProvider: Provider = {
     assertRequestFits(spec, nativeRuntimesOf(spec));
     return warnings;
   },
+  checkLayerRegion: checkLayerArnRegion,
   layoutWarning: awsLayoutWarning,
   resolveCredentials: resolveAwsCredentials,
   async connect(opts) {

@@ -14,6 +14,10 @@ export const AWS_LIMITS: ProviderLimits = {
   layerNameMaxLength: 140,
   maxZipBytes: Math.floor((MAX_REQUEST_BYTES - MIN_BODY_OVERHEAD) / 4) * 3,
   maxZipNote: "Lambda documents 50 MB zipped for direct uploads and refuses requests of 69,905,067 bytes or more; the zip travels base64-encoded inside that request",
+  // "250 MB" unzipped (262,144,000 bytes), for the function and all its layers together: a layer
+  // bigger than that alone can never be attached.
+  maxUnzippedBytes: 262_144_000,
+  maxUnzippedNote: "Lambda allows 262,144,000 bytes (250 MB) unzipped for a function and all its layers together",
   maxRuntimes: 15,
   architectures: ["x86_64", "arm64"],
   maxArchitectures: 2,
@@ -40,6 +44,19 @@ export function assertRequestFits(spec: LayerSpec, nativeRuntimes: string[]): vo
       { code: "ZipTooLarge", hint: "leave out files with --exclude or a .layerignore, or split the layer" },
     );
   }
+}
+
+/**
+ * A layer ARN as the layer name names its region: Lambda answers a call in another region with a
+ * confusing error (or acts on nothing), so the mismatch is a usage error before any call.
+ */
+export function checkLayerArnRegion(layerName: string, region: string): void {
+  const m = /^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):\d{12}:layer:([a-zA-Z0-9_-]+)$/.exec(layerName);
+  if (!m || m[1] === region) return;
+  throw new UsageError(`the layer ARN names region ${m[1]}, but the target is aws ${region}`, {
+    code: "LayerArnRegionMismatch",
+    hint: `target --region aws:${m[1]}, or give the layer name (${m[2]}) instead of its ARN`,
+  });
 }
 
 export const AWS_DEFAULT_REGION = "us-east-1";

@@ -13,6 +13,10 @@ export const tencentLimits: ProviderLimits = {
   // layers belong in COS.
   maxZipBytes: TENCENT_MAX_ZIP_BYTES,
   maxZipNote: "20 MB is the documented inline ZipFile limit; the console and the SDK's own comments say 50 MB, so larger zips may work but are not promised",
+  // 500 MB unzipped per function version, layers included: a layer bigger than that alone can
+  // never be attached.
+  maxUnzippedBytes: 500 * 1024 * 1024,
+  maxUnzippedNote: "SCF allows 500 MB unzipped for a function version and its layers together",
   // The console allows 5 compatible runtimes per layer version (the API reference gives none).
   maxRuntimes: 5,
   architectures: null,

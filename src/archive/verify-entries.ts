@@ -1,0 +1,124 @@
+// Reads every entry of a zip given to publish as it is, the way the cloud will when it extracts
+// it: a zip that would fail there (bad CRC, sizes that lie, two entries with one name, names
+// that are not UTF-8) is refused here, before anything is uploaded. Entries are streamed from
+// the file, one chunk at a time: the zip is never held in memory by this check.
+import type fs from "node:fs";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import zlib from "node:zlib";
+import { UsageError } from "../errors.js";
+import { crc32 } from "./crc32.js";
+import { METHOD_DEFLATE, METHOD_STORE } from "./zip-format.js";
+
+const SIG_LOCAL = 0x04034b50;
+const FLAG_ENCRYPTED = 1 << 0;
+const FLAG_UTF8 = 1 << 11;
+/** Info-ZIP's "Unicode Path" extra field: a UTF-8 copy of a name stored in a legacy encoding. */
+const UNICODE_PATH_EXTRA = 0x7075;
+const CHUNK = 1024 * 1024;
+
+export interface CentralEntry {
+  /** The name's bytes as stored. */
+  rawName: Buffer;
+  name: string;
+  flags: number;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+  extra: Buffer;
+}
+
+const REBUILD = "rebuild the zip (layerctl pack builds a clean one from the folder)";
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function hasExtra(extra: Buffer, id: number): boolean {
+  for (let q = 0; q + 4 <= extra.length; q += 4 + extra.readUInt16LE(q + 2)) if (extra.readUInt16LE(q) === id) return true;
+  return false;
+}
+
+/**
+ * Names every extractor reads the same way: UTF-8 (flagged, or plain ASCII, or with Info-ZIP's
+ * UTF-8 copy), and each name once (a file and a folder of one name count as the same).
+ */
+export function checkNames(entries: CentralEntry[], shown: string): void {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const ascii = e.rawName.every((b) => b < 0x80);
+    if (!ascii) {
+      let valid = true;
+      try {
+        utf8.decode(e.rawName);
+      } catch {
+        valid = false;
+      }
+      if (!valid || (!(e.flags & FLAG_UTF8) && !hasExtra(e.extra, UNICODE_PATH_EXTRA))) {
+        throw new UsageError(`${shown} holds an entry name that is not marked UTF-8 ("${e.rawName.toString("latin1")}"); the cloud may extract it under another name`, {
+          code: "NonUtf8ZipName",
+          hint: `${REBUILD}, or zip with a tool that writes UTF-8 names`,
+        });
+      }
+    }
+    const key = e.name.replace(/\/+$/, "");
+    if (seen.has(key)) {
+      throw new UsageError(`${shown} holds "${key}" twice; which copy the cloud extracts is undefined`, { code: "DuplicateZipEntry", hint: REBUILD });
+    }
+    seen.add(key);
+  }
+}
+
+function corrupt(shown: string, name: string, what: string): UsageError {
+  return new UsageError(`${shown} is damaged: entry "${name}" ${what}`, { code: "CorruptZip", hint: REBUILD });
+}
+
+async function* readRange(fh: fs.promises.FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+  let at = start;
+  const end = start + length;
+  while (at < end) {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, end - at));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+    if (bytesRead === 0) return;
+    at += bytesRead;
+    yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+  }
+}
+
+/** Unpacks one entry as an extractor would, checking its CRC-32 and both sizes against the central directory. */
+async function verifyEntry(fh: fs.promises.FileHandle, fileSize: number, e: CentralEntry, shown: string): Promise<void> {
+  if (e.flags & FLAG_ENCRYPTED) throw new UsageError(`${shown} holds an encrypted entry "${e.name}"; clouds cannot extract it`, { code: "EncryptedZip", hint: REBUILD });
+  if (e.method !== METHOD_STORE && e.method !== METHOD_DEFLATE) {
+    throw new UsageError(`${shown}: entry "${e.name}" uses compression method ${e.method}; layers must be stored or deflated`, { code: "UnsupportedZipMethod", hint: REBUILD });
+  }
+  const local = Buffer.alloc(30);
+  const { bytesRead } = await fh.read(local, 0, 30, e.localOffset);
+  if (bytesRead < 30 || local.readUInt32LE(0) !== SIG_LOCAL) throw corrupt(shown, e.name, "has no local header where the directory says");
+  const dataStart = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  if (dataStart + e.compressedSize > fileSize) throw corrupt(shown, e.name, "claims more compressed bytes than the file holds");
+
+  let crc = 0;
+  let size = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > e.size) return done(corrupt(shown, e.name, `unpacks to more than the ${e.size} bytes it declares`));
+      crc = crc32(chunk, crc);
+      done();
+    },
+  });
+  const source = Readable.from(readRange(fh, dataStart, e.compressedSize));
+  try {
+    if (e.method === METHOD_STORE) await pipeline(source, sink);
+    else await pipeline(source, zlib.createInflateRaw(), sink);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw corrupt(shown, e.name, `does not inflate (${(err as Error).message})`);
+  }
+  if (size !== e.size) throw corrupt(shown, e.name, `unpacks to ${size} bytes, not the ${e.size} it declares`);
+  if (crc >>> 0 !== e.crc >>> 0) throw corrupt(shown, e.name, "fails its CRC-32 check");
+}
+
+export async function verifyEntries(fh: fs.promises.FileHandle, fileSize: number, entries: CentralEntry[], shown: string): Promise<void> {
+  checkNames(entries, shown);
+  for (const e of entries) await verifyEntry(fh, fileSize, e, shown);
+}
