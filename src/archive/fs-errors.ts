@@ -21,6 +21,15 @@ export function readError(code: string | undefined, shownPath: string, cause?: u
 }
 
 function writeError(code: string, shownPath: string, cause: unknown): UsageError {
+  // A full disk is the machine's state, not a bug: one line, exit 2 like every local write
+  // failure (nothing was sent anywhere).
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return new UsageError(`no space left on device while writing ZIP ${shownPath}`, {
+      code: "NoSpace",
+      hint: "free some space, or write the zip elsewhere (pack/publish -o; publish without -o writes under TMPDIR)",
+      cause,
+    });
+  }
   const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code;
   return new UsageError(`cannot write ${shownPath}: ${why}`, { hint: "choose another output path with -o", cause });
 }

@@ -41,8 +41,10 @@ export class ZipFileWriter {
   }
 
   private write(data: Uint8Array, at: number): void {
-    let done = 0;
-    while (done < data.length) done += fs.writeSync(this.fd!, data, done, data.length - done, at + done);
+    guardFs(this.destination, () => {
+      let done = 0;
+      while (done < data.length) done += fs.writeSync(this.fd!, data, done, data.length - done, at + done);
+    }, "write");
   }
 
   append(data: Uint8Array): void {
@@ -107,10 +109,12 @@ export class ZipFileWriter {
     for (const buf of this.central) this.append(buf);
     this.append(endRecords(this.entryCount, cdOffset, this.cursor - cdOffset));
     // A large file rewritten as stored is shorter than its deflated attempt: drop the leftover tail.
-    fs.ftruncateSync(this.fd!, this.cursor);
-    fs.closeSync(this.fd!);
-    this.fd = undefined;
-    fs.renameSync(this.temp, this.destination);
+    guardFs(this.destination, () => {
+      fs.ftruncateSync(this.fd!, this.cursor);
+      fs.closeSync(this.fd!);
+      this.fd = undefined;
+      fs.renameSync(this.temp, this.destination);
+    }, "write");
     this.forget();
     return { zipBytes: this.cursor, sha256: this.hash.digest("hex") };
   }

@@ -98,3 +98,26 @@ describe("layerctl pack (process)", () => {
     expect(fs.readdirSync(src).sort()).toEqual(["bin", "python"]);
   });
 });
+
+describe("a full disk", () => {
+  it("is one line naming the zip, exit 2, no temp file left", async () => {
+    // The disk fills up: every write of a zip's bytes fails with ENOSPC, as it would on a full
+    // filesystem (the only way to fill one without root is to make the write fail).
+    const hook = path.join(work, "enospc.mjs");
+    fs.writeFileSync(
+      hook,
+      `import fs from "node:fs";
+const write = fs.writeSync;
+fs.writeSync = function (fd, ...rest) {
+  if (fd > 2) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+  return write.call(this, fd, ...rest);
+};
+`,
+    );
+    const out = path.join(work, "full");
+    fs.mkdirSync(out);
+    const r = await runCli(["pack", src, "-o", path.join(out, "l.zip")], { nodeArgs: ["--import", hook] });
+    expectUsageFailure(r, /^layerctl: no space left on device while writing ZIP .*l\.zip; free some space/);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+});
