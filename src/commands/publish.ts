@@ -97,7 +97,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     const warned = new Set<string>();
     for (const [provider, runtimes] of providers) {
       const warnings = provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: bytes.length, unzippedSize: packed.archive.uncompressedBytes });
-      const layout = provider.layoutWarning(packed.topLevel, runtimes);
+      const layout = provider.layoutWarning([...packed.topLevel, ...packed.secondLevel], runtimes);
       for (const w of layout ? [...warnings, layout] : warnings) {
         if (!warned.has(w)) ctx.log.warn(w);
         warned.add(w);

@@ -188,8 +188,8 @@ export interface Provider {
   validateLayer(spec: LayerSpec): string[];
   /** A layer name that only works in some regions (an AWS layer ARN names its region): UsageError for another. */
   checkLayerRegion?(layerName: string, region: string): void;
-  /** Warn when the zip's top level does not match where this runtime looks (null: fine). */
-  layoutWarning(topLevel: string[], nativeRuntimes: string[]): string | null;
+  /** Warn when the zip's names one and two levels deep (topLevel + secondLevel) do not match where this runtime looks (null: fine). */
+  layoutWarning(paths: string[], nativeRuntimes: string[]): string | null;
   /** From the standard places; UsageError naming the variables when missing. */
   resolveCredentials(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<ResolvedCredentials>;
   /** Loads the SDK (dynamic import) and returns a client bound to one region. */

@@ -103,8 +103,8 @@ describe("limits", () => {
 describe("layout", () => {
   it.each([
     [["python"], ["python3.10"]],
-    [["nodejs"], ["nodejs20"]],
-    [["java"], ["java11"]],
+    [["nodejs", "nodejs/node_modules"], ["nodejs20"]],
+    [["java", "java/lib"], ["java11"]],
     [["lib", "bin"], ["custom.debian10"]],
     [["anything"], ["go1"]],
   ])("is fine with %j for %j", (top, runtimes) => {
@@ -113,7 +113,8 @@ describe("layout", () => {
 
   it.each([
     [["requests", "urllib3"], ["python3.12"], "--prefix python"],
-    [["node_modules"], ["nodejs18"], "--prefix nodejs/node_modules"],
+    [["node_modules", "node_modules/left-pad"], ["nodejs18"], "--prefix nodejs"],
+    [["index.js"], ["nodejs18"], "--prefix nodejs/node_modules"],
     [["mylib.jar"], ["java8"], "--prefix java/lib"],
   ])("warns about %j for %j", (top, runtimes, fix) => {
     // the suggestion ends the message: it is the exact --prefix to use

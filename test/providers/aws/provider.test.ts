@@ -88,11 +88,22 @@ describe("validateLayer", () => {
 describe("layout", () => {
   test("each runtime's folder passes; a bare package at the top is flagged with the --prefix to use", () => {
     expect(awsProvider.layoutWarning(["python/"], ["python3.12"])).toBeNull();
-    expect(awsProvider.layoutWarning(["nodejs/"], ["nodejs20.x"])).toBeNull();
-    expect(awsProvider.layoutWarning(["java/"], ["java21"])).toBeNull();
+    expect(awsProvider.layoutWarning(["nodejs/", "nodejs/node_modules"], ["nodejs20.x"])).toBeNull();
+    expect(awsProvider.layoutWarning(["java/", "java/lib"], ["java21"])).toBeNull();
     expect(awsProvider.layoutWarning(["requests/", "urllib3/"], ["python3.12"])).toContain("--prefix python");
-    expect(awsProvider.layoutWarning(["node_modules/"], ["nodejs20.x"])).toContain("--prefix nodejs/node_modules");
+    expect(awsProvider.layoutWarning(["requests/", "requests/api.py"], ["nodejs20.x"])).toContain("--prefix nodejs/node_modules");
     expect(awsProvider.layoutWarning(["lib.jar"], ["java17"])).toContain("--prefix java/lib");
+  });
+
+  test("looks one level deeper, and suggests the --prefix that gives the runtime's layout (never node_modules/node_modules)", () => {
+    // a folder holding node_modules/: --prefix nodejs, not nodejs/node_modules
+    const nested = awsProvider.layoutWarning(["node_modules/", "node_modules/left-pad"], ["nodejs20.x"]);
+    expect(nested).toMatch(/pack with --prefix nodejs$/);
+    // nodejs/ without node_modules/ inside is out of reach too
+    expect(awsProvider.layoutWarning(["nodejs/", "nodejs/index.js"], ["nodejs20.x"])).toContain("nodejs/node_modules/");
+    // the layout one folder down: that folder is the layer
+    expect(awsProvider.layoutWarning(["build/", "build/python"], ["python3.12"])).toMatch(/publish its build\/ folder instead .*without --prefix$/);
+    expect(awsProvider.layoutWarning(["gems/", "gems/rack"], ["ruby3.3"])).toMatch(/--prefix ruby$/);
   });
 
   test("bin/, lib/ and extensions/ work for any runtime; a custom runtime may ship bootstrap", () => {

@@ -110,9 +110,11 @@ describe("layout", () => {
   });
 
   it("warns about the AWS nodejs/node_modules layout", () => {
-    const w = p.layoutWarning(["nodejs/"], ["Nodejs18.15"]);
+    const w = p.layoutWarning(["nodejs/", "nodejs/node_modules"], ["Nodejs18.15"]);
     expect(w).toContain("node_modules/");
-    expect(w).toContain("--prefix node_modules");
+    // --prefix node_modules would make node_modules/nodejs/node_modules: nodejs/ itself is the layer
+    expect(w).toMatch(/publish its nodejs\/ folder instead .*without --prefix$/);
+    expect(p.layoutWarning(["left-pad/", "left-pad/index.js"], ["Nodejs18.15"])).toMatch(/--prefix node_modules$/);
   });
 
   it("is happy with Python packages at the root", () => {
