@@ -172,7 +172,7 @@ ${EXIT_CODES}`,
       .option("--license <text>", "license (SPDX id, URL or text)")
       .option("--dry-run", "validate and pack, print what would be published, call nothing")
       .option("--no-wait", "do not wait for asynchronous publishing (Tencent) to finish")
-      .option("--skip-unchanged", "if the newest version already has this exact zip, report it (status unchanged) instead of publishing")
+      .option("--skip-unchanged", "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared")
       .option("-o, --out <file>", "also keep the built zip here")
       .option("--exclude <glob>", "leave out paths matching this gitignore-style pattern (repeatable)", collect, [])
       .option("--prefix <path>", "put the contents under this folder in the zip (e.g. python, nodejs)")

@@ -138,9 +138,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
       try {
         if (input.skipUnchanged) {
+          // The zip, runtimes and architectures decide (the adapter compares them); description and
+          // license do not, so a build number in --description does not defeat the skip.
           const same = await client.findUnchanged(req);
-          // A new description or license is a change too: only the exact same version is skipped.
-          if (same && (same.description ?? "") === (req.description ?? "") && (same.license ?? "") === (req.license ?? "")) return same;
+          if (same) return same;
         }
         return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, { log: ctx.log, where: describeTarget(t), deadline });
       } catch (err) {

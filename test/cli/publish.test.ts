@@ -107,8 +107,10 @@ describe("publish", () => {
     const args = ["publish", PY_LAYER, "-p", "aws", "-n", "same", "--runtime", "python3.12", "--skip-unchanged", "--output", "json"];
     expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "published" });
     expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "unchanged" });
-    // a new description is a change: a new version
-    expect(JSON.parse((await runCli([...args, "--description", "newer"], { env })).stdout).results[0]).toMatchObject({ version: 2, status: "published" });
+    // description and license are not compared: a build number in the description still skips
+    expect(JSON.parse((await runCli([...args, "--description", "build 42", "--license", "MIT"], { env })).stdout).results[0]).toMatchObject({ version: 1, status: "unchanged" });
+    // other runtimes are a change: a new version
+    expect(JSON.parse((await runCli([...args, "--runtime", "python3.11"], { env })).stdout).results[0]).toMatchObject({ version: 2, status: "published" });
   });
 
   it("publishes an existing .zip as it is", async () => {
