@@ -189,8 +189,9 @@ Examples:
   layerctl publish ./my-layer -p tencent -n deps --runtime python3.10 --emulator --output json
   echo "version=$(layerctl publish ./l -p aws -n deps --runtime nodejs20 --output version)" >> "$GITHUB_OUTPUT"
 
-Output: table (people), json ({"archive": {...}, "results": [record, ...]}), version (one number
-per target), env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
+Output: table (people), json ({"archive": {...}, "results": [record, ...]}), version (the bare
+number for one target; "provider region version" lines for several; "planned" on --dry-run),
+env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
 ${TARGET_HELP}
 ${EXIT_CODES}`,

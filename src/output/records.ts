@@ -18,7 +18,7 @@ export function renderLayerDocument(doc: LayerDocument, format: RecordFormat): s
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results.map((r) => `${r.version ?? ""}\n`).join("");
+      return versionLines(doc.results, (r) => (r.status === "planned" ? "planned" : String(r.version ?? "")));
     case "env":
       return envLines(doc.results, (r) => ({
         PROVIDER: r.provider,
@@ -54,7 +54,7 @@ export function renderFunctionDocument(doc: { results: FunctionVersionRecord[] }
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results.map((r) => `${r.version ?? ""}\n`).join("");
+      return versionLines(doc.results, (r) => r.version ?? "");
     case "env":
       return envLines(doc.results, (r) => ({ PROVIDER: r.provider, REGION: r.region, FUNCTION_NAME: r.functionName, VERSION: r.version ?? "", ARN: r.arn ?? "" }));
     case "table":
@@ -63,6 +63,16 @@ export function renderFunctionDocument(doc: { results: FunctionVersionRecord[] }
         doc.results.map((r) => [r.provider, r.region, r.functionName, r.version ?? "-", r.error ? `${r.error.code}: ${r.error.message}` : (r.arn ?? "-")]),
       );
   }
+}
+
+/**
+ * One line per result. For one target (one publish, or `versions` of one layer) the bare version,
+ * as `V=$(...)` wants it; with several targets, `provider region version`, since bare numbers
+ * would not say which target they belong to. A dry run has no version: it prints `planned`.
+ */
+function versionLines<R extends { provider: string; region: string }>(results: R[], version: (r: R) => string): string {
+  const labelled = new Set(results.map((r) => `${r.provider} ${r.region}`)).size > 1;
+  return results.map((r) => `${labelled ? `${r.provider} ${r.region} ` : ""}${version(r)}\n`).join("");
 }
 
 /**

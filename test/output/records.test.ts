@@ -6,8 +6,17 @@ import type { LayerVersionRecord } from "../../src/providers/types.js";
 const rec = (over: Partial<LayerVersionRecord>): LayerVersionRecord => ({ ...blankRecord("aws", "us-east-1", "deps"), version: 3, ...over });
 
 describe("record renderers", () => {
-  it("version: one number per target", () => {
-    expect(renderLayerDocument({ results: [rec({}), rec({ region: "eu-west-1", version: 9 })] }, "version")).toBe("3\n9\n");
+  it("version: the bare number for one target, `provider region version` lines for several", () => {
+    expect(renderLayerDocument({ results: [rec({})] }, "version")).toBe("3\n");
+    expect(renderLayerDocument({ results: [rec({}), rec({ region: "eu-west-1", version: 9 })] }, "version")).toBe("aws us-east-1 3\naws eu-west-1 9\n");
+    // versions of one layer in one target stay bare, newest first (`| head -1`)
+    expect(renderLayerDocument({ results: [rec({ version: 4 }), rec({})] }, "version")).toBe("4\n3\n");
+  });
+
+  it("version: a dry run prints planned, never an empty line", () => {
+    const planned = (region: string) => rec({ region, version: null, status: "planned" });
+    expect(renderLayerDocument({ results: [planned("us-east-1")] }, "version")).toBe("planned\n");
+    expect(renderLayerDocument({ results: [planned("us-east-1"), planned("eu-west-1")] }, "version")).toBe("aws us-east-1 planned\naws eu-west-1 planned\n");
   });
 
   it("env: plain keys for one target, target keys always, values safe to source", () => {
