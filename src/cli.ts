@@ -170,7 +170,7 @@ ${EXIT_CODES}`,
       .option("--arch <arch>", "x86_64 or arm64 (AWS; repeat for both)", collect, [])
       .option("--description <text>", "version description")
       .option("--license <text>", "license (SPDX id, URL or text)")
-      .option("--dry-run", "validate and pack, print what would be published, call nothing")
+      .option("--dry-run", "validate and pack, print what would be published, call nothing; needs no credentials (those set are checked)")
       .option("--no-wait", "do not wait for asynchronous publishing (Tencent) to finish")
       .option("--skip-unchanged", "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared")
       .option("-o, --out <file>", "also keep the built zip here")

@@ -84,12 +84,13 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName });
+  const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun });
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
     const policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
-    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
+    const clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] }) : null)));
+    for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
     const { packed, bytes } = await buildArchive(kind, source, { ...input, symlinks });

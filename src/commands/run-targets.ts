@@ -28,6 +28,7 @@ export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: nu
  * the clock starts now.
  */
 export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger; retry?: RetryPolicy }): Promise<ProviderClient> {
+  if (t.credentials === null) throw new Error(`${describeTarget(t)}: connect without credentials (only a dry run may have none)`);
   return t.provider.connect({
     region: t.region,
     endpoint: t.endpoint,

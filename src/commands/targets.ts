@@ -21,7 +21,8 @@ export interface Target {
   provider: Provider;
   region: string;
   endpoint?: string;
-  credentials: ResolvedCredentials;
+  /** null only when resolveTargets was told credentials are optional (a dry run) and there were none. */
+  credentials: ResolvedCredentials | null;
 }
 
 export interface ResolvedTargets {
@@ -30,6 +31,8 @@ export interface ResolvedTargets {
   note?: string;
   /** Stops the embedded emulator, if one was started. */
   close(): Promise<void>;
+  /** With optional credentials: what was missing, one line per provider (the missing-credentials error). */
+  uncredentialed: string[];
 }
 
 export function splitList(values: string[] | undefined): string[] {
@@ -95,9 +98,26 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   return [...new Set(regions)];
 }
 
+/** One error for every provider whose credentials are missing, rather than one per run. */
+function missingCredentials(errors: UsageError[]): UsageError {
+  if (errors.length === 1) return errors[0]!;
+  return new UsageError(errors.map((e) => e.message).join("; "), {
+    code: "MissingCredentials",
+    hint: errors.map((e) => e.hint).filter(Boolean).join("; "),
+    cause: errors[0],
+  });
+}
+
 export async function resolveTargets(
   opts: TargetOptions,
-  ctx: { env: NodeJS.ProcessEnv; log: Logger; seedFunctions?: SeedFunction[]; layerName?: string },
+  ctx: {
+    env: NodeJS.ProcessEnv;
+    log: Logger;
+    seedFunctions?: SeedFunction[];
+    layerName?: string;
+    /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
+    credentialsOptional?: boolean;
+  },
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
   const regionEntries = splitList(opts.region);
@@ -134,12 +154,21 @@ export async function resolveTargets(
 
   try {
     const targets: Target[] = [];
+    const missing: UsageError[] = [];
     for (const { provider, regions } of plan) {
       const ep = endpointFor(provider, endpoint, env);
-      const credentials = await provider.resolveCredentials(env, { profile: opts.profile });
+      let credentials: ResolvedCredentials | null = null;
+      try {
+        credentials = await provider.resolveCredentials(env, { profile: opts.profile });
+      } catch (err) {
+        // Every provider's missing credentials are collected, so one run names them all.
+        if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
+        missing.push(err);
+      }
       for (const region of regions) targets.push({ provider, region, endpoint: ep, credentials });
     }
-    return { targets, close, note };
+    if (missing.length > 0 && !ctx.credentialsOptional) throw missingCredentials(missing);
+    return { targets, close, note, uncredentialed: missing.map((e) => e.message + (e.hint ? ` (${e.hint})` : "")) };
   } catch (err) {
     await close();
     throw err;

@@ -103,6 +103,20 @@ describe("publish", () => {
     expect(calls()).toBe(before);
   });
 
+  it("--dry-run needs no credentials (a PR pipeline without secrets) and says what it did not check", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aws", "-n", "dry", "--runtime", "python3.9", "--dry-run", "--output", "version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("tencent ap-guangzhou planned\naws us-east-1 planned\n");
+    const lines = r.stderr.split("\n").filter((l) => l.includes("dry run"));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/dry run: no Tencent Cloud credentials.*credentials and the connection set-up were not/);
+    expect(lines[1]).toMatch(/dry run: no AWS credentials/);
+    // without --dry-run, one error names both
+    const real = await runCli(["publish", PY_LAYER, "-p", "tencent,aws", "-n", "dry", "--runtime", "python3.9"]);
+    expect(real.code).toBe(2);
+    expectOneLineError(real.stderr, "Tencent Cloud", "AWS");
+  });
+
   it("--skip-unchanged reports the existing version instead of publishing the same zip again", async () => {
     const args = ["publish", PY_LAYER, "-p", "aws", "-n", "same", "--runtime", "python3.12", "--skip-unchanged", "--output", "json"];
     expect(JSON.parse((await runCli(args, { env })).stdout).results[0]).toMatchObject({ version: 1, status: "published" });

@@ -63,3 +63,25 @@ describe("targets", () => {
     await expect(resolveTargets({ provider: [] }, ctx)).rejects.toThrow(/no provider/);
   });
 });
+
+describe("credentials", () => {
+  const none = { AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/nonexistent/c", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/s" };
+
+  it("names every provider whose credentials are missing in one error", async () => {
+    const err = await resolveTargets({ provider: ["tencent,aws,aliyun"] }, { env: { ...none, AWS_ACCESS_KEY_ID: "AKIAx", AWS_SECRET_ACCESS_KEY: "k" }, log: silentLogger }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.code).toBe("MissingCredentials");
+    expect(err.message).toMatch(/Tencent Cloud.*; .*Alibaba Cloud/);
+    expect(err.hint).toContain("TENCENTCLOUD_SECRET_ID");
+    expect(err.hint).toContain("ALIBABA_CLOUD_ACCESS_KEY_ID");
+  });
+
+  it("are optional when asked (a dry run): the targets come back without them", async () => {
+    const r = await resolveTargets({ provider: ["tencent,aws"] }, { env: none, log: silentLogger, credentialsOptional: true });
+    expect(r.targets.map((t) => [t.provider.name, t.credentials])).toEqual([
+      ["tencent", null],
+      ["aws", null],
+    ]);
+    expect(r.uncredentialed).toHaveLength(2);
+  });
+});
