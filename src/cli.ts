@@ -8,6 +8,7 @@ import { removeLeftovers } from "./interrupt.js";
 // Every command that touches credentials loads src/providers/index.ts, which registers each
 // provider's secret variables with redact() before anything is printed.
 import { redact } from "./output/redact.js";
+import { debugDetail, errorObjectOf } from "./output/debug-detail.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -36,12 +37,7 @@ function out(text: string): void {
 
 function fail(err: unknown): void {
   process.stderr.write(redact(`layerctl: ${formatError(err)}`) + "\n");
-  if (debug) {
-    const stack = err instanceof Error && err.stack ? err.stack : String(err);
-    process.stderr.write(redact(stack) + "\n");
-    const cause = (err as { cause?: unknown })?.cause;
-    if (cause) process.stderr.write(redact(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`) + "\n");
-  }
+  if (debug) process.stderr.write(debugDetail(err));
   process.exitCode = exitCodeOf(err);
 }
 
@@ -103,6 +99,7 @@ function reportFailures(results: Array<{ provider: string; region: string; error
     const rid = error!.requestId ? ` (request id ${error!.requestId})` : "";
     const hint = error!.hint ? `; ${error!.hint}` : "";
     process.stderr.write(redact(`layerctl: ${provider} ${region}: ${error!.code}: ${error!.message}${rid}${hint}`.replace(/\s*\n\s*/g, " ")) + "\n");
+    if (debug) process.stderr.write(debugDetail(errorObjectOf(error)));
   }
   return failed.length > 0 ? 1 : 0;
 }

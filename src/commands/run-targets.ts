@@ -2,6 +2,7 @@
 // other, and one region's failure must not abort the others.
 import { CloudError, LayerctlError } from "../errors.js";
 import { blankRecord } from "../providers/record.js";
+import { keepErrorObject } from "../output/debug-detail.js";
 import type { Logger } from "../output/log.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import type { FunctionVersionRecord, LayerVersionRecord, ProviderClient, RecordError, RetryPolicy } from "../providers/types.js";
@@ -43,9 +44,10 @@ export function describeTarget(t: Target): string {
   return `${t.provider.name} ${t.region}`;
 }
 
+/** The record's error fields; the error object itself rides along, unseen by JSON, for --debug. */
 export function errorFields(err: unknown): RecordError {
-  if (err instanceof LayerctlError) return { code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) };
-  return { code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null };
+  if (err instanceof LayerctlError) return keepErrorObject({ code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) }, err);
+  return keepErrorObject({ code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null }, err);
 }
 
 export function failedFunctionRecord(t: Target, functionName: string, err: unknown): FunctionVersionRecord {

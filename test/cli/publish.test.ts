@@ -330,6 +330,22 @@ describe("lost answers and partial failures", () => {
   });
 });
 
+describe("--debug", () => {
+  it("shows a failed target's error object (the SDK's), not only its one line", async () => {
+    emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });
+    const args = ["get", "nothing", "1", "-p", "aws", "--output", "json", "--timeout", "2"];
+    const plain = await runCli(args, { env });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).not.toContain("caused by:");
+    const r = await runCli(["--debug", ...args], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^layerctl: aws us-east-1: ServiceException/m);
+    expect(r.stderr).toMatch(/caused by: .*ServiceException/);
+    expect(r.stderr).toContain("httpStatusCode: 500");
+    expect(r.stderr).not.toMatch(/Signature=[0-9a-f]{8}/);
+  });
+});
+
 describe("secrets", () => {
   it("never appear in any output, even with --debug and a failing call", async () => {
     const leaky = { ...env, TENCENTCLOUD_SECRET_KEY: SECRET, AWS_SECRET_ACCESS_KEY: SECRET, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET };
