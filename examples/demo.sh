@@ -21,7 +21,7 @@ source "$state/env"
 echo "== emulator at $LAYERCTL_ENDPOINT_TENCENT"
 
 echo "== providers"
-layerctl providers --output table | head -9
+layerctl providers --output table | head -10
 
 echo "== publish a Python layer: Tencent imports from /opt, AWS and Aliyun from /opt/python"
 layerctl publish examples/layers/python-deps -p tencent -n demo-deps --runtime python3.9 --description "demo" --output table
