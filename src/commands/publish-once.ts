@@ -13,7 +13,8 @@ import type { LayerVersionRecord, ProviderClient, PublishLayerRequest, PublishOp
 /**
  * After an ambiguous failure the lookup (and, for an asynchronous cloud, the wait for the
  * version it finds) may run this long past the target's deadline: telling the truth about a
- * version that may exist is worth a few seconds. This is the margin `--timeout` documents.
+ * version that may exist is worth a few seconds. This is the one margin `--timeout` documents
+ * (README: a target ends within --timeout + 5 s); everything else ends by the deadline.
  */
 export const LOOKUP_GRACE_MS = 5_000;
 
@@ -32,7 +33,7 @@ export interface PublishOnceContext {
 export async function publishOnce(client: ProviderClient, req: PublishLayerRequest, opts: PublishOptions, ctx: PublishOnceContext): Promise<LayerVersionRecord> {
   const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   // One cheap read before the first attempt: the newest version that is certainly not ours.
-  const baseline = await newestVersion(client, req.layerName).catch((err: unknown) => {
+  const baseline = await persistently(ctx.policy, undefined, () => newestVersion(client, req.layerName)).catch((err: unknown) => {
     ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer will not be looked for`);
     return undefined;
   });
@@ -57,16 +58,15 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
     }
     if (baseline === undefined) throw mayExist(err, req.layerName, ctx.checkCommand);
     let ours: LayerVersionRecord | null;
-    const budget = ctx.policy?.deadline;
     try {
-      if (ctx.policy) ctx.policy.deadline = Math.max(ctx.policy.deadline ?? 0, Date.now() + LOOKUP_GRACE_MS);
-      ours = await findOurs(client, req, baseline);
-      if (ours) ours = await untilSettled(client, ours, opts, Math.max(ctx.deadline, Date.now() + LOOKUP_GRACE_MS), sleep);
+      const until = Math.max(ctx.deadline, Date.now() + LOOKUP_GRACE_MS);
+      ours = await persistently(ctx.policy, until, async () => {
+        const found = await findOurs(client, req, baseline);
+        return found && untilSettled(client, found, opts, until, sleep);
+      });
     } catch (lookupErr) {
       if (lookupErr instanceof CloudError && lookupErr.version !== undefined) throw lookupErr;
       throw checkFailed(err, lookupErr, req.layerName, ctx.checkCommand);
-    } finally {
-      if (ctx.policy) ctx.policy.deadline = budget;
     }
     if (ours) {
       ctx.log.warn(`${ctx.where}: the answer to the publish was lost (${err.code}), but version ${ours.version}, created by this publish, holds exactly this zip; reporting it`);
@@ -75,6 +75,23 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
     if (last || outOfTime) throw err;
     ctx.log.debug(`${ctx.where}: ${err.code} while publishing and no version newer than ${baseline} holds this zip; publishing again (attempt ${attempt + 1})`);
     await sleep(delay);
+  }
+}
+
+/**
+ * The reads that decide what to report are retried (throttling, 5xx, timeouts) for as long as the
+ * budget lasts, not a fixed number of times: under load a lookup must not give up while a version
+ * may exist. `until` extends the client's deadline for the lookup's grace.
+ */
+async function persistently<T>(policy: RetryPolicy | undefined, until: number | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!policy) return fn();
+  const saved = { maxAttempts: policy.maxAttempts, deadline: policy.deadline };
+  if (policy.deadline !== undefined) policy.maxAttempts = Number.MAX_SAFE_INTEGER;
+  if (until !== undefined) policy.deadline = Math.max(policy.deadline ?? 0, until);
+  try {
+    return await fn();
+  } finally {
+    Object.assign(policy, saved);
   }
 }
 

@@ -7,7 +7,7 @@ import { Crc64, crc64Decimal } from "../../archive/crc64.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { retryCall } from "../retry.js";
+import { attemptTimeoutMs, retryCall } from "../retry.js";
 import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
@@ -129,7 +129,7 @@ export class AliyunClient implements ProviderClient {
     const sha = createHash("sha256");
     const crc = new Crc64();
     try {
-      const res = await fetch(location, { signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      const res = await fetch(location, { signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)) });
       if (!res.ok || !res.body) {
         await res.body?.cancel();
         throw new Error(`HTTP ${res.status}`);

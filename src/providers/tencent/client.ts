@@ -4,7 +4,7 @@
 import { CloudError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
-import { retryCall } from "../retry.js";
+import { attemptTimeoutMs, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   FunctionVersionRecord,
@@ -183,7 +183,7 @@ export class TencentClient implements ProviderClient {
   /** Size from a one-byte ranged GET of the download link; null (and a debug line) if it cannot tell. */
   private async sizeOf(location: string): Promise<number | null> {
     try {
-      const res = await fetch(location, { headers: { Range: "bytes=0-0" }, signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      const res = await fetch(location, { headers: { Range: "bytes=0-0" }, signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)) });
       const range = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
       const length = res.headers.get("content-length");
       await res.body?.cancel();
