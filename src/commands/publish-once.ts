@@ -33,7 +33,7 @@ export interface PublishOnceContext {
 export async function publishOnce(client: ProviderClient, req: PublishLayerRequest, opts: PublishOptions, ctx: PublishOnceContext): Promise<LayerVersionRecord> {
   const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   // One cheap read before the first attempt: the newest version that is certainly not ours.
-  const baseline = await persistently(ctx.policy, undefined, () => newestVersion(client, req.layerName)).catch((err: unknown) => {
+  const baseline = await persistently(ctx.policy, undefined, () => newestVersion(client, req.layerName), sleep).catch((err: unknown) => {
     ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer will not be looked for`);
     return undefined;
   });
@@ -63,13 +63,13 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
       ours = await persistently(ctx.policy, until, async () => {
         const found = await findOurs(client, req, baseline);
         return found && untilSettled(client, found, opts, until, sleep);
-      });
+      }, sleep);
     } catch (lookupErr) {
       if (lookupErr instanceof CloudError && lookupErr.version !== undefined) throw lookupErr;
       throw checkFailed(err, lookupErr, req.layerName, ctx.checkCommand);
     }
     if (ours) {
-      ctx.log.warn(`${ctx.where}: the answer to the publish was lost (${err.code}), but version ${ours.version}, created by this publish, holds exactly this zip; reporting it`);
+      ctx.log.warn(`${ctx.where}: the answer to the publish was lost (${err.code}), but version ${ours.version} holds exactly this zip and was created by this publish; reporting it`);
       return { ...ours, status: "published" };
     }
     if (last || outOfTime) throw err;
@@ -79,19 +79,28 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
 }
 
 /**
- * The reads that decide what to report are retried (throttling, 5xx, timeouts) for as long as the
- * budget lasts, not a fixed number of times: under load a lookup must not give up while a version
- * may exist. `until` extends the client's deadline for the lookup's grace.
+ * The reads that decide what to report keep going through throttling for as long as the budget
+ * lasts, not a fixed number of attempts: under rate limiting a lookup must not give up while a
+ * version may exist. Other failures keep the policy's bound. `until` extends the client's
+ * deadline for the lookup's grace.
  */
-async function persistently<T>(policy: RetryPolicy | undefined, until: number | undefined, fn: () => Promise<T>): Promise<T> {
+async function persistently<T>(policy: RetryPolicy | undefined, until: number | undefined, fn: () => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
   if (!policy) return fn();
-  const saved = { maxAttempts: policy.maxAttempts, deadline: policy.deadline };
-  if (policy.deadline !== undefined) policy.maxAttempts = Number.MAX_SAFE_INTEGER;
+  const saved = policy.deadline;
   if (until !== undefined) policy.deadline = Math.max(policy.deadline ?? 0, until);
   try {
-    return await fn();
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        const delay = backoffDelay(policy, policy.maxAttempts, Math.random, err instanceof CloudError ? err.retryAfterMs : undefined);
+        const throttled = err instanceof CloudError && err.retryable && err.unprocessed;
+        if (!throttled || policy.deadline === undefined || Date.now() + delay >= policy.deadline) throw err;
+        await sleep(delay);
+      }
+    }
   } finally {
-    Object.assign(policy, saved);
+    policy.deadline = saved;
   }
 }
 
