@@ -304,7 +304,7 @@ ${EXIT_CODES}`,
       "after",
       `
 Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
-bad-checksum, publish-failed.
+bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502).
 
 Examples:
   layerctl emulate --port 9000

@@ -15,7 +15,7 @@ export interface EmulateInput {
   function?: string[];
 }
 
-const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "lost-response", "latency", "hang", "bad-checksum", "publish-failed"];
+const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "lost-response", "latency", "hang", "bad-checksum", "publish-failed", "stall", "truncate", "html-error"];
 
 /** `provider:action:kind[:times][:latencyMs]`, e.g. `tencent:PublishLayerVersion:throttle:2`, `*:*:latency::500`. */
 export function parseFault(spec: string): FaultRule {

@@ -12,7 +12,7 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import type { LayerVersionRecord, Provider, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
 import { checkZipOut, parseSymlinkMode } from "./pack.js";
 import { publishOnce } from "./publish-once.js";
-import { connectTarget, describeTarget, failedRecord, mapTargets } from "./run-targets.js";
+import { connectTarget, describeTarget, failedRecord, mapTargets, versionsCommand } from "./run-targets.js";
 import { resolveTargets, selectProviders, splitList, type TargetOptions } from "./targets.js";
 
 export interface PublishInput extends TargetOptions {
@@ -144,7 +144,13 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
           const same = await client.findUnchanged(req);
           if (same) return same;
         }
-        return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, { log: ctx.log, where: describeTarget(t), deadline });
+        return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
+          log: ctx.log,
+          where: describeTarget(t),
+          deadline,
+          policy: policies[i],
+          checkCommand: versionsCommand(t, layerName),
+        });
       } catch (err) {
         return failedRecord(t, layerName, err);
       } finally {

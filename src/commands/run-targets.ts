@@ -55,6 +55,19 @@ export function failedFunctionRecord(t: Target, functionName: string, err: unkno
   return { provider: t.provider.name, region: t.region, functionName, version: null, arn: null, description: null, requestId: error.requestId, error };
 }
 
+/**
+ * `layerctl versions` for one target, pasteable as is: the provider and region always, and the
+ * endpoint when the target has one (the variable that gave it may not be set where it is pasted).
+ */
+export function versionsCommand(t: Target, layerName: string): string {
+  const endpoint = t.endpoint ? ` --endpoint ${shellWord(t.endpoint)}` : "";
+  return `layerctl versions ${shellWord(layerName)} -p ${t.provider.name} -r ${shellWord(t.region)}${endpoint}`;
+}
+
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** A target that failed, as a record: still naming a version that exists despite the failure. */
 export function failedRecord(t: Target, layerName: string, err: unknown, version: number | null = null): LayerVersionRecord {
   const error = errorFields(err);

@@ -1,7 +1,8 @@
 // Fault injection and rate limiting, applied by the router before a cloud module sees a call,
 // so every cloud gets the same fault vocabulary with its own error shapes.
 import type { ProviderName } from "../errors.js";
-import type { FaultController, FaultKind, FaultRule } from "./types.js";
+import type { ServerResponse } from "node:http";
+import type { FaultController, FaultKind, FaultRule, Reply } from "./types.js";
 
 interface ActiveRule extends FaultRule {
   remaining: number;
@@ -75,4 +76,42 @@ export class Faults implements FaultController {
     this.windows.set(key, times);
     return over;
   }
+}
+
+// Answers the clouds' own modules never give: the transport or a gateway in between breaks them.
+// The same for every cloud, since the breakage happens below the cloud's API.
+
+/** The reply as bytes on the wire, with the content-length it would have had. */
+function encode(reply: Reply): { headers: Record<string, string>; payload: Buffer } {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload: Buffer = Buffer.alloc(0);
+  if (Buffer.isBuffer(reply.body)) payload = reply.body;
+  else if (reply.body !== undefined && reply.body !== null) {
+    payload = Buffer.from(JSON.stringify(reply.body));
+    headers["content-type"] ??= "application/json";
+  }
+  headers["content-length"] = String(payload.length);
+  return { headers, payload };
+}
+
+/** "stall": status line and headers go out, the body never does (until the client gives up or the server closes). */
+export function stallAfterHeaders(res: ServerResponse, reply: Reply): void {
+  const { headers } = encode(reply);
+  res.writeHead(reply.status, headers);
+  res.flushHeaders();
+}
+
+/** "truncate": the full content-length is promised, half the body (at least one byte short) is sent, then the connection closes. */
+export function truncateBody(res: ServerResponse, reply: Reply): void {
+  const { headers, payload } = encode(reply);
+  res.writeHead(reply.status, headers);
+  const part = payload.subarray(0, Math.max(0, Math.min(payload.length - 1, Math.floor(payload.length / 2))));
+  res.write(part, () => res.destroy());
+}
+
+/** "html-error": what a load balancer in front of any of the clouds sends when the backend is gone. */
+export function gatewayError(res: ServerResponse): void {
+  const page = Buffer.from("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
+  res.writeHead(502, { "content-type": "text/html", "content-length": String(page.length) });
+  res.end(page);
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { ProviderName } from "../errors.js";
 import { clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
-import { Faults } from "./faults.js";
+import { Faults, gatewayError, stallAfterHeaders, truncateBody } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
 import type { CloudEmulator, EmulatorContext, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
@@ -119,6 +119,12 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
           await mod.handle(call, action);
           req.socket.resetAndDestroy();
           return;
+        case "stall":
+          return stallAfterHeaders(res, await mod.handle(call, action));
+        case "truncate":
+          return truncateBody(res, await mod.handle(call, action));
+        case "html-error":
+          return gatewayError(res);
         case null:
           break;
       }

@@ -25,7 +25,13 @@ export type FaultKind =
   /** Answer normally but report a checksum that does not match the stored zip. */
   | "bad-checksum"
   /** Tencent: the new layer version ends `PublishFailed` instead of `Active`. */
-  | "publish-failed";
+  | "publish-failed"
+  /** Carry the call out, send the status line and headers, then never send the body (a stalled answer). */
+  | "stall"
+  /** Carry the call out, send the headers with the full content-length but only part of the body, then close. */
+  | "truncate"
+  /** A gateway's 502 with an HTML page instead of the cloud's error shape; the call is not carried out. */
+  | "html-error";
 
 export interface FaultRule {
   provider: ProviderName | "*";

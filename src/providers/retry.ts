@@ -1,6 +1,6 @@
 // Bounded retries with exponential backoff and full jitter, shared by the adapters whose SDK
 // does not retry on its own (Tencent never does; Aliyun does not by default).
-import { LayerctlError } from "../errors.js";
+import { CloudError, LayerctlError, type ProviderName } from "../errors.js";
 import type { RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
@@ -47,9 +47,39 @@ export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) =>
   }
 }
 
+/**
+ * One classification of HTTP statuses for every cloud: the status decides, not the body's format
+ * (a gateway's HTML 502 is as retryable as the cloud's own JSON 503). 429 was turned away before
+ * the cloud acted; a 5xx may have been acted on.
+ */
+export function classifyStatus(status: number): { retryable: boolean; unprocessed: boolean } {
+  return { retryable: status === 429 || status >= 500, unprocessed: status === 429 };
+}
+
+/** Every attempt may take at least this long, however small its upload. */
+export const ATTEMPT_FLOOR_MS = 30_000;
+/** A conservative upload rate (256 KiB/s) to scale an attempt's timeout to what it sends. */
+export const UPLOAD_BYTES_PER_S = 256 * 1024;
+
+/**
+ * Each attempt's own timeout, covering connect, upload and the whole answer (headers and body):
+ * a floor plus the upload at a conservative rate, at most `capMs`, and never beyond the
+ * target's deadline, so a hung request is abandoned and retried while budget is left.
+ */
+export function attemptTimeoutMs(capMs: number, uploadBytes: number, deadline: number | undefined, now = Date.now()): number {
+  const scaled = ATTEMPT_FLOOR_MS + Math.ceil((uploadBytes / UPLOAD_BYTES_PER_S) * 1000);
+  const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - now;
+  return Math.max(1, Math.min(capMs, scaled, left));
+}
+
 export interface CloudCall {
   /** For the debug lines: "aws PublishLayerVersion". */
   name: string;
+  provider: ProviderName;
+  /** The longest any attempt may take (ConnectOptions.requestTimeoutMs). */
+  timeoutMs: number;
+  /** Bytes this call uploads, to scale its attempts' timeouts. */
+  uploadBytes?: number;
   retry: RetryPolicy;
   log: { debug(message: string): void };
   /**
@@ -60,15 +90,30 @@ export interface CloudCall {
   creates?: boolean;
 }
 
-/** One SDK call, its failures mapped to CloudError by the adapter, retried within the policy. */
-export function retryCall<T>(call: CloudCall, send: () => Promise<T>, toError: (err: unknown) => unknown): Promise<T> {
+/**
+ * One SDK call, its failures mapped to CloudError by the adapter, retried within the policy.
+ * `send` gets a signal to pass to the SDK (so the socket is torn down) and the attempt's timeout;
+ * the attempt ends at that timeout whatever the SDK does with them, body still streaming or not.
+ */
+export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeoutMs: number) => Promise<T>, toError: (err: unknown) => unknown): Promise<T> {
   return withRetry(
     call.retry,
     async () => {
+      const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.retry.deadline);
+      const abort = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          abort.abort();
+          reject(abort.signal.reason);
+        }, timeoutMs);
+      });
       try {
-        return await send();
+        return await Promise.race([send(abort.signal, timeoutMs), expired]);
       } catch (err) {
-        throw toError(err);
+        throw abort.signal.aborted ? attemptTimedOut(call, timeoutMs) : toError(err);
+      } finally {
+        clearTimeout(timer);
       }
     },
     {
@@ -80,4 +125,14 @@ export function retryCall<T>(call: CloudCall, send: () => Promise<T>, toError: (
       },
     },
   );
+}
+
+/** Ambiguous: the request may have been carried out; reads retry it, creating calls look first. */
+function attemptTimedOut(call: CloudCall, timeoutMs: number): CloudError {
+  return new CloudError(`${call.name.replace(/^\S+ /, "")}: no complete answer within ${timeoutMs} ms`, {
+    code: "RequestTimeout",
+    provider: call.provider,
+    retryable: true,
+    hint: "the network or the cloud is slow; retry, or raise --timeout for large layers on slow links",
+  });
 }

@@ -309,6 +309,72 @@ describe.each(profiles)("conformance: $provider", (profile) => {
     });
   });
 
+  describe("faults below the API (stalled, truncated and gateway answers)", () => {
+    it("ends an attempt whose answer stalls after the headers at its timeout, body included", async () => {
+      const client = await connect({ requestTimeoutMs: 300, retry: { ...fastRetry, maxAttempts: 1 } });
+      emu.faults.add({ provider: profile.provider, action: "*", kind: "stall" });
+      const t0 = Date.now();
+      const err = await cloudError(client.listLayerVersions(layerName()));
+      expect(err.code).toBe("RequestTimeout");
+      expect(err.retryable).toBe(true);
+      expect(err.unprocessed).toBe(false);
+      expect(Date.now() - t0).toBeLessThan(3_000);
+    });
+
+    it("retries a read whose answer stalled, within the same call", async () => {
+      const client = await connect({ requestTimeoutMs: 300 });
+      const name = layerName();
+      await client.publishLayer(request(name), publishOpts);
+      const before = calls("ListLayerVersions");
+      emu.faults.add({ provider: profile.provider, action: "ListLayerVersions", kind: "stall", times: 1 });
+      expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
+      expect(calls("ListLayerVersions") - before).toBe(2);
+    });
+
+    it.each(["stall", "truncate"] as const)("never repeats a publish whose answer was %s (ambiguous: the version exists)", async (kind) => {
+      const client = await connect({ requestTimeoutMs: 1_000 });
+      const name = layerName();
+      const before = calls();
+      emu.faults.add({ provider: profile.provider, action: "*", kind, times: 1 });
+      const err = await cloudError(client.publishLayer(request(name), publishOpts));
+      expect(err.retryable).toBe(true);
+      expect(err.unprocessed).toBe(false);
+      expect(calls() - before).toBe(1);
+      expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
+    });
+
+    it("retries a read whose answer was truncated", async () => {
+      const client = await connect({ requestTimeoutMs: 1_000 });
+      const name = layerName();
+      await client.publishLayer(request(name), publishOpts);
+      const before = calls("ListLayerVersions");
+      emu.faults.add({ provider: profile.provider, action: "ListLayerVersions", kind: "truncate", times: 1 });
+      expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
+      expect(calls("ListLayerVersions") - before).toBe(2);
+    });
+
+    it("retries a gateway's HTML 502 like any 5xx (the status decides, not the body)", async () => {
+      const client = await connect();
+      const name = layerName();
+      await client.publishLayer(request(name), publishOpts);
+      const before = calls("ListLayerVersions");
+      emu.faults.add({ provider: profile.provider, action: "ListLayerVersions", kind: "html-error", times: 2 });
+      expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
+      expect(calls("ListLayerVersions") - before).toBe(3);
+    });
+
+    it("does not repeat a publish answered by a gateway's HTML 502 (it may have been carried out)", async () => {
+      const client = await connect();
+      const name = layerName();
+      const before = calls();
+      emu.faults.add({ provider: profile.provider, action: "*", kind: "html-error" });
+      const err = await cloudError(client.publishLayer(request(name), publishOpts));
+      expect(err.retryable).toBe(true);
+      expect(err.unprocessed).toBe(false);
+      expect(calls() - before).toBe(1);
+    });
+  });
+
   describe("asynchronous publishing", () => {
     it.runIf(provider.features.asyncPublish)("returns at once with the lifecycle state when not waiting", async () => {
       const slow = await start({ port: 0, tencentPublishDelayMs: 60_000 });

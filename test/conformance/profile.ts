@@ -22,6 +22,8 @@ export interface ConformanceProfile {
     throttled: string;
     serverError: string;
   };
+  /** The API action that creates a layer version, as the emulator's faults name it. */
+  publishLayerAction: string;
   /** Regex the version ARN must match for version N of layer L in region R; null: no ARNs. */
   arnPattern: ((layer: string, version: number, region: string) => RegExp) | null;
   /**

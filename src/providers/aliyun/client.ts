@@ -7,7 +7,7 @@ import { Crc64, crc64Decimal } from "../../archive/crc64.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { retryCall } from "../retry.js";
+import { attemptTimeoutMs, retryCall } from "../retry.js";
 import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
@@ -25,6 +25,9 @@ interface Endpoint {
   /** Not the public endpoint: the host does not name the region, so we send it in a header. */
   custom: boolean;
 }
+
+/** The SDK's per-call options ($dara.RuntimeOptions; it reads only the fields set here). */
+type RuntimeOptions = Parameters<FcClientInstance["getLayerVersionWithOptions"]>[3];
 
 interface SdkResponse<T> {
   headers?: Record<string, string>;
@@ -97,7 +100,11 @@ export class AliyunClient implements ProviderClient {
         license: req.license,
       }),
     });
-    const resp = await this.call("CreateLayerVersion", () => this.client.createLayerVersion(req.layerName, request), { creates: true });
+    const resp = await this.call("CreateLayerVersion", (rt) => this.client.createLayerVersionWithOptions(req.layerName, request, {}, rt), {
+      creates: true,
+      // Base64 in JSON: a third more bytes on the wire than the zip.
+      uploadBytes: Math.ceil((req.archive.size * 4) / 3),
+    });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
     assertChecksum("aliyun", "codeChecksum (CRC-64)", crc, layer.codeChecksum, requestId ?? undefined, { version: layer.version, arn: layer.layerVersionArn });
@@ -105,7 +112,7 @@ export class AliyunClient implements ProviderClient {
   }
 
   async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
-    const resp = await this.call("GetLayerVersion", () => this.client.getLayerVersion(layerName, String(version)));
+    const resp = await this.call("GetLayerVersion", (rt) => this.client.getLayerVersionWithOptions(layerName, String(version), {}, rt));
     const layer = (resp.body ?? {}) as FcLayer;
     return layerRecord(this.opts.region, layerName, layer, requestIdOf(resp), await this.sha256Of(layer));
   }
@@ -122,7 +129,7 @@ export class AliyunClient implements ProviderClient {
     const sha = createHash("sha256");
     const crc = new Crc64();
     try {
-      const res = await fetch(location, { signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      const res = await fetch(location, { signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)) });
       if (!res.ok || !res.body) {
         await res.body?.cancel();
         throw new Error(`HTTP ${res.status}`);
@@ -179,7 +186,7 @@ export class AliyunClient implements ProviderClient {
     // FC 3.0 has no namespaces: the command layer warns about --namespace and never passes one here.
     const m = this.sdk.models;
     const request = new m.PublishFunctionVersionRequest({ body: new m.PublishVersionInput({ description: req.description }) });
-    const resp = await this.call("PublishFunctionVersion", () => this.client.publishFunctionVersion(req.functionName, request), { creates: true });
+    const resp = await this.call("PublishFunctionVersion", (rt) => this.client.publishFunctionVersionWithOptions(req.functionName, request, {}, rt), { creates: true });
     const body = (resp.body ?? {}) as { versionId?: string; description?: string };
     if (!body.versionId) {
       throw new CloudError("PublishFunctionVersion returned no versionId", { code: "InvalidResponse", provider: "aliyun", requestId: requestIdOf(resp) ?? undefined });
@@ -203,7 +210,7 @@ export class AliyunClient implements ProviderClient {
     let start: number | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
-      const resp = await this.call("ListLayerVersions", () => this.client.listLayerVersions(layerName, request));
+      const resp = await this.call("ListLayerVersions", (rt) => this.client.listLayerVersionsWithOptions(layerName, request, {}, rt));
       const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
       const requestId = requestIdOf(resp);
       for (const layer of body.layers ?? []) out.push({ layer, requestId });
@@ -219,8 +226,13 @@ export class AliyunClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: () => Promise<SdkResponse<T>>, opts: { creates?: boolean } = {}): Promise<SdkResponse<T>> {
-    return retryCall({ name: `aliyun ${action}`, retry: this.opts.retry, log: this.opts.log, creates: opts.creates }, fn, (err) => toCloudError(err, action));
+  private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
+    const { retry, log, requestTimeoutMs } = this.opts;
+    const call = { name: `aliyun ${action}`, provider: "aliyun" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates };
+    // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
+    // read timer covers the body), and retryCall ends the attempt then in any case.
+    const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
+    return retryCall(call, (_signal, timeoutMs) => fn(runtime(timeoutMs)), (err) => toCloudError(err, action));
   }
 }
 

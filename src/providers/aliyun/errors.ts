@@ -8,6 +8,7 @@
 //   SyntaxError when a reply is not JSON (e.g. a proxy's HTML page).
 import { CloudError, LayerctlError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
+import { classifyStatus } from "../retry.js";
 import { aliyunEnv } from "./limits.js";
 
 interface SdkError {
@@ -32,14 +33,15 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
     const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
     const requestId = cleanId(e.requestId) ?? cleanId(e.data?.RequestId) ?? cleanId(e.data?.requestId);
     const text = firstString(e.data?.Message, e.data?.message) ?? "the request failed";
-    const throttled = name === "ThrottlingError" || code.includes("Throttling") || status === 429;
+    const byStatus = status === undefined ? { retryable: false, unprocessed: false } : classifyStatus(status);
+    const throttled = name === "ThrottlingError" || code.includes("Throttling") || byStatus.unprocessed;
     const retryAfterMs = typeof e.retryAfter === "number" && e.retryAfter > 0 ? e.retryAfter : undefined;
     return new CloudError(`${action} failed${status ? ` (HTTP ${status})` : ""}: ${text}`, {
       code,
       provider: "aliyun",
       requestId,
       httpStatus: status,
-      retryable: throttled || (status !== undefined && status >= 500),
+      retryable: throttled || byStatus.retryable,
       // Throttled requests were turned away before FC acted on them.
       unprocessed: throttled,
       retryAfterMs,
@@ -70,11 +72,16 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
     });
   }
 
+  // The SDK parses the body before it exposes the status, so a reply that is not JSON (a
+  // gateway's HTML 502, a garbled or cut-short success) arrives here without one. Either way the
+  // request was sent and may have been carried out: retryable, and ambiguous for creating calls,
+  // exactly as a 5xx is (what such pages almost always are).
   if (err instanceof SyntaxError) {
     return new CloudError(`${action} got a reply that is not FC's JSON`, {
       code: "InvalidResponse",
       provider: "aliyun",
-      hint: `check that ${aliyunEnv.endpoint} points at Function Compute 3.0`,
+      retryable: true,
+      hint: `the call may have been carried out; if this persists, check that ${aliyunEnv.endpoint} points at Function Compute 3.0`,
       cause: err,
     });
   }

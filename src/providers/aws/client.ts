@@ -82,16 +82,22 @@ class AwsLambdaClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, send: () => Promise<T>, opts: { creates?: boolean } = {}): Promise<T> {
+  private call<T>(action: string, send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
-    return retryCall({ name: `aws ${action}`, retry: this.opts.retry, log: this.opts.log, creates: opts.creates }, send, (err) => toCloudError(err, ctx));
+    const { requestTimeoutMs, retry, log } = this.opts;
+    return retryCall(
+      { name: `aws ${action}`, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates },
+      // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
+      (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
+      (err) => toCloudError(err, ctx),
+    );
   }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
     const { PublishLayerVersionCommand } = this.sdk;
     const out = await this.call(
       "PublishLayerVersion",
-      () =>
+      (h) =>
         this.lambda.send(
           new PublishLayerVersionCommand({
             LayerName: req.layerName,
@@ -101,8 +107,9 @@ class AwsLambdaClient implements ProviderClient {
             Description: req.description,
             LicenseInfo: req.license,
           }),
+          h,
         ),
-      { creates: true },
+      { creates: true, uploadBytes: req.archive.size },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
     assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined, record);
@@ -111,7 +118,7 @@ class AwsLambdaClient implements ProviderClient {
 
   async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
     const { GetLayerVersionCommand } = this.sdk;
-    const out = await this.call("GetLayerVersion", () => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version })));
+    const out = await this.call("GetLayerVersion", (h) => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
     return layerRecord(this.opts.region, layerName, out);
   }
 
@@ -123,8 +130,8 @@ class AwsLambdaClient implements ProviderClient {
     const seen = new Set<string>();
     let marker: string | undefined;
     for (let page = 0; ; page++) {
-      const out = await this.call("ListLayerVersions", () =>
-        this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker })),
+      const out = await this.call("ListLayerVersions", (h) =>
+        this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker }), h),
       );
       for (const item of out.LayerVersions ?? []) {
         if (item.Version !== undefined && versions.has(item.Version)) continue;
@@ -152,7 +159,7 @@ class AwsLambdaClient implements ProviderClient {
     let newest: number | undefined;
     try {
       // Lambda lists newest first, so the first page holds the newest version.
-      const page = await this.call("ListLayerVersions", () => this.lambda.send(new ListLayerVersionsCommand({ LayerName: req.layerName, MaxItems: PAGE })));
+      const page = await this.call("ListLayerVersions", (h) => this.lambda.send(new ListLayerVersionsCommand({ LayerName: req.layerName, MaxItems: PAGE }), h));
       newest = Math.max(...(page.LayerVersions ?? []).map((v) => v.Version ?? 0), 0) || undefined;
     } catch (err) {
       if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
@@ -173,7 +180,7 @@ class AwsLambdaClient implements ProviderClient {
     const { PublishVersionCommand } = this.sdk;
     const out = await this.call(
       "PublishVersion",
-      () => this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description })),
+      (h) => this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description }), h),
       { creates: true },
     );
     return functionVersionRecord(this.opts.region, req.functionName, out);

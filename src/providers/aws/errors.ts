@@ -2,6 +2,7 @@
 // name, read from x-amzn-ErrorType), the request id, the HTTP status and whether to try again.
 import { CloudError, LayerctlError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
+import { classifyStatus } from "../retry.js";
 
 /** Codes Lambda and the AWS front end use for "slow down". */
 const THROTTLING = new Set(["TooManyRequestsException", "ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded"]);
@@ -30,17 +31,21 @@ export function toCloudError(err: unknown, ctx: ErrorContext): LayerctlError {
   const scrub = (s: string) => ctx.secrets.reduce((out, secret) => out.split(secret).join("****"), s);
   const message = scrub(typeof e.message === "string" && e.message ? e.message : String(err));
 
-  if (e.$metadata?.httpStatusCode !== undefined) {
-    const status = e.$metadata.httpStatusCode;
+  const status = e.$metadata?.httpStatusCode;
+  // A success status with an error: the answer could not be read (truncated, garbled) after
+  // Lambda acted on the request. Ambiguous, like a lost answer: the version may exist.
+  if (status !== undefined && status >= 200 && status < 300) return unreadable(err, ctx.action, message, e.$metadata?.requestId, status);
+
+  if (e.$metadata?.httpStatusCode !== undefined && status !== undefined) {
     const code = e.name && e.name !== "Error" ? e.name : `HTTP${status}`;
     const retryAfter = e.retryAfterSeconds !== undefined ? Number.parseFloat(e.retryAfterSeconds) : Number.NaN;
-    const throttled = status === 429 || THROTTLING.has(code) || e.$retryable?.throttling === true;
+    const throttled = classifyStatus(status).unprocessed || THROTTLING.has(code) || e.$retryable?.throttling === true;
     return new CloudError(`${ctx.action}: ${message}`, {
       code,
       provider: "aws",
       requestId: e.$metadata.requestId,
       httpStatus: status,
-      retryable: throttled || status >= 500,
+      retryable: throttled || classifyStatus(status).retryable,
       // Throttled requests were turned away before Lambda acted on them.
       unprocessed: throttled,
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.round(retryAfter * 1000) : undefined,
@@ -69,7 +74,21 @@ export function toCloudError(err: unknown, ctx: ErrorContext): LayerctlError {
       cause: err,
     });
   }
+  if (e.name === "SyntaxError" || /Deserialization error/i.test(message)) return unreadable(err, ctx.action, message, undefined, undefined);
   return new CloudError(`${ctx.action}: ${message}`, { code: e.name && e.name !== "Error" ? e.name : "CloudError", provider: "aws", cause: err });
+}
+
+/** An answer that arrived but cannot be read: retryable, and ambiguous (the request was sent). */
+function unreadable(err: unknown, action: string, message: string, requestId: string | undefined, status: number | undefined): CloudError {
+  return new CloudError(`${action}: the answer could not be read (${message})`, {
+    code: "InvalidResponse",
+    provider: "aws",
+    requestId,
+    httpStatus: status,
+    retryable: true,
+    hint: "the connection or a proxy damaged the answer; the call may have been carried out",
+    cause: err,
+  });
 }
 
 function hintFor(code: string): string | undefined {

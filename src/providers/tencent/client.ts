@@ -4,7 +4,7 @@
 import { CloudError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
-import { retryCall } from "../retry.js";
+import { attemptTimeoutMs, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   FunctionVersionRecord,
@@ -13,11 +13,14 @@ import type {
   PublishFunctionRequest,
   PublishLayerRequest,
   PublishOptions,
+  RetryPolicy,
 } from "../types.js";
 import type { TencentCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
 import type { ScfClient } from "./sdk.js";
+
+type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion";
 
 export class TencentClient implements ProviderClient {
   private readonly secrets: string[];
@@ -34,15 +37,16 @@ export class TencentClient implements ProviderClient {
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
     const published = await this.call(
       "PublishLayerVersion",
-      () =>
-        this.sdk.PublishLayerVersion({
+      (signal) =>
+        this.send("PublishLayerVersion", signal, {
           LayerName: req.layerName,
           CompatibleRuntimes: req.runtimes,
           Content: { ZipFile: req.archive.bytes.toString("base64") },
           Description: req.description,
           LicenseInfo: req.license,
         }),
-      { creates: true },
+      // Base64 in JSON: a third more bytes on the wire than the zip.
+      { creates: true, uploadBytes: Math.ceil((req.archive.size * 4) / 3) },
     );
     const version = published.LayerVersion;
     const requestId = published.RequestId;
@@ -71,8 +75,15 @@ export class TencentClient implements ProviderClient {
     for (;;) {
       let got: LayerVersionFields;
       try {
-        got = await this.getRaw(req.layerName, version);
+        // A poll is a read: throttling or a 5xx is retried for as long as the budget lasts, not
+        // a fixed number of times (the version exists; failing the target would hide it).
+        const poll = { ...this.opts.retry, maxAttempts: Number.MAX_SAFE_INTEGER, deadline: Math.min(this.opts.retry.deadline ?? deadline, deadline) };
+        got = await this.getRaw(req.layerName, version, poll);
       } catch (err) {
+        // Out of budget while polls could not be read: the version is still not known Active.
+        if (err instanceof CloudError && err.retryable && Date.now() + opts.pollIntervalMs > deadline) {
+          throw stillPublishing(req.layerName, version, opts.waitTimeoutMs, requestId, `the last poll failed: ${err.code}`);
+        }
         throw namingVersion(err, req.layerName, version);
       }
       if (got.Status === "Active") {
@@ -90,15 +101,7 @@ export class TencentClient implements ProviderClient {
           hint: "publish again; the failed version can be deleted with DeleteLayerVersion",
         });
       }
-      if (Date.now() + opts.pollIntervalMs > deadline) {
-        throw new CloudError(`layer ${req.layerName} version ${version} is still Publishing after ${opts.waitTimeoutMs} ms`, {
-          code: "PublishTimeout",
-          provider: "tencent",
-          requestId,
-          version,
-          hint: `the version may still become Active: check version ${version} later, or wait longer`,
-        });
-      }
+      if (Date.now() + opts.pollIntervalMs > deadline) throw stillPublishing(req.layerName, version, opts.waitTimeoutMs, requestId);
       await this.sleep(opts.pollIntervalMs);
     }
   }
@@ -114,7 +117,7 @@ export class TencentClient implements ProviderClient {
   async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
     let res;
     try {
-      res = await this.call("ListLayerVersions", () => this.sdk.ListLayerVersions({ LayerName: layerName }));
+      res = await this.call("ListLayerVersions", (signal) => this.send("ListLayerVersions", signal, { LayerName: layerName }));
     } catch (err) {
       // A layer without versions: the same empty answer the other clouds give.
       if (err instanceof CloudError && err.code === "ResourceNotFound.Layer") return [];
@@ -136,7 +139,7 @@ export class TencentClient implements ProviderClient {
   async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
     const res = await this.call(
       "PublishVersion",
-      () => this.sdk.PublishVersion({ FunctionName: req.functionName, Description: req.description, Namespace: req.namespace }),
+      (signal) => this.send("PublishVersion", signal, { FunctionName: req.functionName, Description: req.description, Namespace: req.namespace }),
       { creates: true },
     );
     if (res.FunctionVersion === undefined || res.FunctionVersion === null) {
@@ -153,8 +156,8 @@ export class TencentClient implements ProviderClient {
     };
   }
 
-  private getRaw(layerName: string, version: number): Promise<LayerVersionFields> {
-    return this.call("GetLayerVersion", () => this.sdk.GetLayerVersion({ LayerName: layerName, LayerVersion: version }));
+  private getRaw(layerName: string, version: number, retry?: RetryPolicy): Promise<LayerVersionFields> {
+    return this.call("GetLayerVersion", (signal) => this.send("GetLayerVersion", signal, { LayerName: layerName, LayerVersion: version }), { retry });
   }
 
   /**
@@ -162,17 +165,25 @@ export class TencentClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: () => Promise<T>, opts: { creates?: boolean } = {}): Promise<T> {
-    const { retry, log, requestTimeoutMs } = this.opts;
-    return retryCall({ name: `tencent ${action}`, retry, log, creates: opts.creates }, fn, (err) =>
-      toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets }),
-    );
+  private call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {}): Promise<T> {
+    const { log, requestTimeoutMs } = this.opts;
+    const retry = opts.retry ?? this.opts.retry;
+    const call = { name: `tencent ${action}`, provider: "tencent" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates };
+    return retryCall(call, fn, (err) => toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets }));
+  }
+
+  /**
+   * The SDK's typed methods take no options; its generic request() takes the abort signal, so a
+   * request is torn down at its attempt's timeout, also while the answer's body is streaming.
+   */
+  private send<A extends Action>(action: A, signal: AbortSignal, req: Parameters<ScfClient[A]>[0]): Promise<Awaited<ReturnType<ScfClient[A]>>> {
+    return this.sdk.request(action, req, { signal }) as Promise<Awaited<ReturnType<ScfClient[A]>>>;
   }
 
   /** Size from a one-byte ranged GET of the download link; null (and a debug line) if it cannot tell. */
   private async sizeOf(location: string): Promise<number | null> {
     try {
-      const res = await fetch(location, { headers: { Range: "bytes=0-0" }, signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
+      const res = await fetch(location, { headers: { Range: "bytes=0-0" }, signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)) });
       const range = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
       const length = res.headers.get("content-length");
       await res.body?.cancel();
@@ -184,6 +195,16 @@ export class TencentClient implements ProviderClient {
     }
     return null;
   }
+}
+
+function stillPublishing(layerName: string, version: number, waitedMs: number, requestId: string | undefined, why?: string): CloudError {
+  return new CloudError(`layer ${layerName} version ${version} is still Publishing after ${waitedMs} ms${why ? ` (${why})` : ""}`, {
+    code: "PublishTimeout",
+    provider: "tencent",
+    requestId,
+    version,
+    hint: `the version may still become Active: check version ${version} later, or wait longer`,
+  });
 }
 
 /** A failure after the version was created: the same error, naming that version. */

@@ -3,6 +3,7 @@
 // network failures (node-fetch) into a plain message: those are recognised by their wording.
 import { CloudError } from "../../errors.js";
 import { codesPattern, NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
+import { classifyStatus } from "../retry.js";
 
 interface SdkException {
   message?: unknown;
@@ -56,8 +57,7 @@ export function toCloudError(err: unknown, action: string, opts: { timeoutMs: nu
       code: "HttpError",
       provider: "tencent",
       httpStatus: status,
-      retryable: status >= 500 || status === 429,
-      unprocessed: status === 429,
+      ...classifyStatus(status),
       cause: err,
     });
   }
@@ -79,7 +79,9 @@ export function toCloudError(err: unknown, action: string, opts: { timeoutMs: nu
       cause: err,
     });
   }
-  if (/invalid json response body/i.test(raw)) {
+  // The answer arrived but could not be read (garbled or cut short): the request was carried
+  // out, or may have been, so this is as ambiguous as a lost answer.
+  if (/invalid json response body|invalid response body|premature close/i.test(raw)) {
     return new CloudError(`${action}: the endpoint did not answer with JSON: ${message}`, {
       code: "InvalidResponse",
       provider: "tencent",

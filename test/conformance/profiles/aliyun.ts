@@ -21,6 +21,7 @@ export const aliyunProfile: ConformanceProfile = {
     throttled: "Throttling.User",
     serverError: "InternalServerError",
   },
+  publishLayerAction: "CreateLayerVersion",
   arnPattern: (layer, version, region) => new RegExp(`^acs:fc:${region}:\\d+:layers/${layer}/versions/${version}$`),
   unchangedFunctionKeepsVersion: false,
   functionName: "conformance-fn",

@@ -23,6 +23,7 @@ export const awsProfile: ConformanceProfile = {
     throttled: "TooManyRequestsException",
     serverError: "ServiceException",
   },
+  publishLayerAction: "PublishLayerVersion",
   arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escape(region)}:\\d{12}:layer:${escape(layer)}:${version}$`),
   unchangedFunctionKeepsVersion: true,
   functionName: "conformance-fn",

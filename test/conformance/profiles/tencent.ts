@@ -17,6 +17,7 @@ export const tencentProfile: ConformanceProfile = {
     throttled: "RequestLimitExceeded",
     serverError: "InternalError",
   },
+  publishLayerAction: "PublishLayerVersion",
   arnPattern: null,
   unchangedFunctionKeepsVersion: false,
   functionName: "release-fn",

@@ -236,7 +236,8 @@ describe("error mapping", () => {
     expect(toCloudError(dnsAgain, "x")).toMatchObject({ code: "NetworkError", retryable: true, unprocessed: true });
     const dns = Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
     expect(toCloudError(dns, "x")).toMatchObject({ code: "NetworkError", retryable: false, unprocessed: true });
-    expect(toCloudError(new SyntaxError("Unexpected token <"), "x")).toMatchObject({ code: "InvalidResponse", retryable: false });
+    // An unreadable reply (HTML page, garbled success): retryable, and ambiguous (the request was sent).
+    expect(toCloudError(new SyntaxError("Unexpected token <"), "x")).toMatchObject({ code: "InvalidResponse", retryable: true, unprocessed: false });
   });
 
   it("passes layerctl's own errors through", () => {
