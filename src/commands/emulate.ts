@@ -2,8 +2,7 @@
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import type { FaultKind, FaultRule, RunningEmulator, SeedFunction } from "../emulator/types.js";
-import { providerNames } from "../providers/index.js";
-import type { ProviderName } from "../errors.js";
+import { providerNames, type ProviderName } from "../providers/names.js";
 
 export interface EmulateInput {
   host?: string;

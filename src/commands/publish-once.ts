@@ -175,12 +175,7 @@ function checkFailed(err: CloudError, lookupErr: unknown, layerName: string, com
 }
 
 function withHint(err: CloudError, hint: string): CloudError {
-  return new CloudError(err.message, {
-    code: err.code,
-    provider: err.provider,
-    requestId: err.requestId,
-    httpStatus: err.httpStatus,
-    retryable: err.retryable,
+  return err.with({
     cause: err,
     hint,
   });

@@ -1,5 +1,5 @@
 // The one list of emulated clouds. Adding a cloud: one folder under src/emulator/ and one line here.
-import type { ProviderName } from "../errors.js";
+import type { ProviderName } from "../providers/names.js";
 import type { CloudEmulatorFactory, SeedFunction } from "./types.js";
 import { createTencentEmulator } from "./tencent/index.js";
 import { createAwsEmulator } from "./aws/index.js";

@@ -1,6 +1,6 @@
 // Fault injection and rate limiting, applied by the router before a cloud module sees a call,
 // so every cloud gets the same fault vocabulary with its own error shapes.
-import type { ProviderName } from "../errors.js";
+import type { ProviderName } from "../providers/names.js";
 import type { ServerResponse } from "node:http";
 import type { FaultController, FaultKind, FaultRule, Reply } from "./types.js";
 

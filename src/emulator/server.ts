@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { ProviderName } from "../errors.js";
+import type { ProviderName } from "../providers/names.js";
 import { clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
 import { Faults, gatewayError, stallAfterHeaders, truncateBody } from "./faults.js";

@@ -1,7 +1,7 @@
 // Contract between the emulator's shared server (router, faults, rate limits, persistence)
 // and each cloud's module in src/emulator/<cloud>/.
 import type { IncomingHttpHeaders } from "node:http";
-import type { ProviderName } from "../errors.js";
+import type { ProviderName } from "../providers/names.js";
 
 export interface EmulatorCredentials {
   tencent: { secretId: string; secretKey: string };

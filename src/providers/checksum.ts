@@ -1,6 +1,7 @@
 // A publish whose stored checksum differs from ours is a failure, not a success: the cloud holds
 // different bytes than we built.
-import { CloudError, type ProviderName } from "../errors.js";
+import { CloudError } from "../errors.js";
+import type { ProviderName } from "./names.js";
 
 export function assertChecksum(
   provider: ProviderName,

@@ -1,5 +1,7 @@
-// The one list of providers. Adding a cloud: a folder under src/providers/, one line here.
-import { UsageError, type ProviderName } from "../errors.js";
+// The one list of provider adapters. Adding a cloud: a folder under src/providers/, one line here
+// and one in ./names.ts (its name and help text, loadable without the adapter).
+import { UsageError } from "../errors.js";
+import { providerNames, type ProviderName } from "./names.js";
 import { registerSecretVariables } from "../output/redact.js";
 import type { Provider } from "./types.js";
 import { tencentProvider } from "./tencent/index.js";
@@ -12,7 +14,7 @@ export const providers = {
   aliyun: aliyunProvider,
 } satisfies Record<ProviderName, Provider>;
 
-export const providerNames = Object.keys(providers) as ProviderName[];
+export { providerNames };
 
 registerSecretVariables(Object.values(providers).flatMap((p) => p.secretVariables));
 

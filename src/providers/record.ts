@@ -1,4 +1,4 @@
-import type { ProviderName } from "../errors.js";
+import type { ProviderName } from "./names.js";
 import type { LayerVersionRecord } from "./types.js";
 
 /** A record with every field present (null/empty), for adapters to fill in. */

@@ -1,6 +1,7 @@
 // Bounded retries with exponential backoff and full jitter, shared by the adapters whose SDK
 // does not retry on its own (Tencent never does; Aliyun does not by default).
-import { CloudError, LayerctlError, type ProviderName } from "../errors.js";
+import { CloudError, LayerctlError } from "../errors.js";
+import type { ProviderName } from "./names.js";
 import type { RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
@@ -19,7 +20,7 @@ export function isRetryable(err: unknown): boolean {
 
 /** For calls that create something (a layer or function version): only what certainly had no effect. */
 export function isSafeToRepeat(err: unknown): boolean {
-  return err instanceof LayerctlError && err.retryable && err.unprocessed;
+  return err instanceof CloudError && err.retryable && err.unprocessed;
 }
 
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
@@ -38,7 +39,7 @@ export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) =>
       return await fn(attempt);
     } catch (err) {
       if (attempt >= policy.maxAttempts || !retryable(err)) throw err;
-      const after = err instanceof LayerctlError ? err.retryAfterMs : undefined;
+      const after = err instanceof CloudError ? err.retryAfterMs : undefined;
       const delay = backoffDelay(policy, attempt, random, after);
       if (policy.deadline !== undefined && Date.now() + delay >= policy.deadline) throw err;
       hooks.onRetry?.(err, attempt, delay);

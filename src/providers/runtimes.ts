@@ -1,6 +1,7 @@
 // Users type one canonical spelling (python3.12, nodejs20, java17, go1, custom...); each provider
 // maps it to its own ids. A provider's native id is accepted for that provider as it is.
-import { UsageError, type ProviderName } from "../errors.js";
+import { UsageError } from "../errors.js";
+import type { ProviderName } from "./names.js";
 import type { RuntimeEntry } from "./types.js";
 
 export function resolveRuntimeIds(provider: ProviderName, table: readonly RuntimeEntry[], ids: string[]): string[] {

@@ -1,6 +1,6 @@
 // The contract between commands and cloud adapters. Field names of the records are public
 // interface: scripts parse them from `--output json`. Change them only with a major version.
-import type { ProviderName } from "../errors.js";
+import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
 
 export type { ProviderName };

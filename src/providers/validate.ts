@@ -1,5 +1,6 @@
 // Checks every provider shares, driven by its limits table: run before any call is made.
-import { UsageError, type ProviderName } from "../errors.js";
+import { UsageError } from "../errors.js";
+import type { ProviderName } from "./names.js";
 import type { LayerSpec, ProviderLimits } from "./types.js";
 
 /** Every architecture any provider knows: a value outside it is a typo (amd64, aarch64) everywhere. */

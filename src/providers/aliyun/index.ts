@@ -4,6 +4,7 @@ import { layoutWarningFor } from "../layout.js";
 import { resolveRuntimeIds } from "../runtimes.js";
 import type { Provider } from "../types.js";
 import { validateAgainstLimits } from "../validate.js";
+import { aliyunAbout } from "./about.js";
 import { connectAliyun } from "./client.js";
 import { resolveAliyunCredentials } from "./credentials.js";
 import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
@@ -11,14 +12,14 @@ import { aliyunRuntimes } from "./runtimes.js";
 
 export const aliyunProvider: Provider = {
   name: "aliyun",
-  title: "Alibaba Cloud Function Compute 3.0",
+  title: aliyunAbout.title,
   defaultRegion: aliyunDefaultRegion,
   regions: aliyunRegions,
   runtimes: aliyunRuntimes,
   limits: aliyunLimits,
   credentialVariables: [aliyunEnv.accessKeyId, aliyunEnv.accessKeySecret, aliyunEnv.securityToken, aliyunEnv.accountId],
   secretVariables: [aliyunEnv.accessKeySecret, aliyunEnv.securityToken],
-  endpointVariables: [aliyunEnv.endpoint],
+  endpointVariables: aliyunAbout.endpointVariables,
   regionVariables: [aliyunEnv.region],
   features: { asyncPublish: false, arns: true, functionNamespaces: false },
 

@@ -3,6 +3,7 @@
 import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
+import { awsAbout } from "./about.js";
 import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
 import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
 import { awsLayoutWarning } from "./layout.js";
@@ -18,14 +19,14 @@ function nativeRuntimesOf(spec: LayerSpec): string[] {
 
 export const awsProvider: Provider = {
   name: "aws",
-  title: "AWS Lambda",
+  title: awsAbout.title,
   defaultRegion: AWS_DEFAULT_REGION,
   regions: AWS_REGIONS,
   runtimes: AWS_RUNTIMES,
   limits: AWS_LIMITS,
   credentialVariables: AWS_CREDENTIAL_VARIABLES,
   secretVariables: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
-  endpointVariables: ["LAYERCTL_ENDPOINT_AWS", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"],
+  endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
   features: { asyncPublish: false, arns: true, functionNamespaces: false },
 

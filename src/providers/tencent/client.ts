@@ -210,17 +210,9 @@ function stillPublishing(layerName: string, version: number, waitedMs: number, r
 /** A failure after the version was created: the same error, naming that version. */
 function namingVersion(err: unknown, layerName: string, version: number): unknown {
   if (!(err instanceof CloudError) || err.version !== undefined) return err;
-  return new CloudError(`${err.message} (while waiting for ${layerName} version ${version}, which exists)`, {
-    code: err.code,
+  return err.with({
+    message: `${err.message} (while waiting for ${layerName} version ${version}, which exists)`,
     hint: err.hint ?? `version ${version} may still become Active: check it later`,
-    provider: err.provider,
-    requestId: err.requestId,
-    httpStatus: err.httpStatus,
-    retryable: err.retryable,
-    retryAfterMs: err.retryAfterMs,
-    unprocessed: err.unprocessed,
     version,
-    arn: err.arn,
-    cause: err.cause,
   });
 }

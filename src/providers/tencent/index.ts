@@ -5,20 +5,21 @@ import { validateAgainstLimits } from "../validate.js";
 import type { Provider } from "../types.js";
 import { TencentClient } from "./client.js";
 import { resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, type TencentCredentials } from "./credentials.js";
+import { tencentAbout } from "./about.js";
 import { tencentLayoutWarning } from "./layout.js";
 import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
 import { tencentRuntimes } from "./runtimes.js";
 
 export const tencentProvider: Provider = {
   name: "tencent",
-  title: "Tencent Cloud SCF",
+  title: tencentAbout.title,
   defaultRegion: TENCENT_DEFAULT_REGION,
   regions: tencentRegions,
   runtimes: tencentRuntimes,
   limits: tencentLimits,
   credentialVariables: TENCENT_CREDENTIAL_VARIABLES,
   secretVariables: ["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN"],
-  endpointVariables: ["LAYERCTL_ENDPOINT_TENCENT"],
+  endpointVariables: tencentAbout.endpointVariables,
   regionVariables: ["TENCENTCLOUD_REGION"],
   features: { asyncPublish: true, arns: false, functionNamespaces: true },
 

@@ -1,0 +1,27 @@
+// The one list of provider names, with what help text says about each: importable by anything
+// (help, option lists, completion, the emulator) without loading an adapter, so `layerctl --help`
+// stays cheap. Adding a cloud: its folder's about.ts, one line here and one in ./index.ts.
+import { aliyunAbout } from "./aliyun/about.js";
+import { awsAbout } from "./aws/about.js";
+import { tencentAbout } from "./tencent/about.js";
+
+/** What a provider's folder says about itself for help text, before its adapter is loaded. */
+export interface ProviderAbout {
+  title: string;
+  /** Where its credentials come from, one line. */
+  credentials: string;
+  /** What --profile means for it, if anything. */
+  profile?: string;
+  /** Environment variables that override the endpoint, most specific first. */
+  endpointVariables: readonly string[];
+}
+
+export const providerCatalog = {
+  tencent: tencentAbout,
+  aws: awsAbout,
+  aliyun: aliyunAbout,
+} satisfies Record<string, ProviderAbout>;
+
+export type ProviderName = keyof typeof providerCatalog;
+
+export const providerNames = Object.keys(providerCatalog) as ProviderName[];
