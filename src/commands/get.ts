@@ -1,18 +1,15 @@
 // layerctl get / layerctl versions: read layer versions back, same record shape as publish.
 import { UsageError } from "../errors.js";
 import type { LayerVersionRecord } from "../providers/types.js";
-import type { CommandContext } from "./publish.js";
-import { parseTimeout } from "./publish.js";
-import { connectTarget, failedRecord, mapTargets } from "./run-targets.js";
-import { resolveTargets, type TargetOptions } from "./targets.js";
+import type { CommandContext } from "./shared/context.js";
+import { parseTimeout } from "./shared/options.js";
+import { failedRecord, type RecordsDocument } from "./shared/records.js";
+import { connectTarget, mapTargets } from "./shared/run-targets.js";
+import { resolveTargets, type TargetOptions } from "./shared/targets.js";
 
 export interface ReadInput extends TargetOptions {
   name: string;
   timeout?: string;
-}
-
-export interface RecordsDocument<R> {
-  results: R[];
 }
 
 export function parseVersion(value: string): number {

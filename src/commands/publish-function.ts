@@ -1,10 +1,11 @@
 // layerctl publish-function: Tencent PublishVersion, AWS PublishVersion, Aliyun PublishFunctionVersion.
 import { UsageError } from "../errors.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
-import type { RecordsDocument } from "./get.js";
-import { parseTimeout, type CommandContext } from "./publish.js";
-import { connectTarget, failedFunctionRecord, mapTargets } from "./run-targets.js";
-import { resolveTargets, selectProviders, type TargetOptions } from "./targets.js";
+import type { CommandContext } from "./shared/context.js";
+import { parseTimeout } from "./shared/options.js";
+import { failedFunctionRecord, type RecordsDocument } from "./shared/records.js";
+import { connectTarget, mapTargets } from "./shared/run-targets.js";
+import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
 
 export interface PublishFunctionInput extends TargetOptions {
   functionName: string;

@@ -6,14 +6,15 @@ import { inspectZip, pack } from "../archive/index.js";
 import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
-import type { Logger } from "../output/log.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import type { LayerVersionRecord, Provider, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
-import { checkZipOut, parseSymlinkMode } from "./pack.js";
 import { publishOnce } from "./publish-once.js";
-import { connectTarget, describeTarget, failedRecord, mapTargets, versionsCommand } from "./run-targets.js";
-import { resolveTargets, selectProviders, splitList, type TargetOptions } from "./targets.js";
+import type { CommandContext } from "./shared/context.js";
+import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { failedRecord } from "./shared/records.js";
+import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
+import { resolveTargets, selectProviders, splitList, type TargetOptions } from "./shared/targets.js";
 
 export interface PublishInput extends TargetOptions {
   source: string;
@@ -39,28 +40,8 @@ export interface PublishDocument {
   results: LayerVersionRecord[];
 }
 
-export interface CommandContext {
-  env: NodeJS.ProcessEnv;
-  log: Logger;
-  /** Progress for people (spinner); a no-op off a TTY. */
-  progress?: (text: string) => void;
-}
-
-export const DEFAULT_TIMEOUT_S = 300;
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
 const POLL_INTERVAL_MS = 500;
-
-/** Node timers take at most 2^31-1 ms (~24.8 days); a day is far beyond any upload. */
-const MAX_TIMEOUT_S = 86_400;
-
-export function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_S * 1000;
-  const s = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-  if (!(s >= 1) || s > MAX_TIMEOUT_S) {
-    throw new UsageError(`--timeout must be a number of seconds from 1 to ${MAX_TIMEOUT_S}, not "${value}"`, { code: "InvalidTimeout" });
-  }
-  return Math.round(s * 1000);
-}
 
 export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
   const layerName = input.name?.trim();

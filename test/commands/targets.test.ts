@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { parseEndpoint, resolveTargets, splitList } from "../../src/commands/targets.js";
+import { parseEndpoint, resolveTargets, splitList } from "../../src/commands/shared/targets.js";
 import { silentLogger } from "../../src/output/log.js";
 
 const env = {

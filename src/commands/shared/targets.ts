@@ -1,11 +1,11 @@
 // Turns --provider / --region / --endpoint / --emulator into resolved targets: one provider in
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
-import { UsageError } from "../errors.js";
-import { getProvider } from "../providers/index.js";
-import type { Provider, ResolvedCredentials } from "../providers/types.js";
-import { registerSecret } from "../output/redact.js";
-import type { Logger } from "../output/log.js";
-import type { SeedFunction } from "../emulator/types.js";
+import { UsageError } from "../../errors.js";
+import { getProvider } from "../../providers/index.js";
+import type { Provider, ResolvedCredentials } from "../../providers/types.js";
+import { registerSecret } from "../../output/redact.js";
+import type { Logger } from "../../output/log.js";
+import type { SeedFunction } from "../../emulator/types.js";
 
 export interface TargetOptions {
   /** Comma-separated or repeated provider names. */
@@ -142,7 +142,7 @@ export async function resolveTargets(
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
-    const { start, emulatorEnv } = await import("../emulator/index.js");
+    const { start, emulatorEnv } = await import("../../emulator/index.js");
     const emu = await start({ port: 0, tencentPublishDelayMs: 300, functions: ctx.seedFunctions });
     const overlay = emulatorEnv(emu.credentials, emu.url);
     for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);

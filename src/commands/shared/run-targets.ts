@@ -1,11 +1,8 @@
 // Runs one operation per target with bounded concurrency: several regions must not throttle each
 // other, and one region's failure must not abort the others.
-import { CloudError, LayerctlError } from "../errors.js";
-import { blankRecord } from "../providers/record.js";
-import { keepErrorObject } from "../output/debug-detail.js";
-import type { Logger } from "../output/log.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
-import type { FunctionVersionRecord, LayerVersionRecord, ProviderClient, RecordError, RetryPolicy } from "../providers/types.js";
+import type { Logger } from "../../output/log.js";
+import { defaultRetryPolicy } from "../../providers/retry.js";
+import type { ProviderClient, RetryPolicy } from "../../providers/types.js";
 import type { Target } from "./targets.js";
 
 export const TARGET_CONCURRENCY = 4;
@@ -44,17 +41,6 @@ export function describeTarget(t: Target): string {
   return `${t.provider.name} ${t.region}`;
 }
 
-/** The record's error fields; the error object itself rides along, unseen by JSON, for --debug. */
-export function errorFields(err: unknown): RecordError {
-  if (err instanceof LayerctlError) return keepErrorObject({ code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) }, err);
-  return keepErrorObject({ code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null }, err);
-}
-
-export function failedFunctionRecord(t: Target, functionName: string, err: unknown): FunctionVersionRecord {
-  const error = errorFields(err);
-  return { provider: t.provider.name, region: t.region, functionName, version: null, arn: null, description: null, requestId: error.requestId, error };
-}
-
 /**
  * `layerctl versions` for one target, pasteable as is: the provider and region always, and the
  * endpoint when the target has one (the variable that gave it may not be set where it is pasted).
@@ -66,18 +52,4 @@ export function versionsCommand(t: Target, layerName: string): string {
 
 function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A target that failed, as a record: still naming a version that exists despite the failure. */
-export function failedRecord(t: Target, layerName: string, err: unknown, version: number | null = null): LayerVersionRecord {
-  const error = errorFields(err);
-  const known = err instanceof CloudError ? err : undefined;
-  return {
-    ...blankRecord(t.provider.name, t.region, layerName),
-    status: "failed",
-    version: known?.version ?? version,
-    arn: known?.arn ?? null,
-    requestId: error.requestId,
-    error,
-  };
 }

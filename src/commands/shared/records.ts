@@ -1,0 +1,36 @@
+// What every target command returns: one record per target, a failed target included as a
+// record (status "failed", with its error) so that one failure never hides the others.
+import { CloudError, LayerctlError } from "../../errors.js";
+import { keepErrorObject } from "../../output/debug-detail.js";
+import { blankRecord } from "../../providers/record.js";
+import type { FunctionVersionRecord, LayerVersionRecord, RecordError } from "../../providers/types.js";
+import type { Target } from "./targets.js";
+
+export interface RecordsDocument<R> {
+  results: R[];
+}
+
+/** The record's error fields; the error object itself rides along, unseen by JSON, for --debug. */
+export function errorFields(err: unknown): RecordError {
+  if (err instanceof LayerctlError) return keepErrorObject({ code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) }, err);
+  return keepErrorObject({ code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null }, err);
+}
+
+export function failedFunctionRecord(t: Target, functionName: string, err: unknown): FunctionVersionRecord {
+  const error = errorFields(err);
+  return { provider: t.provider.name, region: t.region, functionName, version: null, arn: null, description: null, requestId: error.requestId, error };
+}
+
+/** A target that failed, as a record: still naming a version that exists despite the failure. */
+export function failedRecord(t: Target, layerName: string, err: unknown, version: number | null = null): LayerVersionRecord {
+  const error = errorFields(err);
+  const known = err instanceof CloudError ? err : undefined;
+  return {
+    ...blankRecord(t.provider.name, t.region, layerName),
+    status: "failed",
+    version: known?.version ?? version,
+    arn: known?.arn ?? null,
+    requestId: error.requestId,
+    error,
+  };
+}
