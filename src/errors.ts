@@ -121,6 +121,8 @@ export interface FailureParts {
   message: string;
   requestId?: string | null;
   hint?: string;
+  /** The error object it was made from, for --debug (not part of the line). */
+  error?: unknown;
 }
 
 /** One line: where, the provider's code, what went wrong, the request id, and how to fix it. */

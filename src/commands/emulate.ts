@@ -1,8 +1,10 @@
 // layerctl emulate: run the local emulator of the three clouds until interrupted.
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
+import { emulatorEnv } from "../emulator/env.js";
 import type { FaultKind, FaultRule, RunningEmulator, SeedFunction } from "../emulator/types.js";
 import { providerNames, type ProviderName } from "../providers/names.js";
+import { defineCommand } from "./shared/define.js";
 
 export interface EmulateInput {
   host?: string;
@@ -86,3 +88,35 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
     throw err;
   }
 }
+
+export default defineCommand({
+  options: [
+    { flags: "--host <host>", description: "address to listen on", default: "127.0.0.1" },
+    { flags: "--port <port>", description: "port to listen on (0: any free port)", default: "9000" },
+    { flags: "--state-dir <dir>", description: "keep layers (metadata and zips) here across restarts (default: in memory)" },
+    { flags: "--publish-delay <ms>", description: "how long a new Tencent layer version stays Publishing", default: "1000" },
+    { flags: "--fault <spec>", description: "inject a fault: provider:action:kind[:times][:latencyMs] (repeatable)", repeatable: true },
+    { flags: "--rate-limit <n>", description: "calls per second per provider and action before throttling errors" },
+    { flags: "--function <name>", description: "a function that exists from the start, NAME or PROVIDER:NAME (repeatable)", repeatable: true },
+  ],
+  examples: [
+    "layerctl emulate --port 9000",
+    "layerctl emulate --state-dir .emulator --function tencent:api --rate-limit 20",
+    "layerctl emulate --fault tencent:PublishLayerVersion:throttle:2 --fault '*:*:latency::300'",
+  ],
+  notes: `Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
+bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502).
+
+Then, in another shell, export the printed variables and run layerctl (or any SDK) against it.`,
+  // The emulator's own keys are meant to be shown: they open nothing but this local server.
+  unredacted: true,
+  run: async (input: EmulateInput) => ({ emulator: await emulateCommand(input), stateDir: input.stateDir }),
+  render: ({ emulator }) =>
+    `${Object.entries(emulatorEnv(emulator.credentials, emulator.url))
+      .map(([k, v]) => `export ${k}=${v}`)
+      .join("\n")}\n`,
+  service: ({ emulator, stateDir }) => ({
+    note: `layerctl emulator listening on ${emulator.url} (${stateDir ? `state in ${stateDir}` : "in memory"}); Ctrl-C to stop`,
+    close: () => emulator.close(),
+  }),
+});

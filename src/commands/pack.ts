@@ -1,8 +1,11 @@
+// layerctl pack: zip a directory into a deterministic layer archive.
 import { statSync } from "node:fs";
 import path from "node:path";
 import { pack } from "../archive/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import { UsageError } from "../errors.js";
+import { renderArchive } from "../output/archive.js";
+import { defineCommand } from "./shared/define.js";
 import { parseSymlinkMode } from "./shared/options.js";
 
 export interface PackCommandOptions {
@@ -40,3 +43,24 @@ export async function packCommand(opts: PackCommandOptions): Promise<ArchiveSumm
   });
   return result.archive;
 }
+
+export default defineCommand({
+  arguments: [{ name: "dir", description: "directory to pack" }],
+  options: [
+    { flags: "-o, --out <file>", description: "zip to write (default: ./<dir name>.zip)" },
+    { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern (repeatable)", repeatable: true },
+    { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
+    { flags: "--symlinks <mode>", description: "keep links (inside <dir> only) or store their targets", choices: ["keep", "follow"], default: "keep" },
+  ],
+  formats: ["table", "json"],
+  examples: [
+    "layerctl pack ./my-layer -o deps.zip",
+    "layerctl pack ./site-packages --prefix python --exclude '__pycache__/' --output json",
+    "SOURCE_DATE_EPOCH=1700000000 layerctl pack ./layer -o layer.zip",
+  ],
+  notes: `Ignore rules come from <dir>/.layerignore (gitignore syntax) plus every --exclude.
+The same tree always gives the same bytes: entries sorted, fixed timestamps
+(1980-01-01 or SOURCE_DATE_EPOCH), modes normalised to 0755/0644.`,
+  run: (input: PackCommandOptions) => packCommand(input),
+  render: (summary, format) => renderArchive(summary, format as "table" | "json"),
+});

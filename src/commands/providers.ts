@@ -1,5 +1,7 @@
 // layerctl providers: what each cloud offers, straight from the adapters' own tables.
+import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
+import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
   name: string;
@@ -50,3 +52,10 @@ export function providersCommand(): { providers: ProviderInfo[] } {
     })),
   };
 }
+
+export default defineCommand({
+  formats: ["table", "json"],
+  examples: ["layerctl providers", "layerctl providers --output json | jq '.providers[] | {name, runtimes: [.runtimes[].id]}'"],
+  run: async () => providersCommand(),
+  render: (doc, format) => renderProviders(doc, format as "table" | "json"),
+});

@@ -1,9 +1,11 @@
 // layerctl publish-function: Tencent PublishVersion, AWS PublishVersion, Aliyun PublishFunctionVersion.
 import { UsageError } from "../errors.js";
+import { renderFunctionDocument } from "../output/records.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./shared/context.js";
+import { defineCommand } from "./shared/define.js";
 import { parseTimeout } from "./shared/options.js";
-import { failedFunctionRecord, type RecordsDocument } from "./shared/records.js";
+import { failedFunctionRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
 import { connectTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
 
@@ -42,3 +44,16 @@ export async function publishFunctionCommand(input: PublishFunctionInput, ctx: C
     await close();
   }
 }
+
+export default defineCommand({
+  arguments: [{ name: "function", key: "functionName", description: "function name" }],
+  options: [
+    { flags: "--description <text>", description: "version description" },
+    { flags: "--namespace <ns>", description: "function namespace, where the provider has them (default: default)" },
+  ],
+  targets: true,
+  progress: true,
+  examples: ['layerctl publish-function api --provider tencent --namespace prod --description "release 42"', "layerctl publish-function api -p aws --output version"],
+  run: publishFunctionCommand,
+  ...recordsOutput(renderFunctionDocument),
+});

@@ -6,15 +6,17 @@ import { inspectZip, pack } from "../archive/index.js";
 import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
+import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { LayerVersionRecord, Provider, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
+import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
 import { publishOnce } from "./publish-once.js";
 import type { CommandContext } from "./shared/context.js";
+import { defineCommand } from "./shared/define.js";
 import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
-import { failedRecord } from "./shared/records.js";
+import { failedRecord, recordsOutput } from "./shared/records.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, splitList, type TargetOptions } from "./shared/targets.js";
+import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
 
 export interface PublishInput extends TargetOptions {
   source: string;
@@ -86,63 +88,97 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       }
     }
 
-    const archive = { bytes, sha256: packed.archive.sha256, size: bytes.length };
-    const requestFor = (p: Provider): PublishLayerRequest => ({
-      layerName,
-      archive,
-      runtimes: providers.get(p)!,
-      architectures: p.limits.architectures === null ? [] : [...new Set(architectures)],
-      description: input.description,
-      license: input.license,
-    });
-
-    if (input.dryRun) {
-      const results = targets.map((t) => ({
-        ...blankRecord(t.provider.name, t.region, layerName),
-        status: "planned" as const,
-        codeSha256: archive.sha256,
-        codeSize: archive.size,
-        compatibleRuntimes: requestFor(t.provider).runtimes,
-        compatibleArchitectures: requestFor(t.provider).architectures,
-        description: input.description ?? null,
-        license: input.license ?? null,
-      }));
-      return { archive: packed.archive, results };
-    }
+    const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive: { bytes, sha256: packed.archive.sha256, size: bytes.length } });
+    if (input.dryRun) return { archive: packed.archive, results: plannedRecords(plan) };
 
     if (note) ctx.log.info(note);
-    let done = 0;
-    ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
-    const results = await mapTargets(targets, async (t, i) => {
-      const req = requestFor(t.provider);
-      const client = clients[i]!;
-      // --timeout is the target's budget from here: no attempt starts after it.
-      const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
-      try {
-        if (input.skipUnchanged) {
-          // The zip, runtimes and architectures decide (the adapter compares them); description and
-          // license do not, so a build number in --description does not defeat the skip.
-          const same = await client.findUnchanged(req);
-          if (same) return same;
-        }
-        return await publishOnce(client, req, { wait: input.wait !== false, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
-          log: ctx.log,
-          where: describeTarget(t),
-          deadline,
-          policy: policies[i],
-          checkCommand: versionsCommand(t, layerName),
-        });
-      } catch (err) {
-        return failedRecord(t, layerName, err);
-      } finally {
-        done++;
-        if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
-      }
-    });
+    const results = await executePublish(plan, { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false }, ctx);
     return { archive: packed.archive, results };
   } finally {
     await close();
   }
+}
+
+/** What a publish will do: one request per target. Pure: --dry-run prints it, executePublish carries it out. */
+export interface PublishPlan {
+  layerName: string;
+  steps: Array<{ target: Target; request: PublishLayerRequest }>;
+}
+
+export function planPublish(p: {
+  layerName: string;
+  targets: Target[];
+  /** Each provider's native runtime ids. */
+  runtimes: Map<Provider, string[]>;
+  architectures: string[];
+  input: Pick<PublishInput, "description" | "license">;
+  archive: LayerArchive;
+}): PublishPlan {
+  const steps = p.targets.map((target) => ({
+    target,
+    request: {
+      layerName: p.layerName,
+      archive: p.archive,
+      runtimes: p.runtimes.get(target.provider)!,
+      architectures: target.provider.limits.architectures === null ? [] : [...new Set(p.architectures)],
+      description: p.input.description,
+      license: p.input.license,
+    },
+  }));
+  return { layerName: p.layerName, steps };
+}
+
+/** The plan as records (status "planned"): what --dry-run prints. */
+export function plannedRecords(plan: PublishPlan): LayerVersionRecord[] {
+  return plan.steps.map(({ target, request }) => ({
+    ...blankRecord(target.provider.name, target.region, plan.layerName),
+    status: "planned" as const,
+    codeSha256: request.archive.sha256,
+    codeSize: request.archive.size,
+    compatibleRuntimes: request.runtimes,
+    compatibleArchitectures: request.architectures,
+    description: request.description ?? null,
+    license: request.license ?? null,
+  }));
+}
+
+/** Carries out a plan, every target in parallel (bounded); a failed target becomes a failed record. */
+export async function executePublish(
+  plan: PublishPlan,
+  opts: { clients: Array<ProviderClient | null>; policies: RetryPolicy[]; timeoutMs: number; skipUnchanged: boolean; wait: boolean },
+  ctx: CommandContext,
+): Promise<LayerVersionRecord[]> {
+  const { layerName } = plan;
+  const targets = plan.steps.map((s) => s.target);
+  const { timeoutMs } = opts;
+  let done = 0;
+  ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
+  return mapTargets(targets, async (t, i) => {
+    const req = plan.steps[i]!.request;
+    const client = opts.clients[i]!;
+    // --timeout is the target's budget from here: no attempt starts after it.
+    const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
+    try {
+      if (opts.skipUnchanged) {
+        // The zip, runtimes and architectures decide (the adapter compares them); description and
+        // license do not, so a build number in --description does not defeat the skip.
+        const same = await client.findUnchanged(req);
+        if (same) return same;
+      }
+      return await publishOnce(client, req, { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
+        log: ctx.log,
+        where: describeTarget(t),
+        deadline,
+        policy: opts.policies[i],
+        checkCommand: versionsCommand(t, layerName),
+      });
+    } catch (err) {
+      return failedRecord(t, layerName, err);
+    } finally {
+      done++;
+      if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
+    }
+  });
 }
 
 async function sourceKind(source: string, given: string): Promise<"dir" | "zip"> {
@@ -180,3 +216,39 @@ async function buildArchive(
     forget();
   }
 }
+
+export default defineCommand({
+  arguments: [{ name: "source", description: "layer directory, or a .zip to publish as it is" }],
+  options: [
+    { flags: "-n, --name <layer>", description: "layer name" },
+    { flags: "--runtime <ids>", description: "compatible runtimes, e.g. python3.12,nodejs20 (see `layerctl providers`)", repeatable: true },
+    { flags: "--arch <arch>", description: "x86_64 or arm64 (repeat for both; providers without architectures ignore it with a warning)", repeatable: true },
+    { flags: "--description <text>", description: "version description" },
+    { flags: "--license <text>", description: "license (SPDX id, URL or text)" },
+    { flags: "--dry-run", description: "validate and pack, print what would be published, call nothing; needs no credentials (those set are checked)" },
+    { flags: "--no-wait", description: "do not wait for asynchronous publishing to finish" },
+    {
+      flags: "--skip-unchanged",
+      description: "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared",
+    },
+    { flags: "-o, --out <file>", description: "also keep the built zip here (a path ending in .zip; for the print format see --output)" },
+    { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern (repeatable)", repeatable: true },
+    { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
+    { flags: "--symlinks <mode>", description: "keep links (inside the dir only) or store their targets", choices: ["keep", "follow"], default: "keep" },
+  ],
+  targets: true,
+  progress: true,
+  examples: [
+    "layerctl publish ./my-layer --provider tencent --name deps --runtime python3.10",
+    "layerctl publish ./site-packages --prefix python -p aws -n deps --runtime python3.12 --arch arm64",
+    "layerctl publish layer.zip -p aws,aliyun -r aws:eu-west-1,aliyun:cn-shanghai -n deps --runtime nodejs20",
+    "layerctl publish ./my-layer -p tencent -n deps --runtime python3.10 --emulator --output json",
+    'echo "version=$(layerctl publish ./l -p aws -n deps --runtime nodejs20 --output version)" >> "$GITHUB_OUTPUT"',
+  ],
+  notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}), version (the bare
+number for one target; "provider region version" lines for several; "planned" on --dry-run),
+env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
+A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.`,
+  run: publishCommand,
+  ...recordsOutput(renderLayerDocument),
+});

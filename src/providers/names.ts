@@ -16,12 +16,14 @@ export interface ProviderAbout {
   endpointVariables: readonly string[];
 }
 
-export const providerCatalog = {
+const catalog = {
   tencent: tencentAbout,
   aws: awsAbout,
   aliyun: aliyunAbout,
 } satisfies Record<string, ProviderAbout>;
 
-export type ProviderName = keyof typeof providerCatalog;
+export type ProviderName = keyof typeof catalog;
 
-export const providerNames = Object.keys(providerCatalog) as ProviderName[];
+export const providerCatalog: Readonly<Record<ProviderName, ProviderAbout>> = catalog;
+
+export const providerNames = Object.keys(catalog) as ProviderName[];

@@ -1,0 +1,54 @@
+// The command table. A command is a file in this folder whose default export is a
+// defineCommand({...}) (arguments, options, examples, run, render), plus one line here. Only the
+// command being run is loaded: `layerctl --help` reads this list and nothing else.
+import type { CommandSpec, OptionSpec } from "./shared/define.js";
+import { targetOptions } from "./shared/target-options.js";
+
+export interface CommandEntry {
+  name: string;
+  /** One line, shown in `layerctl --help`. */
+  summary: string;
+  load(): Promise<{ default: CommandSpec }>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: "pack", summary: "zip a directory into a deterministic layer archive", load: () => import("./pack.js") },
+  { name: "publish", summary: "pack a directory (or take a .zip) and publish it as a new layer version", load: () => import("./publish.js") },
+  { name: "get", summary: "show one layer version", load: () => import("./get.js") },
+  { name: "versions", summary: "list the versions of a layer, newest first", load: () => import("./versions.js") },
+  { name: "publish-function", summary: "publish a new version of a function", load: () => import("./publish-function.js") },
+  { name: "providers", summary: "list each provider's runtimes, limits and credential variables", load: () => import("./providers.js") },
+  { name: "emulate", summary: "run a local emulator of every provider's layer and function APIs", load: () => import("./emulate.js") },
+];
+
+/** Every option a command takes, the shared ones included, as the CLI registers them. */
+export function optionsOf(spec: CommandSpec): OptionSpec[] {
+  const output: OptionSpec[] = spec.formats
+    ? [{ flags: "--output <format>", description: "what to print on stdout (default: table on a terminal, json otherwise)", choices: spec.formats }]
+    : [];
+  return [...(spec.options ?? []), ...(spec.targets ? targetOptions() : []), ...output];
+}
+
+export interface CommandDescription {
+  name: string;
+  summary: string;
+  arguments: Array<{ name: string; description: string }>;
+  options: OptionSpec[];
+  examples: string[];
+}
+
+/** The whole table as data (for completion and docs): loads every command. */
+export async function describeCommands(): Promise<CommandDescription[]> {
+  return Promise.all(
+    commands.map(async (entry) => {
+      const spec = (await entry.load()).default;
+      return {
+        name: entry.name,
+        summary: entry.summary,
+        arguments: (spec.arguments ?? []).map(({ name, description }) => ({ name, description })),
+        options: optionsOf(spec),
+        examples: spec.examples,
+      };
+    }),
+  );
+}

@@ -1,0 +1,38 @@
+// The options and help text of every command that talks to clouds, written from the provider
+// list (src/providers/names.ts): a new provider shows up here without an edit.
+import { providerCatalog, providerNames } from "../../providers/names.js";
+import type { OptionSpec } from "./define.js";
+
+/** "a, b or c" (or "a, b and c"). */
+export function listInWords(items: readonly string[], conjunction: "or" | "and" = "or"): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items.at(-1)}`;
+}
+
+export function targetOptions(): OptionSpec[] {
+  const profiles = providerNames.filter((n) => providerCatalog[n].profile).map((n) => `${n}: ${providerCatalog[n].profile}`);
+  return [
+    {
+      flags: "-p, --provider <names>",
+      description: `${listInWords(providerNames)}; comma-separate (or repeat) for several`,
+      suggestions: providerNames,
+      repeatable: true,
+    },
+    { flags: "-r, --region <region>", description: "region, or provider:region; comma-separate (or repeat) for several", repeatable: true },
+    { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
+    { flags: "--profile <name>", description: `credentials profile (${profiles.join("; ")})` },
+    { flags: "--emulator", description: "run against an embedded local emulator (nothing is sent to any cloud)" },
+    { flags: "--timeout <seconds>", description: "give up on a target after this long: no attempt or poll starts later (default 300)" },
+  ];
+}
+
+export function targetHelp(): string {
+  const width = Math.max(...providerNames.map((n) => n.length)) + 2;
+  const credentials = providerNames.map((n) => `  ${n.padEnd(width)}${providerCatalog[n].credentials}`);
+  const endpoints = providerNames.map((n) => {
+    const [first, ...more] = providerCatalog[n].endpointVariables;
+    return more.length > 0 ? `${first} (also ${more.join(", ")})` : first;
+  });
+  return `Credentials come from each cloud's standard places:
+${credentials.join("\n")}
+Endpoints: --endpoint, or ${endpoints.join(" / ")}.`;
+}
