@@ -3,7 +3,6 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { pack } from "../archive/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
-import { UsageError } from "../errors.js";
 import { renderArchive } from "../output/archive.js";
 import { defineCommand } from "./shared/define.js";
 import { parseSymlinkMode } from "./shared/options.js";

@@ -1,7 +1,7 @@
 // The same scenarios against every provider adapter, through the real SDKs over real HTTP to the
 // emulator. Provider differences are data (profiles) and capabilities (features), never names.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CloudError, LayerctlError, UsageError } from "../../src/errors.js";
+import { CloudError, type LayerctlError, UsageError } from "../../src/errors.js";
 import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { providers } from "../../src/providers/index.js";
 import type { ConnectOptions, LayerArchive, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../../src/providers/types.js";

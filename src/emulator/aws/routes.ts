@@ -51,7 +51,9 @@ export function matchRoute(call: IncomingCall): RouteMatch | null {
     const m = r.pattern.exec(path);
     if (!m) continue;
     const params: Record<string, string> = {};
-    r.labels.forEach((label, i) => (params[label] = decode(m[i + 1]!)));
+    r.labels.forEach((label, i) => {
+      params[label] = decode(m[i + 1]!);
+    });
     return { action: typeof r.action === "string" ? r.action : r.action(call), params };
   }
   return { action: UNKNOWN_OPERATION, params: {} };

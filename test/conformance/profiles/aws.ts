@@ -1,7 +1,7 @@
 // AWS Lambda as the conformance suite sees it.
 import type { ConformanceProfile } from "../profile.js";
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export const awsProfile: ConformanceProfile = {
   provider: "aws",
@@ -24,7 +24,7 @@ export const awsProfile: ConformanceProfile = {
     serverError: "ServiceException",
   },
   publishLayerAction: "PublishLayerVersion",
-  arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escape(region)}:\\d{12}:layer:${escape(layer)}:${version}$`),
+  arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escapeRegExp(region)}:\\d{12}:layer:${escapeRegExp(layer)}:${version}$`),
   unchangedFunctionKeepsVersion: true,
   functionName: "conformance-fn",
 };

@@ -160,7 +160,7 @@ export function rawRequest(emu: RunningEmulator, r: RawRequest): Promise<RawResp
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          let json: any = undefined;
+          let json: any ;
           try {
             json = text ? JSON.parse(text) : undefined;
           } catch {

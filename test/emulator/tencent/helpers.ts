@@ -88,7 +88,7 @@ export async function rawCall(emu: RunningEmulator, r: RawRequest = {}): Promise
   if (auth !== null) headers.Authorization = auth;
   const res = await fetch(emu.url + "/", { method: "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown ;
   try {
     json = JSON.parse(text);
   } catch {

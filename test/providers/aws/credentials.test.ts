@@ -91,7 +91,7 @@ describe("the default chain", () => {
   test("the environment given decides whether instance metadata may be asked, not process.env", async () => {
     // A stand-in metadata service on loopback counts the requests that reach it.
     let hits = 0;
-    const imds = http.createServer((req, res) => {
+    const imds = http.createServer((_req, res) => {
       hits++;
       res.writeHead(404);
       res.end();
