@@ -1,6 +1,6 @@
 // What the shared conformance suite needs to know about one provider, as data. A provider gets
 // every conformance scenario by adding its profile to the list in ./profiles.ts.
-import type { ProviderName } from "../../src/errors.js";
+import type { ProviderName } from "../../src/providers/names.js";
 
 export interface ConformanceProfile {
   provider: ProviderName;

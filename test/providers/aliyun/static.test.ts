@@ -172,10 +172,13 @@ describe("endpoint", () => {
     const creds = await p.resolveCredentials({ ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIkey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "x" }, {});
     const err = await p
       .connect({ region: "cn-hangzhou", credentials: creds, requestTimeoutMs: 1000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger })
-      .catch((e: unknown) => e as UsageError);
+      .then(
+        () => undefined,
+        (e: unknown) => e as UsageError,
+      );
     expect(err).toBeInstanceOf(UsageError);
-    expect(err.code).toBe("MissingAccountId");
-    expect(err.message + err.hint).toContain("ALIBABA_CLOUD_ACCOUNT_ID");
+    expect(err?.code).toBe("MissingAccountId");
+    expect(err!.message + err!.hint).toContain("ALIBABA_CLOUD_ACCOUNT_ID");
     expect(thrown(() => endpointFor({ region: "cn-hangzhou" }, { accountId: "my-account" })).code).toBe("InvalidAccountId");
   });
 

@@ -17,7 +17,7 @@ test("a service error keeps Lambda's code, request id and status; 4xx is final, 
   expect(throttled).toMatchObject({ retryable: true, retryAfterMs: 2000, unprocessed: true });
   expect(toCloudError(make("ThrottlingException", 400), ctx)).toMatchObject({ retryable: true, unprocessed: true });
   // A 5xx may come after Lambda acted: retryable, but not certainly without effect.
-  expect(toCloudError(make("ServiceException", 500), ctx).unprocessed).toBe(false);
+  expect((toCloudError(make("ServiceException", 500), ctx) as CloudError).unprocessed).toBe(false);
   expect(toCloudError(make("InvalidSignatureException", 403), ctx).hint).toContain("AWS_SECRET_ACCESS_KEY");
 });
 
