@@ -6,8 +6,9 @@ import chalk, { chalkStderr } from "chalk";
 import { Command, CommanderError, Option } from "commander";
 import { commands, optionsOf } from "./commands/index.js";
 import type { CommandSpec } from "./commands/shared/define.js";
+import { invoke, type Outcome } from "./commands/shared/invoke.js";
 import { listInWords, targetHelp } from "./commands/shared/target-options.js";
-import { exitCodeOf, formatError, formatFailure } from "./errors.js";
+import { exitCodeOf, formatError } from "./errors.js";
 import { removeLeftovers } from "./interrupt.js";
 // Every command that touches credentials loads src/providers/index.ts, which registers each
 // provider's secret variables with redact() before anything is printed.
@@ -65,25 +66,23 @@ function untilInterrupted(): Promise<void> {
   });
 }
 
-/** Runs a command, renders its data to stdout, reports failed targets or its error on stderr. */
+/** Runs a command, writes its document to stdout and its errors or failed targets to stderr. */
 async function execute(spec: CommandSpec, input: Record<string, unknown>, format: string): Promise<void> {
   try {
     const ctx = await context(Boolean(spec.progress));
-    let data: unknown;
+    let outcome: Outcome;
     try {
-      data = await spec.run(input, ctx);
+      outcome = await invoke(spec, input, format, ctx);
     } finally {
       ctx.stop();
     }
-    const doc = spec.render(data, format);
-    process.stdout.write(spec.unredacted ? doc : redact(doc));
-    const failures = spec.failures?.(data) ?? [];
-    for (const f of failures) {
-      process.stderr.write(`${redact(`layerctl: ${formatFailure(f)}`)}\n`);
-      if (debug) process.stderr.write(debugDetail(f.error));
+    process.stdout.write(spec.unredacted ? outcome.stdout : redact(outcome.stdout));
+    for (const { line, error } of outcome.errors) {
+      process.stderr.write(`${redact(`layerctl: ${line}`)}\n`);
+      if (debug) process.stderr.write(debugDetail(error));
     }
-    process.exitCode = failures.length > 0 ? 1 : 0;
-    const service = spec.service?.(data);
+    process.exitCode = outcome.exitCode;
+    const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
     if (service) {
       process.stderr.write(`${service.note}\n`);
       await untilInterrupted();

@@ -1,0 +1,28 @@
+// Runs one command of the table and says what to print and which exit code to end with: the one
+// place where a command's data or error becomes an outcome. src/cli.ts writes it out (redacted);
+// tests call it in-process.
+import { exitCodeOf, formatError, formatFailure } from "../../errors.js";
+import type { CommandContext } from "./context.js";
+import type { CommandSpec } from "./define.js";
+
+export interface Outcome<Data = unknown> {
+  /** The document for stdout ("" for none). */
+  stdout: string;
+  /** One line each for stderr, without the "layerctl: " prefix, with the error behind it (for --debug). */
+  errors: Array<{ line: string; error?: unknown }>;
+  exitCode: number;
+  data?: Data;
+  /** What the command threw, if it did (for --debug's stack trace). */
+  error?: unknown;
+}
+
+export async function invoke<Input, Data>(spec: CommandSpec<Input, Data>, input: Input, format: string, ctx: CommandContext): Promise<Outcome<Data>> {
+  try {
+    const data = await spec.run(input, ctx);
+    const stdout = spec.render(data, format);
+    const failures = spec.failures?.(data) ?? [];
+    return { stdout, errors: failures.map((f) => ({ line: formatFailure(f), error: f.error })), exitCode: failures.length > 0 ? 1 : 0, data };
+  } catch (error) {
+    return { stdout: "", errors: [{ line: formatError(error), error }], exitCode: exitCodeOf(error), error };
+  }
+}
