@@ -1,47 +1,30 @@
 // The CLI as a process: stdout holds exactly the document, stderr the rest, exit codes as documented,
 // and no secret from the environment ever shows. What a command returns and reports, without a
 // process, is tested in-process in test/commands/publish.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { BIN, baseEnv, runCli, REPO } from "../helpers/cli.js";
 import { tempDir } from "../helpers/archive.js";
+import { expectOneLineError } from "../helpers/cli-expect.js";
+import { sharedEmulator } from "../helpers/shared-emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 const SECRET = "sekrit-value-that-must-never-show-9f8e7d";
 
-let emu: RunningEmulator;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ name: "api" }] });
-  env = emulatorEnv(emu.credentials, emu.url);
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(() => emu.faults.clear());
-
-function expectOneLineError(stderr: string, ...parts: string[]): void {
-  const lines = stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^layerctl: /);
-  for (const p of parts) expect(lines[0]).toContain(p);
-  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
-}
+const shared = sharedEmulator();
 
 describe("bad input: exit 2, one line, nothing on stdout (each kind of mistake: test/commands/publish.test.ts)", () => {
   it("a missing directory", async () => {
-    const r = await runCli(["publish", "/nonexistent/layer", "-p", "tencent", "-n", "x", "--runtime", "python3.9"], { env });
+    const r = await runCli(["publish", "/nonexistent/layer", "-p", "tencent", "-n", "x", "--runtime", "python3.9"], { env: shared.env() });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expectOneLineError(r.stderr, "/nonexistent/layer");
   });
 
   it("a parse error is a usage error too", async () => {
-    const r = await runCli(["publish", "--no-such-flag"], { env });
+    const r = await runCli(["publish", "--no-such-flag"], { env: shared.env() });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
   });
@@ -49,15 +32,15 @@ describe("bad input: exit 2, one line, nothing on stdout (each kind of mistake: 
 
 describe("cloud failures: exit 1 with the provider's code and request id", () => {
   it("an unknown version", async () => {
-    const r = await runCli(["get", "nosuchlayer", "3", "-p", "aws"], { env });
+    const r = await runCli(["get", "nosuchlayer", "3", "-p", "aws"], { env: shared.env() });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expectOneLineError(r.stderr, "ResourceNotFoundException", "request id");
   });
 
   it("a failed target among several is listed as failed, reported on stderr, and exits 1", async () => {
-    emu.faults.add({ provider: "aliyun", action: "*", kind: "server-error" });
-    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aliyun", "-n", "partial", "--runtime", "python3.9", "--output", "json"], { env });
+    shared.emu().faults.add({ provider: "aliyun", action: "*", kind: "server-error" });
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent,aliyun", "-n", "partial", "--runtime", "python3.9", "--output", "json"], { env: shared.env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.results.map((x: { status: string }) => x.status)).toEqual(["published", "failed"]);
@@ -72,12 +55,12 @@ describe("cloud failures: exit 1 with the provider's code and request id", () =>
 
 describe("--debug", () => {
   it("shows a failed target's error object (the SDK's), not only its one line", async () => {
-    emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });
+    shared.emu().faults.add({ provider: "aws", action: "*", kind: "server-error" });
     const args = ["get", "nothing", "1", "-p", "aws", "--output", "json", "--timeout", "2"];
-    const plain = await runCli(args, { env });
+    const plain = await runCli(args, { env: shared.env() });
     expect(plain.code).toBe(1);
     expect(plain.stderr).not.toContain("caused by:");
-    const r = await runCli(["--debug", ...args], { env });
+    const r = await runCli(["--debug", ...args], { env: shared.env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^layerctl: aws us-east-1: ServiceException/m);
     expect(r.stderr).toMatch(/caused by: .*ServiceException/);
@@ -88,13 +71,13 @@ describe("--debug", () => {
 
 describe("secrets", () => {
   it("never appear in any output, even with --debug and a failing call", async () => {
-    const leaky = { ...env, TENCENTCLOUD_SECRET_KEY: SECRET, AWS_SECRET_ACCESS_KEY: SECRET, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET };
+    const leaky = { ...shared.env(), TENCENTCLOUD_SECRET_KEY: SECRET, AWS_SECRET_ACCESS_KEY: SECRET, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET };
     for (const p of ["tencent", "aws", "aliyun"]) {
       for (const extra of [[], ["--debug"]]) {
         const r = await runCli(["publish", PY_LAYER, "-p", p, "-n", "leak", "--runtime", "python3.9", ...extra], { env: leaky });
         expect(r.code).toBe(1);
         expect(r.stdout + r.stderr).not.toContain(SECRET);
-        expect(r.stdout + r.stderr).not.toContain(emu.credentials.tencent.secretKey);
+        expect(r.stdout + r.stderr).not.toContain(shared.emu().credentials.tencent.secretKey);
       }
     }
   });

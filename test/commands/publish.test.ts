@@ -1,44 +1,23 @@
 // publish, get, versions and publish-function in-process, through the command table (the same
 // run, render and failures as the CLI): documents, records, warnings, errors and exit codes.
 // What only a process can show (exit status, signals, secrets, a terminal) is in test/cli/.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { REPO } from "../helpers/cli.js";
 import { runCommand } from "../helpers/invoke.js";
 import { tempDir } from "../helpers/archive.js";
+import { expectOneLineError } from "../helpers/cli-expect.js";
+import { sharedEmulator } from "../helpers/shared-emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 
-let emu: RunningEmulator;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ name: "api" }] });
-  env = emulatorEnv(emu.credentials, emu.url);
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(() => emu.faults.clear());
-
-function calls(): number {
-  return Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-}
-
-function expectOneLineError(stderr: string, ...parts: string[]): void {
-  const lines = stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^layerctl: /);
-  for (const p of parts) expect(lines[0]).toContain(p);
-  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
-}
+const shared = sharedEmulator();
 
 const publish = (input: Record<string, unknown>, opts: { env?: Record<string, string | undefined>; format?: string } = {}) =>
-  runCommand("publish", { source: PY_LAYER, ...input }, { env, ...opts });
+  runCommand("publish", { source: PY_LAYER, ...input }, { env: shared.env(), ...opts });
 
 describe("publish", () => {
   it("prints exactly one JSON document with the archive and one record per target", async () => {
@@ -97,14 +76,14 @@ describe("publish", () => {
   });
 
   it("--dry-run validates and packs but calls nothing", async () => {
-    const before = calls();
+    const before = shared.calls();
     const r = await publish({ provider: ["tencent,aws"], name: "dry", runtime: ["python3.9"], dryRun: true });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results.map((x: { status: string; version: null }) => [x.status, x.version])).toEqual([
       ["planned", null],
       ["planned", null],
     ]);
-    expect(calls()).toBe(before);
+    expect(shared.calls()).toBe(before);
   });
 
   it("--dry-run needs no credentials (a PR pipeline without secrets) and says what it did not check", async () => {
@@ -137,7 +116,7 @@ describe("publish", () => {
     const zip = path.join(dir, "given.zip");
     const packed = await runCommand("pack", { dir: PY_LAYER, out: zip });
     expect(packed.code).toBe(0);
-    const r = await runCommand("publish", { source: zip, provider: ["aws"], name: "fromzip", runtime: ["python3.12"] }, { env });
+    const r = await runCommand("publish", { source: zip, provider: ["aws"], name: "fromzip", runtime: ["python3.12"] }, { env: shared.env() });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.archive.sha256).toBe(JSON.parse(packed.stdout).sha256);
@@ -147,7 +126,7 @@ describe("publish", () => {
   it("warns on stderr (not stdout) when the layout does not match the runtime", async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "mod.py"), "x = 1\n");
-    const r = await runCommand("publish", { source: dir, provider: ["aws"], name: "flat", runtime: ["python3.12"] }, { env, format: "version" });
+    const r = await runCommand("publish", { source: dir, provider: ["aws"], name: "flat", runtime: ["python3.12"] }, { env: shared.env(), format: "version" });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("1\n");
     expect(r.stderr).toMatch(/warning: .*--prefix python/);
@@ -158,15 +137,15 @@ describe("read back", () => {
   it("get and versions print the same record shape", async () => {
     await publish({ provider: ["tencent"], name: "readback", runtime: ["python3.9"] }, { format: "version" });
     await publish({ provider: ["tencent"], name: "readback", runtime: ["python3.9"] }, { format: "version" });
-    const got = await runCommand("get", { name: "readback", version: "2", provider: ["tencent"] }, { env });
+    const got = await runCommand("get", { name: "readback", version: "2", provider: ["tencent"] }, { env: shared.env() });
     expect(got.code).toBe(0);
     expect(JSON.parse(got.stdout).results[0]).toMatchObject({ provider: "tencent", layerName: "readback", version: 2, state: "Active" });
-    const list = await runCommand("versions", { name: "readback", provider: ["tencent"] }, { env, format: "version" });
+    const list = await runCommand("versions", { name: "readback", provider: ["tencent"] }, { env: shared.env(), format: "version" });
     expect(list.stdout).toBe("2\n1\n");
   });
 
   it("publish-function publishes a function version", async () => {
-    const r = await runCommand("publish-function", { functionName: "api", provider: ["tencent,aws,aliyun"], description: "rel" }, { env });
+    const r = await runCommand("publish-function", { functionName: "api", provider: ["tencent,aws,aliyun"], description: "rel" }, { env: shared.env() });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.results.map((x: { functionName: string; version: string }) => [x.functionName, x.version])).toEqual([
@@ -194,13 +173,13 @@ describe("bad input: one line, exit 2, no call made", () => {
   ];
 
   it.each(cases)("%s", async (_label, input, envPatch, parts) => {
-    const before = calls();
+    const before = shared.calls();
     // As `publish <layer> -n okname --runtime python3.9 ...`: a repeated --runtime adds to the list.
-    const r = await publish({ name: "okname", runtime: ["python3.9"], ...input }, { env: { ...env, ...envPatch } });
+    const r = await publish({ name: "okname", runtime: ["python3.9"], ...input }, { env: { ...shared.env(), ...envPatch } });
     expect(r.stdout).toBe("");
     expectOneLineError(r.stderr, ...parts);
     expect(r.code).toBe(2);
-    expect(calls()).toBe(before);
+    expect(shared.calls()).toBe(before);
   });
 
   it("a zip with no files, and a zip whose paths climb out of the layer", async () => {
@@ -209,16 +188,16 @@ describe("bad input: one line, exit 2, no call made", () => {
     await writeFile(empty, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]));
     const evil = path.join(dir, "evil.zip");
     execFileSync("python3", ["-c", "import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1],'w') as z: z.writestr('../../etc/evil','x')", evil]);
-    const before = calls();
+    const before = shared.calls();
     for (const [zip, part] of [
       [empty, "holds no files"],
       [evil, 'unsafe path "../../etc/evil"'],
     ]) {
-      const r = await runCommand("publish", { source: zip, provider: ["aws"], name: "zips", runtime: ["python3.12"] }, { env, format: "table" });
+      const r = await runCommand("publish", { source: zip, provider: ["aws"], name: "zips", runtime: ["python3.12"] }, { env: shared.env(), format: "table" });
       expect(r.code).toBe(2);
       expectOneLineError(r.stderr, part!);
     }
-    expect(calls()).toBe(before);
+    expect(shared.calls()).toBe(before);
   });
 
   it("with --emulator too, a mistake is the only line on stderr", async () => {
@@ -242,17 +221,17 @@ describe("bad input: one line, exit 2, no call made", () => {
     await writeFile(path.join(big, "blob.bin"), randomBytes(tencentProvider.limits.maxZipBytes + 1024));
     const zip = path.join(dir, "big.zip");
     execFileSync("zip", ["-0", "-q", "-j", zip, path.join(big, "blob.bin")]);
-    const before = calls();
-    const r = await runCommand("publish", { source: zip, provider: ["tencent"], name: "big", runtime: ["python3.9"] }, { env, format: "table" });
+    const before = shared.calls();
+    const r = await runCommand("publish", { source: zip, provider: ["tencent"], name: "big", runtime: ["python3.9"] }, { env: shared.env(), format: "table" });
     expect(r.code).toBe(2);
     expectOneLineError(r.stderr, "bytes", "tencent", "documented", "50 MB");
-    expect(calls()).toBe(before);
+    expect(shared.calls()).toBe(before);
   });
 });
 
 describe("cloud failures", () => {
   it("--output version prints nothing when a target failed", async () => {
-    emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });
+    shared.emu().faults.add({ provider: "aws", action: "*", kind: "server-error" });
     const r = await publish({ provider: ["tencent,aws"], name: "partialv", runtime: ["python3.9"] }, { format: "version" });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
@@ -266,17 +245,17 @@ describe("lost answers and partial failures", () => {
     ["aliyun", "CreateLayerVersion", "python3.10", { prefix: "python" }],
   ])("%s: a publish whose answer is lost reports the version it created, without a duplicate", async (provider, action, runtime, extra) => {
     const name = `lost${provider}`;
-    emu.faults.add({ provider: provider as "tencent", action, kind: "lost-response", times: 1 });
+    shared.emu().faults.add({ provider: provider as "tencent", action, kind: "lost-response", times: 1 });
     const r = await publish({ ...extra, provider: [provider], name, runtime: [runtime] });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results[0]).toMatchObject({ version: 1, status: "published" });
     expect(r.stderr).toMatch(/^warning: .*answer to the publish was lost.*version 1 holds exactly this zip/m);
-    const list = await runCommand("versions", { name, provider: [provider] }, { env, format: "version" });
+    const list = await runCommand("versions", { name, provider: [provider] }, { env: shared.env(), format: "version" });
     expect(list.stdout).toBe("1\n");
   });
 
   it("--timeout bounds a target: no retry starts after it, and the error says a version may exist", async () => {
-    emu.faults.add({ provider: "*", action: "*", kind: "hang" });
+    shared.emu().faults.add({ provider: "*", action: "*", kind: "hang" });
     const t0 = Date.now();
     const r = await publish({ provider: ["tencent"], name: "hangs", runtime: ["python3.10"], timeout: "1" }, { format: "table" });
     expect(r.code).toBe(1);
@@ -287,8 +266,8 @@ describe("lost answers and partial failures", () => {
 
   it("get, versions and publish-function report each target, failed ones included", async () => {
     await publish({ provider: ["tencent"], name: "partialread", runtime: ["python3.9"] }, { format: "version" });
-    emu.faults.add({ provider: "aws", action: "*", kind: "server-error" });
-    const got = await runCommand("get", { name: "partialread", version: "1", provider: ["tencent,aws"], timeout: "5" }, { env });
+    shared.emu().faults.add({ provider: "aws", action: "*", kind: "server-error" });
+    const got = await runCommand("get", { name: "partialread", version: "1", provider: ["tencent,aws"], timeout: "5" }, { env: shared.env() });
     expect(got.code).toBe(1);
     const doc = JSON.parse(got.stdout);
     expect(doc.results.map((x: { provider: string; status: string; version: number }) => [x.provider, x.status, x.version])).toEqual([
@@ -297,7 +276,7 @@ describe("lost answers and partial failures", () => {
     ]);
     expectOneLineError(got.stderr, "aws us-east-1", "ServiceException", "request id");
 
-    const fn = await runCommand("publish-function", { functionName: "api", provider: ["tencent,aws"] }, { env });
+    const fn = await runCommand("publish-function", { functionName: "api", provider: ["tencent,aws"] }, { env: shared.env() });
     expect(fn.code).toBe(1);
     const fdoc = JSON.parse(fn.stdout);
     expect(fdoc.results[0]).toMatchObject({ provider: "tencent", functionName: "api", version: expect.stringMatching(/^\d+$/) });
