@@ -3,7 +3,7 @@
 // place that decides exit codes and writes documents to stdout.
 import { readFileSync } from "node:fs";
 import chalk, { chalkStderr } from "chalk";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { commands, optionsOf } from "./commands/index.js";
 import type { CommandSpec } from "./commands/shared/define.js";
 import { invoke, type Outcome } from "./commands/shared/invoke.js";
@@ -96,7 +96,12 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
 /** Gives a sub-command its arguments, options, help and action from its table entry. */
 function configure(cmd: Command, spec: CommandSpec): void {
   const args = spec.arguments ?? [];
-  for (const a of args) cmd.argument(`<${a.name}>`, a.description);
+  for (const a of args) {
+    const word = `${a.name}${a.variadic ? "..." : ""}`;
+    const argument = new Argument(a.optional ? `[${word}]` : `<${word}>`, a.description);
+    if (a.choices) argument.choices(a.choices);
+    cmd.addArgument(argument);
+  }
   for (const o of optionsOf(spec)) {
     const option = new Option(o.flags, o.description);
     if (o.choices) option.choices(o.choices);

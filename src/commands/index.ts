@@ -1,7 +1,7 @@
 // The command table. A command is a file in this folder whose default export is a
 // defineCommand({...}) (arguments, options, examples, run, render), plus one line here. Only the
 // command being run is loaded: `layerctl --help` reads this list and nothing else.
-import type { CommandSpec, OptionSpec } from "./shared/define.js";
+import type { ArgumentSpec, CommandSpec, OptionSpec } from "./shared/define.js";
 import { targetOptions } from "./shared/target-options.js";
 
 export interface CommandEntry {
@@ -32,7 +32,7 @@ export function optionsOf(spec: CommandSpec): OptionSpec[] {
 export interface CommandDescription {
   name: string;
   summary: string;
-  arguments: Array<{ name: string; description: string }>;
+  arguments: ArgumentSpec[];
   options: OptionSpec[];
   examples: string[];
 }
@@ -45,7 +45,7 @@ export async function describeCommands(): Promise<CommandDescription[]> {
       return {
         name: entry.name,
         summary: entry.summary,
-        arguments: (spec.arguments ?? []).map(({ name, description }) => ({ name, description })),
+        arguments: spec.arguments ?? [],
         options: optionsOf(spec),
         examples: spec.examples,
       };

@@ -6,11 +6,16 @@ import type { FailureParts } from "../../errors.js";
 import type { CommandContext } from "./context.js";
 
 export interface ArgumentSpec {
-  /** As shown in help: `<name>`. */
+  /** As shown in help: `<name>`, `[name]` when optional, `<name...>` when variadic. */
   name: string;
   /** The input field it fills (default: name). */
   key?: string;
   description: string;
+  optional?: boolean;
+  /** Takes every remaining word, as an array (last argument only). */
+  variadic?: boolean;
+  /** The only values accepted. Completion offers them. */
+  choices?: readonly string[];
 }
 
 export interface OptionSpec {
