@@ -65,13 +65,15 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
       throw new UsageError(`--state-dir ${input.stateDir} is not a directory`, { code: "InvalidStateDir", hint: "give a directory (it is created if missing)" });
     }
   }
+  const host = input.host ?? "127.0.0.1";
+  const publishDelayMs = parseNumber("--publish-delay", input.publishDelay, null);
   const { start } = await import("../emulator/index.js");
   try {
     return await start({
-      host: input.host ?? "127.0.0.1",
+      host,
       port,
       stateDir: input.stateDir,
-      tencentPublishDelayMs: parseNumber("--publish-delay", input.publishDelay, 1000)!,
+      tuning: publishDelayMs === null ? {} : { tencent: { publishDelayMs } },
       rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
       faults,
       functions,
@@ -80,6 +82,7 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
+    if (code === "EBADSTATE") throw new UsageError((err as Error).message, { code: "InvalidState", hint: "the file is kept as it is; move it away or pick another --state-dir" });
     if (code === "ELOCKED") throw new UsageError((err as Error).message, { code: "StateDirInUse", hint: "stop that emulator, or give this one another --state-dir" });
     if (input.stateDir && (code === "ENOTDIR" || code === "EACCES" || code === "EEXIST" || code === "EROFS")) {
       throw new UsageError(`cannot keep state in ${input.stateDir} (${code})`, { code: "InvalidStateDir", hint: "give a directory you can write to (it is created if missing)" });

@@ -1,6 +1,8 @@
 // The emulated account's resources, per region, as plain JSON (persisted by the shared store).
-// Zip bytes live in the blob store under their sha256; only the key is kept here.
+// Zip bytes live in the blob store under their sha256; only the key is kept here. The skeleton
+// (../cloud.ts) keeps the regions and the format version.
 import type { SeedFunction } from "../types.js";
+import { dict } from "../cloud.js";
 
 export interface LayerVersionState {
   version: number;
@@ -52,15 +54,9 @@ export interface RegionState {
   functions: Record<string, FunctionState>;
 }
 
-export interface AliyunState {
-  regions: Record<string, RegionState>;
-}
-
-export function restoreState(saved: unknown): AliyunState {
-  if (saved && typeof saved === "object" && "regions" in saved && typeof (saved as AliyunState).regions === "object") {
-    return saved as AliyunState;
-  }
-  return { regions: {} };
+/** A region with nothing in it; maps without prototypes, so any name is a plain key. */
+export function emptyRegion(): RegionState {
+  return { layers: dict(), functions: dict() };
 }
 
 /** FC writes times as RFC 3339 UTC without fractions, e.g. 2023-03-30T11:08:00Z. */

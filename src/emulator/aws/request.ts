@@ -1,9 +1,9 @@
 // One authenticated call as the handlers see it, and typed readers for its JSON members.
 // A body that is not JSON, or a member of the wrong JSON type, is InvalidRequestContentException
 // (Lambda: "The request body could not be parsed as JSON").
-import type { EmulatorContext, IncomingCall, Reply } from "../types.js";
+import type { IncomingCall, Reply } from "../types.js";
 import { AwsApiError } from "./errors.js";
-import type { AwsState } from "./state.js";
+import type { AwsContext } from "./index.js";
 import { decodeBase64Strict } from "../zip.js";
 
 export interface AwsRequest {
@@ -17,8 +17,7 @@ export interface AwsRequest {
 }
 
 export interface AwsDeps {
-  ctx: EmulatorContext;
-  state: AwsState;
+  ctx: AwsContext;
   seedNames: ReadonlySet<string>;
 }
 

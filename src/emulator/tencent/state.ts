@@ -1,5 +1,7 @@
 // The emulated account, per region, as plain JSON (what state() returns and `saved` brings back).
-// Zips themselves live in the shared blob store under their sha256.
+// Zips themselves live in the shared blob store under their sha256. The skeleton (../cloud.ts)
+// keeps the regions and the format version.
+import { dict } from "../cloud.js";
 
 export interface LayerVersionState {
   version: number;
@@ -49,32 +51,9 @@ export interface RegionState {
   functions: Record<string, FunctionState>;
 }
 
-export interface TencentState {
-  format: 1;
-  regions: Record<string, RegionState>;
-}
-
-export function emptyState(): TencentState {
-  return { format: 1, regions: {} };
-}
-
-/** Restores a saved state; anything unrecognisable is a bug or a foreign file, so say so. */
-export function loadState(saved: unknown): TencentState {
-  if (saved === undefined || saved === null) return emptyState();
-  const s = saved as Partial<TencentState>;
-  if (s.format !== 1 || typeof s.regions !== "object" || s.regions === null) {
-    throw new Error("the saved Tencent emulator state has an unknown format; remove the state directory to start over");
-  }
-  return { format: 1, regions: s.regions };
-}
-
-export function regionState(state: TencentState, region: string): RegionState {
-  let r = state.regions[region];
-  if (!r) {
-    r = { layers: {}, functions: {} };
-    state.regions[region] = r;
-  }
-  return r;
+/** A region with nothing in it; maps without prototypes, so any name is a plain key. */
+export function emptyRegion(): RegionState {
+  return { layers: dict(), functions: dict() };
 }
 
 export function functionKey(namespace: string, name: string): string {
