@@ -63,7 +63,8 @@ export const awsCloud = defineCloud({
     AWS_SESSION_TOKEN: "",
     LAYERCTL_ENDPOINT_AWS: url,
   }),
-  tuning: { maxClockSkewMs: 15 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES } as AwsTuning,
+  // SigV4's window is five minutes (see checkClock in signature.ts).
+  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES } as AwsTuning,
   state: { format: 1, emptyRegion },
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 

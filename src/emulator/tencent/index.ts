@@ -61,7 +61,8 @@ export const tencentCloud = defineCloud({
   }),
   tuning: {
     publishDelayMs: 1000,
-    maxClockSkewMs: 15 * 60 * 1000,
+    // Common error codes of API 3.0: "Timestamp and server time cannot differ by more than five minutes".
+    maxClockSkewMs: 5 * 60 * 1000,
     // The API 3.0 signing guide allows 10 MB per TC3 POST, but SCF documents 20 MB inline ZipFile
     // (26.7 MB of base64): the emulator keeps the larger, so the 20 MB check answers such uploads.
     maxRequestBytes: 32 * 1024 * 1024,
