@@ -2,11 +2,11 @@
 // windows, names that are Object.prototype members, bodies of unauthenticated requests, saved
 // state it cannot read, and the variables `layerctl emulate` prints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GetLayerVersionCommand } from "@aws-sdk/client-lambda";
+import { GetFunctionCommand, GetLayerVersionCommand, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
-import { lambda, rejection as awsRejection } from "./aws/helpers.js";
-import { rawCall } from "./tencent/helpers.js";
-import { rawRequest } from "./aliyun/helpers.js";
+import { lambda, rejection as awsRejection, zipOf } from "./aws/helpers.js";
+import { rawCall, tinyZip } from "./tencent/helpers.js";
+import { rawRequest, storedZip } from "./aliyun/helpers.js";
 
 let emu: RunningEmulator;
 
@@ -48,5 +48,61 @@ describe("signature clock windows", () => {
     expect(ok.status).toBe(200);
     const stale = await rawRequest(emu, { method: "GET", path: "/2023-03-30/layers", date: new Date(Date.now() - minutes(16)) });
     expect(stale.json.Code).toBe("InvalidTimeStamp.Expired");
+  });
+});
+
+describe("names that are Object.prototype members are plain names", () => {
+  const names = ["constructor", "toString", "hasOwnProperty"];
+
+  it("Tencent: publish, read back and list them; an unknown one is not found", async () => {
+    const missing = await rawCall(emu, { action: "GetLayerVersion", body: JSON.stringify({ LayerName: "valueOf", LayerVersion: 1 }) });
+    expect(missing.status).toBe(200);
+    expect(missing.json.Response.Error.Code).toBe("ResourceNotFound.LayerVersion");
+    const zip = tinyZip("proto").toString("base64");
+    for (const name of names) {
+      const pub = await rawCall(emu, { action: "PublishLayerVersion", body: JSON.stringify({ LayerName: name, CompatibleRuntimes: ["Python3.9"], Content: { ZipFile: zip } }) });
+      expect(pub.json.Response.LayerVersion).toBe(1);
+      const got = await rawCall(emu, { action: "GetLayerVersion", body: JSON.stringify({ LayerName: name, LayerVersion: 1 }) });
+      expect(got.json.Response.LayerName).toBe(name);
+    }
+    const fn = await rawCall(emu, { action: "GetFunction", body: JSON.stringify({ FunctionName: "constructor" }) });
+    expect(fn.json.Response.Error.Code).toBe("ResourceNotFound.Function");
+    const region = await rawCall(emu, { action: "ListLayers", region: "constructor" });
+    expect(region.json.Response.TotalCount).toBe(0);
+    const list = await rawCall(emu, { action: "ListLayers", body: JSON.stringify({ Limit: 100 }) });
+    expect(list.json.Response.Layers.map((l: { LayerName: string }) => l.LayerName)).toEqual(expect.arrayContaining(names));
+  });
+
+  it("AWS: __proto__ and constructor are layers like any other", async () => {
+    const c = lambda(emu);
+    const missing = await awsRejection(c.send(new GetLayerVersionCommand({ LayerName: "valueOf", VersionNumber: 1 })));
+    expect(missing.name).toBe("ResourceNotFoundException");
+    for (const name of ["__proto__", ...names]) {
+      const pub = await c.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: zipOf({ "python/p.py": name }) } }));
+      expect(pub.Version).toBe(1);
+      const got = await c.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
+      expect(got.LayerArn).toMatch(new RegExp(`:layer:${name}$`));
+    }
+    expect(({} as Record<string, unknown>).nextVersion).toBeUndefined();
+    const fn = await awsRejection(c.send(new GetFunctionCommand({ FunctionName: "__proto__" })));
+    expect(fn.name).toBe("ResourceNotFoundException");
+    const all = await c.send(new ListLayersCommand({}));
+    expect(all.Layers!.map((l) => l.LayerName)).toEqual(expect.arrayContaining(["__proto__", ...names]));
+    c.destroy();
+  });
+
+  it("Aliyun: publish, read back and list them; an unknown one is not found", async () => {
+    const missing = await rawRequest(emu, { method: "GET", path: "/2023-03-30/layers/valueOf/versions/1" });
+    expect(missing.status).toBe(404);
+    expect(missing.json.Code).toBe("LayerVersionNotFound");
+    const body = JSON.stringify({ code: { zipFile: storedZip({ "python/p.py": "1" }).toString("base64") }, compatibleRuntime: ["python3.10"] });
+    for (const name of names) {
+      const pub = await rawRequest(emu, { method: "POST", path: `/2023-03-30/layers/${name}/versions`, body, contentType: "application/json" });
+      expect(pub.json.version).toBe(1);
+      const got = await rawRequest(emu, { method: "GET", path: `/2023-03-30/layers/${name}/versions/1` });
+      expect(got.json.layerName).toBe(name);
+    }
+    const fn = await rawRequest(emu, { method: "GET", path: "/2023-03-30/functions/__proto__" });
+    expect(fn.json.Code).toBe("FunctionNotFound");
   });
 });
