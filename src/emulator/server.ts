@@ -108,7 +108,7 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
     const refused = owner.admit(call);
     if (refused) return send(res, refused);
     const body = await readBody(req, owner.maxRequestBytes);
-    if (body === null) return send(res, owner.tooLarge(call), true);
+    if (body === null) return send(res, owner.tooLarge(call));
     call.body = body;
 
     for (const mod of modules) {
@@ -173,7 +173,10 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
   };
 }
 
-/** The body, or null as soon as it grows past `max` (the rest is not read: the connection closes after the answer). */
+/**
+ * The body, or null as soon as it grows past `max`: what came is dropped and the rest is read and
+ * thrown away (closing instead could reset the connection before the client reads the answer).
+ */
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -182,7 +185,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null
       size += c.length;
       if (size <= max) return void chunks.push(c);
       req.off("data", onData);
-      req.pause();
+      req.resume();
       chunks.length = 0;
       resolve(null);
     };
@@ -192,10 +195,8 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null
   });
 }
 
-/** `close`: the body was left half-read; the connection cannot carry another request. */
-function send(res: http.ServerResponse, reply: Reply, close = false): void {
+function send(res: http.ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
-  if (close) headers.connection = "close";
   let payload: Buffer;
   if (Buffer.isBuffer(reply.body)) {
     payload = reply.body;

@@ -1,6 +1,7 @@
 // What every emulated cloud must do as the real one does, checked side by side: signature clock
 // windows, names that are Object.prototype members, bodies of unauthenticated requests, saved
 // state it cannot read, and the variables `layerctl emulate` prints.
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetFunctionCommand, GetLayerVersionCommand, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
@@ -104,5 +105,83 @@ describe("names that are Object.prototype members are plain names", () => {
     }
     const fn = await rawRequest(emu, { method: "GET", path: "/2023-03-30/functions/__proto__" });
     expect(fn.json.Code).toBe("FunctionNotFound");
+  });
+});
+
+interface Partial {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  json: any;
+}
+
+/**
+ * Sends the headers and `sent` bytes of a body, then stops writing without ending the request:
+ * resolves with the answer only if the server answers without waiting for the rest.
+ */
+function partialRequest(url: string, o: { method: string; path: string; headers: Record<string, string>; sent: number }): Promise<Partial> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, method: o.method, path: o.path, headers: o.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        req.destroy();
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, json: text ? JSON.parse(text) : undefined });
+      });
+    });
+    req.on("error", reject);
+    req.write(Buffer.alloc(o.sent, 0x61));
+  });
+}
+
+describe("bodies of unauthenticated requests", () => {
+  const declared = { "content-type": "application/json", "content-length": String(10 * 1024 * 1024) };
+
+  it("are refused on the signature headers alone, before the body is read", async () => {
+    const tencent = await partialRequest(emu.url, {
+      method: "POST",
+      path: "/",
+      headers: { ...declared, "x-tc-action": "PublishLayerVersion", "x-tc-version": "2018-04-16" },
+      sent: 64 * 1024,
+    });
+    expect(tencent.json.Response.Error.Code).toBe("AuthFailure.InvalidAuthorization");
+    const aws = await partialRequest(emu.url, { method: "POST", path: "/2018-10-31/layers/big/versions", headers: declared, sent: 64 * 1024 });
+    expect(aws.status).toBe(403);
+    expect(aws.headers["x-amzn-errortype"]).toBe("MissingAuthenticationTokenException");
+    const aliyun = await partialRequest(emu.url, { method: "POST", path: "/2023-03-30/layers/big/versions", headers: declared, sent: 64 * 1024 });
+    expect(aliyun.status).toBe(400);
+    expect(aliyun.json.Code).toBe("MissingRequiredHeader");
+  });
+
+  it("larger than the cloud accepts are refused unread, with the cloud's error", async () => {
+    const huge = { "content-type": "application/json", "content-length": String(300 * 1024 * 1024) };
+    const tencent = await partialRequest(emu.url, { method: "POST", path: "/", headers: { ...huge, "x-tc-action": "PublishLayerVersion", "x-tc-version": "2018-04-16" }, sent: 1024 });
+    expect(tencent.json.Response.Error.Code).toBe("RequestSizeLimitExceeded");
+    const aws = await partialRequest(emu.url, { method: "POST", path: "/2018-10-31/layers/big/versions", headers: huge, sent: 1024 });
+    expect(aws.status).toBe(413);
+    expect(aws.headers["x-amzn-errortype"]).toBe("RequestEntityTooLargeException");
+    expect(aws.json.message).toBe("Request must be smaller than 69905067 bytes for the PublishLayerVersion operation");
+    const aliyun = await partialRequest(emu.url, { method: "POST", path: "/2023-03-30/layers/big/versions", headers: huge, sent: 1024 });
+    expect(aliyun.json.Code).toBe("EntityTooLarge");
+  });
+
+  it("that stream past the cap before the signature can be checked are cut off there", async () => {
+    const small = await start({ port: 0, tuning: { tencent: { maxRequestBytes: 1024 * 1024 } } });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const date = new Date(now * 1000).toISOString().slice(0, 10);
+      // Well-formed signature headers with the emulator's key id: the signature itself needs the body.
+      const authorization = `TC3-HMAC-SHA256 Credential=${small.credentials.tencent.secretId}/${date}/scf/tc3_request, SignedHeaders=content-type;host, Signature=${"0".repeat(64)}`;
+      const res = await partialRequest(small.url, {
+        method: "POST",
+        path: "/",
+        headers: { "content-type": "application/json", "x-tc-action": "PublishLayerVersion", "x-tc-version": "2018-04-16", "x-tc-timestamp": String(now), authorization },
+        sent: 2 * 1024 * 1024,
+      });
+      expect(res.json.Response.Error.Code).toBe("RequestSizeLimitExceeded");
+    } finally {
+      await small.close();
+    }
   });
 });
