@@ -3,7 +3,7 @@
 // state it cannot read, and the variables `layerctl emulate` prints.
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GetFunctionCommand, GetLayerVersionCommand, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
+import { GetFunctionCommand, GetLayerVersionByArnCommand, GetLayerVersionCommand, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
 import { lambda, rejection as awsRejection, zipOf } from "./aws/helpers.js";
 import { rawCall, tinyZip } from "./tencent/helpers.js";
@@ -183,5 +183,21 @@ describe("bodies of unauthenticated requests", () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe("AWS partitions", () => {
+  it("China regions (cn-*) build aws-cn ARNs", async () => {
+    const c = lambda(emu, { region: "cn-north-1" });
+    const pub = await c.send(new PublishLayerVersionCommand({ LayerName: "china", Content: { ZipFile: zipOf({ "python/c.py": "1" }) } }));
+    expect(pub.LayerArn).toBe("arn:aws-cn:lambda:cn-north-1:123456789012:layer:china");
+    expect(pub.LayerVersionArn).toBe("arn:aws-cn:lambda:cn-north-1:123456789012:layer:china:1");
+    const byArn = await c.send(new GetLayerVersionByArnCommand({ Arn: pub.LayerVersionArn! }));
+    expect(byArn.Version).toBe(1);
+    c.destroy();
+    const global = lambda(emu, { region: "eu-west-1" });
+    const other = await global.send(new PublishLayerVersionCommand({ LayerName: "global", Content: { ZipFile: zipOf({ "python/g.py": "1" }) } }));
+    expect(other.LayerArn).toBe("arn:aws:lambda:eu-west-1:123456789012:layer:global");
+    global.destroy();
   });
 });

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
 import { AwsApiError } from "./errors.js";
-import { LAYERS_ITEM_SOURCE, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
+import { LAYERS_ITEM_SOURCE, partition, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
 import {
   ok,
   readBoolean,
@@ -48,7 +48,7 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
     name,
     latest: {
       runtime: "python3.12",
-      role: `arn:aws:iam::${req.account}:role/layerctl-emulator`,
+      role: `arn:${partition(req.region)}:iam::${req.account}:role/layerctl-emulator`,
       handler: "index.handler",
       description: "",
       timeout: 3,

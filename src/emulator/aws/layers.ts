@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
 import { AwsApiError, layerVersionNotFound } from "./errors.js";
-import { checkLayerName, layerArn, layerNameFrom, layerVersionArn, parseLayerVersionArn, versionNumberFrom } from "./names.js";
+import { checkLayerName, partition, layerArn, layerNameFrom, layerVersionArn, parseLayerVersionArn, versionNumberFrom } from "./names.js";
 import { ok, queryInteger, readObject, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
 import { lambdaDate, type LayerState, type LayerVersionState, type PolicyStatement } from "./state.js";
@@ -237,7 +237,7 @@ export async function addLayerVersionPermission(req: AwsRequest, deps: AwsDeps):
   const statement: PolicyStatement = {
     Sid: sid!,
     Effect: "Allow",
-    Principal: principal === "*" ? "*" : { AWS: /^\d{12}$/.test(principal!) ? `arn:aws:iam::${principal}:root` : principal! },
+    Principal: principal === "*" ? "*" : { AWS: /^\d{12}$/.test(principal!) ? `arn:${partition(req.region)}:iam::${principal}:root` : principal! },
     Action: action!,
     Resource: layerVersionArn(req.region, req.account, layer.name, version.version),
     ...(org ? { Condition: { StringEquals: { "aws:PrincipalOrgID": org } } } : {}),
