@@ -3,8 +3,8 @@
 // state it cannot read, and the variables `layerctl emulate` prints.
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GetFunctionCommand, GetLayerVersionByArnCommand, GetLayerVersionCommand, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
-import { start, type RunningEmulator } from "../../src/emulator/index.js";
+import { GetFunctionCommand, GetLayerVersionByArnCommand, GetLayerVersionCommand, LambdaClient, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
+import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { lambda, rejection as awsRejection, zipOf } from "./aws/helpers.js";
 import { rawCall, tinyZip } from "./tencent/helpers.js";
 import { rawRequest, storedZip } from "./aliyun/helpers.js";
@@ -199,5 +199,44 @@ describe("AWS partitions", () => {
     const other = await global.send(new PublishLayerVersionCommand({ LayerName: "global", Content: { ZipFile: zipOf({ "python/g.py": "1" }) } }));
     expect(other.LayerArn).toBe("arn:aws:lambda:eu-west-1:123456789012:layer:global");
     global.destroy();
+  });
+});
+
+describe("the variables `layerctl emulate` prints", () => {
+  it("are each cloud's keys and endpoint, AWS_ENDPOINT_URL_LAMBDA included", () => {
+    const env = emulatorEnv(emu.credentials, emu.url);
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_SESSION_TOKEN",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL_LAMBDA",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "ALIBABA_CLOUD_ACCOUNT_ID",
+        "LAYERCTL_ENDPOINT_TENCENT",
+        "LAYERCTL_ENDPOINT_AWS",
+        "LAYERCTL_ENDPOINT_ALIYUN",
+      ].sort(),
+    );
+    expect(env.AWS_ENDPOINT_URL_LAMBDA).toBe(emu.url);
+  });
+
+  it("let an AWS client with no endpoint configured reach the emulator", async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_LAMBDA;
+    process.env.AWS_ENDPOINT_URL_LAMBDA = emulatorEnv(emu.credentials, emu.url).AWS_ENDPOINT_URL_LAMBDA;
+    try {
+      const c = new LambdaClient({ region: "eu-west-1", credentials: { accessKeyId: emu.credentials.aws.accessKeyId, secretAccessKey: emu.credentials.aws.secretAccessKey }, maxAttempts: 1 });
+      const err = await awsRejection(c.send(new GetLayerVersionCommand({ LayerName: "not-there", VersionNumber: 1 })));
+      expect(err.name).toBe("ResourceNotFoundException");
+      c.destroy();
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+      else process.env.AWS_ENDPOINT_URL_LAMBDA = saved;
+    }
   });
 });

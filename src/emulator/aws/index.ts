@@ -62,6 +62,8 @@ export const awsCloud = defineCloud({
     // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
     AWS_SESSION_TOKEN: "",
     LAYERCTL_ENDPOINT_AWS: url,
+    // The AWS CLI and SDKs read the service-specific endpoint variable, so they work without --endpoint-url.
+    AWS_ENDPOINT_URL_LAMBDA: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES } as AwsTuning,
