@@ -319,16 +319,20 @@ ${EXIT_CODES}`,
       const { emulatorEnv } = await import("./emulator/env.js");
       try {
         const emu = await emulateCommand(opts);
+        // Our handler goes in before the others come out and before anything is printed: removing the
+        // last listener stops Node's signal watcher, and a Ctrl-C caught by it but not yet dispatched is lost.
+        const stopped = new Promise<void>((resolve) => {
+          for (const signal of ["SIGINT", "SIGTERM"] as const) {
+            const before = process.listeners(signal);
+            process.once(signal, () => resolve());
+            for (const l of before) process.removeListener(signal, l);
+          }
+        });
         // The emulator's own keys are meant to be shown: they open nothing but this local server.
         const lines = Object.entries(emulatorEnv(emu.credentials, emu.url)).map(([k, v]) => `export ${k}=${v}`);
         process.stdout.write(lines.join("\n") + "\n");
         process.stderr.write(`layerctl emulator listening on ${emu.url} (${opts.stateDir ? `state in ${opts.stateDir}` : "in memory"}); Ctrl-C to stop\n`);
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.removeAllListeners("SIGINT").removeAllListeners("SIGTERM");
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
+        await stopped;
         await emu.close();
       } catch (err) {
         fail(err);

@@ -81,6 +81,10 @@ describe("layerctl emulate", () => {
     }
   });
 
+  it("stops on Ctrl-C sent as soon as it has printed its variables", async () => {
+    for (let i = 0; i < 3; i++) expect(await stop(await startEmulator([]))).toBe(0);
+  });
+
   it("rejects a state dir that is a file with exit 2", async () => {
     const file = path.join(await tempDir(), "file.txt");
     await writeFile(file, "x");
