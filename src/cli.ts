@@ -329,6 +329,7 @@ ${EXIT_CODES}`,
           }
         });
         // The emulator's own keys are meant to be shown: they open nothing but this local server.
+        for (const w of emu.warnings) process.stderr.write(`layerctl: warning: ${w}\n`);
         const lines = Object.entries(emulatorEnv(emu.credentials, emu.url)).map(([k, v]) => `export ${k}=${v}`);
         process.stdout.write(lines.join("\n") + "\n");
         process.stderr.write(`layerctl emulator listening on ${emu.url} (${opts.stateDir ? `state in ${opts.stateDir}` : "in memory"}); Ctrl-C to stop\n`);

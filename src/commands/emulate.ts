@@ -54,7 +54,18 @@ export function parseSeed(spec: string): SeedFunction {
   return { provider: m[1] as ProviderName | undefined, name: m[2]! };
 }
 
-export async function emulateCommand(input: EmulateInput): Promise<RunningEmulator> {
+/** 127.0.0.0/8, ::1 and localhost: addresses other machines cannot reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(?:\.\d{1,3}){3}$/.test(h) || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+export interface EmulateResult extends RunningEmulator {
+  /** For stderr: what the user should know before relying on this emulator. */
+  warnings: string[];
+}
+
+export async function emulateCommand(input: EmulateInput): Promise<EmulateResult> {
   const port = parseNumber("--port", input.port, 9000)!;
   if (port > 65535) throw new UsageError(`--port ${port} is out of range`, { code: "InvalidOption" });
   const faults = (input.fault ?? []).map(parseFault);
@@ -67,9 +78,14 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
   }
   const host = input.host ?? "127.0.0.1";
   const publishDelayMs = parseNumber("--publish-delay", input.publishDelay, null);
+  const warnings = isLoopback(host)
+    ? []
+    : [
+        `the emulator listens on ${host}, where other machines can reach it: its keys are public (printed by this command, written in layerctl's source) and open everything it holds; use --host 127.0.0.1 unless you mean to share it`,
+      ];
   const { start } = await import("../emulator/index.js");
   try {
-    return await start({
+    const emu = await start({
       host,
       port,
       stateDir: input.stateDir,
@@ -78,6 +94,7 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
       faults,
       functions,
     });
+    return Object.assign(emu, { warnings });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
