@@ -13,6 +13,16 @@ export function dict<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
+/** The region shape the three clouds share today: layers and functions by name. */
+export interface LayersAndFunctions<L, F> {
+  layers: Record<string, L>;
+  functions: Record<string, F>;
+}
+
+export function emptyLayersAndFunctions<L, F>(): LayersAndFunctions<L, F> {
+  return { layers: dict(), functions: dict() };
+}
+
 /** What every cloud's tuning holds; each cloud adds its own knobs. */
 export interface BaseTuning {
   /** Allowed distance between the request's signed time and the emulator's clock. */

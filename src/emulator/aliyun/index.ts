@@ -13,13 +13,13 @@
 // /2023-03-30/ is ours, so an unknown path there gets FC's own PathNotSupported.
 import { randomUUID } from "node:crypto";
 import type { IncomingCall, Reply } from "../types.js";
-import { defineCloud, type CloudContext, type Operation } from "../cloud.js";
+import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import { errorReply, FcError, fcErrors } from "./errors.js";
 import { FunctionOps } from "./functions.js";
 import { LayerOps, type OpContext } from "./layers.js";
 import { requestRegion } from "./region.js";
 import { Acs3Verifier, type Caller } from "./signature.js";
-import { emptyRegion, seedFunction, type RegionState } from "./state.js";
+import { seedFunction, type RegionState } from "./state.js";
 import { limits } from "./validate.js";
 
 export const API_VERSION = "2023-03-30";
@@ -31,10 +31,8 @@ export interface AliyunCredentials {
   accountId: string;
 }
 
-export interface AliyunTuning {
-  maxClockSkewMs: number;
-  maxRequestBytes: number;
-}
+/** Only the knobs every cloud has. */
+export type AliyunTuning = BaseTuning;
 
 export type AliyunContext = CloudContext<AliyunCredentials, AliyunTuning, RegionState>;
 
@@ -56,7 +54,7 @@ export const aliyunCloud = defineCloud({
     maxRequestBytes: limits.maxZipFileBase64 + 1024 * 1024,
   } as AliyunTuning,
   // States saved before the format field existed hold the same shape.
-  state: { format: 1, emptyRegion, acceptsUnversioned: () => true },
+  state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions(), acceptsUnversioned: () => true },
   owns: { prefixes: [`${BASE}/`] },
 
   setup(ctx: AliyunContext, seeds) {

@@ -2,7 +2,7 @@
 // Zip bytes live in the blob store under their sha256; only the key is kept here. The skeleton
 // (../cloud.ts) keeps the regions and the format version.
 import type { SeedFunction } from "../types.js";
-import { dict } from "../cloud.js";
+import type { LayersAndFunctions } from "../cloud.js";
 
 export interface LayerVersionState {
   version: number;
@@ -49,15 +49,8 @@ export interface FunctionState {
   versions: FunctionVersionState[];
 }
 
-export interface RegionState {
-  layers: Record<string, LayerState>;
-  functions: Record<string, FunctionState>;
-}
+export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 
-/** A region with nothing in it; maps without prototypes, so any name is a plain key. */
-export function emptyRegion(): RegionState {
-  return { layers: dict(), functions: dict() };
-}
 
 /** FC writes times as RFC 3339 UTC without fractions, e.g. 2023-03-30T11:08:00Z. */
 export function fcTime(d: Date): string {

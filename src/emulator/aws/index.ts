@@ -13,7 +13,7 @@
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
 import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
-import { defineCloud, type CloudContext, type Operation } from "../cloud.js";
+import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import type { IncomingCall } from "../types.js";
 import { createFunction, getFunction, publishVersion } from "./functions.js";
 import {
@@ -29,7 +29,7 @@ import {
 } from "./layers.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
 import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
-import { emptyRegion, type RegionState } from "./state.js";
+import type { RegionState } from "./state.js";
 import type { Reply } from "../types.js";
 
 /** Lambda rejects larger requests before reading them (a 50 MB zip, base64-encoded, is just over). */
@@ -41,10 +41,8 @@ export interface AwsCredentials {
   accountId: string;
 }
 
-export interface AwsTuning {
-  maxClockSkewMs: number;
-  maxRequestBytes: number;
-}
+/** Only the knobs every cloud has. */
+export type AwsTuning = BaseTuning;
 
 export type AwsContext = CloudContext<AwsCredentials, AwsTuning, RegionState>;
 
@@ -67,7 +65,7 @@ export const awsCloud = defineCloud({
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES } as AwsTuning,
-  state: { format: 1, emptyRegion },
+  state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
   setup(ctx: AwsContext, seeds) {

@@ -1,7 +1,7 @@
 // The AWS emulator's persistent state: plain JSON, one entry per region (Lambda resources are
 // regional; the region comes from each request's credential scope). Zips live in the blob store.
 // The skeleton (../cloud.ts) keeps the regions and the format version.
-import { dict } from "../cloud.js";
+import type { LayersAndFunctions } from "../cloud.js";
 
 export interface PolicyStatement {
   Sid: string;
@@ -66,15 +66,8 @@ export interface FunctionState {
   versions: Record<string, FunctionVersionState>;
 }
 
-export interface RegionState {
-  layers: Record<string, LayerState>;
-  functions: Record<string, FunctionState>;
-}
+export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 
-/** A region with nothing in it; maps without prototypes, so any name is a plain key. */
-export function emptyRegion(): RegionState {
-  return { layers: dict(), functions: dict() };
-}
 
 /** Lambda's date format: ISO 8601 with milliseconds and a +0000 offset. */
 export function lambdaDate(d: Date): string {

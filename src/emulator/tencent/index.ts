@@ -11,13 +11,13 @@
 // layers.ts / functions.ts (or a new file for a new resource). API 3.0 has one path, so there is
 // no route: the X-TC-Action header names the operation.
 import type { IncomingCall, Reply } from "../types.js";
-import { defineCloud, dict, type CloudContext, type Operation } from "../cloud.js";
+import { defineCloud, emptyLayersAndFunctions, dict, type CloudContext, type Operation } from "../cloud.js";
 import { TencentApiError, errorReply, missing, okReply } from "./errors.js";
 import { Functions } from "./functions.js";
 import { Layers } from "./layers.js";
 import type { Params } from "./params.js";
 import { checkAuthHeaders, checkSignature, header, type AdmittedAuthorization } from "./signature.js";
-import { emptyRegion, type RegionState } from "./state.js";
+import type { RegionState } from "./state.js";
 
 export const API_VERSION = "2018-04-16";
 const DEFAULT_REGION = "ap-guangzhou";
@@ -68,7 +68,7 @@ export const tencentCloud = defineCloud({
     maxRequestBytes: 32 * 1024 * 1024,
   } as TencentTuning,
   tuningAliases: (o) => (o.tencentPublishDelayMs !== undefined ? { publishDelayMs: o.tencentPublishDelayMs } : {}),
-  state: { format: 1, emptyRegion },
+  state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   // API 3.0 has a single path; AWS and Aliyun put a dated version in theirs, so POST / is ours.
   owns: { rpc: { method: "POST", path: "/", actionHeader: "x-tc-action" } },
 

@@ -1,7 +1,7 @@
 // The emulated account, per region, as plain JSON (what state() returns and `saved` brings back).
 // Zips themselves live in the shared blob store under their sha256. The skeleton (../cloud.ts)
 // keeps the regions and the format version.
-import { dict } from "../cloud.js";
+import type { LayersAndFunctions } from "../cloud.js";
 
 export interface LayerVersionState {
   version: number;
@@ -45,16 +45,9 @@ export interface FunctionState {
   versions: FunctionVersionState[];
 }
 
-export interface RegionState {
-  layers: Record<string, LayerState>;
-  /** Keyed by `${namespace}/${name}`. */
-  functions: Record<string, FunctionState>;
-}
+/** Functions keyed by `${namespace}/${name}`. */
+export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 
-/** A region with nothing in it; maps without prototypes, so any name is a plain key. */
-export function emptyRegion(): RegionState {
-  return { layers: dict(), functions: dict() };
-}
 
 export function functionKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
