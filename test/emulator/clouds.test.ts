@@ -2,6 +2,8 @@
 // windows, names that are Object.prototype members, bodies of unauthenticated requests, saved
 // state it cannot read, and the variables `layerctl emulate` prints.
 import http from "node:http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "@smithy/core/checksum";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetFunctionCommand, GetLayerVersionByArnCommand, GetLayerVersionCommand, LambdaClient, ListLayersCommand, PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
@@ -238,5 +240,24 @@ describe("the variables `layerctl emulate` prints", () => {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
       else process.env.AWS_ENDPOINT_URL_LAMBDA = saved;
     }
+  });
+});
+
+describe("routing", () => {
+  it("a path label with a bad % escape names no operation, on every path-routed cloud", async () => {
+    const aliyun = await rawRequest(emu, { method: "GET", path: "/2023-03-30/layers/%ZZ/versions/1" });
+    expect(aliyun.status).toBe(400);
+    expect(aliyun.json.Code).toBe("PathNotSupported");
+    const url = new URL(emu.url);
+    const path = "/2018-10-31/layers/%ZZ/versions/1";
+    const signed = await new SignatureV4({
+      service: "lambda",
+      region: "eu-west-1",
+      sha256: Sha256,
+      credentials: { accessKeyId: emu.credentials.aws.accessKeyId, secretAccessKey: emu.credentials.aws.secretAccessKey },
+    }).sign({ method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path, query: {}, headers: { host: url.host } });
+    const aws = await fetch(`${emu.url}${path}`, { headers: signed.headers as Record<string, string> });
+    expect(aws.status).toBe(404);
+    expect(aws.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
   });
 });
