@@ -5,7 +5,6 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { ProviderName } from "../errors.js";
 import { instantiate, restoreState } from "./cloud.js";
 import { cloudNames, clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
