@@ -59,10 +59,14 @@ async function context(withProgress: boolean) {
 
 /** Resolves on Ctrl-C or SIGTERM, replacing the exit-on-signal handlers (a service shuts down cleanly). */
 function untilInterrupted(): Promise<void> {
+  // Ours goes in before the others come out: removing the last listener stops Node's signal
+  // watcher, and a Ctrl-C caught by it but not yet dispatched would be lost.
   return new Promise<void>((resolve) => {
-    process.removeAllListeners("SIGINT").removeAllListeners("SIGTERM");
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      const before = process.listeners(signal);
+      process.once(signal, () => resolve());
+      for (const l of before) process.removeListener(signal, l);
+    }
   });
 }
 
@@ -76,16 +80,19 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     } finally {
       ctx.stop();
     }
+    const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
+    // A service (the emulator) listens for Ctrl-C before it prints anything a script may act on.
+    const stopped = service ? untilInterrupted() : undefined;
+    for (const w of service?.warnings ?? []) process.stderr.write(`layerctl: warning: ${w}\n`);
     process.stdout.write(spec.unredacted ? outcome.stdout : redact(outcome.stdout));
     for (const { line, error } of outcome.errors) {
       process.stderr.write(`${redact(`layerctl: ${line}`)}\n`);
       if (debug) process.stderr.write(debugDetail(error));
     }
     process.exitCode = outcome.exitCode;
-    const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
-    if (service) {
+    if (service && stopped) {
       process.stderr.write(`${service.note}\n`);
-      await untilInterrupted();
+      await stopped;
       await service.close();
     }
   } catch (err) {

@@ -55,7 +55,18 @@ export function parseSeed(spec: string): SeedFunction {
   return { provider: m[1] as ProviderName | undefined, name: m[2]! };
 }
 
-export async function emulateCommand(input: EmulateInput): Promise<RunningEmulator> {
+/** 127.0.0.0/8, ::1 and localhost: addresses other machines cannot reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(?:\.\d{1,3}){3}$/.test(h) || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+export interface EmulateResult extends RunningEmulator {
+  /** For stderr: what the user should know before relying on this emulator. */
+  warnings: string[];
+}
+
+export async function emulateCommand(input: EmulateInput): Promise<EmulateResult> {
   const port = parseNumber("--port", input.port, 9000)!;
   if (port > 65535) throw new UsageError(`--port ${port} is out of range`, { code: "InvalidOption" });
   const faults = (input.fault ?? []).map(parseFault);
@@ -66,21 +77,30 @@ export async function emulateCommand(input: EmulateInput): Promise<RunningEmulat
       throw new UsageError(`--state-dir ${input.stateDir} is not a directory`, { code: "InvalidStateDir", hint: "give a directory (it is created if missing)" });
     }
   }
+  const host = input.host ?? "127.0.0.1";
+  const publishDelayMs = parseNumber("--publish-delay", input.publishDelay, null);
+  const warnings = isLoopback(host)
+    ? []
+    : [
+        `the emulator listens on ${host}, where other machines can reach it: its keys are public (printed by this command, written in layerctl's source) and open everything it holds; use --host 127.0.0.1 unless you mean to share it`,
+      ];
   const { start } = await import("../emulator/index.js");
   try {
-    return await start({
-      host: input.host ?? "127.0.0.1",
+    const emu = await start({
+      host,
       port,
       stateDir: input.stateDir,
-      tencentPublishDelayMs: parseNumber("--publish-delay", input.publishDelay, 1000)!,
+      tuning: publishDelayMs === null ? {} : { tencent: { publishDelayMs } },
       rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
       faults,
       functions,
     });
+    return Object.assign(emu, { warnings });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
+    if (code === "EBADSTATE") throw new UsageError((err as Error).message, { code: "InvalidState", hint: "the file is kept as it is; move it away or pick another --state-dir" });
     if (code === "ELOCKED") throw new UsageError((err as Error).message, { code: "StateDirInUse", hint: "stop that emulator, or give this one another --state-dir" });
     if (input.stateDir && (code === "ENOTDIR" || code === "EACCES" || code === "EEXIST" || code === "EROFS")) {
       throw new UsageError(`cannot keep state in ${input.stateDir} (${code})`, { code: "InvalidStateDir", hint: "give a directory you can write to (it is created if missing)" });
@@ -116,6 +136,7 @@ Then, in another shell, export the printed variables and run layerctl (or any SD
       .map(([k, v]) => `export ${k}=${v}`)
       .join("\n")}\n`,
   service: ({ emulator, stateDir }) => ({
+    warnings: emulator.warnings,
     note: `layerctl emulator listening on ${emulator.url} (${stateDir ? `state in ${stateDir}` : "in memory"}); Ctrl-C to stop`,
     close: () => emulator.close(),
   }),

@@ -1,18 +1,17 @@
-// One HTTP server for all three clouds: read the request, find the cloud and action it names,
-// apply injected faults and rate limits, then let the cloud module answer.
+// One HTTP server for all three clouds: find the cloud and action a request names, let the cloud
+// check its headers (size, signature headers, clock) before reading the body, read the body up to
+// the cloud's cap, apply injected faults and rate limits, then let the cloud module answer.
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { ProviderName } from "../providers/names.js";
-import { clouds } from "./clouds.js";
+import { instantiate, restoreState } from "./cloud.js";
+import { cloudNames, clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
 import { Faults, gatewayError, stallAfterHeaders, truncateBody } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
-import type { CloudEmulator, EmulatorContext, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
+import type { CloudEmulator, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
-/** Larger than any provider accepts inline (AWS rejects requests over ~70 MB), so we can answer with the provider's error. */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
 const BLOB_PATH = /^\/_layerctl\/blobs\/([0-9a-f]{64})\.zip$/;
 
 export async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -35,21 +34,30 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
   let baseUrl = "";
 
   const modules: CloudEmulator[] = [];
-  for (const [name, factory] of Object.entries(clouds) as Array<[ProviderName, (typeof clouds)[ProviderName]]>) {
-    const ctx: EmulatorContext = {
-      credentials,
-      blobs,
-      baseUrl: () => baseUrl,
-      blobUrl: (sha) => `${baseUrl}/_layerctl/blobs/${sha}.zip`,
-      now: options.now ?? (() => new Date()),
-      options: {
-        tencentPublishDelayMs: options.tencentPublishDelayMs ?? 1000,
-        maxClockSkewMs: options.maxClockSkewMs ?? 15 * 60 * 1000,
-      },
-      save: () => files.save(name, () => mod.state()),
+  for (const name of cloudNames) {
+    // Each cloud as its definition says; the loose type spares a union of three generic instantiations.
+    const def = clouds[name] as unknown as Parameters<typeof instantiate>[0];
+    const tuning = {
+      ...def.tuning,
+      ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+      ...def.tuningAliases?.(options),
+      ...options.tuning?.[name],
     };
-    const saved = await files.load(name);
-    const mod = factory(ctx, saved, seeds.filter((f) => !f.provider || f.provider === name));
+    const saved = restoreState(def, await files.load(name), files.file(name));
+    const mod: ReturnType<typeof instantiate> = instantiate(
+      def,
+      {
+        credentials: credentials[name],
+        tuning,
+        blobs,
+        baseUrl: () => baseUrl,
+        blobUrl: (sha) => `${baseUrl}/_layerctl/blobs/${sha}.zip`,
+        now: options.now ?? (() => new Date()),
+        save: (): Promise<void> => files.save(name, () => mod.state()),
+      },
+      saved,
+      seeds.filter((f) => !f.provider || f.provider === name),
+    );
     modules.push(mod);
   }
 
@@ -66,11 +74,6 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
   });
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    if (body === null) {
-      send(res, { status: 413, body: { message: "request body too large for the emulator" } });
-      return;
-    }
     const rawUrl = req.url ?? "/";
     const q = rawUrl.indexOf("?");
     const call: IncomingCall = {
@@ -78,7 +81,7 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q),
       url: new URL(rawUrl, baseUrl),
       headers: req.headers,
-      body,
+      body: Buffer.alloc(0),
       requestId: randomUUID(),
       corruptChecksum: false,
       failPublish: false,
@@ -92,6 +95,20 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       res.end(call.method === "HEAD" ? undefined : bytes);
       return;
     }
+
+    const owner = modules.find((m) => m.route(call) !== null);
+    if (!owner) {
+      send(res, { status: 404, body: { message: `the emulator serves no API at ${call.method} ${call.rawPath}` } });
+      return;
+    }
+    // Nothing of an unauthenticated body is kept: refuse on the headers alone (Node then reads and
+    // drops the rest, so the client sees the answer), and keep at most the cloud's own request
+    // limit (what a signed request may send) before the signature over it is checked.
+    const refused = owner.admit(call);
+    if (refused) return send(res, refused);
+    const body = await readBody(req, owner.maxRequestBytes);
+    if (body === null) return send(res, owner.tooLarge(call));
+    call.body = body;
 
     for (const mod of modules) {
       const action = mod.route(call);
@@ -130,7 +147,6 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       }
       return send(res, await mod.handle(call, action));
     }
-    send(res, { status: 404, body: { message: `the emulator serves no API at ${call.method} ${call.rawPath}` } });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -156,17 +172,24 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
+/**
+ * The body, or null as soon as it grows past `max`: what came is dropped and the rest is read and
+ * thrown away (closing instead could reset the connection before the client reads the answer).
+ */
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on("data", (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+      if (size <= max) return void chunks.push(c);
+      req.off("data", onData);
+      req.resume();
+      chunks.length = 0;
+      resolve(null);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

@@ -60,13 +60,29 @@ export class StateFiles {
   private chains = new Map<string, Promise<void>>();
   constructor(private readonly dir: string | undefined) {}
 
+  /** Where a cloud's state lives (for messages); "(memory)" without a state dir. */
+  file(cloud: string): string {
+    return this.dir ? path.join(this.dir, "state", `${cloud}.json`) : "(memory)";
+  }
+
+  /** The saved JSON, its objects without prototypes (saved names are plain keys); undefined when there is none. */
   async load(cloud: string): Promise<unknown | undefined> {
     if (!this.dir) return undefined;
+    let text: string;
     try {
-      return JSON.parse(await readFile(path.join(this.dir, "state", `${cloud}.json`), "utf8"));
+      text = await readFile(this.file(cloud), "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw new Error(`emulator state file for ${cloud} is unreadable: ${(err as Error).message}`);
+      throw err;
+    }
+    try {
+      return JSON.parse(text, (_key, value: unknown) =>
+        value !== null && typeof value === "object" && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value,
+      );
+    } catch (err) {
+      throw Object.assign(new Error(`the saved ${cloud} emulator state ${this.file(cloud)} is not JSON (${(err as Error).message}); move it away (or use another --state-dir) to start over`), {
+        code: "EBADSTATE",
+      });
     }
   }
 

@@ -2,12 +2,15 @@
 // and each cloud's module in src/emulator/<cloud>/.
 import type { IncomingHttpHeaders } from "node:http";
 import type { ProviderName } from "../providers/names.js";
+import type { clouds } from "./clouds.js";
 
-export interface EmulatorCredentials {
-  tencent: { secretId: string; secretKey: string };
-  aws: { accessKeyId: string; secretAccessKey: string; accountId: string };
-  aliyun: { accessKeyId: string; accessKeySecret: string; accountId: string };
-}
+type Clouds = typeof clouds;
+
+/** Each cloud's keys, as its definition in src/emulator/<cloud>/ declares them. */
+export type EmulatorCredentials = { [K in keyof Clouds]: Clouds[K]["credentials"] };
+
+/** Each cloud's tuning knobs (publish delays, clock windows, size caps). */
+export type EmulatorTuning = { [K in keyof Clouds]: Clouds[K]["tuning"] };
 
 export type FaultKind =
   /** Provider's throttling error (Tencent RequestLimitExceeded, AWS 429 + Retry-After, Aliyun Throttling*). */
@@ -52,7 +55,7 @@ export interface FaultController {
   counts(): Record<string, number>;
 }
 
-/** One HTTP request, fully read, as the router hands it to a cloud module. */
+/** One HTTP request as the router hands it to a cloud module (the body is read once the headers pass admit()). */
 export interface IncomingCall {
   method: string;
   /** Raw path as sent (still percent-encoded), without the query string. */
@@ -75,8 +78,10 @@ export interface Reply {
   body: unknown;
 }
 
-export interface EmulatorContext {
-  credentials: EmulatorCredentials;
+/** What the shared server gives one cloud: its own credentials and tuning, blobs, clock, persistence. */
+export interface EmulatorContext<C = unknown, T = unknown> {
+  credentials: C;
+  tuning: T;
   /** Zip contents, content-addressed (sha256 hex). Survive restarts with a state dir. */
   blobs: BlobStore;
   /** Base URL of the running server, e.g. http://127.0.0.1:41234 (for Location links). */
@@ -84,16 +89,8 @@ export interface EmulatorContext {
   /** URL at which the server serves a stored blob (GET, application/zip). */
   blobUrl(sha256: string): string;
   now(): Date;
-  options: CloudTuning;
   /** Persist this cloud's state (no-op in memory mode). Call after every mutation. */
   save(): Promise<void>;
-}
-
-export interface CloudTuning {
-  /** Tencent: how long a new layer version stays `Publishing` before `Active`. */
-  tencentPublishDelayMs: number;
-  /** Allowed clock skew for signed requests. */
-  maxClockSkewMs: number;
 }
 
 export interface BlobStore {
@@ -101,19 +98,21 @@ export interface BlobStore {
   get(sha256: string): Promise<Buffer | undefined>;
 }
 
+/** One running cloud as the HTTP server drives it (built by cloud.ts from the cloud's definition). */
 export interface CloudEmulator {
   readonly provider: ProviderName;
+  /** The most a request may send before it is authenticated. */
+  readonly maxRequestBytes: number;
   /** The action this request names if it belongs to this cloud, else null (not mine). */
   route(call: IncomingCall): string | null;
+  /** Checks made on the headers alone, before the body is read: the cloud's error reply, or null to go on. */
+  admit(call: IncomingCall): Reply | null;
+  /** The cloud's answer to a body larger than maxRequestBytes. */
+  tooLarge(call: IncomingCall): Reply;
   handle(call: IncomingCall, action: string): Promise<Reply>;
   /** The provider's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
-  /** JSON-serializable state for persistence. */
-  state(): unknown;
 }
-
-/** Each cloud module exports one of these; `saved` is what state() returned last time, if any. */
-export type CloudEmulatorFactory = (ctx: EmulatorContext, saved: unknown | undefined) => CloudEmulator;
 
 /** Functions that exist from the start, so PublishVersion has something to version. */
 export interface SeedFunction {
@@ -126,8 +125,12 @@ export interface EmulatorOptions {
   host?: string;
   port?: number;
   stateDir?: string;
-  credentials?: Partial<EmulatorCredentials>;
+  credentials?: { [K in keyof Clouds]?: Partial<EmulatorCredentials[K]> };
+  /** Per cloud, e.g. { tencent: { publishDelayMs: 0 }, aws: { maxClockSkewMs: 60_000 } }. */
+  tuning?: { [K in keyof Clouds]?: Partial<EmulatorTuning[K]> };
+  /** Alias of tuning.tencent.publishDelayMs (kept: users' scripts pass it). */
   tencentPublishDelayMs?: number;
+  /** Sets every cloud's maxClockSkewMs (each cloud's default is its documented window). */
   maxClockSkewMs?: number;
   /** The emulator's clock (default: the real one): lets tests step through time-based states without waiting. */
   now?: () => Date;

@@ -81,6 +81,19 @@ describe("layerctl emulate", () => {
     }
   });
 
+  it("stops on Ctrl-C sent as soon as it has printed its variables", async () => {
+    for (let i = 0; i < 3; i++) expect(await stop(await startEmulator([]))).toBe(0);
+  });
+
+  it("warns on stderr that its keys are public when it listens beyond loopback", async () => {
+    const open = await startEmulator(["--host", "0.0.0.0"]);
+    expect(await stop(open)).toBe(0);
+    expect(open.stderr()).toMatch(/^layerctl: warning: the emulator listens on 0\.0\.0\.0, .*keys are public.*--host 127\.0\.0\.1/m);
+    const local = await startEmulator([]);
+    expect(await stop(local)).toBe(0);
+    expect(local.stderr()).not.toContain("warning");
+  });
+
   it("rejects a state dir that is a file with exit 2", async () => {
     const file = path.join(await tempDir(), "file.txt");
     await writeFile(file, "x");

@@ -35,6 +35,8 @@ export interface OptionSpec {
 export interface Service {
   /** One stderr line saying what is running. */
   note: string;
+  /** Printed on stderr before anything else (e.g. the emulator's keys are public on a shared host). */
+  warnings?: string[];
   close(): Promise<void>;
 }
 

@@ -2,7 +2,8 @@
 // version) and PublishFunctionVersion, whose reply is the `Version` structure
 // {versionId, description, createdTime, lastModifiedTime} (no ARN in the 2023-03-30 model).
 import { randomUUID } from "node:crypto";
-import type { EmulatorContext, Reply } from "../types.js";
+import type { Reply } from "../types.js";
+import type { AliyunContext } from "./index.js";
 import { fcErrors, requestIdHeaders } from "./errors.js";
 import type { OpContext } from "./layers.js";
 import { FC_FUNCTION_RUNTIMES } from "./runtimes.js";
@@ -10,7 +11,7 @@ import { fcTime, type FunctionState } from "./state.js";
 import { checkFunctionName, decodeCode, jsonBody, limits, optionalString } from "./validate.js";
 
 export class FunctionOps {
-  constructor(private readonly ctx: EmulatorContext) {}
+  constructor(private readonly ctx: AliyunContext) {}
 
   async create(op: OpContext): Promise<Reply> {
     const body = jsonBody(op.call);
@@ -51,7 +52,7 @@ export class FunctionOps {
   }
 
   get(op: OpContext): Reply {
-    const name = op.params[0]!;
+    const name = op.params.functionName!;
     const fn = this.fn(op, name);
     const qualifier = op.call.url.searchParams.get("qualifier");
     if (qualifier && qualifier !== "LATEST" && !fn.versions.some((v) => v.versionId === qualifier)) {
@@ -61,7 +62,7 @@ export class FunctionOps {
   }
 
   async publishVersion(op: OpContext): Promise<Reply> {
-    const name = op.params[0]!;
+    const name = op.params.functionName!;
     const fn = this.fn(op, name);
     const body = jsonBody(op.call);
     const description = optionalString(body, "description", limits.maxDescription) ?? "";

@@ -1,70 +1,108 @@
 // Alibaba Cloud Function Compute 3.0 (API 2023-03-30, ROA, ACS3-HMAC-SHA256) as the official
 // @alicloud/fc20230330 SDK sees it: same paths, signature checks, JSON shapes and error codes.
+//
+// Operations served, and why:
+//   CreateLayerVersion, GetLayerVersion, ListLayerVersions   `layerctl publish/get/versions`
+//   GetLayerVersionByArn, ListLayers                         reads by ARN; `layerctl layers`
+//   DeleteLayerVersion                                       lifecycle
+//   CreateFunction, GetFunction                              so there is a function to version
+//   PublishFunctionVersion                                   `layerctl publish-function`
+// Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
+// functions.ts (or a new file for a new resource). FC 3.0 names the operation by method + path
+// (the SDK also sends x-acs-action, signed but not used to pick it); everything under
+// /2023-03-30/ is ours, so an unknown path there gets FC's own PathNotSupported.
 import { randomUUID } from "node:crypto";
-import type { CloudEmulator, EmulatorContext, IncomingCall, Reply, SeedFunction } from "../types.js";
+import type { IncomingCall, Reply } from "../types.js";
+import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import { errorReply, FcError, fcErrors } from "./errors.js";
 import { FunctionOps } from "./functions.js";
 import { LayerOps, type OpContext } from "./layers.js";
 import { requestRegion } from "./region.js";
-import { matchRoute, UNKNOWN_OPERATION } from "./routes.js";
-import { Acs3Verifier } from "./signature.js";
-import { restoreState, seedFunction, type RegionState } from "./state.js";
+import { Acs3Verifier, type Caller } from "./signature.js";
+import { seedFunction, type RegionState } from "./state.js";
+import { limits } from "./validate.js";
 
-export function createAliyunEmulator(ctx: EmulatorContext, saved: unknown, seeds: SeedFunction[]): CloudEmulator {
-  const state = restoreState(saved);
-  const verifier = new Acs3Verifier(ctx);
-  const layers = new LayerOps(ctx);
-  const functions = new FunctionOps(ctx);
+export const API_VERSION = "2023-03-30";
+const BASE = `/${API_VERSION}`;
 
-  function regionState(region: string): RegionState {
-    let rs = state.regions[region];
-    if (!rs) {
-      rs = state.regions[region] = { layers: {}, functions: {} };
-    }
-    for (const seed of seeds) rs.functions[seed.name] ??= seedFunction(seed, ctx.now(), randomUUID());
-    return rs;
-  }
-  // Seeds exist from the start in the regions already known (a new region gets them on first use).
-  for (const region of Object.keys(state.regions)) regionState(region);
-
-  const operations: Record<string, (op: OpContext) => Reply | Promise<Reply>> = {
-    CreateLayerVersion: (op) => layers.create(op),
-    GetLayerVersion: (op) => layers.get(op),
-    GetLayerVersionByArn: (op) => layers.getByArn(op),
-    ListLayerVersions: (op) => layers.list(op),
-    ListLayers: (op) => layers.listLayers(op),
-    DeleteLayerVersion: (op) => layers.delete(op),
-    CreateFunction: (op) => functions.create(op),
-    GetFunction: (op) => functions.get(op),
-    PublishFunctionVersion: (op) => functions.publishVersion(op),
-  };
-
-  return {
-    provider: "aliyun",
-
-    route(call: IncomingCall): string | null {
-      return matchRoute(call)?.action ?? null;
-    },
-
-    async handle(call: IncomingCall, action: string): Promise<Reply> {
-      try {
-        // Authentication comes first, as at the gateway: an unsigned request learns nothing.
-        const caller = verifier.verify(call);
-        const region = requestRegion(call, caller.accountId);
-        const operation = operations[action];
-        if (action === UNKNOWN_OPERATION || !operation) throw fcErrors.pathNotSupported(call.method, call.rawPath);
-        const params = matchRoute(call)?.params ?? [];
-        return await operation({ call, params, region, accountId: caller.accountId, regionState: regionState(region) });
-      } catch (err) {
-        if (err instanceof FcError) return errorReply(err, call.requestId);
-        throw err;
-      }
-    },
-
-    faultReply(kind, call): Reply {
-      return errorReply(kind === "throttle" ? fcErrors.throttled() : fcErrors.internal(), call.requestId);
-    },
-
-    state: () => state,
-  };
+export interface AliyunCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  accountId: string;
 }
+
+/** Only the knobs every cloud has. */
+export type AliyunTuning = BaseTuning;
+
+export type AliyunContext = CloudContext<AliyunCredentials, AliyunTuning, RegionState>;
+
+export const aliyunCloud = defineCloud({
+  provider: "aliyun",
+  credentials: { accessKeyId: "LTAIlayerctlEmulator", accessKeySecret: "layerctl-emulator-aliyun-secret", accountId: "1234567890123456" } as AliyunCredentials,
+  env: (c, url) => ({
+    ALIBABA_CLOUD_ACCESS_KEY_ID: c.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: c.accessKeySecret,
+    // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
+    ALIBABA_CLOUD_SECURITY_TOKEN: "",
+    ALIBABA_CLOUD_ACCOUNT_ID: c.accountId,
+    LAYERCTL_ENDPOINT_ALIYUN: url,
+  }),
+  tuning: {
+    // The V3 signature's documented window: 15 minutes (see Acs3Verifier.verifyHeaders).
+    maxClockSkewMs: 15 * 60 * 1000,
+    // The documented inline limit is 100 MB of base64; the rest of a CreateLayerVersion body is small.
+    maxRequestBytes: limits.maxZipFileBase64 + 1024 * 1024,
+  } as AliyunTuning,
+  // States saved before the format field existed hold the same shape.
+  state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions(), acceptsUnversioned: () => true },
+  owns: { prefixes: [`${BASE}/`] },
+
+  setup(ctx: AliyunContext, seeds) {
+    const verifier = new Acs3Verifier(ctx);
+    const layers = new LayerOps(ctx);
+    const functions = new FunctionOps(ctx);
+
+    // Seeded functions exist in every region, like a deployment the user already has.
+    function regionState(region: string): RegionState {
+      const rs = ctx.region(region);
+      for (const seed of seeds) rs.functions[seed.name] ??= seedFunction(seed, ctx.now(), randomUUID());
+      return rs;
+    }
+    // Seeds exist from the start in the regions already known (a new region gets them on first use).
+    for (const region of Object.keys(ctx.regions())) regionState(region);
+
+    const admitted = new WeakMap<IncomingCall, Caller>();
+    const op = (route: string, run: (op: OpContext) => Reply | Promise<Reply>): Operation<OpContext> => ({ route, run });
+    return {
+      operations: {
+        CreateLayerVersion: op(`POST ${BASE}/layers/{layerName}/versions`, (o) => layers.create(o)),
+        GetLayerVersion: op(`GET ${BASE}/layers/{layerName}/versions/{version}`, (o) => layers.get(o)),
+        GetLayerVersionByArn: op(`GET ${BASE}/layerarn/{arn}`, (o) => layers.getByArn(o)),
+        ListLayerVersions: op(`GET ${BASE}/layers/{layerName}/versions`, (o) => layers.list(o)),
+        ListLayers: op(`GET ${BASE}/layers`, (o) => layers.listLayers(o)),
+        DeleteLayerVersion: op(`DELETE ${BASE}/layers/{layerName}/versions/{version}`, (o) => layers.delete(o)),
+        CreateFunction: op(`POST ${BASE}/functions`, (o) => functions.create(o)),
+        GetFunction: op(`GET ${BASE}/functions/{functionName}`, (o) => functions.get(o)),
+        PublishFunctionVersion: op(`POST ${BASE}/functions/{functionName}/versions`, (o) => functions.publishVersion(o)),
+      },
+      // Authentication comes first, as at the gateway: an unsigned request learns nothing.
+      admit: (call) => void admitted.set(call, verifier.verifyHeaders(call)),
+      authenticate(call) {
+        const caller = admitted.get(call);
+        if (!caller) throw new Error("an Aliyun call reached authentication without admission");
+        verifier.verifyBody(call);
+        return caller;
+      },
+      request(call: IncomingCall, caller, params): OpContext {
+        const { accountId } = caller as Caller;
+        const region = requestRegion(call, accountId);
+        return { call, params, region, accountId, regionState: regionState(region) };
+      },
+      isError: (err): err is FcError => err instanceof FcError,
+      errorReply: (err, call) => errorReply(err, call.requestId),
+      unknownOperation: (call) => fcErrors.pathNotSupported(call.method, call.rawPath),
+      tooLarge: (_call, _action, max) => fcErrors.entityTooLarge(max),
+      faultReply: (kind, call) => errorReply(kind === "throttle" ? fcErrors.throttled() : fcErrors.internal(), call.requestId),
+    };
+  },
+});

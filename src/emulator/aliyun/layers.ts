@@ -1,14 +1,16 @@
 // Layer operations of FC 3.0: CreateLayerVersion, GetLayerVersion, GetLayerVersionByArn,
 // ListLayerVersions, ListLayers, DeleteLayerVersion. Replies are the `Layer` structure of the
 // 2023-03-30 API (see @alicloud/fc20230330 models/Layer.ts and the CreateLayerVersion reference).
-import type { EmulatorContext, IncomingCall, Reply } from "../types.js";
+import type { IncomingCall, Reply } from "../types.js";
+import type { AliyunContext } from "./index.js";
 import { fcErrors, requestIdHeaders } from "./errors.js";
 import { fcTime, type LayerState, type LayerVersionState, type RegionState } from "./state.js";
 import { checkLayerName, compatibleRuntimes, decodeCode, jsonBody, limits, listLimit, optionalString } from "./validate.js";
 
 export interface OpContext {
   call: IncomingCall;
-  params: string[];
+  /** Path labels of the route, percent-decoded. */
+  params: Record<string, string>;
   region: string;
   accountId: string;
   regionState: RegionState;
@@ -21,10 +23,10 @@ export function layerVersionArn(region: string, accountId: string, name: string,
 }
 
 export class LayerOps {
-  constructor(private readonly ctx: EmulatorContext) {}
+  constructor(private readonly ctx: AliyunContext) {}
 
   async create(op: OpContext): Promise<Reply> {
-    const name = op.params[0]!;
+    const name = op.params.layerName!;
     checkLayerName(name);
     const body = jsonBody(op.call);
     const runtimes = compatibleRuntimes(body);
@@ -52,13 +54,13 @@ export class LayerOps {
   }
 
   get(op: OpContext): Reply {
-    const [name, raw] = op.params as [string, string];
+    const { layerName: name, version: raw } = op.params as { layerName: string; version: string };
     const [layer, version] = this.layerVersion(op, name, raw);
     return this.ok(op, this.render(op, layer, version));
   }
 
   getByArn(op: OpContext): Reply {
-    const arn = op.params[0]!;
+    const arn = op.params.arn!;
     const m = ARN.exec(arn);
     if (!m) throw fcErrors.invalidArgument(`'${arn}' is not a layer version ARN (acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version})`);
     const [, region, account, name, version] = m as unknown as [string, string, string, string, string];
@@ -69,7 +71,7 @@ export class LayerOps {
   }
 
   list(op: OpContext): Reply {
-    const name = op.params[0]!;
+    const name = op.params.layerName!;
     const layer = this.layer(op, name);
     const limit = listLimit(op.call);
     const startRaw = op.call.url.searchParams.get("startVersion");
@@ -109,7 +111,7 @@ export class LayerOps {
   }
 
   async delete(op: OpContext): Promise<Reply> {
-    const [name, raw] = op.params as [string, string];
+    const { layerName: name, version: raw } = op.params as { layerName: string; version: string };
     const [layer, version] = this.layerVersion(op, name, raw);
     layer.versions = layer.versions.filter((v) => v !== version);
     await this.ctx.save();

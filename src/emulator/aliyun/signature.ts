@@ -6,7 +6,8 @@
 // Signed headers are `host`, `content-type` and every `x-acs-*` header; the header list comes
 // from the Authorization header, and we insist that everything that must be signed is in it.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { EmulatorContext, IncomingCall } from "../types.js";
+import type { IncomingCall } from "../types.js";
+import type { AliyunContext } from "./index.js";
 import { fcErrors } from "./errors.js";
 
 const ALGORITHM = "ACS3-HMAC-SHA256";
@@ -54,9 +55,14 @@ export class Acs3Verifier {
   /** Nonces seen within the allowed clock skew, with the time they may be forgotten. */
   private readonly nonces = new Map<string, number>();
 
-  constructor(private readonly ctx: EmulatorContext) {}
+  constructor(private readonly ctx: AliyunContext) {}
 
-  verify(call: IncomingCall): Caller {
+  /**
+   * The checks that need only the headers, made before the body is read. ACS3 signs the payload
+   * hash the client declares (x-acs-content-sha256), so the signature itself is checked here; the
+   * body is compared with that hash once it is in (verifyBody).
+   */
+  verifyHeaders(call: IncomingCall): Caller {
     const auth = header(call, "authorization");
     if (!auth) throw fcErrors.missingHeader("Authorization");
     for (const required of ["x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"]) {
@@ -77,17 +83,16 @@ export class Acs3Verifier {
     const when = parseAcsDate(date);
     if (when === null) throw fcErrors.timestampFormat();
 
-    const creds = this.ctx.credentials.aliyun;
+    const creds = this.ctx.credentials;
     if (keyId !== creds.accessKeyId) throw fcErrors.unknownAccessKey();
 
+    // The V3 signature guide: x-acs-date must be within 15 minutes of the request ("值为请求发出前15分钟内的时间",
+    // https://help.aliyun.com/zh/model-studio/user-guide/roa-style-request-body-signature-mechanism);
+    // the gateway's InvalidTimeStamp.Expired answers a timestamp outside it.
     const now = this.ctx.now().getTime();
-    if (Math.abs(now - when) > this.ctx.options.maxClockSkewMs) throw fcErrors.timestampExpired();
+    if (Math.abs(now - when) > this.ctx.tuning.maxClockSkewMs) throw fcErrors.timestampExpired();
 
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
-    if (payloadHash !== sha256Hex(call.body)) {
-      throw fcErrors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
-    }
-
     const toSign = stringToSign(canonicalRequest(call, signedHeaders, payloadHash));
     const expected = createHmac("sha256", creds.accessKeySecret).update(toSign).digest();
     const given = Buffer.from(signature, "hex");
@@ -95,9 +100,16 @@ export class Acs3Verifier {
       // Like the gateway, show the string we signed (it holds a hash, never the secret).
       throw fcErrors.signatureMismatch(`server string to sign is:${JSON.stringify(toSign)}`);
     }
-
-    this.useNonce(header(call, "x-acs-signature-nonce")!, now);
     return { accessKeyId: keyId, accountId: creds.accountId };
+  }
+
+  /** The body is the one the signed hash names; then the nonce is spent. */
+  verifyBody(call: IncomingCall): void {
+    const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
+    if (payloadHash !== sha256Hex(call.body)) {
+      throw fcErrors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
+    }
+    this.useNonce(header(call, "x-acs-signature-nonce")!, this.ctx.now().getTime());
   }
 
   // A nonce is remembered for as long as its request's timestamp would be accepted, so a replayed
@@ -110,7 +122,7 @@ export class Acs3Verifier {
     const seen = this.nonces.get(nonce);
     if (seen !== undefined && seen > now) throw fcErrors.nonceUsed();
     this.nonces.delete(nonce);
-    this.nonces.set(nonce, now + 2 * this.ctx.options.maxClockSkewMs);
+    this.nonces.set(nonce, now + 2 * this.ctx.tuning.maxClockSkewMs);
   }
 }
 

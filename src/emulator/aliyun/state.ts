@@ -1,6 +1,8 @@
 // The emulated account's resources, per region, as plain JSON (persisted by the shared store).
-// Zip bytes live in the blob store under their sha256; only the key is kept here.
+// Zip bytes live in the blob store under their sha256; only the key is kept here. The skeleton
+// (../cloud.ts) keeps the regions and the format version.
 import type { SeedFunction } from "../types.js";
+import type { LayersAndFunctions } from "../cloud.js";
 
 export interface LayerVersionState {
   version: number;
@@ -47,21 +49,8 @@ export interface FunctionState {
   versions: FunctionVersionState[];
 }
 
-export interface RegionState {
-  layers: Record<string, LayerState>;
-  functions: Record<string, FunctionState>;
-}
+export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 
-export interface AliyunState {
-  regions: Record<string, RegionState>;
-}
-
-export function restoreState(saved: unknown): AliyunState {
-  if (saved && typeof saved === "object" && "regions" in saved && typeof (saved as AliyunState).regions === "object") {
-    return saved as AliyunState;
-  }
-  return { regions: {} };
-}
 
 /** FC writes times as RFC 3339 UTC without fractions, e.g. 2023-03-30T11:08:00Z. */
 export function fcTime(d: Date): string {

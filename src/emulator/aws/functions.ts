@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
 import { AwsApiError } from "./errors.js";
-import { LAYERS_ITEM_SOURCE, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
+import { LAYERS_ITEM_SOURCE, partition, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
 import {
   ok,
   readBoolean,
@@ -17,9 +17,10 @@ import {
   type AwsRequest,
 } from "./request.js";
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
-import { lambdaDate, regionState, type FunctionConfigState, type FunctionState, type FunctionVersionState } from "./state.js";
+import { lambdaDate, type FunctionConfigState, type FunctionState, type FunctionVersionState } from "./state.js";
 import { Violations } from "./validation.js";
 import { buildZip } from "../zip.js";
+import { dict } from "../cloud.js";
 
 const ROLE = /^arn:(?:aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const HANDLER = /^[^\s]+$/;
@@ -30,7 +31,7 @@ function notFound(req: AwsRequest, name: string, qualifier?: string): AwsApiErro
 }
 
 async function findFunction(req: AwsRequest, deps: AwsDeps, name: string): Promise<FunctionState | undefined> {
-  const region = regionState(deps.state, req.region);
+  const region = deps.ctx.region(req.region);
   const existing = region.functions[name];
   if (existing || !deps.seedNames.has(name)) return existing;
   const seeded = await seedFunction(req, deps, name);
@@ -47,7 +48,7 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
     name,
     latest: {
       runtime: "python3.12",
-      role: `arn:aws:iam::${req.account}:role/layerctl-emulator`,
+      role: `arn:${partition(req.region)}:iam::${req.account}:role/layerctl-emulator`,
       handler: "index.handler",
       description: "",
       timeout: 3,
@@ -62,7 +63,7 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
       revisionId: randomUUID(),
     },
     nextVersion: 1,
-    versions: {},
+    versions: dict(),
   };
 }
 
@@ -201,7 +202,7 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
   if ((layers?.length ?? 0) > MAX_LAYERS) {
     throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
   }
-  const region = regionState(deps.state, req.region);
+  const region = deps.ctx.region(req.region);
   for (const arn of layers ?? []) {
     const l = parseLayersItem(arn)!;
     const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
@@ -234,7 +235,7 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
       revisionId: randomUUID(),
     },
     nextVersion: 1,
-    versions: {},
+    versions: dict(),
   };
   region.functions[fn.name] = fn;
   const published = publish ? newVersion(fn, undefined) : undefined;

@@ -1,8 +1,20 @@
 // AWS Lambda's layer API (restJson1 over SigV4), as @aws-sdk/client-lambda speaks it.
 // Order of checks mirrors the service: request size, then authentication, then the body, then
 // model validation, then the operation.
-import type { CloudEmulator, EmulatorContext, IncomingCall, Reply, SeedFunction } from "../types.js";
+//
+// Operations served, and why:
+//   PublishLayerVersion, GetLayerVersion, ListLayerVersions   `layerctl publish/get/versions`
+//   GetLayerVersionByArn, ListLayers                          reads by ARN; `layerctl layers`
+//   DeleteLayerVersion                                        lifecycle (idempotent, as Lambda's)
+//   Add/Get/RemoveLayerVersionPermission                      sharing a layer version
+//   CreateFunction, GetFunction                               so there is a function to version
+//   PublishVersion                                            `layerctl publish-function`
+// Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
+// functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
+// ours: one that names no operation is UnknownOperationException rather than another cloud's.
 import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
+import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
+import type { IncomingCall } from "../types.js";
 import { createFunction, getFunction, publishVersion } from "./functions.js";
 import {
   addLayerVersionPermission,
@@ -16,66 +28,88 @@ import {
   removeLayerVersionPermission,
 } from "./layers.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
-import { UNKNOWN_OPERATION, matchRoute } from "./routes.js";
-import { verifySigV4 } from "./signature.js";
-import { loadState } from "./state.js";
+import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
+import type { RegionState } from "./state.js";
+import type { Reply } from "../types.js";
 
 /** Lambda rejects larger requests before reading them (a 50 MB zip, base64-encoded, is just over). */
 export const MAX_REQUEST_BYTES = 69_905_067;
 
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+}
+
+/** Only the knobs every cloud has. */
+export type AwsTuning = BaseTuning;
+
+export type AwsContext = CloudContext<AwsCredentials, AwsTuning, RegionState>;
+
 type Handler = (req: AwsRequest, deps: AwsDeps) => Promise<Reply>;
 
-const HANDLERS: Record<string, Handler> = {
-  PublishLayerVersion: publishLayerVersion,
-  GetLayerVersion: getLayerVersion,
-  GetLayerVersionByArn: getLayerVersionByArn,
-  ListLayerVersions: listLayerVersions,
-  ListLayers: listLayers,
-  DeleteLayerVersion: deleteLayerVersion,
-  AddLayerVersionPermission: addLayerVersionPermission,
-  GetLayerVersionPolicy: getLayerVersionPolicy,
-  RemoveLayerVersionPermission: removeLayerVersionPermission,
-  PublishVersion: publishVersion,
-  CreateFunction: createFunction,
-  GetFunction: getFunction,
-};
+const LAYERS = "/2018-10-31/layers";
+const FUNCTIONS = "/2015-03-31/functions";
 
-export function createAwsEmulator(ctx: EmulatorContext, saved: unknown, seeds: SeedFunction[]): CloudEmulator {
-  const deps: AwsDeps = { ctx, state: loadState(saved), seedNames: new Set(seeds.map((s) => s.name)) };
+export const awsCloud = defineCloud({
+  provider: "aws",
+  credentials: { accessKeyId: "AKIALAYERCTLEMULATOR", secretAccessKey: "layerctl-emulator-aws-secret", accountId: "123456789012" } as AwsCredentials,
+  env: (c, url) => ({
+    AWS_ACCESS_KEY_ID: c.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+    // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
+    AWS_SESSION_TOKEN: "",
+    LAYERCTL_ENDPOINT_AWS: url,
+    // The AWS CLI and SDKs read the service-specific endpoint variable, so they work without --endpoint-url.
+    AWS_ENDPOINT_URL_LAMBDA: url,
+  }),
+  // SigV4's window is five minutes (see checkClock in signature.ts).
+  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES } as AwsTuning,
+  state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
+  owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
-  async function handle(call: IncomingCall, action: string): Promise<Reply> {
-    if (call.body.length > MAX_REQUEST_BYTES) {
-      throw new AwsApiError("RequestEntityTooLargeException", `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the ${action} operation`);
-    }
-    const identity = verifySigV4(call, ctx.credentials.aws, ctx.now(), ctx.options.maxClockSkewMs);
-    const route = matchRoute(call);
-    const handler = HANDLERS[action];
-    if (!route || action === UNKNOWN_OPERATION || !handler) {
-      throw new AwsApiError("UnknownOperationException", `The layerctl emulator does not implement ${call.method} ${call.rawPath}`);
-    }
-    const req: AwsRequest = {
-      call,
-      region: identity.region,
-      account: ctx.credentials.aws.accountId,
-      params: route.params,
-      query: call.url.searchParams,
-      body: call.method === "POST" ? parseJsonBody(call) : {},
+  setup(ctx: AwsContext, seeds) {
+    const deps: AwsDeps = { ctx, seedNames: new Set(seeds.map((s) => s.name)) };
+    const op = (route: string, handler: Handler): Operation<AwsRequest> => ({ route, run: (req) => handler(req, deps) });
+    const admitted = new WeakMap<IncomingCall, AdmittedSigV4>();
+
+    return {
+      operations: {
+        PublishLayerVersion: op(`POST ${LAYERS}/{LayerName}/versions`, publishLayerVersion),
+        GetLayerVersion: op(`GET ${LAYERS}/{LayerName}/versions/{VersionNumber}`, getLayerVersion),
+        GetLayerVersionByArn: op(`GET ${LAYERS}?find=LayerVersion`, getLayerVersionByArn),
+        ListLayerVersions: op(`GET ${LAYERS}/{LayerName}/versions`, listLayerVersions),
+        ListLayers: op(`GET ${LAYERS}`, listLayers),
+        DeleteLayerVersion: op(`DELETE ${LAYERS}/{LayerName}/versions/{VersionNumber}`, deleteLayerVersion),
+        AddLayerVersionPermission: op(`POST ${LAYERS}/{LayerName}/versions/{VersionNumber}/policy`, addLayerVersionPermission),
+        GetLayerVersionPolicy: op(`GET ${LAYERS}/{LayerName}/versions/{VersionNumber}/policy`, getLayerVersionPolicy),
+        RemoveLayerVersionPermission: op(`DELETE ${LAYERS}/{LayerName}/versions/{VersionNumber}/policy/{StatementId}`, removeLayerVersionPermission),
+        CreateFunction: op(`POST ${FUNCTIONS}`, createFunction),
+        GetFunction: op(`GET ${FUNCTIONS}/{FunctionName}`, getFunction),
+        PublishVersion: op(`POST ${FUNCTIONS}/{FunctionName}/versions`, publishVersion),
+      },
+      admit(call) {
+        admitted.set(call, checkSigV4Headers(call, ctx.credentials, ctx.now(), ctx.tuning.maxClockSkewMs));
+      },
+      authenticate(call) {
+        const identity = admitted.get(call);
+        if (!identity) throw new Error("an AWS call reached authentication without admission");
+        checkSigV4Signature(call, identity, ctx.credentials.secretAccessKey);
+        return identity;
+      },
+      request: (call, identity, params): AwsRequest => ({
+        call,
+        region: (identity as AdmittedSigV4).region,
+        account: ctx.credentials.accountId,
+        params,
+        query: call.url.searchParams,
+        body: call.method === "POST" ? parseJsonBody(call) : {},
+      }),
+      isError: (err): err is AwsApiError => err instanceof AwsApiError,
+      errorReply: (err, call) => errorReply(err, call.requestId),
+      unknownOperation: (call) => new AwsApiError("UnknownOperationException", `The layerctl emulator does not implement ${call.method} ${call.rawPath}`),
+      tooLarge: (_call, action, max) => new AwsApiError("RequestEntityTooLargeException", `Request must be smaller than ${max} bytes for the ${action} operation`),
+      faultReply: (kind, call) => errorReply(kind === "throttle" ? throttled() : serviceError(), call.requestId),
     };
-    return handler(req, deps);
-  }
-
-  return {
-    provider: "aws",
-    route: (call) => matchRoute(call)?.action ?? null,
-    async handle(call, action) {
-      try {
-        return await handle(call, action);
-      } catch (err) {
-        if (err instanceof AwsApiError) return errorReply(err, call.requestId);
-        throw err;
-      }
-    },
-    faultReply: (kind, call) => errorReply(kind === "throttle" ? throttled() : serviceError(), call.requestId),
-    state: () => deps.state,
-  };
-}
+  },
+});

@@ -4,11 +4,12 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
 import { AwsApiError, layerVersionNotFound } from "./errors.js";
-import { checkLayerName, layerArn, layerNameFrom, layerVersionArn, parseLayerVersionArn, versionNumberFrom } from "./names.js";
+import { checkLayerName, partition, layerArn, layerNameFrom, layerVersionArn, parseLayerVersionArn, versionNumberFrom } from "./names.js";
 import { ok, queryInteger, readObject, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
-import { lambdaDate, regionState, type LayerState, type LayerVersionState, type PolicyStatement } from "./state.js";
+import { lambdaDate, type LayerState, type LayerVersionState, type PolicyStatement } from "./state.js";
 import { Violations } from "./validation.js";
+import { dict } from "../cloud.js";
 
 const MAX_ITEMS = 50;
 
@@ -46,7 +47,7 @@ function listItem(req: AwsRequest, layer: LayerState, v: LayerVersionState): Rec
 function findVersion(req: AwsRequest, deps: AwsDeps, action: string): { layer: LayerState; version: LayerVersionState } {
   const name = layerNameFrom(req.params.LayerName!, req.region, req.account, action);
   const number = versionNumberFrom(req.params.VersionNumber!);
-  const layer = regionState(deps.state, req.region).layers[name];
+  const layer = deps.ctx.region(req.region).layers[name];
   const version = layer?.versions[String(number)];
   if (!layer || !version) throw layerVersionNotFound();
   return { layer, version };
@@ -70,9 +71,9 @@ export async function publishLayerVersion(req: AwsRequest, deps: AwsDeps): Promi
   v.throwIfAny();
   const name = layerNameFrom(req.params.LayerName!, req.region, req.account, "PublishLayerVersion");
 
-  const region = regionState(deps.state, req.region);
+  const region = deps.ctx.region(req.region);
   const code = await storeInlineZip(content!, deps, region, "layer");
-  const layer = (region.layers[name] ??= { name, nextVersion: 1, versions: {} });
+  const layer = (region.layers[name] ??= { name, nextVersion: 1, versions: dict() });
   const version: LayerVersionState = {
     version: layer.nextVersion++,
     description: description ?? "",
@@ -97,7 +98,7 @@ export async function getLayerVersion(req: AwsRequest, deps: AwsDeps): Promise<R
 
 export async function getLayerVersionByArn(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
   const ref = parseLayerVersionArn(req.query.get("Arn"));
-  const layer = ref.account === req.account && ref.region === req.region ? regionState(deps.state, req.region).layers[ref.name] : undefined;
+  const layer = ref.account === req.account && ref.region === req.region ? deps.ctx.region(req.region).layers[ref.name] : undefined;
   const version = layer?.versions[String(ref.version)];
   if (!layer || !version) throw layerVersionNotFound();
   return ok(req, 200, layerVersionBody(req, deps, layer, version));
@@ -146,7 +147,7 @@ export async function listLayerVersions(req: AwsRequest, deps: AwsDeps): Promise
   const name = layerNameFrom(req.params.LayerName!, req.region, req.account, "ListLayerVersions");
   const filter = listFilter(req);
   const after = decodeMarker(filter.marker);
-  const layer = regionState(deps.state, req.region).layers[name];
+  const layer = deps.ctx.region(req.region).layers[name];
   const all = layer ? Object.values(layer.versions).filter((v) => matches(v, filter)).sort((a, b) => b.version - a.version) : [];
   const rest = typeof after === "number" ? all.filter((v) => v.version < after) : all;
   const page = rest.slice(0, filter.maxItems);
@@ -158,7 +159,7 @@ export async function listLayerVersions(req: AwsRequest, deps: AwsDeps): Promise
 export async function listLayers(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
   const filter = listFilter(req);
   const after = decodeMarker(filter.marker);
-  const layers = Object.values(regionState(deps.state, req.region).layers)
+  const layers = Object.values(deps.ctx.region(req.region).layers)
     .map((layer) => ({ layer, latest: Object.values(layer.versions).filter((v) => matches(v, filter)).sort((a, b) => b.version - a.version)[0] }))
     .filter((x): x is { layer: LayerState; latest: LayerVersionState } => x.latest !== undefined)
     .sort((a, b) => (a.layer.name < b.layer.name ? -1 : a.layer.name > b.layer.name ? 1 : 0));
@@ -179,7 +180,7 @@ export async function listLayers(req: AwsRequest, deps: AwsDeps): Promise<Reply>
 export async function deleteLayerVersion(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
   const name = layerNameFrom(req.params.LayerName!, req.region, req.account, "DeleteLayerVersion");
   const number = versionNumberFrom(req.params.VersionNumber!);
-  const layer = regionState(deps.state, req.region).layers[name];
+  const layer = deps.ctx.region(req.region).layers[name];
   if (layer?.versions[String(number)]) {
     delete layer.versions[String(number)];
     await deps.ctx.save();
@@ -236,7 +237,7 @@ export async function addLayerVersionPermission(req: AwsRequest, deps: AwsDeps):
   const statement: PolicyStatement = {
     Sid: sid!,
     Effect: "Allow",
-    Principal: principal === "*" ? "*" : { AWS: /^\d{12}$/.test(principal!) ? `arn:aws:iam::${principal}:root` : principal! },
+    Principal: principal === "*" ? "*" : { AWS: /^\d{12}$/.test(principal!) ? `arn:${partition(req.region)}:iam::${principal}:root` : principal! },
     Action: action!,
     Resource: layerVersionArn(req.region, req.account, layer.name, version.version),
     ...(org ? { Condition: { StringEquals: { "aws:PrincipalOrgID": org } } } : {}),

@@ -16,8 +16,19 @@ export const FUNCTION_NAME_SOURCE =
   "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?";
 const FUNCTION_NAME = /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
 
+/**
+ * The ARN partition of a region: `aws-cn` for the China regions (cn-north-1, cn-northwest-1),
+ * `aws-us-gov` for GovCloud, `aws` elsewhere (IAM User Guide, "Identify AWS resources with Amazon
+ * Resource Names": partition is aws, aws-cn or aws-us-gov).
+ */
+export function partition(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
 export function layerArn(region: string, account: string, name: string): string {
-  return `arn:aws:lambda:${region}:${account}:layer:${name}`;
+  return `arn:${partition(region)}:lambda:${region}:${account}:layer:${name}`;
 }
 
 export function layerVersionArn(region: string, account: string, name: string, version: number): string {
@@ -25,7 +36,7 @@ export function layerVersionArn(region: string, account: string, name: string, v
 }
 
 export function functionArn(region: string, account: string, name: string, qualifier?: string): string {
-  return `arn:aws:lambda:${region}:${account}:function:${name}${qualifier && qualifier !== "$LATEST" ? `:${qualifier}` : ""}`;
+  return `arn:${partition(region)}:lambda:${region}:${account}:function:${name}${qualifier && qualifier !== "$LATEST" ? `:${qualifier}` : ""}`;
 }
 
 /** Model constraints of the LayerName label, added to `v` (so they are reported with the body's). */
@@ -45,7 +56,7 @@ export function layerNameFrom(raw: string, region: string, account: string, acti
   if (arn[2] !== account || arn[1] !== region) {
     throw new AwsApiError(
       "AccessDeniedException",
-      `User: arn:aws:iam::${account}:user/layerctl-emulator is not authorized to perform: lambda:${action} on resource: ${raw}`,
+      `User: arn:${partition(region)}:iam::${account}:user/layerctl-emulator is not authorized to perform: lambda:${action} on resource: ${raw}`,
     );
   }
   return arn[3]!;
@@ -102,7 +113,7 @@ export function functionNameFrom(raw: string, region: string, account: string, m
   const m = FUNCTION_NAME.exec(raw)!;
   const name = m[3]!;
   if ((m[1] !== undefined && m[1] !== region) || (m[2] !== undefined && m[2] !== account)) {
-    throw new AwsApiError("AccessDeniedException", `User: arn:aws:iam::${account}:user/layerctl-emulator is not authorized to perform this action on resource: ${raw}`);
+    throw new AwsApiError("AccessDeniedException", `User: arn:${partition(region)}:iam::${account}:user/layerctl-emulator is not authorized to perform this action on resource: ${raw}`);
   }
   if (name.length > 64) {
     const long = new Violations();

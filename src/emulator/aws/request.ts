@@ -1,10 +1,11 @@
 // One authenticated call as the handlers see it, and typed readers for its JSON members.
 // A body that is not JSON, or a member of the wrong JSON type, is InvalidRequestContentException
 // (Lambda: "The request body could not be parsed as JSON").
-import type { EmulatorContext, IncomingCall, Reply } from "../types.js";
+import type { IncomingCall, Reply } from "../types.js";
 import { AwsApiError } from "./errors.js";
-import type { AwsState } from "./state.js";
+import type { AwsContext } from "./index.js";
 import { decodeBase64Strict } from "../zip.js";
+import { paramReaders } from "../params.js";
 
 export interface AwsRequest {
   call: IncomingCall;
@@ -17,8 +18,7 @@ export interface AwsRequest {
 }
 
 export interface AwsDeps {
-  ctx: EmulatorContext;
-  state: AwsState;
+  ctx: AwsContext;
   seedNames: ReadonlySet<string>;
 }
 
@@ -55,40 +55,13 @@ function wrongType(member: string, expected: string): AwsApiError {
   return new AwsApiError("InvalidRequestContentException", `Could not parse request body into json: member '${member}' must be ${expected}`);
 }
 
-export function readString(body: Body, member: string): string | undefined {
-  const v = body[member];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw wrongType(member, "a string");
-  return v;
-}
-
-export function readStringList(body: Body, member: string): string[] | undefined {
-  const v = body[member];
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw wrongType(member, "a list of strings");
-  return v as string[];
-}
-
-export function readObject(body: Body, member: string): Body | undefined {
-  const v = body[member];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v)) throw wrongType(member, "an object");
-  return v as Body;
-}
-
-export function readInteger(body: Body, member: string): number | undefined {
-  const v = body[member];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v)) throw wrongType(member, "an integer");
-  return v;
-}
-
-export function readBoolean(body: Body, member: string): boolean | undefined {
-  const v = body[member];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") throw wrongType(member, "a boolean");
-  return v;
-}
+// Absent members are undefined here: Lambda's required members are checked by model validation.
+const readers = paramReaders({ missing: () => new Error("unused"), wrongType, isInteger: Number.isInteger, stringArray: "a list of strings" });
+export const readString = readers.optionalString;
+export const readStringList = readers.optionalStringArray;
+export const readObject = readers.optionalObject as (body: Body, member: string) => Body | undefined;
+export const readInteger = readers.optionalInteger;
+export const readBoolean = readers.optionalBoolean;
 
 /** A blob member: base64 text that must decode. */
 export function readBlob(body: Body, member: string): Buffer | undefined {

@@ -26,12 +26,18 @@ interface ParsedAuthorization {
   signature: string;
 }
 
-export function verifySigV4(
-  call: IncomingCall,
-  creds: { accessKeyId: string; secretAccessKey: string },
-  now: Date,
-  maxSkewMs: number,
-): SigV4Identity {
+/** What the header checks established, for the signature check once the body is in. */
+export interface AdmittedSigV4 extends SigV4Identity {
+  auth: ParsedAuthorization;
+  amzDate: string;
+  signed: string[];
+}
+
+/**
+ * The checks that need only the headers, made before the body is read: a well-formed
+ * Authorization, a known key, a date within the clock window and a valid scope.
+ */
+export function checkSigV4Headers(call: IncomingCall, creds: { accessKeyId: string }, now: Date, maxSkewMs: number): AdmittedSigV4 {
   const header = headerValue(call, "authorization");
   if (header === undefined || header === "") {
     throw new AwsApiError("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -64,11 +70,16 @@ export function verifySigV4(
   if (!signed.includes("host")) {
     throw new AwsApiError("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  return { accessKeyId: auth.accessKeyId, region: auth.region, auth, amzDate, signed };
+}
 
+/** The check that needs the body: the signature over the canonical request. */
+export function checkSigV4Signature(call: IncomingCall, admitted: AdmittedSigV4, secretAccessKey: string): void {
+  const { auth, amzDate, signed } = admitted;
   const canonical = canonicalRequest(call, signed, auth.signedHeaders);
   const scope = `${auth.scopeDate}/${auth.region}/${auth.service}/${auth.terminator}`;
   const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
-  let key: Buffer = hmac(`AWS4${creds.secretAccessKey}`, auth.scopeDate);
+  let key: Buffer = hmac(`AWS4${secretAccessKey}`, auth.scopeDate);
   for (const part of [auth.region, auth.service, auth.terminator]) key = hmac(key, part);
   const expected = createHmac("sha256", key).update(stringToSign, "utf8").digest();
   const given = /^[0-9a-f]{64}$/.test(auth.signature) ? Buffer.from(auth.signature, "hex") : Buffer.alloc(0);
@@ -78,7 +89,6 @@ export function verifySigV4(
       "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
     );
   }
-  return { accessKeyId: auth.accessKeyId, region: auth.region };
 }
 
 function parseAuthorization(header: string): ParsedAuthorization {
@@ -113,6 +123,10 @@ function amzDateOf(call: IncomingCall): string | undefined {
   return Number.isNaN(t.getTime()) ? undefined : longDate(t);
 }
 
+// SigV4: "a request must reach AWS within five minutes of the time stamp in the request"
+// (IAM User Guide, reference_aws-signing.html); the message shape is the service's, e.g.
+// "Signature expired: 20131008T001036Z is now earlier than 20131008T001112Z (20131008T001612Z - 5 min.)"
+// (quoted in boto/botocore#149).
 function checkClock(amzDate: string, now: Date, maxSkewMs: number): void {
   const t = Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15));
   const skew = describeSkew(maxSkewMs);

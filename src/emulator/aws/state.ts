@@ -1,5 +1,7 @@
 // The AWS emulator's persistent state: plain JSON, one entry per region (Lambda resources are
 // regional; the region comes from each request's credential scope). Zips live in the blob store.
+// The skeleton (../cloud.ts) keeps the regions and the format version.
+import type { LayersAndFunctions } from "../cloud.js";
 
 export interface PolicyStatement {
   Sid: string;
@@ -64,26 +66,8 @@ export interface FunctionState {
   versions: Record<string, FunctionVersionState>;
 }
 
-export interface RegionState {
-  layers: Record<string, LayerState>;
-  functions: Record<string, FunctionState>;
-}
+export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 
-export interface AwsState {
-  format: 1;
-  regions: Record<string, RegionState>;
-}
-
-export function loadState(saved: unknown): AwsState {
-  if (saved && typeof saved === "object" && (saved as AwsState).format === 1 && typeof (saved as AwsState).regions === "object") {
-    return saved as AwsState;
-  }
-  return { format: 1, regions: {} };
-}
-
-export function regionState(state: AwsState, region: string): RegionState {
-  return (state.regions[region] ??= { layers: {}, functions: {} });
-}
 
 /** Lambda's date format: ISO 8601 with milliseconds and a +0000 offset. */
 export function lambdaDate(d: Date): string {

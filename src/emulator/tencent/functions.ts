@@ -1,6 +1,7 @@
 // Function actions, as much as layer publishing needs: CreateFunction and GetFunction (minimal),
 // PublishVersion. Seeded functions exist in every region from the start.
-import type { EmulatorContext, SeedFunction } from "../types.js";
+import type { SeedFunction } from "../types.js";
+import type { TencentContext } from "./index.js";
 import { TencentApiError } from "./errors.js";
 import { optionalInteger, optionalObject, optionalString, requiredString, type Params } from "./params.js";
 import { isScfRuntime } from "./runtimes.js";
@@ -16,7 +17,7 @@ const MAX_FUNCTION_VERSIONS = 1000;
 
 export class Functions {
   constructor(
-    private readonly ctx: EmulatorContext,
+    private readonly ctx: TencentContext,
     private readonly region: (name: string) => RegionState,
     private readonly seeds: SeedFunction[],
   ) {}

@@ -1,73 +1,126 @@
 // Tencent Cloud SCF (API 2018-04-16) as the official SDK sees it: every call is POST / with
 // X-TC-Action, signed with TC3-HMAC-SHA256, answered with HTTP 200 and {"Response": ...}.
-import type { CloudEmulator, EmulatorContext, IncomingCall, Reply, SeedFunction } from "../types.js";
+//
+// Operations served, and why:
+//   PublishLayerVersion, GetLayerVersion, ListLayerVersions  what `layerctl publish/get/versions` call
+//   ListLayers                                              `layerctl layers` and the conformance suite
+//   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
+//   CreateFunction, GetFunction                             so there is a function to version
+//   PublishVersion                                          `layerctl publish-function`
+// Adding one: an entry in `operations` below (the action name and its handler) and the handler in
+// layers.ts / functions.ts (or a new file for a new resource). API 3.0 has one path, so there is
+// no route: the X-TC-Action header names the operation.
+import type { IncomingCall, Reply } from "../types.js";
+import { defineCloud, emptyLayersAndFunctions, dict, type CloudContext, type Operation } from "../cloud.js";
 import { TencentApiError, errorReply, missing, okReply } from "./errors.js";
 import { Functions } from "./functions.js";
 import { Layers } from "./layers.js";
 import type { Params } from "./params.js";
-import { header, verifySignature } from "./signature.js";
-import { loadState, regionState } from "./state.js";
+import { checkAuthHeaders, checkSignature, header, type AdmittedAuthorization } from "./signature.js";
+import type { RegionState } from "./state.js";
 
 export const API_VERSION = "2018-04-16";
 const DEFAULT_REGION = "ap-guangzhou";
 
-export function createTencentEmulator(ctx: EmulatorContext, saved: unknown, seeds: SeedFunction[]): CloudEmulator {
-  const state = loadState(saved);
-  const region = (name: string) => regionState(state, name);
-  const layers = new Layers(ctx, region);
-  const functions = new Functions(ctx, region, seeds);
+export interface TencentCredentials {
+  secretId: string;
+  secretKey: string;
+}
 
-  type Handler = (regionName: string, params: Params, call: IncomingCall) => Record<string, unknown> | Promise<Record<string, unknown>>;
-  const actions: Record<string, Handler> = {
-    PublishLayerVersion: (r, p, c) => layers.publish(r, p, c),
-    GetLayerVersion: (r, p, c) => layers.get(r, p, c),
-    ListLayerVersions: (r, p) => layers.list(r, p),
-    ListLayers: (r, p) => layers.listLayers(r, p),
-    DeleteLayerVersion: (r, p) => layers.delete(r, p),
-    CreateFunction: (r, p) => functions.create(r, p),
-    GetFunction: (r, p) => functions.get(r, p),
-    PublishVersion: (r, p) => functions.publishVersion(r, p),
-  };
+export interface TencentTuning {
+  /** How long a new layer version stays `Publishing` before `Active`. */
+  publishDelayMs: number;
+  maxClockSkewMs: number;
+  maxRequestBytes: number;
+}
 
-  return {
-    provider: "tencent",
+export type TencentContext = CloudContext<TencentCredentials, TencentTuning, RegionState>;
 
-    // API 3.0 has a single path; AWS and Aliyun put a dated version in theirs, so POST / is ours.
-    route(call) {
-      if (call.method !== "POST" || call.rawPath !== "/") return null;
-      return header(call, "x-tc-action") ?? "(no X-TC-Action)";
-    },
+/** What every handler receives. */
+export interface TencentRequest {
+  region: string;
+  params: Params;
+  call: IncomingCall;
+}
 
-    async handle(call, action) {
-      try {
+/** Handlers return the Response members; the envelope (RequestId, HTTP 200) is added here. */
+const json =
+  (fn: (q: TencentRequest) => Record<string, unknown> | Promise<Record<string, unknown>>): Operation<TencentRequest>["run"] =>
+  async (q) =>
+    okReply(q.call.requestId, await fn(q));
+
+export const tencentCloud = defineCloud({
+  provider: "tencent",
+  credentials: { secretId: "AKIDlayerctlEmulatorKey0000000000", secretKey: "layerctl-emulator-tencent-secret" } as TencentCredentials,
+  env: (c, url) => ({
+    TENCENTCLOUD_SECRET_ID: c.secretId,
+    TENCENTCLOUD_SECRET_KEY: c.secretKey,
+    // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
+    TENCENTCLOUD_SESSION_TOKEN: "",
+    LAYERCTL_ENDPOINT_TENCENT: url,
+  }),
+  tuning: {
+    publishDelayMs: 1000,
+    // Common error codes of API 3.0: "Timestamp and server time cannot differ by more than five minutes".
+    maxClockSkewMs: 5 * 60 * 1000,
+    // The API 3.0 signing guide allows 10 MB per TC3 POST, but SCF documents 20 MB inline ZipFile
+    // (26.7 MB of base64): the emulator keeps the larger, so the 20 MB check answers such uploads.
+    maxRequestBytes: 32 * 1024 * 1024,
+  } as TencentTuning,
+  tuningAliases: (o) => (o.tencentPublishDelayMs !== undefined ? { publishDelayMs: o.tencentPublishDelayMs } : {}),
+  state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
+  // API 3.0 has a single path; AWS and Aliyun put a dated version in theirs, so POST / is ours.
+  owns: { rpc: { method: "POST", path: "/", actionHeader: "x-tc-action" } },
+
+  setup(ctx: TencentContext, seeds) {
+    const layers = new Layers(ctx, ctx.region);
+    const functions = new Functions(ctx, ctx.region, seeds);
+    const admitted = new WeakMap<IncomingCall, AdmittedAuthorization>();
+
+    const operations: Record<string, Operation<TencentRequest>> = {
+      PublishLayerVersion: { run: json((q) => layers.publish(q.region, q.params, q.call)) },
+      GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
+      ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },
+      ListLayers: { run: json((q) => layers.listLayers(q.region, q.params)) },
+      DeleteLayerVersion: { run: json((q) => layers.delete(q.region, q.params)) },
+      CreateFunction: { run: json((q) => functions.create(q.region, q.params)) },
+      GetFunction: { run: json((q) => functions.get(q.region, q.params)) },
+      PublishVersion: { run: json((q) => functions.publishVersion(q.region, q.params)) },
+    };
+
+    return {
+      operations,
+      admit(call) {
         if (!header(call, "x-tc-action")) throw missing("X-TC-Action");
-        const version = header(call, "x-tc-version");
-        if (!version) throw missing("X-TC-Version");
-        const { secretId, secretKey } = ctx.credentials.tencent;
-        verifySignature(call, { secretId, secretKey }, ctx.now().getTime(), ctx.options.maxClockSkewMs);
-        const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
-        if (!handler || version !== API_VERSION) {
-          throw new TencentApiError("InvalidAction", `The action ${action} of version ${version} does not exist for this service.`);
-        }
-        const params = parseBody(call);
-        const regionName = header(call, "x-tc-region") || DEFAULT_REGION;
-        return okReply(call.requestId, await handler(regionName, params, call));
-      } catch (err) {
-        if (err instanceof TencentApiError) return errorReply(call.requestId, err.code, err.message);
-        throw err;
-      }
-    },
+        if (!header(call, "x-tc-version")) throw missing("X-TC-Version");
+        admitted.set(call, checkAuthHeaders(call, ctx.credentials, ctx.now().getTime(), ctx.tuning.maxClockSkewMs));
+      },
+      authenticate(call) {
+        const auth = admitted.get(call);
+        if (!auth) throw new Error("a Tencent call reached authentication without admission");
+        checkSignature(call, auth, ctx.credentials.secretKey);
+      },
+      request(call, _caller, _params, action) {
+        if (header(call, "x-tc-version") !== API_VERSION) throw invalidAction(call, action);
+        return { region: header(call, "x-tc-region") || DEFAULT_REGION, params: parseBody(call), call };
+      },
+      isError: (err): err is TencentApiError => err instanceof TencentApiError,
+      errorReply: (err, call) => errorReply(call.requestId, err.code, err.message),
+      unknownOperation: invalidAction,
+      tooLarge: (_call, _action, max) => new TencentApiError("RequestSizeLimitExceeded", `The request is larger than ${max} bytes.`),
+      // The service's own shapes: both are HTTP 200 with an error code, as the real API answers
+      // them. (A gateway in front of it could also send a bare 5xx; the adapter handles that too.)
+      faultReply(kind, call): Reply {
+        return kind === "throttle"
+          ? errorReply(call.requestId, "RequestLimitExceeded", "The request rate exceeds the limit for this action; retry later.")
+          : errorReply(call.requestId, "InternalError", "An internal error occurred; retry later.");
+      },
+    };
+  },
+});
 
-    // The service's own shapes: both are HTTP 200 with an error code, as the real API answers
-    // them. (A gateway in front of it could also send a bare 5xx; the adapter handles that too.)
-    faultReply(kind, call): Reply {
-      return kind === "throttle"
-        ? errorReply(call.requestId, "RequestLimitExceeded", "The request rate exceeds the limit for this action; retry later.")
-        : errorReply(call.requestId, "InternalError", "An internal error occurred; retry later.");
-    },
-
-    state: () => state,
-  };
+function invalidAction(call: IncomingCall, action: string): TencentApiError {
+  return new TencentApiError("InvalidAction", `The action ${action} of version ${header(call, "x-tc-version")} does not exist for this service.`);
 }
 
 function parseBody(call: IncomingCall): Params {
@@ -78,7 +131,7 @@ function parseBody(call: IncomingCall): Params {
       `Content-Type ${contentType || "(none)"} is not accepted here: TC3-HMAC-SHA256 requests to this action send application/json.`,
     );
   }
-  if (call.body.length === 0) return {};
+  if (call.body.length === 0) return dict();
   let parsed: unknown;
   try {
     parsed = JSON.parse(call.body.toString("utf8"));

@@ -1,5 +1,6 @@
 // Layer actions: PublishLayerVersion, GetLayerVersion, ListLayerVersions, ListLayers, DeleteLayerVersion.
-import type { EmulatorContext, IncomingCall } from "../types.js";
+import type { IncomingCall } from "../types.js";
+import type { TencentContext } from "./index.js";
 import { TencentApiError } from "./errors.js";
 import { optionalInteger, optionalObject, optionalString, optionalStringArray, requiredInteger, requiredString, type Params } from "./params.js";
 import { isScfRuntime } from "./runtimes.js";
@@ -22,7 +23,7 @@ export type LayerStatus = "Publishing" | "Active" | "PublishFailed";
 
 export class Layers {
   constructor(
-    private readonly ctx: EmulatorContext,
+    private readonly ctx: TencentContext,
     private readonly region: (name: string) => RegionState,
   ) {}
 
@@ -123,9 +124,9 @@ export class Layers {
     return {};
   }
 
-  /** Publishing for tencentPublishDelayMs after the publish, then Active (or PublishFailed). */
+  /** Publishing for tuning.publishDelayMs after the publish, then Active (or PublishFailed). */
   status(v: LayerVersionState): LayerStatus {
-    if (this.ctx.now().getTime() - v.createdAtMs < this.ctx.options.tencentPublishDelayMs) return "Publishing";
+    if (this.ctx.now().getTime() - v.createdAtMs < this.ctx.tuning.publishDelayMs) return "Publishing";
     return v.failed ? "PublishFailed" : "Active";
   }
 

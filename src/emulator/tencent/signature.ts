@@ -51,8 +51,16 @@ export function parseAuthorization(value: string | undefined): ParsedAuthorizati
   return { secretId: scope[0], date: scope[1]!, service: scope[2]!, signedHeaders: headers, signature };
 }
 
-/** Throws the provider's AuthFailure.* (or MissingParameter) when the call is not signed by `key`. */
-export function verifySignature(call: IncomingCall, key: SigningKey, nowMs: number, maxSkewMs: number): ParsedAuthorization {
+export interface AdmittedAuthorization extends ParsedAuthorization {
+  timestamp: number;
+}
+
+/**
+ * The checks that need only the headers (made before the body is read): a well-formed
+ * Authorization, a known SecretId, a timestamp within the clock window. Throws the provider's
+ * AuthFailure.* (or MissingParameter).
+ */
+export function checkAuthHeaders(call: IncomingCall, key: SigningKey, nowMs: number, maxSkewMs: number): AdmittedAuthorization {
   const auth = parseAuthorization(header(call, "authorization"));
   if (auth.secretId !== key.secretId) {
     throw new TencentApiError("AuthFailure.SecretIdNotFound", "The SecretId does not exist. Check that it was copied correctly and has not been deleted or disabled.");
@@ -61,17 +69,23 @@ export function verifySignature(call: IncomingCall, key: SigningKey, nowMs: numb
   if (!rawTimestamp) throw missing("X-TC-Timestamp");
   if (!/^\d+$/.test(rawTimestamp)) throw new TencentApiError("InvalidParameter", "X-TC-Timestamp must be a Unix timestamp in seconds.");
   const timestamp = Number(rawTimestamp);
+  // Tencent Cloud API 3.0 common error codes: AuthFailure.SignatureExpire, "Timestamp and server
+  // time cannot differ by more than five minutes" (https://tencentcloud.com/document/api/1252/68119).
   if (Math.abs(nowMs - timestamp * 1000) > maxSkewMs) {
     throw new TencentApiError(
       "AuthFailure.SignatureExpire",
       `The signature has expired: X-TC-Timestamp differs from the server time by more than ${Math.round(maxSkewMs / 1000)} seconds. Check the local clock.`,
     );
   }
-  const expected = computeSignature(call, auth, key.secretKey, timestamp);
-  if (auth.date !== utcDate(timestamp) || !sameHex(expected, auth.signature)) {
+  return { ...auth, timestamp };
+}
+
+/** The check that needs the body: the signature over the whole request. */
+export function checkSignature(call: IncomingCall, auth: AdmittedAuthorization, secretKey: string): void {
+  const expected = computeSignature(call, auth, secretKey, auth.timestamp);
+  if (auth.date !== utcDate(auth.timestamp) || !sameHex(expected, auth.signature)) {
     throw new TencentApiError("AuthFailure.SignatureFailure", "The signature could not be verified. Check the SecretKey and the signing steps.");
   }
-  return auth;
 }
 
 export function computeSignature(call: IncomingCall, auth: Pick<ParsedAuthorization, "date" | "service" | "signedHeaders">, secretKey: string, timestamp: number): string {

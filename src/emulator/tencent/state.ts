@@ -1,5 +1,7 @@
 // The emulated account, per region, as plain JSON (what state() returns and `saved` brings back).
-// Zips themselves live in the shared blob store under their sha256.
+// Zips themselves live in the shared blob store under their sha256. The skeleton (../cloud.ts)
+// keeps the regions and the format version.
+import type { LayersAndFunctions } from "../cloud.js";
 
 export interface LayerVersionState {
   version: number;
@@ -43,39 +45,9 @@ export interface FunctionState {
   versions: FunctionVersionState[];
 }
 
-export interface RegionState {
-  layers: Record<string, LayerState>;
-  /** Keyed by `${namespace}/${name}`. */
-  functions: Record<string, FunctionState>;
-}
+/** Functions keyed by `${namespace}/${name}`. */
+export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 
-export interface TencentState {
-  format: 1;
-  regions: Record<string, RegionState>;
-}
-
-export function emptyState(): TencentState {
-  return { format: 1, regions: {} };
-}
-
-/** Restores a saved state; anything unrecognisable is a bug or a foreign file, so say so. */
-export function loadState(saved: unknown): TencentState {
-  if (saved === undefined || saved === null) return emptyState();
-  const s = saved as Partial<TencentState>;
-  if (s.format !== 1 || typeof s.regions !== "object" || s.regions === null) {
-    throw new Error("the saved Tencent emulator state has an unknown format; remove the state directory to start over");
-  }
-  return { format: 1, regions: s.regions };
-}
-
-export function regionState(state: TencentState, region: string): RegionState {
-  let r = state.regions[region];
-  if (!r) {
-    r = { layers: {}, functions: {} };
-    state.regions[region] = r;
-  }
-  return r;
-}
 
 export function functionKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
