@@ -90,7 +90,7 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
       if (debug) process.stderr.write(debugDetail(error));
     }
     process.exitCode = outcome.exitCode;
-    if (service && stopped) {
+    if (service && stopped !== undefined) {
       process.stderr.write(`${service.note}\n`);
       await stopped;
       await service.close();
