@@ -203,6 +203,84 @@ export interface ProviderFeatures {
   arns: boolean;
   /** Function versions take a namespace. */
   functionNamespaces: boolean;
+  /** Deleting a version is asynchronous (poll until it leaves `Deleting`). */
+  asyncDelete: boolean;
+  /** Functions have aliases that point at published versions (and are listed as users of a layer version). */
+  functionAliases: boolean;
+  /** How layers are shared, or why they cannot be (see src/commands/share.ts). */
+  sharing: SharingFeature;
+}
+
+/** What one grant covers on this cloud, and who can be named; `unsupported` says why there is no sharing at all. */
+export type SharingFeature =
+  | {
+      /** One grant covers one version (AWS) or every version of the layer (Aliyun). */
+      scope: "version" | "layer";
+      public: boolean;
+      /** How an account id is written (null: accounts cannot be named). */
+      account: GranteeRule | null;
+      organization: GranteeRule | null;
+    }
+  | { scope: "none"; unsupported: string };
+
+export interface GranteeRule {
+  pattern: RegExp;
+  /** In words, for the usage error. */
+  rule: string;
+}
+
+export type GranteeKind = "public" | "account" | "organization";
+
+/** Who a layer is shared with: everyone, one account, or every account of an organization. */
+export interface Grantee {
+  kind: GranteeKind;
+  /** Account id or organization id; absent for `public`. */
+  id?: string;
+}
+
+export interface ShareRequest {
+  layerName: string;
+  version: number;
+  grantee: Grantee;
+  /** Take the grant away instead of giving it. */
+  revoke: boolean;
+}
+
+export interface ShareOutcome {
+  /** The provider's id for the grant (AWS statement id), null where grants have none. */
+  statementId: string | null;
+  /** false: it already was so (a re-run); null: the provider cannot tell. */
+  changed: boolean | null;
+  requestId: string | null;
+}
+
+export interface DeleteOptions {
+  /** Wait until an asynchronous delete (Tencent) ends. */
+  wait: boolean;
+  waitTimeoutMs: number;
+  pollIntervalMs: number;
+  /** The version was just listed: skip the existence check a provider needs when its delete answers success for a missing version. */
+  listed?: boolean;
+}
+
+export interface DeleteOutcome {
+  /** `absent`: there was no such version (nothing was deleted). */
+  outcome: "deleted" | "absent";
+  /** Last lifecycle state seen (Tencent `Deleted`), null where deletes are synchronous. */
+  state: string | null;
+  requestId: string | null;
+}
+
+/** One function configuration that references a version of a layer. */
+export interface LayerReference {
+  version: number;
+  /** The layer version ARN as the function holds it, where the provider has ARNs. */
+  arn: string | null;
+  functionName: string;
+  /** Tencent namespace; null elsewhere. */
+  namespace: string | null;
+  /** `$LATEST` (or the provider's word for the current configuration), a version, or `alias NAME`. */
+  qualifier: string;
 }
 
 export interface ProviderClient {
@@ -213,4 +291,11 @@ export interface ProviderClient {
   /** The newest version if its content equals this archive (for --skip-unchanged), else null. */
   findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null>;
   publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord>;
+  /** Every layer of the region (all pages), each as its newest version. */
+  listLayers(): Promise<LayerVersionRecord[]>;
+  deleteLayerVersion(layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome>;
+  /** Every reference to a version of this layer from the region's functions: current configurations, published versions, aliases, every namespace. */
+  layerReferences(layerName: string): Promise<LayerReference[]>;
+  /** Grant or revoke access to a layer version (or, where sharing is per layer, the whole layer). */
+  shareLayer(req: ShareRequest): Promise<ShareOutcome>;
 }

@@ -8,7 +8,19 @@ import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { attemptTimeoutMs, retryCall } from "../retry.js";
-import type { ConnectOptions, FunctionVersionRecord, LayerVersionRecord, ProviderClient, PublishFunctionRequest, PublishLayerRequest } from "../types.js";
+import type {
+  ConnectOptions,
+  DeleteOutcome,
+  FunctionVersionRecord,
+  LayerReference,
+  LayerVersionRecord,
+  ProviderClient,
+  PublishFunctionRequest,
+  PublishLayerRequest,
+  ShareOutcome,
+  ShareRequest,
+} from "../types.js";
+import * as lifecycle from "./lifecycle.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { aliyunEnv } from "./limits.js";
@@ -201,6 +213,27 @@ export class AliyunClient implements ProviderClient {
       description: body.description || null,
       requestId: requestIdOf(resp),
     };
+  }
+
+  // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
+  private get lifecycle(): lifecycle.AliyunLifecycleDeps {
+    return { sdk: this.sdk, client: this.client, opts: this.opts, call: (action, fn) => this.call(action, fn), requestIdOf };
+  }
+
+  listLayers(): Promise<LayerVersionRecord[]> {
+    return lifecycle.listLayers(this.lifecycle);
+  }
+
+  deleteLayerVersion(layerName: string, version: number): Promise<DeleteOutcome> {
+    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version);
+  }
+
+  layerReferences(layerName: string): Promise<LayerReference[]> {
+    return lifecycle.layerReferences(this.lifecycle, layerName);
+  }
+
+  shareLayer(req: ShareRequest): Promise<ShareOutcome> {
+    return lifecycle.shareLayer(this.lifecycle, req);
   }
 
   /** Every live version, newest first (FC pages them oldest first from startVersion). */

@@ -9,6 +9,7 @@ import { connectAliyun } from "./client.js";
 import { resolveAliyunCredentials } from "./credentials.js";
 import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
 import { aliyunRuntimes } from "./runtimes.js";
+import { ALIYUN_SHARING } from "./sharing.js";
 
 export const aliyunProvider: Provider = {
   name: "aliyun",
@@ -21,7 +22,7 @@ export const aliyunProvider: Provider = {
   secretVariables: [aliyunEnv.accessKeySecret, aliyunEnv.securityToken],
   endpointVariables: aliyunAbout.endpointVariables,
   regionVariables: [aliyunEnv.region],
-  features: { asyncPublish: false, arns: true, functionNamespaces: false },
+  features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),

@@ -8,12 +8,18 @@ import { sameSet } from "../record.js";
 import { retryCall } from "../retry.js";
 import type {
   ConnectOptions,
+  DeleteOptions,
+  DeleteOutcome,
   FunctionVersionRecord,
+  LayerReference,
   LayerVersionRecord,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
+  ShareOutcome,
+  ShareRequest,
 } from "../types.js";
+import * as lifecycle from "./lifecycle.js";
 import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
@@ -184,5 +190,26 @@ class AwsLambdaClient implements ProviderClient {
       { creates: true },
     );
     return functionVersionRecord(this.opts.region, req.functionName, out);
+  }
+
+  // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
+  private get lifecycle(): lifecycle.AwsLifecycleDeps {
+    return { sdk: this.sdk, lambda: this.lambda, opts: this.opts, call: (action, send) => this.call(action, send) };
+  }
+
+  listLayers(): Promise<LayerVersionRecord[]> {
+    return lifecycle.listLayers(this.lifecycle);
+  }
+
+  deleteLayerVersion(layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome> {
+    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version, opts);
+  }
+
+  layerReferences(layerName: string): Promise<LayerReference[]> {
+    return lifecycle.layerReferences(this.lifecycle, layerName);
+  }
+
+  shareLayer(req: ShareRequest): Promise<ShareOutcome> {
+    return lifecycle.shareLayer(this.lifecycle, req);
   }
 }

@@ -8,6 +8,7 @@ import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.j
 import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
+import { AWS_SHARING } from "./sharing.js";
 
 function nativeRuntimesOf(spec: LayerSpec): string[] {
   try {
@@ -28,7 +29,7 @@ export const awsProvider: Provider = {
   secretVariables: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
   endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
-  features: { asyncPublish: false, arns: true, functionNamespaces: false },
+  features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aws", AWS_RUNTIMES, ids),
   validateLayer(spec) {

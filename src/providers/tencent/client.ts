@@ -5,22 +5,29 @@ import { CloudError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
 import { attemptTimeoutMs, retryCall } from "../retry.js";
+import { UsageError } from "../../errors.js";
 import type {
   ConnectOptions,
+  DeleteOptions,
+  DeleteOutcome,
   FunctionVersionRecord,
+  LayerReference,
   LayerVersionRecord,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
   PublishOptions,
   RetryPolicy,
+  ShareOutcome,
 } from "../types.js";
+import * as lifecycle from "./lifecycle.js";
+import { TENCENT_SHARING } from "./sharing.js";
 import type { TencentCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
 import type { ScfClient } from "./sdk.js";
 
-type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion";
+type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
 
 export class TencentClient implements ProviderClient {
   private readonly secrets: string[];
@@ -154,6 +161,28 @@ export class TencentClient implements ProviderClient {
       description: res.Description || req.description || null,
       requestId: res.RequestId ?? null,
     };
+  }
+
+  // The layer lifecycle (list, delete, in-use scan) lives in ./lifecycle.ts.
+  private get lifecycle(): lifecycle.TencentLifecycleDeps {
+    return { opts: this.opts, request: (action, req) => this.call(action, (signal) => this.send(action, signal, req)), sleep: this.sleep };
+  }
+
+  listLayers(): Promise<LayerVersionRecord[]> {
+    return lifecycle.listLayers(this.lifecycle);
+  }
+
+  deleteLayerVersion(layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome> {
+    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version, opts);
+  }
+
+  layerReferences(layerName: string): Promise<LayerReference[]> {
+    return lifecycle.layerReferences(this.lifecycle, layerName);
+  }
+
+  async shareLayer(): Promise<ShareOutcome> {
+    // Commands check features.sharing first; reaching this is a caller's bug, reported as usage.
+    throw new UsageError(TENCENT_SHARING.unsupported, { code: "SharingUnsupported", provider: "tencent" });
   }
 
   private getRaw(layerName: string, version: number, retry?: RetryPolicy): Promise<LayerVersionFields> {

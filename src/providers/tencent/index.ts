@@ -9,6 +9,7 @@ import { tencentAbout } from "./about.js";
 import { tencentLayoutWarning } from "./layout.js";
 import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
 import { tencentRuntimes } from "./runtimes.js";
+import { TENCENT_SHARING } from "./sharing.js";
 
 export const tencentProvider: Provider = {
   name: "tencent",
@@ -21,7 +22,7 @@ export const tencentProvider: Provider = {
   secretVariables: ["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN"],
   endpointVariables: tencentAbout.endpointVariables,
   regionVariables: ["TENCENTCLOUD_REGION"],
-  features: { asyncPublish: true, arns: false, functionNamespaces: true },
+  features: { asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
 
   resolveRuntimes: (ids) => resolveRuntimeIds("tencent", tencentRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("tencent", tencentLimits, spec),
