@@ -47,12 +47,20 @@ function parseNumber(flag: string, value: string | undefined, fallback: number |
   return Number(value);
 }
 
+/** `[PROVIDER:]NAME[=LAYER:VERSION[,LAYER:VERSION...]]`: a function, optionally using layer versions. */
 export function parseSeed(spec: string): SeedFunction {
-  const m = /^(?:([a-z]+):)?([^:]+)$/.exec(spec);
-  if (!m || (m[1] && !providerNames.includes(m[1] as ProviderName))) {
-    throw new UsageError(`--function "${spec}" must be NAME or PROVIDER:NAME`, { code: "InvalidOption" });
+  const [fn, layerList] = spec.split("=", 2) as [string, string | undefined];
+  const m = /^(?:([a-z]+):)?([^:=]+)$/.exec(fn);
+  const layers = layerList === undefined ? [] : layerList.split(",").map((l) => /^([^:,]+):(\d+)$/.exec(l.trim()));
+  if (!m || (m[1] && !providerNames.includes(m[1] as ProviderName)) || layers.some((l) => l === null) || layerList === "") {
+    throw new UsageError(`--function "${spec}" must be NAME or PROVIDER:NAME, optionally =LAYER:VERSION[,LAYER:VERSION...]`, {
+      code: "InvalidOption",
+      hint: "e.g. --function aws:api=deps:3,tools:1",
+    });
   }
-  return { provider: m[1] as ProviderName | undefined, name: m[2]! };
+  const seed: SeedFunction = { provider: m[1] as ProviderName | undefined, name: m[2]! };
+  if (layerList !== undefined) seed.layers = layers.map((l) => ({ name: l![1]!, version: Number(l![2]) }));
+  return seed;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses other machines cannot reach. */
@@ -117,11 +125,16 @@ export default defineCommand({
     { flags: "--publish-delay <ms>", description: "how long a new Tencent layer version stays Publishing", default: "1000" },
     { flags: "--fault <spec>", description: "inject a fault: provider:action:kind[:times][:latencyMs] (repeatable)", repeatable: true },
     { flags: "--rate-limit <n>", description: "calls per second per provider and action before throttling errors" },
-    { flags: "--function <name>", description: "a function that exists from the start, NAME or PROVIDER:NAME (repeatable)", repeatable: true },
+    {
+      flags: "--function <spec>",
+      description: "a function that exists from the start: NAME or PROVIDER:NAME, optionally =LAYER:VERSION[,...] for the layers it uses (repeatable)",
+      repeatable: true,
+    },
   ],
   examples: [
     "layerctl emulate --port 9000",
     "layerctl emulate --state-dir .emulator --function tencent:api --rate-limit 20",
+    "layerctl emulate --function aws:api=deps:3,tools:1",
     "layerctl emulate --fault tencent:PublishLayerVersion:throttle:2 --fault '*:*:latency::300'",
   ],
   notes: `Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,

@@ -27,7 +27,7 @@ export type FaultKind =
   | "hang"
   /** Answer normally but report a checksum that does not match the stored zip. */
   | "bad-checksum"
-  /** Tencent: the new layer version ends `PublishFailed` instead of `Active`. */
+  /** Tencent: the asynchronous operation this call starts ends failed: a new layer version `PublishFailed`, a delete `DeleteFailed`. */
   | "publish-failed"
   /** Carry the call out, send the status line and headers, then never send the body (a stalled answer). */
   | "stall"
@@ -119,6 +119,18 @@ export interface SeedFunction {
   provider?: ProviderName;
   name: string;
   namespace?: string;
+  /** Layer versions its current configuration ($LATEST) uses, in order. */
+  layers?: SeedLayer[];
+  /** Published versions 1..n, oldest first, each with the layers it was published with. */
+  versions?: Array<{ layers?: SeedLayer[]; description?: string }>;
+  /** Aliases pointing at published versions (clouds with aliases in the emulator: AWS). */
+  aliases?: Array<{ name: string; version: string }>;
+}
+
+/** A layer version by name and number; each cloud writes it its own way (ARN or name + number). */
+export interface SeedLayer {
+  name: string;
+  version: number;
 }
 
 export interface EmulatorOptions {

@@ -7,7 +7,7 @@ import type { AliyunContext } from "./index.js";
 import { fcErrors, requestIdHeaders } from "./errors.js";
 import type { OpContext } from "./layers.js";
 import { FC_FUNCTION_RUNTIMES } from "./runtimes.js";
-import { fcTime, type FunctionState } from "./state.js";
+import { fcTime, type FunctionState, type FunctionVersionState } from "./state.js";
 import { checkFunctionName, decodeCode, jsonBody, limits, optionalString } from "./validate.js";
 
 export class FunctionOps {
@@ -27,6 +27,7 @@ export class FunctionOps {
     const memorySize = positiveInt(body, "memorySize", 128);
     const timeout = positiveInt(body, "timeout", 3);
     const code = decodeCode(body.code, false);
+    const layers = layerArns(op, body.layers);
     if (op.regionState.functions[name]) throw fcErrors.functionExists(name);
     if (code) await this.ctx.blobs.put(code.zip);
 
@@ -45,6 +46,7 @@ export class FunctionOps {
       lastModifiedTime: t,
       lastVersion: 0,
       versions: [],
+      layers,
     };
     op.regionState.functions[name] = fn;
     await this.ctx.save();
@@ -55,10 +57,9 @@ export class FunctionOps {
     const name = op.params.functionName!;
     const fn = this.fn(op, name);
     const qualifier = op.call.url.searchParams.get("qualifier");
-    if (qualifier && qualifier !== "LATEST" && !fn.versions.some((v) => v.versionId === qualifier)) {
-      throw fcErrors.functionVersionNotFound(name, qualifier);
-    }
-    return this.ok(op, this.render(op, fn));
+    const version = qualifier && qualifier !== "LATEST" ? fn.versions.find((v) => v.versionId === qualifier) : undefined;
+    if (qualifier && qualifier !== "LATEST" && !version) throw fcErrors.functionVersionNotFound(name, qualifier);
+    return this.ok(op, this.render(op, fn, version));
   }
 
   async publishVersion(op: OpContext): Promise<Reply> {
@@ -68,10 +69,11 @@ export class FunctionOps {
     const description = optionalString(body, "description", limits.maxDescription) ?? "";
     const t = fcTime(this.ctx.now());
     fn.lastVersion += 1;
-    const version = { versionId: String(fn.lastVersion), description, createdTime: t, lastModifiedTime: t };
+    const version = { versionId: String(fn.lastVersion), description, createdTime: t, lastModifiedTime: t, layers: [...(fn.layers ?? [])] };
     fn.versions.push(version);
     await this.ctx.save();
-    return this.ok(op, version);
+    const { layers: _kept, ...reply } = version;
+    return this.ok(op, reply);
   }
 
   private fn(op: OpContext, name: string): FunctionState {
@@ -80,7 +82,8 @@ export class FunctionOps {
     return fn;
   }
 
-  private render(op: OpContext, fn: FunctionState): Record<string, unknown> {
+  /** The `Function` structure; a published version shows its own layers (FunctionLayer: {arn, size}). */
+  render(op: OpContext, fn: FunctionState, version?: FunctionVersionState): Record<string, unknown> {
     return {
       functionName: fn.name,
       functionId: fn.functionId,
@@ -94,7 +97,7 @@ export class FunctionOps {
       codeSize: fn.codeSize,
       createdTime: fn.createdTime,
       lastModifiedTime: fn.lastModifiedTime,
-      layers: [],
+      layers: ((version ? version.layers : fn.layers) ?? []).map((arn) => ({ arn, size: layerSize(op, arn) })),
       environmentVariables: {},
       state: "Active",
       lastUpdateStatus: "Successful",
@@ -111,4 +114,34 @@ function positiveInt(body: Record<string, unknown>, field: string, fallback: num
   if (v === undefined || v === null) return fallback;
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw fcErrors.invalidArgument(`${field} must be a positive integer`);
   return v;
+}
+
+const LAYER_ARN = /^acs:fc:([a-z0-9-]+):(\d+):layers\/([^/]+)\/versions\/(\d+)$/;
+/** At most 5 layers per function (release-apis.md, "Attach to functions"). */
+const MAX_LAYERS = 5;
+
+function findLayerVersion(op: OpContext, arn: string) {
+  const m = LAYER_ARN.exec(arn);
+  if (!m || m[1] !== op.region || m[2] !== op.accountId) return undefined;
+  return op.regionState.layers[m[3]!]?.versions.find((v) => v.version === Number(m[4]));
+}
+
+/** Size of a layer version a function uses; 0 once the version is deleted (the function keeps working). */
+function layerSize(op: OpContext, arn: string): number {
+  return findLayerVersion(op, arn)?.codeSize ?? 0;
+}
+
+/** CreateFunction's `layers`: ARNs of this account's existing layer versions in this region. */
+function layerArns(op: OpContext, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw fcErrors.invalidArgument("layers must be an array of layer version ARNs");
+  if (value.length > MAX_LAYERS) throw fcErrors.invalidArgument(`layers has ${value.length} entries; at most ${MAX_LAYERS} are allowed`);
+  for (const arn of value as string[]) {
+    if (!LAYER_ARN.test(arn)) throw fcErrors.invalidArgument(`'${arn}' is not a layer version ARN (acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version})`);
+    if (!findLayerVersion(op, arn)) {
+      const m = LAYER_ARN.exec(arn)!;
+      throw fcErrors.layerVersionNotFound(m[3]!, m[4]!);
+    }
+  }
+  return [...(value as string[])];
 }

@@ -12,11 +12,12 @@
 // (the SDK also sends x-acs-action, signed but not used to pick it); everything under
 // /2023-03-30/ is ours, so an unknown path there gets FC's own PathNotSupported.
 import { randomUUID } from "node:crypto";
-import type { IncomingCall, Reply } from "../types.js";
+import type { IncomingCall, Reply, SeedLayer } from "../types.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import { errorReply, FcError, fcErrors } from "./errors.js";
 import { FunctionOps } from "./functions.js";
-import { LayerOps, type OpContext } from "./layers.js";
+import { listFunctions, listFunctionVersions, putLayerAcl } from "./function-reads.js";
+import { LayerOps, layerVersionArn, type OpContext } from "./layers.js";
 import { requestRegion } from "./region.js";
 import { Acs3Verifier, type Caller } from "./signature.js";
 import { seedFunction, type RegionState } from "./state.js";
@@ -65,7 +66,8 @@ export const aliyunCloud = defineCloud({
     // Seeded functions exist in every region, like a deployment the user already has.
     function regionState(region: string): RegionState {
       const rs = ctx.region(region);
-      for (const seed of seeds) rs.functions[seed.name] ??= seedFunction(seed, ctx.now(), randomUUID());
+      const arn = (l: SeedLayer) => layerVersionArn(region, ctx.credentials.accountId, l.name, l.version);
+      for (const seed of seeds) rs.functions[seed.name] ??= seedFunction(seed, ctx.now(), randomUUID(), arn);
       return rs;
     }
     // Seeds exist from the start in the regions already known (a new region gets them on first use).
@@ -84,6 +86,10 @@ export const aliyunCloud = defineCloud({
         CreateFunction: op(`POST ${BASE}/functions`, (o) => functions.create(o)),
         GetFunction: op(`GET ${BASE}/functions/{functionName}`, (o) => functions.get(o)),
         PublishFunctionVersion: op(`POST ${BASE}/functions/{functionName}/versions`, (o) => functions.publishVersion(o)),
+        // What `layerctl prune` reads to find the layer versions functions still use, and `share`.
+        ListFunctions: op(`GET ${BASE}/functions`, (o) => listFunctions(o, functions)),
+        ListFunctionVersions: op(`GET ${BASE}/functions/{functionName}/versions`, (o) => listFunctionVersions(o)),
+        PutLayerACL: op(`PUT ${BASE}/layers/{layerName}/acl`, (o) => putLayerAcl(o, ctx)),
       },
       // Authentication comes first, as at the gateway: an unsigned request learns nothing.
       admit: (call) => void admitted.set(call, verifier.verifyHeaders(call)),

@@ -45,7 +45,8 @@ export class LayerOps {
       codeSize: code.zip.length,
       codeChecksum: code.checksum,
       createTime: fcTime(this.ctx.now()),
-      acl: "0",
+      // The ACL is the layer's: a new version is as public as the layer already is.
+      acl: layer.acl ?? "0",
     };
     layer.lastVersion = version.version;
     layer.versions.push(version);
@@ -93,10 +94,12 @@ export class LayerOps {
     const limit = listLimit(op.call);
     const prefix = q.get("prefix") ?? "";
     const token = q.get("nextToken") ?? "";
-    // This account has no official layers, and its own layers are private (acl "0").
-    if (q.get("official") === "true" || q.get("public") === "true") return this.ok(op, { layers: [] });
+    // This account has no official layers; public=true lists its layers made public with PutLayerACL.
+    if (q.get("official") === "true") return this.ok(op, { layers: [] });
+    const onlyPublic = q.get("public") === "true";
     const names = Object.keys(op.regionState.layers)
       .filter((n) => n.startsWith(prefix) && n >= token && op.regionState.layers[n]!.versions.length > 0)
+      .filter((n) => !onlyPublic || op.regionState.layers[n]!.acl === "1")
       .sort();
     const page = names.slice(0, limit);
     const out: Record<string, unknown> = {

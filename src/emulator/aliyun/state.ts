@@ -1,7 +1,7 @@
 // The emulated account's resources, per region, as plain JSON (persisted by the shared store).
 // Zip bytes live in the blob store under their sha256; only the key is kept here. The skeleton
 // (../cloud.ts) keeps the regions and the format version.
-import type { SeedFunction } from "../types.js";
+import type { SeedFunction, SeedLayer } from "../types.js";
 import type { LayersAndFunctions } from "../cloud.js";
 
 export interface LayerVersionState {
@@ -24,6 +24,8 @@ export interface LayerState {
   lastVersion: number;
   /** Live versions, ascending. */
   versions: LayerVersionState[];
+  /** PutLayerACL's setting for the whole layer ("1" public, "0" private); absent: never set (private). */
+  acl?: "0" | "1";
 }
 
 export interface FunctionVersionState {
@@ -31,6 +33,8 @@ export interface FunctionVersionState {
   description: string;
   createdTime: string;
   lastModifiedTime: string;
+  /** Layer version ARNs this version was published with (absent in state saved before layers were kept). */
+  layers?: string[];
 }
 
 export interface FunctionState {
@@ -47,6 +51,8 @@ export interface FunctionState {
   lastModifiedTime: string;
   lastVersion: number;
   versions: FunctionVersionState[];
+  /** The current configuration's layer version ARNs, in order; published versions keep their own copy. */
+  layers?: string[];
 }
 
 export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
@@ -57,9 +63,16 @@ export function fcTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** Seeded functions exist in every region, like a deployment the user already has. */
-export function seedFunction(seed: SeedFunction, now: Date, id: string): FunctionState {
+/** Seeded functions exist in every region, like a deployment the user already has; `arn` writes a seed's layer reference. */
+export function seedFunction(seed: SeedFunction, now: Date, id: string, arn: (layer: SeedLayer) => string): FunctionState {
   const t = fcTime(now);
+  const versions = (seed.versions ?? []).map((v, i) => ({
+    versionId: String(i + 1),
+    description: v.description ?? "",
+    createdTime: t,
+    lastModifiedTime: t,
+    layers: (v.layers ?? []).map(arn),
+  }));
   return {
     name: seed.name,
     functionId: id,
@@ -72,7 +85,8 @@ export function seedFunction(seed: SeedFunction, now: Date, id: string): Functio
     codeSize: 0,
     createdTime: t,
     lastModifiedTime: t,
-    lastVersion: 0,
-    versions: [],
+    lastVersion: versions.length,
+    versions,
+    layers: (seed.layers ?? []).map(arn),
   };
 }

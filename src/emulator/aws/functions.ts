@@ -2,7 +2,7 @@
 // GetFunction so there is something to version. Seeded functions exist in every region from the
 // start; their record is created the first time a call touches them.
 import { randomUUID } from "node:crypto";
-import type { Reply } from "../types.js";
+import type { Reply, SeedLayer } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
 import { AwsApiError } from "./errors.js";
 import { LAYERS_ITEM_SOURCE, partition, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
@@ -26,14 +26,14 @@ const ROLE = /^arn:(?:aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$
 const HANDLER = /^[^\s]+$/;
 const MAX_LAYERS = 5;
 
-function notFound(req: AwsRequest, name: string, qualifier?: string): AwsApiError {
+export function notFound(req: AwsRequest, name: string, qualifier?: string): AwsApiError {
   return new AwsApiError("ResourceNotFoundException", `Function not found: ${functionArn(req.region, req.account, name, qualifier)}`);
 }
 
-async function findFunction(req: AwsRequest, deps: AwsDeps, name: string): Promise<FunctionState | undefined> {
+export async function findFunction(req: AwsRequest, deps: AwsDeps, name: string): Promise<FunctionState | undefined> {
   const region = deps.ctx.region(req.region);
   const existing = region.functions[name];
-  if (existing || !deps.seedNames.has(name)) return existing;
+  if (existing || !deps.seeds.has(name)) return existing;
   const seeded = await seedFunction(req, deps, name);
   // A concurrent call may have created it while the seed's zip was being stored.
   const fn = (region.functions[name] ??= seeded);
@@ -44,7 +44,9 @@ async function findFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
 async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promise<FunctionState> {
   const zip = buildZip([{ name: "index.py", data: Buffer.from("def handler(event, context):\n    return {'ok': True}\n") }]);
   const blob = await deps.ctx.blobs.put(zip);
-  return {
+  const seed = deps.seeds.get(name);
+  const arns = (layers: SeedLayer[] = []) => layers.map((l) => layerVersionArn(req.region, req.account, l.name, l.version));
+  const fn: FunctionState = {
     name,
     latest: {
       runtime: "python3.12",
@@ -65,9 +67,19 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
     nextVersion: 1,
     versions: dict(),
   };
+  // Published versions as the seed lists them, each with its own layers; then $LATEST's.
+  for (const v of seed?.versions ?? []) {
+    fn.latest.layers = arns(v.layers);
+    fn.latest.revisionId = randomUUID();
+    newVersion(fn, v.description);
+  }
+  fn.latest.layers = arns(seed?.layers);
+  fn.latest.revisionId = randomUUID();
+  for (const a of seed?.aliases ?? []) (fn.aliases ??= dict())[a.name] = { name: a.name, functionVersion: a.version, description: "", revisionId: randomUUID() };
+  return fn;
 }
 
-function configuration(req: AwsRequest, fn: FunctionState, c: FunctionConfigState, version: string): Record<string, unknown> {
+export function configuration(req: AwsRequest, fn: FunctionState, c: FunctionConfigState, version: string): Record<string, unknown> {
   return {
     FunctionName: fn.name,
     FunctionArn: functionArn(req.region, req.account, fn.name, version),

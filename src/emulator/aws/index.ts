@@ -9,6 +9,7 @@
 //   Add/Get/RemoveLayerVersionPermission                      sharing a layer version
 //   CreateFunction, GetFunction                               so there is a function to version
 //   PublishVersion                                            `layerctl publish-function`
+//   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
@@ -16,6 +17,7 @@ import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import type { IncomingCall } from "../types.js";
 import { createFunction, getFunction, publishVersion } from "./functions.js";
+import { listAliases, listFunctions, listVersionsByFunction } from "./function-reads.js";
 import {
   addLayerVersionPermission,
   deleteLayerVersion,
@@ -69,7 +71,7 @@ export const awsCloud = defineCloud({
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
   setup(ctx: AwsContext, seeds) {
-    const deps: AwsDeps = { ctx, seedNames: new Set(seeds.map((s) => s.name)) };
+    const deps: AwsDeps = { ctx, seeds: new Map(seeds.map((s) => [s.name, s])) };
     const op = (route: string, handler: Handler): Operation<AwsRequest> => ({ route, run: (req) => handler(req, deps) });
     const admitted = new WeakMap<IncomingCall, AdmittedSigV4>();
 
@@ -87,6 +89,10 @@ export const awsCloud = defineCloud({
         CreateFunction: op(`POST ${FUNCTIONS}`, createFunction),
         GetFunction: op(`GET ${FUNCTIONS}/{FunctionName}`, getFunction),
         PublishVersion: op(`POST ${FUNCTIONS}/{FunctionName}/versions`, publishVersion),
+        // What `layerctl prune` reads to find the layer versions functions still use.
+        ListFunctions: op(`GET ${FUNCTIONS}`, listFunctions),
+        ListVersionsByFunction: op(`GET ${FUNCTIONS}/{FunctionName}/versions`, listVersionsByFunction),
+        ListAliases: op(`GET ${FUNCTIONS}/{FunctionName}/aliases`, listAliases),
       },
       admit(call) {
         admitted.set(call, checkSigV4Headers(call, ctx.credentials, ctx.now(), ctx.tuning.maxClockSkewMs));

@@ -128,11 +128,11 @@ function matches(v: LayerVersionState, f: ListFilter): boolean {
 }
 
 // Markers are opaque to clients; ours carry the last item returned.
-function encodeMarker(last: string | number): string {
+export function encodeMarker(last: string | number): string {
   return Buffer.from(JSON.stringify({ after: last })).toString("base64url");
 }
 
-function decodeMarker(marker: string | undefined): string | number | undefined {
+export function decodeMarker(marker: string | undefined): string | number | undefined {
   if (marker === undefined) return undefined;
   try {
     const after = (JSON.parse(Buffer.from(marker, "base64url").toString("utf8")) as { after?: unknown }).after;

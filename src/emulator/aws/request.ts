@@ -1,7 +1,7 @@
 // One authenticated call as the handlers see it, and typed readers for its JSON members.
 // A body that is not JSON, or a member of the wrong JSON type, is InvalidRequestContentException
 // (Lambda: "The request body could not be parsed as JSON").
-import type { IncomingCall, Reply } from "../types.js";
+import type { IncomingCall, Reply, SeedFunction } from "../types.js";
 import { AwsApiError } from "./errors.js";
 import type { AwsContext } from "./index.js";
 import { decodeBase64Strict } from "../zip.js";
@@ -19,7 +19,8 @@ export interface AwsRequest {
 
 export interface AwsDeps {
   ctx: AwsContext;
-  seedNames: ReadonlySet<string>;
+  /** Functions that exist in every region from the start, by name. */
+  seeds: ReadonlyMap<string, SeedFunction>;
 }
 
 export type Body = Record<string, unknown>;

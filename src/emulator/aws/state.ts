@@ -59,11 +59,28 @@ export interface FunctionVersionState extends FunctionConfigState {
   sourceRevisionId: string;
 }
 
+export interface AliasState {
+  name: string;
+  /** The published version it points at. */
+  functionVersion: string;
+  description: string;
+  revisionId: string;
+  /** Weighted routing to a second version (RoutingConfig.AdditionalVersionWeights). */
+  additionalVersionWeights?: Record<string, number>;
+}
+
+/**
+ * One function: its current configuration ($LATEST, with its `layers` ARNs), its published
+ * versions (each a frozen copy, layers included) and its aliases. Reads (Get/List*) and updates
+ * (UpdateFunctionConfiguration, aliases) work on this one record.
+ */
 export interface FunctionState {
   name: string;
   latest: FunctionConfigState;
   nextVersion: number;
   versions: Record<string, FunctionVersionState>;
+  /** By alias name; absent in state saved before aliases existed. */
+  aliases?: Record<string, AliasState>;
 }
 
 export type RegionState = LayersAndFunctions<LayerState, FunctionState>;

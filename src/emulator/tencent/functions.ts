@@ -5,12 +5,14 @@ import type { TencentContext } from "./index.js";
 import { TencentApiError } from "./errors.js";
 import { optionalInteger, optionalObject, optionalString, requiredString, type Params } from "./params.js";
 import { isScfRuntime } from "./runtimes.js";
-import { functionKey, type FunctionState, type RegionState } from "./state.js";
+import { functionKey, type FunctionState, type LayerLink, type RegionState } from "./state.js";
 import { chinaTime } from "./time.js";
 import { decodeBase64Strict, isZip } from "../zip.js";
 import { MAX_INLINE_ZIP_BYTES } from "./layers.js";
 
-const DEFAULT_NAMESPACE = "default";
+export const DEFAULT_NAMESPACE = "default";
+/** At most 5 layers per function version (release-apis.md, "Attach to functions"). */
+const MAX_LAYERS = 5;
 /** 2-60 letters, digits, - and _, starting with a letter, not ending with - or _. */
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
 const MAX_FUNCTION_VERSIONS = 1000;
@@ -39,6 +41,7 @@ export class Functions {
     const code = optionalObject(p, "Code");
     if (!code) throw new TencentApiError("MissingParameter", "The request is missing a required parameter `Code`.");
     const zip = functionZip(code);
+    const layers = this.layersParam(regionName, p);
     if (this.find(regionName, namespace, name)) throw new TencentApiError("ResourceInUse.Function", `Function ${name} already exists in namespace ${namespace}.`);
     const fn: FunctionState = {
       name,
@@ -53,6 +56,7 @@ export class Functions {
       createdAtMs: this.ctx.now().getTime(),
       nextVersion: 1,
       versions: [],
+      layers,
     };
     this.region(regionName).functions[functionKey(namespace, name)] = fn;
     await this.ctx.save();
@@ -82,7 +86,7 @@ export class Functions {
       Type: "Event",
       AddTime: chinaTime(fn.createdAtMs),
       ModTime: chinaTime(version?.createdAtMs ?? fn.createdAtMs),
-      Layers: [],
+      Layers: this.layerInfo(regionName, (version ? version.layers : fn.layers) ?? []),
     };
   }
 
@@ -99,7 +103,7 @@ export class Functions {
     if (fn.versions.length >= MAX_FUNCTION_VERSIONS) {
       throw new TencentApiError("LimitExceeded.Version", `Function ${name} already has ${MAX_FUNCTION_VERSIONS} versions.`);
     }
-    const version = { version: String(fn.nextVersion), description: description ?? fn.description, createdAtMs: this.ctx.now().getTime() };
+    const version = { version: String(fn.nextVersion), description: description ?? fn.description, createdAtMs: this.ctx.now().getTime(), layers: [...(fn.layers ?? [])] };
     fn.nextVersion++;
     fn.versions.push(version);
     // A seeded function becomes regional state the first time it changes.
@@ -117,12 +121,28 @@ export class Functions {
     };
   }
 
+  /** Every function of a namespace in this region, stored or seeded, by name. */
+  all(regionName: string, namespace: string): FunctionState[] {
+    const names = new Set(Object.values(this.region(regionName).functions).filter((f) => f.namespace === namespace).map((f) => f.name));
+    for (const s of this.seeds) if ((s.namespace ?? DEFAULT_NAMESPACE) === namespace) names.add(s.name);
+    return [...names].sort().map((n) => this.find(regionName, namespace, n)!);
+  }
+
+  /** Namespaces that exist in this region: `default` always, and any a function lives in. */
+  namespaces(regionName: string): string[] {
+    const names = new Set([DEFAULT_NAMESPACE, ...this.seeds.map((s) => s.namespace ?? DEFAULT_NAMESPACE)]);
+    for (const f of Object.values(this.region(regionName).functions)) names.add(f.namespace);
+    return [...names].sort((a, b) => (a === DEFAULT_NAMESPACE ? -1 : b === DEFAULT_NAMESPACE ? 1 : a.localeCompare(b)));
+  }
+
   /** The function in this region, or a fresh copy of a seed (not stored until it changes). */
-  private find(regionName: string, namespace: string, name: string): FunctionState | undefined {
+  find(regionName: string, namespace: string, name: string): FunctionState | undefined {
     const stored = this.region(regionName).functions[functionKey(namespace, name)];
     if (stored) return stored;
     const seed = this.seeds.find((s) => s.name === name && (s.namespace ?? DEFAULT_NAMESPACE) === namespace);
     if (!seed) return undefined;
+    const links = (layers: SeedFunction["layers"] = []): LayerLink[] => layers.map((l) => ({ LayerName: l.name, LayerVersion: l.version }));
+    const versions = (seed.versions ?? []).map((v, i) => ({ version: String(i + 1), description: v.description ?? "", createdAtMs: 0, layers: links(v.layers) }));
     return {
       name,
       namespace,
@@ -134,9 +154,44 @@ export class Functions {
       codeSize: 0,
       codeSha256: null,
       createdAtMs: 0,
-      nextVersion: 1,
-      versions: [],
+      nextVersion: versions.length + 1,
+      versions,
+      layers: links(seed.layers),
     };
+  }
+
+  /** CreateFunction's Layers: existing versions that are not being deleted (a deleted version cannot be bound again). */
+  private layersParam(regionName: string, p: Params): LayerLink[] {
+    const raw = p.Layers;
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) throw new TencentApiError("InvalidParameter", "The parameter `Layers` must be an array.");
+    if (raw.length > MAX_LAYERS) throw new TencentApiError("InvalidParameterValue.Layers", `At most ${MAX_LAYERS} layers can be bound to a function.`);
+    return raw.map((item) => {
+      const link = (item ?? {}) as Params;
+      const name = requiredString(link, "LayerName");
+      const version = optionalInteger(link, "LayerVersion");
+      if (version === undefined) throw new TencentApiError("MissingParameter", "The request is missing a required parameter `Layers.LayerVersion`.");
+      const v = this.region(regionName).layers[name]?.versions.find((x) => x.version === version);
+      if (!v || v.deletedAtMs !== undefined) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${version} of layer ${name} does not exist.`);
+      return { LayerName: name, LayerVersion: version };
+    });
+  }
+
+  /** GetFunction's Layers: LayerVersionInfo of each bound version; one deleted since keeps its name and number (functions keep working). */
+  private layerInfo(regionName: string, links: LayerLink[]): Array<Record<string, unknown>> {
+    return links.map((l) => {
+      const v = this.region(regionName).layers[l.LayerName]?.versions.find((x) => x.version === l.LayerVersion);
+      return {
+        LayerName: l.LayerName,
+        LayerVersion: l.LayerVersion,
+        CompatibleRuntimes: v?.runtimes ?? [],
+        Description: v?.description ?? "",
+        LicenseInfo: v?.license ?? "",
+        AddTime: v ? chinaTime(v.createdAtMs) : "",
+        Status: v ? "Active" : "Deleted",
+        Stamp: "default",
+      };
+    });
   }
 
   private requireNamespace(regionName: string, namespace: string): void {

@@ -7,12 +7,14 @@
 //   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
 //   CreateFunction, GetFunction                             so there is a function to version
 //   PublishVersion                                          `layerctl publish-function`
+//   ListNamespaces, ListFunctions, ListVersionByFunction    `layerctl prune`'s in-use scan (with GetFunction's Layers)
 // Adding one: an entry in `operations` below (the action name and its handler) and the handler in
 // layers.ts / functions.ts (or a new file for a new resource). API 3.0 has one path, so there is
 // no route: the X-TC-Action header names the operation.
 import type { IncomingCall, Reply } from "../types.js";
 import { defineCloud, emptyLayersAndFunctions, dict, type CloudContext, type Operation } from "../cloud.js";
 import { TencentApiError, errorReply, missing, okReply } from "./errors.js";
+import { functionReads } from "./function-reads.js";
 import { Functions } from "./functions.js";
 import { Layers } from "./layers.js";
 import type { Params } from "./params.js";
@@ -82,10 +84,12 @@ export const tencentCloud = defineCloud({
       GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
       ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },
       ListLayers: { run: json((q) => layers.listLayers(q.region, q.params)) },
-      DeleteLayerVersion: { run: json((q) => layers.delete(q.region, q.params)) },
+      DeleteLayerVersion: { run: json((q) => layers.delete(q.region, q.params, q.call)) },
       CreateFunction: { run: json((q) => functions.create(q.region, q.params)) },
       GetFunction: { run: json((q) => functions.get(q.region, q.params)) },
       PublishVersion: { run: json((q) => functions.publishVersion(q.region, q.params)) },
+      // What `layerctl prune` reads to find the layer versions functions still use.
+      ...Object.fromEntries(Object.entries(functionReads(functions)).map(([action, read]) => [action, { run: json((q) => read(q.region, q.params)) }])),
     };
 
     return {

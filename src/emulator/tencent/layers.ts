@@ -19,7 +19,7 @@ export const MAX_INLINE_ZIP_BYTES = 20 * 1024 * 1024;
 export const MAX_DESCRIPTION = 1000;
 export const MAX_LICENSE = 1000;
 
-export type LayerStatus = "Publishing" | "Active" | "PublishFailed";
+export type LayerStatus = "Publishing" | "Active" | "PublishFailed" | "Deleting" | "DeleteFailed";
 
 export class Layers {
   constructor(
@@ -43,7 +43,7 @@ export class Layers {
     const zip = zipContent(content);
 
     const region = this.region(regionName);
-    const layer: LayerState = region.layers[name] ?? { nextVersion: 1, versions: [] };
+    const layer: LayerState = this.sweep(region.layers[name]) ?? { nextVersion: 1, versions: [] };
     if (layer.versions.length >= MAX_VERSIONS_PER_LAYER) {
       throw new TencentApiError(
         "LimitExceeded.LayerVersions",
@@ -72,7 +72,7 @@ export class Layers {
   get(regionName: string, p: Params, call: IncomingCall): Record<string, unknown> {
     const name = requiredString(p, "LayerName");
     const number = requiredInteger(p, "LayerVersion");
-    const v = this.region(regionName).layers[name]?.versions.find((x) => x.version === number);
+    const v = this.sweep(this.region(regionName).layers[name])?.versions.find((x) => x.version === number);
     if (!v) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${number} of layer ${name} does not exist.`);
     return {
       ...this.fields(name, v),
@@ -84,7 +84,7 @@ export class Layers {
   list(regionName: string, p: Params): Record<string, unknown> {
     const name = requiredString(p, "LayerName");
     const filter = optionalStringArray(p, "CompatibleRuntime") ?? [];
-    const layer = this.region(regionName).layers[name];
+    const layer = this.sweep(this.region(regionName).layers[name]);
     if (!layer || layer.versions.length === 0) throw new TencentApiError("ResourceNotFound.Layer", `Layer ${name} does not exist.`);
     const versions = [...layer.versions]
       .filter((v) => filter.length === 0 || v.runtimes.some((r) => filter.includes(r)))
@@ -101,6 +101,7 @@ export class Layers {
     if (limit < 0) throw new TencentApiError("InvalidParameterValue", "Limit must not be negative.");
     const latest: Array<{ name: string; v: LayerVersionState }> = [];
     for (const [name, layer] of Object.entries(this.region(regionName).layers).sort(([a], [b]) => a.localeCompare(b))) {
+      this.sweep(layer);
       const candidates = layer.versions.filter((v) => !runtime || v.runtimes.includes(runtime));
       const newest = candidates.reduce<LayerVersionState | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined);
       if (!newest) continue;
@@ -113,19 +114,39 @@ export class Layers {
     };
   }
 
-  async delete(regionName: string, p: Params): Promise<Record<string, unknown>> {
+  /**
+   * Asynchronous, as SCF's: the version shows `Deleting` for the same delay a publish takes (SCF
+   * documents neither figure), then is gone, or stays as `DeleteFailed` under the publish-failed
+   * fault. The reply is only a RequestId (API reference: DeleteLayerVersion, output parameters).
+   * Version numbers are never reused (nextVersion only grows).
+   */
+  async delete(regionName: string, p: Params, call: IncomingCall): Promise<Record<string, unknown>> {
     const name = requiredString(p, "LayerName");
     const number = requiredInteger(p, "LayerVersion");
-    const layer = this.region(regionName).layers[name];
-    const index = layer?.versions.findIndex((x) => x.version === number) ?? -1;
-    if (!layer || index === -1) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${number} of layer ${name} does not exist.`);
-    layer.versions.splice(index, 1);
-    await this.ctx.save();
+    const version = this.sweep(this.region(regionName).layers[name])?.versions.find((x) => x.version === number);
+    if (!version) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${number} of layer ${name} does not exist.`);
+    // A second delete while one is under way changes nothing; after DeleteFailed it starts again.
+    if (this.status(version) !== "Deleting") {
+      version.deletedAtMs = this.ctx.now().getTime();
+      version.deleteFails = call.failPublish;
+      await this.ctx.save();
+    }
     return {};
   }
 
-  /** Publishing for tuning.publishDelayMs after the publish, then Active (or PublishFailed). */
+  /** Drops versions whose deletion has finished; returns the layer for chaining. */
+  private sweep(layer: LayerState | undefined): LayerState | undefined {
+    if (layer) layer.versions = layer.versions.filter((v) => !(v.deletedAtMs !== undefined && !v.deleteFails && this.deleteDone(v)));
+    return layer;
+  }
+
+  private deleteDone(v: LayerVersionState): boolean {
+    return v.deletedAtMs !== undefined && this.ctx.now().getTime() - v.deletedAtMs >= this.ctx.tuning.publishDelayMs;
+  }
+
+  /** Publishing for tuning.publishDelayMs after the publish, then Active (or PublishFailed); Deleting / DeleteFailed once deleted. */
   status(v: LayerVersionState): LayerStatus {
+    if (v.deletedAtMs !== undefined) return this.deleteDone(v) ? "DeleteFailed" : "Deleting";
     if (this.ctx.now().getTime() - v.createdAtMs < this.ctx.tuning.publishDelayMs) return "Publishing";
     return v.failed ? "PublishFailed" : "Active";
   }

@@ -16,6 +16,10 @@ export interface LayerVersionState {
   failed: boolean;
   /** The bad-checksum fault hit this publish: the service reports a wrong CodeSha256 for it. */
   corrupt: boolean;
+  /** Epoch ms of the DeleteLayerVersion call: `Deleting` until the delay passes, then gone (or DeleteFailed). */
+  deletedAtMs?: number;
+  /** The delete was hit by the publish-failed fault: it ends DeleteFailed and the version stays. */
+  deleteFails?: boolean;
 }
 
 export interface LayerState {
@@ -24,10 +28,18 @@ export interface LayerState {
   versions: LayerVersionState[];
 }
 
+/** A layer version a function configuration uses (SCF's LayerVersionSimple). */
+export interface LayerLink {
+  LayerName: string;
+  LayerVersion: number;
+}
+
 export interface FunctionVersionState {
   version: string;
   description: string;
   createdAtMs: number;
+  /** The layers this version was published with (absent in state saved before layers were kept). */
+  layers?: LayerLink[];
 }
 
 export interface FunctionState {
@@ -43,6 +55,8 @@ export interface FunctionState {
   createdAtMs: number;
   nextVersion: number;
   versions: FunctionVersionState[];
+  /** The current configuration's ($LATEST) layers, in order; versions keep their own copy. */
+  layers?: LayerLink[];
 }
 
 /** Functions keyed by `${namespace}/${name}`. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { GetLayerVersionCommand, ListFunctionsCommand, PublishLayerVersionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { GetLayerVersionCommand, ListEventSourceMappingsCommand, PublishLayerVersionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@smithy/core/checksum";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
@@ -76,7 +76,7 @@ describe("signature checks through the SDK", () => {
   });
 
   test("an operation the emulator does not serve is UnknownOperationException", async () => {
-    const err = await rejection(client.send(new ListFunctionsCommand({})));
+    const err = await rejection(client.send(new ListEventSourceMappingsCommand({})));
     expect(err.name).toBe("UnknownOperationException");
     expect(err.$metadata.httpStatusCode).toBe(404);
   });
