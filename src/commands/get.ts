@@ -1,18 +1,11 @@
 // layerctl get: read one layer version back, the same record shape as publish.
-import { UsageError } from "../errors.js";
 import { renderLayerDocument } from "../output/records.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
+import { parseVersion } from "./shared/options.js";
 import { readAll, type ReadInput } from "./shared/read-layers.js";
 import { recordsOutput, type RecordsDocument } from "./shared/records.js";
-
-export function parseVersion(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`version must be a positive whole number, not "${value}"`, { code: "InvalidVersion" });
-  }
-  return Number(value);
-}
 
 export function getCommand(input: ReadInput & { version: string }, ctx: CommandContext): Promise<RecordsDocument<LayerVersionRecord>> {
   const version = parseVersion(input.version);

@@ -9,8 +9,10 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
+import type { Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
+import { afterPublish } from "./publish-after.js";
 import { publishOnce } from "./publish-once.js";
+import { resolveGrantees } from "./share.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
@@ -35,6 +37,10 @@ export interface PublishInput extends TargetOptions {
   symlinks?: string;
   /** Keep the built zip here. */
   out?: string;
+  /** Share each published version (see ./publish-after.ts). */
+  public?: boolean;
+  shareAccount?: string[];
+  shareOrganization?: string[];
 }
 
 export interface PublishDocument {
@@ -44,6 +50,7 @@ export interface PublishDocument {
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
 const POLL_INTERVAL_MS = 500;
+const SHARE_FLAGS = { public: "--public", account: "--share-account", organization: "--share-organization" };
 
 export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
   const layerName = input.name?.trim();
@@ -67,6 +74,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
+  const grantees = resolveGrantees({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS);
   const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun });
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
@@ -92,7 +100,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     if (input.dryRun) return { archive: packed.archive, results: plannedRecords(plan) };
 
     if (note) ctx.log.info(note);
-    const results = await executePublish(plan, { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false }, ctx);
+    const results = await executePublish(plan, { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees }, ctx);
     return { archive: packed.archive, results };
   } finally {
     await close();
@@ -145,7 +153,15 @@ export function plannedRecords(plan: PublishPlan): LayerVersionRecord[] {
 /** Carries out a plan, every target in parallel (bounded); a failed target becomes a failed record. */
 export async function executePublish(
   plan: PublishPlan,
-  opts: { clients: Array<ProviderClient | null>; policies: RetryPolicy[]; timeoutMs: number; skipUnchanged: boolean; wait: boolean },
+  opts: {
+    clients: Array<ProviderClient | null>;
+    policies: RetryPolicy[];
+    timeoutMs: number;
+    skipUnchanged: boolean;
+    wait: boolean;
+    /** Share each version published (or found unchanged) with these (--public, --share-*). */
+    grantees?: Grantee[];
+  },
   ctx: CommandContext,
 ): Promise<LayerVersionRecord[]> {
   const { layerName } = plan;
@@ -163,15 +179,16 @@ export async function executePublish(
         // The zip, runtimes and architectures decide (the adapter compares them); description and
         // license do not, so a build number in --description does not defeat the skip.
         const same = await client.findUnchanged(req);
-        if (same) return same;
+        if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
       }
-      return await publishOnce(client, req, { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
+      const rec = await publishOnce(client, req, { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
         log: ctx.log,
         where: describeTarget(t),
         deadline,
         policy: opts.policies[i],
         checkCommand: versionsCommand(t, layerName),
       });
+      return await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log });
     } catch (err) {
       return failedRecord(t, layerName, err);
     } finally {
@@ -231,6 +248,9 @@ export default defineCommand({
       flags: "--skip-unchanged",
       description: "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared",
     },
+    { flags: "--public", description: "share each published version with everyone (see `layerctl share`)" },
+    { flags: "--share-account <id>", description: "share each published version with this account (repeatable)", repeatable: true },
+    { flags: "--share-organization <id>", description: "share each published version with this organization (AWS)", repeatable: true },
     { flags: "-o, --out <file>", description: "also keep the built zip here (a path ending in .zip; for the print format see --output)" },
     { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern (repeatable)", repeatable: true },
     { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
@@ -248,7 +268,9 @@ export default defineCommand({
   notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}), version (the bare
 number for one target; "provider region version" lines for several; "planned" on --dry-run),
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
-A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.`,
+A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
+--public / --share-account / --share-organization share each version right after it is published
+(see layerctl share); if that fails, the target is "failed", naming the version that was published.`,
   run: publishCommand,
   ...recordsOutput(renderLayerDocument),
 });

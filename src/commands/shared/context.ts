@@ -6,4 +6,6 @@ export interface CommandContext {
   log: Logger;
   /** Progress for people (spinner); a no-op off a TTY. */
   progress?: (text: string) => void;
+  /** Asks one yes/no question on the terminal (destructive commands); undefined when stdin is not a terminal. */
+  confirm?: (question: string) => Promise<boolean>;
 }

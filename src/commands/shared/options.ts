@@ -32,3 +32,11 @@ export function checkZipOut(out: string): void {
     hint: `to choose what is printed, use --output ${["table", "json", "version", "env"].includes(out) ? out : "<format>"}; to keep the zip, give a path ending in .zip`,
   });
 }
+
+/** A layer version number as typed: a whole number from 1. */
+export function parseVersion(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`version must be a positive whole number, not "${value}"`, { code: "InvalidVersion" });
+  }
+  return Number(value);
+}

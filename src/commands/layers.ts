@@ -1,0 +1,85 @@
+// layerctl layers: every layer of each target with its newest version (all pages). Where the cloud
+// caps versions per layer (Tencent: 200), each layer's versions are counted and a layer close to
+// the cap is flagged, in the record and on stderr.
+import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
+import { mapLimit } from "../providers/paging.js";
+import type { LayerSummaryRecord } from "./lifecycle-records.js";
+import type { CommandContext } from "./shared/context.js";
+import { parseTimeout } from "./shared/options.js";
+import { errorFields } from "./shared/records.js";
+import { connectTarget, mapTargets } from "./shared/run-targets.js";
+import { resolveTargets, type Target, type TargetOptions } from "./shared/targets.js";
+import { versionQuotaWarning } from "./version-quota.js";
+
+export interface LayersInput extends TargetOptions {
+  timeout?: string;
+}
+
+/** Counting versions is one list call per layer: a few at a time. */
+const COUNT_CONCURRENCY = 4;
+const LEAVING = new Set(["Deleting", "Deleted"]);
+
+function summary(t: Target, r: LayerVersionRecord, count: number | null): LayerSummaryRecord {
+  return {
+    provider: r.provider,
+    region: r.region,
+    layerName: r.layerName,
+    version: r.version,
+    arn: r.arn,
+    state: r.state,
+    createdAt: r.createdAt,
+    compatibleRuntimes: r.compatibleRuntimes,
+    description: r.description,
+    versionCount: count,
+    versionLimit: t.provider.limits.maxVersionsPerLayer,
+    warning: count === null ? null : versionQuotaWarning(t.provider, t.region, r.layerName, count),
+    requestId: r.requestId,
+  };
+}
+
+async function listTarget(client: ProviderClient, t: Target): Promise<LayerSummaryRecord[]> {
+  const layers = (await client.listLayers()).sort((a, b) => a.layerName.localeCompare(b.layerName));
+  if (t.provider.limits.maxVersionsPerLayer === null) return layers.map((r) => summary(t, r, null));
+  return mapLimit(layers, COUNT_CONCURRENCY, async (r) => {
+    const versions = await client.listLayerVersions(r.layerName);
+    return summary(t, r, versions.filter((v) => !LEAVING.has(v.state ?? "")).length);
+  });
+}
+
+export async function layersCommand(input: LayersInput, ctx: CommandContext): Promise<{ results: LayerSummaryRecord[] }> {
+  const timeoutMs = parseTimeout(input.timeout);
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  try {
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    if (note) ctx.log.info(note);
+    const lists = await mapTargets(targets, async (t, i) => {
+      try {
+        return await listTarget(clients[i]!, t);
+      } catch (err) {
+        const error = errorFields(err);
+        const failed: LayerSummaryRecord = {
+          provider: t.provider.name,
+          region: t.region,
+          layerName: "",
+          version: null,
+          arn: null,
+          state: null,
+          createdAt: null,
+          compatibleRuntimes: [],
+          description: null,
+          versionCount: null,
+          versionLimit: t.provider.limits.maxVersionsPerLayer,
+          warning: null,
+          requestId: error.requestId,
+          error,
+        };
+        return [failed];
+      }
+    });
+    const results = lists.flat();
+    for (const r of results) if (r.warning) ctx.log.warn(r.warning);
+    return { results };
+  } finally {
+    await close();
+  }
+}

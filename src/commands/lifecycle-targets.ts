@@ -1,0 +1,59 @@
+// What delete and prune share: the delete call with the target's budget, and records for a
+// target or a version that failed.
+import type { DeleteOptions, LayerVersionRecord, ProviderClient, RetryPolicy } from "../providers/types.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import type { VersionActionRecord } from "./lifecycle-records.js";
+import { errorFields } from "./shared/records.js";
+import type { Target } from "./shared/targets.js";
+
+/** Asynchronous deletes (Tencent) are polled at 2 calls/s per target, far below the 20/s limit. */
+export const DELETE_POLL_INTERVAL_MS = 500;
+
+export function freshPolicy(): RetryPolicy {
+  return { ...defaultRetryPolicy };
+}
+
+export function versionRecord(t: Target, layerName: string, v: Partial<LayerVersionRecord> & { version: number | null }): VersionActionRecord {
+  return {
+    provider: t.provider.name,
+    region: t.region,
+    layerName,
+    version: v.version,
+    arn: v.arn ?? null,
+    status: "kept",
+    state: v.state ?? null,
+    createdAt: v.createdAt ?? null,
+    reason: null,
+    usedBy: [],
+    requestId: v.requestId ?? null,
+  };
+}
+
+export function failedVersion(t: Target, layerName: string, version: number | null, err: unknown, base?: VersionActionRecord): VersionActionRecord {
+  const error = errorFields(err);
+  const known = (err as { version?: number }).version;
+  return { ...(base ?? versionRecord(t, layerName, { version: known ?? version })), status: "failed", requestId: error.requestId, error };
+}
+
+/** Deletes one version within the target's deadline and says what happened. */
+export async function deleteOne(
+  client: ProviderClient,
+  t: Target,
+  base: VersionActionRecord,
+  deadline: number,
+  opts: Partial<DeleteOptions> = {},
+): Promise<VersionActionRecord> {
+  const version = base.version!;
+  try {
+    const out = await client.deleteLayerVersion(base.layerName, version, {
+      wait: true,
+      waitTimeoutMs: Math.max(0, deadline - Date.now()),
+      pollIntervalMs: DELETE_POLL_INTERVAL_MS,
+      ...opts,
+    });
+    if (out.outcome === "absent") return { ...base, status: "not-found", state: null, reason: "no such version", requestId: out.requestId };
+    return { ...base, status: "deleted", state: out.state ?? base.state, requestId: out.requestId };
+  } catch (err) {
+    return failedVersion(t, base.layerName, version, err, base);
+  }
+}

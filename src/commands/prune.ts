@@ -1,0 +1,124 @@
+// layerctl prune <name> --keep N [--older-than 30d]: keep the newest N versions (and any younger
+// than --older-than), delete the rest. Every page of versions is read, and by default a version
+// that any function configuration still references is never deleted (`in-use`, naming them).
+// Everything is planned on every target first; then one question (or --yes); then deletes.
+import { UsageError } from "../errors.js";
+import type { LayerReference, LayerVersionRecord, ProviderClient } from "../providers/types.js";
+import { askOnce, requireConsentPossible, type ConsentContext } from "./consent.js";
+import { parseDuration } from "./duration.js";
+import type { VersionActionRecord } from "./lifecycle-records.js";
+import { deleteOne, failedVersion, freshPolicy, versionRecord } from "./lifecycle-targets.js";
+import { parseTimeout } from "./shared/options.js";
+import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
+import { resolveTargets, selectProviders, type Target, type TargetOptions } from "./shared/targets.js";
+
+export interface PruneInput extends TargetOptions {
+  name: string;
+  keep?: string;
+  olderThan?: string;
+  dryRun?: boolean;
+  includeInUse?: boolean;
+  yes?: boolean;
+  timeout?: string;
+}
+
+export interface PruneRules {
+  keep: number;
+  /** Versions younger than this (ms) are kept; null: age does not matter. */
+  olderThanMs: number | null;
+  olderThanText?: string;
+  /** Delete versions that functions reference too. */
+  includeInUse: boolean;
+  now: number;
+}
+
+/** Lifecycle states of a version already on its way out: neither counted among the newest nor deleted again. */
+const LEAVING = new Set(["Deleting", "Deleted"]);
+/** A version still being created is never pruned. */
+const ARRIVING = new Set(["Publishing"]);
+
+export function describeReference(r: LayerReference): string {
+  return `${r.namespace ? `${r.namespace}/` : ""}${r.functionName}:${r.qualifier}`;
+}
+
+/** Kept, in-use or planned for each version, newest first. Pure: the tests drive it directly. */
+export function planVersions(t: Target, layerName: string, versions: LayerVersionRecord[], refs: LayerReference[], rules: PruneRules): VersionActionRecord[] {
+  const live = versions.filter((v) => v.version !== null && !LEAVING.has(v.state ?? "")).sort((a, b) => b.version! - a.version!);
+  return live.map((v, index) => {
+    const rec = versionRecord(t, layerName, v);
+    const users = refs.filter((r) => r.version === v.version && (r.arn === null || v.arn === null || r.arn === v.arn)).map(describeReference);
+    rec.usedBy = [...new Set(users)];
+    if (index < rules.keep) return { ...rec, reason: `newest ${rules.keep}` };
+    if (ARRIVING.has(v.state ?? "")) return { ...rec, reason: `still ${v.state}` };
+    if (rules.olderThanMs !== null) {
+      const created = v.createdAt ? Date.parse(v.createdAt) : Number.NaN;
+      if (Number.isNaN(created)) return { ...rec, reason: "creation time unknown" };
+      if (rules.now - created < rules.olderThanMs) return { ...rec, reason: `younger than ${rules.olderThanText}` };
+    }
+    if (rec.usedBy.length > 0 && !rules.includeInUse) return { ...rec, status: "in-use", reason: `used by ${rec.usedBy.join(", ")}` };
+    return { ...rec, status: "planned", reason: `not among the newest ${rules.keep}${rules.olderThanMs !== null ? ` and older than ${rules.olderThanText}` : ""}` };
+  });
+}
+
+export function parseKeep(value: string | undefined): number {
+  if (value === undefined) throw new UsageError("prune needs --keep N (how many of the newest versions to keep)", { code: "MissingKeep", hint: "e.g. --keep 5" });
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--keep must be a whole number, not "${value}"`, { code: "InvalidKeep" });
+  return Number(value);
+}
+
+async function planTarget(client: ProviderClient, t: Target, name: string, rules: PruneRules): Promise<VersionActionRecord[]> {
+  const versions = await client.listLayerVersions(name);
+  // Listing first: a layer without versions needs no scan of the account's functions.
+  if (versions.length === 0) return [];
+  const refs = rules.includeInUse ? [] : await client.layerReferences(name);
+  return planVersions(t, name, versions, refs, rules);
+}
+
+export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Promise<{ results: VersionActionRecord[] }> {
+  const name = input.name?.trim();
+  if (!name) throw new UsageError("no layer name given", { code: "MissingLayerName" });
+  const keep = parseKeep(input.keep);
+  const olderThanMs = input.olderThan === undefined ? null : parseDuration("--older-than", input.olderThan);
+  const timeoutMs = parseTimeout(input.timeout);
+  selectProviders(input.provider);
+  if (!input.dryRun) requireConsentPossible(input.yes, ctx, "prune");
+  const rules: PruneRules = { keep, olderThanMs, olderThanText: input.olderThan?.trim(), includeInUse: Boolean(input.includeInUse), now: Date.now() };
+
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  try {
+    const policies = targets.map(freshPolicy);
+    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
+    if (note) ctx.log.info(note);
+    if (rules.includeInUse) ctx.log.warn("--include-in-use: versions that functions still reference will be deleted too");
+
+    // Plan every target; a target whose listing or scan fails deletes nothing.
+    const plans = await mapTargets(targets, async (t, i) => {
+      policies[i]!.deadline = Date.now() + timeoutMs;
+      try {
+        return await planTarget(clients[i]!, t, name, rules);
+      } catch (err) {
+        return [failedVersion(t, name, null, err)];
+      }
+    });
+    const planned = plans.map((records) => records.filter((r) => r.status === "planned"));
+    const count = planned.reduce((n, p) => n + p.length, 0);
+    if (input.dryRun || count === 0) return { results: plans.flat() };
+
+    const summary = targets
+      .map((t, i) => (planned[i]!.length ? `${describeTarget(t)}: ${planned[i]!.map((r) => r.version).join(", ")}` : ""))
+      .filter(Boolean)
+      .join("; ");
+    await askOnce(input.yes, ctx, `delete ${count} version${count > 1 ? "s" : ""} of layer ${name} (${summary})?`);
+
+    const done = await mapTargets(targets, async (t, i) => {
+      const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
+      const out: VersionActionRecord[] = [];
+      // One at a time per target: the cloud's rate limit is per account, shared with the scan's reads.
+      for (const rec of plans[i]!) out.push(rec.status === "planned" ? await deleteOne(clients[i]!, t, rec, deadline, { listed: true }) : rec);
+      return out;
+    });
+    return { results: done.flat() };
+  } finally {
+    await close();
+  }
+}

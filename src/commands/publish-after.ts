@@ -1,0 +1,47 @@
+// What follows a successful publish on one target: the sharing asked for with --public,
+// --share-account and --share-organization, and the version-cap warning. A share that fails
+// makes the target failed, naming the version that was published (it exists, unshared).
+import type { Logger } from "../output/log.js";
+import type { Grantee, LayerVersionRecord, ProviderClient } from "../providers/types.js";
+import { applyGrant } from "./share.js";
+import type { Target } from "./shared/targets.js";
+import { versionQuotaWarning } from "./version-quota.js";
+
+export interface AfterPublish {
+  grantees: Grantee[];
+  log: Logger;
+}
+
+function shareFlag(g: Grantee): string {
+  return g.kind === "public" ? "--public" : `--${g.kind} ${g.id}`;
+}
+
+export async function afterPublish(client: ProviderClient, t: Target, rec: LayerVersionRecord, opts: AfterPublish): Promise<LayerVersionRecord> {
+  if ((rec.status !== "published" && rec.status !== "unchanged") || rec.version === null) return rec;
+  for (const g of opts.grantees) {
+    const shared = await applyGrant(client, t, rec.layerName, rec.version, g, false);
+    if (shared.error) {
+      return {
+        ...rec,
+        status: "failed",
+        requestId: shared.error.requestId ?? rec.requestId,
+        error: {
+          ...shared.error,
+          message: `version ${rec.version} was published, but sharing it (${shared.grantee}) failed: ${shared.error.message}`,
+          hint: `share it with: layerctl share ${rec.layerName} ${rec.version} -p ${t.provider.name} -r ${t.region} ${shareFlag(g)}`,
+        },
+      };
+    }
+  }
+  if (t.provider.limits.maxVersionsPerLayer !== null) {
+    try {
+      const count = (await client.listLayerVersions(rec.layerName)).length;
+      const warning = versionQuotaWarning(t.provider, t.region, rec.layerName, count);
+      if (warning) opts.log.warn(warning);
+    } catch (err) {
+      // Only a warning depends on it: the publish itself succeeded.
+      opts.log.debug(`${t.provider.name} ${t.region}: could not count the versions of ${rec.layerName}: ${(err as Error).message}`);
+    }
+  }
+  return rec;
+}
