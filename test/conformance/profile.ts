@@ -1,6 +1,7 @@
 // What the shared conformance suite needs to know about one provider, as data. A provider gets
 // every conformance scenario by adding its profile to the list in ./profiles.ts.
 import type { ProviderName } from "../../src/providers/names.js";
+import type { RunningEmulator } from "../../src/emulator/index.js";
 
 export interface ConformanceProfile {
   provider: ProviderName;
@@ -34,4 +35,13 @@ export interface ConformanceProfile {
   /** Function seeded into the emulator for publishFunctionVersion. */
   functionName: string;
   namespace?: string;
+  /** Page sizes the adapter asks for: the lifecycle scenarios make one more than a page. null: the API does not page. */
+  pages: { layers: number; versions: number | null };
+  /**
+   * Who can use a layer version, read back through the provider's own API (share scenarios):
+   * `public`, `account ID`, `organization ID`. null: the provider has no sharing.
+   */
+  grants: ((emu: RunningEmulator, region: string, layer: string, version: number) => Promise<string[]>) | null;
+  /** The provider's action that shares a layer (faults target it); null: no sharing. */
+  shareAction: string | null;
 }

@@ -1,4 +1,6 @@
 // Alibaba Cloud FC 3.0 as the conformance suite sees it.
+import type { RunningEmulator } from "../../../src/emulator/index.js";
+import { loadAliyunSdk } from "../../../src/providers/aliyun/sdk.js";
 import type { ConformanceProfile } from "../profile.js";
 
 export const aliyunProfile: ConformanceProfile = {
@@ -25,4 +27,24 @@ export const aliyunProfile: ConformanceProfile = {
   arnPattern: (layer, version, region) => new RegExp(`^acs:fc:${region}:\\d+:layers/${layer}/versions/${version}$`),
   unchangedFunctionKeepsVersion: false,
   functionName: "conformance-fn",
+  pages: { layers: 100, versions: 100 },
+  grants: aliyunGrants,
+  shareAction: "PutLayerACL",
 };
+
+/** FC shares whole layers with everyone: the version's `acl` "1" is public. */
+async function aliyunGrants(emu: RunningEmulator, region: string, layer: string, version: number): Promise<string[]> {
+  const s = await loadAliyunSdk();
+  const { accessKeyId, accessKeySecret } = emu.credentials.aliyun;
+  const client = new s.Client(
+    new s.Config({
+      accessKeyId,
+      accessKeySecret,
+      endpoint: new URL(emu.url).host,
+      protocol: "http",
+      globalParameters: new s.GlobalParameters({ headers: { "x-acs-region-id": region } }),
+    }),
+  );
+  const resp = await client.getLayerVersion(layer, String(version));
+  return (resp.body as { acl?: string } | undefined)?.acl === "1" ? ["public"] : [];
+}

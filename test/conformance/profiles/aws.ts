@@ -1,4 +1,6 @@
 // AWS Lambda as the conformance suite sees it.
+import { GetLayerVersionPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import type { RunningEmulator } from "../../../src/emulator/index.js";
 import type { ConformanceProfile } from "../profile.js";
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -27,4 +29,28 @@ export const awsProfile: ConformanceProfile = {
   arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escapeRegExp(region)}:\\d{12}:layer:${escapeRegExp(layer)}:${version}$`),
   unchangedFunctionKeepsVersion: true,
   functionName: "conformance-fn",
+  pages: { layers: 50, versions: 50 },
+  grants: awsGrants,
+  shareAction: "AddLayerVersionPermission",
 };
+
+/** The version's policy statements, as grantees: principal `*` (with an org condition or not) or an account. */
+async function awsGrants(emu: RunningEmulator, region: string, layer: string, version: number): Promise<string[]> {
+  const { accessKeyId, secretAccessKey } = emu.credentials.aws;
+  const client = new LambdaClient({ region, endpoint: emu.url, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  try {
+    const out = await client.send(new GetLayerVersionPolicyCommand({ LayerName: layer, VersionNumber: version }));
+    const doc = JSON.parse(out.Policy ?? "{}") as { Statement?: Array<{ Principal: string | { AWS: string }; Condition?: { StringEquals?: Record<string, string> } }> };
+    return (doc.Statement ?? []).map((s) => {
+      const org = s.Condition?.StringEquals?.["aws:PrincipalOrgID"];
+      if (org) return `organization ${org}`;
+      if (s.Principal === "*") return "public";
+      return `account ${/(\d{12})/.exec(typeof s.Principal === "string" ? s.Principal : s.Principal.AWS)?.[1]}`;
+    });
+  } catch (err) {
+    if ((err as { name?: string }).name === "ResourceNotFoundException") return [];
+    throw err;
+  } finally {
+    client.destroy();
+  }
+}

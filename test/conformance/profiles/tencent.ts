@@ -22,4 +22,8 @@ export const tencentProfile: ConformanceProfile = {
   unchangedFunctionKeepsVersion: false,
   functionName: "release-fn",
   namespace: "default",
+  // ListLayers pages by Offset/Limit (layerctl asks for 20); ListLayerVersions does not page.
+  pages: { layers: 20, versions: null },
+  grants: null,
+  shareAction: null,
 };
