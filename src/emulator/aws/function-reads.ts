@@ -4,6 +4,7 @@
 // {Versions: [...], NextMarker}, $LATEST first; ListAliases: {Aliases: [AliasConfiguration],
 // NextMarker}, AliasConfiguration = {AliasArn, Name, FunctionVersion, Description, RoutingConfig,
 // RevisionId}). MaxItems is 1-10000 for all three; the default page size is not documented (50 here).
+import { createHash } from "node:crypto";
 import type { Reply } from "../types.js";
 import { AwsApiError } from "./errors.js";
 import { configuration, findFunction, notFound } from "./functions.js";
@@ -69,18 +70,23 @@ export async function listAliases(req: AwsRequest, deps: AwsDeps): Promise<Reply
   if (!fn) throw notFound(req, ref.name);
   const only = req.query.get("FunctionVersion");
   const aliases = Object.values(fn.aliases ?? {})
-    .filter((a) => only === null || a.functionVersion === only)
+    .filter((a) => only === null || a.version === only)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const p = page(req, aliases, (a) => a.name);
   return ok(req, 200, {
     Aliases: p.items.map((a) => ({
       AliasArn: functionArn(req.region, req.account, fn.name, a.name),
       Name: a.name,
-      FunctionVersion: a.functionVersion,
+      FunctionVersion: a.version,
       Description: a.description,
-      ...(a.additionalVersionWeights ? { RoutingConfig: { AdditionalVersionWeights: a.additionalVersionWeights } } : {}),
-      RevisionId: a.revisionId,
+      // The emulator keeps no weighted routing (RoutingConfig); a stable id per alias state.
+      RevisionId: aliasRevision(a),
     })),
     ...(p.next ? { NextMarker: p.next } : {}),
   });
+}
+
+function aliasRevision(a: { name: string; version: string; updatedAtMs: number }): string {
+  const hex = createHash("sha256").update(`${a.name}\0${a.version}\0${a.updatedAtMs}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -75,7 +75,8 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
   }
   fn.latest.layers = arns(seed?.layers);
   fn.latest.revisionId = randomUUID();
-  for (const a of seed?.aliases ?? []) (fn.aliases ??= dict())[a.name] = { name: a.name, functionVersion: a.version, description: "", revisionId: randomUUID() };
+  const t = deps.ctx.now().getTime();
+  for (const a of seed?.aliases ?? []) (fn.aliases ??= dict())[a.name] = { name: a.name, version: a.version, description: "", createdAtMs: t, updatedAtMs: t };
   return fn;
 }
 

@@ -59,14 +59,15 @@ export interface FunctionVersionState extends FunctionConfigState {
   sourceRevisionId: string;
 }
 
+/** An alias: a name for one published version (the shape the update side keeps too). */
 export interface AliasState {
   name: string;
-  /** The published version it points at. */
-  functionVersion: string;
+  /** The function version it points at. */
+  version: string;
   description: string;
-  revisionId: string;
-  /** Weighted routing to a second version (RoutingConfig.AdditionalVersionWeights). */
-  additionalVersionWeights?: Record<string, number>;
+  /** Epoch ms. */
+  createdAtMs: number;
+  updatedAtMs: number;
 }
 
 /**

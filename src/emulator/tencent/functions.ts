@@ -5,7 +5,7 @@ import type { TencentContext } from "./index.js";
 import { TencentApiError } from "./errors.js";
 import { optionalInteger, optionalObject, optionalString, requiredString, type Params } from "./params.js";
 import { isScfRuntime } from "./runtimes.js";
-import { functionKey, type FunctionState, type LayerLink, type RegionState } from "./state.js";
+import { functionKey, type FunctionState, type FunctionLayerState, type RegionState } from "./state.js";
 import { chinaTime } from "./time.js";
 import { decodeBase64Strict, isZip } from "../zip.js";
 import { MAX_INLINE_ZIP_BYTES } from "./layers.js";
@@ -141,7 +141,7 @@ export class Functions {
     if (stored) return stored;
     const seed = this.seeds.find((s) => s.name === name && (s.namespace ?? DEFAULT_NAMESPACE) === namespace);
     if (!seed) return undefined;
-    const links = (layers: SeedFunction["layers"] = []): LayerLink[] => layers.map((l) => ({ LayerName: l.name, LayerVersion: l.version }));
+    const links = (layers: SeedFunction["layers"] = []): FunctionLayerState[] => layers.map((l) => ({ name: l.name, version: l.version }));
     const versions = (seed.versions ?? []).map((v, i) => ({ version: String(i + 1), description: v.description ?? "", createdAtMs: 0, layers: links(v.layers) }));
     return {
       name,
@@ -161,7 +161,7 @@ export class Functions {
   }
 
   /** CreateFunction's Layers: existing versions that are not being deleted (a deleted version cannot be bound again). */
-  private layersParam(regionName: string, p: Params): LayerLink[] {
+  private layersParam(regionName: string, p: Params): FunctionLayerState[] {
     const raw = p.Layers;
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) throw new TencentApiError("InvalidParameter", "The parameter `Layers` must be an array.");
@@ -173,17 +173,17 @@ export class Functions {
       if (version === undefined) throw new TencentApiError("MissingParameter", "The request is missing a required parameter `Layers.LayerVersion`.");
       const v = this.region(regionName).layers[name]?.versions.find((x) => x.version === version);
       if (!v || v.deletedAtMs !== undefined) throw new TencentApiError("ResourceNotFound.LayerVersion", `Version ${version} of layer ${name} does not exist.`);
-      return { LayerName: name, LayerVersion: version };
+      return { name, version };
     });
   }
 
   /** GetFunction's Layers: LayerVersionInfo of each bound version; one deleted since keeps its name and number (functions keep working). */
-  private layerInfo(regionName: string, links: LayerLink[]): Array<Record<string, unknown>> {
+  private layerInfo(regionName: string, links: FunctionLayerState[]): Array<Record<string, unknown>> {
     return links.map((l) => {
-      const v = this.region(regionName).layers[l.LayerName]?.versions.find((x) => x.version === l.LayerVersion);
+      const v = this.region(regionName).layers[l.name]?.versions.find((x) => x.version === l.version);
       return {
-        LayerName: l.LayerName,
-        LayerVersion: l.LayerVersion,
+        LayerName: l.name,
+        LayerVersion: l.version,
         CompatibleRuntimes: v?.runtimes ?? [],
         Description: v?.description ?? "",
         LicenseInfo: v?.license ?? "",

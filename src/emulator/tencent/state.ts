@@ -28,10 +28,10 @@ export interface LayerState {
   versions: LayerVersionState[];
 }
 
-/** A layer version a function configuration uses (SCF's LayerVersionSimple). */
-export interface LayerLink {
-  LayerName: string;
-  LayerVersion: number;
+/** One entry of a function's layer list (SCF's LayerVersionSimple on the wire). */
+export interface FunctionLayerState {
+  name: string;
+  version: number;
 }
 
 export interface FunctionVersionState {
@@ -39,7 +39,7 @@ export interface FunctionVersionState {
   description: string;
   createdAtMs: number;
   /** The layers this version was published with (absent in state saved before layers were kept). */
-  layers?: LayerLink[];
+  layers?: FunctionLayerState[];
 }
 
 export interface FunctionState {
@@ -56,7 +56,7 @@ export interface FunctionState {
   nextVersion: number;
   versions: FunctionVersionState[];
   /** The current configuration's ($LATEST) layers, in order; versions keep their own copy. */
-  layers?: LayerLink[];
+  layers?: FunctionLayerState[];
 }
 
 /** Functions keyed by `${namespace}/${name}`. */
