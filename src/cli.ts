@@ -54,7 +54,16 @@ async function context(withProgress: boolean) {
     progress.stop();
     warn(m);
   };
-  return { env: process.env, log, progress: (t: string) => progress.update(t), stop: () => progress.stop() };
+  // Destructive commands ask on the terminal; off a terminal there is no asking (they need --yes).
+  const { terminalConfirm } = await import("./output/confirm.js");
+  const confirm = terminalConfirm();
+  return {
+    env: process.env,
+    log,
+    progress: (t: string) => progress.update(t),
+    stop: () => progress.stop(),
+    confirm: confirm && (async (q: string) => (progress.stop(), confirm(q))),
+  };
 }
 
 /** Resolves on Ctrl-C or SIGTERM, replacing the exit-on-signal handlers (a service shuts down cleanly). */

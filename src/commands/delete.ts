@@ -8,6 +8,9 @@ import { deleteOne, freshPolicy, versionRecord } from "./lifecycle-targets.js";
 import { parseTimeout, parseVersion } from "./shared/options.js";
 import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
+import { renderVersionActions } from "../output/lifecycle.js";
+import { defineCommand } from "./shared/define.js";
+import { recordsOutput } from "./shared/records.js";
 
 export interface DeleteInput extends TargetOptions {
   name: string;
@@ -43,3 +46,22 @@ export async function deleteCommand(input: DeleteInput, ctx: ConsentContext): Pr
     await close();
   }
 }
+
+export default defineCommand({
+  arguments: [
+    { name: "name", description: "layer name" },
+    { name: "version", key: "versions", description: "version numbers", variadic: true },
+  ],
+  options: [
+    { flags: "-y, --yes", description: "delete without asking (required when stdin is not a terminal)" },
+    { flags: "--no-wait", description: "do not wait for an asynchronous delete (Tencent) to finish" },
+  ],
+  targets: true,
+  examples: ["layerctl delete deps 3 4 -p aws -r eu-west-1", "layerctl delete deps 7 -p tencent --yes --output json"],
+  notes: `Asks once on a terminal; needs --yes when stdin is not a terminal. One record per version:
+deleted, not-found (there was no such version: nothing deleted) or failed. Tencent deletes
+asynchronously (Deleting, then gone or DeleteFailed): layerctl waits for the end.
+--output version prints the versions deleted; env gives comma lists per target (LAYERCTL_DELETED=3,4).`,
+  run: deleteCommand,
+  ...recordsOutput(renderVersionActions),
+});

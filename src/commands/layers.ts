@@ -10,6 +10,9 @@ import { errorFields } from "./shared/records.js";
 import { connectTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, type Target, type TargetOptions } from "./shared/targets.js";
 import { versionQuotaWarning } from "./version-quota.js";
+import { renderLayerSummaries } from "../output/lifecycle.js";
+import { defineCommand } from "./shared/define.js";
+import { recordsOutput } from "./shared/records.js";
 
 export interface LayersInput extends TargetOptions {
   timeout?: string;
@@ -83,3 +86,13 @@ export async function layersCommand(input: LayersInput, ctx: CommandContext): Pr
     await close();
   }
 }
+
+export default defineCommand({
+  targets: true,
+  examples: ["layerctl layers -p aws,aliyun -r aws:eu-west-1", "layerctl layers -p tencent --output json | jq -r '.results[] | select(.warning) | .layerName'"],
+  notes: `Every page of each target's layers, each with its newest version. Where a cloud caps versions
+per layer (Tencent: 200), each layer's versions are counted (VERSIONS) and a layer holding more
+than 90% of the cap is flagged: WARNING in the table, "warning" in JSON, and a line on stderr.`,
+  run: layersCommand,
+  ...recordsOutput(renderLayerSummaries),
+});

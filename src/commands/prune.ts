@@ -11,6 +11,9 @@ import { deleteOne, failedVersion, freshPolicy, versionRecord } from "./lifecycl
 import { parseTimeout } from "./shared/options.js";
 import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type Target, type TargetOptions } from "./shared/targets.js";
+import { renderVersionActions } from "../output/lifecycle.js";
+import { defineCommand } from "./shared/define.js";
+import { recordsOutput } from "./shared/records.js";
 
 export interface PruneInput extends TargetOptions {
   name: string;
@@ -122,3 +125,26 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
     await close();
   }
 }
+
+export default defineCommand({
+  arguments: [{ name: "name", description: "layer name" }],
+  options: [
+    { flags: "--keep <n>", description: "how many of the newest versions to keep" },
+    { flags: "--older-than <age>", description: "also keep every version younger than this, e.g. 30d, 12h, 2w" },
+    { flags: "--dry-run", description: "list what would be deleted (status planned), delete nothing" },
+    { flags: "--include-in-use", description: "delete versions that functions still reference too" },
+    { flags: "-y, --yes", description: "delete without asking (required when stdin is not a terminal)" },
+  ],
+  targets: true,
+  examples: ["layerctl prune deps --keep 5 -p aws,tencent --dry-run", "layerctl prune deps --keep 3 --older-than 30d -p aliyun -r cn-shanghai --yes"],
+  notes: `Every page of versions is read. Before deleting, every function of the target is read (AWS:
+$LATEST, published versions and aliases; Tencent: every namespace, current configuration and
+published versions; Aliyun: current configuration and published versions): a version one of them
+references is kept with status in-use, naming the functions, unless --include-in-use. A target
+whose scan fails deletes nothing. Every target is planned first, then one question on a terminal
+(--yes when stdin is not one). One record per version: kept, in-use, planned (--dry-run), deleted,
+not-found or failed. --output version prints the versions deleted (or planned); env gives comma
+lists per target (LAYERCTL_AWS_US_EAST_1_DELETED=1,2).`,
+  run: pruneCommand,
+  ...recordsOutput(renderVersionActions),
+});

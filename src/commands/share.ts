@@ -11,6 +11,9 @@ import { parseTimeout, parseVersion } from "./shared/options.js";
 import { errorFields } from "./shared/records.js";
 import { connectTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
+import { renderShares } from "../output/lifecycle.js";
+import { defineCommand } from "./shared/define.js";
+import { recordsOutput } from "./shared/records.js";
 
 export interface GranteeOptions {
   public?: boolean;
@@ -112,3 +115,28 @@ export async function shareCommand(input: ShareInput, ctx: CommandContext): Prom
     await close();
   }
 }
+
+export default defineCommand({
+  arguments: [
+    { name: "name", description: "layer name" },
+    { name: "version", description: "version number" },
+  ],
+  options: [
+    { flags: "--public", description: "everyone" },
+    { flags: "--account <id>", description: "one account (repeatable)", repeatable: true },
+    { flags: "--organization <id>", description: "every account of an organization (AWS; repeatable)", repeatable: true },
+    { flags: "--revoke", description: "take the access back" },
+  ],
+  targets: true,
+  examples: [
+    "layerctl share deps 7 -p aws -r eu-west-1 --public",
+    "layerctl share deps 7 -p aws --account 123456789012 --organization o-a1b2c3d4e5",
+    "layerctl share deps 7 -p aliyun --public --revoke",
+  ],
+  notes: `AWS grants per version (AddLayerVersionPermission, one statement per grantee with a fixed id, so
+a re-run changes nothing; --revoke: RemoveLayerVersionPermission). Aliyun makes the whole layer
+public or private (PutLayerACL): every version, present and future. Tencent SCF has no sharing
+API: exit 2. The same grants right after publishing: publish --public / --share-account / --share-organization.`,
+  run: shareCommand,
+  ...recordsOutput(renderShares),
+});
