@@ -61,7 +61,7 @@ describe("aws", () => {
     expect(rest.Functions!.map((f) => `${f.FunctionName}:${f.Version}`)).toEqual(["seeded:$LATEST", "seeded:1"]);
 
     const versions = await c.send(new ListVersionsByFunctionCommand({ FunctionName: "seeded" }));
-    expect(versions.Versions!.map((v) => [v.Version, v.Layers?.map((l) => l.Arn.split(":").slice(-2).join(":"))])).toEqual([
+    expect(versions.Versions!.map((v) => [v.Version, v.Layers?.map((l) => (l.Arn ?? "").split(":").slice(-2).join(":"))])).toEqual([
       ["$LATEST", ["deps:2"]],
       ["1", ["deps:1"]],
     ]);
