@@ -131,7 +131,11 @@ function layerSize(op: OpContext, arn: string): number {
   return findLayerVersion(op, arn)?.codeSize ?? 0;
 }
 
-/** CreateFunction's `layers`: ARNs of this account's existing layer versions in this region. */
+/**
+ * CreateFunction's `layers`: ARNs of this account's existing layer versions in this region. The
+ * references are silent on the errors: InvalidArgument for a malformed list and
+ * LayerVersionNotFound for a missing version are our choices.
+ */
 function layerArns(op: OpContext, value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw fcErrors.invalidArgument("layers must be an array of layer version ARNs");

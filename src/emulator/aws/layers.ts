@@ -176,7 +176,11 @@ export async function listLayers(req: AwsRequest, deps: AwsDeps): Promise<Reply>
   return ok(req, 200, body);
 }
 
-/** Idempotent, as Lambda's: deleting a version that is not there succeeds too. */
+/**
+ * Idempotent, as Lambda's: deleting a version that is not there succeeds too, with 204 and no
+ * body (API reference: DeleteLayerVersion, "Response Syntax HTTP/1.1 204"; its error list has no
+ * ResourceNotFoundException). The number is never reused: nextVersion only grows.
+ */
 export async function deleteLayerVersion(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
   const name = layerNameFrom(req.params.LayerName!, req.region, req.account, "DeleteLayerVersion");
   const number = versionNumberFrom(req.params.VersionNumber!);

@@ -6,7 +6,8 @@
 // [{Version, Description, AddTime, ModTime, Status}], TotalCount}). The references found are
 // silent on whether ListVersionByFunction lists $LATEST; the emulator lists it first, as
 // Tencent's sibling API DescribeSCFFunctionVersionList does in its example. Limits: the
-// references give Limit 1-100, default 20 for these listings.
+// references give Limit 1-100, default 20 for these listings; they are silent on the error code
+// for an out-of-range Offset/Limit (InvalidParameterValue.Offset / .Limit is our choice).
 import { TencentApiError } from "./errors.js";
 import { DEFAULT_NAMESPACE, type Functions } from "./functions.js";
 import { optionalInteger, optionalString, requiredString, type Params } from "./params.js";

@@ -160,7 +160,12 @@ export class Functions {
     };
   }
 
-  /** CreateFunction's Layers: existing versions that are not being deleted (a deleted version cannot be bound again). */
+  /**
+   * CreateFunction's Layers: existing versions that are not being deleted. The DeleteLayerVersion
+   * reference says a deleted version cannot be associated with a function again, but gives no
+   * error code for trying: ResourceNotFound.LayerVersion (GetLayerVersion's) is our choice, as is
+   * InvalidParameterValue.Layers for more than 5 (the references are silent on that code too).
+   */
   private layersParam(regionName: string, p: Params): FunctionLayerState[] {
     const raw = p.Layers;
     if (raw === undefined || raw === null) return [];
