@@ -52,7 +52,8 @@ export async function deleteOne(
       ...opts,
     });
     if (out.outcome === "absent") return { ...base, status: "not-found", state: null, reason: "no such version", requestId: out.requestId };
-    return { ...base, status: "deleted", state: out.state ?? base.state, requestId: out.requestId };
+    // A synchronous delete leaves no lifecycle state to report (the listed `Active` is no longer true).
+    return { ...base, status: "deleted", state: out.state, requestId: out.requestId };
   } catch (err) {
     return failedVersion(t, base.layerName, version, err, base);
   }
