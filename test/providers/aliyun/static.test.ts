@@ -90,7 +90,7 @@ describe("limits", () => {
   });
 
   it("declares its capabilities and variables as data", () => {
-    expect(p.features).toEqual({ asyncPublish: false, arns: true, functionNamespaces: false });
+    expect(p.features).toEqual({ asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: { scope: "layer", public: true, account: null, organization: null } });
     expect(p.credentialVariables.slice(0, 3)).toEqual(["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"]);
     expect(p.credentialVariables).toContain("ALIBABA_CLOUD_ACCOUNT_ID");
     expect(p.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_ALIYUN"]);

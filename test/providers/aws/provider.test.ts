@@ -119,7 +119,14 @@ test("the provider describes itself as data", () => {
   expect(awsProvider.name).toBe("aws");
   expect(awsProvider.defaultRegion).toBe("us-east-1");
   expect(awsProvider.regions).toContain("eu-west-1");
-  expect(awsProvider.features).toEqual({ asyncPublish: false, arns: true, functionNamespaces: false });
+  expect(awsProvider.features).toEqual({
+    asyncPublish: false,
+    arns: true,
+    functionNamespaces: false,
+    asyncDelete: false,
+    functionAliases: true,
+    sharing: { scope: "version", public: true, account: expect.objectContaining({ pattern: expect.any(RegExp) }), organization: expect.objectContaining({ pattern: expect.any(RegExp) }) },
+  });
   expect(awsProvider.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_AWS", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"]);
   expect(awsProvider.regionVariables).toEqual(["AWS_REGION", "AWS_DEFAULT_REGION"]);
   expect(awsProvider.credentialVariables).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]);
