@@ -62,7 +62,12 @@ async function context(withProgress: boolean) {
     log,
     progress: (t: string) => progress.update(t),
     stop: () => progress.stop(),
-    confirm: confirm && (async (q: string) => (progress.stop(), confirm(q))),
+    confirm:
+      confirm &&
+      (async (q: string) => {
+        progress.stop();
+        return confirm(q);
+      }),
   };
 }
 

@@ -11,7 +11,10 @@ export interface ConsentContext extends CommandContext {
 /** Before any call: without --yes there must be a terminal to ask on. */
 export function requireConsentPossible(yes: boolean | undefined, ctx: ConsentContext, what: string): void {
   if (yes || ctx.confirm) return;
-  throw new UsageError(`${what} needs --yes when stdin is not a terminal`, { code: "ConfirmationRequired", hint: "add --yes to confirm, or --dry-run to see what would be deleted" });
+  throw new UsageError(`${what} needs --yes when stdin is not a terminal`, {
+    code: "ConfirmationRequired",
+    hint: "add --yes to confirm, or --dry-run to see what would be deleted",
+  });
 }
 
 /** The one question of the run; a "no" ends it with nothing deleted. */

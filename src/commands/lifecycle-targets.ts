@@ -36,13 +36,7 @@ export function failedVersion(t: Target, layerName: string, version: number | nu
 }
 
 /** Deletes one version within the target's deadline and says what happened. */
-export async function deleteOne(
-  client: ProviderClient,
-  t: Target,
-  base: VersionActionRecord,
-  deadline: number,
-  opts: Partial<DeleteOptions> = {},
-): Promise<VersionActionRecord> {
+export async function deleteOne(client: ProviderClient, t: Target, base: VersionActionRecord, deadline: number, opts: Partial<DeleteOptions> = {}): Promise<VersionActionRecord> {
   const version = base.version!;
   try {
     const out = await client.deleteLayerVersion(base.layerName, version, {

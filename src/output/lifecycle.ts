@@ -39,10 +39,21 @@ export function renderVersionActions(doc: { results: VersionActionRecord[] }, fo
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results.filter((r) => (r.status === "deleted" || r.status === "planned") && r.version !== null).map((r) => `${r.version}\n`).join("");
+      return doc.results
+        .filter((r) => (r.status === "deleted" || r.status === "planned") && r.version !== null)
+        .map((r) => `${r.version}\n`)
+        .join("");
     case "env":
       return envGroups(doc.results, (rs) =>
-        Object.fromEntries(STATUSES.map((s) => [keyPart(s), rs.filter((r) => r.status === s && r.version !== null).map((r) => r.version).join(",")])),
+        Object.fromEntries(
+          STATUSES.map((s) => [
+            keyPart(s),
+            rs
+              .filter((r) => r.status === s && r.version !== null)
+              .map((r) => r.version)
+              .join(","),
+          ]),
+        ),
       );
     case "table":
       return columnTable(
@@ -94,12 +105,24 @@ export function renderShares(doc: { results: ShareRecord[] }, format: RecordForm
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results.filter((r) => !r.error).map((r) => `${r.version ?? ""}\n`).join("");
+      return doc.results
+        .filter((r) => !r.error)
+        .map((r) => `${r.version ?? ""}\n`)
+        .join("");
     case "env":
       return envGroups(doc.results, (rs) => ({
-        SHARED: rs.filter((r) => r.status === "shared").map((r) => r.grantee.replace(" ", ":")).join(","),
-        REVOKED: rs.filter((r) => r.status === "revoked").map((r) => r.grantee.replace(" ", ":")).join(","),
-        FAILED: rs.filter((r) => r.status === "failed").map((r) => r.grantee.replace(" ", ":")).join(","),
+        SHARED: rs
+          .filter((r) => r.status === "shared")
+          .map((r) => r.grantee.replace(" ", ":"))
+          .join(","),
+        REVOKED: rs
+          .filter((r) => r.status === "revoked")
+          .map((r) => r.grantee.replace(" ", ":"))
+          .join(","),
+        FAILED: rs
+          .filter((r) => r.status === "failed")
+          .map((r) => r.grantee.replace(" ", ":"))
+          .join(","),
       }));
     case "table":
       return columnTable(

@@ -20,7 +20,14 @@ beforeAll(async () => {
   emu = await start({ port: 0, tencentPublishDelayMs: 0 });
   env = emulatorEnv(emu.credentials, emu.url);
   const credentials = await providers.aws.resolveCredentials(env, {});
-  aws = await providers.aws.connect({ region: "us-east-1", endpoint: emu.url, credentials, requestTimeoutMs: 5_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger });
+  aws = await providers.aws.connect({
+    region: "us-east-1",
+    endpoint: emu.url,
+    credentials,
+    requestTimeoutMs: 5_000,
+    retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    log: silentLogger,
+  });
 });
 afterAll(async () => {
   await emu?.close();
@@ -33,7 +40,8 @@ function calls(): number {
 async function layerWith(count: number): Promise<string> {
   const name = `cli${++seq}`;
   const archive = await makeArchive();
-  for (let i = 0; i < count; i++) await aws.publishLayer({ layerName: name, archive, runtimes: ["python3.12"], architectures: [] }, { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 10 });
+  for (let i = 0; i < count; i++)
+    await aws.publishLayer({ layerName: name, archive, runtimes: ["python3.12"], architectures: [] }, { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 10 });
   return name;
 }
 

@@ -18,7 +18,14 @@ const now = Date.parse("2026-11-28T00:00:00Z");
 const target: Target = { provider: providers.aws, region: "us-east-1", credentials: { source: "test" } };
 
 function version(n: number, ageDays: number, extra: Partial<LayerVersionRecord> = {}): LayerVersionRecord {
-  return { ...blankRecord("aws", "us-east-1", "deps"), version: n, state: "Active", arn: `arn:aws:lambda:us-east-1:111111111111:layer:deps:${n}`, createdAt: new Date(now - ageDays * DAY).toISOString(), ...extra };
+  return {
+    ...blankRecord("aws", "us-east-1", "deps"),
+    version: n,
+    state: "Active",
+    arn: `arn:aws:lambda:us-east-1:111111111111:layer:deps:${n}`,
+    createdAt: new Date(now - ageDays * DAY).toISOString(),
+    ...extra,
+  };
 }
 
 function ref(n: number, qualifier: string, extra: Partial<LayerReference> = {}): LayerReference {
@@ -30,7 +37,14 @@ const rules = { keep: 2, olderThanMs: null, includeInUse: false, now };
 describe("parsing", () => {
   it("--function takes a provider, a name and the layer versions it uses", () => {
     expect(parseSeed("api")).toEqual({ provider: undefined, name: "api" });
-    expect(parseSeed("aws:api=deps:3,tools:1")).toEqual({ provider: "aws", name: "api", layers: [{ name: "deps", version: 3 }, { name: "tools", version: 1 }] });
+    expect(parseSeed("aws:api=deps:3,tools:1")).toEqual({
+      provider: "aws",
+      name: "api",
+      layers: [
+        { name: "deps", version: 3 },
+        { name: "tools", version: 1 },
+      ],
+    });
     for (const bad of ["nope:api", "api=deps", "api=deps:x", "api=", "aws:api=deps:1,"]) expect(() => parseSeed(bad)).toThrow(UsageError);
   });
 
@@ -93,7 +107,10 @@ describe("the prune plan", () => {
   });
 
   it("never counts or deletes a version already being deleted, and never one still publishing", () => {
-    const plan = planVersions(target, "deps", [version(5, 1, { state: "Deleting" }), version(4, 1, { state: "Publishing" }), version(3, 1), version(2, 1)], [], { ...rules, keep: 0 });
+    const plan = planVersions(target, "deps", [version(5, 1, { state: "Deleting" }), version(4, 1, { state: "Publishing" }), version(3, 1), version(2, 1)], [], {
+      ...rules,
+      keep: 0,
+    });
     expect(plan.map((r) => [r.version, r.status])).toEqual([
       [4, "kept"],
       [3, "planned"],

@@ -23,7 +23,10 @@ const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
 /** Versions in a record list, by status. */
 function byStatus(results: VersionActionRecord[], status: VersionActionRecord["status"]): number[] {
-  return results.filter((r) => r.status === status).map((r) => r.version!).sort((a, b) => a - b);
+  return results
+    .filter((r) => r.status === status)
+    .map((r) => r.version!)
+    .sort((a, b) => a - b);
 }
 
 function range(from: number, to: number): number[] {
@@ -71,7 +74,14 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
       env: emulatorEnv(on.credentials, on.url),
       log,
       asked,
-      ...(answer === undefined ? {} : { confirm: async (q: string) => (asked.push(q), answer) }),
+      ...(answer === undefined
+        ? {}
+        : {
+            confirm: async (q: string) => {
+              asked.push(q);
+              return answer;
+            },
+          }),
     };
   }
 
@@ -108,24 +118,27 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
       }
     });
 
-    when(provider.limits.maxVersionsPerLayer !== null, "the provider does not cap versions per layer")("warns when a layer passes 90% of the provider's version cap, in the record and on stderr", async () => {
-      const max = provider.limits.maxVersionsPerLayer!;
-      const own = await startEmulator();
-      try {
-        const name = layerName();
-        await publishVersions(name, Math.floor(max * 0.9), own);
-        const quiet = await layersCommand(target(own), ctx(own));
-        expect(quiet.results[0]).toMatchObject({ versionCount: Math.floor(max * 0.9), versionLimit: max, warning: null });
-        await publishVersions(name, 1, own);
-        const log = capture();
-        const loud = await layersCommand(target(own), ctx(own, log));
-        expect(loud.results[0]!.versionCount).toBe(Math.floor(max * 0.9) + 1);
-        expect(loud.results[0]!.warning).toContain(`of at most ${max} versions`);
-        expect(log.lines).toEqual([`warning: ${loud.results[0]!.warning}`]);
-      } finally {
-        await own.close();
-      }
-    });
+    when(provider.limits.maxVersionsPerLayer !== null, "the provider does not cap versions per layer")(
+      "warns when a layer passes 90% of the provider's version cap, in the record and on stderr",
+      async () => {
+        const max = provider.limits.maxVersionsPerLayer!;
+        const own = await startEmulator();
+        try {
+          const name = layerName();
+          await publishVersions(name, Math.floor(max * 0.9), own);
+          const quiet = await layersCommand(target(own), ctx(own));
+          expect(quiet.results[0]).toMatchObject({ versionCount: Math.floor(max * 0.9), versionLimit: max, warning: null });
+          await publishVersions(name, 1, own);
+          const log = capture();
+          const loud = await layersCommand(target(own), ctx(own, log));
+          expect(loud.results[0]!.versionCount).toBe(Math.floor(max * 0.9) + 1);
+          expect(loud.results[0]!.warning).toContain(`of at most ${max} versions`);
+          expect(log.lines).toEqual([`warning: ${loud.results[0]!.warning}`]);
+        } finally {
+          await own.close();
+        }
+      },
+    );
   });
 
   describe("delete", () => {
@@ -169,14 +182,17 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
       }
     });
 
-    when(provider.features.asyncDelete, "deletes are synchronous: there is no failed end state")("fails a delete that ends DeleteFailed, naming the version that still exists", async () => {
-      const name = layerName();
-      await publishVersions(name, 1);
-      emu.faults.add({ provider: profile.provider, action: "DeleteLayerVersion", kind: "publish-failed" });
-      const { results } = await deleteCommand({ ...target(), name, versions: ["1"], yes: true }, ctx());
-      expect(results[0]).toMatchObject({ version: 1, status: "failed", error: { code: "DeleteFailed" } });
-      expect(results[0]!.error!.hint).toContain(`layerctl delete ${name} 1`);
-    });
+    when(provider.features.asyncDelete, "deletes are synchronous: there is no failed end state")(
+      "fails a delete that ends DeleteFailed, naming the version that still exists",
+      async () => {
+        const name = layerName();
+        await publishVersions(name, 1);
+        emu.faults.add({ provider: profile.provider, action: "DeleteLayerVersion", kind: "publish-failed" });
+        const { results } = await deleteCommand({ ...target(), name, versions: ["1"], yes: true }, ctx());
+        expect(results[0]).toMatchObject({ version: 1, status: "failed", error: { code: "DeleteFailed" } });
+        expect(results[0]!.error!.hint).toContain(`layerctl delete ${name} 1`);
+      },
+    );
   });
 
   describe("prune", () => {
@@ -250,10 +266,13 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
         expect(usedBy(1)).toContain(`${fn}:1`);
       });
 
-      when(provider.features.functionAliases, "the scan reads the published versions aliases point at, without naming aliases")("names an alias among the users of the version it points at", async () => {
-        const { results } = await pruneCommand({ ...target(used), name: LAYER, keep: "1", dryRun: true }, ctx(used));
-        expect(results.find((r) => r.version === 1)!.usedBy).toContain("users:alias live");
-      });
+      when(provider.features.functionAliases, "the scan reads the published versions aliases point at, without naming aliases")(
+        "names an alias among the users of the version it points at",
+        async () => {
+          const { results } = await pruneCommand({ ...target(used), name: LAYER, keep: "1", dryRun: true }, ctx(used));
+          expect(results.find((r) => r.version === 1)!.usedBy).toContain("users:alias live");
+        },
+      );
 
       it("--include-in-use deletes them too, after one question", async () => {
         const name = LAYER;
@@ -334,19 +353,25 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
       expect(await profile.grants!(emu, profile.region, name, 1)).toEqual(["public"]);
     });
 
-    when(sharing.scope !== "none" && sharing.account !== null, "the provider cannot share with one account")("shares with one account and one organization, by statement", async () => {
-      const name = layerName();
-      await publishVersions(name, 1);
-      const { results } = await shareCommand({ ...target(), name, version: "1", account: ["123456789012"], organization: ["o-abcdefghij"] }, ctx());
-      expect(results.map((r) => r.status)).toEqual(["shared", "shared"]);
-      expect((await profile.grants!(emu, profile.region, name, 1)).sort()).toEqual(["account 123456789012", "organization o-abcdefghij"]);
-    });
+    when(sharing.scope !== "none" && sharing.account !== null, "the provider cannot share with one account")(
+      "shares with one account and one organization, by statement",
+      async () => {
+        const name = layerName();
+        await publishVersions(name, 1);
+        const { results } = await shareCommand({ ...target(), name, version: "1", account: ["123456789012"], organization: ["o-abcdefghij"] }, ctx());
+        expect(results.map((r) => r.status)).toEqual(["shared", "shared"]);
+        expect((await profile.grants!(emu, profile.region, name, 1)).sort()).toEqual(["account 123456789012", "organization o-abcdefghij"]);
+      },
+    );
 
-    when(sharing.scope !== "none" && sharing.account === null, "the provider can share with one account, or not at all")("refuses an account grant the provider cannot make, before any call", async () => {
-      const err = await shareCommand({ ...target(), name: "x", version: "1", account: ["123456789012"] }, ctx()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(UsageError);
-      expect((err as UsageError).exitCode).toBe(2);
-    });
+    when(sharing.scope !== "none" && sharing.account === null, "the provider can share with one account, or not at all")(
+      "refuses an account grant the provider cannot make, before any call",
+      async () => {
+        const err = await shareCommand({ ...target(), name: "x", version: "1", account: ["123456789012"] }, ctx()).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(UsageError);
+        expect((err as UsageError).exitCode).toBe(2);
+      },
+    );
 
     when(sharing.scope === "none", "the provider can share")("refuses to share with a usage error saying why, before any call", async () => {
       const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
@@ -364,8 +389,7 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
       dir = await tempDir();
       await writeFile(path.join(dir, "mod.py"), "x = 1\n");
     });
-    const publish = (name: string, extra: object = {}) =>
-      publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(), public: true, ...extra }, ctx());
+    const publish = (name: string, extra: object = {}) => publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(), public: true, ...extra }, ctx());
 
     when(sharing.scope !== "none", "the provider has no sharing API")("shares each version it publishes", async () => {
       const name = layerName();

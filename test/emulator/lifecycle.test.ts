@@ -20,7 +20,15 @@ describe("aws", () => {
   beforeAll(async () => {
     emu = await start({
       port: 0,
-      functions: [{ provider: "aws", name: "seeded", versions: [{ layers: [{ name: "deps", version: 1 }] }], layers: [{ name: "deps", version: 2 }], aliases: [{ name: "live", version: "1" }] }],
+      functions: [
+        {
+          provider: "aws",
+          name: "seeded",
+          versions: [{ layers: [{ name: "deps", version: 1 }] }],
+          layers: [{ name: "deps", version: 2 }],
+          aliases: [{ name: "live", version: "1" }],
+        },
+      ],
     });
   });
   afterAll(() => emu.close());
@@ -66,7 +74,9 @@ describe("aws", () => {
       ["1", ["deps:1"]],
     ]);
     const aliases = await c.send(new ListAliasesCommand({ FunctionName: "seeded" }));
-    expect(aliases.Aliases).toEqual([expect.objectContaining({ Name: "live", FunctionVersion: "1", AliasArn: expect.stringMatching(new RegExp(`^arn:aws:lambda:${REGION}:\\d{12}:function:seeded:live$`)) })]);
+    expect(aliases.Aliases).toEqual([
+      expect.objectContaining({ Name: "live", FunctionVersion: "1", AliasArn: expect.stringMatching(new RegExp(`^arn:aws:lambda:${REGION}:\\d{12}:function:seeded:live$`)) }),
+    ]);
     expect((await rejection(c.send(new ListAliasesCommand({ FunctionName: "nope" })))).name).toBe("ResourceNotFoundException");
   });
 });

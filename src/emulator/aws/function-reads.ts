@@ -59,7 +59,10 @@ export async function listVersionsByFunction(req: AwsRequest, deps: AwsDeps): Pr
   const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
-  const configs = [{ key: "$LATEST", body: configuration(req, fn, fn.latest, "$LATEST") }, ...versionsOf(fn).map((n) => ({ key: n, body: configuration(req, fn, fn.versions[n]!, n) }))];
+  const configs = [
+    { key: "$LATEST", body: configuration(req, fn, fn.latest, "$LATEST") },
+    ...versionsOf(fn).map((n) => ({ key: n, body: configuration(req, fn, fn.versions[n]!, n) })),
+  ];
   const p = page(req, configs, (c) => c.key);
   return ok(req, 200, { Versions: p.items.map((c) => c.body), ...(p.next ? { NextMarker: p.next } : {}) });
 }

@@ -79,7 +79,9 @@ export async function layerReferences(d: AliyunLifecycleDeps, layerName: string)
     if (!name) return [];
     const refs = refsOf(fn, name, "LATEST");
     const versions = await collectPages(`aliyun ListFunctionVersions ${name}`, d.opts.log, async (nextToken) => {
-      const resp = await d.call("ListFunctionVersions", (rt) => d.client.listFunctionVersionsWithOptions(name, new m.ListFunctionVersionsRequest({ limit: PAGE, nextToken }), {}, rt));
+      const resp = await d.call("ListFunctionVersions", (rt) =>
+        d.client.listFunctionVersionsWithOptions(name, new m.ListFunctionVersionsRequest({ limit: PAGE, nextToken }), {}, rt),
+      );
       const body = (resp.body ?? {}) as { versions?: Array<{ versionId?: string }>; nextToken?: string };
       return { items: (body.versions ?? []).map((v) => v.versionId ?? "").filter(Boolean), next: body.nextToken || undefined };
     });

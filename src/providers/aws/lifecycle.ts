@@ -67,7 +67,9 @@ export async function layerReferences(d: AwsLifecycleDeps, layerName: string): P
   const perFunction = await mapLimit(names, SCAN_CONCURRENCY, async (functionName) => {
     const refs: LayerReference[] = [];
     const configs = await collectPages(`aws ListVersionsByFunction ${functionName}`, d.opts.log, async (marker) => {
-      const out = await d.call("ListVersionsByFunction", (h) => d.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, MaxItems: PAGE, Marker: marker }), h));
+      const out = await d.call("ListVersionsByFunction", (h) =>
+        d.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, MaxItems: PAGE, Marker: marker }), h),
+      );
       return { items: out.Versions ?? [], next: out.NextMarker || undefined };
     });
     const byVersion = new Map<string, LayerReference[]>();
