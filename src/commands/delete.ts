@@ -2,9 +2,9 @@
 // that is not there is reported as `not-found`, not a crash; Tencent's asynchronous delete is
 // waited for (Deleting -> gone, or DeleteFailed).
 import { UsageError } from "../errors.js";
-import { askOnce, requireConsentPossible, type ConsentContext } from "./consent.js";
-import type { VersionActionRecord } from "./lifecycle-records.js";
-import { deleteOne, freshPolicy, versionRecord } from "./lifecycle-targets.js";
+import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
+import type { VersionActionRecord } from "./shared/lifecycle-records.js";
+import { deleteOne, freshPolicy, versionRecord } from "./shared/lifecycle-targets.js";
 import { parseTimeout, parseVersion } from "./shared/options.js";
 import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";

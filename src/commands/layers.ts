@@ -3,13 +3,13 @@
 // the cap is flagged, in the record and on stderr.
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { mapLimit } from "../providers/paging.js";
-import type { LayerSummaryRecord } from "./lifecycle-records.js";
+import type { LayerSummaryRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { parseTimeout } from "./shared/options.js";
 import { errorFields } from "./shared/records.js";
 import { connectTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, type Target, type TargetOptions } from "./shared/targets.js";
-import { versionQuotaWarning } from "./version-quota.js";
+import { versionQuotaWarning } from "./shared/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";

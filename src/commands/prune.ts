@@ -4,10 +4,10 @@
 // Everything is planned on every target first; then one question (or --yes); then deletes.
 import { UsageError } from "../errors.js";
 import type { LayerReference, LayerVersionRecord, ProviderClient } from "../providers/types.js";
-import { askOnce, requireConsentPossible, type ConsentContext } from "./consent.js";
-import { parseDuration } from "./duration.js";
-import type { VersionActionRecord } from "./lifecycle-records.js";
-import { deleteOne, failedVersion, freshPolicy, versionRecord } from "./lifecycle-targets.js";
+import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
+import { parseDuration } from "./shared/duration.js";
+import type { VersionActionRecord } from "./shared/lifecycle-records.js";
+import { deleteOne, failedVersion, freshPolicy, versionRecord } from "./shared/lifecycle-targets.js";
 import { parseTimeout } from "./shared/options.js";
 import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type Target, type TargetOptions } from "./shared/targets.js";

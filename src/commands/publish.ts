@@ -10,9 +10,9 @@ import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import type { Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
-import { afterPublish } from "./publish-after.js";
+import { afterPublish } from "./shared/publish-after.js";
 import { publishOnce } from "./publish-once.js";
-import { resolveGrantees } from "./share.js";
+import { resolveGrantees } from "./shared/sharing.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
@@ -37,7 +37,7 @@ export interface PublishInput extends TargetOptions {
   symlinks?: string;
   /** Keep the built zip here. */
   out?: string;
-  /** Share each published version (see ./publish-after.ts). */
+  /** Share each published version (see ./shared/publish-after.ts). */
   public?: boolean;
   shareAccount?: string[];
   shareOrganization?: string[];

@@ -3,10 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { parseSeed } from "../../src/commands/emulate.js";
-import { parseDuration } from "../../src/commands/duration.js";
+import { parseDuration } from "../../src/commands/shared/duration.js";
 import { parseKeep, planVersions } from "../../src/commands/prune.js";
-import { resolveGrantees } from "../../src/commands/share.js";
-import { versionQuotaWarning } from "../../src/commands/version-quota.js";
+import { resolveGrantees } from "../../src/commands/shared/sharing.js";
+import { versionQuotaWarning } from "../../src/commands/shared/version-quota.js";
 import type { Target } from "../../src/commands/shared/targets.js";
 import { providers } from "../../src/providers/index.js";
 import { blankRecord } from "../../src/providers/record.js";

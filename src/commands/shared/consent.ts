@@ -1,12 +1,10 @@
 // Destructive commands (delete, prune) ask once on a terminal and need --yes otherwise: a script
 // must say so explicitly, and a person sees what will go before anything goes.
-import { UsageError } from "../errors.js";
-import type { CommandContext } from "./shared/context.js";
+import { UsageError } from "../../errors.js";
+import type { CommandContext } from "./context.js";
 
-export interface ConsentContext extends CommandContext {
-  /** Asks a yes/no question on the terminal; undefined when stdin is not a terminal. */
-  confirm?: (question: string) => Promise<boolean>;
-}
+/** The context's `confirm` asks on the terminal; it is undefined when stdin is not a terminal. */
+export type ConsentContext = CommandContext;
 
 /** Before any call: without --yes there must be a terminal to ask on. */
 export function requireConsentPossible(yes: boolean | undefined, ctx: ConsentContext, what: string): void {

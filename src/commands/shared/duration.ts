@@ -1,5 +1,5 @@
 // `--older-than 30d`: a whole number with a unit (m minutes, h hours, d days, w weeks).
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 

@@ -1,6 +1,6 @@
 // Clouds that cap versions per layer (Tencent: 200) refuse to publish past the cap; warn from 90%
 // of it, so a release pipeline learns before it fails. The figure is the provider's data.
-import type { Provider } from "../providers/types.js";
+import type { Provider } from "../../providers/types.js";
 
 const WARN_FRACTION = 0.9;
 

@@ -1,10 +1,10 @@
 // What delete and prune share: the delete call with the target's budget, and records for a
 // target or a version that failed.
-import type { DeleteOptions, LayerVersionRecord, ProviderClient, RetryPolicy } from "../providers/types.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
+import type { DeleteOptions, LayerVersionRecord, ProviderClient, RetryPolicy } from "../../providers/types.js";
+import { defaultRetryPolicy } from "../../providers/retry.js";
 import type { VersionActionRecord } from "./lifecycle-records.js";
-import { errorFields } from "./shared/records.js";
-import type { Target } from "./shared/targets.js";
+import { errorFields } from "./records.js";
+import type { Target } from "./targets.js";
 
 /** Asynchronous deletes (Tencent) are polled at 2 calls/s per target, far below the 20/s limit. */
 export const DELETE_POLL_INTERVAL_MS = 500;
