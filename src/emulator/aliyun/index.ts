@@ -7,6 +7,8 @@
 //   DeleteLayerVersion                                       lifecycle
 //   CreateFunction, GetFunction                              so there is a function to version
 //   PublishFunctionVersion                                   `layerctl publish-function`
+//   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
+//   PutLayerACL                                              `layerctl share` (the whole layer public or private)
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). FC 3.0 names the operation by method + path
 // (the SDK also sends x-acs-action, signed but not used to pick it); everything under
