@@ -4,10 +4,10 @@
 import { UsageError } from "../errors.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
 import type { VersionActionRecord } from "./shared/lifecycle-records.js";
-import { deleteOne, freshPolicy, versionRecord } from "./shared/lifecycle-targets.js";
+import { deleteOne, versionRecord, withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout, parseVersion } from "./shared/options.js";
-import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
+import { describeTarget, mapTargets } from "./shared/run-targets.js";
+import { selectProviders, type TargetOptions } from "./shared/targets.js";
 import { renderVersionActions } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
@@ -29,12 +29,8 @@ export async function deleteCommand(input: DeleteInput, ctx: ConsentContext): Pr
   const timeoutMs = parseTimeout(input.timeout);
   selectProviders(input.provider);
   requireConsentPossible(input.yes, ctx, "delete");
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
-  try {
-    const policies = targets.map(freshPolicy);
-    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
+  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     await askOnce(input.yes, ctx, `delete version${versions.length > 1 ? "s" : ""} ${versions.join(", ")} of layer ${name} in ${targets.map(describeTarget).join(", ")}?`);
-    if (note) ctx.log.info(note);
     const lists = await mapTargets(targets, async (t, i) => {
       const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
       const records: VersionActionRecord[] = [];
@@ -42,9 +38,7 @@ export async function deleteCommand(input: DeleteInput, ctx: ConsentContext): Pr
       return records;
     });
     return { results: lists.flat() };
-  } finally {
-    await close();
-  }
+  });
 }
 
 export default defineCommand({

@@ -5,10 +5,11 @@ import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { mapLimit } from "../providers/paging.js";
 import type { LayerSummaryRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
+import { withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout } from "./shared/options.js";
 import { errorFields } from "./shared/records.js";
-import { connectTarget, mapTargets } from "./shared/run-targets.js";
-import { resolveTargets, type Target, type TargetOptions } from "./shared/targets.js";
+import { mapTargets } from "./shared/run-targets.js";
+import type { Target, TargetOptions } from "./shared/targets.js";
 import { versionQuotaWarning } from "./shared/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
@@ -51,11 +52,9 @@ async function listTarget(client: ProviderClient, t: Target): Promise<LayerSumma
 
 export async function layersCommand(input: LayersInput, ctx: CommandContext): Promise<{ results: LayerSummaryRecord[] }> {
   const timeoutMs = parseTimeout(input.timeout);
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
-  try {
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
-    if (note) ctx.log.info(note);
+  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     const lists = await mapTargets(targets, async (t, i) => {
+      policies[i]!.deadline = Date.now() + timeoutMs;
       try {
         return await listTarget(clients[i]!, t);
       } catch (err) {
@@ -82,9 +81,7 @@ export async function layersCommand(input: LayersInput, ctx: CommandContext): Pr
     const results = lists.flat();
     for (const r of results) if (r.warning) ctx.log.warn(r.warning);
     return { results };
-  } finally {
-    await close();
-  }
+  });
 }
 
 export default defineCommand({

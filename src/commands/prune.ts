@@ -7,10 +7,10 @@ import type { LayerReference, LayerVersionRecord, ProviderClient } from "../prov
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
 import { parseDuration } from "./shared/duration.js";
 import type { VersionActionRecord } from "./shared/lifecycle-records.js";
-import { deleteOne, failedVersion, freshPolicy, versionRecord } from "./shared/lifecycle-targets.js";
+import { deleteOne, failedVersion, versionRecord, withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout } from "./shared/options.js";
-import { connectTarget, describeTarget, mapTargets } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, type Target, type TargetOptions } from "./shared/targets.js";
+import { describeTarget, mapTargets } from "./shared/run-targets.js";
+import { selectProviders, type Target, type TargetOptions } from "./shared/targets.js";
 import { renderVersionActions } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
@@ -87,11 +87,7 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
   if (!input.dryRun) requireConsentPossible(input.yes, ctx, "prune");
   const rules: PruneRules = { keep, olderThanMs, olderThanText: input.olderThan?.trim(), includeInUse: Boolean(input.includeInUse), now: Date.now() };
 
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
-  try {
-    const policies = targets.map(freshPolicy);
-    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
-    if (note) ctx.log.info(note);
+  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     if (rules.includeInUse) ctx.log.warn("--include-in-use: versions that functions still reference will be deleted too");
 
     // Plan every target; a target whose listing or scan fails deletes nothing.
@@ -121,9 +117,7 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
       return out;
     });
     return { results: done.flat() };
-  } finally {
-    await close();
-  }
+  });
 }
 
 export default defineCommand({

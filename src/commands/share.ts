@@ -7,11 +7,12 @@ import { renderShares } from "../output/lifecycle.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
+import { withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout, parseVersion } from "./shared/options.js";
 import { recordsOutput } from "./shared/records.js";
-import { connectTarget, mapTargets } from "./shared/run-targets.js";
+import { mapTargets } from "./shared/run-targets.js";
 import { applyGrant, noteLayerScope, resolveGrantees, type GranteeOptions } from "./shared/sharing.js";
-import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
+import { selectProviders, type TargetOptions } from "./shared/targets.js";
 
 export interface ShareInput extends TargetOptions, GranteeOptions {
   name: string;
@@ -29,21 +30,17 @@ export async function shareCommand(input: ShareInput, ctx: CommandContext): Prom
   if (grantees.length === 0) {
     throw new UsageError("nobody to share with", { code: "MissingGrantee", hint: "pass --public, --account ID or --organization ID (with --revoke to take access back)" });
   }
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
-  try {
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
-    if (note) ctx.log.info(note);
+  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     noteLayerScope(providers, input.name, Boolean(input.revoke), ctx.log);
     const lists = await mapTargets(targets, async (t, i) => {
+      policies[i]!.deadline = Date.now() + timeoutMs;
       const records: ShareRecord[] = [];
       // A layer-wide grant is one call per layer, whatever the version.
       for (const g of grantees) records.push(await applyGrant(clients[i]!, t, input.name, version, g, Boolean(input.revoke)));
       return records;
     });
     return { results: lists.flat() };
-  } finally {
-    await close();
-  }
+  });
 }
 
 export default defineCommand({

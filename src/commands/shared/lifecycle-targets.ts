@@ -1,16 +1,42 @@
-// What delete and prune share: the delete call with the target's budget, and records for a
-// target or a version that failed.
+// What the lifecycle commands (layers, delete, prune, share) share: running on every target, the
+// delete call with the target's budget, and records for a target or a version that failed.
 import type { DeleteOptions, LayerVersionRecord, ProviderClient, RetryPolicy } from "../../providers/types.js";
 import { defaultRetryPolicy } from "../../providers/retry.js";
 import type { VersionActionRecord } from "./lifecycle-records.js";
 import { errorFields } from "./records.js";
-import type { Target } from "./targets.js";
+import type { CommandContext } from "./context.js";
+import { connectTarget } from "./run-targets.js";
+import { resolveTargets, type Target, type TargetOptions } from "./targets.js";
 
 /** Asynchronous deletes (Tencent) are polled at 2 calls/s per target, far below the 20/s limit. */
 export const DELETE_POLL_INTERVAL_MS = 500;
 
 export function freshPolicy(): RetryPolicy {
   return { ...defaultRetryPolicy };
+}
+
+export interface ConnectedTargets {
+  targets: Target[];
+  clients: ProviderClient[];
+  /** Each target's own retry policy: a command starts the target's clock by setting its deadline. */
+  policies: RetryPolicy[];
+}
+
+/**
+ * Resolves and connects every target (local work: a mistake there is a usage error before any
+ * call), says where calls go when that is the embedded emulator, runs `body`, and stops the
+ * embedded emulator however `body` ends.
+ */
+export async function withTargets<R>(input: TargetOptions, ctx: CommandContext, timeoutMs: number, body: (c: ConnectedTargets) => Promise<R>): Promise<R> {
+  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
+  try {
+    const policies = targets.map(freshPolicy);
+    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
+    if (note) ctx.log.info(note);
+    return await body({ targets, clients, policies });
+  } finally {
+    await close();
+  }
 }
 
 export function versionRecord(t: Target, layerName: string, v: Partial<LayerVersionRecord> & { version: number | null }): VersionActionRecord {
