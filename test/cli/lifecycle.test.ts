@@ -2,13 +2,14 @@
 // terminal (driven through `script`, which gives the CLI a real pseudo-terminal), exit codes,
 // and a provider without sharing refused in one line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { providers } from "../../src/providers/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import type { ProviderClient } from "../../src/providers/types.js";
 import path from "node:path";
-import { BIN, REPO, baseEnv, runCli } from "../helpers/cli.js";
+import { BIN, REPO, baseEnv, hasScript, runCli } from "../helpers/cli.js";
+import { expectOneLineError } from "../helpers/cli-expect.js";
 import { makeArchive } from "../helpers/archive.js";
 
 let emu: RunningEmulator;
@@ -47,13 +48,6 @@ async function layerWith(count: number): Promise<string> {
 
 async function versionsOf(name: string): Promise<number[]> {
   return (await aws.listLayerVersions(name)).map((v) => v.version!);
-}
-
-function expectOneLineError(stderr: string, ...parts: string[]): void {
-  const lines = stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^layerctl: /);
-  for (const p of parts) expect(lines[0]).toContain(p);
 }
 
 describe("without a terminal", () => {
@@ -178,12 +172,3 @@ describe.runIf(hasScript())("on a terminal", () => {
     expect(await versionsOf(name)).toEqual([2]);
   });
 });
-
-function hasScript(): boolean {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}

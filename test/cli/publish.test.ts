@@ -2,10 +2,9 @@
 // and no secret from the environment ever shows. What a command returns and reports, without a
 // process, is tested in-process in test/commands/publish.test.ts.
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { BIN, baseEnv, runCli, REPO } from "../helpers/cli.js";
+import { BIN, baseEnv, hasScript, runCli, REPO } from "../helpers/cli.js";
 import { tempDir } from "../helpers/archive.js";
 import { expectOneLineError } from "../helpers/cli-expect.js";
 import { sharedEmulator } from "../helpers/shared-emulator.js";
@@ -150,12 +149,3 @@ describe.runIf(hasScript())("on a terminal", () => {
     expect(r.stdout).toMatch(/aws\s+us-east-1\s+tty\s+1\s+published/);
   });
 });
-
-function hasScript(): boolean {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}

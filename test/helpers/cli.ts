@@ -1,6 +1,6 @@
 // Runs bin/layerctl as a process, with an environment that holds no real credentials and lets no
 // SDK look beyond loopback.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../../bin/layerctl", import.meta.url));
@@ -40,4 +40,14 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** util-linux `script` is there: it gives a process a real pseudo-terminal (for TTY tests). */
+export function hasScript(): boolean {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
