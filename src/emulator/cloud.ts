@@ -25,6 +25,11 @@ export function emptyLayersAndFunctions<L, F>(): LayersAndFunctions<L, F> {
 
 /** What every cloud's tuning holds; each cloud adds its own knobs. */
 export interface BaseTuning {
+  /**
+   * How long a function configuration update stays in progress (AWS LastUpdateStatus InProgress,
+   * Tencent Status Updating, Aliyun lastUpdateStatus InProgress) before it is done.
+   */
+  functionUpdateDelayMs: number;
   /** Allowed distance between the request's signed time and the emulator's clock. */
   maxClockSkewMs: number;
   /** The most an unauthenticated request may send: larger bodies are refused unread. */

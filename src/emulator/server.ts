@@ -40,6 +40,7 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
     const tuning = {
       ...def.tuning,
       ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+      ...(options.functionUpdateDelayMs !== undefined ? { functionUpdateDelayMs: options.functionUpdateDelayMs } : {}),
       ...def.tuningAliases?.(options),
       ...options.tuning?.[name],
     };

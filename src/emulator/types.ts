@@ -144,6 +144,8 @@ export interface EmulatorOptions {
   tencentPublishDelayMs?: number;
   /** Sets every cloud's maxClockSkewMs (each cloud's default is its documented window). */
   maxClockSkewMs?: number;
+  /** Sets every cloud's functionUpdateDelayMs (how long a function update stays in progress; default 1000). */
+  functionUpdateDelayMs?: number;
   /** The emulator's clock (default: the real one): lets tests step through time-based states without waiting. */
   now?: () => Date;
   functions?: SeedFunction[];

@@ -55,6 +55,53 @@ export interface FunctionVersionRecord {
   error?: RecordError;
 }
 
+/** One layer version in a function's layer list, as the function's configuration holds it. */
+export interface AttachedLayer {
+  layerName: string;
+  version: number;
+  /** The version ARN the function references (AWS, Aliyun); null where layers are name + version (Tencent). */
+  arn: string | null;
+}
+
+/** A function to attach layers to. */
+export interface FunctionRef {
+  functionName: string;
+  /** Tencent namespace; ignored where functions have none. */
+  namespace?: string;
+}
+
+/** How long to wait for a function update (AWS LastUpdateStatus, Tencent Status, Aliyun lastUpdateStatus). */
+export interface UpdateWaitOptions {
+  waitTimeoutMs: number;
+  pollIntervalMs: number;
+}
+
+export type AttachStatus = "attached" | "unchanged" | "failed";
+
+/** One function after `attach` (or `publish --attach`): public interface, like the layer records. */
+export interface AttachRecord {
+  provider: ProviderName;
+  region: string;
+  functionName: string;
+  /** Tencent namespace; null elsewhere. */
+  namespace: string | null;
+  layerName: string;
+  /** The version of this layer the function used before; null if it did not use the layer. */
+  previousVersion: number | null;
+  /** The version attached (or that would have been). */
+  version: number | null;
+  /** "attached": the layer list was updated; "unchanged": it already held this version. */
+  status: AttachStatus;
+  /** The function's layer list afterwards (or as planned, on failure), as `name:version`, in order. */
+  layers: string[];
+  /** The function version published after the update (--publish-version / --alias); null otherwise. */
+  functionVersion: string | null;
+  /** The alias pointed at functionVersion; null when none was asked for. */
+  alias: string | null;
+  requestId: string | null;
+  error?: RecordError;
+}
+
 /** The zip to publish, already built and hashed. */
 export interface LayerArchive {
   bytes: Buffer;
@@ -156,6 +203,8 @@ export interface ProviderLimits {
   maxArchitectures: number;
   maxDescriptionLength: number;
   maxLicenseLength: number;
+  /** Layers one function (version) may reference: checked before any update. */
+  maxLayersPerFunction: number;
   /** Versions kept per layer, if capped. */
   maxVersionsPerLayer: number | null;
 }
@@ -284,6 +333,8 @@ export interface LayerReference {
 }
 
 export interface ProviderClient {
+  /** Updating functions: their layer lists and aliases. */
+  readonly functions: FunctionUpdater;
   publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord>;
   getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord>;
   /** Newest first. */
@@ -298,4 +349,14 @@ export interface ProviderClient {
   layerReferences(layerName: string): Promise<LayerReference[]>;
   /** Grant or revoke access to a layer version (or, where sharing is per layer, the whole layer). */
   shareLayer(req: ShareRequest): Promise<ShareOutcome>;
+}
+
+/** The update side of a cloud's functions (attach). */
+export interface FunctionUpdater {
+  /** The function's layer list ($LATEST), in order. Waits first if an update is still in progress. */
+  getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]>;
+  /** Replace the function's whole layer list (in this order) and wait until the update has finished. */
+  setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }>;
+  /** Point an alias at a function version: updated if it exists, else created. */
+  pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
 }

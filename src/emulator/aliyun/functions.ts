@@ -5,13 +5,36 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import type { AliyunContext } from "./index.js";
 import { fcErrors, requestIdHeaders } from "./errors.js";
+import { FunctionUpdates } from "./function-updates.js";
 import type { OpContext } from "./layers.js";
 import { FC_FUNCTION_RUNTIMES } from "./runtimes.js";
 import { fcTime, type FunctionState, type FunctionVersionState } from "./state.js";
 import { checkFunctionName, decodeCode, jsonBody, limits, optionalString } from "./validate.js";
 
 export class FunctionOps {
-  constructor(private readonly ctx: AliyunContext) {}
+  private readonly updates: FunctionUpdates;
+
+  constructor(private readonly ctx: AliyunContext) {
+    this.updates = new FunctionUpdates(ctx);
+  }
+
+  async update(op: OpContext): Promise<Reply> {
+    const fn = this.fn(op, op.params.functionName!);
+    await this.updates.update(op, fn);
+    return this.ok(op, this.render(op, fn));
+  }
+
+  createAlias(op: OpContext): Promise<Reply> {
+    return this.updates.createAlias(op, this.fn(op, op.params.functionName!));
+  }
+
+  updateAlias(op: OpContext): Promise<Reply> {
+    return this.updates.updateAlias(op, this.fn(op, op.params.functionName!), op.params.aliasName!);
+  }
+
+  getAlias(op: OpContext): Reply {
+    return this.updates.getAlias(op, this.fn(op, op.params.functionName!), op.params.aliasName!);
+  }
 
   async create(op: OpContext): Promise<Reply> {
     const body = jsonBody(op.call);
@@ -100,7 +123,7 @@ export class FunctionOps {
       layers: ((version ? version.layers : fn.layers) ?? []).map((arn) => ({ arn, size: layerSize(op, arn) })),
       environmentVariables: {},
       state: "Active",
-      lastUpdateStatus: "Successful",
+      lastUpdateStatus: this.updates.lastUpdateStatus(fn),
     };
   }
 

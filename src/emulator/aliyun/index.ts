@@ -5,6 +5,8 @@
 //   CreateLayerVersion, GetLayerVersion, ListLayerVersions   `layerctl publish/get/versions`
 //   GetLayerVersionByArn, ListLayers                         reads by ARN; `layerctl layers`
 //   DeleteLayerVersion                                       lifecycle
+//   UpdateFunction (layers; lastUpdateStatus InProgress for  `layerctl attach`, `publish --attach`
+//     functionUpdateDelayMs), Create/Update/GetAlias         (function-updates.ts)
 //   CreateFunction, GetFunction                              so there is a function to version
 //   PublishFunctionVersion                                   `layerctl publish-function`
 //   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
@@ -55,6 +57,7 @@ export const aliyunCloud = defineCloud({
     maxClockSkewMs: 15 * 60 * 1000,
     // The documented inline limit is 100 MB of base64; the rest of a CreateLayerVersion body is small.
     maxRequestBytes: limits.maxZipFileBase64 + 1024 * 1024,
+    functionUpdateDelayMs: 1000,
   } as AliyunTuning,
   // States saved before the format field existed hold the same shape.
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions(), acceptsUnversioned: () => true },
@@ -85,6 +88,11 @@ export const aliyunCloud = defineCloud({
         ListLayerVersions: op(`GET ${BASE}/layers/{layerName}/versions`, (o) => layers.list(o)),
         ListLayers: op(`GET ${BASE}/layers`, (o) => layers.listLayers(o)),
         DeleteLayerVersion: op(`DELETE ${BASE}/layers/{layerName}/versions/{version}`, (o) => layers.delete(o)),
+        // What `layerctl attach` changes (function-updates.ts).
+        UpdateFunction: op(`PUT ${BASE}/functions/{functionName}`, (o) => functions.update(o)),
+        CreateAlias: op(`POST ${BASE}/functions/{functionName}/aliases`, (o) => functions.createAlias(o)),
+        UpdateAlias: op(`PUT ${BASE}/functions/{functionName}/aliases/{aliasName}`, (o) => functions.updateAlias(o)),
+        GetAlias: op(`GET ${BASE}/functions/{functionName}/aliases/{aliasName}`, (o) => functions.getAlias(o)),
         CreateFunction: op(`POST ${BASE}/functions`, (o) => functions.create(o)),
         GetFunction: op(`GET ${BASE}/functions/{functionName}`, (o) => functions.get(o)),
         PublishFunctionVersion: op(`POST ${BASE}/functions/{functionName}/versions`, (o) => functions.publishVersion(o)),

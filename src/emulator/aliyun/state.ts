@@ -90,3 +90,10 @@ export function seedFunction(seed: SeedFunction, now: Date, id: string, arn: (la
     layers: (seed.layers ?? []).map(arn),
   };
 }
+
+/**
+ * The update side's fields on the same record (../function-updates.ts: when the last update
+ * started, aliases), declared apart so that the read side's declaration above stays as it is.
+ */
+type FunctionUpdateState = import("../function-updates.js").FunctionUpdateState;
+export interface FunctionState extends FunctionUpdateState {}

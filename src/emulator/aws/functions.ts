@@ -19,6 +19,7 @@ import {
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
 import { lambdaDate, type FunctionConfigState, type FunctionState, type FunctionVersionState } from "./state.js";
 import { Violations } from "./validation.js";
+import { updateInProgress } from "../function-updates.js";
 import { buildZip } from "../zip.js";
 import { dict } from "../cloud.js";
 
@@ -132,6 +133,7 @@ export async function publishVersion(req: AwsRequest, deps: AwsDeps): Promise<Re
 
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
+  rejectWhileUpdating(req, deps, fn);
   if (revision !== undefined && revision !== fn.latest.revisionId) {
     throw new AwsApiError(
       "PreconditionFailedException",
@@ -162,8 +164,9 @@ export async function getFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply
   if (!fn) throw notFound(req, ref.name);
   const config = qualifier === "$LATEST" ? fn.latest : fn.versions[qualifier];
   if (!config) throw notFound(req, ref.name, qualifier);
+  const updating = qualifier === "$LATEST" && updateInProgress(fn, deps.ctx.now(), deps.ctx.tuning.functionUpdateDelayMs);
   return ok(req, 200, {
-    Configuration: configuration(req, fn, config, qualifier),
+    Configuration: { ...configuration(req, fn, config, qualifier), ...(updating ? IN_PROGRESS : {}) },
     Code: { RepositoryType: "S3", ...(config.blob ? { Location: deps.ctx.blobUrl(config.blob) } : {}) },
   });
 }
@@ -256,4 +259,17 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
   // Lambda creates functions asynchronously: the create answer says Pending, later reads say Active.
   const { LastUpdateStatus: _notYet, ...body } = configuration(req, fn, published ?? fn.latest, published?.version ?? "$LATEST");
   return ok(req, 201, { ...body, State: "Pending", StateReason: "The function is being created.", StateReasonCode: "Creating" });
+}
+
+/** What FunctionConfiguration says while an update of $LATEST is in progress. */
+export const IN_PROGRESS = { LastUpdateStatus: "InProgress", LastUpdateStatusReason: "The function is being updated.", LastUpdateStatusReasonCode: "Updating" };
+
+/** Lambda refuses changes while an update of $LATEST is in progress. */
+export function rejectWhileUpdating(req: AwsRequest, deps: AwsDeps, fn: FunctionState): void {
+  if (updateInProgress(fn, deps.ctx.now(), deps.ctx.tuning.functionUpdateDelayMs)) {
+    throw new AwsApiError(
+      "ResourceConflictException",
+      `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(req.region, req.account, fn.name)}`,
+    );
+  }
 }

@@ -7,6 +7,8 @@
 //   GetLayerVersionByArn, ListLayers                          reads by ARN; `layerctl layers`
 //   DeleteLayerVersion                                        lifecycle (idempotent, as Lambda's)
 //   Add/Get/RemoveLayerVersionPermission                      sharing a layer version
+//   UpdateFunctionConfiguration (Layers; InProgress for       `layerctl attach`, `publish --attach`
+//     functionUpdateDelayMs), Create/Update/GetAlias          (function-updates.ts)
 //   CreateFunction, GetFunction                               so there is a function to version
 //   PublishVersion                                            `layerctl publish-function`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
@@ -14,6 +16,7 @@
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
 import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
+import { createAlias, getAlias, updateAlias, updateFunctionConfiguration } from "./function-updates.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import type { IncomingCall } from "../types.js";
 import { createFunction, getFunction, publishVersion } from "./functions.js";
@@ -66,7 +69,7 @@ export const awsCloud = defineCloud({
     AWS_ENDPOINT_URL_LAMBDA: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
-  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES } as AwsTuning,
+  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
@@ -86,6 +89,11 @@ export const awsCloud = defineCloud({
         AddLayerVersionPermission: op(`POST ${LAYERS}/{LayerName}/versions/{VersionNumber}/policy`, addLayerVersionPermission),
         GetLayerVersionPolicy: op(`GET ${LAYERS}/{LayerName}/versions/{VersionNumber}/policy`, getLayerVersionPolicy),
         RemoveLayerVersionPermission: op(`DELETE ${LAYERS}/{LayerName}/versions/{VersionNumber}/policy/{StatementId}`, removeLayerVersionPermission),
+        // What `layerctl attach` changes (function-updates.ts).
+        UpdateFunctionConfiguration: op(`PUT ${FUNCTIONS}/{FunctionName}/configuration`, updateFunctionConfiguration),
+        CreateAlias: op(`POST ${FUNCTIONS}/{FunctionName}/aliases`, createAlias),
+        UpdateAlias: op(`PUT ${FUNCTIONS}/{FunctionName}/aliases/{Name}`, updateAlias),
+        GetAlias: op(`GET ${FUNCTIONS}/{FunctionName}/aliases/{Name}`, getAlias),
         CreateFunction: op(`POST ${FUNCTIONS}`, createFunction),
         GetFunction: op(`GET ${FUNCTIONS}/{FunctionName}`, getFunction),
         PublishVersion: op(`POST ${FUNCTIONS}/{FunctionName}/versions`, publishVersion),
@@ -109,7 +117,7 @@ export const awsCloud = defineCloud({
         account: ctx.credentials.accountId,
         params,
         query: call.url.searchParams,
-        body: call.method === "POST" ? parseJsonBody(call) : {},
+        body: call.method === "POST" || call.method === "PUT" ? parseJsonBody(call) : {},
       }),
       isError: (err): err is AwsApiError => err instanceof AwsApiError,
       errorReply: (err, call) => errorReply(err, call.requestId),

@@ -91,3 +91,10 @@ export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
 export function lambdaDate(d: Date): string {
   return d.toISOString().replace("Z", "+0000");
 }
+
+/**
+ * The update side's fields on the same record (../function-updates.ts: when the last update
+ * started, aliases), declared apart so that the read side's declaration above stays as it is.
+ */
+type FunctionUpdateState = import("../function-updates.js").FunctionUpdateState;
+export interface FunctionState extends FunctionUpdateState {}

@@ -9,6 +9,7 @@ import { functionKey, type FunctionState, type FunctionLayerState, type RegionSt
 import { chinaTime } from "./time.js";
 import { decodeBase64Strict, isZip } from "../zip.js";
 import { MAX_INLINE_ZIP_BYTES } from "./layers.js";
+import type { FunctionUpdates } from "./function-updates.js";
 
 export const DEFAULT_NAMESPACE = "default";
 /** At most 5 layers per function version (release-apis.md, "Attach to functions"). */
@@ -23,6 +24,9 @@ export class Functions {
     private readonly region: (name: string) => RegionState,
     private readonly seeds: SeedFunction[],
   ) {}
+
+  /** Set once both exist (index.ts): GetFunction reports the update side's Status and Layers. */
+  updates?: FunctionUpdates;
 
   async create(regionName: string, p: Params): Promise<Record<string, unknown>> {
     const name = requiredString(p, "FunctionName");
@@ -82,7 +86,7 @@ export class Functions {
       MemorySize: fn.memorySize,
       Timeout: fn.timeout,
       CodeSize: fn.codeSize,
-      Status: "Active",
+      Status: version || !this.updates ? "Active" : this.updates.status(fn),
       Type: "Event",
       AddTime: chinaTime(fn.createdAtMs),
       ModTime: chinaTime(version?.createdAtMs ?? fn.createdAtMs),

@@ -5,6 +5,8 @@
 //   PublishLayerVersion, GetLayerVersion, ListLayerVersions  what `layerctl publish/get/versions` call
 //   ListLayers                                              `layerctl layers` and the conformance suite
 //   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
+//   UpdateFunctionConfiguration (Layers; Updating for       `layerctl attach`, `publish --attach`
+//     functionUpdateDelayMs), Create/Update/GetAlias        (function-updates.ts)
 //   CreateFunction, GetFunction                             so there is a function to version
 //   PublishVersion                                          `layerctl publish-function`
 //   ListNamespaces, ListFunctions, ListVersionByFunction    `layerctl prune`'s in-use scan (with GetFunction's Layers)
@@ -12,10 +14,11 @@
 // layers.ts / functions.ts (or a new file for a new resource). API 3.0 has one path, so there is
 // no route: the X-TC-Action header names the operation.
 import type { IncomingCall, Reply } from "../types.js";
-import { defineCloud, emptyLayersAndFunctions, dict, type CloudContext, type Operation } from "../cloud.js";
+import { defineCloud, emptyLayersAndFunctions, dict, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import { TencentApiError, errorReply, missing, okReply } from "./errors.js";
 import { functionReads } from "./function-reads.js";
 import { Functions } from "./functions.js";
+import { FunctionUpdates } from "./function-updates.js";
 import { Layers } from "./layers.js";
 import type { Params } from "./params.js";
 import { checkAuthHeaders, checkSignature, header, type AdmittedAuthorization } from "./signature.js";
@@ -29,11 +32,9 @@ export interface TencentCredentials {
   secretKey: string;
 }
 
-export interface TencentTuning {
+export interface TencentTuning extends BaseTuning {
   /** How long a new layer version stays `Publishing` before `Active`. */
   publishDelayMs: number;
-  maxClockSkewMs: number;
-  maxRequestBytes: number;
 }
 
 export type TencentContext = CloudContext<TencentCredentials, TencentTuning, RegionState>;
@@ -63,6 +64,7 @@ export const tencentCloud = defineCloud({
   }),
   tuning: {
     publishDelayMs: 1000,
+    functionUpdateDelayMs: 1000,
     // Common error codes of API 3.0: "Timestamp and server time cannot differ by more than five minutes".
     maxClockSkewMs: 5 * 60 * 1000,
     // The API 3.0 signing guide allows 10 MB per TC3 POST, but SCF documents 20 MB inline ZipFile
@@ -77,9 +79,15 @@ export const tencentCloud = defineCloud({
   setup(ctx: TencentContext, seeds) {
     const layers = new Layers(ctx, ctx.region);
     const functions = new Functions(ctx, ctx.region, seeds);
+    const updates = (functions.updates = new FunctionUpdates(ctx, ctx.region, functions, layers));
     const admitted = new WeakMap<IncomingCall, AdmittedAuthorization>();
 
     const operations: Record<string, Operation<TencentRequest>> = {
+      // What `layerctl attach` changes (function-updates.ts).
+      UpdateFunctionConfiguration: { run: json((q) => updates.updateConfiguration(q.region, q.params)) },
+      CreateAlias: { run: json((q) => updates.createAlias(q.region, q.params)) },
+      UpdateAlias: { run: json((q) => updates.updateAlias(q.region, q.params)) },
+      GetAlias: { run: json((q) => updates.getAlias(q.region, q.params)) },
       PublishLayerVersion: { run: json((q) => layers.publish(q.region, q.params, q.call)) },
       GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
       ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },

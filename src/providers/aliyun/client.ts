@@ -24,6 +24,7 @@ import * as lifecycle from "./lifecycle.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { aliyunEnv } from "./limits.js";
+import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
 
@@ -99,6 +100,11 @@ export class AliyunClient implements ProviderClient {
     private readonly client: FcClientInstance,
     private readonly opts: ConnectOptions,
   ) {}
+
+  /** The update side of functions (attach): ./functions.ts. */
+  get functions(): AliyunFunctions {
+    return new AliyunFunctions(this.sdk, this.client, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
+  }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
     const m = this.sdk.models;

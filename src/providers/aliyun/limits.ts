@@ -23,6 +23,8 @@ export const aliyunLimits: ProviderLimits = {
   maxDescriptionLength: 256,
   maxLicenseLength: 256,
   // FC documents no cap on versions per layer.
+  // FC 3.0: a function references at most 5 layers (FC layer documentation).
+  maxLayersPerFunction: 5,
   maxVersionsPerLayer: null,
 };
 

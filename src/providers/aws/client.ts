@@ -22,6 +22,7 @@ import type {
 import * as lifecycle from "./lifecycle.js";
 import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
+import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
 import { quietAwsSdk } from "./sdk-env.js";
 
@@ -82,6 +83,11 @@ class AwsLambdaClient implements ProviderClient {
     private readonly opts: ConnectOptions,
     private readonly credentials: AwsCredentials,
   ) {}
+
+  /** The update side of functions (attach): ./functions.ts. */
+  get functions(): AwsFunctions {
+    return new AwsFunctions(this.sdk, this.lambda, (action, send, opts) => this.call(action, send, opts));
+  }
 
   /**
    * A call that creates something (a layer or function version) is repeated only after errors

@@ -23,6 +23,8 @@ export const AWS_LIMITS: ProviderLimits = {
   maxArchitectures: 2,
   maxDescriptionLength: 256,
   maxLicenseLength: 512,
+  // "A function can use up to 5 layers at a time" (Lambda quotas); UpdateFunctionConfiguration refuses more.
+  maxLayersPerFunction: 5,
   maxVersionsPerLayer: null,
 };
 

@@ -25,6 +25,7 @@ import { TENCENT_SHARING } from "./sharing.js";
 import type { TencentCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
+import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 
 type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
@@ -39,6 +40,11 @@ export class TencentClient implements ProviderClient {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.secrets = [credentials.secretKey, credentials.token ?? ""];
+  }
+
+  /** The update side of functions (attach): ./functions.ts. */
+  get functions(): TencentFunctions {
+    return new TencentFunctions(this.sdk, (action, fn, opts) => this.call(action, fn, opts));
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {

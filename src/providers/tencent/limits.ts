@@ -24,6 +24,8 @@ export const tencentLimits: ProviderLimits = {
   // Not documented for layers: the function Description limit (1000 characters) is used.
   maxDescriptionLength: 1000,
   maxLicenseLength: 1000,
+  // Up to 5 layers per function version (SCF layer documentation).
+  maxLayersPerFunction: 5,
   maxVersionsPerLayer: 200,
 };
 

@@ -1,0 +1,134 @@
+// The update side of Lambda functions: UpdateFunctionConfiguration (Layers, Description),
+// reported InProgress for functionUpdateDelayMs, and the alias operations CreateAlias,
+// UpdateAlias, GetAlias. Shapes and messages follow the Lambda API reference
+// (FunctionConfiguration, AliasConfiguration; ResourceConflictException while an update runs).
+import { randomUUID } from "node:crypto";
+import type { Reply } from "../types.js";
+import { setAlias, type AliasState } from "../function-updates.js";
+import { AwsApiError } from "./errors.js";
+import { IN_PROGRESS, configuration, findFunction, notFound, rejectWhileUpdating } from "./functions.js";
+import { LAYERS_ITEM_SOURCE, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
+import { ok, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
+import { lambdaDate, type FunctionState } from "./state.js";
+import { Violations } from "./validation.js";
+
+const MAX_LAYERS = 5;
+/** Alias names: 1-128, letters, digits, - and _, not only digits. */
+const ALIAS_NAME = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
+
+export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const layers = readStringList(req.body, "Layers");
+  const description = readString(req.body, "Description");
+  const revision = readString(req.body, "RevisionId");
+  const v = new Violations();
+  v.maxLength(description, "description", 256);
+  for (const arn of layers ?? []) {
+    if (!parseLayersItem(arn)) {
+      v.add(layers, "layers", `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`);
+      break;
+    }
+  }
+  v.throwIfAny();
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  rejectWhileUpdating(req, deps, fn);
+  if (revision !== undefined && revision !== fn.latest.revisionId) {
+    throw new AwsApiError("PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+  }
+  if (layers !== undefined) {
+    if (layers.length > MAX_LAYERS) throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
+    const region = deps.ctx.region(req.region);
+    for (const arn of layers) {
+      const l = parseLayersItem(arn)!;
+      // A layer of another region cannot be attached; another account's would need its policy (not emulated).
+      const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
+      if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
+    }
+    const names = layers.map((arn) => parseLayersItem(arn)!.name);
+    if (new Set(names).size !== names.length) {
+      throw new AwsApiError("InvalidParameterValueException", "Two different versions of the same layer are not allowed to be referenced in the same function.");
+    }
+    fn.latest.layers = layers.map((arn) => {
+      const l = parseLayersItem(arn)!;
+      return layerVersionArn(l.region, l.account, l.name, l.version);
+    });
+  }
+  if (description !== undefined) fn.latest.description = description;
+  fn.latest.revisionId = randomUUID();
+  fn.latest.lastModified = lambdaDate(deps.ctx.now());
+  fn.updateStartedAtMs = deps.ctx.now().getTime();
+  deps.ctx.region(req.region).functions[fn.name] = fn;
+  await deps.ctx.save();
+  return ok(req, 200, { ...configuration(req, fn, fn.latest, "$LATEST"), ...(deps.ctx.tuning.functionUpdateDelayMs > 0 ? IN_PROGRESS : {}) });
+}
+
+export async function createAlias(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const name = readString(req.body, "Name");
+  const version = readString(req.body, "FunctionVersion");
+  const description = readString(req.body, "Description");
+  checkAlias(name, version, description, true);
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  requireVersion(req, fn, version!);
+  if (fn.aliases?.[name!]) throw new AwsApiError("ResourceConflictException", `Alias already exists: ${functionArn(req.region, req.account, fn.name, name)}`);
+  const alias = setAlias(fn, name!, version!, description, deps.ctx.now());
+  deps.ctx.region(req.region).functions[fn.name] = fn;
+  await deps.ctx.save();
+  return ok(req, 201, aliasConfiguration(req, fn, alias));
+}
+
+export async function updateAlias(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const name = req.params.Name!;
+  const version = readString(req.body, "FunctionVersion");
+  const description = readString(req.body, "Description");
+  checkAlias(name, version, description, false);
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  if (!fn.aliases?.[name]) throw aliasNotFound(req, fn, name);
+  if (version !== undefined) requireVersion(req, fn, version);
+  const alias = setAlias(fn, name, version ?? fn.aliases[name]!.version, description, deps.ctx.now());
+  await deps.ctx.save();
+  return ok(req, 200, aliasConfiguration(req, fn, alias));
+}
+
+export async function getAlias(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const name = req.params.Name!;
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  const alias = fn.aliases?.[name];
+  if (!alias) throw aliasNotFound(req, fn, name);
+  return ok(req, 200, aliasConfiguration(req, fn, alias));
+}
+
+function checkAlias(name: string | undefined, version: string | undefined, description: string | undefined, creating: boolean): void {
+  const v = new Violations();
+  if (creating) v.required(name, "name");
+  v.maxLength(name, "name", 128);
+  if (name !== undefined && name.length > 0) v.pattern(name, "name", ALIAS_NAME, "(?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+  if (creating) v.required(version, "functionVersion");
+  v.maxLength(version, "functionVersion", 1024);
+  v.maxLength(description, "description", 256);
+  v.throwIfAny();
+}
+
+function requireVersion(req: AwsRequest, fn: FunctionState, version: string): void {
+  if (version !== "$LATEST" && !fn.versions[version]) throw notFound(req, fn.name, version);
+}
+
+function aliasNotFound(req: AwsRequest, fn: FunctionState, name: string): AwsApiError {
+  return new AwsApiError("ResourceNotFoundException", `Alias not found: ${functionArn(req.region, req.account, fn.name, name)}`);
+}
+
+function aliasConfiguration(req: AwsRequest, fn: FunctionState, alias: AliasState): Record<string, unknown> {
+  return {
+    AliasArn: functionArn(req.region, req.account, fn.name, alias.name),
+    Name: alias.name,
+    FunctionVersion: alias.version,
+    Description: alias.description,
+    RevisionId: randomUUID(),
+  };
+}

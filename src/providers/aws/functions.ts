@@ -1,0 +1,89 @@
+// Attaching layers to a Lambda function: GetFunction (its Layers and LastUpdateStatus),
+// UpdateFunctionConfiguration (Layers replaces the whole list, in order), a wait until
+// LastUpdateStatus is Successful, and UpdateAlias / CreateAlias.
+// Lambda refuses a second update while one is InProgress (ResourceConflictException), so the
+// read waits for a running update too. We poll GetFunction ourselves rather than use the SDK's
+// waitUntilFunctionUpdatedV2: one poll loop, one deadline (--timeout) and one error for every cloud.
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import { CloudError } from "../../errors.js";
+import { layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+
+type LambdaSdk = typeof import("@aws-sdk/client-lambda");
+type Call = <T>(action: string, send: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
+
+interface Configuration {
+  Layers?: Array<{ Arn?: string }>;
+  State?: string;
+  LastUpdateStatus?: string;
+  LastUpdateStatusReason?: string;
+  $metadata?: { requestId?: string };
+}
+
+export class AwsFunctions implements FunctionUpdater {
+  constructor(
+    private readonly sdk: LambdaSdk,
+    private readonly lambda: LambdaClient,
+    private readonly call: Call,
+  ) {}
+
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
+    const config = await this.settled(fn, opts);
+    return layersFromArns(
+      (config.Layers ?? []).map((l) => l.Arn),
+      { provider: "aws", functionName: fn.functionName, requestId: config.$metadata?.requestId },
+    );
+  }
+
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+    const { UpdateFunctionConfigurationCommand } = this.sdk;
+    // Setting a list is idempotent: a repeat after an ambiguous failure sets the same list.
+    const out = await this.call("UpdateFunctionConfiguration", () =>
+      this.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn.functionName, Layers: layers.map((l) => l.arn!) })),
+    );
+    await this.settled(fn, opts);
+    return { requestId: out.$metadata.requestId ?? null };
+  }
+
+  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+    const { UpdateAliasCommand, CreateAliasCommand } = this.sdk;
+    try {
+      const out = await this.call("UpdateAlias", () => this.lambda.send(new UpdateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })));
+      return { created: false, requestId: out.$metadata.requestId ?? null };
+    } catch (err) {
+      if (!(err instanceof CloudError) || err.code !== "ResourceNotFoundException" || !/alias/i.test(err.message)) throw err;
+    }
+    const out = await this.call(
+      "CreateAlias",
+      () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })),
+      { creates: true },
+    );
+    return { created: true, requestId: out.$metadata.requestId ?? null };
+  }
+
+  /** GetFunction until no update is in progress. */
+  private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<Configuration> {
+    const { GetFunctionCommand } = this.sdk;
+    return waitForUpdate(
+      {
+        provider: "aws",
+        functionName: fn.functionName,
+        read: async () => {
+          const out = await this.call("GetFunction", () => this.lambda.send(new GetFunctionCommand({ FunctionName: fn.functionName })));
+          return { ...(out.Configuration ?? {}), $metadata: out.$metadata } as Configuration;
+        },
+        progress: progressOf,
+        requestId: (c) => c.$metadata?.requestId,
+      },
+      opts,
+    );
+  }
+}
+
+/** LastUpdateStatus: InProgress -> Successful | Failed; a function still being created is Pending. */
+function progressOf(c: Configuration): UpdateProgress {
+  if (c.LastUpdateStatus === "Failed") return { failed: c.LastUpdateStatusReason || "LastUpdateStatus Failed" };
+  if (c.State === "Failed") return { failed: "State Failed" };
+  if (c.LastUpdateStatus === "InProgress" || c.State === "Pending") return { done: false };
+  return { done: true };
+}

@@ -1,0 +1,75 @@
+// Attaching layers to an SCF function: GetFunction (Layers, Status), UpdateFunctionConfiguration
+// with Layers [{LayerName, LayerVersion}] (the whole list, in order), a wait while Status is
+// Creating|Updating|Publishing|Deleting, then UpdateAlias (CreateAlias when it does not exist).
+import { CloudError } from "../../errors.js";
+import { waitForUpdate, type UpdateProgress } from "../function-update.js";
+import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+import type { ScfClient } from "./sdk.js";
+
+type Call = <T>(action: string, fn: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
+
+interface FunctionFields {
+  Status?: string;
+  StatusDesc?: string;
+  Layers?: Array<{ LayerName?: string; LayerVersion?: number }>;
+  RequestId?: string;
+}
+
+const BUSY = new Set(["Creating", "Updating", "Publishing", "Deleting"]);
+
+export class TencentFunctions implements FunctionUpdater {
+  constructor(
+    private readonly sdk: ScfClient,
+    private readonly call: Call,
+  ) {}
+
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
+    const got = await this.settled(fn, opts);
+    return (got.Layers ?? [])
+      .filter((l) => l.LayerName && typeof l.LayerVersion === "number")
+      .map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
+  }
+
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+    // SCF ignores an empty Layers list; removing every layer takes one empty entry.
+    const list = layers.length > 0 ? layers.map((l) => ({ LayerName: l.layerName, LayerVersion: l.version })) : [{ LayerName: "", LayerVersion: 0 }];
+    const res = await this.call("UpdateFunctionConfiguration", () =>
+      this.sdk.UpdateFunctionConfiguration({ FunctionName: fn.functionName, Namespace: fn.namespace, Layers: list }),
+    );
+    await this.settled(fn, opts);
+    return { requestId: res.RequestId ?? null };
+  }
+
+  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+    const ref = { FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias, FunctionVersion: version };
+    try {
+      const res = await this.call("UpdateAlias", () => this.sdk.UpdateAlias(ref));
+      return { created: false, requestId: res.RequestId ?? null };
+    } catch (err) {
+      if (!(err instanceof CloudError) || err.code !== "ResourceNotFound.Alias") throw err;
+    }
+    const res = await this.call("CreateAlias", () => this.sdk.CreateAlias(ref), { creates: true });
+    return { created: true, requestId: res.RequestId ?? null };
+  }
+
+  private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionFields> {
+    return waitForUpdate(
+      {
+        provider: "tencent",
+        functionName: fn.functionName,
+        read: () => this.call("GetFunction", () => this.sdk.GetFunction({ FunctionName: fn.functionName, Namespace: fn.namespace })) as Promise<FunctionFields>,
+        progress: progressOf,
+        requestId: (f) => f.RequestId,
+      },
+      opts,
+    );
+  }
+}
+
+/** Status: Active when done; Creating/Updating/Publishing/Deleting while busy; *Failed on failure. */
+function progressOf(f: FunctionFields): UpdateProgress {
+  const status = f.Status ?? "";
+  if (status.endsWith("Failed")) return { failed: `Status ${status}${f.StatusDesc ? `: ${f.StatusDesc}` : ""}` };
+  if (BUSY.has(status)) return { done: false };
+  return { done: true };
+}
