@@ -1,0 +1,103 @@
+// layerctl attach and publish --attach, in-process through the command functions, against the emulator.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UsageError } from "../../src/errors.js";
+import { attachCommand } from "../../src/commands/attach.js";
+import { parseLayerRef } from "../../src/commands/shared/attach-options.js";
+import { publishCommand } from "../../src/commands/publish.js";
+import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { silentLogger, type Logger } from "../../src/output/log.js";
+import { tempDir } from "../helpers/archive.js";
+
+let emu: RunningEmulator;
+let env: NodeJS.ProcessEnv;
+let dir: string;
+
+beforeAll(async () => {
+  emu = await start({ port: 0, tencentPublishDelayMs: 0, functionUpdateDelayMs: 0, functions: [{ name: "api" }, { name: "worker" }] });
+  env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
+  dir = await tempDir();
+  await mkdir(path.join(dir, "python"), { recursive: true });
+  await writeFile(path.join(dir, "python", "mod.py"), "x = 1\n");
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+function collecting(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { ...silentLogger, warn: (m: string) => void warnings.push(m), warnings };
+}
+
+describe("attach", () => {
+  it("parses <layer>:<version> and <layer>:latest, and refuses anything else before any call", () => {
+    expect(parseLayerRef("deps:3")).toEqual({ layerName: "deps", version: 3 });
+    expect(parseLayerRef("deps:latest")).toEqual({ layerName: "deps", version: "latest" });
+    expect(parseLayerRef("arn:aws:lambda:us-east-1:123456789012:layer:deps:4")).toEqual({ layerName: "arn:aws:lambda:us-east-1:123456789012:layer:deps", version: 4 });
+    for (const bad of ["deps", "deps:", ":3", "deps:0", "deps:x"]) expect(() => parseLayerRef(bad)).toThrow(UsageError);
+  });
+
+  it("refuses a missing --function and a bad alias as usage errors, with no call made", async () => {
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    await expect(attachCommand({ layer: "deps:1", provider: ["aws"], function: [] }, { env, log: silentLogger })).rejects.toMatchObject({ code: "MissingFunction", exitCode: 2 });
+    await expect(attachCommand({ layer: "deps:1", provider: ["aws"], function: ["api"], alias: "12" }, { env, log: silentLogger })).rejects.toMatchObject({ code: "InvalidAlias", exitCode: 2 });
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it("attaches the newest version to every function of every target", async () => {
+    await publishCommand({ source: dir, name: "cmdlatest", runtime: ["python3.10"], provider: ["aws,aliyun"], prefix: "python" }, { env, log: silentLogger });
+    await publishCommand({ source: dir, name: "cmdlatest", runtime: ["python3.10"], provider: ["aws,aliyun"], prefix: "python", description: "v2" }, { env, log: silentLogger });
+    const doc = await attachCommand({ layer: "cmdlatest:latest", provider: ["aws,aliyun"], function: ["api,worker"], publishVersion: true }, { env, log: silentLogger });
+    expect(doc.results.map((r) => [r.provider, r.functionName, r.version, r.status])).toEqual([
+      ["aws", "api", 2, "attached"],
+      ["aws", "worker", 2, "attached"],
+      ["aliyun", "api", 2, "attached"],
+      ["aliyun", "worker", 2, "attached"],
+    ]);
+    expect(doc.results.every((r) => r.functionVersion !== null)).toBe(true);
+  });
+
+  it("fails every function of a target whose layer version does not exist, keeping the cloud's code", async () => {
+    const doc = await attachCommand({ layer: "cmdlatest:9", provider: ["aws"], function: ["api"] }, { env, log: silentLogger });
+    expect(doc.results).toHaveLength(1);
+    expect(doc.results[0]).toMatchObject({ status: "failed", version: 9, error: { code: "ResourceNotFoundException" } });
+    const none = await attachCommand({ layer: "never-published:latest", provider: ["tencent"], function: ["api"] }, { env, log: silentLogger });
+    expect(none.results[0]).toMatchObject({ status: "failed", version: null, error: { code: "LayerNotFound" } });
+  });
+
+  it("warns that --namespace means nothing where functions have none", async () => {
+    const log = collecting();
+    await attachCommand({ layer: "cmdlatest:1", provider: ["aws"], function: ["api"], namespace: "prod" }, { env, log });
+    expect(log.warnings).toEqual(["aws functions have no namespace; --namespace is ignored"]);
+  });
+});
+
+describe("publish --attach", () => {
+  it("attaches the version just published, one record per target and function", async () => {
+    const doc = await publishCommand(
+      { source: dir, name: "cmdpub", runtime: ["python3.10"], provider: ["tencent,aws"], attach: ["api"], alias: "live" },
+      { env, log: silentLogger },
+    );
+    expect(doc.results.map((r) => r.version)).toEqual([1, 1]);
+    expect(doc.attachments).toEqual([
+      expect.objectContaining({ provider: "tencent", functionName: "api", layerName: "cmdpub", version: 1, status: "attached", alias: "live", namespace: "default" }),
+      expect.objectContaining({ provider: "aws", functionName: "api", layerName: "cmdpub", version: 1, status: "attached", alias: "live", namespace: null }),
+    ]);
+  });
+
+  it("refuses --attach with --no-wait before anything is packed or sent", async () => {
+    await expect(
+      publishCommand({ source: dir, name: "x", runtime: ["python3.10"], provider: ["tencent"], attach: ["api"], wait: false }, { env, log: silentLogger }),
+    ).rejects.toMatchObject({ code: "ConflictingOptions", exitCode: 2 });
+  });
+
+  it("reports a function it could not attach to as failed, and the layer as published", async () => {
+    const doc = await publishCommand({ source: dir, name: "cmdmissing", runtime: ["python3.10"], provider: ["aws"], attach: ["api,ghost"] }, { env, log: silentLogger });
+    expect(doc.results[0]).toMatchObject({ status: "published", version: 1 });
+    expect(doc.attachments!.map((a) => [a.functionName, a.status, a.error?.code ?? null])).toEqual([
+      ["api", "attached", null],
+      ["ghost", "failed", "ResourceNotFoundException"],
+    ]);
+  });
+});
