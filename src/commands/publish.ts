@@ -9,14 +9,19 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
+import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
 import { afterPublish } from "./shared/publish-after.js";
+import { valuesFor } from "../config/per-provider.js";
+import { attachPublished } from "../release/publish-attach.js";
+import { attachOptionsFrom } from "./shared/attach-options.js";
 import { publishOnce } from "./publish-once.js";
 import { resolveGrantees } from "./shared/sharing.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
-import { failedRecord, recordsOutput } from "./shared/records.js";
+import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
+import { renderAttachTable } from "../output/attach.js";
+import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
 
@@ -41,11 +46,19 @@ export interface PublishInput extends TargetOptions {
   public?: boolean;
   shareAccount?: string[];
   shareOrganization?: string[];
+  /** Functions to attach the published version to (comma-separated or repeated). */
+  attach?: string[];
+  /** With attach: the function namespace (Tencent), publish a function version, point an alias. */
+  namespace?: string;
+  publishVersion?: boolean;
+  alias?: string;
 }
 
 export interface PublishDocument {
   archive: ArchiveSummary;
   results: LayerVersionRecord[];
+  /** With --attach: one record per target and function. */
+  attachments?: AttachRecord[];
 }
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
@@ -66,16 +79,25 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   }
   if (input.out !== undefined) checkZipOut(input.out);
 
+  // --attach is repeatable, so it arrives as [] when not given.
+  const attach = splitList(input.attach).length > 0 ? attachOptionsFrom({ ...input, function: input.attach }) : undefined;
+  if (attach && input.wait === false) {
+    throw new UsageError("--attach needs the published version to be ready: drop --no-wait", { code: "ConflictingOptions" });
+  }
+
   // Everything that can be checked without the zip, for every provider, before anything else
   // (an embedded emulator included: a typo must not start a server and print about it).
   const providers = new Map<Provider, string[]>();
   for (const provider of selectProviders(input.provider)) {
-    const runtimes = provider.resolveRuntimes(userRuntimes);
+    // `--runtime aws:python3.11,aliyun:python3.10`: each provider's own entries, else the plain ones.
+    const runtimes = provider.resolveRuntimes(valuesFor(provider.name, userRuntimes));
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
   const grantees = resolveGrantees({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS);
-  const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun });
+  // The embedded emulator starts empty: give it the functions to attach to.
+  const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
+  const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
@@ -101,6 +123,11 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
 
     if (note) ctx.log.info(note);
     const results = await executePublish(plan, { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees }, ctx);
+    if (attach) {
+      ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
+      const attached = await mapTargets(targets, (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log));
+      return { archive: packed.archive, results, attachments: attached.flat() };
+    }
     return { archive: packed.archive, results };
   } finally {
     await close();
@@ -235,7 +262,13 @@ async function buildArchive(
 }
 
 export default defineCommand({
-  arguments: [{ name: "source", description: "layer directory, or a .zip to publish as it is" }],
+  arguments: [
+    {
+      name: "source",
+      description: "layer directory, a .zip to publish as it is, or the name of a layer in the config file (none: every configured layer)",
+      optional: true,
+    },
+  ],
   options: [
     { flags: "-n, --name <layer>", description: "layer name" },
     { flags: "--runtime <ids>", description: "compatible runtimes, e.g. python3.12,nodejs20 (see `layerctl providers`)", repeatable: true },
@@ -254,7 +287,14 @@ export default defineCommand({
     { flags: "-o, --out <file>", description: "also keep the built zip here (a path ending in .zip; for the print format see --output)" },
     { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern (repeatable)", repeatable: true },
     { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
-    { flags: "--symlinks <mode>", description: "keep links (inside the dir only) or store their targets", choices: ["keep", "follow"], default: "keep" },
+    // No default here: a default would override the config file's "symlinks" (parseSymlinkMode keeps links).
+    { flags: "--symlinks <mode>", description: "keep links (inside the dir only) or store their targets (default: keep)", choices: ["keep", "follow"] },
+    { flags: "--config <file>", description: 'config file (default: layerctl.config.json, .layerctlrc[.json|.yaml] or package.json "layerctl", searched upwards)' },
+    { flags: "--record <file>", description: "merge the versions this run published into this record file (written atomically)" },
+    { flags: "--attach <functions>", description: "then attach the published version to these functions (comma-separate or repeat)", repeatable: true },
+    { flags: "--namespace <ns>", description: "with --attach: function namespace, where the provider has them (default: default)" },
+    { flags: "--publish-version", description: "with --attach: publish a function version after the update" },
+    { flags: "--alias <name>", description: "with --attach: point this alias at the new function version (implies --publish-version)" },
   ],
   targets: true,
   progress: true,
@@ -264,13 +304,24 @@ export default defineCommand({
     "layerctl publish layer.zip -p aws,aliyun -r aws:eu-west-1,aliyun:cn-shanghai -n deps --runtime nodejs20",
     "layerctl publish ./my-layer -p tencent -n deps --runtime python3.10 --emulator --output json",
     'echo "version=$(layerctl publish ./l -p aws -n deps --runtime nodejs20 --output version)" >> "$GITHUB_OUTPUT"',
+    "layerctl publish                      # every layer of layerctl.config.json",
+    "layerctl publish deps -p aws --record layers.lock.json --attach api --alias live",
+    "layerctl publish ./l -n deps -p aws,aliyun --runtime aws:python3.11,aliyun:python3.10 --prefix aws:python,aliyun:python",
   ],
-  notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}), version (the bare
+  notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}; "archives" when several zips
+were built, "attachments" with --attach, "recordFiles" with --record), version (the bare
 number for one target; "provider region version" lines for several; "planned" on --dry-run),
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
 --public / --share-account / --share-organization share each version right after it is published
 (see layerctl share); if that fails, the target is "failed", naming the version that was published.`,
-  run: publishCommand,
-  ...recordsOutput(renderLayerDocument),
+  // With the config file: no source publishes every configured layer; flags override its keys.
+  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
+  ...recordsOutput((doc: ConfigPublishDocument, format) =>
+    renderLayerDocument(doc, format) + (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : ""),
+  ),
+  failures: (doc: ConfigPublishDocument) => [
+    ...recordFailures(doc.results),
+    ...recordFailures((doc.attachments ?? []).map((a) => ({ ...a, region: `${a.region} ${a.functionName}` }))),
+  ],
 });

@@ -1,0 +1,38 @@
+// Per-provider values, from the command line (`--runtime aws:python3.11,aliyun:python3.10`,
+// `--prefix aws:python,tencent:`) or the config file (`{"aws": "python"}`). A provider's own
+// entries win; plain entries apply to every provider that has none of its own.
+import { providerNames } from "../providers/index.js";
+import type { ProviderName } from "../providers/types.js";
+
+const QUALIFIED = /^([a-z]+):(.*)$/;
+
+function split(entry: string): { provider: ProviderName | null; value: string } {
+  const m = QUALIFIED.exec(entry);
+  if (m && (providerNames as string[]).includes(m[1]!)) return { provider: m[1] as ProviderName, value: m[2]! };
+  return { provider: null, value: entry };
+}
+
+/** Does any entry name a provider (`aws:...`)? */
+export function hasProviderEntries(entries: readonly string[]): boolean {
+  return entries.some((e) => split(e).provider !== null);
+}
+
+/** The values for one provider: its own entries if any, else the plain ones. */
+export function valuesFor(provider: ProviderName, entries: readonly string[]): string[] {
+  const parsed = entries.map(split);
+  const own = parsed.filter((e) => e.provider === provider).map((e) => e.value);
+  return own.length > 0 ? own : parsed.filter((e) => e.provider === null).map((e) => e.value);
+}
+
+/** One value per provider (the prefix); "" is the zip root; undefined: none given. */
+export function valueFor(provider: ProviderName, entries: readonly string[]): string | undefined {
+  const values = valuesFor(provider, entries);
+  return values.length > 0 ? values[values.length - 1] : undefined;
+}
+
+/** A config value that is the same for every provider or given per provider, as command-line entries. */
+export function toEntries<T>(value: T | Partial<Record<ProviderName, T>> | undefined, isValue: (v: unknown) => v is T, each: (v: T) => string[]): string[] {
+  if (value === undefined) return [];
+  if (isValue(value)) return each(value);
+  return Object.entries(value as Partial<Record<ProviderName, T>>).flatMap(([p, v]) => (v === undefined ? [] : each(v).map((x) => `${p}:${x}`)));
+}

@@ -1,0 +1,124 @@
+// The `--output json` documents as zod schemas: the README calls their field names a stable
+// interface, and these make it checkable. The compile-time checks at the bottom fail the build if
+// a record type in src/providers/types.ts and its schema drift apart; the tests validate real
+// output against them (strict objects: an undeclared field fails).
+import { z } from "zod";
+import type { ArchiveSummary } from "../archive/types.js";
+import type { AttachRecord, FunctionVersionRecord, LayerVersionRecord, RecordError } from "../providers/types.js";
+import { recordFileSchema } from "./schema.js";
+
+const provider = z.enum(["tencent", "aws", "aliyun"]);
+
+export const recordErrorSchema = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  requestId: z.string().nullable(),
+  hint: z.string().optional(),
+});
+
+export const layerVersionRecordSchema = z
+  .strictObject({
+    provider,
+    region: z.string(),
+    layerName: z.string(),
+    version: z.number().int().nullable(),
+    arn: z.string().nullable(),
+    status: z.enum(["published", "unchanged", "planned", "failed"]),
+    state: z.string().nullable(),
+    codeSha256: z.string().nullable(),
+    codeSize: z.number().int().nullable(),
+    compatibleRuntimes: z.array(z.string()),
+    compatibleArchitectures: z.array(z.string()),
+    description: z.string().nullable(),
+    license: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    location: z.string().nullable(),
+    requestId: z.string().nullable(),
+    error: recordErrorSchema.optional(),
+  })
+  .describe("one layer version in one provider region");
+
+export const functionVersionRecordSchema = z.strictObject({
+  provider,
+  region: z.string(),
+  functionName: z.string(),
+  version: z.string().nullable(),
+  arn: z.string().nullable(),
+  description: z.string().nullable(),
+  requestId: z.string().nullable(),
+  error: recordErrorSchema.optional(),
+});
+
+export const attachRecordSchema = z
+  .strictObject({
+    provider,
+    region: z.string(),
+    functionName: z.string(),
+    namespace: z.string().nullable(),
+    layerName: z.string(),
+    previousVersion: z.number().int().nullable(),
+    version: z.number().int().nullable(),
+    status: z.enum(["attached", "unchanged", "failed"]),
+    layers: z.array(z.string()),
+    functionVersion: z.string().nullable(),
+    alias: z.string().nullable(),
+    requestId: z.string().nullable(),
+    error: recordErrorSchema.optional(),
+  })
+  .describe("one function after attach / publish --attach");
+
+export const archiveSummarySchema = z.strictObject({
+  path: z.string().nullable(),
+  fileCount: z.number().int(),
+  uncompressedBytes: z.number().int(),
+  zipBytes: z.number().int(),
+  sha256: z.string(),
+});
+
+export const publishDocumentSchema = z
+  .strictObject({
+    archive: archiveSummarySchema.optional().describe("the zip, when one was built"),
+    archives: z.array(archiveSummarySchema).optional().describe("the zips, when several were built (several layers or per-provider prefixes)"),
+    results: z.array(layerVersionRecordSchema),
+    attachments: z.array(attachRecordSchema).optional().describe("with --attach"),
+    recordFiles: z.array(z.string()).optional().describe("record files written (--record)"),
+  })
+  .describe("layerctl publish --output json");
+
+export const layerDocumentSchema = z.strictObject({ results: z.array(layerVersionRecordSchema) }).describe("layerctl get / versions --output json");
+export const functionDocumentSchema = z.strictObject({ results: z.array(functionVersionRecordSchema) }).describe("layerctl publish-function --output json");
+export const attachDocumentSchema = z.strictObject({ results: z.array(attachRecordSchema) }).describe("layerctl attach --output json");
+
+/** One JSON Schema document with every output shape under $defs. */
+export function outputJsonSchema(): Record<string, unknown> {
+  const defs: Record<string, z.ZodType> = {
+    publishDocument: publishDocumentSchema,
+    layerDocument: layerDocumentSchema,
+    functionDocument: functionDocumentSchema,
+    attachDocument: attachDocumentSchema,
+    recordFile: recordFileSchema,
+  };
+  const $defs = Object.fromEntries(
+    Object.entries(defs).map(([k, s]) => {
+      const { $schema: _drop, ...rest } = z.toJSONSchema(s) as Record<string, unknown>;
+      return [k, rest];
+    }),
+  );
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://layerctl.dev/schema/output.schema.json",
+    title: "layerctl --output json documents and the --record file",
+    anyOf: Object.keys(defs).map((k) => ({ $ref: `#/$defs/${k}` })),
+    $defs,
+  };
+}
+
+// Compile-time: each schema infers exactly its contract type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const schemasMatchTypes: [
+  Same<z.infer<typeof recordErrorSchema>, RecordError>,
+  Same<z.infer<typeof layerVersionRecordSchema>, LayerVersionRecord>,
+  Same<z.infer<typeof functionVersionRecordSchema>, FunctionVersionRecord>,
+  Same<z.infer<typeof attachRecordSchema>, AttachRecord>,
+  Same<z.infer<typeof archiveSummarySchema>, ArchiveSummary>,
+] = [true, true, true, true, true];

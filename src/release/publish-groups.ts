@@ -1,0 +1,58 @@
+// `--prefix aws:python,aliyun:python,tencent:`: the zip differs by prefix, so providers are grouped
+// by the prefix they get and each group is one publish (one zip, built deterministically, so two
+// groups with the same tree and prefix would get the same bytes). Without per-provider prefixes
+// this is exactly one publish.
+import { UsageError } from "../errors.js";
+import { hasProviderEntries, valueFor, valuesFor } from "../config/per-provider.js";
+import { providerNames } from "../providers/index.js";
+import type { ArchiveSummary } from "../archive/types.js";
+import type { PublishDocument, PublishInput } from "../commands/publish.js";
+import type { CommandContext } from "../commands/shared/context.js";
+import { selectProviders, splitList } from "../commands/shared/targets.js";
+
+/** What a publish of one or more zips returns: `archive` when one zip was built, `archives` when several. */
+export interface MultiPublishDocument extends Omit<PublishDocument, "archive"> {
+  archive?: ArchiveSummary;
+  archives?: ArchiveSummary[];
+}
+
+/** Publishes one zip to some targets: the publish command's core, passed in (it is the command that calls us). */
+export type PublishOne = (input: PublishInput, ctx: CommandContext) => Promise<PublishDocument>;
+
+export async function publishByPrefix(input: PublishInput, ctx: CommandContext, publishCommand: PublishOne): Promise<MultiPublishDocument> {
+  const entries = splitList(input.prefix === undefined ? [] : [input.prefix]);
+  if (!hasProviderEntries(entries)) return publishCommand(input, ctx);
+
+  // Every provider's runtimes are checked before the first group publishes anything.
+  const runtimes = splitList(input.runtime);
+  for (const p of selectProviders(input.provider)) p.resolveRuntimes(valuesFor(p.name, runtimes));
+  const groups = new Map<string, string[]>();
+  for (const p of selectProviders(input.provider)) {
+    const prefix = valueFor(p.name, entries) ?? "";
+    groups.set(prefix, [...(groups.get(prefix) ?? []), p.name]);
+  }
+  if (groups.size > 1 && input.out) {
+    throw new UsageError("--out keeps one zip, but these per-provider prefixes build several", { code: "ConflictingOptions", hint: "drop --out, or publish each prefix on its own" });
+  }
+  // Region entries of providers outside a group would be refused as unused by that group.
+  const regionsFor = (names: string[]) =>
+    splitList(input.region).filter((r) => {
+      const m = /^([a-z]+)[:=]/.exec(r);
+      return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
+    });
+  const docs: PublishDocument[] = [];
+  for (const [prefix, names] of groups) {
+    docs.push(await publishCommand({ ...input, provider: names, region: regionsFor(names), prefix: prefix === "" ? undefined : prefix }, ctx));
+  }
+  return mergeDocuments(docs);
+}
+
+export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocument {
+  const archives = docs.flatMap((d) => d.archives ?? (d.archive ? [d.archive] : []));
+  const attachments = docs.flatMap((d) => d.attachments ?? []);
+  return {
+    ...(archives.length === 1 ? { archive: archives[0] } : { archives }),
+    results: docs.flatMap((d) => d.results),
+    ...(docs.some((d) => d.attachments) ? { attachments } : {}),
+  };
+}

@@ -1,0 +1,204 @@
+// The config file: discovery upwards with every supported name, every kind of schema error as one
+// usage line (file, key path, expectation), the shipped JSON Schemas, and publishing from it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { loadConfig } from "../../src/config/load.js";
+import { configJsonSchema } from "../../src/config/schema.js";
+import { outputJsonSchema } from "../../src/record/output-schema.js";
+import { publishWithConfig } from "../../src/release/publish-config.js";
+import { publishCommand } from "../../src/commands/publish.js";
+import { pack } from "../../src/archive/index.js";
+import { UsageError } from "../../src/errors.js";
+import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { silentLogger } from "../../src/output/log.js";
+import { tempDir } from "../helpers/archive.js";
+import { REPO } from "../helpers/cli.js";
+
+const MINIMAL = { layers: [{ name: "deps", dir: "deps" }] };
+
+async function project(files: Record<string, string>): Promise<string> {
+  const root = await tempDir("layerctl-config-");
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), content);
+  }
+  return root;
+}
+
+async function usageError(p: Promise<unknown>): Promise<UsageError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UsageError);
+  expect((err as UsageError).exitCode).toBe(2);
+  expect((err as UsageError).message).not.toContain("\n");
+  return err as UsageError;
+}
+
+describe("discovery", () => {
+  it.each([
+    ["layerctl.config.json", JSON.stringify(MINIMAL)],
+    [".layerctlrc", "layers:\n  - name: deps\n    dir: deps\n"],
+    [".layerctlrc.json", JSON.stringify(MINIMAL)],
+    [".layerctlrc.yaml", "layers:\n  - {name: deps, dir: deps}\n"],
+    ["package.json", JSON.stringify({ name: "app", layerctl: MINIMAL })],
+  ])("finds %s from a folder below it", async (name, content) => {
+    const root = await project({ [name]: content, "src/deep/x.txt": "" });
+    const loaded = await loadConfig({ cwd: path.join(root, "src/deep") });
+    expect(loaded).toMatchObject({ file: path.join(root, name), dir: root, config: MINIMAL });
+  });
+
+  it("returns null when there is none, and ignores a package.json without the key", async () => {
+    const root = await project({ "package.json": JSON.stringify({ name: "app" }) });
+    expect(await loadConfig({ cwd: root })).toBeNull();
+  });
+
+  it("--config picks a file explicitly, and a missing one is a usage error", async () => {
+    const root = await project({ "conf/release.yaml": "layers: [{name: other, dir: x}]\n", "layerctl.config.json": JSON.stringify(MINIMAL) });
+    expect((await loadConfig({ cwd: root, file: "conf/release.yaml" }))!.config.layers[0]!.name).toBe("other");
+    const err = await usageError(loadConfig({ cwd: root, file: "nope.json" }));
+    expect(err.message).toContain("nope.json does not exist");
+  });
+});
+
+describe("schema errors: one line naming the file, the key path and what is expected", () => {
+  const layer = (extra: Record<string, unknown>) => JSON.stringify({ layers: [{ name: "deps", dir: "deps", ...extra }] });
+  it.each([
+    ["an unknown top-level key", JSON.stringify({ ...MINIMAL, layer: [] }), /layerctl\.config\.json: layer: unknown key/],
+    ["an unknown layer key", layer({ runtime: ["python3.10"] }), /layerctl\.config\.json: layers\[0\]\.runtime: unknown key/],
+    ["a wrong type", layer({ runtimes: "python3.10" }), /layers\[0\]\.runtimes: expected a list of runtime ids, or an object of them by provider/],
+    ["a wrong value", layer({ providers: ["gcp"] }), /layers\[0\]\.providers\[0\]: expected one of "tencent"\|"aws"\|"aliyun"/],
+    ["a missing key", JSON.stringify({ layers: [{ name: "deps" }] }), /layers\[0\]\.dir: missing \(expected string\)/],
+    ["a wrong type in a nested object", layer({ attach: { functions: "api" } }), /layers\[0\]\.attach\.functions: expected array, received string/],
+    ["an unknown provider in a per-provider value", layer({ prefix: { gcp: "python" } }), /layers\[0\]\.prefix\.gcp: unknown key in layers\[0\]\.prefix/],
+    ["a boolean as a string", layer({ skipUnchanged: "yes" }), /layers\[0\]\.skipUnchanged: expected boolean, received string/],
+    ["no layers", JSON.stringify({ layers: [] }), /layers: expected at least one layer/],
+    ["a name declared twice", JSON.stringify({ layers: [{ name: "a", dir: "a" }, { name: "a", dir: "b" }] }), /layers\[1\]\.name: expected a unique name, "a" is declared twice/],
+    ["invalid JSON", "{layers: ", /layerctl\.config\.json: not valid JSON: /],
+  ])("%s", async (_label, content, expected) => {
+    const root = await project({ "layerctl.config.json": content });
+    const err = await usageError(loadConfig({ cwd: root }));
+    expect(err.message).toMatch(expected);
+    expect(err.code).toBe("InvalidConfig");
+  });
+
+  it("names a YAML file and its syntax error", async () => {
+    const root = await project({ ".layerctlrc.yaml": "layers:\n  - name: [unclosed\n" });
+    const err = await usageError(loadConfig({ cwd: root }));
+    expect(err.message).toMatch(/^\.layerctlrc\.yaml: not valid YAML or JSON: |layerctlrc\.yaml: not valid YAML or JSON: /);
+  });
+
+  it("counts the other problems", async () => {
+    const root = await project({ "layerctl.config.json": JSON.stringify({ layers: [{ name: 1, dir: 2 }] }) });
+    expect((await usageError(loadConfig({ cwd: root }))).message).toContain("(and 1 more problem)");
+  });
+});
+
+describe("shipped JSON Schemas", () => {
+  it("schema/config.schema.json and schema/output.schema.json are what the zod schemas generate", async () => {
+    expect(JSON.parse(await readFile(path.join(REPO, "schema/config.schema.json"), "utf8"))).toEqual(configJsonSchema());
+    expect(JSON.parse(await readFile(path.join(REPO, "schema/output.schema.json"), "utf8"))).toEqual(outputJsonSchema());
+  });
+
+  it("the config schema forbids unknown keys and lists the layer keys, so editors complete them", () => {
+    const schema = configJsonSchema() as { additionalProperties: boolean; properties: { layers: { items: { properties: Record<string, unknown>; additionalProperties: boolean } } } };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.layers.items.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties.layers.items.properties)).toEqual(
+      expect.arrayContaining(["name", "dir", "runtimes", "architectures", "description", "license", "excludes", "prefix", "symlinks", "providers", "regions", "skipUnchanged", "attach", "record"]),
+    );
+  });
+});
+
+describe("publishing from the config", () => {
+  let emu: RunningEmulator;
+  let env: NodeJS.ProcessEnv;
+  let root: string;
+  const ctx = () => ({ env, log: silentLogger });
+
+  beforeAll(async () => {
+    emu = await start({ port: 0, tencentPublishDelayMs: 0, functionUpdateDelayMs: 0 });
+    env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
+    root = await project({
+      "layers/deps/mod.py": "x = 1\n",
+      "layers/tools/bin/tool": "#!/bin/sh\n",
+      "layerctl.config.json": JSON.stringify({
+        layers: [
+          {
+            name: "cfgdeps",
+            dir: "layers/deps",
+            runtimes: { aws: ["python3.11"], aliyun: ["python3.10"], tencent: ["python3.9"] },
+            prefix: { aws: "python", aliyun: "python", tencent: "" },
+            providers: ["tencent", "aws", "aliyun"],
+            description: "from config",
+          },
+          { name: "cfgtools", dir: "layers/tools", runtimes: ["python3.10"], providers: ["aws"], regions: ["us-east-1", "eu-west-1"] },
+        ],
+      }),
+    });
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+
+  it("with no source publishes every configured layer, with per-provider runtimes and one zip per prefix", async () => {
+    const doc = await publishWithConfig({ cwd: path.join(root, "layers") }, ctx(), publishCommand);
+    expect(doc.results.map((r) => `${r.layerName} ${r.provider} ${r.region} ${r.compatibleRuntimes.join(",")}`)).toEqual([
+      "cfgdeps tencent ap-guangzhou Python3.9",
+      "cfgdeps aws us-east-1 python3.11",
+      "cfgdeps aliyun cn-hangzhou python3.10",
+      "cfgtools aws us-east-1 python3.10",
+      "cfgtools aws eu-west-1 python3.10",
+    ]);
+    expect(doc.results.every((r) => r.status === "published" && r.description === (r.layerName === "cfgdeps" ? "from config" : null))).toBe(true);
+    // cfgdeps: a zip at the root (tencent) and one under python/ (aws, aliyun); cfgtools: one zip
+    expect(doc.archives).toHaveLength(3);
+    const [root0, python] = [doc.archives![0]!, doc.archives![1]!];
+    expect(root0.sha256).not.toBe(python.sha256);
+    const byProvider = Object.fromEntries(doc.results.filter((r) => r.layerName === "cfgdeps").map((r) => [r.provider, r.codeSha256]));
+    expect(byProvider).toEqual({ tencent: root0.sha256, aws: python.sha256, aliyun: python.sha256 });
+    // each zip is the deterministic one for its prefix
+    const out = await tempDir();
+    const again = await pack({ dir: path.join(root, "layers/deps"), output: path.join(out, "p.zip"), prefix: "python" });
+    expect(again.archive.sha256).toBe(python.sha256);
+  });
+
+  it("publishes one configured layer by name, with flags overriding the file", async () => {
+    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"], description: "flag wins" }, ctx(), publishCommand);
+    expect(doc.results.map((r) => [r.layerName, r.region, r.version, r.description])).toEqual([["cfgtools", "us-west-2", 1, "flag wins"]]);
+    expect(doc.archive).toBeDefined();
+  });
+
+  it("--runtime aws:...,aliyun:... on the command line picks per-provider runtimes", async () => {
+    const doc = await publishWithConfig(
+      { cwd: root, source: path.join(root, "layers/deps"), name: "cliruntimes", provider: ["aws,aliyun"], runtime: ["aws:python3.12,aliyun:python3.9"], prefix: "aws:python,aliyun:python" },
+      ctx(),
+      publishCommand,
+    );
+    expect(doc.results.map((r) => [r.provider, r.compatibleRuntimes])).toEqual([
+      ["aws", ["python3.12"]],
+      ["aliyun", ["python3.9"]],
+    ]);
+    expect(doc.archive).toBeDefined();
+  });
+
+  it("checks every layer before publishing any", async () => {
+    const bad = await project({
+      "a/x.py": "",
+      "layerctl.config.json": JSON.stringify({ layers: [{ name: "first", dir: "a", runtimes: ["python3.10"], providers: ["aws"] }, { name: "second", dir: "a", runtimes: ["cobol"], providers: ["aws"] }] }),
+    });
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
+    expect(err.message).toContain("cobol");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it("with no source and no config file is a usage error saying what to do", async () => {
+    const empty = await tempDir();
+    const err = await usageError(publishWithConfig({ cwd: empty }, ctx(), publishCommand));
+    expect(err.message).toBe("no layer directory given and no config file found");
+    expect(err.hint).toContain("layerctl init");
+  });
+});

@@ -1,0 +1,101 @@
+// Record files: what a run published, merged into the file atomically; merging several CI jobs'
+// files; a conflict names the target. The --output json documents validate against their schemas.
+import { describe, expect, it } from "vitest";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { CloudError, UsageError } from "../../src/errors.js";
+import { recordMergeCommand } from "../../src/commands/record.js";
+import { blankRecord } from "../../src/providers/record.js";
+import type { LayerVersionRecord } from "../../src/providers/types.js";
+import { recordFileSchema } from "../../src/record/schema.js";
+import { readRecordFile, writeRecordFile } from "../../src/record/write.js";
+import { tempDir } from "../helpers/archive.js";
+
+function rec(provider: "aws" | "tencent" | "aliyun", region: string, version: number | null, extra: Partial<LayerVersionRecord> = {}): LayerVersionRecord {
+  return { ...blankRecord(provider, region, "deps"), version, codeSha256: `sha${version}`, arn: provider === "tencent" ? null : `arn-${version}`, ...extra };
+}
+
+describe("--record", () => {
+  it("writes the published and unchanged versions, not failed or planned ones", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "layers.lock.json");
+    const t = new Date("2026-01-02T03:04:05.000Z");
+    await writeRecordFile(
+      file,
+      [
+        rec("aws", "us-east-1", 3),
+        rec("tencent", "ap-guangzhou", 7, { status: "unchanged" }),
+        rec("aliyun", "cn-hangzhou", null, { status: "failed", error: { code: "X", message: "m", requestId: null } }),
+        rec("aws", "eu-west-1", null, { status: "planned" }),
+      ],
+      t,
+    );
+    const written = JSON.parse(await readFile(file, "utf8"));
+    expect(recordFileSchema.parse(written)).toEqual(written);
+    expect(written).toEqual({
+      format: 1,
+      layers: {
+        deps: {
+          aws: { "us-east-1": { version: 3, arn: "arn-3", codeSha256: "sha3", status: "published", time: t.toISOString() } },
+          tencent: { "ap-guangzhou": { version: 7, arn: null, codeSha256: "sha7", status: "unchanged", time: t.toISOString() } },
+        },
+      },
+    });
+    // atomic: nothing but the file is left in the folder
+    expect(await readdir(dir)).toEqual(["layers.lock.json"]);
+  });
+
+  it("replaces entries of the same layer/provider/region and keeps the rest", async () => {
+    const file = path.join(await tempDir(), "r.json");
+    await writeRecordFile(file, [rec("aws", "us-east-1", 3), rec("aws", "eu-west-1", 3)]);
+    // a failure in eu-west-1 does not erase the version still in place there
+    await writeRecordFile(file, [rec("aws", "us-east-1", 4), rec("aws", "eu-west-1", null, { status: "failed" })]);
+    const r = await readRecordFile(file);
+    expect(r.layers.deps!.aws).toMatchObject({ "us-east-1": { version: 4 }, "eu-west-1": { version: 3 } });
+  });
+
+  it("refuses to merge into a file that is not a record file, naming it", async () => {
+    const file = path.join(await tempDir(), "r.json");
+    await writeFile(file, JSON.stringify({ format: 1, layers: { deps: { gcp: {} } } }));
+    const err = await writeRecordFile(file, [rec("aws", "us-east-1", 1)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toMatch(/r\.json: not a layerctl record file: layers\.deps\.gcp/);
+  });
+});
+
+describe("record merge", () => {
+  async function files(...runs: LayerVersionRecord[][]): Promise<string[]> {
+    const dir = await tempDir();
+    const out: string[] = [];
+    for (const [i, results] of runs.entries()) {
+      const f = path.join(dir, `job${i}.json`);
+      await writeRecordFile(f, results, new Date(Date.UTC(2026, 0, 1, 0, 0, i)));
+      out.push(f);
+    }
+    return out;
+  }
+
+  it("merges the files of several jobs", async () => {
+    const [a, b] = await files([rec("aws", "us-east-1", 3)], [rec("tencent", "ap-guangzhou", 5), rec("aws", "us-east-1", 3)]);
+    const { record, written } = await recordMergeCommand({ files: [a!, b!] });
+    expect(written).toBeNull();
+    expect(record.layers.deps).toMatchObject({ aws: { "us-east-1": { version: 3 } }, tencent: { "ap-guangzhou": { version: 5 } } });
+  });
+
+  it("writes -o atomically", async () => {
+    const [a, b] = await files([rec("aws", "us-east-1", 3)], [rec("aliyun", "cn-hangzhou", 2)]);
+    const out = path.join(path.dirname(a!), "all.json");
+    const { written } = await recordMergeCommand({ files: [a!, b!], out });
+    expect(written).toBe(out);
+    expect(Object.keys((await readRecordFile(out)).layers.deps!)).toEqual(["aws", "aliyun"]);
+  });
+
+  it("a conflict (same target, different version) is exit 1 naming the target and both files", async () => {
+    const [a, b] = await files([rec("aws", "us-east-1", 3)], [rec("aws", "us-east-1", 4)]);
+    const err = await recordMergeCommand({ files: [a!, b!] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudError);
+    expect((err as CloudError).exitCode).toBe(1);
+    expect((err as CloudError).code).toBe("RecordConflict");
+    expect((err as CloudError).message).toBe(`records conflict on deps aws us-east-1: version 3 in ${a}, version 4 in ${b}`);
+  });
+});
