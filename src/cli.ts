@@ -177,7 +177,7 @@ ${EXIT_CODES}`,
     );
   const invoked = invokedCommand(argv);
   for (const entry of commands) {
-    const cmd = program.command(entry.name).description(entry.summary);
+    const cmd = program.command(entry.name, { hidden: entry.hidden }).description(entry.summary);
     if (entry.name === invoked) configure(cmd, (await entry.load()).default);
   }
   return program;

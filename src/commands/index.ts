@@ -9,6 +9,8 @@ export interface CommandEntry {
   /** One line, shown in `layerctl --help`. */
   summary: string;
   load(): Promise<{ default: CommandSpec }>;
+  /** Not listed in help or completion (helpers the completion scripts call). */
+  hidden?: boolean;
 }
 
 export const commands: CommandEntry[] = [
@@ -23,6 +25,13 @@ export const commands: CommandEntry[] = [
   { name: "publish-function", summary: "publish a new version of a function", load: () => import("./publish-function.js") },
   { name: "providers", summary: "list each provider's runtimes, limits and credential variables", load: () => import("./providers.js") },
   { name: "emulate", summary: "run a local emulator of every provider's layer and function APIs", load: () => import("./emulate.js") },
+  { name: "attach", summary: "move functions to a layer version (update, wait, optionally publish a version and point an alias)", load: () => import("./attach.js") },
+  { name: "init", summary: "write a starting layerctl.config.json, guessing runtimes and prefixes (never overwrites)", load: () => import("./init.js") },
+  { name: "record", summary: "merge the --record files of several CI jobs (record merge a.json b.json -o all.json)", load: () => import("./record.js") },
+  { name: "schema", summary: "print a JSON Schema: the config file, or the --output json documents and the record file", load: () => import("./schema.js") },
+  // biome-ignore lint/suspicious/noImportCycles: completion reads this table lazily; both imports are dynamic
+  { name: "completion", summary: "print a shell completion script (bash, zsh, fish)", load: () => import("./completion.js") },
+  { name: "__complete-layers", summary: "layer names of the config file, for completion scripts", load: () => import("./complete-layers.js"), hidden: true },
 ];
 
 /** Every option a command takes, the shared ones included, as the CLI registers them. */
@@ -35,6 +44,7 @@ export function optionsOf(spec: CommandSpec): OptionSpec[] {
 
 export interface CommandDescription {
   name: string;
+  hidden?: boolean;
   summary: string;
   arguments: ArgumentSpec[];
   options: OptionSpec[];
@@ -48,6 +58,7 @@ export async function describeCommands(): Promise<CommandDescription[]> {
       const spec = (await entry.load()).default;
       return {
         name: entry.name,
+        hidden: entry.hidden,
         summary: entry.summary,
         arguments: spec.arguments ?? [],
         options: optionsOf(spec),
