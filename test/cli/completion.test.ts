@@ -70,6 +70,7 @@ describe("completion", () => {
   it("bash: completes layer names from the config found upwards", () => {
     const cwd = path.join(dir, "proj/deps");
     expect(complete(["layerctl", "attach", ""], cwd)).toEqual(["alpha", "beta"]);
+    expect(complete(["layerctl", "prune", "b"], cwd)).toEqual(["beta"]);
     expect(complete(["layerctl", "publish", "a"], cwd)).toEqual(["alpha"]);
     // no config: nothing, and no error
     expect(complete(["layerctl", "attach", ""], dir)).toEqual([]);
