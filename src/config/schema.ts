@@ -22,6 +22,14 @@ export const attachSchema = z
   })
   .describe("after publishing, move these functions to the new version");
 
+export const sharingSchema = z
+  .strictObject({
+    public: z.boolean().optional().describe("share each published version with everyone (--public)"),
+    accounts: z.array(nonEmpty).optional().describe("share with these accounts (--share-account)"),
+    organizations: z.array(nonEmpty).optional().describe("share with these organizations (--share-organization)"),
+  })
+  .describe("share each version right after it is published (see layerctl share)");
+
 export const layerSchema = z
   .strictObject({
     name: nonEmpty.describe("layer name (--name)"),
@@ -36,6 +44,7 @@ export const layerSchema = z
     providers: z.array(z.enum(PROVIDER_NAMES)).min(1, { error: "expected at least one provider" }).optional().describe("providers to publish to (--provider)"),
     regions: z.array(nonEmpty).optional().describe("regions, or provider:region entries (--region)"),
     skipUnchanged: z.boolean().optional().describe("report an identical newest version instead of publishing (--skip-unchanged)"),
+    sharing: sharingSchema.optional(),
     attach: attachSchema.optional(),
     record: nonEmpty.optional().describe("file to record what was published (--record), relative to this file"),
     timeout: z.number().positive().max(86_400).optional().describe("seconds per target (--timeout)"),

@@ -184,6 +184,25 @@ describe("publishing from the config", () => {
     expect(doc.archive).toBeDefined();
   });
 
+  it("\"sharing\" means what --public / --share-account mean: refused where the provider cannot share, before any call", async () => {
+    const shared = await project({
+      "a/x.py": "",
+      "layerctl.config.json": JSON.stringify({
+        layers: [
+          { name: "cfgshared", dir: "a", runtimes: ["python3.10"], providers: ["aws"], sharing: { accounts: ["210987654321"] } },
+          { name: "cfgnoshare", dir: "a", runtimes: ["python3.10"], providers: ["tencent"], sharing: { public: true } },
+        ],
+      }),
+    });
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    const err = await usageError(publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand));
+    expect(err.code).toBe("SharingUnsupported");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+    const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), publishCommand);
+    expect(doc.results).toEqual([expect.objectContaining({ provider: "aws", status: "published" })]);
+    expect(emu.faults.counts()["aws:AddLayerVersionPermission"]).toBe(1);
+  });
+
   it("checks every layer before publishing any", async () => {
     const bad = await project({
       "a/x.py": "",
