@@ -6,7 +6,7 @@
 // body is read, then authentication, unknown operations, the handler, the cloud's error reply),
 // and regional state with a format version (see store.ts for loading and atomic saving).
 import type { ProviderName } from "../providers/names.js";
-import type { CloudEmulator, EmulatorContext, EmulatorOptions, IncomingCall, Reply, SeedFunction } from "./types.js";
+import type { CloudEmulator, EmulatorContext, EmulatorOptions, IncomingCall, Reply, SeedBucket, SeedFunction } from "./types.js";
 
 /** A map without a prototype: a layer called `constructor` or `__proto__` is just a key. */
 export function dict<T>(): Record<string, T> {
@@ -34,6 +34,26 @@ export interface BaseTuning {
   maxClockSkewMs: number;
   /** The most an unauthenticated request may send: larger bodies are refused unread. */
   maxRequestBytes: number;
+  /** Object storage buckets that exist from the start (start() option `buckets`). */
+  buckets?: SeedBucket[];
+  /** A bucket is created, in the region asked for, on first use (the embedded --emulator). */
+  autoCreateBuckets?: boolean;
+}
+
+/**
+ * Another API of the same cloud on the same port, with addressing of its own: the cloud's object
+ * store (S3, COS, OSS). The cloud's requests are routed to it first; it admits, authenticates and
+ * answers them itself, under its own body cap, and the fault layer sees its actions under the
+ * cloud's provider name ("aws:UploadPart").
+ */
+export interface Companion {
+  /** The action this request names if it is the companion's, else null. */
+  route(call: IncomingCall): string | null;
+  readonly maxRequestBytes: number;
+  admit(call: IncomingCall): Reply | null;
+  tooLarge(call: IncomingCall): Reply;
+  handle(call: IncomingCall, action: string): Promise<Reply>;
+  faultReply(kind: "throttle" | "server-error", call: IncomingCall): Reply;
 }
 
 /** One operation: where it is routed (path-routed clouds) and what answers it. */
@@ -75,6 +95,8 @@ export interface CloudRuntime<Req, E extends Error> {
   tooLarge(call: IncomingCall, action: string, maxBytes: number): E;
   /** The cloud's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
+  /** Other APIs of the cloud served on the same port (its object store). */
+  companions?: Companion[];
 }
 
 export interface CloudDefinition<C extends object, T extends BaseTuning, R, Req, E extends Error> {
@@ -222,6 +244,8 @@ export function instantiate<C extends object, T extends BaseTuning, R, Req, E ex
   const operations = Object.assign(dict<Operation<Req>>(), rt.operations);
   const match = matcher(def.owns, operations as Record<string, Operation<unknown>>);
   const maxBytes = ctx.tuning.maxRequestBytes;
+  const companions = rt.companions ?? [];
+  const companionOf = (call: IncomingCall) => companions.find((c) => c.route(call) !== null);
 
   async function answer(call: IncomingCall, action: string): Promise<Reply> {
     const caller = rt.authenticate(call);
@@ -239,8 +263,17 @@ export function instantiate<C extends object, T extends BaseTuning, R, Req, E ex
   return {
     provider: def.provider,
     maxRequestBytes: maxBytes,
-    route: (call) => match(call)?.action ?? null,
+    requestCap: (call) => companionOf(call)?.maxRequestBytes ?? maxBytes,
+    route(call) {
+      for (const c of companions) {
+        const action = c.route(call);
+        if (action !== null) return action;
+      }
+      return match(call)?.action ?? null;
+    },
     admit(call) {
+      const companion = companionOf(call);
+      if (companion) return companion.admit(call);
       try {
         const declared = declaredLength(call);
         if (declared !== undefined && declared > maxBytes) throw rt.tooLarge(call, match(call)?.action ?? UNKNOWN_OPERATION, maxBytes);
@@ -250,15 +283,17 @@ export function instantiate<C extends object, T extends BaseTuning, R, Req, E ex
         return replyTo(err, call);
       }
     },
-    tooLarge: (call) => rt.errorReply(rt.tooLarge(call, match(call)?.action ?? UNKNOWN_OPERATION, maxBytes), call),
+    tooLarge: (call) => companionOf(call)?.tooLarge(call) ?? rt.errorReply(rt.tooLarge(call, match(call)?.action ?? UNKNOWN_OPERATION, maxBytes), call),
     async handle(call, action) {
+      const companion = companionOf(call);
+      if (companion) return companion.handle(call, action);
       try {
         return await answer(call, action);
       } catch (err) {
         return replyTo(err, call);
       }
     },
-    faultReply: (kind, call, action) => rt.faultReply(kind, call, action),
+    faultReply: (kind, call, action) => companionOf(call)?.faultReply(kind, call) ?? rt.faultReply(kind, call, action),
     state: () => ({ format: def.state.format, regions }),
   };
 }

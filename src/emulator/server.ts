@@ -42,6 +42,8 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
       ...(options.functionUpdateDelayMs !== undefined ? { functionUpdateDelayMs: options.functionUpdateDelayMs } : {}),
       ...def.tuningAliases?.(options),
+      buckets: (options.buckets ?? []).filter((b) => b.provider === name),
+      autoCreateBuckets: options.autoCreateBuckets ?? false,
       ...options.tuning?.[name],
     };
     const saved = restoreState(def, await files.load(name), files.file(name));
@@ -107,7 +109,7 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
     // limit (what a signed request may send) before the signature over it is checked.
     const refused = owner.admit(call);
     if (refused) return send(res, refused);
-    const body = await readBody(req, owner.maxRequestBytes);
+    const body = await readBody(req, owner.requestCap?.(call) ?? owner.maxRequestBytes);
     if (body === null) return send(res, owner.tooLarge(call));
     call.body = body;
 

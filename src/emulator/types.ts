@@ -103,6 +103,8 @@ export interface CloudEmulator {
   readonly provider: ProviderName;
   /** The most a request may send before it is authenticated. */
   readonly maxRequestBytes: number;
+  /** The cap for this request (an object store's is its own); default maxRequestBytes. */
+  requestCap?(call: IncomingCall): number;
   /** The action this request names if it belongs to this cloud, else null (not mine). */
   route(call: IncomingCall): string | null;
   /** Checks made on the headers alone, before the body is read: the cloud's error reply, or null to go on. */
@@ -112,6 +114,14 @@ export interface CloudEmulator {
   handle(call: IncomingCall, action: string): Promise<Reply>;
   /** The provider's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
+}
+
+/** A bucket that exists from the start, in one cloud's object store. */
+export interface SeedBucket {
+  provider: ProviderName;
+  /** As the store names it (COS: with the -APPID suffix). */
+  name: string;
+  region: string;
 }
 
 /** Functions that exist from the start, so PublishVersion has something to version. */
@@ -149,6 +159,10 @@ export interface EmulatorOptions {
   /** The emulator's clock (default: the real one): lets tests step through time-based states without waiting. */
   now?: () => Date;
   functions?: SeedFunction[];
+  /** Object storage buckets that exist from the start (each in its provider's store). */
+  buckets?: SeedBucket[];
+  /** Any bucket exists on first use, in the region asked for (the embedded --emulator). */
+  autoCreateBuckets?: boolean;
   faults?: FaultRule[];
   rateLimit?: number | null;
 }

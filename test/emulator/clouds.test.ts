@@ -223,9 +223,14 @@ describe("the variables `layerctl emulate` prints", () => {
         "LAYERCTL_ENDPOINT_TENCENT",
         "LAYERCTL_ENDPOINT_AWS",
         "LAYERCTL_ENDPOINT_ALIYUN",
+        // The object stores answer on the same port.
+        "LAYERCTL_STORAGE_ENDPOINT_TENCENT",
+        "LAYERCTL_STORAGE_ENDPOINT_AWS",
+        "LAYERCTL_STORAGE_ENDPOINT_ALIYUN",
       ].sort(),
     );
     expect(env.AWS_ENDPOINT_URL_LAMBDA).toBe(emu.url);
+    expect(env.LAYERCTL_STORAGE_ENDPOINT_AWS).toBe(emu.url);
   });
 
   it("let an AWS client with no endpoint configured reach the emulator", async () => {

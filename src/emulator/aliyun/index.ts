@@ -11,6 +11,8 @@
 //   PublishFunctionVersion                                   `layerctl publish-function`
 //   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
 //   PutLayerACL                                              `layerctl share` (the whole layer public or private)
+//   GetTempBucketToken (FC 2.0)                              staging without a bucket of one's own
+//   OSS (./oss.ts, same port)                                staging big layers
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). FC 3.0 names the operation by method + path
 // (the SDK also sends x-acs-action, signed but not used to pick it); everything under
@@ -25,6 +27,8 @@ import { LayerOps, layerVersionArn, type OpContext } from "./layers.js";
 import { requestRegion } from "./region.js";
 import { Acs3Verifier, type Caller } from "./signature.js";
 import { seedFunction, type RegionState } from "./state.js";
+import { OssEmulator } from "./oss.js";
+import { TEMP_BUCKET_PATH, tempBucketToken } from "./temp-bucket.js";
 import { limits } from "./validate.js";
 
 export const API_VERSION = "2023-03-30";
@@ -51,6 +55,8 @@ export const aliyunCloud = defineCloud({
     ALIBABA_CLOUD_SECURITY_TOKEN: "",
     ALIBABA_CLOUD_ACCOUNT_ID: c.accountId,
     LAYERCTL_ENDPOINT_ALIYUN: url,
+    // OSS answers on the same port (see ./oss.ts).
+    LAYERCTL_STORAGE_ENDPOINT_ALIYUN: url,
   }),
   tuning: {
     // The V3 signature's documented window: 15 minutes (see Acs3Verifier.verifyHeaders).
@@ -61,11 +67,14 @@ export const aliyunCloud = defineCloud({
   } as AliyunTuning,
   // States saved before the format field existed hold the same shape.
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions(), acceptsUnversioned: () => true },
-  owns: { prefixes: [`${BASE}/`] },
+  // And FC 2.0's temporary bucket token (./temp-bucket.ts), the one 2016-08-15 path served.
+  owns: { prefixes: [`${BASE}/`, "/2016-08-15/"] },
 
   setup(ctx: AliyunContext, seeds) {
     const verifier = new Acs3Verifier(ctx);
-    const layers = new LayerOps(ctx);
+    // OSS shares the port; its requests are told apart by their signature scheme (see ./oss.ts).
+    const oss = new OssEmulator(ctx);
+    const layers = new LayerOps(ctx, oss);
     const functions = new FunctionOps(ctx);
 
     // Seeded functions exist in every region, like a deployment the user already has.
@@ -100,7 +109,9 @@ export const aliyunCloud = defineCloud({
         ListFunctions: op(`GET ${BASE}/functions`, (o) => listFunctions(o, functions)),
         ListFunctionVersions: op(`GET ${BASE}/functions/{functionName}/versions`, (o) => listFunctionVersions(o)),
         PutLayerACL: op(`PUT ${BASE}/layers/{layerName}/acl`, (o) => putLayerAcl(o, ctx)),
+        GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, oss, ctx.now())),
       },
+      companions: [oss],
       // Authentication comes first, as at the gateway: an unsigned request learns nothing.
       admit: (call) => void admitted.set(call, verifier.verifyHeaders(call)),
       authenticate(call) {

@@ -6,6 +6,7 @@ import type { AliyunContext } from "./index.js";
 import { fcErrors, requestIdHeaders } from "./errors.js";
 import { fcTime, type LayerState, type LayerVersionState, type RegionState } from "./state.js";
 import { checkLayerName, compatibleRuntimes, decodeCode, jsonBody, limits, listLimit, optionalString } from "./validate.js";
+import type { OssEmulator } from "./oss.js";
 
 export interface OpContext {
   call: IncomingCall;
@@ -23,7 +24,10 @@ export function layerVersionArn(region: string, accountId: string, name: string,
 }
 
 export class LayerOps {
-  constructor(private readonly ctx: AliyunContext) {}
+  constructor(
+    private readonly ctx: AliyunContext,
+    private readonly oss: OssEmulator,
+  ) {}
 
   async create(op: OpContext): Promise<Reply> {
     const name = op.params.layerName!;
@@ -32,7 +36,7 @@ export class LayerOps {
     const runtimes = compatibleRuntimes(body);
     const description = optionalString(body, "description", limits.maxDescription) ?? "";
     const license = optionalString(body, "license", limits.maxLicense) ?? "";
-    const code = decodeCode(body.code, true)!;
+    const code = decodeCode(body.code, true, await this.ossContent(body.code, op.region))!;
 
     const blob = await this.ctx.blobs.put(code.zip);
     const layer = (op.regionState.layers[name] ??= { name, lastVersion: 0, versions: [] });
@@ -52,6 +56,27 @@ export class LayerOps {
     layer.versions.push(version);
     await this.ctx.save();
     return this.ok(op, this.render(op, layer, version));
+  }
+
+  /**
+   * code.ossBucketName/ossObjectName: FC reads the zip from OSS in its own region. FC's references
+   * are silent on the errors for a missing bucket or object; InvalidArgument (400) quoting OSS's
+   * code is used, as FC answers other bad code locations.
+   */
+  private async ossContent(value: unknown, region: string): Promise<Buffer | undefined> {
+    if (!value || typeof value !== "object") return undefined;
+    const code = value as Record<string, unknown>;
+    if (code.ossBucketName === undefined && code.ossObjectName === undefined) return undefined;
+    const bucket = code.ossBucketName;
+    const object = code.ossObjectName;
+    if (typeof bucket !== "string" || bucket === "" || typeof object !== "string" || object === "") {
+      throw fcErrors.invalidArgument("code.ossBucketName and code.ossObjectName must both be given");
+    }
+    const got = await this.oss.readForFc(bucket, object, region);
+    if (got.ok) return got.bytes;
+    if (got.reason === "no-key") throw fcErrors.invalidArgument(`failed to get object '${object}' from OSS bucket '${bucket}': NoSuchKey`);
+    if (got.reason === "other-region") throw fcErrors.invalidArgument(`OSS bucket '${bucket}' is not in region ${region}: the code must be in a bucket of the function's region`);
+    throw fcErrors.invalidArgument(`failed to get object '${object}' from OSS bucket '${bucket}': NoSuchBucket`);
   }
 
   get(op: OpContext): Reply {

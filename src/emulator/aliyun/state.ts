@@ -3,6 +3,7 @@
 // (../cloud.ts) keeps the regions and the format version.
 import type { SeedFunction, SeedLayer } from "../types.js";
 import type { LayersAndFunctions } from "../cloud.js";
+import type { StoreRegion } from "../objects.js";
 
 export interface LayerVersionState {
   version: number;
@@ -55,7 +56,8 @@ export interface FunctionState {
   layers?: string[];
 }
 
-export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
+/** Layers and functions, and the object store's buckets located in the region (../objects.ts). */
+export type RegionState = LayersAndFunctions<LayerState, FunctionState> & StoreRegion;
 
 
 /** FC writes times as RFC 3339 UTC without fractions, e.g. 2023-03-30T11:08:00Z. */

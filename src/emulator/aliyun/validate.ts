@@ -83,7 +83,8 @@ export interface DecodedCode {
 }
 
 /** `code` of CreateLayerVersion / CreateFunction: an inline base64 zip, checked like FC checks it. */
-export function decodeCode(value: unknown, required: boolean): DecodedCode | undefined {
+/** `fromOss`: the zip already read from code.ossBucketName/ossObjectName (layers.ts). */
+export function decodeCode(value: unknown, required: boolean, fromOss?: Buffer): DecodedCode | undefined {
   if (value === undefined || value === null) {
     if (required) throw fcErrors.invalidArgument("code is required");
     return undefined;
@@ -92,6 +93,10 @@ export function decodeCode(value: unknown, required: boolean): DecodedCode | und
   const code = value as Record<string, unknown>;
   const zipFile = code.zipFile;
   const hasOss = code.ossBucketName !== undefined || code.ossObjectName !== undefined;
+  if (fromOss && (zipFile === undefined || zipFile === null || zipFile === "")) {
+    if (!isZip(fromOss)) throw fcErrors.invalidArgument("the OSS object is not a zip file (no zip signature or end of central directory record)");
+    return withChecksum(fromOss, code.checksum);
+  }
   if (zipFile === undefined || zipFile === null || zipFile === "") {
     if (hasOss) {
       throw fcErrors.invalidArgument("code from OSS (ossBucketName/ossObjectName) is not available in the layerctl emulator; send code.zipFile");
@@ -107,8 +112,11 @@ export function decodeCode(value: unknown, required: boolean): DecodedCode | und
   // An empty archive is still a zip: FC is not known to refuse one.
   if (!isZip(zip)) throw fcErrors.invalidArgument("code.zipFile is not a zip file (no zip signature or end of central directory record)");
 
+  return withChecksum(zip, code.checksum);
+}
+
+function withChecksum(zip: Buffer, given: unknown): DecodedCode {
   const checksum = crc64Decimal(zip);
-  const given = code.checksum;
   if (given !== undefined && given !== null && given !== "") {
     if (typeof given !== "string" || !/^\d{1,20}$/.test(given)) throw fcErrors.invalidArgument("code.checksum must be a CRC-64 as a decimal string");
     if (BigInt(given) !== BigInt(checksum)) {

@@ -16,15 +16,8 @@ export interface StoredCode {
 }
 
 export async function storeInlineZip(content: Body, deps: AwsDeps, region: RegionState, kind: "layer" | "function"): Promise<StoredCode> {
-  const zip = readBlob(content, "ZipFile");
+  const zip = readBlob(content, "ZipFile") ?? (await fromS3(content, deps, regionName(deps, region)));
   if (zip === undefined) {
-    if (readString(content, "S3Bucket") !== undefined || readString(content, "S3Key") !== undefined) {
-      // The emulator has no S3: every bucket is one that does not exist.
-      throw new AwsApiError(
-        "InvalidParameterValueException",
-        "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist",
-      );
-    }
     throw new AwsApiError("InvalidParameterValueException", `Please provide a source for ${kind} code.`);
   }
   const check = checkZip(zip);
@@ -42,6 +35,26 @@ export async function storeInlineZip(content: Body, deps: AwsDeps, region: Regio
   }
   const blob = await deps.ctx.blobs.put(zip);
   return { blob, size: zip.length };
+}
+
+/**
+ * Content.S3Bucket/S3Key: Lambda fetches the object from S3 in the function's region. Its errors
+ * are InvalidParameterValueException quoting S3's code ("Error occurred while GetObject. S3 Error
+ * Code: NoSuchBucket. S3 Error Message: ..."), as reported by SAM/CloudFormation users; the
+ * PermanentRedirect wording for a bucket in another region is from those reports too.
+ */
+async function fromS3(content: Body, deps: AwsDeps, regionName: string): Promise<Buffer | undefined> {
+  const bucket = readString(content, "S3Bucket");
+  const key = readString(content, "S3Key");
+  if (bucket === undefined && key === undefined) return undefined;
+  if (!bucket || !key) throw new AwsApiError("InvalidParameterValueException", "Please provide both S3Bucket and S3Key.");
+  const got = await deps.s3.readForLambda(bucket, key, regionName);
+  if (!got.ok) throw new AwsApiError("InvalidParameterValueException", `Error occurred while GetObject. S3 Error Code: ${got.code}. S3 Error Message: ${got.message}`);
+  return got.bytes;
+}
+
+function regionName(deps: AwsDeps, region: RegionState): string {
+  return Object.entries(deps.ctx.regions()).find(([, r]) => r === region)?.[0] ?? "";
 }
 
 function storageUsed(region: RegionState): number {

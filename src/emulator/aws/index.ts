@@ -12,6 +12,7 @@
 //   CreateFunction, GetFunction                               so there is a function to version
 //   PublishVersion                                            `layerctl publish-function`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
+//   S3 (./s3.ts, same port)                                   staging big layers
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
@@ -34,6 +35,7 @@ import {
 } from "./layers.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
 import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
+import { S3Emulator } from "./s3.js";
 import type { RegionState } from "./state.js";
 import type { Reply } from "../types.js";
 
@@ -67,6 +69,8 @@ export const awsCloud = defineCloud({
     LAYERCTL_ENDPOINT_AWS: url,
     // The AWS CLI and SDKs read the service-specific endpoint variable, so they work without --endpoint-url.
     AWS_ENDPOINT_URL_LAMBDA: url,
+    // S3 answers on the same port (see ./s3.ts).
+    LAYERCTL_STORAGE_ENDPOINT_AWS: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
@@ -74,7 +78,9 @@ export const awsCloud = defineCloud({
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
   setup(ctx: AwsContext, seeds) {
-    const deps: AwsDeps = { ctx, seeds: new Map(seeds.map((s) => [s.name, s])) };
+    // S3 shares the port; its requests are told apart by their signature's service (see ./s3.ts).
+    const s3 = new S3Emulator(ctx);
+    const deps: AwsDeps = { ctx, s3, seeds: new Map(seeds.map((s) => [s.name, s])) };
     const op = (route: string, handler: Handler): Operation<AwsRequest> => ({ route, run: (req) => handler(req, deps) });
     const admitted = new WeakMap<IncomingCall, AdmittedSigV4>();
 
@@ -102,6 +108,7 @@ export const awsCloud = defineCloud({
         ListVersionsByFunction: op(`GET ${FUNCTIONS}/{FunctionName}/versions`, listVersionsByFunction),
         ListAliases: op(`GET ${FUNCTIONS}/{FunctionName}/aliases`, listAliases),
       },
+      companions: [s3],
       admit(call) {
         admitted.set(call, checkSigV4Headers(call, ctx.credentials, ctx.now(), ctx.tuning.maxClockSkewMs));
       },

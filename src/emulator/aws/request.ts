@@ -4,6 +4,7 @@
 import type { IncomingCall, Reply, SeedFunction } from "../types.js";
 import { AwsApiError } from "./errors.js";
 import type { AwsContext } from "./index.js";
+import type { S3Emulator } from "./s3.js";
 import { decodeBase64Strict } from "../zip.js";
 import { paramReaders } from "../params.js";
 
@@ -21,6 +22,8 @@ export interface AwsDeps {
   ctx: AwsContext;
   /** Functions that exist in every region from the start, by name. */
   seeds: ReadonlyMap<string, SeedFunction>;
+  /** Where Lambda reads S3Bucket/S3Key content from. */
+  s3: S3Emulator;
 }
 
 export type Body = Record<string, unknown>;

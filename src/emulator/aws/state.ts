@@ -2,6 +2,7 @@
 // regional; the region comes from each request's credential scope). Zips live in the blob store.
 // The skeleton (../cloud.ts) keeps the regions and the format version.
 import type { LayersAndFunctions } from "../cloud.js";
+import type { StoreRegion } from "../objects.js";
 
 export interface PolicyStatement {
   Sid: string;
@@ -84,7 +85,8 @@ export interface FunctionState {
   aliases?: Record<string, AliasState>;
 }
 
-export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
+/** Layers and functions, and the object store's buckets located in the region (../objects.ts). */
+export type RegionState = LayersAndFunctions<LayerState, FunctionState> & StoreRegion;
 
 
 /** Lambda's date format: ISO 8601 with milliseconds and a +0000 offset. */

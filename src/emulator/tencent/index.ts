@@ -10,11 +10,13 @@
 //   CreateFunction, GetFunction                             so there is a function to version
 //   PublishVersion                                          `layerctl publish-function`
 //   ListNamespaces, ListFunctions, ListVersionByFunction    `layerctl prune`'s in-use scan (with GetFunction's Layers)
+//   COS (./cos.ts, same port)                               staging big layers
 // Adding one: an entry in `operations` below (the action name and its handler) and the handler in
 // layers.ts / functions.ts (or a new file for a new resource). API 3.0 has one path, so there is
 // no route: the X-TC-Action header names the operation.
 import type { IncomingCall, Reply } from "../types.js";
 import { defineCloud, emptyLayersAndFunctions, dict, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
+import { CosEmulator } from "./cos.js";
 import { TencentApiError, errorReply, missing, okReply } from "./errors.js";
 import { functionReads } from "./function-reads.js";
 import { Functions } from "./functions.js";
@@ -30,6 +32,8 @@ const DEFAULT_REGION = "ap-guangzhou";
 export interface TencentCredentials {
   secretId: string;
   secretKey: string;
+  /** The account's APPID: the suffix of its COS bucket names (layers-1250000000). */
+  appId: string;
 }
 
 export interface TencentTuning extends BaseTuning {
@@ -54,13 +58,15 @@ const json =
 
 export const tencentCloud = defineCloud({
   provider: "tencent",
-  credentials: { secretId: "AKIDlayerctlEmulatorKey0000000000", secretKey: "layerctl-emulator-tencent-secret" } as TencentCredentials,
+  credentials: { secretId: "AKIDlayerctlEmulatorKey0000000000", secretKey: "layerctl-emulator-tencent-secret", appId: "1250000000" } as TencentCredentials,
   env: (c, url) => ({
     TENCENTCLOUD_SECRET_ID: c.secretId,
     TENCENTCLOUD_SECRET_KEY: c.secretKey,
     // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
     TENCENTCLOUD_SESSION_TOKEN: "",
     LAYERCTL_ENDPOINT_TENCENT: url,
+    // COS answers on the same port (see ./cos.ts).
+    LAYERCTL_STORAGE_ENDPOINT_TENCENT: url,
   }),
   tuning: {
     publishDelayMs: 1000,
@@ -77,7 +83,9 @@ export const tencentCloud = defineCloud({
   owns: { rpc: { method: "POST", path: "/", actionHeader: "x-tc-action" } },
 
   setup(ctx: TencentContext, seeds) {
-    const layers = new Layers(ctx, ctx.region);
+    // COS shares the port; its requests are told apart by their Host name (see ./cos.ts).
+    const cos = new CosEmulator(ctx);
+    const layers = new Layers(ctx, ctx.region, cos);
     const functions = new Functions(ctx, ctx.region, seeds);
     const updates = (functions.updates = new FunctionUpdates(ctx, ctx.region, functions, layers));
     const admitted = new WeakMap<IncomingCall, AdmittedAuthorization>();
@@ -102,6 +110,7 @@ export const tencentCloud = defineCloud({
 
     return {
       operations,
+      companions: [cos],
       admit(call) {
         if (!header(call, "x-tc-action")) throw missing("X-TC-Action");
         if (!header(call, "x-tc-version")) throw missing("X-TC-Version");

@@ -5,6 +5,7 @@ import { TencentApiError } from "./errors.js";
 import { optionalInteger, optionalObject, optionalString, optionalStringArray, requiredInteger, requiredString, type Params } from "./params.js";
 import { isScfRuntime } from "./runtimes.js";
 import type { LayerState, LayerVersionState, RegionState } from "./state.js";
+import type { CosEmulator } from "./cos.js";
 import { chinaTime } from "./time.js";
 import { decodeBase64Strict, isZip } from "../zip.js";
 
@@ -25,6 +26,7 @@ export class Layers {
   constructor(
     private readonly ctx: TencentContext,
     private readonly region: (name: string) => RegionState,
+    private readonly cos: CosEmulator,
   ) {}
 
   async publish(regionName: string, p: Params, call: IncomingCall): Promise<Record<string, unknown>> {
@@ -40,7 +42,7 @@ export class Layers {
     if (license.length > MAX_LICENSE) {
       throw new TencentApiError("InvalidParameterValue", `LicenseInfo is ${license.length} characters; at most ${MAX_LICENSE} are allowed.`);
     }
-    const zip = zipContent(content);
+    const zip = (await this.cosContent(content, regionName)) ?? zipContent(content);
 
     const region = this.region(regionName);
     const layer: LayerState = this.sweep(region.layers[name]) ?? { nextVersion: 1, versions: [] };
@@ -67,6 +69,37 @@ export class Layers {
     region.layers[name] = layer;
     await this.ctx.save();
     return { LayerVersion: version.version };
+  }
+
+  /**
+   * Content.CosBucketName (without the -APPID suffix) / CosObjectName (with a leading "/") /
+   * CosBucketRegion: SCF reads the zip from COS. Codes are the PublishLayerVersion reference's
+   * (InvalidParameterValue.CosBucketName / CosObjectName / CosBucketRegion / Cos); the messages
+   * are ours (references silent on their wording). A region other than the layer's is refused:
+   * the bucket must be in the function's region.
+   */
+  private async cosContent(content: Params, regionName: string): Promise<Buffer | null> {
+    if (["CosBucketName", "CosObjectName", "CosBucketRegion"].every((k) => content[k] === undefined || content[k] === null)) {
+      if (content.TempCosObjectName !== undefined && content.TempCosObjectName !== null) {
+        throw new TencentApiError("UnsupportedOperation.Cos", "TempCosObjectName is not emulated: pass CosBucketName, CosObjectName and CosBucketRegion.");
+      }
+      return null;
+    }
+    const bucket = optionalString(content, "CosBucketName");
+    const object = optionalString(content, "CosObjectName");
+    const bucketRegion = optionalString(content, "CosBucketRegion") ?? regionName;
+    if (!bucket || /-\d+$/.test(bucket) || !/^[a-z0-9-]+$/.test(bucket)) {
+      throw new TencentApiError("InvalidParameterValue.CosBucketName", `CosBucketName "${bucket ?? ""}" is invalid: give the bucket name without the -APPID suffix.`);
+    }
+    if (!object?.startsWith("/")) throw new TencentApiError("InvalidParameterValue.CosObjectName", `CosObjectName "${object ?? ""}" is invalid: give the object's path starting with "/".`);
+    if (bucketRegion !== regionName) {
+      throw new TencentApiError("InvalidParameterValue.CosBucketRegion", `CosBucketRegion ${bucketRegion} is not the layer's region ${regionName}: the COS bucket must be in the same region.`);
+    }
+    const got = await this.cos.readForScf(`${bucket}-${this.ctx.credentials.appId}`, object.slice(1), bucketRegion);
+    if (!got.ok && got.reason === "no-key") throw new TencentApiError("InvalidParameterValue.CosObjectName", `COS object ${object} does not exist in bucket ${bucket}.`);
+    if (!got.ok) throw new TencentApiError("InvalidParameterValue.Cos", `COS bucket ${bucket} does not exist in ${bucketRegion} (NoSuchBucket).`);
+    if (!isZip(got.bytes)) throw new TencentApiError("InvalidParameterValue.Content", "The COS object is not a zip archive.");
+    return got.bytes;
   }
 
   get(regionName: string, p: Params, call: IncomingCall): Record<string, unknown> {
@@ -194,9 +227,6 @@ function compatibleRuntimes(p: Params): string[] {
 }
 
 function zipContent(content: Params): Buffer {
-  if (["CosBucketName", "CosObjectName", "CosBucketRegion", "TempCosObjectName"].some((k) => content[k] !== undefined && content[k] !== null)) {
-    throw new TencentApiError("UnsupportedOperation.Cos", "The emulator has no COS: pass the layer inline in Content.ZipFile.");
-  }
   const text = optionalString(content, "ZipFile");
   if (!text) throw new TencentApiError("InvalidParameterValue.Content", "Content must carry ZipFile (base64 of a zip) or a COS object.");
   const bytes = decodeBase64Strict(text);

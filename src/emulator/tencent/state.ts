@@ -2,6 +2,7 @@
 // Zips themselves live in the shared blob store under their sha256. The skeleton (../cloud.ts)
 // keeps the regions and the format version.
 import type { LayersAndFunctions } from "../cloud.js";
+import type { StoreRegion } from "../objects.js";
 
 export interface LayerVersionState {
   version: number;
@@ -60,7 +61,8 @@ export interface FunctionState {
 }
 
 /** Functions keyed by `${namespace}/${name}`. */
-export type RegionState = LayersAndFunctions<LayerState, FunctionState>;
+/** Layers and functions, and the object store's buckets located in the region (../objects.ts). */
+export type RegionState = LayersAndFunctions<LayerState, FunctionState> & StoreRegion;
 
 
 export function functionKey(namespace: string, name: string): string {

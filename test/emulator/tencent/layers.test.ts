@@ -101,7 +101,7 @@ describe("publish validation, with the provider's codes", () => {
     ["content that is not a zip", { Content: { ZipFile: Buffer.from("just some text, not a zip").toString("base64") } }, "InvalidParameterValue.Content"],
     ["a zip header without an end record", { Content: { ZipFile: tinyZip("t").subarray(0, 40).toString("base64") } }, "InvalidParameterValue.Content"],
     ["no ZipFile in Content", { Content: {} }, "InvalidParameterValue.Content"],
-    ["a COS source (no COS here)", { Content: { CosBucketName: "b", CosObjectName: "/o.zip" } }, "UnsupportedOperation.Cos"],
+    ["a COS bucket that does not exist", { Content: { CosBucketName: "b", CosObjectName: "/o.zip", CosBucketRegion: "ap-guangzhou" } }, "InvalidParameterValue.Cos"],
     ["a description over 1000 characters", { Description: "d".repeat(1001) }, "InvalidParameterValue.Description"],
     ["a license over 1000 characters", { LicenseInfo: "l".repeat(1001) }, "InvalidParameterValue"],
     ["a name of the wrong type", { LayerName: 12 }, "InvalidParameter"],

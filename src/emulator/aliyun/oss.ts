@@ -1,0 +1,228 @@
+// OSS as ali-oss 6.x speaks it to an endpoint override: with `sldEnable` the bucket is the first
+// path segment (http://host:port/<bucket>/<key>); ali-oss still sends Host
+// <bucket>.oss-<region>.aliyuncs.com, which is where the region comes from.
+// Routing on the shared port: a request is OSS's when it is signed "OSS <AccessKeyId>:<signature>"
+// (FC's ACS3 signature is "ACS3-HMAC-SHA256 ..."), or its Host is an OSS endpoint name.
+// Signature (V1, ali-oss's default; OSS "Include signatures in the Authorization header" doc and
+// ali-oss lib/common/signUtils.js): base64(HMAC-SHA1(secret, VERB \n Content-MD5 \n Content-Type \n
+// Date-or-x-oss-date \n x-oss-* headers (sorted, "k:v" lines) \n /<bucket>/<key>[?subresources])).
+// Errors: OSS error code docs (NoSuchBucket 404, NoSuchKey 404, NoSuchUpload 404, InvalidPart 400,
+// InvalidPartOrder 400, EntityTooSmall 400, InvalidDigest 400, SignatureDoesNotMatch 403,
+// InvalidAccessKeyId 403, RequestTimeTooSkewed 403, and AccessDenied 403 "must be addressed using
+// the specified endpoint" for a bucket of another region). Throttling: OSS documents 503 for
+// request-rate limits; references are silent on the code, SlowDown is used (as S3 and COS).
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { pathStyleTarget, checkCompletion, checkContentMd5, corruptDecimal, multipartEtag, ObjectApi, objectAction, ObjectStore, partNumber, StoreError, xml, type BucketState, type StoredObject } from "../objects.js";
+import type { IncomingCall, Reply } from "../types.js";
+import type { AliyunContext } from "./index.js";
+
+const OSS_HOST = /^([a-z0-9-]+)\.oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com(?::\d+)?$/;
+/** OSS parts are at least 100 KB, except the last. */
+const MIN_PART_BYTES = 100 * 1024;
+/** The sub-resources ali-oss puts into the signed resource for these operations. */
+const SUBRESOURCES = new Set(["uploads", "uploadId", "partNumber", "acl", "delete", "tagging", "versionId"]);
+
+export const OSS_ACTIONS = new Set(["PutObject", "UploadPart", "InitiateMultipartUpload", "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject", "GetObject", "DeleteObject", "UnknownOssOperation"]);
+
+/** STS keys lent with FC's temporary bucket: usable for that bucket only. */
+export interface LentKey {
+  accessKeySecret: string;
+  securityToken: string;
+  bucket: string;
+  expires: number;
+}
+
+export function ossRoute(call: IncomingCall): string | null {
+  const auth = String(call.headers.authorization ?? "");
+  if (!auth.startsWith("OSS ") && !auth.startsWith("OSS4-HMAC-SHA256 ") && !OSS_HOST.test(String(call.headers.host ?? ""))) return null;
+  return objectAction(call, pathStyleTarget(call).key, "InitiateMultipartUpload", "UnknownOssOperation");
+}
+
+function header(call: IncomingCall, name: string): string | undefined {
+  const v = call.headers[name];
+  return Array.isArray(v) ? v.join(",") : v;
+}
+
+export class OssEmulator extends ObjectApi {
+  private readonly store: ObjectStore;
+  private readonly lent = new Map<string, LentKey>();
+
+  route(call: IncomingCall): string | null {
+    return ossRoute(call);
+  }
+
+  constructor(private readonly ctx: AliyunContext) {
+    super();
+    this.store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
+    for (const b of ctx.tuning.buckets ?? []) this.store.addBucket(b.name, b.region);
+  }
+
+  /** FC's temporary bucket for a region (created on first use) and STS keys for it. */
+  lendTemporaryBucket(region: string): { bucket: string; accessKeyId: string; key: LentKey } {
+    const bucket = `fc-temp-code-${region}`;
+    this.store.addBucket(bucket, region);
+    const accessKeyId = `STS.${randomBytes(12).toString("hex")}`;
+    const key: LentKey = { accessKeySecret: randomBytes(20).toString("base64"), securityToken: randomBytes(48).toString("base64"), bucket, expires: this.ctx.now().getTime() + 3600_000 };
+    this.lent.set(accessKeyId, key);
+    return { bucket, accessKeyId, key };
+  }
+
+  /** For FC: the staged zip, or the store's reason it is not there. */
+  readForFc(bucket: string, key: string, region: string): ReturnType<ObjectStore["readStaged"]> {
+    return this.store.readStaged(bucket, key, region);
+  }
+
+  protected errorReply(call: IncomingCall, err: StoreError): Reply {
+    return errorReply(call, err);
+  }
+
+  protected async dispatch(call: IncomingCall, action: string): Promise<Reply> {
+    const { bucket: name, key } = pathStyleTarget(call);
+    const lentFor = this.verify(call, name, key);
+    if (action === "UnknownOssOperation") throw new StoreError(501, "NotImplemented", "The layerctl emulator does not implement this OSS request.");
+    if (lentFor !== null && lentFor !== name) throw new StoreError(403, "AccessDenied", "You have no right to access this bucket with these temporary credentials.");
+    const hostRegion = OSS_HOST.exec(String(call.headers.host ?? ""))?.[2];
+    const bucket = this.bucketIn(name, hostRegion);
+    const q = call.url.searchParams;
+    const now = this.ctx.now();
+    switch (action) {
+      case "PutObject": {
+        checkContentMd5(call, call.body, "InvalidDigest");
+        const o = await this.store.put(bucket, key, call.body, now);
+        await this.ctx.save();
+        return ok(call, 200, undefined, objectHeaders(o, call.corruptChecksum));
+      }
+      case "InitiateMultipartUpload": {
+        const id = this.store.createUpload(bucket, key);
+        await this.ctx.save();
+        return ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: name, Key: key, UploadId: id }), { "content-type": "application/xml" });
+      }
+      case "UploadPart": {
+        const n = partNumber(call);
+        const upload = bucket.uploads[q.get("uploadId") ?? ""];
+        if (!upload || upload.key !== key) throw noSuchUpload(q.get("uploadId") ?? "");
+        checkContentMd5(call, call.body, "InvalidDigest");
+        const part = await this.store.putPart(upload, n, call.body);
+        await this.ctx.save();
+        return ok(call, 200, undefined, { ETag: `"${part.md5.toUpperCase()}"`, "x-oss-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(part.crc64) : part.crc64 });
+      }
+      case "CompleteMultipartUpload": {
+        const id = q.get("uploadId") ?? "";
+        const upload = bucket.uploads[id];
+        if (!upload || upload.key !== key) throw noSuchUpload(id);
+        const o = (await this.store.complete(bucket, id, checkCompletion(upload, call.body, MIN_PART_BYTES), now))!;
+        await this.ctx.save();
+        return ok(
+          call,
+          200,
+          xml("CompleteMultipartUploadResult", { Location: `http://${name}.oss-${bucket.region}.aliyuncs.com/${key}`, Bucket: name, Key: key, ETag: `"${etag(o)}"` }),
+          { "content-type": "application/xml", "x-oss-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(o.crc64) : o.crc64 },
+        );
+      }
+      case "AbortMultipartUpload": {
+        const id = q.get("uploadId") ?? "";
+        if (!bucket.uploads[id]) throw noSuchUpload(id);
+        delete bucket.uploads[id];
+        await this.ctx.save();
+        return ok(call, 204);
+      }
+      case "HeadObject":
+      case "GetObject": {
+        const o = bucket.objects[key];
+        if (!o) throw new StoreError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
+        // HEAD too: Node sends the headers (Content-Length of the object) and drops the body.
+        return ok(call, 200, await this.store.read(o), { ...objectHeaders(o, call.corruptChecksum), "Last-Modified": new Date(o.lastModified).toUTCString(), "Content-Type": "application/zip" });
+      }
+      case "DeleteObject": {
+        delete bucket.objects[key];
+        await this.ctx.save();
+        return ok(call, 204);
+      }
+    }
+    throw new StoreError(501, "NotImplemented", `The layerctl emulator does not implement ${action}.`);
+  }
+
+  private bucketIn(name: string, hostRegion: string | undefined): BucketState {
+    const found = this.store.bucket(name, hostRegion);
+    if (found.ok) return found.value;
+    if (found.reason === "other-region") {
+      throw new StoreError(403, "AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.", {
+        BucketName: name,
+        Endpoint: `oss-${found.bucketRegion}.aliyuncs.com`,
+      });
+    }
+    throw new StoreError(404, "NoSuchBucket", "The specified bucket does not exist.", { BucketName: name });
+  }
+
+  /** Checks the V1 signature; returns the bucket a lent (STS) key is limited to, or null for the account's own key. */
+  private verify(call: IncomingCall, bucket: string, key: string): string | null {
+    const auth = header(call, "authorization");
+    if (!auth) throw new StoreError(403, "AccessDenied", "You have no right to access this object because of bucket acl.");
+    const m = /^OSS ([^:]+):(.+)$/.exec(auth);
+    if (!m) throw new StoreError(400, "InvalidArgument", "Authorization header is invalid (the layerctl emulator checks the OSS V1 signature ali-oss sends by default).");
+    const [, keyId, signature] = m as unknown as [string, string, string];
+    const creds = this.ctx.credentials;
+    let secret: string;
+    let lentFor: string | null = null;
+    const lent = this.lent.get(keyId);
+    if (keyId === creds.accessKeyId) secret = creds.accessKeySecret;
+    else if (lent) {
+      if (header(call, "x-oss-security-token") !== lent.securityToken) throw new StoreError(403, "InvalidAccessKeyId", "The security token you provided is invalid.");
+      if (this.ctx.now().getTime() > lent.expires) throw new StoreError(403, "SecurityTokenExpired", "The security token you provided has expired.");
+      secret = lent.accessKeySecret;
+      lentFor = lent.bucket;
+    } else throw new StoreError(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.", { OSSAccessKeyId: keyId });
+    const date = header(call, "x-oss-date") ?? header(call, "date") ?? "";
+    const when = Date.parse(date);
+    if (Number.isNaN(when)) throw new StoreError(403, "AccessDenied", "Date header is missing or not an RFC 1123 date.");
+    if (Math.abs(when - this.ctx.now().getTime()) > this.ctx.tuning.maxClockSkewMs) {
+      throw new StoreError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", { RequestTime: date, ServerTime: this.ctx.now().toUTCString() });
+    }
+    const ossHeaders = Object.keys(call.headers)
+      .filter((h) => h.startsWith("x-oss-"))
+      .sort()
+      .map((h) => `${h}:${(header(call, h) ?? "").trim()}`);
+    const sub = [...call.url.searchParams].filter(([k]) => SUBRESOURCES.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const resource = `/${bucket}/${key}${sub.length ? `?${sub.map(([k, v]) => (v === "" ? k : `${k}=${v}`)).join("&")}` : ""}`;
+    const canonical = [call.method, header(call, "content-md5") ?? "", header(call, "content-type") ?? "", date, ...ossHeaders, resource].join("\n");
+    const expected = createHmac("sha1", secret).update(canonical, "utf8").digest();
+    const given = Buffer.from(signature, "base64");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new StoreError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
+        StringToSign: canonical,
+        OSSAccessKeyId: keyId,
+      });
+    }
+    return lentFor;
+  }
+}
+
+function etag(o: StoredObject): string {
+  return (o.partMd5s ? multipartEtag(o) : o.md5).toUpperCase();
+}
+
+function objectHeaders(o: StoredObject, corrupt: boolean): Record<string, string> {
+  return { ETag: `"${etag(o)}"`, "x-oss-hash-crc64ecma": corrupt ? corruptDecimal(o.crc64) : o.crc64, ...(o.partMd5s ? {} : { "Content-MD5": Buffer.from(o.md5, "hex").toString("base64") }) };
+}
+
+function noSuchUpload(id: string): StoreError {
+  return new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: id });
+}
+
+function requestId(call: IncomingCall): string {
+  return call.requestId.replace(/-/g, "").slice(0, 24).toUpperCase();
+}
+
+function ok(call: IncomingCall, status: number, body?: Buffer, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { "x-oss-request-id": requestId(call), ...headers }, body: body ?? Buffer.alloc(0) };
+}
+
+function errorReply(call: IncomingCall, err: StoreError): Reply {
+  const headers: Record<string, string> = { "x-oss-request-id": requestId(call) };
+  if (call.method === "HEAD") return { status: err.status, headers, body: Buffer.alloc(0) };
+  return {
+    status: err.status,
+    headers: { ...headers, "content-type": "application/xml" },
+    body: xml("Error", { Code: err.code, Message: err.message, RequestId: requestId(call), HostId: String(call.headers.host ?? ""), ...err.extra }),
+  };
+}

@@ -1,0 +1,198 @@
+// COS (XML API) as cos-nodejs-sdk-v5 3.x speaks it. The SDK builds virtual-hosted URLs only; with
+// its `Ip` option (how layerctl points it at an endpoint override) the connection comes here and
+// the Host header keeps the real name: <bucket>-<appid>.cos.<region>.myqcloud.com.
+// Routing on the shared port: a request is COS's when its Host is such a name (bucket and region
+// come from it, as at the real endpoint).
+// Signature: the "q-sign-algorithm=sha1" Authorization header (COS "Request signature" doc,
+// product/436/7778, and the SDK's util.getAuth): SignKey = HMAC-SHA1(SecretKey, q-key-time);
+// HttpString = method \n /key \n params \n headers \n; StringToSign = sha1 \n q-sign-time \n
+// sha1(HttpString) \n; signature = HMAC-SHA1(SignKey, StringToSign), all hex.
+// Errors: COS "Error codes" doc (NoSuchBucket 404, NoSuchKey 404, NoSuchUpload 404, InvalidPart 400,
+// EntityTooSmall 400, SignatureDoesNotMatch 403, InvalidAccessKeyId 403, AccessDenied 403
+// "Request has expired", SlowDown 503, InternalError 500). A bucket asked for at another region's
+// endpoint is not known there: NoSuchBucket (references silent on a code of its own).
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { checkCompletion, checkContentMd5, corruptDecimal, multipartEtag, ObjectApi, objectAction, ObjectStore, partNumber, StoreError, xml, type BucketState, type StoredObject } from "../objects.js";
+import type { IncomingCall, Reply } from "../types.js";
+import type { TencentContext } from "./index.js";
+
+const COS_HOST = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/;
+/** COS parts are at least 1 MB, except the last. */
+const MIN_PART_BYTES = 1024 * 1024;
+
+export const COS_ACTIONS = new Set(["PutObject", "UploadPart", "InitiateMultipartUpload", "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject", "GetObject", "DeleteObject", "UnknownCosOperation"]);
+
+export function cosRoute(call: IncomingCall): string | null {
+  if (!COS_HOST.test(String(call.headers.host ?? ""))) return null;
+  return objectAction(call, call.rawPath.slice(1), "InitiateMultipartUpload", "UnknownCosOperation");
+}
+
+/** COS's own encoding (the SDK's camSafeUrlEncode): encodeURIComponent plus !'()*. */
+function camSafe(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function header(call: IncomingCall, name: string): string | undefined {
+  const v = call.headers[name];
+  return Array.isArray(v) ? v.join(",") : v;
+}
+
+export class CosEmulator extends ObjectApi {
+  private readonly store: ObjectStore;
+
+  route(call: IncomingCall): string | null {
+    return cosRoute(call);
+  }
+
+  constructor(private readonly ctx: TencentContext) {
+    super();
+    this.store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
+    for (const b of ctx.tuning.buckets ?? []) this.store.addBucket(b.name, b.region);
+  }
+
+  /** For SCF: the staged zip (bucket named with its APPID), or the store's reason it is not there. */
+  readForScf(bucket: string, key: string, region: string): ReturnType<ObjectStore["readStaged"]> {
+    return this.store.readStaged(bucket, key, region);
+  }
+
+  protected errorReply(call: IncomingCall, err: StoreError): Reply {
+    return errorReply(call, err);
+  }
+
+  protected async dispatch(call: IncomingCall, action: string): Promise<Reply> {
+    const [, bucketName, region] = COS_HOST.exec(String(call.headers.host))! as unknown as [string, string, string];
+    const key = this.verify(call);
+    if (action === "UnknownCosOperation") throw new StoreError(501, "NotImplemented", "The layerctl emulator does not implement this COS request.");
+    if (!bucketName.endsWith(`-${this.ctx.credentials.appId}`)) throw new StoreError(403, "AccessDenied", "Access Denied.");
+    const bucket = this.bucketIn(bucketName, region);
+    const q = call.url.searchParams;
+    const now = this.ctx.now();
+    switch (action) {
+      case "PutObject": {
+        checkContentMd5(call, call.body, "BadDigest");
+        const o = await this.store.put(bucket, key, call.body, now);
+        await this.ctx.save();
+        return ok(call, 200, undefined, objectHeaders(o, call.corruptChecksum));
+      }
+      case "InitiateMultipartUpload": {
+        const id = this.store.createUpload(bucket, key);
+        await this.ctx.save();
+        return ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: bucketName, Key: key, UploadId: id }));
+      }
+      case "UploadPart": {
+        const n = partNumber(call);
+        const upload = bucket.uploads[q.get("uploadId") ?? ""];
+        if (!upload || upload.key !== key) throw noSuchUpload();
+        checkContentMd5(call, call.body, "BadDigest");
+        const part = await this.store.putPart(upload, n, call.body);
+        await this.ctx.save();
+        return ok(call, 200, undefined, { ETag: `"${part.md5}"`, "x-cos-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(part.crc64) : part.crc64 });
+      }
+      case "CompleteMultipartUpload": {
+        const id = q.get("uploadId") ?? "";
+        const upload = bucket.uploads[id];
+        if (!upload || upload.key !== key) throw noSuchUpload();
+        const o = (await this.store.complete(bucket, id, checkCompletion(upload, call.body, MIN_PART_BYTES), now))!;
+        await this.ctx.save();
+        return ok(
+          call,
+          200,
+          xml("CompleteMultipartUploadResult", { Location: `${String(call.headers.host)}/${key}`, Bucket: bucketName, Key: key, ETag: `"${etag(o)}"` }),
+          { "x-cos-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(o.crc64) : o.crc64 },
+        );
+      }
+      case "AbortMultipartUpload": {
+        if (!bucket.uploads[q.get("uploadId") ?? ""]) throw noSuchUpload();
+        delete bucket.uploads[q.get("uploadId")!];
+        await this.ctx.save();
+        return ok(call, 204);
+      }
+      case "HeadObject":
+      case "GetObject": {
+        const o = bucket.objects[key];
+        if (!o) throw new StoreError(404, "NoSuchKey", "The specified key does not exist.");
+        // HEAD too: Node sends the headers (Content-Length of the object) and drops the body.
+        return ok(call, 200, await this.store.read(o), { ...objectHeaders(o, call.corruptChecksum), "Last-Modified": new Date(o.lastModified).toUTCString(), "Content-Type": "application/zip" });
+      }
+      case "DeleteObject": {
+        delete bucket.objects[key];
+        await this.ctx.save();
+        return ok(call, 204);
+      }
+    }
+    throw new StoreError(501, "NotImplemented", `The layerctl emulator does not implement ${action}.`);
+  }
+
+  private bucketIn(name: string, region: string): BucketState {
+    const found = this.store.bucket(name, region);
+    if (found.ok) return found.value;
+    throw new StoreError(404, "NoSuchBucket", "The specified bucket does not exist.");
+  }
+
+  /** Checks the q-sign-algorithm=sha1 signature; returns the object key it covers. */
+  private verify(call: IncomingCall): string {
+    const auth = header(call, "authorization");
+    if (!auth) throw new StoreError(403, "AccessDenied", "Access Denied.");
+    const f = new Map(auth.split("&").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
+    const need = ["q-sign-algorithm", "q-ak", "q-sign-time", "q-key-time", "q-header-list", "q-url-param-list", "q-signature"];
+    if (need.some((k) => !f.has(k)) || f.get("q-sign-algorithm") !== "sha1") throw new StoreError(403, "AccessDenied", "Authorization is not a q-sign-algorithm=sha1 signature.");
+    const creds = this.ctx.credentials;
+    if (f.get("q-ak") !== creds.secretId) throw new StoreError(403, "InvalidAccessKeyId", "The access key Id format you provided is invalid.");
+    const [start, end] = f.get("q-sign-time")!.split(";").map(Number) as [number, number];
+    const now = this.ctx.now().getTime() / 1000;
+    const skew = this.ctx.tuning.maxClockSkewMs / 1000;
+    // The SDK recognises this exact message as a clock problem (and corrects its clock from Date).
+    if (!(start - skew <= now && now <= end)) throw new StoreError(403, "AccessDenied", "Request has expired");
+    let key: string;
+    try {
+      key = decodeURIComponent(call.rawPath.slice(1));
+    } catch {
+      key = call.rawPath.slice(1);
+    }
+    const params = f.get("q-url-param-list")!.split(";").filter(Boolean);
+    const query = new Map<string, string>();
+    for (const [k, v] of call.url.searchParams) query.set(camSafe(k).toLowerCase(), v);
+    const paramString = params.map((k) => `${k}=${camSafe(query.get(k) ?? "")}`).join("&");
+    const headers = f.get("q-header-list")!.split(";").filter(Boolean);
+    const headerString = headers.map((h) => `${h}=${camSafe(header(call, h) ?? "")}`).join("&");
+    const httpString = [call.method.toLowerCase(), `/${key}`, paramString, headerString, ""].join("\n");
+    const signKey = createHmac("sha1", creds.secretKey).update(f.get("q-key-time")!).digest("hex");
+    const stringToSign = ["sha1", f.get("q-sign-time")!, createHash("sha1").update(httpString).digest("hex"), ""].join("\n");
+    const expected = createHmac("sha1", signKey).update(stringToSign).digest();
+    const given = /^[0-9a-f]{40}$/.test(f.get("q-signature")!) ? Buffer.from(f.get("q-signature")!, "hex") : Buffer.alloc(0);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new StoreError(403, "SignatureDoesNotMatch", "The Signature you specified is invalid.");
+    return key;
+  }
+}
+
+function etag(o: StoredObject): string {
+  return o.partMd5s ? multipartEtag(o) : o.md5;
+}
+
+function objectHeaders(o: StoredObject, corrupt: boolean): Record<string, string> {
+  return { ETag: `"${etag(o)}"`, "x-cos-hash-crc64ecma": corrupt ? corruptDecimal(o.crc64) : o.crc64 };
+}
+
+function noSuchUpload(): StoreError {
+  return new StoreError(404, "NoSuchUpload", "The specified multipart upload does not exist.");
+}
+
+function ok(call: IncomingCall, status: number, body?: Buffer, headers: Record<string, string> = {}): Reply {
+  const xmlBody = body !== undefined && body[0] === 0x3c && !("Content-Type" in headers);
+  return { status, headers: { "x-cos-request-id": cosRequestId(call), ...(xmlBody ? { "content-type": "application/xml" } : {}), ...headers }, body: body ?? Buffer.alloc(0) };
+}
+
+function errorReply(call: IncomingCall, err: StoreError): Reply {
+  const headers: Record<string, string> = { "x-cos-request-id": cosRequestId(call) };
+  if (call.method === "HEAD") return { status: err.status, headers, body: Buffer.alloc(0) };
+  return {
+    status: err.status,
+    headers: { ...headers, "content-type": "application/xml" },
+    body: xml("Error", { Code: err.code, Message: err.message, Resource: `${String(call.headers.host)}${call.rawPath}`, RequestId: cosRequestId(call), TraceId: Buffer.from(call.requestId).toString("base64") }),
+  };
+}
+
+/** COS request ids are base64-looking strings. */
+function cosRequestId(call: IncomingCall): string {
+  return Buffer.from(call.requestId.replace(/-/g, ""), "hex").toString("base64").replace(/=+$/, "");
+}
