@@ -39,8 +39,14 @@ export interface LayerVersionRecord {
   createdAt: string | null;
   location: string | null;
   requestId: string | null;
+  /** How the zip reached the cloud (set by publish; absent on reads). */
+  upload?: UploadMode;
+  /** Where the zip was staged, when it went through object storage. */
+  staged?: { bucket: string; key: string };
   error?: RecordError;
 }
+
+export type UploadMode = "inline" | "storage";
 
 export interface FunctionVersionRecord {
   provider: ProviderName;
@@ -104,10 +110,68 @@ export interface AttachRecord {
 
 /** The zip to publish, already built and hashed. */
 export interface LayerArchive {
-  bytes: Buffer;
+  /** The whole zip in memory: read only when some target uploads it inline (staging streams `path`). */
+  bytes?: Buffer;
+  /** The zip on disk, for streaming (staging); absent for archives that only live in memory. */
+  path?: string;
   /** hex */
   sha256: string;
   size: number;
+}
+
+/** A zip staged in the provider's object storage, as the layer API is told about it. */
+export interface StagedObject {
+  /** As the user names it (Tencent: with the -APPID suffix; the adapter strips it for the API). */
+  bucket: string;
+  key: string;
+  /** The bucket's region (the target's). */
+  region: string;
+  /** CRC-64/XZ of the object, decimal, when the store reported it (FC takes it as code.checksum). */
+  crc64?: string;
+}
+
+export interface StagedFile {
+  path: string;
+  size: number;
+  /** hex */
+  sha256: string;
+}
+
+/** Object storage for layers over the inline limit. The synchronous part never loads the storage SDK. */
+export interface ProviderStorage {
+  /** The store's name in messages: S3, COS, OSS. */
+  readonly service: string;
+  /** Environment variable holding --bucket entries for this provider. */
+  readonly bucketVariable: string;
+  /** Environment variables that override the storage endpoint, most specific first. */
+  readonly endpointVariables: readonly string[];
+  /** Largest zip the layer API takes from storage; null: none of its own (the unzipped limit in ProviderLimits still holds). */
+  readonly maxStagedZipBytes: number | null;
+  /** Where that figure comes from, for errors. */
+  readonly limitNote: string;
+  /** With no bucket given, the cloud lends a temporary one (Aliyun FC). */
+  readonly temporaryBucket: boolean;
+  /** A bucket name as typed: UsageError when the store cannot take it. */
+  checkBucket(name: string): void;
+  /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */
+  connect(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient>;
+}
+
+export interface StageHooks {
+  /** Bytes confirmed by the store so far. */
+  progress?(sent: number, total: number): void;
+}
+
+export interface StorageClient {
+  /** The bucket in use (the temporary one's name when none was given). */
+  readonly bucket: string;
+  /** Whether objects can be removed afterwards (a borrowed temporary bucket expires them itself). */
+  readonly removable: boolean;
+  /** The key to stage under, given ours (a temporary bucket dictates its own). */
+  keyFor(preferred: string): string;
+  /** Upload the file, verify what the store kept against ours; only then return the object. */
+  stage(file: StagedFile, key: string, hooks?: StageHooks): Promise<StagedObject>;
+  remove(obj: StagedObject): Promise<void>;
 }
 
 /** What a user asks for, before any provider mapping. Runtimes are as typed by the user. */
@@ -127,6 +191,8 @@ export interface LayerSpec {
 export interface PublishLayerRequest {
   layerName: string;
   archive: LayerArchive;
+  /** Publish from this staged object instead of sending the zip inline. */
+  staged?: StagedObject;
   runtimes: string[];
   architectures: string[];
   description?: string;
@@ -230,6 +296,8 @@ export interface Provider {
   readonly regionVariables: readonly string[];
   /** Does this provider have a function namespace / ARN etc. Capabilities are data, not if-chains. */
   readonly features: ProviderFeatures;
+  /** Staging big layers in the provider's object storage. */
+  readonly storage: ProviderStorage;
 
   /** Map user-typed runtime ids to native ones; UsageError listing what exists if one is unknown. */
   resolveRuntimes(ids: string[]): string[];

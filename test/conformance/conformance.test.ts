@@ -15,8 +15,8 @@ const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
 describe.each(profiles)("conformance: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
   let emu: RunningEmulator;
-  let archive: LayerArchive;
-  let other: LayerArchive;
+  let archive: LayerArchive & { bytes: Buffer };
+  let other: LayerArchive & { bytes: Buffer };
   let layerSeq = 0;
   const layerName = () => `conf${profile.provider}${++layerSeq}`;
 

@@ -3,7 +3,8 @@
 // connect/read timeouts from opts.requestTimeoutMs: the SDK's default is 3 s for the whole
 // exchange, upload included, which fails any large layer.
 import { createHash } from "node:crypto";
-import { Crc64, crc64Decimal } from "../../archive/crc64.js";
+import { Crc64 } from "../../archive/crc64.js";
+import { archiveCrc64, inlineBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
@@ -32,7 +33,7 @@ import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
 const PAGE_SIZE = 100;
 const MAX_PAGES = 10_000;
 
-interface Endpoint {
+export interface Endpoint {
   host: string;
   protocol: "http" | "https";
   /** Not the public endpoint: the host does not name the region, so we send it in a header. */
@@ -78,7 +79,12 @@ export async function connectAliyun(opts: ConnectOptions): Promise<ProviderClien
   const creds = asAliyunCredentials(opts.credentials);
   const endpoint = endpointFor(opts, creds);
   const sdk = await loadAliyunSdk();
-  const config = new sdk.Config({
+  return new AliyunClient(sdk, new sdk.Client(fcConfig(sdk, opts, creds, endpoint)), opts);
+}
+
+/** The FC client's settings, shared by the layer calls and the temporary bucket token. */
+export function fcConfig(sdk: AliyunSdk, opts: ConnectOptions, creds: AliyunCredentials, endpoint: Endpoint): InstanceType<AliyunSdk["Config"]> {
+  return new sdk.Config({
     accessKeyId: creds.accessKeyId,
     accessKeySecret: creds.accessKeySecret,
     securityToken: creds.securityToken,
@@ -91,7 +97,6 @@ export async function connectAliyun(opts: ConnectOptions): Promise<ProviderClien
     // does not, so name it in a signed header.
     globalParameters: endpoint.custom ? new sdk.GlobalParameters({ headers: { "x-acs-region-id": opts.region } }) : undefined,
   });
-  return new AliyunClient(sdk, new sdk.Client(config), opts);
 }
 
 export class AliyunClient implements ProviderClient {
@@ -108,11 +113,15 @@ export class AliyunClient implements ProviderClient {
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
     const m = this.sdk.models;
-    const crc = crc64Decimal(req.archive.bytes);
+    const crc = req.staged?.crc64 ?? (await archiveCrc64(req.archive));
     // code.checksum makes FC verify the bytes it received; we verify what it says it stored.
+    // Staged: FC reads the zip from OSS (same region) instead of the body.
+    const code = req.staged
+      ? new m.InputCodeLocation({ ossBucketName: req.staged.bucket, ossObjectName: req.staged.key, checksum: crc })
+      : new m.InputCodeLocation({ zipFile: inlineBytes(req.archive).toString("base64"), checksum: crc });
     const request = new m.CreateLayerVersionRequest({
       body: new m.CreateLayerVersionInput({
-        code: new m.InputCodeLocation({ zipFile: req.archive.bytes.toString("base64"), checksum: crc }),
+        code,
         compatibleRuntime: req.runtimes,
         description: req.description,
         license: req.license,
@@ -194,7 +203,7 @@ export class AliyunClient implements ProviderClient {
     const newest = versions[0];
     if (!newest) return null;
     const { layer, requestId } = newest;
-    const sameContent = layer.codeChecksum === crc64Decimal(req.archive.bytes) && layer.codeSize === req.archive.size;
+    const sameContent = layer.codeSize === req.archive.size && layer.codeChecksum === (await archiveCrc64(req.archive));
     if (!sameContent || !sameSet(layer.compatibleRuntime ?? [], req.runtimes)) return null;
     // Same CRC-64 and size as our zip: the stored bytes are ours, so our sha256 is theirs.
     return { ...layerRecord(this.opts.region, req.layerName, layer, requestId, req.archive.sha256), status: "unchanged" };

@@ -10,6 +10,7 @@ import { resolveAliyunCredentials } from "./credentials.js";
 import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
 import { aliyunRuntimes } from "./runtimes.js";
 import { ALIYUN_SHARING } from "./sharing.js";
+import { aliyunStorage } from "./storage.js";
 
 export const aliyunProvider: Provider = {
   name: "aliyun",
@@ -23,6 +24,7 @@ export const aliyunProvider: Provider = {
   endpointVariables: aliyunAbout.endpointVariables,
   regionVariables: [aliyunEnv.region],
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
+  storage: aliyunStorage,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),

@@ -13,6 +13,9 @@ export interface AliyunSdk {
   models: FcExports;
   Config: typeof $OpenApiUtil.Config;
   GlobalParameters: typeof $OpenApiUtil.GlobalParameters;
+  /** For calls the FC 3.0 client has no method for (FC's temporary bucket token). */
+  Params: typeof $OpenApiUtil.Params;
+  OpenApiRequest: typeof $OpenApiUtil.OpenApiRequest;
 }
 
 export type FcClientInstance = InstanceType<FcClientClass>;
@@ -32,7 +35,7 @@ export function loadAliyunSdk(): Promise<AliyunSdk> {
     if (typeof Client !== "function" || !util || typeof fcExports.CreateLayerVersionRequest !== "function") {
       throw new Error("@alicloud/fc20230330 or @alicloud/openapi-core does not have the expected exports");
     }
-    return { Client, models: fcExports, Config: util.Config, GlobalParameters: util.GlobalParameters };
+    return { Client, models: fcExports, Config: util.Config, GlobalParameters: util.GlobalParameters, Params: util.Params, OpenApiRequest: util.OpenApiRequest };
   })();
   loading.catch(() => {
     loading = undefined;

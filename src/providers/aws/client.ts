@@ -3,6 +3,7 @@
 // debug logs are the same for every cloud. The SDK has no timeout by default: set one always.
 import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
 import { CloudError, UsageError } from "../../errors.js";
+import { inlineBytes } from "../archive-content.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { retryCall } from "../retry.js";
@@ -113,7 +114,8 @@ class AwsLambdaClient implements ProviderClient {
         this.lambda.send(
           new PublishLayerVersionCommand({
             LayerName: req.layerName,
-            Content: { ZipFile: req.archive.bytes },
+            // Staged: Lambda reads the zip from S3 (same region); otherwise it travels in the body.
+            Content: req.staged ? { S3Bucket: req.staged.bucket, S3Key: req.staged.key } : { ZipFile: inlineBytes(req.archive) },
             CompatibleRuntimes: req.runtimes.length > 0 ? (req.runtimes as Runtime[]) : undefined,
             CompatibleArchitectures: req.architectures.length > 0 ? (req.architectures as Architecture[]) : undefined,
             Description: req.description,

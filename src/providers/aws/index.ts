@@ -9,6 +9,7 @@ import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLa
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
 import { AWS_SHARING } from "./sharing.js";
+import { awsStorage } from "./storage.js";
 
 function nativeRuntimesOf(spec: LayerSpec): string[] {
   try {
@@ -30,6 +31,7 @@ export const awsProvider: Provider = {
   endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
+  storage: awsStorage,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aws", AWS_RUNTIMES, ids),
   validateLayer(spec) {

@@ -2,6 +2,7 @@
 // retryCall; publishing is asynchronous (Publishing -> Active | PublishFailed), so publishLayer
 // polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
 import { CloudError } from "../../errors.js";
+import { inlineBytes } from "../archive-content.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
 import { attemptTimeoutMs, retryCall } from "../retry.js";
@@ -27,6 +28,7 @@ import { toCloudError } from "./errors.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
+import { cosContent } from "./storage-names.js";
 
 type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
 
@@ -54,7 +56,7 @@ export class TencentClient implements ProviderClient {
         this.send("PublishLayerVersion", signal, {
           LayerName: req.layerName,
           CompatibleRuntimes: req.runtimes,
-          Content: { ZipFile: req.archive.bytes.toString("base64") },
+          Content: req.staged ? cosContent(req.staged) : { ZipFile: inlineBytes(req.archive).toString("base64") },
           Description: req.description,
           LicenseInfo: req.license,
         }),

@@ -10,6 +10,7 @@ import { tencentLayoutWarning } from "./layout.js";
 import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
 import { tencentRuntimes } from "./runtimes.js";
 import { TENCENT_SHARING } from "./sharing.js";
+import { tencentStorage } from "./storage.js";
 
 export const tencentProvider: Provider = {
   name: "tencent",
@@ -23,6 +24,7 @@ export const tencentProvider: Provider = {
   endpointVariables: tencentAbout.endpointVariables,
   regionVariables: ["TENCENTCLOUD_REGION"],
   features: { asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
+  storage: tencentStorage,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("tencent", tencentRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("tencent", tencentLimits, spec),

@@ -17,7 +17,7 @@ let seq = 0;
 const name = () => `adapter-${++seq}`;
 const publishOpts = { wait: true, waitTimeoutMs: 1000, pollIntervalMs: 5 };
 
-function archiveOf(bytes: Buffer): LayerArchive {
+function archiveOf(bytes: Buffer): LayerArchive & { bytes: Buffer } {
   return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
 }
 const archive = archiveOf(storedZip({ "python/one.py": "ONE = 1\n" }));

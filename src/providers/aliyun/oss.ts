@@ -1,0 +1,187 @@
+// OSS behind the ObjectWriter interface (src/providers/object-upload.ts), through ali-oss 6.x,
+// imported lazily: only a publish that stages in OSS loads it. ali-oss signs with its default
+// (V1, "OSS AK:signature"); its own retries are off (retryMax 0) and retryCall retries each
+// call. An endpoint override is addressed by path (sldEnable: http://host:port/<bucket>/<key>).
+// Integrity: OSS returns x-oss-hash-crc64ecma (CRC-64/XZ) for every PUT and part; ours must match.
+import type { Readable } from "node:stream";
+import { CloudError, UsageError } from "../../errors.js";
+import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
+import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { retryCall } from "../retry.js";
+import { integrityError, withBucketHint } from "../storage-errors.js";
+import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
+import { asAliyunCredentials } from "./credentials.js";
+import { getTempBucket } from "./temp-bucket.js";
+
+interface OssResult {
+  res?: { status?: number; headers?: Record<string, string> };
+  uploadId?: string;
+  etag?: string;
+}
+type OssClient = Record<string, (...args: unknown[]) => Promise<OssResult>>;
+
+export async function connectOss(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient> {
+  const creds = asAliyunCredentials(opts.credentials);
+  // No bucket given: FC lends its temporary bucket, with STS credentials for that one upload.
+  const temp = storage.bucket ? null : await getTempBucket(opts);
+  const bucket = storage.bucket ?? temp!.bucket;
+  const mod = (await import("ali-oss")) as unknown as { default?: new (o: object) => OssClient };
+  const OSS = (mod.default ?? mod) as unknown as new (o: object) => OssClient;
+  const keys = temp?.credentials ?? { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, securityToken: creds.securityToken };
+  const options: Record<string, unknown> = {
+    accessKeyId: keys.accessKeyId,
+    accessKeySecret: keys.accessKeySecret,
+    bucket,
+    region: temp?.ossRegion ?? `oss-${opts.region}`,
+    timeout: opts.requestTimeoutMs,
+    retryMax: 0,
+    secure: true,
+  };
+  if (keys.securityToken) {
+    options.stsToken = keys.securityToken;
+    // Without a refresh setting ali-oss prints a recommendation on the console; one upload needs none.
+    options.refreshSTSTokenInterval = 24 * 3600 * 1000;
+  }
+  if (storage.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(storage.endpoint);
+    } catch {
+      throw new UsageError(`invalid OSS endpoint "${storage.endpoint}"`, { code: "InvalidEndpoint", provider: "aliyun", hint: "give a full URL such as http://127.0.0.1:9000" });
+    }
+    options.endpoint = `${url.protocol}//${url.host}`;
+    options.secure = url.protocol === "https:";
+    options.sldEnable = true;
+  }
+  const secrets = [keys.accessKeySecret, keys.securityToken ?? ""];
+  return new OssStorage(new OSS(options), bucket, opts, secrets, temp ? temp.key : null);
+}
+
+const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
+  NoSuchBucket: `create OSS bucket ${bucket} in ${region}, or name another with --bucket aliyun:${region}=NAME (without --bucket FC's temporary bucket is used)`,
+  // OSS answers AccessDenied "must be addressed using the specified endpoint" for a bucket in another region.
+  AccessDenied: `the bucket ${bucket} may be in another region than ${region} (FC reads layers only from its own region), or the credentials may not write to it`,
+});
+
+interface OssErrorShape {
+  name?: unknown;
+  code?: unknown;
+  status?: unknown;
+  requestId?: unknown;
+  message?: unknown;
+}
+
+function toCloudError(err: unknown, action: string, secrets: string[]): CloudError {
+  if (err instanceof CloudError) return err;
+  const e = (err ?? {}) as OssErrorShape;
+  const scrub = (s: string) => secrets.filter((x) => x.length >= 4).reduce((out, x) => out.split(x).join("****"), s);
+  const message = scrub(typeof e.message === "string" ? e.message : String(err));
+  const code = typeof e.code === "string" && e.code ? e.code : typeof e.name === "string" ? e.name : "OssError";
+  const status = typeof e.status === "number" && e.status > 0 ? e.status : undefined;
+  const requestId = typeof e.requestId === "string" && e.requestId ? e.requestId : undefined;
+  if (status !== undefined) {
+    const throttled = status === 429 || status === 503;
+    return new CloudError(`OSS ${action}: ${message.split("\n")[0]}`, {
+      code,
+      provider: "aliyun",
+      requestId,
+      httpStatus: status,
+      retryable: throttled || status >= 500,
+      unprocessed: throttled,
+      cause: err,
+    });
+  }
+  const name = typeof e.name === "string" ? e.name : "";
+  if (/Timeout/i.test(name) || /Timeout/i.test(code)) {
+    return new CloudError(`OSS ${action}: no complete answer within ${""}the request timeout`, { code: "RequestTimeout", provider: "aliyun", retryable: true, cause: err });
+  }
+  if (SOCKET_ERROR_CODES.has(code) || /socket hang up|ECONNRESET/i.test(message)) {
+    return new CloudError(`OSS ${action}: connection failed (${code}): ${message.split("\n")[0]}`, {
+      code: "NetworkError",
+      provider: "aliyun",
+      retryable: true,
+      unprocessed: NEVER_SENT_CODES.has(code),
+      hint: "check the network and the OSS endpoint",
+      cause: err,
+    });
+  }
+  return new CloudError(`OSS ${action}: ${message.split("\n")[0]}`, { code, provider: "aliyun", requestId, cause: err });
+}
+
+class OssStorage implements StorageClient, ObjectWriter {
+  readonly usesCrc64 = true;
+  readonly removable: boolean;
+
+  constructor(
+    private readonly oss: OssClient,
+    readonly bucket: string,
+    private readonly opts: ConnectOptions,
+    private readonly secrets: string[],
+    /** The temporary bucket's own key for this upload, when borrowing it. */
+    private readonly tempKey: string | null,
+  ) {
+    // Objects in FC's temporary bucket expire on FC's terms; its STS policy is for the upload.
+    this.removable = tempKey === null;
+  }
+
+  keyFor(preferred: string): string {
+    return this.tempKey ?? preferred;
+  }
+
+  async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
+    const whole = await uploadFile(this, file, key, hooks, DEFAULT_UPLOAD);
+    return { bucket: this.bucket, key, region: this.opts.region, crc64: whole.crc64 };
+  }
+
+  async remove(obj: StagedObject): Promise<void> {
+    await this.call("DeleteObject", () => this.oss.delete!(obj.key));
+  }
+
+  /** ali-oss takes no abort signal: at the attempt's timeout retryCall gives up on the call and ali-oss's own timeout (the same figure) ends it. */
+  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0): Promise<OssResult> {
+    return retryCall(
+      { name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
+      fn,
+      (err) => withBucketHint(toCloudError(err, action, this.secrets), BUCKET_HINTS(this.bucket, this.opts.region)),
+    );
+  }
+
+  private check(what: string, expected: string | undefined, r: OssResult): void {
+    const actual = r.res?.headers?.["x-oss-hash-crc64ecma"];
+    if (expected === undefined || actual !== expected) throw integrityError("aliyun", "OSS", what, expected ?? "", actual, r.res?.headers?.["x-oss-request-id"]);
+  }
+
+  async putObject(key: string, body: () => Readable, whole: Digests): Promise<void> {
+    const r = await this.call("PutObject", () => this.oss.putStream!(key, body(), { contentLength: whole.size, mime: "application/zip" }), whole.size);
+    this.check("x-oss-hash-crc64ecma", whole.crc64, r);
+  }
+
+  async createUpload(key: string): Promise<string> {
+    const r = await this.call("InitiateMultipartUpload", () => this.oss.initMultipartUpload!(key, { mime: "application/zip" }));
+    if (!r.uploadId) throw integrityError("aliyun", "OSS", "UploadId", "an upload id", undefined, r.res?.headers?.["x-oss-request-id"]);
+    return r.uploadId;
+  }
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests): Promise<string> {
+    const r = await this.call("UploadPart", () => this.oss.uploadPart!(key, uploadId, partNumber, bytes, 0, bytes.length), bytes.length);
+    this.check(`x-oss-hash-crc64ecma of part ${partNumber}`, digests.crc64, r);
+    return r.etag ?? r.res?.headers?.etag ?? "";
+  }
+
+  async completeUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+    await this.call("CompleteMultipartUpload", () =>
+      this.oss.completeMultipartUpload!(key, uploadId, parts.map((p) => ({ number: p.partNumber, etag: p.etag }))),
+    );
+  }
+
+  async abortUpload(key: string, uploadId: string): Promise<void> {
+    await this.call("AbortMultipartUpload", () => this.oss.abortMultipartUpload!(key, uploadId));
+  }
+
+  async verifyObject(key: string, whole: Digests): Promise<void> {
+    const r = await this.call("HeadObject", () => this.oss.head!(key));
+    const size = r.res?.headers?.["content-length"];
+    if (size !== String(whole.size)) throw integrityError("aliyun", "OSS", "size", String(whole.size), size, r.res?.headers?.["x-oss-request-id"]);
+    this.check("x-oss-hash-crc64ecma", whole.crc64, r);
+  }
+}

@@ -1,0 +1,29 @@
+// Staging big layers in OSS: what layerctl knows without loading the SDK. connect() imports ./oss.ts.
+import { UsageError } from "../../errors.js";
+import type { ProviderStorage } from "../types.js";
+
+// OSS bucket names: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+export const aliyunStorage: ProviderStorage = {
+  service: "OSS",
+  bucketVariable: "LAYERCTL_BUCKET_ALIYUN",
+  endpointVariables: ["LAYERCTL_STORAGE_ENDPOINT_ALIYUN"],
+  // FC 3.0: a layer of up to 500 MB zipped through OSS (100 MB of base64 inline).
+  maxStagedZipBytes: 500 * 1024 * 1024,
+  limitNote: "FC takes layers of at most 500 MB zipped through OSS",
+  temporaryBucket: true,
+  checkBucket(name) {
+    if (!BUCKET.test(name)) {
+      throw new UsageError(`"${name}" is not an OSS bucket name`, {
+        code: "InvalidBucket",
+        provider: "aliyun",
+        hint: "OSS bucket names are 3-63 lower-case letters, digits and hyphens",
+      });
+    }
+  },
+  async connect(opts, storage) {
+    const { connectOss } = await import("./oss.js");
+    return connectOss(opts, storage);
+  },
+};

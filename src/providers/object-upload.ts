@@ -1,0 +1,167 @@
+// Uploading a zip from disk to an object store, the same way for S3, COS and OSS: one streamed PUT
+// for a small zip, otherwise a multipart upload whose parts are read from disk one at a time (at
+// most `concurrency` + 1 parts in memory, whatever the zip's size). Every part is verified by the
+// store adapter against the checksum the store returns, and the whole object once at the end,
+// before the layer API is ever told about it. Retries happen inside the adapter's calls (each part
+// is re-sent from its buffer; a single PUT re-opens the file).
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { crc32 } from "../archive/crc32.js";
+import { Crc64 } from "../archive/crc64.js";
+import { LayerctlError } from "../errors.js";
+import type { StageHooks, StagedFile } from "./types.js";
+
+/** What the driver computed over some bytes (a part or the whole file). */
+export interface Digests {
+  size: number;
+  /** hex */
+  md5: string;
+  /** CRC-32 (IEEE), unsigned. */
+  crc32: number;
+  /** CRC-64/XZ, decimal; only when the store asked for it. */
+  crc64?: string;
+}
+
+export interface UploadedPart {
+  partNumber: number;
+  /** As the store returned it (quoted or not); sent back on completion. */
+  etag: string;
+  digests: Digests;
+}
+
+/** One cloud's object store: each method is one SDK call (retried by the adapter) that verifies its answer. */
+export interface ObjectWriter {
+  /** Whether the store reports CRC-64 (COS, OSS): the driver then computes it for parts and the whole file. */
+  readonly usesCrc64: boolean;
+  putObject(key: string, body: () => Readable, whole: Digests): Promise<void>;
+  createUpload(key: string): Promise<string>;
+  uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests): Promise<string>;
+  completeUpload(key: string, uploadId: string, parts: UploadedPart[], whole: Digests): Promise<void>;
+  abortUpload(key: string, uploadId: string): Promise<void>;
+  /** Read back size (and checksum where the store has one) and compare with ours. */
+  verifyObject(key: string, whole: Digests, parts: UploadedPart[] | null): Promise<void>;
+}
+
+export interface UploadSettings {
+  /** Bytes per part; a zip of at most this size goes in one PUT. */
+  partSize: number;
+  /** Parts in flight at once. */
+  concurrency: number;
+}
+
+/** 8 MiB parts: 15 for a 120 MB zip; every store takes parts of 5 MiB and more. */
+export const DEFAULT_UPLOAD: UploadSettings = { partSize: 8 * 1024 * 1024, concurrency: 2 };
+
+export function digestsOf(bytes: Buffer, withCrc64: boolean): Digests {
+  return {
+    size: bytes.length,
+    md5: createHash("md5").update(bytes).digest("hex"),
+    crc32: crc32(bytes) >>> 0,
+    ...(withCrc64 ? { crc64: new Crc64().update(bytes).decimal() } : {}),
+  };
+}
+
+async function fileDigests(path: string, withCrc64: boolean): Promise<Digests> {
+  const md5 = createHash("md5");
+  let c32 = 0;
+  const c64 = withCrc64 ? new Crc64() : null;
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const b = chunk as Buffer;
+    md5.update(b);
+    c32 = crc32(b, c32);
+    c64?.update(b);
+    size += b.length;
+  }
+  return { size, md5: md5.digest("hex"), crc32: c32 >>> 0, ...(c64 ? { crc64: c64.decimal() } : {}) };
+}
+
+/** Returns the whole file's digests (what the store now holds, verified). */
+export async function uploadFile(writer: ObjectWriter, file: StagedFile, key: string, hooks: StageHooks = {}, settings = DEFAULT_UPLOAD): Promise<Digests> {
+  if (file.size <= settings.partSize) {
+    const whole = await fileDigests(file.path, writer.usesCrc64);
+    if (whole.size !== file.size) throw new Error(`${file.path} changed while publishing (${whole.size} bytes, expected ${file.size})`);
+    await writer.putObject(key, () => createReadStream(file.path), whole);
+    hooks.progress?.(file.size, file.size);
+    await writer.verifyObject(key, whole, null);
+    return whole;
+  }
+
+  const uploadId = await writer.createUpload(key);
+  try {
+    const parts = await uploadParts(writer, file, key, uploadId, hooks, settings);
+    const whole = parts.whole;
+    try {
+      await writer.completeUpload(key, uploadId, parts.list, whole);
+    } catch (err) {
+      // A retry after a lost answer finds the upload already completed (NoSuchUpload, the same code
+      // in S3, COS and OSS): whether the object is ours is what the check below decides.
+      if (!(err instanceof LayerctlError && err.code === "NoSuchUpload")) throw err;
+    }
+    await writer.verifyObject(key, whole, parts.list);
+    return whole;
+  } catch (err) {
+    // Parts of an unfinished upload are billed storage: drop them, but the upload's error is what counts.
+    await writer.abortUpload(key, uploadId).catch(() => {});
+    throw err;
+  }
+}
+
+async function uploadParts(
+  writer: ObjectWriter,
+  file: StagedFile,
+  key: string,
+  uploadId: string,
+  hooks: StageHooks,
+  settings: UploadSettings,
+): Promise<{ list: UploadedPart[]; whole: Digests }> {
+  const count = Math.ceil(file.size / settings.partSize);
+  const list: UploadedPart[] = new Array(count);
+  const md5 = createHash("md5");
+  let c32 = 0;
+  const c64 = writer.usesCrc64 ? new Crc64() : null;
+  let sent = 0;
+  let failure: unknown = null;
+  const inFlight = new Set<Promise<void>>();
+  const fh = await open(file.path, "r");
+  try {
+    // Parts are read in order (the whole-file checksums need that) and uploaded `concurrency` at a time.
+    for (let i = 0; i < count && failure === null; i++) {
+      const start = i * settings.partSize;
+      const length = Math.min(settings.partSize, file.size - start);
+      const bytes = Buffer.allocUnsafe(length);
+      const { bytesRead } = await fh.read(bytes, 0, length, start);
+      if (bytesRead !== length) throw new Error(`${file.path} changed while publishing (short read at byte ${start})`);
+      md5.update(bytes);
+      c32 = crc32(bytes, c32);
+      c64?.update(bytes);
+      const digests = digestsOf(bytes, writer.usesCrc64);
+      const partNumber = i + 1;
+      const task = writer.uploadPart(key, uploadId, partNumber, bytes, digests).then(
+        (etag) => {
+          list[i] = { partNumber, etag, digests };
+          sent += length;
+          hooks.progress?.(sent, file.size);
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      );
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await fh.close();
+  }
+  if (failure !== null) throw failure;
+  return { list, whole: { size: file.size, md5: md5.digest("hex"), crc32: c32 >>> 0, ...(c64 ? { crc64: c64.decimal() } : {}) } };
+}
+
+/** The staged object's key: one per layer and content, so a re-run overwrites rather than piles up. */
+export function stagedKey(layerName: string, sha256: string): string {
+  return `layerctl/${layerName}/${sha256}.zip`;
+}

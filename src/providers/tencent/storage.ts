@@ -1,0 +1,27 @@
+// Staging big layers in COS: what layerctl knows without loading the SDK. connect() imports ./cos.ts.
+import { UsageError } from "../../errors.js";
+import type { ProviderStorage } from "../types.js";
+import { COS_BUCKET } from "./storage-names.js";
+
+export const tencentStorage: ProviderStorage = {
+  service: "COS",
+  bucketVariable: "LAYERCTL_BUCKET_TENCENT",
+  endpointVariables: ["LAYERCTL_STORAGE_ENDPOINT_TENCENT"],
+  // No separate zip limit for a layer from COS is documented: the unzipped one (ProviderLimits) decides.
+  maxStagedZipBytes: null,
+  limitNote: "SCF documents no zip limit for COS content, only 500 MB unzipped per function version",
+  temporaryBucket: false,
+  checkBucket(name) {
+    if (!COS_BUCKET.test(name) || name.length > 60) {
+      throw new UsageError(`"${name}" is not a COS bucket name as the console shows it`, {
+        code: "InvalidBucket",
+        provider: "tencent",
+        hint: "give the full name with the APPID suffix, e.g. layers-1250000000",
+      });
+    }
+  },
+  async connect(opts, storage) {
+    const { connectCos } = await import("./cos.js");
+    return connectCos(opts, storage);
+  },
+};
