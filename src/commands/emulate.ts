@@ -2,7 +2,7 @@
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { emulatorEnv } from "../emulator/env.js";
-import type { FaultKind, FaultRule, RunningEmulator, SeedFunction } from "../emulator/types.js";
+import type { FaultKind, FaultRule, RunningEmulator, SeedBucket, SeedFunction } from "../emulator/types.js";
 import { providerNames, type ProviderName } from "../providers/names.js";
 import { defineCommand } from "./shared/define.js";
 
@@ -15,6 +15,8 @@ export interface EmulateInput {
   fault?: string[];
   rateLimit?: string;
   function?: string[];
+  /** PROVIDER:REGION=NAME */
+  bucket?: string[];
 }
 
 const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "lost-response", "latency", "hang", "bad-checksum", "publish-failed", "stall", "truncate", "html-error"];
@@ -65,6 +67,14 @@ export function parseSeed(spec: string): SeedFunction {
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses other machines cannot reach. */
+export function parseSeedBucket(spec: string): SeedBucket {
+  const m = /^([a-z]+):([a-z0-9-]+)=([A-Za-z0-9.-]+)$/.exec(spec);
+  if (!m || !providerNames.includes(m[1] as ProviderName)) {
+    throw new UsageError(`--bucket "${spec}" must be PROVIDER:REGION=NAME`, { code: "InvalidOption", hint: "e.g. aws:us-east-1=my-layers or tencent:ap-guangzhou=layers-1250000000" });
+  }
+  return { provider: m[1] as ProviderName, region: m[2]!, name: m[3]! };
+}
+
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127(?:\.\d{1,3}){3}$/.test(h) || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
@@ -80,6 +90,7 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
   if (port > 65535) throw new UsageError(`--port ${port} is out of range`, { code: "InvalidOption" });
   const faults = (input.fault ?? []).map(parseFault);
   const functions = (input.function ?? []).map(parseSeed);
+  const buckets = (input.bucket ?? []).map(parseSeedBucket);
   if (input.stateDir) {
     const st = await stat(input.stateDir).catch(() => null);
     if (st && !st.isDirectory()) {
@@ -104,6 +115,7 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
       rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
       faults,
       functions,
+      buckets,
     });
     return Object.assign(emu, { warnings });
   } catch (err) {
@@ -133,15 +145,20 @@ export default defineCommand({
       description: "a function that exists from the start: NAME or PROVIDER:NAME, optionally =LAYER:VERSION[,...] for the layers it uses (repeatable)",
       repeatable: true,
     },
+    { flags: "--bucket <spec>", description: "an object storage bucket that exists from the start, PROVIDER:REGION=NAME (repeatable)", repeatable: true },
   ],
   examples: [
     "layerctl emulate --port 9000",
     "layerctl emulate --state-dir .emulator --function tencent:api --rate-limit 20",
     "layerctl emulate --function aws:api=deps:3,tools:1",
     "layerctl emulate --fault tencent:PublishLayerVersion:throttle:2 --fault '*:*:latency::300'",
+    "layerctl emulate --bucket aws:us-east-1=my-layers --bucket tencent:ap-guangzhou=layers-1250000000 --fault aws:UploadPart:reset:1",
   ],
   notes: `Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
 bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502).
+
+The object stores (S3, COS, OSS) answer on the same port as the layer APIs; storage faults use the
+store's operation names (PutObject, UploadPart, CompleteMultipartUpload...).
 
 Then, in another shell, export the printed variables and run layerctl (or any SDK) against it.`,
   // The emulator's own keys are meant to be shown: they open nothing but this local server.

@@ -9,7 +9,7 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../providers/types.js";
+import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy, StagedFile } from "../providers/types.js";
 import { afterPublish } from "./shared/publish-after.js";
 import { valuesFor } from "../config/per-provider.js";
 import { attachPublished } from "../release/publish-attach.js";
@@ -24,8 +24,9 @@ import { renderAttachTable } from "../output/attach.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
+import { inlineCheck, parseStaging, planTarget, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
 
-export interface PublishInput extends TargetOptions {
+export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
   name?: string;
   runtime?: string[];
@@ -95,9 +96,11 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     providers.set(provider, runtimes);
   }
   const grantees = resolveGrantees({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS);
+  const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
   const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
+  let disposeArchive = async () => {};
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
@@ -106,11 +109,19 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
-    const { packed, bytes } = await buildArchive(kind, source, { ...input, symlinks });
+    const built = await buildArchive(kind, source, { ...input, symlinks });
+    disposeArchive = built.dispose;
+    const { packed } = built;
+    const size = packed.archive.zipBytes;
 
+    // Inline or staged, per target; every limit (inline, or after staging) is checked here, before any call.
     const warned = new Set<string>();
+    const tooBig = new Map<Provider, ReturnType<typeof inlineCheck>>();
     for (const [provider, runtimes] of providers) {
-      const warnings = provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: bytes.length, unzippedSize: packed.archive.uncompressedBytes });
+      const spec = { layerName, runtimes, architectures, description: input.description, license: input.license, size, unzippedSize: packed.archive.uncompressedBytes };
+      const over = inlineCheck(provider, spec);
+      tooBig.set(provider, over);
+      const warnings = provider.validateLayer(over ? { ...spec, size: 0 } : spec);
       const layout = provider.layoutWarning([...packed.topLevel, ...packed.secondLevel], runtimes);
       for (const w of layout ? [...warnings, layout] : warnings) {
         if (!warned.has(w)) ctx.log.warn(w);
@@ -118,11 +129,20 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       }
     }
 
-    const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive: { bytes, sha256: packed.archive.sha256, size: bytes.length } });
+    const uploads = targets.map((t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
+
+    // The whole zip is read into memory only for inline uploads; staging streams it from disk.
+    const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
+    const archive = { bytes, path: built.path, sha256: packed.archive.sha256, size };
+    const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
     if (input.dryRun) return { archive: packed.archive, results: plannedRecords(plan) };
 
     if (note) ctx.log.info(note);
-    const results = await executePublish(plan, { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees }, ctx);
+    const results = await executePublish(
+      plan,
+      { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees, keepStaged: staging.keep },
+      ctx,
+    );
     if (attach) {
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
       const attached = await mapTargets(targets, (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log));
@@ -130,6 +150,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     }
     return { archive: packed.archive, results };
   } finally {
+    await disposeArchive();
     await close();
   }
 }
@@ -137,7 +158,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
 /** What a publish will do: one request per target. Pure: --dry-run prints it, executePublish carries it out. */
 export interface PublishPlan {
   layerName: string;
-  steps: Array<{ target: Target; request: PublishLayerRequest }>;
+  /** `upload`: inline, or staged (in which bucket) first. */
+  steps: Array<{ target: Target; request: PublishLayerRequest; upload: TargetPlan }>;
 }
 
 export function planPublish(p: {
@@ -148,9 +170,12 @@ export function planPublish(p: {
   architectures: string[];
   input: Pick<PublishInput, "description" | "license">;
   archive: LayerArchive;
+  /** One per target (default: inline). */
+  uploads?: TargetPlan[];
 }): PublishPlan {
-  const steps = p.targets.map((target) => ({
+  const steps = p.targets.map((target, i) => ({
     target,
+    upload: p.uploads?.[i] ?? ({ upload: "inline" } as const),
     request: {
       layerName: p.layerName,
       archive: p.archive,
@@ -165,7 +190,7 @@ export function planPublish(p: {
 
 /** The plan as records (status "planned"): what --dry-run prints. */
 export function plannedRecords(plan: PublishPlan): LayerVersionRecord[] {
-  return plan.steps.map(({ target, request }) => ({
+  return plan.steps.map(({ target, request, upload }) => ({
     ...blankRecord(target.provider.name, target.region, plan.layerName),
     status: "planned" as const,
     codeSha256: request.archive.sha256,
@@ -174,6 +199,7 @@ export function plannedRecords(plan: PublishPlan): LayerVersionRecord[] {
     compatibleArchitectures: request.architectures,
     description: request.description ?? null,
     license: request.license ?? null,
+    ...plannedStaging(upload, plan.layerName, request.archive.sha256),
   }));
 }
 
@@ -188,6 +214,8 @@ export async function executePublish(
     wait: boolean;
     /** Share each version published (or found unchanged) with these (--public, --share-*). */
     grantees?: Grantee[];
+    /** --keep-staged: leave staged objects in place after a successful publish. */
+    keepStaged?: boolean;
   },
   ctx: CommandContext,
 ): Promise<LayerVersionRecord[]> {
@@ -197,10 +225,14 @@ export async function executePublish(
   let done = 0;
   ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
   return mapTargets(targets, async (t, i) => {
-    const req = plan.steps[i]!.request;
+    const { upload } = plan.steps[i]!;
+    const req = { ...plan.steps[i]!.request };
     const client = opts.clients[i]!;
+    const where = describeTarget(t);
     // --timeout is the target's budget from here: no attempt starts after it.
     const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
+    let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
+    const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
     try {
       if (opts.skipUnchanged) {
         // The zip, runtimes and architectures decide (the adapter compares them); description and
@@ -208,21 +240,33 @@ export async function executePublish(
         const same = await client.findUnchanged(req);
         if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
       }
+      if (upload.upload === "storage") {
+        const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
+        staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
+        req.staged = staged.staged;
+      }
       const rec = await publishOnce(client, req, { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
         log: ctx.log,
-        where: describeTarget(t),
+        where,
         deadline,
         policy: opts.policies[i],
         checkCommand: versionsCommand(t, layerName),
       });
-      return await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log });
+      // The cloud keeps its own copy once the version exists: the staged object can go.
+      if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
+      return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log })), ...how() };
     } catch (err) {
-      return failedRecord(t, layerName, err);
+      return { ...failedRecord(t, layerName, err), ...how() };
     } finally {
       done++;
       if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
     }
   });
+}
+
+function stagedFile(archive: LayerArchive): StagedFile {
+  if (!archive.path) throw new Error("internal: staging needs the zip on disk");
+  return { path: archive.path, size: archive.size, sha256: archive.sha256 };
 }
 
 async function sourceKind(source: string, given: string): Promise<"dir" | "zip"> {
@@ -237,27 +281,31 @@ async function buildArchive(
   kind: "dir" | "zip",
   source: string,
   opts: { exclude?: string[]; prefix?: string; symlinks: "keep" | "follow"; out?: string },
-): Promise<{ packed: PackResult; bytes: Buffer }> {
+): Promise<{ packed: PackResult; path: string; dispose: () => Promise<void> }> {
   if (kind === "zip") {
     const packed = await inspectZip(source);
     if (packed.archive.fileCount === 0) {
       throw new UsageError(`${source} holds no files`, { code: "EmptyZip", hint: "publish a zip with the layer's files, or a folder to pack" });
     }
-    return { packed, bytes: await readFile(source) };
+    return { packed, path: source, dispose: async () => {} };
   }
   if (opts.out) {
     const packed = await pack({ dir: source, output: path.resolve(opts.out), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
-    return { packed, bytes: await readFile(packed.archive.path!) };
+    return { packed, path: packed.archive.path!, dispose: async () => {} };
   }
+  // A temporary zip, kept until every target is done with it (staging streams it from disk).
   const tmp = await mkdtemp(path.join(tmpdir(), "layerctl-"));
   const forget = removeOnInterrupt(tmp);
-  try {
-    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
-    const bytes = await readFile(packed.archive.path!);
-    return { packed: { ...packed, archive: { ...packed.archive, path: null } }, bytes };
-  } finally {
+  const dispose = async () => {
     await rm(tmp, { recursive: true, force: true });
     forget();
+  };
+  try {
+    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    return { packed: { ...packed, archive: { ...packed.archive, path: null } }, path: path.join(tmp, "layer.zip"), dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
 }
 
@@ -295,6 +343,14 @@ export default defineCommand({
     { flags: "--namespace <ns>", description: "with --attach: function namespace, where the provider has them (default: default)" },
     { flags: "--publish-version", description: "with --attach: publish a function version after the update" },
     { flags: "--alias <name>", description: "with --attach: point this alias at the new function version (implies --publish-version)" },
+    {
+      flags: "--upload <mode>",
+      description: "inline in the API call, or staged in the cloud's object storage first (default: auto, staged only over the inline limit)",
+      choices: ["auto", "inline", "storage"],
+    },
+    { flags: "--bucket <spec>", description: "where to stage: NAME, provider=NAME or provider:region=NAME; {region} becomes the target's region (repeatable)", repeatable: true },
+    { flags: "--keep-staged", description: "keep the staged object after publishing (default: removed)" },
+    { flags: "--storage-endpoint <url>", description: "object storage endpoint override (path-style addressing), a full http(s)://host:port URL" },
   ],
   targets: true,
   progress: true,
@@ -307,6 +363,7 @@ export default defineCommand({
     "layerctl publish                      # every layer of layerctl.config.json",
     "layerctl publish deps -p aws --record layers.lock.json --attach api --alias live",
     "layerctl publish ./l -n deps -p aws,aliyun --runtime aws:python3.11,aliyun:python3.10 --prefix aws:python,aliyun:python",
+    "layerctl publish ./big-layer -p tencent,aws,aliyun -n deps --runtime python3.10 --bucket 'aws=my-layers-{region}' --bucket tencent=layers-1250000000",
   ],
   notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}; "archives" when several zips
 were built, "attachments" with --attach, "recordFiles" with --record), version (the bare
@@ -314,7 +371,13 @@ number for one target; "provider region version" lines for several; "planned" on
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
 --public / --share-account / --share-organization share each version right after it is published
-(see layerctl share); if that fails, the target is "failed", naming the version that was published.`,
+(see layerctl share); if that fails, the target is "failed", naming the version that was published.
+
+Big layers: over a cloud's inline limit the zip is staged in its object storage (S3, COS, OSS) and
+published from there, then removed. Buckets: --bucket, or LAYERCTL_BUCKET_AWS / _TENCENT / _ALIYUN
+(same syntax); a bucket must be in the target's region. Tencent bucket names carry the -APPID suffix.
+Aliyun without a bucket uses FC's temporary bucket. Storage endpoints: --storage-endpoint, or
+LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).`,
   // With the config file: no source publishes every configured layer; flags override its keys.
   run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
   ...recordsOutput((doc: ConfigPublishDocument, format) =>

@@ -222,9 +222,13 @@ describe("bad input: one line, exit 2, no call made", () => {
     const zip = path.join(dir, "big.zip");
     execFileSync("zip", ["-0", "-q", "-j", zip, path.join(big, "blob.bin")]);
     const before = shared.calls();
-    const r = await runCommand("publish", { source: zip, provider: ["tencent"], name: "big", runtime: ["python3.9"] }, { env: shared.env(), format: "table" });
+    const r = await runCommand("publish", { source: zip, provider: ["tencent"], name: "big", runtime: ["python3.9"], upload: "inline" }, { env: shared.env(), format: "table" });
     expect(r.code).toBe(2);
     expectOneLineError(r.stderr, "bytes", "tencent", "documented", "50 MB");
+    // By default such a zip is staged in COS, which needs a bucket: still one line, before any call.
+    const auto = await runCommand("publish", { source: zip, provider: ["tencent"], name: "big", runtime: ["python3.9"] }, { env: shared.env(), format: "table" });
+    expect(auto.code).toBe(2);
+    expectOneLineError(auto.stderr, "bytes", "tencent", "COS", "--bucket", "LAYERCTL_BUCKET_TENCENT");
     expect(shared.calls()).toBe(before);
   });
 });

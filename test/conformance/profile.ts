@@ -32,6 +32,22 @@ export interface ConformanceProfile {
    * last version instead of a new one (AWS documents this for PublishVersion).
    */
   unchangedFunctionKeepsVersion: boolean;
+  /** Staging in the provider's object store (test/conformance/storage.test.ts). */
+  storage: {
+    /** A bucket name as users type it; the suite creates it in `region`. */
+    bucket: string;
+    /** The same kind of name for a bucket the suite creates in `otherRegion`. */
+    otherBucket: string;
+    otherRegion: string;
+    codes: {
+      /** The store's code for a bucket that does not exist. */
+      noSuchBucket: string;
+      /** The store's code for a bucket of another region than the target's. */
+      wrongRegion: string;
+      /** The layer API's code when the staged object is gone. */
+      stagedMissing: string;
+    };
+  };
   /** Function seeded into the emulator for publishFunctionVersion. */
   functionName: string;
   namespace?: string;

@@ -143,8 +143,9 @@ export async function resolveTargets(
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
     const { start, emulatorEnv } = await import("../../emulator/index.js");
-    // Short asynchronous states: a demo still shows them, without making anyone wait.
-    const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: ctx.seedFunctions });
+    // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
+    // with --bucket exist on first use: the embedded emulator starts empty.
+    const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: ctx.seedFunctions, autoCreateBuckets: true });
     const overlay = emulatorEnv(emu.credentials, emu.url);
     for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
     env = { ...env, ...overlay };

@@ -26,6 +26,13 @@ export const aliyunProfile: ConformanceProfile = {
   publishLayerAction: "CreateLayerVersion",
   arnPattern: (layer, version, region) => new RegExp(`^acs:fc:${region}:\\d+:layers/${layer}/versions/${version}$`),
   unchangedFunctionKeepsVersion: false,
+  storage: {
+    bucket: "conf-layers",
+    otherBucket: "conf-hangzhou",
+    otherRegion: "cn-hangzhou",
+    // OSS: "must be addressed using the specified endpoint".
+    codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "AccessDenied", stagedMissing: "InvalidArgument" },
+  },
   functionName: "conformance-fn",
   pages: { layers: 100, versions: 100 },
   grants: aliyunGrants,

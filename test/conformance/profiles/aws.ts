@@ -28,6 +28,13 @@ export const awsProfile: ConformanceProfile = {
   publishLayerAction: "PublishLayerVersion",
   arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escapeRegExp(region)}:\\d{12}:layer:${escapeRegExp(layer)}:${version}$`),
   unchangedFunctionKeepsVersion: true,
+  storage: {
+    bucket: "conf-layers-{region}",
+    otherBucket: "conf-layers-east",
+    otherRegion: "us-east-1",
+    // S3 answers a request signed for another region than the bucket's with this (400).
+    codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "AuthorizationHeaderMalformed", stagedMissing: "InvalidParameterValueException" },
+  },
   functionName: "conformance-fn",
   pages: { layers: 50, versions: 50 },
   grants: awsGrants,

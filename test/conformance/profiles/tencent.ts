@@ -20,6 +20,13 @@ export const tencentProfile: ConformanceProfile = {
   publishLayerAction: "PublishLayerVersion",
   arnPattern: null,
   unchangedFunctionKeepsVersion: false,
+  storage: {
+    bucket: "conf-layers-1250000000",
+    otherBucket: "conf-shanghai-1250000000",
+    otherRegion: "ap-shanghai",
+    // COS: another region's endpoint does not know the bucket.
+    codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "NoSuchBucket", stagedMissing: "InvalidParameterValue.CosObjectName" },
+  },
   functionName: "release-fn",
   namespace: "default",
   // ListLayers pages by Offset/Limit (layerctl asks for 20); ListLayerVersions does not page.

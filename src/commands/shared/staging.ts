@@ -1,0 +1,214 @@
+// Which way each target's zip goes (inline in the API call, or staged in the provider's object
+// storage first), where it is staged, and the staging itself. Everything that can be wrong with
+// --upload, --bucket and --storage-endpoint is found here before any cloud call.
+import { UsageError } from "../../errors.js";
+import type { ProviderName } from "../../providers/names.js";
+import type { Logger } from "../../output/log.js";
+import { humanBytes } from "../../output/table.js";
+import { getProvider } from "../../providers/index.js";
+import { stagedKey } from "../../providers/object-upload.js";
+import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StorageClient, UploadMode } from "../../providers/types.js";
+import { parseEndpoint, splitList, type Target } from "./targets.js";
+
+export type UploadChoice = "auto" | UploadMode;
+const CHOICES: UploadChoice[] = ["auto", "inline", "storage"];
+
+export interface StagingInput {
+  /** auto (default), inline or storage. */
+  upload?: string;
+  /** NAME, provider=NAME or provider:region=NAME; repeatable. */
+  bucket?: string[];
+  keepStaged?: boolean;
+  storageEndpoint?: string;
+}
+
+interface BucketRule {
+  provider?: ProviderName;
+  region?: string;
+  name: string;
+  /** From LAYERCTL_BUCKET_*: flags win over it. */
+  fromEnv?: boolean;
+}
+
+export interface StagingOptions {
+  choice: UploadChoice;
+  keep: boolean;
+  rules: BucketRule[];
+  /** --storage-endpoint, already checked. */
+  endpoint?: string;
+}
+
+export type TargetPlan = { upload: "inline" } | { upload: "storage"; bucket?: string; endpoint?: string };
+
+const RULE = /^([a-z]+)(?::([a-z0-9-]+))?=(.+)$/;
+
+/** Checks --upload, --bucket (and LAYERCTL_BUCKET_*) and --storage-endpoint: no call, no archive needed. */
+export function parseStaging(input: StagingInput, env: NodeJS.ProcessEnv, selected: Provider[]): StagingOptions {
+  const choice = (input.upload ?? "auto") as UploadChoice;
+  if (!CHOICES.includes(choice)) {
+    throw new UsageError(`--upload must be auto, inline or storage, not "${input.upload}"`, { code: "InvalidOption" });
+  }
+  const rules: BucketRule[] = [];
+  for (const entry of splitList(input.bucket)) rules.push(parseRule(entry, "--bucket", selected));
+  // The environment is per provider: a plain NAME there serves that provider only.
+  for (const p of selected) {
+    const value = env[p.storage.bucketVariable];
+    for (const entry of splitList(value ? [value] : [])) {
+      const rule = parseRule(entry, p.storage.bucketVariable, selected);
+      if (rule.provider && rule.provider !== p.name) {
+        throw new UsageError(`${p.storage.bucketVariable} names ${rule.provider}: it holds ${p.name} buckets only`, { code: "InvalidBucket" });
+      }
+      rules.push({ ...rule, provider: p.name, fromEnv: true });
+    }
+  }
+  if (choice === "inline" && input.bucket?.length) {
+    throw new UsageError("--bucket has no use with --upload inline", { code: "ConflictingOptions", hint: "drop --bucket, or use --upload auto|storage" });
+  }
+  const endpoint = input.storageEndpoint === undefined ? undefined : parseEndpoint(input.storageEndpoint, "--storage-endpoint");
+  return { choice, keep: Boolean(input.keepStaged), rules, endpoint };
+}
+
+function parseRule(entry: string, from: string, selected: Provider[]): BucketRule {
+  const m = RULE.exec(entry);
+  if (!m) {
+    // No store allows "=" or ":" in a bucket name: this is a rule written wrong.
+    if (entry.includes("=") || entry.includes(":")) {
+      throw new UsageError(`${from} "${entry}" must be NAME, provider=NAME or provider:region=NAME`, { code: "InvalidBucket" });
+    }
+    return { name: entry };
+  }
+  const provider = getProvider(m[1]!).name;
+  if (!selected.some((p) => p.name === provider)) {
+    throw new UsageError(`${from} ${entry} names ${provider}, which is not among the selected providers`, {
+      code: "UnusedBucket",
+      hint: `add ${provider} to --provider, or drop that bucket`,
+    });
+  }
+  return { provider, region: m[2], name: m[3]! };
+}
+
+/** The bucket for one target: provider:region, then provider, then a plain name; flags before the environment. */
+function bucketFor(opts: StagingOptions, t: Target): string | undefined {
+  const ranked = [
+    (r: BucketRule) => r.provider === t.provider.name && r.region === t.region,
+    (r: BucketRule) => r.provider === t.provider.name && r.region === undefined,
+    (r: BucketRule) => r.provider === undefined,
+  ];
+  for (const env of [false, true]) {
+    for (const matches of ranked) {
+      const rule = opts.rules.find((r) => Boolean(r.fromEnv) === env && matches(r));
+      if (rule) return rule.name.replaceAll("{region}", t.region);
+    }
+  }
+  return undefined;
+}
+
+/** Whether the zip can go inline: the provider's own size check, without its error. */
+export function inlineCheck(provider: Provider, spec: LayerSpec): UsageError | null {
+  try {
+    provider.validateLayer(spec);
+    return null;
+  } catch (err) {
+    if (err instanceof UsageError && err.code === "ZipTooLarge") return err;
+    throw err;
+  }
+}
+
+/**
+ * One target's way. `tooBig` is the provider's inline size error, null when the zip fits inline.
+ * A staged zip over the store's zip limit, or with no bucket to go to, is a usage error here (the
+ * unzipped limit holds either way: validateLayer checks it).
+ */
+export function planTarget(opts: StagingOptions, t: Target, sizes: { zip: number }, tooBig: UsageError | null, env: NodeJS.ProcessEnv, emulator: boolean): TargetPlan {
+  const where = `${t.provider.name} ${t.region}`;
+  if (opts.choice === "inline") {
+    if (tooBig) {
+      throw new UsageError(`${where}: ${tooBig.message}`, { code: tooBig.code, provider: t.provider.name, hint: `${tooBig.hint ?? ""}; or drop --upload inline to stage it in ${t.provider.storage.service}`.replace(/^; /, "") });
+    }
+    return { upload: "inline" };
+  }
+  if (opts.choice === "auto" && !tooBig) return { upload: "inline" };
+
+  const storage = t.provider.storage;
+  if (storage.maxStagedZipBytes !== null && sizes.zip > storage.maxStagedZipBytes) {
+    throw new UsageError(`${where}: the zip is ${sizes.zip} bytes (${humanBytes(sizes.zip)}), over the ${humanBytes(storage.maxStagedZipBytes)} a layer can have even through ${storage.service}`, {
+      code: "ZipTooLarge",
+      provider: t.provider.name,
+      hint: `${storage.limitNote}; leave out files with --exclude or a .layerignore, or split the layer`,
+    });
+  }
+  const bucket = bucketFor(opts, t);
+  if (bucket === undefined && !storage.temporaryBucket) {
+    const why = tooBig ? `${tooBig.message}, so it must be staged in ${storage.service}` : `--upload storage stages the zip in ${storage.service}`;
+    throw new UsageError(`${where}: ${why}, and no bucket is given`, {
+      code: "MissingBucket",
+      provider: t.provider.name,
+      hint: `pass --bucket ${t.provider.name}=NAME (a bucket in ${t.region}; {region} in the name becomes the target's region) or set ${storage.bucketVariable}`,
+    });
+  }
+  if (bucket !== undefined) storage.checkBucket(bucket);
+  return { upload: "storage", bucket, endpoint: storageEndpoint(opts, t, env, emulator) };
+}
+
+function storageEndpoint(opts: StagingOptions, t: Target, env: NodeJS.ProcessEnv, emulator: boolean): string | undefined {
+  if (opts.endpoint !== undefined) return opts.endpoint;
+  for (const name of t.provider.storage.endpointVariables) {
+    const v = env[name];
+    if (v) return parseEndpoint(v, name);
+  }
+  // The embedded emulator serves the stores on its one port.
+  return emulator ? t.endpoint : undefined;
+}
+
+export interface StageContext {
+  connect: ConnectOptions;
+  log: Logger;
+  where: string;
+  progress?: (text: string) => void;
+}
+
+/** Upload the zip for one target; the returned client removes it afterwards. */
+export async function stageZip(
+  provider: Provider,
+  plan: Extract<TargetPlan, { upload: "storage" }>,
+  file: StagedFile,
+  layerName: string,
+  ctx: StageContext,
+): Promise<{ client: StorageClient; staged: StagedObject }> {
+  const storage = provider.storage;
+  const client = await storage.connect(ctx.connect, { bucket: plan.bucket, endpoint: plan.endpoint });
+  const key = client.keyFor(stagedKey(layerName, file.sha256));
+  const started = Date.now();
+  let shown = 0;
+  const staged = await client.stage(file, key, {
+    progress(sent, total) {
+      // At most ten updates a second: a spinner line, not a log.
+      const now = Date.now();
+      if (sent < total && now - shown < 100) return;
+      shown = now;
+      ctx.progress?.(`${ctx.where}: staging ${humanBytes(sent)} of ${humanBytes(total)} (${rate(sent, now - started)})`);
+    },
+  });
+  ctx.log.info(`${ctx.where}: staged ${humanBytes(file.size)} in ${storage.service} ${client.bucket}/${key} (${((Date.now() - started) / 1000).toFixed(1)} s, ${rate(file.size, Date.now() - started)})`);
+  return { client, staged };
+}
+
+/** After a successful publish: the cloud keeps its own copy, so the staged object can go. */
+export async function removeStaged(client: StorageClient, staged: StagedObject, ctx: { log: Logger; where: string; keep: boolean }): Promise<void> {
+  if (ctx.keep || !client.removable) return;
+  try {
+    await client.remove(staged);
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    ctx.log.warn(`${ctx.where}: published, but the staged object ${staged.bucket}/${staged.key} could not be removed (${e.code ?? "error"}: ${e.message ?? String(err)}); remove it by hand`);
+  }
+}
+
+export function plannedStaging(plan: TargetPlan, layerName: string, sha256: string): { upload: UploadMode; staged?: { bucket: string; key: string } } {
+  if (plan.upload === "inline") return { upload: "inline" };
+  return plan.bucket === undefined ? { upload: "storage" } : { upload: "storage", staged: { bucket: plan.bucket, key: stagedKey(layerName, sha256) } };
+}
+
+function rate(bytes: number, ms: number): string {
+  return ms <= 0 ? "-" : `${humanBytes(Math.round((bytes * 1000) / ms))}/s`;
+}

@@ -1,0 +1,107 @@
+// Staging through object storage, with the CLI as the subject: exit codes, the one-line errors,
+// stderr progress lines, and which SDK modules a run loads (the storage SDKs only when staging).
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { tempDir } from "../helpers/archive.js";
+import { REPO, runCli } from "../helpers/cli.js";
+
+const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
+const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
+
+let emu: RunningEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emu = await start({
+    port: 0,
+    tencentPublishDelayMs: 0,
+    buckets: [
+      { provider: "aws", name: "cli-layers", region: "us-east-1" },
+      { provider: "tencent", name: "cli-layers-1250000000", region: "ap-guangzhou" },
+      { provider: "aliyun", name: "cli-layers", region: "cn-hangzhou" },
+    ],
+  });
+  env = emulatorEnv(emu.credentials, emu.url);
+});
+afterAll(async () => {
+  await emu?.close();
+});
+beforeEach(() => emu.faults.clear());
+
+function calls(): number {
+  return Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+}
+
+async function traced(args: string[], extraEnv: Record<string, string> = {}) {
+  const trace = path.join(await tempDir(), "trace");
+  const r = await runCli(args, { nodeArgs: ["--import", path.join(REPO, "test/helpers/trace-imports.mjs")], env: { ...env, ...extraEnv, LAYERCTL_TRACE_IMPORTS: trace } });
+  return { ...r, loaded: await readFile(trace, "utf8") };
+}
+
+describe("staging from the command line", () => {
+  it("an inline publish loads no storage SDK", async () => {
+    const r = await traced(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "inlinetrace", "--runtime", "python3.9", "--output", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: { upload: string }) => x.upload)).toEqual(["inline", "inline", "inline"]);
+    expect(r.loaded).toMatch(/tencentcloud|@aws-sdk\/client-lambda/);
+    expect(r.loaded).not.toMatch(STORAGE_SDKS);
+  });
+
+  it("a staged publish loads the storage SDKs, prints one line per target on stderr, and records where it staged", async () => {
+    const r = await traced(
+      ["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "stagedcli", "--runtime", "python3.9", "--upload", "storage", "--output", "json", "--bucket", "tencent=cli-layers-1250000000"],
+      { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" },
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    for (const rec of doc.results) {
+      expect(rec).toMatchObject({ status: "published", upload: "storage", staged: { key: `layerctl/stagedcli/${doc.archive.sha256}.zip` } });
+    }
+    expect(doc.results.map((x: { staged: { bucket: string } }) => x.staged.bucket)).toEqual(["cli-layers-1250000000", "cli-layers", "cli-layers"]);
+    const staged = r.stderr.split("\n").filter((l) => / staged /.test(l));
+    expect(staged).toHaveLength(3);
+    expect(r.loaded).toMatch(/@aws-sdk\/client-s3/);
+    expect(r.loaded).toMatch(/cos-nodejs-sdk-v5/);
+    expect(r.loaded).toMatch(/ali-oss/);
+  });
+
+  it("over the inline limit with no bucket: exit 2, one line naming --bucket and the variable, no call", async () => {
+    const before = calls();
+    const r = await runCli(["publish", PY_LAYER, "-p", "aws", "-n", "nobucket", "--runtime", "python3.9", "--upload", "storage"], { env });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("warning:"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^layerctl: .*--bucket.*LAYERCTL_BUCKET_AWS/);
+    expect(calls()).toBe(before);
+  });
+
+  it("refuses a Tencent bucket without its APPID suffix before any call", async () => {
+    const before = calls();
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "noappid", "--runtime", "python3.9", "--upload", "storage", "--bucket", "tencent=layers"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/APPID/);
+    expect(calls()).toBe(before);
+  });
+
+  it("--upload rejects an unknown mode", async () => {
+    const bad = await runCli(["publish", PY_LAYER, "-p", "aws", "-n", "x", "--runtime", "python3.9", "--upload", "sideways"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("sideways");
+  });
+
+  it("--emulator serves the stores too (buckets exist on first use) and --dry-run says which way each target goes", async () => {
+    const dry = await runCli(["publish", PY_LAYER, "-p", "aws,aliyun", "-n", "dry", "--runtime", "python3.9", "--upload", "storage", "--bucket", "aws=dry-{region}", "--dry-run", "--output", "json"], { env });
+    expect(dry.code).toBe(0);
+    const planned = JSON.parse(dry.stdout).results;
+    expect(planned[0]).toMatchObject({ status: "planned", upload: "storage", staged: { bucket: "dry-us-east-1" } });
+    expect(planned[1]).toMatchObject({ status: "planned", upload: "storage" });
+
+    const r = await runCli(["publish", PY_LAYER, "-p", "aws", "-n", "emustage", "--runtime", "python3.9", "--upload", "storage", "--bucket", "emu-layers", "--emulator", "--output", "json"], {
+      env: { HOME: "/nonexistent-layerctl-home" },
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "published", upload: "storage", staged: { bucket: "emu-layers" } });
+  });
+});

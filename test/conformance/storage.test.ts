@@ -1,0 +1,215 @@
+// Staging big layers in each provider's object store (S3, COS, OSS), end to end through the
+// publish command: the real storage SDKs and layer SDKs over real HTTP to the emulator. Provider
+// differences are data (profiles) and capabilities (Provider.storage), never names.
+import { mkdir, truncate, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { publishCommand, type PublishInput } from "../../src/commands/publish.js";
+import { UsageError } from "../../src/errors.js";
+import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { buildZip } from "../../src/emulator/zip.js";
+import { silentLogger } from "../../src/output/log.js";
+import { providers } from "../../src/providers/index.js";
+import type { LayerVersionRecord, Provider } from "../../src/providers/types.js";
+import { makeArchive, tempDir } from "../helpers/archive.js";
+import { profiles } from "./profiles.js";
+
+describe.each(profiles)("staging: $provider", (profile) => {
+  const provider: Provider = providers[profile.provider];
+  const bucket = profile.storage.bucket.replaceAll("{region}", profile.region);
+  let emu: RunningEmulator;
+  let env: Record<string, string>;
+  let small: string;
+  let smallSha: string;
+  let big: string;
+  let seq = 0;
+  const layerName = () => `stage${profile.provider}${++seq}`;
+
+  beforeAll(async () => {
+    emu = await start({
+      port: 0,
+      tencentPublishDelayMs: 0,
+      buckets: [
+        { provider: profile.provider, name: bucket, region: profile.region },
+        { provider: profile.provider, name: profile.storage.otherBucket, region: profile.storage.otherRegion },
+      ],
+    });
+    env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
+    const dir = await tempDir();
+    const archive = await makeArchive();
+    small = path.join(dir, "small.zip");
+    smallSha = archive.sha256;
+    await writeFile(small, archive.bytes!);
+    // Just over this provider's inline limit: a stored (uncompressed) zip of one file.
+    big = path.join(dir, "big.zip");
+    await writeFile(big, buildZip([{ name: "python/blob.bin", data: Buffer.alloc(provider.limits.maxZipBytes + 1024, 0x5a) }]));
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+  beforeEach(() => {
+    emu.faults.clear();
+  });
+
+  function publish(source: string, extra: Partial<PublishInput> = {}): Promise<{ results: LayerVersionRecord[] }> {
+    return publishCommand(
+      { source, provider: [profile.provider], region: [profile.region], name: extra.name ?? layerName(), runtime: [profile.runtimes.canonical[0]!], timeout: "60", ...extra },
+      { env, log: silentLogger },
+    );
+  }
+
+  function calls(action: string): number {
+    return emu.faults.counts()[`${profile.provider}:${action}`] ?? 0;
+  }
+
+  /** Publish straight from a staged object through the adapter: does the layer API still find it? */
+  async function publishFrom(staged: { bucket: string; key: string }): Promise<unknown> {
+    const credentials = await provider.resolveCredentials(env, {});
+    const client = await provider.connect({ region: profile.region, endpoint: emu.url, credentials, requestTimeoutMs: 10_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger });
+    const archive = { sha256: smallSha, size: 0, path: small };
+    return client
+      .publishLayer(
+        { layerName: layerName(), archive, staged: { ...staged, region: profile.region }, runtimes: profile.runtimes.native.slice(0, 1), architectures: [] },
+        { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 },
+      )
+      .then(
+        () => "published",
+        (err: { code?: string }) => err.code,
+      );
+  }
+
+  it("stages a layer over the inline limit by itself, retries a reset and a 5xx part and a lost completion, publishes from storage, then removes the object", async () => {
+    emu.faults.add({ provider: profile.provider, action: "UploadPart", kind: "reset", times: 1 });
+    emu.faults.add({ provider: profile.provider, action: "UploadPart", kind: "server-error", times: 1 });
+    emu.faults.add({ provider: profile.provider, action: "CompleteMultipartUpload", kind: "lost-response", times: 1 });
+    const before = calls("UploadPart");
+    const completes = calls("CompleteMultipartUpload");
+    const name = layerName();
+    const doc = await publish(big, { name, bucket: [`${profile.provider}=${profile.storage.bucket}`] });
+    const rec = doc.results[0]!;
+    expect(rec.error).toBeUndefined();
+    expect(rec).toMatchObject({ status: "published", upload: "storage", staged: { bucket, key: expect.stringMatching(new RegExp(`^layerctl/${name}/[0-9a-f]{64}\\.zip$`)) } });
+    expect(rec.codeSha256).toBe(rec.staged!.key.slice(-68, -4));
+    const parts = Math.ceil((provider.limits.maxZipBytes + 1024 + 200) / (8 * 1024 * 1024));
+    expect(calls("UploadPart") - before).toBe(parts + 2);
+    // The lost completion was repeated, found the upload completed, and the object was checked instead.
+    expect(calls("CompleteMultipartUpload") - completes).toBe(2);
+    expect(calls("DeleteObject")).toBeGreaterThan(0);
+    expect(await publishFrom(rec.staged!)).toBe(profile.storage.codes.stagedMissing);
+  });
+
+  it("stages a small layer with --upload storage and keeps it with --keep-staged", async () => {
+    const doc = await publish(small, { upload: "storage", bucket: [`${profile.provider}:${profile.region}=${profile.storage.bucket}`], keepStaged: true });
+    const rec = doc.results[0]!;
+    expect(rec.error).toBeUndefined();
+    expect(rec).toMatchObject({ status: "published", upload: "storage", codeSha256: smallSha, staged: { bucket } });
+    expect(await publishFrom(rec.staged!)).toBe("published");
+  });
+
+  it("uploads inline while the zip fits, and says so", async () => {
+    const doc = await publish(small, { bucket: [profile.storage.bucket] });
+    expect(doc.results[0]).toMatchObject({ status: "published", upload: "inline" });
+    expect(doc.results[0]!.staged).toBeUndefined();
+  });
+
+  it("--dry-run says which way the target would go, and calls nothing", async () => {
+    const before = JSON.stringify(emu.faults.counts());
+    const auto = await publish(big, { dryRun: true, bucket: [`${profile.provider}=${profile.storage.bucket}`] });
+    expect(auto.results[0]).toMatchObject({ status: "planned", upload: "storage", staged: { bucket } });
+    const inline = await publish(small, { dryRun: true });
+    expect(inline.results[0]).toMatchObject({ status: "planned", upload: "inline" });
+    expect(JSON.stringify(emu.faults.counts())).toBe(before);
+  });
+
+  it("retries a connection reset of a single PUT", async () => {
+    emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "reset", times: 1 });
+    const before = calls("PutObject");
+    const doc = await publish(small, { upload: "storage", bucket: [profile.storage.bucket] });
+    expect(doc.results[0]).toMatchObject({ status: "published", upload: "storage" });
+    expect(calls("PutObject") - before).toBe(2);
+  });
+
+  it("retries throttling of the store with backoff, and reports persistent throttling with the store's code", async () => {
+    emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "throttle", times: 2 });
+    const before = calls("PutObject");
+    const doc = await publish(small, { upload: "storage", bucket: [profile.storage.bucket] });
+    expect(doc.results[0]).toMatchObject({ status: "published", upload: "storage" });
+    expect(calls("PutObject") - before).toBe(3);
+    emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "throttle" });
+    const throttled = await publish(small, { upload: "storage", bucket: [profile.storage.bucket] });
+    expect(throttled.results[0]).toMatchObject({ status: "failed", error: { code: "SlowDown" } });
+  });
+
+  it("refuses an upload whose stored checksum differs from ours, before any layer call", async () => {
+    emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "bad-checksum", times: 1 });
+    const layerCalls = () => Object.entries(emu.faults.counts()).filter(([k]) => k.startsWith(`${profile.provider}:`) && /Layer/.test(k)).reduce((n, [, v]) => n + v, 0);
+    const before = layerCalls();
+    const doc = await publish(small, { upload: "storage", bucket: [profile.storage.bucket] });
+    expect(doc.results[0]).toMatchObject({ status: "failed", upload: "storage", error: { code: "ChecksumMismatch" } });
+    expect(layerCalls()).toBe(before);
+  });
+
+  it("reports a missing bucket with the store's code and a hint", async () => {
+    const missing = profile.storage.otherBucket.replace(/^conf-[a-z]+/, "conf-nosuch");
+    const doc = await publish(small, { upload: "storage", bucket: [missing] });
+    expect(doc.results[0]).toMatchObject({ status: "failed", upload: "storage", error: { code: profile.storage.codes.noSuchBucket } });
+    expect(doc.results[0]!.error!.hint).toContain(profile.region);
+  });
+
+  it("reports a bucket in another region with the store's code, naming the region", async () => {
+    const doc = await publish(small, { upload: "storage", bucket: [profile.storage.otherBucket] });
+    expect(doc.results[0]).toMatchObject({ status: "failed", error: { code: profile.storage.codes.wrongRegion } });
+    expect(doc.results[0]!.error!.hint).toContain(profile.region);
+  });
+
+  it("without a bucket: the cloud's temporary bucket where there is one, else a usage error naming --bucket", async () => {
+    if (provider.storage.temporaryBucket) {
+      const doc = await publish(small, { upload: "storage" });
+      expect(doc.results[0]).toMatchObject({ status: "published", upload: "storage" });
+    } else {
+      const before = JSON.stringify(emu.faults.counts());
+      const err = await publish(big).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).code).toBe("MissingBucket");
+      expect(`${(err as UsageError).message} ${(err as UsageError).hint}`).toContain("--bucket");
+      expect((err as UsageError).hint).toContain(provider.storage.bucketVariable);
+      expect(JSON.stringify(emu.faults.counts())).toBe(before);
+    }
+  });
+
+  it("surfaces a wrong secret as the store's signature error, without the secret", async () => {
+    const saved = env;
+    env = { ...env, [provider.credentialVariables[1]!]: "wrong-secret-value" };
+    try {
+      const doc = await publish(small, { upload: "storage", bucket: [profile.storage.bucket] });
+      expect(doc.results[0]).toMatchObject({ status: "failed", error: { code: "SignatureDoesNotMatch" } });
+      expect(JSON.stringify(doc)).not.toContain("wrong-secret-value");
+    } finally {
+      env = saved;
+    }
+  });
+
+  it("takes the bucket from the environment variable", async () => {
+    const saved = env;
+    env = { ...env, [provider.storage.bucketVariable]: profile.storage.bucket };
+    try {
+      const doc = await publish(small, { upload: "storage" });
+      expect(doc.results[0]).toMatchObject({ status: "published", staged: { bucket } });
+    } finally {
+      env = saved;
+    }
+  });
+
+  it.runIf(provider.limits.maxUnzippedBytes !== null)("checks the unzipped limit of a staged layer before any call", async () => {
+    // One byte over the limit, of zeros (a sparse file: no disk used; the zip of it is small).
+    const dir = path.join(await tempDir(), "huge");
+    await mkdir(path.join(dir, "python"), { recursive: true });
+    await writeFile(path.join(dir, "python", "zeros.bin"), "");
+    await truncate(path.join(dir, "python", "zeros.bin"), provider.limits.maxUnzippedBytes! + 1);
+    const before = JSON.stringify(emu.faults.counts());
+    const err = await publish(dir, { upload: "storage", bucket: [profile.storage.bucket] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).code).toBe("UnzippedTooLarge");
+    expect(JSON.stringify(emu.faults.counts())).toBe(before);
+  });
+});
