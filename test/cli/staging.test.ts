@@ -62,9 +62,23 @@ describe("staging from the command line", () => {
     expect(doc.results.map((x: { staged: { bucket: string } }) => x.staged.bucket)).toEqual(["cli-layers-1250000000", "cli-layers", "cli-layers"]);
     const staged = r.stderr.split("\n").filter((l) => / staged /.test(l));
     expect(staged).toHaveLength(3);
+    // Nothing else: no SDK chatter (layout warnings aside).
+    expect(r.stderr.trimEnd().split("\n").filter((l) => !/^warning: /.test(l) && !/ staged /.test(l))).toEqual([]);
     expect(r.loaded).toMatch(/@aws-sdk\/client-s3/);
     expect(r.loaded).toMatch(/cos-nodejs-sdk-v5/);
     expect(r.loaded).toMatch(/ali-oss/);
+  });
+
+  it("keeps stderr to its own lines when the stores reset an upload and it is retried", async () => {
+    for (const p of ["tencent", "aws", "aliyun"] as const) emu.faults.add({ provider: p, action: "PutObject", kind: "reset", times: 1 });
+    const r = await runCli(
+      ["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "resetcli", "--runtime", "python3.9", "--upload", "storage", "--output", "json", "--bucket", "tencent=cli-layers-1250000000", "--bucket", "cli-layers"],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: { status: string }) => x.status)).toEqual(["published", "published", "published"]);
+    expect(r.stderr.trimEnd().split("\n").filter((l) => !/^warning: /.test(l) && !/ staged /.test(l))).toEqual([]);
+    expect(emu.faults.counts()["aws:PutObject"]).toBeGreaterThanOrEqual(2);
   });
 
   it("over the inline limit with no bucket: exit 2, one line naming --bucket and the variable, no call", async () => {

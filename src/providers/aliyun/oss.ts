@@ -4,6 +4,7 @@
 // call. An endpoint override is addressed by path (sldEnable: http://host:port/<bucket>/<key>).
 // Integrity: OSS returns x-oss-hash-crc64ecma (CRC-64/XZ) for every PUT and part; ours must match.
 import type { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { CloudError, UsageError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
@@ -152,7 +153,10 @@ class OssStorage implements StorageClient, ObjectWriter {
   }
 
   async putObject(key: string, body: () => Readable, whole: Digests): Promise<void> {
-    const r = await this.call("PutObject", () => this.oss.putStream!(key, body(), { contentLength: whole.size, mime: "application/zip" }), whole.size);
+    // A single PUT is at most one part (8 MiB): sent from memory. With a file stream, a reset makes
+    // urllib (ali-oss's HTTP client) call back twice and print a warning on the console.
+    const bytes = await buffer(body());
+    const r = await this.call("PutObject", () => this.oss.put!(key, bytes, { mime: "application/zip" }), whole.size);
     this.check("x-oss-hash-crc64ecma", whole.crc64, r);
   }
 
