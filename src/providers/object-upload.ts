@@ -54,6 +54,29 @@ export interface UploadSettings {
 /** 8 MiB parts: 15 for a 120 MB zip; every store takes parts of 5 MiB and more. */
 export const DEFAULT_UPLOAD: UploadSettings = { partSize: 8 * 1024 * 1024, concurrency: 2 };
 
+/**
+ * Parts held in memory at once across every target of the run (read, uploading or retrying): what
+ * bounds memory whatever the zip's size and the number of targets (4 x 8 MiB). Each part is a fresh
+ * buffer: an attempt given up at its timeout may still be sending it, so it is never reused.
+ */
+const PART_SLOTS = 4;
+let freeSlots = PART_SLOTS;
+const waiting: Array<() => void> = [];
+
+async function takeSlot(): Promise<void> {
+  if (freeSlots > 0) {
+    freeSlots--;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function giveSlot(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else freeSlots++;
+}
+
 export function digestsOf(bytes: Buffer, withCrc64: boolean): Digests {
   return {
     size: bytes.length,
@@ -131,9 +154,16 @@ async function uploadParts(
     for (let i = 0; i < count && failure === null; i++) {
       const start = i * settings.partSize;
       const length = Math.min(settings.partSize, file.size - start);
+      await takeSlot();
       const bytes = Buffer.allocUnsafe(length);
-      const { bytesRead } = await fh.read(bytes, 0, length, start);
-      if (bytesRead !== length) throw new Error(`${file.path} changed while publishing (short read at byte ${start})`);
+      const { bytesRead } = await fh.read(bytes, 0, length, start).catch((err: unknown) => {
+        giveSlot();
+        throw err;
+      });
+      if (bytesRead !== length) {
+        giveSlot();
+        throw new Error(`${file.path} changed while publishing (short read at byte ${start})`);
+      }
       md5.update(bytes);
       c32 = crc32(bytes, c32);
       c64?.update(bytes);
@@ -149,7 +179,10 @@ async function uploadParts(
           failure ??= err;
         },
       );
-      const tracked = task.finally(() => inFlight.delete(tracked));
+      const tracked = task.finally(() => {
+        inFlight.delete(tracked);
+        giveSlot();
+      });
       inFlight.add(tracked);
       if (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
     }
