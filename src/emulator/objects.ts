@@ -271,7 +271,7 @@ export function checkContentMd5(call: IncomingCall, body: Buffer, code: string):
 }
 
 /** S3-style ETag of a multipart object: MD5 of the parts' binary MD5s, then -<parts>. */
-export function multipartEtag(o: StoredObject): string {
+export function multipartEtag(o: Pick<StoredObject, "md5" | "partMd5s">): string {
   const md5s = o.partMd5s ?? [o.md5];
   return `${createHash("md5").update(Buffer.concat(md5s.map((m) => Buffer.from(m, "hex")))).digest("hex")}-${md5s.length}`;
 }
@@ -305,4 +305,90 @@ export function completedParts(body: Buffer): Array<{ partNumber: number; etag: 
     parts.push({ partNumber: Number(n[1]), etag: (e?.[1] ?? "").replace(/&quot;/g, '"').trim() });
   }
   return parts;
+}
+
+/** How a CRC-64 store (COS, OSS) spells the operations it shares with the other one. */
+export interface Crc64Dialect {
+  /** x-cos-hash-crc64ecma / x-oss-hash-crc64ecma */
+  crcHeader: string;
+  /** The code for a body that does not match Content-MD5 (COS BadDigest, OSS InvalidDigest). */
+  badDigest: string;
+  /** The least size of every part but the last. */
+  minPartBytes: number;
+  /** ETag as the store writes it, quotes included. */
+  etag(md5: string, parts: string[] | null): string;
+  /** The Location of a completed upload. */
+  location(bucketName: string, bucket: BucketState, key: string, call: IncomingCall): string;
+  /** A success reply with the store's request id. */
+  ok(call: IncomingCall, status: number, body?: Buffer, headers?: Record<string, string>): Reply;
+}
+
+/** The object operations COS and OSS answer alike, once the store checked the signature and found the bucket. */
+export async function crc64StoreOperation(
+  d: Crc64Dialect,
+  store: ObjectStore,
+  ctx: { now(): Date; save(): Promise<void> },
+  call: IncomingCall,
+  action: string,
+  target: { name: string; bucket: BucketState; key: string },
+): Promise<Reply> {
+  const { name, bucket, key } = target;
+  const q = call.url.searchParams;
+  const crc = (value: string) => (call.corruptChecksum ? corruptDecimal(value) : value);
+  const objectHeaders = (o: StoredObject) => ({ ETag: d.etag(o.md5, o.partMd5s), [d.crcHeader]: crc(o.crc64) });
+  const upload = (): UploadState => {
+    const u = bucket.uploads[q.get("uploadId") ?? ""];
+    if (!u || u.key !== key) throw new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: q.get("uploadId") ?? "" });
+    return u;
+  };
+  const now = ctx.now();
+  switch (action) {
+    case "PutObject": {
+      checkContentMd5(call, call.body, d.badDigest);
+      const o = await store.put(bucket, key, call.body, now);
+      await ctx.save();
+      return d.ok(call, 200, undefined, objectHeaders(o));
+    }
+    case "InitiateMultipartUpload": {
+      const id = store.createUpload(bucket, key);
+      await ctx.save();
+      return d.ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: name, Key: key, UploadId: id }), { "content-type": "application/xml" });
+    }
+    case "UploadPart": {
+      const n = partNumber(call);
+      const u = upload();
+      checkContentMd5(call, call.body, d.badDigest);
+      const part = await store.putPart(u, n, call.body);
+      await ctx.save();
+      return d.ok(call, 200, undefined, { ETag: d.etag(part.md5, null), [d.crcHeader]: crc(part.crc64) });
+    }
+    case "CompleteMultipartUpload": {
+      const u = upload();
+      const id = q.get("uploadId")!;
+      const o = (await store.complete(bucket, id, checkCompletion(u, call.body, d.minPartBytes), now))!;
+      await ctx.save();
+      const body = xml("CompleteMultipartUploadResult", { Location: d.location(name, bucket, key, call), Bucket: name, Key: key, ETag: d.etag(o.md5, o.partMd5s) });
+      return d.ok(call, 200, body, { "content-type": "application/xml", [d.crcHeader]: crc(o.crc64) });
+    }
+    case "AbortMultipartUpload": {
+      upload();
+      delete bucket.uploads[q.get("uploadId")!];
+      await ctx.save();
+      return d.ok(call, 204);
+    }
+    case "HeadObject":
+    case "GetObject": {
+      const o = bucket.objects[key];
+      if (!o) throw new StoreError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
+      // HEAD too: Node sends the headers (Content-Length of the object) and drops the body.
+      return d.ok(call, 200, await store.read(o), { ...objectHeaders(o), "Last-Modified": new Date(o.lastModified).toUTCString(), "Content-Type": "application/zip" });
+    }
+    case "DeleteObject": {
+      // Idempotent: deleting a missing key succeeds too.
+      delete bucket.objects[key];
+      await ctx.save();
+      return d.ok(call, 204);
+    }
+  }
+  throw new StoreError(501, "NotImplemented", `The layerctl emulator does not implement ${action}.`);
 }

@@ -146,7 +146,9 @@ export function planTarget(opts: StagingOptions, t: Target, sizes: { zip: number
       hint: `pass --bucket ${t.provider.name}=NAME (a bucket in ${t.region}; {region} in the name becomes the target's region) or set ${storage.bucketVariable}`,
     });
   }
-  if (bucket !== undefined) storage.checkBucket(bucket);
+  if (bucket !== undefined && !storage.bucketName.pattern.test(bucket)) {
+    throw new UsageError(`"${bucket}" is not ${storage.bucketName.what}`, { code: "InvalidBucket", provider: t.provider.name, hint: storage.bucketName.hint });
+  }
   return { upload: "storage", bucket, endpoint: storageEndpoint(opts, t, env, emulator) };
 }
 

@@ -12,7 +12,7 @@
 // the specified endpoint" for a bucket of another region). Throttling: OSS documents 503 for
 // request-rate limits; references are silent on the code, SlowDown is used (as S3 and COS).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { pathStyleTarget, checkCompletion, checkContentMd5, corruptDecimal, multipartEtag, ObjectApi, objectAction, ObjectStore, partNumber, StoreError, xml, type BucketState, type StoredObject } from "../objects.js";
+import { crc64StoreOperation, multipartEtag, ObjectApi, objectAction, ObjectStore, pathStyleTarget, StoreError, xml, type BucketState, type Crc64Dialect } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { AliyunContext } from "./index.js";
 
@@ -82,64 +82,7 @@ export class OssEmulator extends ObjectApi {
     if (action === "UnknownOssOperation") throw new StoreError(501, "NotImplemented", "The layerctl emulator does not implement this OSS request.");
     if (lentFor !== null && lentFor !== name) throw new StoreError(403, "AccessDenied", "You have no right to access this bucket with these temporary credentials.");
     const hostRegion = OSS_HOST.exec(String(call.headers.host ?? ""))?.[2];
-    const bucket = this.bucketIn(name, hostRegion);
-    const q = call.url.searchParams;
-    const now = this.ctx.now();
-    switch (action) {
-      case "PutObject": {
-        checkContentMd5(call, call.body, "InvalidDigest");
-        const o = await this.store.put(bucket, key, call.body, now);
-        await this.ctx.save();
-        return ok(call, 200, undefined, objectHeaders(o, call.corruptChecksum));
-      }
-      case "InitiateMultipartUpload": {
-        const id = this.store.createUpload(bucket, key);
-        await this.ctx.save();
-        return ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: name, Key: key, UploadId: id }), { "content-type": "application/xml" });
-      }
-      case "UploadPart": {
-        const n = partNumber(call);
-        const upload = bucket.uploads[q.get("uploadId") ?? ""];
-        if (!upload || upload.key !== key) throw noSuchUpload(q.get("uploadId") ?? "");
-        checkContentMd5(call, call.body, "InvalidDigest");
-        const part = await this.store.putPart(upload, n, call.body);
-        await this.ctx.save();
-        return ok(call, 200, undefined, { ETag: `"${part.md5.toUpperCase()}"`, "x-oss-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(part.crc64) : part.crc64 });
-      }
-      case "CompleteMultipartUpload": {
-        const id = q.get("uploadId") ?? "";
-        const upload = bucket.uploads[id];
-        if (!upload || upload.key !== key) throw noSuchUpload(id);
-        const o = (await this.store.complete(bucket, id, checkCompletion(upload, call.body, MIN_PART_BYTES), now))!;
-        await this.ctx.save();
-        return ok(
-          call,
-          200,
-          xml("CompleteMultipartUploadResult", { Location: `http://${name}.oss-${bucket.region}.aliyuncs.com/${key}`, Bucket: name, Key: key, ETag: `"${etag(o)}"` }),
-          { "content-type": "application/xml", "x-oss-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(o.crc64) : o.crc64 },
-        );
-      }
-      case "AbortMultipartUpload": {
-        const id = q.get("uploadId") ?? "";
-        if (!bucket.uploads[id]) throw noSuchUpload(id);
-        delete bucket.uploads[id];
-        await this.ctx.save();
-        return ok(call, 204);
-      }
-      case "HeadObject":
-      case "GetObject": {
-        const o = bucket.objects[key];
-        if (!o) throw new StoreError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
-        // HEAD too: Node sends the headers (Content-Length of the object) and drops the body.
-        return ok(call, 200, await this.store.read(o), { ...objectHeaders(o, call.corruptChecksum), "Last-Modified": new Date(o.lastModified).toUTCString(), "Content-Type": "application/zip" });
-      }
-      case "DeleteObject": {
-        delete bucket.objects[key];
-        await this.ctx.save();
-        return ok(call, 204);
-      }
-    }
-    throw new StoreError(501, "NotImplemented", `The layerctl emulator does not implement ${action}.`);
+    return crc64StoreOperation(OSS_DIALECT, this.store, this.ctx, call, action, { name, bucket: this.bucketIn(name, hostRegion), key });
   }
 
   private bucketIn(name: string, hostRegion: string | undefined): BucketState {
@@ -197,21 +140,19 @@ export class OssEmulator extends ObjectApi {
   }
 }
 
-function etag(o: StoredObject): string {
-  return (o.partMd5s ? multipartEtag(o) : o.md5).toUpperCase();
-}
-
-function objectHeaders(o: StoredObject, corrupt: boolean): Record<string, string> {
-  return { ETag: `"${etag(o)}"`, "x-oss-hash-crc64ecma": corrupt ? corruptDecimal(o.crc64) : o.crc64, ...(o.partMd5s ? {} : { "Content-MD5": Buffer.from(o.md5, "hex").toString("base64") }) };
-}
-
-function noSuchUpload(id: string): StoreError {
-  return new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: id });
-}
-
 function requestId(call: IncomingCall): string {
   return call.requestId.replace(/-/g, "").slice(0, 24).toUpperCase();
 }
+
+const OSS_DIALECT: Crc64Dialect = {
+  crcHeader: "x-oss-hash-crc64ecma",
+  badDigest: "InvalidDigest",
+  minPartBytes: MIN_PART_BYTES,
+  // OSS writes ETags in upper case.
+  etag: (md5, parts) => `"${(parts ? multipartEtag({ md5, partMd5s: parts }) : md5).toUpperCase()}"`,
+  location: (name, bucket, key) => `http://${name}.oss-${bucket.region}.aliyuncs.com/${key}`,
+  ok,
+};
 
 function ok(call: IncomingCall, status: number, body?: Buffer, headers: Record<string, string> = {}): Reply {
   return { status, headers: { "x-oss-request-id": requestId(call), ...headers }, body: body ?? Buffer.alloc(0) };

@@ -12,7 +12,7 @@
 // "Request has expired", SlowDown 503, InternalError 500). A bucket asked for at another region's
 // endpoint is not known there: NoSuchBucket (references silent on a code of its own).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { checkCompletion, checkContentMd5, corruptDecimal, multipartEtag, ObjectApi, objectAction, ObjectStore, partNumber, StoreError, xml, type BucketState, type StoredObject } from "../objects.js";
+import { crc64StoreOperation, multipartEtag, ObjectApi, objectAction, ObjectStore, StoreError, xml, type BucketState, type Crc64Dialect } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { TencentContext } from "./index.js";
 
@@ -64,63 +64,7 @@ export class CosEmulator extends ObjectApi {
     const key = this.verify(call);
     if (action === "UnknownCosOperation") throw new StoreError(501, "NotImplemented", "The layerctl emulator does not implement this COS request.");
     if (!bucketName.endsWith(`-${this.ctx.credentials.appId}`)) throw new StoreError(403, "AccessDenied", "Access Denied.");
-    const bucket = this.bucketIn(bucketName, region);
-    const q = call.url.searchParams;
-    const now = this.ctx.now();
-    switch (action) {
-      case "PutObject": {
-        checkContentMd5(call, call.body, "BadDigest");
-        const o = await this.store.put(bucket, key, call.body, now);
-        await this.ctx.save();
-        return ok(call, 200, undefined, objectHeaders(o, call.corruptChecksum));
-      }
-      case "InitiateMultipartUpload": {
-        const id = this.store.createUpload(bucket, key);
-        await this.ctx.save();
-        return ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: bucketName, Key: key, UploadId: id }));
-      }
-      case "UploadPart": {
-        const n = partNumber(call);
-        const upload = bucket.uploads[q.get("uploadId") ?? ""];
-        if (!upload || upload.key !== key) throw noSuchUpload();
-        checkContentMd5(call, call.body, "BadDigest");
-        const part = await this.store.putPart(upload, n, call.body);
-        await this.ctx.save();
-        return ok(call, 200, undefined, { ETag: `"${part.md5}"`, "x-cos-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(part.crc64) : part.crc64 });
-      }
-      case "CompleteMultipartUpload": {
-        const id = q.get("uploadId") ?? "";
-        const upload = bucket.uploads[id];
-        if (!upload || upload.key !== key) throw noSuchUpload();
-        const o = (await this.store.complete(bucket, id, checkCompletion(upload, call.body, MIN_PART_BYTES), now))!;
-        await this.ctx.save();
-        return ok(
-          call,
-          200,
-          xml("CompleteMultipartUploadResult", { Location: `${String(call.headers.host)}/${key}`, Bucket: bucketName, Key: key, ETag: `"${etag(o)}"` }),
-          { "x-cos-hash-crc64ecma": call.corruptChecksum ? corruptDecimal(o.crc64) : o.crc64 },
-        );
-      }
-      case "AbortMultipartUpload": {
-        if (!bucket.uploads[q.get("uploadId") ?? ""]) throw noSuchUpload();
-        delete bucket.uploads[q.get("uploadId")!];
-        await this.ctx.save();
-        return ok(call, 204);
-      }
-      case "HeadObject":
-      case "GetObject": {
-        const o = bucket.objects[key];
-        if (!o) throw new StoreError(404, "NoSuchKey", "The specified key does not exist.");
-        // HEAD too: Node sends the headers (Content-Length of the object) and drops the body.
-        return ok(call, 200, await this.store.read(o), { ...objectHeaders(o, call.corruptChecksum), "Last-Modified": new Date(o.lastModified).toUTCString(), "Content-Type": "application/zip" });
-      }
-      case "DeleteObject": {
-        delete bucket.objects[key];
-        await this.ctx.save();
-        return ok(call, 204);
-      }
-    }
-    throw new StoreError(501, "NotImplemented", `The layerctl emulator does not implement ${action}.`);
+    return crc64StoreOperation(COS_DIALECT, this.store, this.ctx, call, action, { name: bucketName, bucket: this.bucketIn(bucketName, region), key });
   }
 
   private bucketIn(name: string, region: string): BucketState {
@@ -165,17 +109,14 @@ export class CosEmulator extends ObjectApi {
   }
 }
 
-function etag(o: StoredObject): string {
-  return o.partMd5s ? multipartEtag(o) : o.md5;
-}
-
-function objectHeaders(o: StoredObject, corrupt: boolean): Record<string, string> {
-  return { ETag: `"${etag(o)}"`, "x-cos-hash-crc64ecma": corrupt ? corruptDecimal(o.crc64) : o.crc64 };
-}
-
-function noSuchUpload(): StoreError {
-  return new StoreError(404, "NoSuchUpload", "The specified multipart upload does not exist.");
-}
+const COS_DIALECT: Crc64Dialect = {
+  crcHeader: "x-cos-hash-crc64ecma",
+  badDigest: "BadDigest",
+  minPartBytes: MIN_PART_BYTES,
+  etag: (md5, parts) => `"${parts ? multipartEtag({ md5, partMd5s: parts }) : md5}"`,
+  location: (_name, _bucket, key, call) => `${String(call.headers.host)}/${key}`,
+  ok,
+};
 
 function ok(call: IncomingCall, status: number, body?: Buffer, headers: Record<string, string> = {}): Reply {
   const xmlBody = body !== undefined && body[0] === 0x3c && !("Content-Type" in headers);

@@ -1,5 +1,4 @@
 // Staging big layers in OSS: what layerctl knows without loading the SDK. connect() imports ./oss.ts.
-import { UsageError } from "../../errors.js";
 import type { ProviderStorage } from "../types.js";
 
 // OSS bucket names: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.
@@ -13,15 +12,7 @@ export const aliyunStorage: ProviderStorage = {
   maxStagedZipBytes: 500 * 1024 * 1024,
   limitNote: "FC takes layers of at most 500 MB zipped through OSS",
   temporaryBucket: true,
-  checkBucket(name) {
-    if (!BUCKET.test(name)) {
-      throw new UsageError(`"${name}" is not an OSS bucket name`, {
-        code: "InvalidBucket",
-        provider: "aliyun",
-        hint: "OSS bucket names are 3-63 lower-case letters, digits and hyphens",
-      });
-    }
-  },
+  bucketName: { pattern: BUCKET, what: "an OSS bucket name", hint: "OSS bucket names are 3-63 lower-case letters, digits and hyphens" },
   async connect(opts, storage) {
     const { connectOss } = await import("./oss.js");
     return connectOss(opts, storage);

@@ -1,10 +1,9 @@
 // Staging big layers in S3: what layerctl knows without loading the SDK. connect() imports ./s3.ts.
-import { UsageError } from "../../errors.js";
 import type { ProviderStorage } from "../types.js";
 
 // S3 general purpose bucket names: 3-63 lower-case letters, digits, dots and hyphens, starting
 // and ending with a letter or digit (bucket naming rules, S3 user guide).
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET = /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export const awsStorage: ProviderStorage = {
   service: "S3",
@@ -15,15 +14,7 @@ export const awsStorage: ProviderStorage = {
   maxStagedZipBytes: null,
   limitNote: "Lambda sets no zip limit for S3 content, only 262,144,000 bytes unzipped",
   temporaryBucket: false,
-  checkBucket(name) {
-    if (!BUCKET.test(name) || name.includes("..")) {
-      throw new UsageError(`"${name}" is not an S3 bucket name`, {
-        code: "InvalidBucket",
-        provider: "aws",
-        hint: "S3 bucket names are 3-63 lower-case letters, digits, dots and hyphens",
-      });
-    }
-  },
+  bucketName: { pattern: BUCKET, what: "an S3 bucket name", hint: "S3 bucket names are 3-63 lower-case letters, digits, dots and hyphens" },
   async connect(opts, storage) {
     const { connectS3 } = await import("./s3.js");
     return connectS3(opts, storage);

@@ -1,5 +1,4 @@
 // Staging big layers in COS: what layerctl knows without loading the SDK. connect() imports ./cos.ts.
-import { UsageError } from "../../errors.js";
 import type { ProviderStorage } from "../types.js";
 import { COS_BUCKET } from "./storage-names.js";
 
@@ -11,14 +10,11 @@ export const tencentStorage: ProviderStorage = {
   maxStagedZipBytes: null,
   limitNote: "SCF documents no zip limit for COS content, only 500 MB unzipped per function version",
   temporaryBucket: false,
-  checkBucket(name) {
-    if (!COS_BUCKET.test(name) || name.length > 60) {
-      throw new UsageError(`"${name}" is not a COS bucket name as the console shows it`, {
-        code: "InvalidBucket",
-        provider: "tencent",
-        hint: "give the full name with the APPID suffix, e.g. layers-1250000000",
-      });
-    }
+  // At most 60 characters with the suffix.
+  bucketName: {
+    pattern: new RegExp(`(?=^.{1,60}$)${COS_BUCKET.source}`),
+    what: "a COS bucket name as the console shows it",
+    hint: "give the full name with the APPID suffix, e.g. layers-1250000000",
   },
   async connect(opts, storage) {
     const { connectCos } = await import("./cos.js");
