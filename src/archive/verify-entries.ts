@@ -27,12 +27,16 @@ const WINDOW = 8 * 1024 * 1024;
 class Window {
   private start = 0;
   private buf = Buffer.alloc(0);
+  /** Reused from read to read (what get() returns is valid until the next call): a big zip does not leave a trail of 8 MiB buffers for the collector. */
+  private store = Buffer.alloc(0);
   constructor(private readonly fh: fs.promises.FileHandle) {}
 
   /** Up to `length` bytes at `position` (fewer at the end of the file); valid until the next call. */
   async get(position: number, length: number): Promise<Buffer> {
     if (position < this.start || position + length > this.start + this.buf.length) {
-      const buf = Buffer.allocUnsafe(Math.max(length, WINDOW));
+      const size = Math.max(length, WINDOW);
+      if (this.store.length < size) this.store = Buffer.allocUnsafe(size);
+      const buf = this.store.subarray(0, size);
       const { bytesRead } = await this.fh.read(buf, 0, buf.length, position);
       this.start = position;
       this.buf = buf.subarray(0, bytesRead);
