@@ -37,7 +37,8 @@ export interface ObjectWriter {
   readonly usesCrc64: boolean;
   putObject(key: string, body: () => Readable, whole: Digests): Promise<void>;
   createUpload(key: string): Promise<string>;
-  uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests): Promise<string>;
+  /** `onAttempt` is called as each attempt starts: the driver reuses `bytes` only after a part that took one. */
+  uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests, onAttempt: () => void): Promise<string>;
   completeUpload(key: string, uploadId: string, parts: UploadedPart[], whole: Digests): Promise<void>;
   abortUpload(key: string, uploadId: string): Promise<void>;
   /** Read back size (and checksum where the store has one) and compare with ours. */
@@ -56,22 +57,28 @@ export const DEFAULT_UPLOAD: UploadSettings = { partSize: 8 * 1024 * 1024, concu
 
 /**
  * Parts held in memory at once across every target of the run (read, uploading or retrying): what
- * bounds memory whatever the zip's size and the number of targets (4 x 8 MiB). Each part is a fresh
- * buffer: an attempt given up at its timeout may still be sending it, so it is never reused.
+ * bounds memory whatever the zip's size and the number of targets (4 x 8 MiB).
  */
 const PART_SLOTS = 4;
 let freeSlots = PART_SLOTS;
 const waiting: Array<() => void> = [];
+/**
+ * Part buffers to read the next parts into, so a big upload does not leave a trail of 8 MiB
+ * buffers for the collector (RSS would grow with the zip). A buffer comes back only from a part
+ * that went up in one attempt: one given up at its timeout may still be read by a request the SDK
+ * cannot cancel (COS, OSS), so its buffer is left to the collector instead.
+ */
+const pool: Buffer[] = [];
 
-async function takeSlot(): Promise<void> {
-  if (freeSlots > 0) {
-    freeSlots--;
-    return;
-  }
-  await new Promise<void>((resolve) => waiting.push(resolve));
+async function takeSlot(size: number): Promise<Buffer> {
+  if (freeSlots > 0) freeSlots--;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  const i = pool.findIndex((b) => b.length === size);
+  return i === -1 ? Buffer.allocUnsafe(size) : pool.splice(i, 1)[0]!;
 }
 
-function giveSlot(): void {
+function giveSlot(buffer: Buffer | null): void {
+  if (buffer && pool.length < PART_SLOTS) pool.push(buffer);
   const next = waiting.shift();
   if (next) next();
   else freeSlots++;
@@ -154,14 +161,14 @@ async function uploadParts(
     for (let i = 0; i < count && failure === null; i++) {
       const start = i * settings.partSize;
       const length = Math.min(settings.partSize, file.size - start);
-      await takeSlot();
-      const bytes = Buffer.allocUnsafe(length);
+      const slot = await takeSlot(settings.partSize);
+      const bytes = slot.subarray(0, length);
       const { bytesRead } = await fh.read(bytes, 0, length, start).catch((err: unknown) => {
-        giveSlot();
+        giveSlot(slot);
         throw err;
       });
       if (bytesRead !== length) {
-        giveSlot();
+        giveSlot(slot);
         throw new Error(`${file.path} changed while publishing (short read at byte ${start})`);
       }
       md5.update(bytes);
@@ -169,7 +176,8 @@ async function uploadParts(
       c64?.update(bytes);
       const digests = digestsOf(bytes, writer.usesCrc64);
       const partNumber = i + 1;
-      const task = writer.uploadPart(key, uploadId, partNumber, bytes, digests).then(
+      let attempts = 0;
+      const task = writer.uploadPart(key, uploadId, partNumber, bytes, digests, () => attempts++).then(
         (etag) => {
           list[i] = { partNumber, etag, digests };
           sent += length;
@@ -181,7 +189,7 @@ async function uploadParts(
       );
       const tracked = task.finally(() => {
         inFlight.delete(tracked);
-        giveSlot();
+        giveSlot(attempts === 1 ? slot : null);
       });
       inFlight.add(tracked);
       if (inFlight.size >= settings.concurrency) await Promise.race(inFlight);

@@ -166,8 +166,15 @@ class OssStorage implements StorageClient, ObjectWriter {
     return r.uploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests): Promise<string> {
-    const r = await this.call("UploadPart", () => this.oss.uploadPart!(key, uploadId, partNumber, bytes, 0, bytes.length), bytes.length);
+  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests, onAttempt: () => void): Promise<string> {
+    const r = await this.call(
+      "UploadPart",
+      () => {
+        onAttempt();
+        return this.oss.uploadPart!(key, uploadId, partNumber, bytes, 0, bytes.length);
+      },
+      bytes.length,
+    );
     this.check(`x-oss-hash-crc64ecma of part ${partNumber}`, digests.crc64, r);
     return r.etag ?? r.res?.headers?.etag ?? "";
   }

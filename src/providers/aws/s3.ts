@@ -122,10 +122,13 @@ class S3Storage implements StorageClient, ObjectWriter {
     return out.UploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests): Promise<string> {
+  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests, onAttempt: () => void): Promise<string> {
     const out = await this.call(
       "UploadPart",
-      (o) => this.s3.send(new this.sdk.UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: bytes, ChecksumAlgorithm: "CRC32" }), o),
+      (o) => {
+        onAttempt();
+        return this.s3.send(new this.sdk.UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: bytes, ChecksumAlgorithm: "CRC32" }), o);
+      },
       bytes.length,
     );
     this.check(`CRC-32 of part ${partNumber}`, crc32Base64(digests.crc32), out.ChecksumCRC32, out.$metadata.requestId);

@@ -157,12 +157,16 @@ class CosStorage implements StorageClient, ObjectWriter {
     return data.UploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests): Promise<string> {
+  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests, onAttempt: () => void): Promise<string> {
     const data = await this.call("UploadPart", "multipartUpload", {
       Key: key,
       UploadId: uploadId,
       PartNumber: partNumber,
-      Body: () => Readable.from([bytes]),
+      // Made afresh for each attempt (see call()): that is when an attempt starts.
+      Body: () => {
+        onAttempt();
+        return Readable.from([bytes]);
+      },
       ContentLength: bytes.length,
     });
     this.check(`x-cos-hash-crc64ecma of part ${partNumber}`, digests.crc64, data);
