@@ -34,15 +34,16 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
   if (groups.size > 1 && input.out) {
     throw new UsageError("--out keeps one zip, but these per-provider prefixes build several", { code: "ConflictingOptions", hint: "drop --out, or publish each prefix on its own" });
   }
-  // Region entries of providers outside a group would be refused as unused by that group.
-  const regionsFor = (names: string[]) =>
-    splitList(input.region).filter((r) => {
+  // Region (and bucket) entries of providers outside a group would be refused as unused by that group.
+  const entriesFor = (list: string[] | undefined, names: string[]) =>
+    splitList(list).filter((r) => {
       const m = /^([a-z]+)[:=]/.exec(r);
       return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
     });
+  const regionsFor = (names: string[]) => entriesFor(input.region, names);
   const docs: PublishDocument[] = [];
   for (const [prefix, names] of groups) {
-    docs.push(await publishCommand({ ...input, provider: names, region: regionsFor(names), prefix: prefix === "" ? undefined : prefix }, ctx));
+    docs.push(await publishCommand({ ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix }, ctx));
   }
   return mergeDocuments(docs);
 }

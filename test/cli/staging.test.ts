@@ -81,6 +81,16 @@ describe("staging from the command line", () => {
     expect(emu.faults.counts()["aws:PutObject"]).toBeGreaterThanOrEqual(2);
   });
 
+  it("per-provider prefixes publish in groups, each taking only its own providers' buckets", async () => {
+    const r = await runCli(
+      ["publish", PY_LAYER, "-p", "aws,tencent", "-n", "grouped", "--runtime", "python3.9", "--prefix", "aws:python", "--upload", "storage", "--bucket", "tencent=cli-layers-1250000000", "--bucket", "aws=cli-layers", "--dry-run", "--output", "json"],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.stdout).results as Array<{ provider: string; staged: { bucket: string } }>;
+    expect(Object.fromEntries(results.map((x) => [x.provider, x.staged.bucket]))).toEqual({ aws: "cli-layers", tencent: "cli-layers-1250000000" });
+  });
+
   it("over the inline limit with no bucket: exit 2, one line naming --bucket and the variable, no call", async () => {
     const before = calls();
     const r = await runCli(["publish", PY_LAYER, "-p", "aws", "-n", "nobucket", "--runtime", "python3.9", "--upload", "storage"], { env });
