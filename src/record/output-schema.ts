@@ -34,6 +34,9 @@ export const layerVersionRecordSchema = z
     createdAt: z.string().nullable(),
     location: z.string().nullable(),
     requestId: z.string().nullable(),
+    // publish only: how the zip reached the cloud, and where it was staged when it went through storage.
+    upload: z.enum(["inline", "storage"]).optional(),
+    staged: z.strictObject({ bucket: z.string(), key: z.string() }).optional(),
     error: recordErrorSchema.optional(),
   })
   .describe("one layer version in one provider region");

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli } from "../helpers/cli.js";
 
@@ -55,11 +56,12 @@ describe("staging from the command line", () => {
       { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" },
     );
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    // The document keeps its published schema (upload and staged included).
+    const doc = publishDocumentSchema.parse(JSON.parse(r.stdout));
     for (const rec of doc.results) {
-      expect(rec).toMatchObject({ status: "published", upload: "storage", staged: { key: `layerctl/stagedcli/${doc.archive.sha256}.zip` } });
+      expect(rec).toMatchObject({ status: "published", upload: "storage", staged: { key: `layerctl/stagedcli/${doc.archive!.sha256}.zip` } });
     }
-    expect(doc.results.map((x: { staged: { bucket: string } }) => x.staged.bucket)).toEqual(["cli-layers-1250000000", "cli-layers", "cli-layers"]);
+    expect(doc.results.map((x) => x.staged?.bucket)).toEqual(["cli-layers-1250000000", "cli-layers", "cli-layers"]);
     const staged = r.stderr.split("\n").filter((l) => / staged /.test(l));
     expect(staged).toHaveLength(3);
     // Nothing else: no SDK chatter (layout warnings aside).
