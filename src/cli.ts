@@ -200,8 +200,26 @@ function exitOnSignals(): void {
   }
 }
 
+/**
+ * A reader that goes away (`layerctl publish --help | head -1`) is not our failure: the rest of the
+ * output has nowhere to go, so it is dropped and the process ends with the code it had (0 for help),
+ * without Node's unhandled-'error' stack. Any other write error on stdout (a full disk) is said once.
+ */
+function quietOnClosedPipes(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") return;
+    process.stderr.write(`layerctl: cannot write the output: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+  // Nowhere left to say anything: end quietly, but not as a success.
+  process.stderr.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") process.exitCode = 1;
+  });
+}
+
 async function main(): Promise<void> {
   exitOnSignals();
+  quietOnClosedPipes();
   try {
     const program = await buildProgram(process.argv);
     await program.parseAsync(process.argv);
