@@ -41,7 +41,7 @@ function syntaxError(file: string, detail: string): UsageError {
   return new UsageError(`${displayPath(file)}: not valid ${/\.ya?ml$|rc$/.test(file) ? "YAML or JSON" : "JSON"}: ${detail}`, { code: "InvalidConfig" });
 }
 
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith("..") ? rel : file;
 }

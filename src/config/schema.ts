@@ -13,6 +13,25 @@ function perProvider<T extends z.ZodType>(value: T, what: string) {
 
 const nonEmpty = z.string().min(1, { error: "expected a non-empty string" });
 
+// "buckets" is --bucket as data: a name for every provider (`--bucket NAME`), or names by
+// provider or provider:region, the part before "=" of `--bucket aws=NAME` / `tencent:ap-guangzhou=NAME`.
+// A key is checked by a refinement, not by the record's key schema: that way a wrong key is named
+// in the one-line error (`layers[0].buckets.gcp: ...`), and the JSON Schema still gets the pattern.
+const BUCKET_KEY = new RegExp(`^(${PROVIDER_NAMES.join("|")})(:[a-z0-9-]+)?$`);
+const bucketName = z.string().regex(/^[^\s:=,]+$/, { error: "expected a bucket name ({region} becomes the target's region; no spaces, ':', '=' or ',')" });
+const bucketsByTarget = z
+  .record(z.string(), bucketName)
+  .superRefine((byKey, ctx) => {
+    for (const key of Object.keys(byKey)) {
+      if (!BUCKET_KEY.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `expected a provider (${PROVIDER_NAMES.join(", ")}) or provider:region as the key` });
+    }
+  })
+  .meta({ propertyNames: { pattern: BUCKET_KEY.source } });
+const bucketsSchema = z.union([bucketName, bucketsByTarget], {
+  error: "expected a bucket name, or an object of them by provider or provider:region (e.g. {\"aws\": \"my-layers-{region}\"})",
+});
+const plainEndpoint = z.string().regex(new RegExp("^https?://[^/?#@\\s]+/?$"), { error: "expected a plain http(s)://host[:port] URL" });
+
 export const attachSchema = z
   .strictObject({
     functions: z.array(nonEmpty).min(1, { error: "expected at least one function name" }).describe("functions to attach the published version to (--attach)"),
@@ -45,9 +64,19 @@ export const layerSchema = z
     regions: z.array(nonEmpty).optional().describe("regions, or provider:region entries (--region)"),
     skipUnchanged: z.boolean().optional().describe("report an identical newest version instead of publishing (--skip-unchanged)"),
     sharing: sharingSchema.optional(),
+    upload: z.enum(["auto", "inline", "storage"]).optional().describe("inline in the API call, or staged in object storage first (--upload; default auto: staged only over the inline limit)"),
+    buckets: bucketsSchema
+      .optional()
+      .describe("where to stage (--bucket): a name for every provider, or {\"aws\": \"my-layers-{region}\", \"tencent:ap-guangzhou\": \"layers-1250000000\"}; {region} becomes the target's region"),
+    keepStaged: z.boolean().optional().describe("keep the staged object after publishing (--keep-staged)"),
+    storageEndpoint: plainEndpoint.optional().describe("object storage endpoint override, path-style addressing (--storage-endpoint)"),
     attach: attachSchema.optional(),
     record: nonEmpty.optional().describe("file to record what was published (--record), relative to this file"),
     timeout: z.number().positive().max(86_400).optional().describe("seconds per target (--timeout)"),
+  })
+  .superRefine((l, ctx) => {
+    // As `--upload inline --bucket ...`: a contradiction, said where it is written.
+    if (l.upload === "inline" && l.buckets !== undefined) ctx.addIssue({ code: "custom", path: ["buckets"], message: 'has no use with "upload": "inline" (drop it, or use "auto" or "storage")' });
   })
   .describe("one layer to publish");
 

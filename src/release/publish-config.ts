@@ -4,7 +4,7 @@
 import path from "node:path";
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
-import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { displayPath, keyPath, loadConfig, type LoadedConfig } from "../config/load.js";
 import { valuesFor, toEntries } from "../config/per-provider.js";
 import type { LayerConfig } from "../config/schema.js";
 import { publishByPrefix, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
@@ -12,6 +12,7 @@ import { writeRecordFile } from "../record/write.js";
 import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
+import { parseStaging } from "../commands/shared/staging.js";
 
 export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
   source?: string;
@@ -32,7 +33,7 @@ export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandC
   const loaded = await loadConfig({ file: configFile, cwd });
   const plans = planLayers(loaded, source, flags, record, cwd);
   // Everything checkable without a call, for every layer, before the first one publishes.
-  for (const plan of plans) await precheck(plan.input);
+  for (const plan of plans) await precheck(plan.input, ctx.env);
 
   const docs: MultiPublishDocument[] = [];
   const records = new Map<string, MultiPublishDocument[]>();
@@ -101,6 +102,10 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
     namespace: l.attach?.namespace,
     publishVersion: l.attach?.publishVersion,
     alias: l.attach?.alias,
+    upload: l.upload,
+    bucket: bucketEntries(l.buckets),
+    keepStaged: l.keepStaged,
+    storageEndpoint: l.storageEndpoint,
     timeout: l.timeout === undefined ? undefined : String(l.timeout),
   };
   const input = { ...base } as Record<string, unknown>;
@@ -109,21 +114,48 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
     input[k] = v;
   }
   // --provider narrows the file's providers (a CI matrix job per provider): the file's
-  // provider:region entries for the others no longer apply.
+  // provider:region entries (regions, buckets) for the others no longer apply.
   const given = splitList(flags.provider);
-  if (given.length > 0 && splitList(flags.region).length === 0 && l.regions) {
-    input.region = l.regions.filter((r) => {
+  const ofGiven = (entries: string[]) =>
+    entries.filter((r) => {
       const m = /^([a-z]+)[:=]/.exec(r);
       return !m || given.includes(m[1]!);
     });
-  }
+  const fileBuckets = splitList(flags.bucket).length === 0 && base.bucket!.length > 0;
+  if (given.length > 0 && splitList(flags.region).length === 0 && l.regions) input.region = ofGiven(l.regions);
+  if (given.length > 0 && fileBuckets) input.bucket = ofGiven(base.bucket!);
+  // --upload inline for this run: the file's buckets have nothing to do.
+  if (flags.upload === "inline" && fileBuckets) input.bucket = [];
+  if (fileBuckets && given.length === 0 && typeof l.buckets === "object") checkBucketProviders(l, loaded, splitList(input.provider as string[] | undefined));
   return { input: input as unknown as PublishInput, record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined) };
 }
 
-async function precheck(input: PublishInput): Promise<void> {
+/** "buckets" as the --bucket entries they mean: `NAME`, `aws=NAME`, `tencent:ap-guangzhou=NAME`. */
+function bucketEntries(buckets: LayerConfig["buckets"]): string[] {
+  if (buckets === undefined) return [];
+  return typeof buckets === "string" ? [buckets] : Object.entries(buckets).map(([target, name]) => `${target}=${name}`);
+}
+
+/** A bucket for a provider the layer does not publish to is a mistake in the file: name its key, not --bucket. */
+function checkBucketProviders(l: LayerConfig, loaded: LoadedConfig, providers: string[]): void {
+  if (providers.length === 0) return;
+  const i = loaded.config.layers.indexOf(l);
+  for (const target of Object.keys(l.buckets as Record<string, string>)) {
+    const provider = target.split(":")[0]!;
+    if (providers.includes(provider)) continue;
+    throw new UsageError(`${displayPath(loaded.file)}: ${keyPath(["layers", i, "buckets", target])}: names ${provider}, which is not among the layer's providers (${providers.join(", ")})`, {
+      code: "UnusedBucket",
+      hint: `add ${provider} to "providers", or drop that bucket`,
+    });
+  }
+}
+
+async function precheck(input: PublishInput, env: NodeJS.ProcessEnv): Promise<void> {
   const providers = selectProviders(input.provider);
   const runtimes = splitList(input.runtime);
   for (const p of providers) p.resolveRuntimes(valuesFor(p.name, runtimes));
+  // --upload, --bucket and --storage-endpoint (or their keys) of every layer, before any publishes.
+  parseStaging(input, env, providers);
   const st = await stat(input.source).catch(() => null);
   if (!st) throw new UsageError(`${input.source} does not exist`, { code: "MissingSource", hint: `layer ${input.name ?? ""} needs its dir` });
 }

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../src/config/load.js";
+import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { configJsonSchema } from "../../src/config/schema.js";
 import { outputJsonSchema } from "../../src/record/output-schema.js";
-import { publishWithConfig } from "../../src/release/publish-config.js";
+import { fromLayer, publishWithConfig } from "../../src/release/publish-config.js";
 import { publishCommand } from "../../src/commands/publish.js";
 import { pack } from "../../src/archive/index.js";
 import { UsageError } from "../../src/errors.js";
@@ -77,6 +77,13 @@ describe("schema errors: one line naming the file, the key path and what is expe
     ["no layers", JSON.stringify({ layers: [] }), /layers: expected at least one layer/],
     ["a name declared twice", JSON.stringify({ layers: [{ name: "a", dir: "a" }, { name: "a", dir: "b" }] }), /layers\[1\]\.name: expected a unique name, "a" is declared twice/],
     ["invalid JSON", "{layers: ", /layerctl\.config\.json: not valid JSON: /],
+    ["a bucket for an unknown provider", layer({ buckets: { gcp: "x" } }), /layers\[0\]\.buckets\.gcp: expected a provider \(tencent, aws, aliyun\) or provider:region as the key/],
+    ["a bucket rule written as a name", layer({ buckets: { aws: "aws=x" } }), /layers\[0\]\.buckets\.aws: expected a bucket name/],
+    ["buckets as a list", layer({ buckets: ["x"] }), /layers\[0\]\.buckets: expected a bucket name, or an object of them by provider or provider:region/],
+    ["an upload mode it does not know", layer({ upload: "s3" }), /layers\[0\]\.upload: expected one of "auto"\|"inline"\|"storage"/],
+    ["keepStaged as a string", layer({ keepStaged: "yes" }), /layers\[0\]\.keepStaged: expected boolean, received string/],
+    ["a storage endpoint without a scheme", layer({ storageEndpoint: "127.0.0.1:9000" }), /layers\[0\]\.storageEndpoint: expected a plain http\(s\):\/\/host\[:port\] URL/],
+    ["buckets with upload inline", layer({ upload: "inline", buckets: "b" }), /layers\[0\]\.buckets: has no use with "upload": "inline"/],
   ])("%s", async (_label, content, expected) => {
     const root = await project({ "layerctl.config.json": content });
     const err = await usageError(loadConfig({ cwd: root }));
@@ -107,8 +114,40 @@ describe("shipped JSON Schemas", () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.layers.items.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties.layers.items.properties)).toEqual(
-      expect.arrayContaining(["name", "dir", "runtimes", "architectures", "description", "license", "excludes", "prefix", "symlinks", "providers", "regions", "skipUnchanged", "attach", "record"]),
+      expect.arrayContaining([
+        "name", "dir", "runtimes", "architectures", "description", "license", "excludes", "prefix", "symlinks", "providers", "regions", "skipUnchanged", "attach", "record",
+        "upload", "buckets", "keepStaged", "storageEndpoint",
+      ]),
     );
+  });
+});
+
+describe("the staging keys as publish input", () => {
+  const loaded = (l: Record<string, unknown>): LoadedConfig => ({ file: "/p/layerctl.config.json", dir: "/p", config: { layers: [{ name: "deps", dir: "deps", ...l }] } });
+  const input = (l: Record<string, unknown>, flags: Record<string, unknown> = {}) => {
+    const c = loaded(l);
+    return fromLayer(c.config.layers[0]!, c, { bucket: [], ...flags }).input;
+  };
+  const keys = { providers: ["tencent", "aws", "aliyun"], upload: "storage", buckets: { aws: "my-layers-{region}", "tencent:ap-guangzhou": "layers-1250000000", aliyun: "oss-layers" }, keepStaged: true, storageEndpoint: "http://127.0.0.1:9000" };
+
+  it("become --upload, --bucket (NAME, provider=NAME, provider:region=NAME), --keep-staged and --storage-endpoint", () => {
+    expect(input(keys)).toMatchObject({ upload: "storage", bucket: ["aws=my-layers-{region}", "tencent:ap-guangzhou=layers-1250000000", "aliyun=oss-layers"], keepStaged: true, storageEndpoint: "http://127.0.0.1:9000" });
+    expect(input({ buckets: "one-for-all" }).bucket).toEqual(["one-for-all"]);
+    expect(input({}).bucket).toEqual([]);
+  });
+
+  it("flags win over them", () => {
+    expect(input(keys, { upload: "auto", bucket: ["aws=flag-bucket"], storageEndpoint: "http://127.0.0.1:1" })).toMatchObject({ upload: "auto", bucket: ["aws=flag-bucket"], storageEndpoint: "http://127.0.0.1:1" });
+  });
+
+  it("--provider narrows them to its providers, as it narrows the regions", () => {
+    expect(input(keys, { provider: ["tencent"] }).bucket).toEqual(["tencent:ap-guangzhou=layers-1250000000"]);
+    expect(input({ ...keys, buckets: "one-for-all" }, { provider: ["aws"] }).bucket).toEqual(["one-for-all"]);
+  });
+
+  it("--upload inline leaves the file's buckets out, but keeps --bucket to be refused", () => {
+    expect(input(keys, { upload: "inline" }).bucket).toEqual([]);
+    expect(input(keys, { upload: "inline", bucket: ["b"] }).bucket).toEqual(["b"]);
   });
 });
 
@@ -119,7 +158,15 @@ describe("publishing from the config", () => {
   const ctx = () => ({ env, log: silentLogger });
 
   beforeAll(async () => {
-    emu = await start({ port: 0, tencentPublishDelayMs: 0, functionUpdateDelayMs: 0 });
+    emu = await start({
+      port: 0,
+      tencentPublishDelayMs: 0,
+      functionUpdateDelayMs: 0,
+      buckets: [
+        { provider: "aws", name: "cfg-layers-us-east-1", region: "us-east-1" },
+        { provider: "tencent", name: "cfg-layers-1250000000", region: "ap-guangzhou" },
+      ],
+    });
     env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
     root = await project({
       "layers/deps/mod.py": "x = 1\n",
@@ -211,6 +258,69 @@ describe("publishing from the config", () => {
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
     expect(err.message).toContain("cobol");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it("\"upload\", \"buckets\" and \"keepStaged\" mean what --upload, --bucket and --keep-staged mean", async () => {
+    const staged = await project({
+      "a/x.py": "",
+      "layerctl.config.json": JSON.stringify({
+        layers: [
+          {
+            name: "cfgstaged",
+            dir: "a",
+            runtimes: ["python3.10"],
+            providers: ["tencent", "aws"],
+            upload: "storage",
+            buckets: { aws: "cfg-layers-{region}", "tencent:ap-guangzhou": "cfg-layers-1250000000" },
+            keepStaged: true,
+          },
+        ],
+      }),
+    });
+    const removed = () => (emu.faults.counts()["aws:DeleteObject"] ?? 0) + (emu.faults.counts()["tencent:DeleteObject"] ?? 0);
+    const before = removed();
+    const doc = await publishWithConfig({ cwd: staged }, ctx(), publishCommand);
+    const key = `layerctl/cfgstaged/${doc.archive!.sha256}.zip`;
+    expect(doc.results.map((r) => [r.provider, r.status, r.upload, r.staged])).toEqual([
+      ["tencent", "published", "storage", { bucket: "cfg-layers-1250000000", key }],
+      ["aws", "published", "storage", { bucket: "cfg-layers-us-east-1", key }],
+    ]);
+    expect(removed()).toBe(before);
+    // --upload inline on the command line wins, and the file's buckets then have nothing to do.
+    const inline = await publishWithConfig({ cwd: staged, upload: "inline" }, ctx(), publishCommand);
+    expect(inline.results.map((r) => [r.provider, r.status, r.upload])).toEqual([
+      ["tencent", "published", "inline"],
+      ["aws", "published", "inline"],
+    ]);
+  });
+
+  it("a bucket for a provider the layer does not publish to names its key, before any call", async () => {
+    const bad = await project({
+      "a/x.py": "",
+      "layerctl.config.json": JSON.stringify({ layers: [{ name: "cfgunused", dir: "a", runtimes: ["python3.10"], providers: ["aws"], buckets: { aws: "b-1", tencent: "b-1250000000" } }] }),
+    });
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
+    expect(err.message).toMatch(/layerctl\.config\.json: layers\[0\]\.buckets\.tencent: names tencent, which is not among the layer's providers \(aws\)$/);
+    expect(err.code).toBe("UnusedBucket");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it("checks every layer's staging options before publishing any", async () => {
+    const two = await project({
+      "a/x.py": "",
+      "layerctl.config.json": JSON.stringify({
+        layers: [
+          { name: "cfgfirst", dir: "a", runtimes: ["python3.10"], providers: ["tencent"] },
+          { name: "cfgsecond", dir: "a", runtimes: ["python3.10"], providers: ["aws"] },
+        ],
+      }),
+    });
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    // The bucket serves the first layer; the second does not publish to Tencent.
+    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["tencent=b-1250000000"] }, ctx(), publishCommand));
+    expect(err.code).toBe("UnusedBucket");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
