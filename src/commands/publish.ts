@@ -12,7 +12,7 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy, StagedFile } from "../providers/types.js";
 import { afterPublish } from "./shared/publish-after.js";
 import { valuesFor } from "../config/per-provider.js";
-import { attachPublished } from "../release/publish-attach.js";
+import { attachPublished, planAttachments, type PlannedAttachment } from "../release/publish-attach.js";
 import { attachOptionsFrom } from "./shared/attach-options.js";
 import { publishOnce } from "./publish-once.js";
 import { resolveGrantees } from "./shared/sharing.js";
@@ -20,7 +20,7 @@ import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
-import { renderAttachTable } from "../output/attach.js";
+import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
@@ -60,6 +60,8 @@ export interface PublishDocument {
   results: LayerVersionRecord[];
   /** With --attach: one record per target and function. */
   attachments?: AttachRecord[];
+  /** With --dry-run --attach: what would be attached, one per target and function. */
+  plannedAttachments?: PlannedAttachment[];
 }
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
@@ -135,7 +137,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
     const archive = { bytes, path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
-    if (input.dryRun) return { archive: packed.archive, results: plannedRecords(plan) };
+    if (input.dryRun) {
+      const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
+      return { archive: packed.archive, results: plannedRecords(plan), ...planned };
+    }
 
     if (note) ctx.log.info(note);
     const results = await executePublish(
@@ -366,7 +371,7 @@ export default defineCommand({
     "layerctl publish ./big-layer -p tencent,aws,aliyun -n deps --runtime python3.10 --bucket 'aws=my-layers-{region}' --bucket tencent=layers-1250000000",
   ],
   notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}; "archives" when several zips
-were built, "attachments" with --attach, "recordFiles" with --record), version (the bare
+were built, "attachments" with --attach ("plannedAttachments" with --dry-run), "recordFiles" with --record), version (the bare
 number for one target; "provider region version" lines for several; "planned" on --dry-run),
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
@@ -381,7 +386,9 @@ LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3
   // With the config file: no source publishes every configured layer; flags override its keys.
   run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
   ...recordsOutput((doc: ConfigPublishDocument, format) =>
-    renderLayerDocument(doc, format) + (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : ""),
+    renderLayerDocument(doc, format) +
+    (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : "") +
+    (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : ""),
   ),
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),

@@ -1,5 +1,6 @@
 // Attach records for people (table) and scripts (json: {"results": [...]}, env: KEY=value).
 import type { AttachRecord } from "../providers/types.js";
+import type { PlannedAttachment } from "../release/publish-attach.js";
 import { columnTable } from "./table.js";
 
 export type AttachFormat = "table" | "json" | "env";
@@ -28,6 +29,22 @@ export function renderAttachTable(results: AttachRecord[]): string {
       r.status,
       r.functionVersion ?? "-",
       r.error ? `${r.error.code}: ${r.error.message}` : (r.alias ?? "-"),
+    ]),
+  );
+}
+
+/** `publish --dry-run --attach`: which functions would move to the new version, and what would follow. */
+export function renderPlannedAttachTable(planned: PlannedAttachment[]): string {
+  return columnTable(
+    ["PROVIDER", "REGION", "FUNCTION", "LAYER", "STATUS", "FN VERSION", "ALIAS"],
+    planned.map((p) => [
+      p.provider,
+      p.region,
+      p.namespace && p.namespace !== "default" ? `${p.namespace}/${p.functionName}` : p.functionName,
+      p.layerName,
+      "planned",
+      p.publishVersion ? "new" : "-",
+      p.alias ?? "-",
     ]),
   );
 }

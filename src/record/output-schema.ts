@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { AttachRecord, FunctionVersionRecord, LayerVersionRecord, RecordError } from "../providers/types.js";
+import type { PlannedAttachment } from "../release/publish-attach.js";
 import { recordFileSchema } from "./schema.js";
 
 const provider = z.enum(["tencent", "aws", "aliyun"]);
@@ -70,6 +71,18 @@ export const attachRecordSchema = z
   })
   .describe("one function after attach / publish --attach");
 
+export const plannedAttachmentSchema = z
+  .strictObject({
+    provider,
+    region: z.string(),
+    functionName: z.string(),
+    namespace: z.string().nullable(),
+    layerName: z.string(),
+    publishVersion: z.boolean(),
+    alias: z.string().nullable(),
+  })
+  .describe("one function publish --dry-run --attach would attach the new version to");
+
 export const archiveSummarySchema = z.strictObject({
   path: z.string().nullable(),
   fileCount: z.number().int(),
@@ -84,6 +97,7 @@ export const publishDocumentSchema = z
     archives: z.array(archiveSummarySchema).optional().describe("the zips, when several were built (several layers or per-provider prefixes)"),
     results: z.array(layerVersionRecordSchema),
     attachments: z.array(attachRecordSchema).optional().describe("with --attach"),
+    plannedAttachments: z.array(plannedAttachmentSchema).optional().describe("with --dry-run --attach: what would be attached (nothing is called)"),
     recordFiles: z.array(z.string()).optional().describe("record files written (--record)"),
   })
   .describe("layerctl publish --output json");
@@ -124,4 +138,5 @@ export const schemasMatchTypes: [
   Same<z.infer<typeof functionVersionRecordSchema>, FunctionVersionRecord>,
   Same<z.infer<typeof attachRecordSchema>, AttachRecord>,
   Same<z.infer<typeof archiveSummarySchema>, ArchiveSummary>,
-] = [true, true, true, true, true];
+  Same<z.infer<typeof plannedAttachmentSchema>, PlannedAttachment>,
+] = [true, true, true, true, true, true];

@@ -22,6 +22,11 @@ export interface AttachOptions {
   description?: string;
 }
 
+/** The namespace a record names: the one given (or "default") where the provider has namespaces, else null. */
+export function namespaceOf(target: Target, opts: Pick<AttachOptions, "namespace">): string | null {
+  return target.provider.features.functionNamespaces ? (opts.namespace ?? "default") : null;
+}
+
 export interface LayerPlan {
   layers: AttachedLayer[];
   previousVersion: number | null;
@@ -65,7 +70,7 @@ export async function attachFunctions(
     provider: provider.name,
     region: target.region,
     functionName,
-    namespace: provider.features.functionNamespaces ? (opts.namespace ?? "default") : null,
+    namespace: namespaceOf(target, opts),
     layerName: layer.layerName,
     previousVersion: null,
     version: layer.version,

@@ -1,9 +1,9 @@
 // `publish --attach`: after each target publishes, attach the version just published (or found
 // unchanged) to the functions, within what is left of that target's --timeout.
 import type { Logger } from "../output/log.js";
-import type { AttachRecord, LayerVersionRecord, ProviderClient } from "../providers/types.js";
+import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } from "../providers/types.js";
 import type { Target } from "../commands/shared/targets.js";
-import { attachFunctions, type AttachOptions } from "./attach-functions.js";
+import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 
 /** Polls of a function update: 2 calls/s per function, far below every cloud's rate limit. */
 export const UPDATE_POLL_INTERVAL_MS = 500;
@@ -22,7 +22,7 @@ export async function attachPublished(
       provider: target.provider.name,
       region: target.region,
       functionName,
-      namespace: target.provider.features.functionNamespaces ? (opts.namespace ?? "default") : null,
+      namespace: namespaceOf(target, opts),
       layerName: published.layerName,
       previousVersion: null,
       version: published.version,
@@ -36,4 +36,33 @@ export async function attachPublished(
   }
   const wait = () => ({ waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
   return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log);
+}
+
+/** `publish --dry-run --attach`: what would be attached where (one per target and function). */
+export interface PlannedAttachment {
+  provider: ProviderName;
+  region: string;
+  functionName: string;
+  /** Tencent namespace; null elsewhere. */
+  namespace: string | null;
+  layerName: string;
+  /** A function version would be published after the update (--publish-version, or --alias). */
+  publishVersion: boolean;
+  /** The alias that would be pointed at that function version; null when none is asked for. */
+  alias: string | null;
+}
+
+/** The attachments a dry run plans, from the options alone: no call (the functions are not read). */
+export function planAttachments(targets: Target[], layerName: string, opts: AttachOptions): PlannedAttachment[] {
+  return targets.flatMap((t) =>
+    opts.functions.map((functionName) => ({
+      provider: t.provider.name,
+      region: t.region,
+      functionName,
+      namespace: namespaceOf(t, opts),
+      layerName,
+      publishVersion: Boolean(opts.publishVersion),
+      alias: opts.alias ?? null,
+    })),
+  );
 }

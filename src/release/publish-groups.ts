@@ -51,9 +51,11 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
 export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocument {
   const archives = docs.flatMap((d) => d.archives ?? (d.archive ? [d.archive] : []));
   const attachments = docs.flatMap((d) => d.attachments ?? []);
+  const plannedAttachments = docs.flatMap((d) => d.plannedAttachments ?? []);
   return {
     ...(archives.length === 1 ? { archive: archives[0] } : { archives }),
     results: docs.flatMap((d) => d.results),
     ...(docs.some((d) => d.attachments) ? { attachments } : {}),
+    ...(docs.some((d) => d.plannedAttachments) ? { plannedAttachments } : {}),
   };
 }

@@ -6,6 +6,9 @@ import { UsageError } from "../../src/errors.js";
 import { attachCommand } from "../../src/commands/attach.js";
 import { parseLayerRef } from "../../src/commands/shared/attach-options.js";
 import { publishCommand } from "../../src/commands/publish.js";
+import { publishWithConfig } from "../../src/release/publish-config.js";
+import { publishDocumentSchema } from "../../src/record/output-schema.js";
+import { runCommand } from "../helpers/invoke.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../src/output/log.js";
 import { tempDir } from "../helpers/archive.js";
@@ -83,6 +86,51 @@ describe("publish --attach", () => {
     expect(doc.attachments).toEqual([
       expect.objectContaining({ provider: "tencent", functionName: "api", layerName: "cmdpub", version: 1, status: "attached", alias: "live", namespace: "default" }),
       expect.objectContaining({ provider: "aws", functionName: "api", layerName: "cmdpub", version: 1, status: "attached", alias: "live", namespace: null }),
+    ]);
+  });
+
+  it("--dry-run lists what would be attached in each target, and calls nothing", async () => {
+    const before = JSON.stringify(emu.faults.counts());
+    const input = { source: dir, name: "cmddry", runtime: ["python3.10"], provider: ["tencent,aws"], attach: ["api,worker"], namespace: "ns1", alias: "live", dryRun: true };
+    const doc = await publishCommand(input, { env, log: silentLogger });
+    expect(publishDocumentSchema.parse(doc)).toEqual(doc);
+    expect(doc.results.map((r) => r.status)).toEqual(["planned", "planned"]);
+    expect(doc.attachments).toBeUndefined();
+    const planned = { layerName: "cmddry", publishVersion: true, alias: "live" };
+    expect(doc.plannedAttachments).toEqual([
+      { provider: "tencent", region: "ap-guangzhou", functionName: "api", namespace: "ns1", ...planned },
+      { provider: "tencent", region: "ap-guangzhou", functionName: "worker", namespace: "ns1", ...planned },
+      { provider: "aws", region: "us-east-1", functionName: "api", namespace: null, ...planned },
+      { provider: "aws", region: "us-east-1", functionName: "worker", namespace: null, ...planned },
+    ]);
+    expect(JSON.stringify(emu.faults.counts())).toBe(before);
+
+    // Without --alias or --publish-version no function version is planned; without --attach there is no such member.
+    const bare = await publishCommand({ ...input, provider: ["aws"], attach: ["api"], namespace: undefined, alias: undefined }, { env, log: silentLogger });
+    expect(bare.plannedAttachments).toEqual([{ provider: "aws", region: "us-east-1", functionName: "api", namespace: null, layerName: "cmddry", publishVersion: false, alias: null }]);
+    expect("plannedAttachments" in (await publishCommand({ ...input, attach: [] }, { env, log: silentLogger }))).toBe(false);
+
+    // For people: a table of the planned attachments under the planned versions.
+    const table = await runCommand("publish", { ...input, region: ["us-east-1,eu-west-1"], provider: ["aws"], attach: ["api"] }, { env, format: "table" });
+    expect(table.code).toBe(0);
+    const rows = table.stdout.split("\n").filter((l) => / api /.test(l));
+    expect(rows.map((l) => l.trim().split(/\s+/))).toEqual([
+      ["aws", "us-east-1", "api", "cmddry", "planned", "new", "live"],
+      ["aws", "eu-west-1", "api", "cmddry", "planned", "new", "live"],
+    ]);
+    expect(JSON.stringify(emu.faults.counts())).toBe(before);
+  });
+
+  it("--dry-run with per-provider prefixes lists the planned attachments of every zip", async () => {
+    const doc = await publishWithConfig(
+      { cwd: dir, source: dir, name: "cmddryprefix", runtime: ["python3.10"], provider: ["tencent,aws"], prefix: "aws:python,tencent:", attach: ["api"], dryRun: true },
+      { env, log: silentLogger },
+      publishCommand,
+    );
+    expect(doc.archives).toHaveLength(2);
+    expect(doc.plannedAttachments!.map((p) => [p.provider, p.functionName, p.publishVersion])).toEqual([
+      ["tencent", "api", false],
+      ["aws", "api", false],
     ]);
   });
 
