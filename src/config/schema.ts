@@ -30,7 +30,7 @@ const bucketsByTarget = z
 const bucketsSchema = z.union([bucketName, bucketsByTarget], {
   error: "expected a bucket name, or an object of them by provider or provider:region (e.g. {\"aws\": \"my-layers-{region}\"})",
 });
-const plainEndpoint = z.string().regex(new RegExp("^https?://[^/?#@\\s]+/?$"), { error: "expected a plain http(s)://host[:port] URL" });
+const plainEndpoint = z.string().regex(/^https?:\/\/[^/?#@\s]+\/?$/, { error: "expected a plain http(s)://host[:port] URL" });
 
 export const attachSchema = z
   .strictObject({
