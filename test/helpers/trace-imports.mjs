@@ -1,10 +1,20 @@
-// Loaded with `node --import`: records every module specifier the process resolves into the file
-// named by LAYERCTL_TRACE_IMPORTS, so tests can prove that SDKs are loaded lazily.
-import { register } from "node:module";
+// Loaded with `node --import`: records every module the process loads into the file named by
+// LAYERCTL_TRACE_IMPORTS, one per line, so tests can prove that SDKs are loaded lazily. Both
+// loaders are traced: ESM imports (specifier and resolved URL, through a resolve hook) and
+// CommonJS require() (resolved file name): the bundled CLI's entry is CommonJS.
 import { appendFileSync } from "node:fs";
+import { createRequire, register } from "node:module";
 
 const file = process.env.LAYERCTL_TRACE_IMPORTS;
 const { port1, port2 } = new MessageChannel();
-port1.on("message", (spec) => appendFileSync(file, spec + "\n"));
+port1.on("message", (line) => appendFileSync(file, line + "\n"));
 port1.unref();
 register("./trace-imports-hook.mjs", { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+
+const Module = createRequire(import.meta.url)("node:module");
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const resolved = resolveFilename.apply(this, args);
+  appendFileSync(file, resolved + "\n");
+  return resolved;
+};
