@@ -8,6 +8,12 @@ import { LOCAL_HEADER_SIZE, METHOD_DEFLATE, METHOD_STORE, writeLocalHeader } fro
 
 /** Same level as Info-ZIP's default, so sizes stay comparable. */
 const LEVEL = 6;
+/**
+ * zlib's output buffer per call (default 16 KiB). A tree of 100k tiny files makes 100k calls, and
+ * 100k garbage 16 KiB buffers grow the process by tens of MB before a GC: size it to the input
+ * (the output bytes are the same whatever its size).
+ */
+const outputBufferFor = (size: number) => Math.min(64 * 1024, Math.max(64, size + 64));
 /** Deflate's window: each chunk of a large file is primed with the 32 KiB before it. */
 const WINDOW = 32 * 1024;
 
@@ -113,7 +119,7 @@ function runBatch(task: BatchTask): BatchDone {
       const raw = out.subarray(dataAt, dataAt + size);
       crc = crc32(raw);
       if (size > 0) {
-        const deflated = zlib.deflateRawSync(raw, { level: LEVEL });
+        const deflated = zlib.deflateRawSync(raw, { level: LEVEL, chunkSize: outputBufferFor(size) });
         if (deflated.length < size) {
           deflated.copy(out, dataAt);
           compressedSize = deflated.length;

@@ -23,27 +23,33 @@ export async function pack(opts: PackOptions): Promise<PackResult> {
   const { root, output } = checkPaths(opts.dir, opts.output);
   const prefix = normalisePrefix(opts.prefix);
   const stamp = dosDateTime(resolveSourceDateEpoch(opts.sourceDateEpoch));
-  const entries = walk({ root, shownRoot, prefix, symlinks: opts.symlinks ?? "keep", ignored: loadIgnore(root, opts.exclude ?? []) });
+  const walked = walk({ root, shownRoot, prefix, symlinks: opts.symlinks ?? "keep", ignored: loadIgnore(root, opts.exclude ?? []) });
 
+  // Counted as the entries stream past: nothing per entry is kept here.
   let fileCount = 0;
   let uncompressedBytes = 0;
   const top = new Set<string>();
+  // Second-level names, for layout hints: one per child of a top-level folder (a handful in the
+  // layouts the clouds expect; the one per-entry cost left when a top-level folder is flat).
   const second = new Set<string>();
-  for (const e of entries) {
-    const segments = e.name.split("/").filter((s) => s !== "");
-    top.add(segments[0]!);
-    if (segments.length > 1) second.add(`${segments[0]}/${segments[1]}`);
-    if (e.kind === "dir") continue;
-    fileCount++;
-    uncompressedBytes += e.kind === "file" ? e.size : Buffer.byteLength(e.target);
+  function* counted() {
+    for (const e of walked) {
+      const segments = e.name.split("/").filter((s) => s !== "");
+      top.add(segments[0]!);
+      if (segments.length > 1) second.add(`${segments[0]}/${segments[1]}`);
+      if (e.kind !== "dir") {
+        fileCount++;
+        uncompressedBytes += e.kind === "file" ? e.size : Buffer.byteLength(e.target);
+      }
+      yield e;
+    }
   }
 
   const shown = (source: string) => path.join(shownRoot, path.relative(root, source));
   const zip = ZipFileWriter.create(output);
-  let deflater: Deflater | undefined;
+  const deflater: Deflater = createDeflater();
   try {
-    deflater = createDeflater(uncompressedBytes);
-    await writeEntries(entries, zip, deflater, stamp, shown);
+    await writeEntries(counted(), zip, deflater, stamp, shown);
     const { zipBytes, sha256 } = zip.finish();
     return {
       archive: { path: output, fileCount, uncompressedBytes, zipBytes, sha256 },
@@ -54,6 +60,6 @@ export async function pack(opts: PackOptions): Promise<PackResult> {
     zip.abort();
     throw err;
   } finally {
-    await deflater?.close();
+    await deflater.close();
   }
 }

@@ -1,6 +1,12 @@
-// Lists what goes into the zip, sorted, with every bad-input case turned into a UsageError before
-// anything is written. Synchronous on purpose: a tree walk is thousands of tiny syscalls, and the
-// promise API adds a thread-pool round-trip to each.
+// Lists what goes into the zip, in zip order, one entry at a time: a tree of 100k files is never
+// held in memory, only the folders on the current path. Every bad-input case is a UsageError (the
+// caller drops the half-written zip). Synchronous on purpose: a tree walk is thousands of tiny
+// syscalls, and the promise API adds a thread-pool round-trip to each.
+//
+// Order: bytewise on the UTF-8 path, folders named with their trailing "/". Walking depth-first
+// with each folder's children sorted by that same key (name, plus "/" for a folder) gives exactly
+// that order: a name never contains "/", so a child's key is never a prefix of a sibling's key
+// that sorts after it, and everything under a folder sorts right after the folder itself.
 import fs from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
@@ -28,15 +34,23 @@ export interface WalkOptions {
 
 const FIX_LINK = `fix or remove it, or ${LEAVE_OUT_HINT}`;
 
+/** A directory entry with the key it sorts by. */
+interface Child {
+  name: string;
+  key: string;
+  kind: "dir" | "file" | "link";
+}
+
 class Walker {
-  private readonly entries: Entry[] = [];
   private readonly keptLinks: Array<{ rel: string; target: string; resolved: string; isDir: boolean }> = [];
+  private sawFile = false;
 
   constructor(private readonly o: WalkOptions) {}
 
-  run(): Entry[] {
-    this.walkDir("", this.o.root, new Set([this.o.root]));
-    if (!this.entries.some((e) => e.kind !== "dir")) {
+  *run(): Generator<Entry> {
+    yield* prefixDirs(this.o.prefix);
+    yield* this.walkDir("", this.o.root, new Set([this.o.root]));
+    if (!this.sawFile) {
       throw new UsageError(`${this.o.shownRoot} has no files to pack after .layerignore and --exclude`, {
         hint: "check the folder and the ignore rules",
       });
@@ -48,7 +62,11 @@ class Walker {
         throw this.linkError(link.rel, link.target, `points to ${link.resolved}, which the ignore rules leave out`, "include the target, or leave the link out too");
       }
     }
-    return sortByZipPath([...prefixDirs(this.o.prefix), ...this.entries]);
+  }
+
+  private emit(e: Entry): Entry {
+    if (e.kind !== "dir") this.sawFile = true;
+    return e;
   }
 
   private shown(rel: string): string {
@@ -65,48 +83,59 @@ class Walker {
     return this.linkError(rel, target, "is dangling (its target does not exist)", FIX_LINK);
   }
 
-  // `ancestors` holds the real paths of the folders being walked, to catch followed links that loop.
-  private walkDir(rel: string, real: string, ancestors: Set<string>): void {
-    const abs = rel ? path.join(this.o.root, rel) : this.o.root;
+  /** The folder's children in zip order; a followed link to a folder sorts as a folder. */
+  private children(rel: string, abs: string): Child[] {
     const dirents = guardFs(this.shown(rel), () => fs.readdirSync(abs, { withFileTypes: true }));
-    for (const dirent of dirents) {
-      if (!rel && dirent.name === IGNORE_FILE) continue;
-      const childRel = rel ? `${rel}/${dirent.name}` : dirent.name;
-      const childAbs = path.join(abs, dirent.name);
+    const out: Child[] = [];
+    for (const d of dirents) {
+      if (!rel && d.name === IGNORE_FILE) continue;
+      const kind = d.isDirectory() ? "dir" : d.isSymbolicLink() ? "link" : "file";
+      const asDir = kind === "dir" || (kind === "link" && this.o.symlinks === "follow" && pointsToDir(path.join(abs, d.name)));
+      out.push({ name: d.name, key: asDir ? d.name + "/" : d.name, kind });
+    }
+    return out.sort((a, b) => compareUtf8(a.key, b.key));
+  }
+
+  // `ancestors` holds the real paths of the folders being walked, to catch followed links that loop.
+  private *walkDir(rel: string, real: string, ancestors: Set<string>): Generator<Entry> {
+    const abs = rel ? path.join(this.o.root, rel) : this.o.root;
+    for (const child of this.children(rel, abs)) {
+      const childRel = rel ? `${rel}/${child.name}` : child.name;
+      const childAbs = path.join(abs, child.name);
       // Node decodes names as UTF-8; a name that is not valid UTF-8 comes back altered and unusable.
-      if (dirent.name.includes("\uFFFD") && !fs.existsSync(childAbs)) {
+      if (child.name.includes("\uFFFD") && !fs.existsSync(childAbs)) {
         throw new UsageError(`${this.shown(childRel)} has a name that is not valid UTF-8`, { hint: "rename it" });
       }
-      if (dirent.isDirectory()) {
-        if (!this.o.ignored(childRel, true)) this.enterDir(childRel, path.join(real, dirent.name), ancestors);
-      } else if (!dirent.isSymbolicLink()) {
-        if (!this.o.ignored(childRel, false)) this.addFile(childRel, childAbs, guardFs(this.shown(childRel), () => fs.lstatSync(childAbs)));
+      if (child.kind === "dir") {
+        if (!this.o.ignored(childRel, true)) yield* this.enterDir(childRel, path.join(real, child.name), ancestors);
+      } else if (child.kind === "file") {
+        if (!this.o.ignored(childRel, false)) yield this.emit(this.fileEntry(childRel, childAbs, guardFs(this.shown(childRel), () => fs.lstatSync(childAbs))));
       } else if (this.o.symlinks === "keep") {
-        if (!this.o.ignored(childRel, false)) this.keepLink(childRel, childAbs);
+        if (!this.o.ignored(childRel, false)) yield this.emit(this.keepLink(childRel, childAbs));
       } else {
-        this.followLink(childRel, childAbs, ancestors);
+        yield* this.followLink(childRel, childAbs, ancestors);
       }
     }
   }
 
-  private enterDir(rel: string, real: string, ancestors: Set<string>): void {
-    this.entries.push({ kind: "dir", name: `${this.o.prefix}${rel}/` });
+  private *enterDir(rel: string, real: string, ancestors: Set<string>): Generator<Entry> {
+    yield { kind: "dir", name: `${this.o.prefix}${rel}/` };
     ancestors.add(real);
-    this.walkDir(rel, real, ancestors);
+    yield* this.walkDir(rel, real, ancestors);
     ancestors.delete(real);
   }
 
-  private addFile(rel: string, source: string, st: fs.Stats): void {
+  private fileEntry(rel: string, source: string, st: fs.Stats): Entry {
     if (!st.isFile()) {
       const what = st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "a special file";
       throw new UsageError(`${this.shown(rel)} is not a regular file (${what})`, { hint: `remove it or ${LEAVE_OUT_HINT}` });
     }
     // Only "executable or not" survives: umask and group/other bits differ between machines.
     const mode = st.mode & 0o111 ? MODE_EXEC : MODE_FILE;
-    this.entries.push({ kind: "file", name: this.o.prefix + rel, source, size: st.size, mode });
+    return { kind: "file", name: this.o.prefix + rel, source, size: st.size, mode };
   }
 
-  private keepLink(rel: string, abs: string): void {
+  private keepLink(rel: string, abs: string): Entry {
     const target = fs.readlinkSync(abs);
     if (path.isAbsolute(target)) {
       throw this.linkError(rel, target, "is absolute and will not resolve where the layer is extracted", "make it relative, or use --symlinks follow to store the target's content");
@@ -121,12 +150,12 @@ class Walker {
     if (resolved === ".." || resolved.startsWith(".." + path.sep) || path.isAbsolute(resolved)) {
       throw this.linkError(rel, target, `points outside ${this.o.shownRoot}`, "use --symlinks follow to store the target's content, or leave the link out");
     }
-    this.entries.push({ kind: "link", name: this.o.prefix + rel, target });
     this.keptLinks.push({ rel, target, resolved: resolved.split(path.sep).join("/"), isDir: fs.statSync(real).isDirectory() });
+    return { kind: "link", name: this.o.prefix + rel, target };
   }
 
   /** Follow mode stores what the link points to, wherever that is; only loops and dangling links fail. */
-  private followLink(rel: string, abs: string, ancestors: Set<string>): void {
+  private *followLink(rel: string, abs: string, ancestors: Set<string>): Generator<Entry> {
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);
@@ -135,7 +164,7 @@ class Walker {
       throw this.unresolvable(rel, abs, err);
     }
     if (!st.isDirectory()) {
-      if (!this.o.ignored(rel, false)) this.addFile(rel, abs, st);
+      if (!this.o.ignored(rel, false)) yield this.emit(this.fileEntry(rel, abs, st));
       return;
     }
     if (this.o.ignored(rel, true)) return;
@@ -143,20 +172,26 @@ class Walker {
     if (ancestors.has(real)) {
       throw this.linkError(rel, fs.readlinkSync(abs), "loops back to a folder that contains it", "leave the link out, or use --symlinks keep");
     }
-    this.enterDir(rel, real, ancestors);
+    yield* this.enterDir(rel, real, ancestors);
   }
 }
 
-export function walk(opts: WalkOptions): Entry[] {
+/** The entries in zip order, produced as the walk goes. */
+export function walk(opts: WalkOptions): Generator<Entry> {
   return new Walker(opts).run();
+}
+
+/** Whether a link leads to a folder; a broken or looping link is reported when it is walked. */
+function pointsToDir(link: string): boolean {
+  try {
+    return fs.statSync(link).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Explicit entries for the prefix folders, so they extract with mode 0755 like every other folder. */
 function prefixDirs(prefix: string): Entry[] {
   const parts = prefix.split("/").filter(Boolean);
   return parts.map((_, i) => ({ kind: "dir", name: parts.slice(0, i + 1).join("/") + "/" }));
-}
-
-function sortByZipPath(entries: Entry[]): Entry[] {
-  return entries.sort((a, b) => compareUtf8(a.name, b.name));
 }
