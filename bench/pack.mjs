@@ -1,8 +1,8 @@
 // Packing benchmark: layerctl vs Info-ZIP (`zip -r -X -q`, level 6) on the same generated tree,
 // alternated, medians reported; plus one archiver 8 run so the choice of writer has a figure.
 //
-//   npm run bench                                              (builds dist/ first)
-//   BENCH_FILES=2000 BENCH_MB=20 BENCH_RUNS=3 npm run bench     (quick run)
+//   npm run bench:writers                                      (builds dist/ first)
+//   BENCH_FILES=2000 BENCH_MB=20 BENCH_RUNS=3 npm run bench:writers   (quick run)
 // Peak RSS comes from GNU time (/usr/bin/time) when present.
 //
 // The tree is generated from a seeded PRNG under bench/.work/ (gitignored) once and reused.
@@ -129,7 +129,7 @@ function archiver() {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---- main -----------------------------------------------------------------------------------
-if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }

@@ -108,6 +108,26 @@ function entryPlugin() {
   };
 }
 
+/**
+ * commander requires node:child_process at load time, for executable sub-commands we do not
+ * have; loading it (and the stream and net modules behind it) was a third of `--help`'s own
+ * cost. It gets an object that loads the module on first use instead.
+ */
+function lazyBuiltinsPlugin() {
+  return {
+    name: "lazy-builtins",
+    setup(build) {
+      build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+        /[/\\]node_modules[/\\]commander[/\\]/.test(args.importer) ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+        contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${args.path}"))[key] });`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
 function inputsOf(metafile) {
   return Object.fromEntries(
     Object.entries(metafile.outputs)
@@ -141,7 +161,7 @@ async function main() {
     entryPoints: [path.join(src, "cli.ts")],
     format: "cjs",
     outfile: path.join(dist, "cli.cjs"),
-    plugins: [entryPlugin(), sharedPlugin("./shared.cjs", exportsOf), lazyPlugin(lazy)],
+    plugins: [entryPlugin(), lazyBuiltinsPlugin(), sharedPlugin("./shared.cjs", exportsOf), lazyPlugin(lazy)],
     define: { "import.meta.url": "__layerctlModuleUrl" },
     banner: { js: 'const __layerctlModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
