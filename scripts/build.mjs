@@ -1,12 +1,13 @@
 // Bundles the CLI for start-up speed; runs after `tsc` (which type-checks and emits dist/ module
 // by module, which the tests import). bin/layerctl runs what this writes:
 //
-//   dist/cli.cjs      the entry: src/cli.ts, commander and what `--help` needs, as CommonJS.
-//                     Measured on Node 20: the same bundle as ESM costs ~10-15% more start-up
-//                     (the ESM loader), so the one path every run takes stays CommonJS.
-//   dist/shared.cjs   modules that both the entry and the lazy parts import (errors, redact,
-//                     interrupt, chalk): one instance, so registered secrets, `instanceof`
-//                     checks, temp-file lists and NO_COLOR settings are the same everywhere.
+//   dist/cli.cjs      the entry: src/cli.ts and commander, as CommonJS. Measured on Node 20: the
+//                     same bundle as ESM costs ~10-15% more start-up (the ESM loader), so the one
+//                     path every run takes stays CommonJS.
+//   dist/shared.cjs   what both the entry and the lazy parts import (every source module cli.ts
+//                     imports statically, and chalk): one instance, so registered secrets,
+//                     `instanceof` checks, symbols, temp-file lists and NO_COLOR settings are the
+//                     same everywhere.
 //   dist/app/*.js     everything cli.ts imports lazily, as ESM with shared chunks (commands,
 //                     renderers, emulator, provider adapters), plus the deflate worker.
 //   dist/build-meta.json  which source files each output holds (tests read it to prove that
@@ -21,13 +22,12 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(repo, "dist");
 const src = path.join(repo, "src");
 
-/** Imported by the entry and by lazy modules alike: built once into dist/shared.cjs. */
-const SHARED = {
-  errors: path.join(src, "errors.ts"),
-  interrupt: path.join(src, "interrupt.ts"),
-  redact: path.join(src, "output/redact.ts"),
-  chalk: "chalk",
-};
+/**
+ * Imported by the entry and by lazy modules alike: built once into dist/shared.cjs. Every source
+ * module the entry imports statically is added at build time (sharedSources); packages are named
+ * here. Values: module path, or package name.
+ */
+const SHARED = { chalk: "chalk" };
 
 // The cloud SDKs are bundled too, each into the lazy chunks of the adapter that imports it: a
 // command loads only the SDKs of the providers it talks to. Measured on this machine (2 cores,
@@ -128,6 +128,23 @@ function lazyBuiltinsPlugin() {
   };
 }
 
+/** Source modules src/cli.ts imports statically (at any depth): these go to dist/shared.cjs. */
+async function sharedSources() {
+  const probe = await esbuild.build({
+    ...common,
+    entryPoints: [path.join(src, "cli.ts")],
+    format: "cjs",
+    write: false,
+    packages: "external",
+    logLevel: "error",
+    outfile: path.join(dist, "probe.cjs"),
+    plugins: [entryPlugin(), lazyPlugin({})],
+  });
+  return Object.keys(probe.metafile.inputs)
+    .filter((i) => i.startsWith("src/") && i !== "src/cli.ts")
+    .sort();
+}
+
 function inputsOf(metafile) {
   return Object.fromEntries(
     Object.entries(metafile.outputs)
@@ -139,6 +156,7 @@ function inputsOf(metafile) {
 async function main() {
   for (const stale of ["cli.cjs", "shared.cjs", "app", "build-meta.json"]) fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
 
+  (await sharedSources()).forEach((file, i) => (SHARED[`src${i}`] = path.join(repo, file)));
   const shared = await esbuild.build({
     ...common,
     stdin: {
