@@ -4,7 +4,8 @@ import { renderFunctionDocument } from "../output/records.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { parseTimeout } from "./shared/options.js";
+import { Traffic } from "../providers/traffic.js";
+import { parseConcurrency, parseTimeout } from "./shared/options.js";
 import { failedFunctionRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
 import { connectTarget, mapTargets } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
@@ -20,13 +21,15 @@ export async function publishFunctionCommand(input: PublishFunctionInput, ctx: C
   const functionName = input.functionName?.trim();
   if (!functionName) throw new UsageError("no function name given", { code: "MissingFunctionName", hint: "layerctl publish-function <function> --provider <name>" });
   const timeoutMs = parseTimeout(input.timeout);
+  const concurrency = parseConcurrency(input.concurrency);
   for (const p of selectProviders(input.provider)) {
     if (input.namespace && !p.features.functionNamespaces) ctx.log.warn(`${p.name} functions have no namespace; --namespace is ignored`);
   }
   // The embedded emulator starts empty: give it the function, so the demo has something to version.
   const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
   try {
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
     if (note) ctx.log.info(note);
     const results = await mapTargets(targets, async (t, i) => {
       try {
@@ -38,7 +41,7 @@ export async function publishFunctionCommand(input: PublishFunctionInput, ctx: C
       } catch (err) {
         return failedFunctionRecord(t, functionName, err);
       }
-    });
+    }, concurrency);
     return { results };
   } finally {
     await close();

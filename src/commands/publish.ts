@@ -18,7 +18,8 @@ import { publishOnce } from "./publish-once.js";
 import { resolveGrantees } from "./shared/sharing.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { checkZipOut, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { Traffic } from "../providers/traffic.js";
+import { checkZipOut, parseConcurrency, parseSymlinkMode, parseTimeout } from "./shared/options.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
@@ -72,6 +73,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
   const timeoutMs = parseTimeout(input.timeout);
+  const concurrency = parseConcurrency(input.concurrency);
   const symlinks = parseSymlinkMode(input.symlinks);
   const architectures = splitList(input.arch);
   const userRuntimes = splitList(input.runtime);
@@ -107,7 +109,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
     const policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
-    const clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] }) : null)));
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic }) : null)));
     for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
@@ -145,12 +148,12 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     if (note) ctx.log.info(note);
     const results = await executePublish(
       plan,
-      { clients, policies, timeoutMs, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees, keepStaged: staging.keep },
+      { clients, policies, timeoutMs, concurrency, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees, keepStaged: staging.keep },
       ctx,
     );
     if (attach) {
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
-      const attached = await mapTargets(targets, (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log));
+      const attached = await mapTargets(targets, (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log), concurrency);
       return { archive: packed.archive, results, attachments: attached.flat() };
     }
     return { archive: packed.archive, results };
@@ -215,6 +218,8 @@ export async function executePublish(
     clients: Array<ProviderClient | null>;
     policies: RetryPolicy[];
     timeoutMs: number;
+    /** Targets at once (--concurrency); default DEFAULT_CONCURRENCY. */
+    concurrency?: number;
     skipUnchanged: boolean;
     wait: boolean;
     /** Share each version published (or found unchanged) with these (--public, --share-*). */
@@ -266,7 +271,7 @@ export async function executePublish(
       done++;
       if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
     }
-  });
+  }, opts.concurrency);
 }
 
 function stagedFile(archive: LayerArchive): StagedFile {

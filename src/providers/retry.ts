@@ -2,6 +2,7 @@
 // does not retry on its own (Tencent never does; Aliyun does not by default).
 import { CloudError, LayerctlError } from "../errors.js";
 import type { ProviderName } from "./names.js";
+import type { TargetTraffic } from "./traffic.js";
 import type { RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
@@ -89,6 +90,10 @@ export interface CloudCall {
    * blind retry would create a second one.
    */
   creates?: boolean;
+  /** The API action, for pacing (the name's second word). */
+  action?: string;
+  /** The run's pacing and upload budget, awaited before every attempt. */
+  traffic?: TargetTraffic;
 }
 
 /**
@@ -100,6 +105,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
   return withRetry(
     call.retry,
     async () => {
+      const release = await call.traffic?.gate(call.action ?? call.name, call.uploadBytes ?? 0);
       const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.retry.deadline);
       const abort = new AbortController();
       let timer: NodeJS.Timeout | undefined;
@@ -115,6 +121,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
         throw abort.signal.aborted ? attemptTimedOut(call, timeoutMs) : toError(err);
       } finally {
         clearTimeout(timer);
+        release?.();
       }
     },
     {

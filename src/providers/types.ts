@@ -2,6 +2,7 @@
 // interface: scripts parse them from `--output json`. Change them only with a major version.
 import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
+import type { RateRule, TargetTraffic } from "./traffic.js";
 
 export type { ProviderName };
 
@@ -234,6 +235,8 @@ export interface ConnectOptions {
   requestTimeoutMs: number;
   retry: RetryPolicy;
   log: Logger;
+  /** Pacing and the upload budget, shared by every target of the run; none: calls go at once. */
+  traffic?: TargetTraffic;
 }
 
 /** Provider-specific credential bag; only the adapter reads inside it. */
@@ -273,6 +276,8 @@ export interface ProviderLimits {
   maxLayersPerFunction: number;
   /** Versions kept per layer, if capped. */
   maxVersionsPerLayer: number | null;
+  /** The documented request rate layerctl paces below; null where none is documented. */
+  requestRate: RateRule | null;
 }
 
 /**

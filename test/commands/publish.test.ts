@@ -167,6 +167,7 @@ describe("bad input: one line, exit 2, no call made", () => {
     ["unknown region", { provider: ["tencent"], region: ["mars-north-1"] }, {}, ["unknown tencent region", "mars-north-1"]],
     ["a timeout that is not a number", { provider: ["aws"], timeout: "abc" }, {}, ["--timeout", '"abc"']],
     ["a timeout too long for timers", { provider: ["aws"], timeout: "3000000" }, {}, ["--timeout", "86400"]],
+    ["a concurrency of zero", { provider: ["aws"], concurrency: "0" }, {}, ["--concurrency", "\"0\""]],
     ["missing credentials", { provider: ["tencent"] }, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }, ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"]],
     // Without an endpoint override, the public endpoint needs the account id.
     ["missing aliyun account id", { provider: ["aliyun"] }, { LAYERCTL_ENDPOINT_ALIYUN: undefined, ALIBABA_CLOUD_ACCOUNT_ID: undefined }, ["ALIBABA_CLOUD_ACCOUNT_ID"]],

@@ -6,6 +6,7 @@ import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/ind
 import { providers } from "../../src/providers/index.js";
 import type { ConnectOptions, LayerArchive, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../../src/providers/types.js";
 import { silentLogger } from "../../src/output/log.js";
+import { Traffic } from "../../src/providers/traffic.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 
@@ -306,6 +307,26 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       emu.faults.setRateLimit(2);
       const results = await Promise.all([1, 2, 3, 4].map(() => client.getLayerVersion(name, 1)));
       expect(results.map((r) => r.version)).toEqual([1, 1, 1, 1]);
+    });
+
+    // Counted, not timed: a call the emulator turns away is retried, so it shows as an extra call.
+    it.skipIf(provider.limits.requestRate === null)("paces a burst below the documented rate: no call is turned away", async () => {
+      const rate = provider.limits.requestRate!;
+      const retry = { maxAttempts: 30, baseDelayMs: 200, maxDelayMs: 1_000 };
+      const name = layerName();
+      await (await connect()).publishLayer(request(name), publishOpts);
+      emu.faults.setRateLimit(rate.perSecond);
+      const burst = rate.perSecond + 5;
+      const paced = await connect({ retry, traffic: new Traffic().forTarget(profile.provider, profile.region, rate) });
+      let before = calls("GetLayerVersion");
+      await Promise.all(Array.from({ length: burst }, () => paced.getLayerVersion(name, 1)));
+      expect(calls("GetLayerVersion") - before).toBe(burst);
+      // A burst unpaced is turned away in part, so the count above can fail. (Another action: the
+      // emulator counts its window per action, and this one is still fresh.)
+      const unpaced = await connect({ retry });
+      before = calls("ListLayerVersions");
+      await Promise.all(Array.from({ length: burst }, () => unpaced.listLayerVersions(name)));
+      expect(calls("ListLayerVersions") - before).toBeGreaterThan(burst);
     });
   });
 

@@ -16,6 +16,19 @@ export function parseTimeout(value: string | undefined): number {
   return Math.round(s * 1000);
 }
 
+/** Large enough that a typical release (3 clouds x 4-5 regions) runs all at once. */
+export const DEFAULT_CONCURRENCY = 16;
+const MAX_CONCURRENCY = 256;
+
+export function parseConcurrency(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENCY;
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_CONCURRENCY)) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not "${value}"`, { code: "InvalidConcurrency" });
+  }
+  return n;
+}
+
 export function parseSymlinkMode(value: string | undefined): SymlinkMode {
   if (value === undefined || value === "keep" || value === "follow") return value ?? "keep";
   throw new UsageError(`--symlinks must be "keep" or "follow", not "${value}"`);

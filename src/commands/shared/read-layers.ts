@@ -3,7 +3,8 @@
 import { UsageError } from "../../errors.js";
 import type { LayerVersionRecord } from "../../providers/types.js";
 import type { CommandContext } from "./context.js";
-import { parseTimeout } from "./options.js";
+import { Traffic } from "../../providers/traffic.js";
+import { parseConcurrency, parseTimeout } from "./options.js";
 import { failedRecord, type RecordsDocument } from "./records.js";
 import { connectTarget, mapTargets } from "./run-targets.js";
 import { resolveTargets, type TargetOptions } from "./targets.js";
@@ -22,10 +23,12 @@ export async function readAll(
 ): Promise<RecordsDocument<LayerVersionRecord>> {
   if (!input.name?.trim()) throw new UsageError("no layer name given", { code: "MissingLayerName" });
   const timeoutMs = parseTimeout(input.timeout);
+  const concurrency = parseConcurrency(input.concurrency);
   const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name });
   try {
     // Connecting is local: a mistake there is a usage error for the whole run.
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log })));
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
     if (note) ctx.log.info(note);
     const lists = await mapTargets(targets, async (t, i) => {
       try {
@@ -33,7 +36,7 @@ export async function readAll(
       } catch (err) {
         return [failedRecord(t, input.name, err, version)];
       }
-    });
+    }, concurrency);
     return { results: lists.flat() };
   } finally {
     await close();

@@ -1,13 +1,14 @@
-// Runs one operation per target with bounded concurrency: several regions must not throttle each
-// other, and one region's failure must not abort the others.
+// Runs one operation per target with bounded concurrency, and one region's failure does not abort
+// the others. Targets do not throttle each other: their calls share the run's Traffic (pacing
+// per provider and region below the documented limits, and a bound on upload bytes in flight).
 import type { Logger } from "../../output/log.js";
 import { defaultRetryPolicy } from "../../providers/retry.js";
+import type { Traffic } from "../../providers/traffic.js";
 import type { ProviderClient, RetryPolicy } from "../../providers/types.js";
+import { DEFAULT_CONCURRENCY } from "./options.js";
 import type { Target } from "./targets.js";
 
-export const TARGET_CONCURRENCY = 4;
-
-export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: number) => Promise<T>, limit = TARGET_CONCURRENCY): Promise<T[]> {
+export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: number) => Promise<T>, limit = DEFAULT_CONCURRENCY): Promise<T[]> {
   const results = new Array<T>(targets.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, targets.length) }, async () => {
@@ -25,7 +26,7 @@ export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: nu
  * can start the target's clock (set its deadline) when the target's work begins. Without one,
  * the clock starts now.
  */
-export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger; retry?: RetryPolicy }): Promise<ProviderClient> {
+export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger; retry?: RetryPolicy; traffic?: Traffic }): Promise<ProviderClient> {
   if (t.credentials === null) throw new Error(`${describeTarget(t)}: connect without credentials (only a dry run may have none)`);
   return t.provider.connect({
     region: t.region,
@@ -34,6 +35,7 @@ export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger;
     requestTimeoutMs: opts.timeoutMs,
     retry: opts.retry ?? { ...defaultRetryPolicy, deadline: Date.now() + opts.timeoutMs },
     log: opts.log,
+    traffic: opts.traffic?.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
   });
 }
 

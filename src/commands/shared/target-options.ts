@@ -22,6 +22,7 @@ export function targetOptions(): OptionSpec[] {
     { flags: "--profile <name>", description: `credentials profile (${profiles.join("; ")})` },
     { flags: "--emulator", description: "run against an embedded local emulator (nothing is sent to any cloud)" },
     { flags: "--timeout <seconds>", description: "give up on a target after this long: no attempt or poll starts later (default 300)" },
+    { flags: "--concurrency <n>", description: "targets worked on at once (default 16); calls stay paced below each cloud's rate limit" },
   ];
 }
 

@@ -8,6 +8,8 @@ import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
 
 export interface TargetOptions {
+  /** Targets worked on at once (--concurrency), as typed; default DEFAULT_CONCURRENCY. */
+  concurrency?: string;
   /** Comma-separated or repeated provider names. */
   provider?: string[];
   /** Region entries: `region` (every selected provider) or `provider:region`; comma-separated or repeated. */

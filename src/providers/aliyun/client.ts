@@ -276,7 +276,7 @@ export class AliyunClient implements ProviderClient {
    */
   private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
     const { retry, log, requestTimeoutMs } = this.opts;
-    const call = { name: `aliyun ${action}`, provider: "aliyun" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates };
+    const call = { name: `aliyun ${action}`, action, provider: "aliyun" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates, traffic: this.opts.traffic };
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;

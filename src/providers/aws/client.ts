@@ -99,7 +99,7 @@ class AwsLambdaClient implements ProviderClient {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     const { requestTimeoutMs, retry, log } = this.opts;
     return retryCall(
-      { name: `aws ${action}`, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates },
+      { name: `aws ${action}`, action, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates, traffic: this.opts.traffic },
       // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
       (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
       (err) => toCloudError(err, ctx),

@@ -205,7 +205,7 @@ export class TencentClient implements ProviderClient {
   private call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {}): Promise<T> {
     const { log, requestTimeoutMs } = this.opts;
     const retry = opts.retry ?? this.opts.retry;
-    const call = { name: `tencent ${action}`, provider: "tencent" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates };
+    const call = { name: `tencent ${action}`, action, provider: "tencent" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates, traffic: this.opts.traffic };
     return retryCall(call, fn, (err) => toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets }));
   }
 

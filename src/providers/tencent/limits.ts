@@ -27,6 +27,8 @@ export const tencentLimits: ProviderLimits = {
   // Up to 5 layers per function version (SCF layer documentation).
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: 200,
+  // "20 requests per second" per API (SCF API docs, request limits): counted per action and region.
+  requestRate: { perSecond: 20, scope: "action" },
 };
 
 /** Regions where SCF is offered (public region list); the default is the first. */

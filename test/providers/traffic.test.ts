@@ -1,0 +1,90 @@
+// Pacing and the upload budget with a hand-stepped clock: the order and spacing of calls, not
+// how long anything took.
+import { describe, expect, it } from "vitest";
+import { ByteBudget, Pacer, Traffic, type Clock } from "../../src/providers/traffic.js";
+
+/** A clock that only moves when a sleeper is woken: sleep(ms) records the wake-up time. */
+function steppedClock(): Clock & { wakes: number[] } {
+  let now = 1_000;
+  const wakes: number[] = [];
+  return {
+    wakes,
+    now: () => now,
+    sleep: async (ms) => {
+      wakes.push(now + ms);
+    },
+  };
+}
+
+describe("Pacer", () => {
+  it("spaces a burst on one key evenly, below the rate, in the order asked", async () => {
+    const clock = steppedClock();
+    const pacer = new Pacer(clock);
+    const delays = await Promise.all(Array.from({ length: 5 }, () => pacer.wait("tencent ap-guangzhou GetLayerVersion", 20)));
+    expect(delays[0]).toBe(0);
+    for (let i = 1; i < delays.length; i++) expect(delays[i]! - delays[i - 1]!).toBeGreaterThanOrEqual(1000 / 20);
+    // No more than 20 start in any one-second window.
+    const starts = delays.map((d) => 1_000 + d);
+    for (const s of starts) expect(starts.filter((t) => t >= s && t < s + 1000).length).toBeLessThanOrEqual(20);
+  });
+
+  it("keeps keys apart: another region or action does not wait", async () => {
+    const pacer = new Pacer(steppedClock());
+    await pacer.wait("tencent ap-guangzhou GetLayerVersion", 20);
+    expect(await pacer.wait("tencent ap-shanghai GetLayerVersion", 20)).toBe(0);
+    expect(await pacer.wait("tencent ap-guangzhou ListLayerVersions", 20)).toBe(0);
+    expect(await pacer.wait("tencent ap-guangzhou GetLayerVersion", 20)).toBeGreaterThan(0);
+  });
+});
+
+describe("ByteBudget", () => {
+  it("holds an upload back until the bytes in flight fit, first come first served", async () => {
+    const budget = new ByteBudget(64);
+    const order: string[] = [];
+    const releaseA = await budget.take(40);
+    const b = budget.take(40).then((release) => (order.push("b"), release));
+    const c = budget.take(10).then((release) => (order.push("c"), release));
+    await Promise.resolve();
+    expect(order).toEqual([]); // c would fit, but b asked first
+    expect(budget.inFlight).toBe(40);
+    releaseA();
+    const releaseB = await b;
+    const releaseC = await c;
+    expect(order).toEqual(["b", "c"]);
+    expect(budget.inFlight).toBe(50);
+    releaseB();
+    releaseC();
+    releaseC(); // a second release changes nothing
+    expect(budget.inFlight).toBe(0);
+  });
+
+  it("lets an upload larger than the budget go alone rather than never", async () => {
+    const budget = new ByteBudget(64);
+    const release = await budget.take(100);
+    expect(budget.inFlight).toBe(100);
+    release();
+  });
+});
+
+describe("Traffic", () => {
+  it("paces per region for AWS (all actions) and per action for Tencent, from the provider's rule", async () => {
+    const clock = steppedClock();
+    const traffic = new Traffic({ clock });
+    const aws = traffic.forTarget("aws", "us-east-1", { perSecond: 15, scope: "region" });
+    const tencent = traffic.forTarget("tencent", "ap-guangzhou", { perSecond: 20, scope: "action" });
+    await aws.gate("ListLayerVersions", 0);
+    await aws.gate("GetLayerVersion", 0);
+    await tencent.gate("ListLayerVersions", 0);
+    await tencent.gate("GetLayerVersion", 0);
+    expect(clock.wakes).toHaveLength(1); // only AWS's second call, same region, other action
+  });
+
+  it("holds the upload budget until the call ends", async () => {
+    const traffic = new Traffic({ uploadBudgetBytes: 64, clock: steppedClock() });
+    const target = traffic.forTarget("aliyun", "cn-hangzhou", null);
+    const release = await target.gate("CreateLayerVersion", 50);
+    expect(traffic.uploads.inFlight).toBe(50);
+    release();
+    expect(traffic.uploads.inFlight).toBe(0);
+  });
+});
