@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { Crc64 } from "../../archive/crc64.js";
 import { archiveCrc64, inlineBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
+import { base64Of } from "../base64.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { attemptTimeoutMs, retryCall } from "../retry.js";
@@ -118,7 +119,7 @@ export class AliyunClient implements ProviderClient {
     // Staged: FC reads the zip from OSS (same region) instead of the body.
     const code = req.staged
       ? new m.InputCodeLocation({ ossBucketName: req.staged.bucket, ossObjectName: req.staged.key, checksum: crc })
-      : new m.InputCodeLocation({ zipFile: inlineBytes(req.archive).toString("base64"), checksum: crc });
+      : new m.InputCodeLocation({ zipFile: base64Of(inlineBytes(req.archive)), checksum: crc });
     const request = new m.CreateLayerVersionRequest({
       body: new m.CreateLayerVersionInput({
         code,

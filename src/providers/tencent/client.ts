@@ -3,6 +3,7 @@
 // polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
 import { CloudError } from "../../errors.js";
 import { inlineBytes } from "../archive-content.js";
+import { base64Of } from "../base64.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
 import { attemptTimeoutMs, retryCall } from "../retry.js";
@@ -56,7 +57,7 @@ export class TencentClient implements ProviderClient {
         this.send("PublishLayerVersion", signal, {
           LayerName: req.layerName,
           CompatibleRuntimes: req.runtimes,
-          Content: req.staged ? cosContent(req.staged) : { ZipFile: inlineBytes(req.archive).toString("base64") },
+          Content: req.staged ? cosContent(req.staged) : { ZipFile: base64Of(inlineBytes(req.archive)) },
           Description: req.description,
           LicenseInfo: req.license,
         }),
