@@ -27,7 +27,7 @@ import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
 import { quietAwsSdk } from "./sdk-env.js";
 
-type LambdaSdk = typeof import("@aws-sdk/client-lambda");
+type LambdaSdk = typeof import("./sdk.js");
 
 /** ListLayerVersions' page size limit. */
 const PAGE = 50;
@@ -40,7 +40,7 @@ export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> 
   }
   if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint);
   quietAwsSdk();
-  const sdk = await import("@aws-sdk/client-lambda");
+  const sdk = await import("./sdk.js");
   const sdkLog = {
     debug: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
     info: (m: unknown) => opts.log.debug(`aws sdk: ${String(m)}`),
