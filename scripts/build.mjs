@@ -157,6 +157,8 @@ async function main() {
   for (const stale of ["cli.cjs", "shared.cjs", "app", "build-meta.json"]) fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
 
   (await sharedSources()).forEach((file, i) => (SHARED[`src${i}`] = path.join(repo, file)));
+  // What the entry and the shared modules import lazily: the entry points of dist/app.
+  const lazy = {};
   const shared = await esbuild.build({
     ...common,
     stdin: {
@@ -169,11 +171,13 @@ async function main() {
     },
     format: "cjs",
     outfile: path.join(dist, "shared.cjs"),
+    plugins: [lazyPlugin(lazy)],
+    define: { "import.meta.url": "__layerctlModuleUrl" },
+    banner: { js: 'const __layerctlModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
   const sharedModule = createRequire(import.meta.url)(path.join(dist, "shared.cjs"));
   const exportsOf = Object.fromEntries(Object.keys(SHARED).map((id) => [id, Object.keys(sharedModule[id])]));
 
-  const lazy = {};
   const cli = await esbuild.build({
     ...common,
     entryPoints: [path.join(src, "cli.ts")],
