@@ -156,7 +156,7 @@ function inputsOf(metafile) {
 async function main() {
   for (const stale of ["cli.cjs", "shared.cjs", "app", "build-meta.json"]) fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
 
-  (await sharedSources()).forEach((file, i) => (SHARED[`src${i}`] = path.join(repo, file)));
+  for (const [i, file] of (await sharedSources()).entries()) SHARED[`src${i}`] = path.join(repo, file);
   // What the entry and the shared modules import lazily: the entry points of dist/app.
   const lazy = {};
   const shared = await esbuild.build({

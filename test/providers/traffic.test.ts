@@ -5,7 +5,7 @@ import { ByteBudget, Pacer, Traffic, type Clock } from "../../src/providers/traf
 
 /** A clock that only moves when a sleeper is woken: sleep(ms) records the wake-up time. */
 function steppedClock(): Clock & { wakes: number[] } {
-  let now = 1_000;
+  const now = 1_000;
   const wakes: number[] = [];
   return {
     wakes,
@@ -42,8 +42,14 @@ describe("ByteBudget", () => {
     const budget = new ByteBudget(64);
     const order: string[] = [];
     const releaseA = await budget.take(40);
-    const b = budget.take(40).then((release) => (order.push("b"), release));
-    const c = budget.take(10).then((release) => (order.push("c"), release));
+    const b = budget.take(40).then((release) => {
+      order.push("b");
+      return release;
+    });
+    const c = budget.take(10).then((release) => {
+      order.push("c");
+      return release;
+    });
     await Promise.resolve();
     expect(order).toEqual([]); // c would fit, but b asked first
     expect(budget.inFlight).toBe(40);
