@@ -35,11 +35,21 @@ const PER_WORKER = 2;
 const WORKER_SCRIPT = new URL("./deflate-worker.js", import.meta.url);
 
 /**
- * Runs tasks inline until INLINE_BELOW bytes have gone through, then starts the workers: the walk
- * streams, so the tree's size is not known up front. Results are the same bytes either way.
+ * Below this many bytes per entry on average, workers do not pay: the main thread's walk (a
+ * readdir and an lstat per file) is the bottleneck, and each entry's trip to a worker costs more
+ * than deflating it. Measured with 100k files of ~50 bytes: inline 3.06 s, workers 3.28 s, and
+ * ~20 MB less memory; node_modules trees average 5-20 KiB per file.
+ */
+const WORKERS_FROM_AVERAGE = 1024;
+
+/**
+ * Runs tasks inline until INLINE_BELOW bytes have gone through at WORKERS_FROM_AVERAGE bytes per
+ * entry or more, then starts the workers: the walk streams, so the tree is not known up front.
+ * Results are the same bytes either way.
  */
 export function createDeflater(): Deflater {
   let seen = 0;
+  let entries = 0;
   let pool: WorkerPool | undefined;
   const canPool = fs.existsSync(fileURLToPath(WORKER_SCRIPT));
   return {
@@ -49,7 +59,8 @@ export function createDeflater(): Deflater {
     run(task) {
       if (pool) return pool.run(task);
       seen += taskBytes(task);
-      if (canPool && seen >= INLINE_BELOW) pool = new WorkerPool(Math.max(1, Math.min(MAX_WORKERS, os.availableParallelism())));
+      entries += task.type === "chunk" ? (task.offset === 0 ? 1 : 0) : task.items.length;
+      if (canPool && seen >= INLINE_BELOW && seen >= entries * WORKERS_FROM_AVERAGE) pool = new WorkerPool(Math.max(1, Math.min(MAX_WORKERS, os.availableParallelism())));
       return inlineDeflater.run(task);
     },
     close: async () => pool?.close(),

@@ -14,9 +14,14 @@ export class ZipFileWriter {
   /** Bytes before this offset are final and hashed; after it they may still be rewritten. */
   private hashed = 0;
   private readonly hash = createHash("sha256");
-  /** Central directory records, encoded as they come: ~50 bytes + name per entry, no objects. */
-  private readonly central: Buffer[] = [];
+  /**
+   * Central directory records, encoded as they come (~50 bytes + name per entry, no objects): the
+   * last MiB here, earlier ones spooled to a file beside the temp zip, so 100k entries do not
+   * hold 7 MB until the end.
+   */
+  private readonly central = Buffer.allocUnsafe(IO_CHUNK);
   private centralUsed = 0;
+  private spool: { fd: number; path: string; bytes: number; forget: () => void } | undefined;
   private entryCount = 0;
   private fd: number | undefined;
 
@@ -89,24 +94,47 @@ export class ZipFileWriter {
   }
 
   addCentral(fields: CentralFields): void {
-    let last = this.central.at(-1);
-    // A central header is at most 46 + 65535 + 28 bytes, so it always fits in a fresh buffer.
-    if (!last || this.centralUsed + centralHeaderLength(fields) > last.length) {
-      if (last) this.central[this.central.length - 1] = last.subarray(0, this.centralUsed);
-      last = Buffer.allocUnsafe(IO_CHUNK);
-      this.central.push(last);
-      this.centralUsed = 0;
-    }
-    this.centralUsed = writeCentralHeader(last, this.centralUsed, fields);
+    // A central header is at most 46 + 65535 + 28 bytes, so it always fits in an emptied buffer.
+    if (this.centralUsed + centralHeaderLength(fields) > this.central.length) this.spoolCentral();
+    this.centralUsed = writeCentralHeader(this.central, this.centralUsed, fields);
     this.entryCount++;
+  }
+
+  private spoolCentral(): void {
+    guardFs(this.destination, () => {
+      if (!this.spool) {
+        const spoolPath = `${this.temp}.cd`;
+        this.spool = { fd: fs.openSync(spoolPath, "wx+", 0o600), path: spoolPath, bytes: 0, forget: removeOnInterrupt(spoolPath) };
+      }
+      let done = 0;
+      while (done < this.centralUsed) done += fs.writeSync(this.spool.fd, this.central, done, this.centralUsed - done, this.spool.bytes + done);
+      this.spool.bytes += this.centralUsed;
+    }, "write");
+    this.centralUsed = 0;
+  }
+
+  private dropSpool(): void {
+    if (!this.spool) return;
+    fs.closeSync(this.spool.fd);
+    fs.rmSync(this.spool.path, { force: true });
+    this.spool.forget();
+    this.spool = undefined;
   }
 
   /** Writes the central directory, moves the file into place; returns its size and sha256. */
   finish(): { zipBytes: number; sha256: string } {
     const cdOffset = this.cursor;
-    const last = this.central.length - 1;
-    if (last >= 0) this.central[last] = this.central[last]!.subarray(0, this.centralUsed);
-    for (const buf of this.central) this.append(buf);
+    if (this.spool) {
+      const buf = Buffer.allocUnsafe(IO_CHUNK);
+      for (let at = 0; at < this.spool.bytes; ) {
+        const n = fs.readSync(this.spool.fd, buf, 0, Math.min(IO_CHUNK, this.spool.bytes - at), at);
+        if (n === 0) throw new Error("zip writer: short read of the spooled central directory");
+        this.append(buf.subarray(0, n));
+        at += n;
+      }
+      this.dropSpool();
+    }
+    this.append(this.central.subarray(0, this.centralUsed));
     this.append(endRecords(this.entryCount, cdOffset, this.cursor - cdOffset));
     // A large file rewritten as stored is shorter than its deflated attempt: drop the leftover tail.
     guardFs(this.destination, () => {
@@ -121,6 +149,7 @@ export class ZipFileWriter {
 
   /** Removes the temp file; safe to call after any failure, including one inside finish(). */
   abort(): void {
+    this.dropSpool();
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
     fs.rmSync(this.temp, { force: true });
