@@ -183,6 +183,24 @@ function sdkPlugin(exportsOf) {
   };
 }
 
+/**
+ * A package a dependency requires but that is not installed (ali-oss's urllib requires
+ * proxy-agent only when a proxy is configured) stays a plain require: it fails when, and only
+ * when, that code runs, as it would from node_modules.
+ */
+function missingPackagesPlugin() {
+  return {
+    name: "missing-packages",
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.probing || args.path.startsWith("node:")) return undefined;
+        const found = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, namespace: args.namespace, pluginData: { probing: true } });
+        return found.errors.length > 0 ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
 /** Builds dist/sdk/<cloud>.cjs and its code cache; returns each bundle's export names per import. */
 async function buildSdks() {
   const { runCommonJs } = await import(pathToFileURL(SDK_LOADER).href);
@@ -195,6 +213,7 @@ async function buildSdks() {
       stdin: { contents: `module.exports = { ${specs.map((s) => `${JSON.stringify(s)}: require(${JSON.stringify(s)})`).join(", ")} };`, resolveDir: repo, sourcefile: `sdk-${name}.js` },
       format: "cjs",
       outfile: file,
+      plugins: [missingPackagesPlugin()],
       // No import() left in the bundle (the SDKs load node:http and node:async_hooks so): a
       // script run by vm has no module loader for it once it comes from the code cache.
       supported: { "dynamic-import": false },
@@ -264,7 +283,7 @@ async function main() {
     outdir: path.join(dist, "app"),
     entryNames: "[name]",
     chunkNames: "chunk-[hash]",
-    plugins: [sharedPlugin("../shared.cjs", exportsOf), sdkPlugin(sdks.exportsOf)],
+    plugins: [sharedPlugin("../shared.cjs", exportsOf), sdkPlugin(sdks.exportsOf), missingPackagesPlugin()],
     banner: { js: esmRequire },
   });
 
