@@ -7,6 +7,7 @@ import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/ind
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli } from "../helpers/cli.js";
+import { withBundleSources } from "../helpers/bundle-trace.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
@@ -38,7 +39,7 @@ function calls(): number {
 async function traced(args: string[], extraEnv: Record<string, string> = {}) {
   const trace = path.join(await tempDir(), "trace");
   const r = await runCli(args, { nodeArgs: ["--import", path.join(REPO, "test/helpers/trace-imports.mjs")], env: { ...env, ...extraEnv, LAYERCTL_TRACE_IMPORTS: trace } });
-  return { ...r, loaded: await readFile(trace, "utf8") };
+  return { ...r, loaded: withBundleSources(await readFile(trace, "utf8")) };
 }
 
 describe("staging from the command line", () => {
