@@ -111,6 +111,25 @@ describe("publish", () => {
     expect(JSON.parse((await publish({ ...input, runtime: [...input.runtime, "python3.11"] })).stdout).results[0]).toMatchObject({ version: 2, status: "published" });
   });
 
+  // The fewest round trips each cloud allows: Tencent and AWS list items carry no checksum, so the
+  // newest version is read (list, then get); Aliyun's list items carry the CRC-64 and size.
+  it("an unchanged re-run makes two calls per Tencent and AWS target and one per Aliyun target", async () => {
+    const input = { provider: ["tencent,aws,aliyun"], name: "rerun", runtime: ["python3.10"], skipUnchanged: true };
+    expect((await publish(input)).code).toBe(0);
+    const before = shared.emu().faults.counts();
+    const again = JSON.parse((await publish(input)).stdout);
+    expect(again.results.map((r: { status: string }) => r.status)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    const after = shared.emu().faults.counts();
+    const made = Object.fromEntries(Object.entries(after).filter(([k, v]) => v !== (before[k] ?? 0)).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+    expect(made).toEqual({
+      "tencent:ListLayerVersions": 1,
+      "tencent:GetLayerVersion": 1,
+      "aws:ListLayerVersions": 1,
+      "aws:GetLayerVersion": 1,
+      "aliyun:ListLayerVersions": 1,
+    });
+  });
+
   it("publishes an existing .zip as it is", async () => {
     const dir = await tempDir();
     const zip = path.join(dir, "given.zip");

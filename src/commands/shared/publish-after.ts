@@ -33,7 +33,9 @@ export async function afterPublish(client: ProviderClient, t: Target, rec: Layer
       };
     }
   }
-  if (t.provider.limits.maxVersionsPerLayer !== null) {
+  // Only a new version moves a layer towards the cap: an unchanged target (--skip-unchanged) would
+  // pay a third round trip to list versions it has just listed.
+  if (t.provider.limits.maxVersionsPerLayer !== null && rec.status === "published") {
     try {
       const count = (await client.listLayerVersions(rec.layerName)).length;
       const warning = versionQuotaWarning(t.provider, t.region, rec.layerName, count);
