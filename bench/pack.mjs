@@ -32,9 +32,11 @@ function prng(seed) {
   };
 }
 
-const WORDS = ("function return const let var if else for while import export from default class new this " +
+const WORDS = (
+  "function return const let var if else for while import export from default class new this " +
   "async await module require exports object string number true false null undefined length value index data " +
-  "error result options config path file buffer stream callback promise resolve reject array map filter reduce").split(" ");
+  "error result options config path file buffer stream callback promise resolve reject array map filter reduce"
+).split(" ");
 
 function textBytes(rand, size) {
   const parts = [];
@@ -151,7 +153,9 @@ const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
 console.log(`\ntree: ${FILES} files, ~${MB} MB; ${RUNS} alternated runs, medians; ${process.version}`);
 const oursMs = median(ours.map((r) => r.ms));
-console.log(`layerctl pack     ${fmt(oursMs)}  zip ${mib(ours[0].bytes)}  peak RSS ${timeBin ? `${(median(ours.map((r) => r.rssKiB)) / 1024).toFixed(0)} MiB (max ${(Math.max(...ours.map((r) => r.rssKiB)) / 1024).toFixed(0)})` : "n/a (/usr/bin/time missing)"}`);
+console.log(
+  `layerctl pack     ${fmt(oursMs)}  zip ${mib(ours[0].bytes)}  peak RSS ${timeBin ? `${(median(ours.map((r) => r.rssKiB)) / 1024).toFixed(0)} MiB (max ${(Math.max(...ours.map((r) => r.rssKiB)) / 1024).toFixed(0)})` : "n/a (/usr/bin/time missing)"}`,
+);
 if (hasZip) {
   const theirMs = median(theirs.map((r) => r.ms));
   console.log(`zip -r -X -q      ${fmt(theirMs)}  zip ${mib(theirs[0].bytes)}  peak RSS ${timeBin ? `${(median(theirs.map((r) => r.rssKiB)) / 1024).toFixed(0)} MiB` : "n/a"}`);

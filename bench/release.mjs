@@ -74,7 +74,10 @@ function startupRatio(env) {
   const base = [];
   const help = [];
   for (let i = 0; i < n; i++) {
-    for (const [list, args] of [[base, ["-e", "0"]], [help, [BIN, "--help"]]]) {
+    for (const [list, args] of [
+      [base, ["-e", "0"]],
+      [help, [BIN, "--help"]],
+    ]) {
       const t0 = process.hrtime.bigint();
       const r = spawnSync(process.execPath, args, { stdio: "ignore", env });
       if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed`);
@@ -216,7 +219,12 @@ async function release() {
     await emu.close();
   }
   const zipKiB = (fs.statSync(path.join(layer, "lib/blob.bin")).size / 1024).toFixed(0);
-  report("fan-out: 12 targets / slowest single-target publish (pack included)", median(t.fanout) / median(t.single), 1.3, `${fmtS(median(t.fanout))} vs ${fmtS(median(t.single))} (~${zipKiB} KiB layer)`);
+  report(
+    "fan-out: 12 targets / slowest single-target publish (pack included)",
+    median(t.fanout) / median(t.single),
+    1.3,
+    `${fmtS(median(t.fanout))} vs ${fmtS(median(t.single))} (~${zipKiB} KiB layer)`,
+  );
   report("unchanged re-run (--skip-unchanged) / first run", median(t.rerun) / median(t.fanout), 0.5, `${fmtS(median(t.rerun))} vs ${fmtS(median(t.fanout))}`);
   const uploads = UPLOADS.reduce((n, k) => n + (rerunCalls[k] ?? 0), 0);
   const unchanged = statuses.every((s) => s === "unchanged");

@@ -43,7 +43,17 @@ function startEmulator() {
     child.stdout.on("data", (d) => {
       out += d;
       if (out.includes("LAYERCTL_STORAGE_ENDPOINT_ALIYUN")) {
-        const env = Object.fromEntries(out.trim().split("\n").map((l) => l.replace(/^export /, "").split(/=(.*)/s).slice(0, 2)));
+        const env = Object.fromEntries(
+          out
+            .trim()
+            .split("\n")
+            .map((l) =>
+              l
+                .replace(/^export /, "")
+                .split(/=(.*)/s)
+                .slice(0, 2),
+            ),
+        );
         resolve({ child, env });
       }
     });
@@ -85,7 +95,10 @@ const { child, env } = await startEmulator();
 try {
   console.log(`\nstaging a ${(size / 1e6).toFixed(1)} MB zip (${RUNS} runs each, medians; emulator in its own process)`);
   let n = 0;
-  for (const [label, providers] of [["one target (aws)", "aws"], ["three providers", "tencent,aws,aliyun"]]) {
+  for (const [label, providers] of [
+    ["one target (aws)", "aws"],
+    ["three providers", "tencent,aws,aliyun"],
+  ]) {
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(publishOnce(env, providers, ++n));
     const ms = median(runs.map((r) => r.ms));

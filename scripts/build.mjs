@@ -194,7 +194,13 @@ function missingPackagesPlugin() {
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData?.probing || args.path.startsWith("node:")) return undefined;
-        const found = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, namespace: args.namespace, pluginData: { probing: true } });
+        const found = await build.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          importer: args.importer,
+          namespace: args.namespace,
+          pluginData: { probing: true },
+        });
         return found.errors.length > 0 ? { path: args.path, external: true } : undefined;
       });
     },
@@ -210,7 +216,11 @@ async function buildSdks() {
     const file = path.join(dist, "sdk", `${name}.cjs`);
     const built = await esbuild.build({
       ...common,
-      stdin: { contents: `module.exports = { ${specs.map((s) => `${JSON.stringify(s)}: require(${JSON.stringify(s)})`).join(", ")} };`, resolveDir: repo, sourcefile: `sdk-${name}.js` },
+      stdin: {
+        contents: `module.exports = { ${specs.map((s) => `${JSON.stringify(s)}: require(${JSON.stringify(s)})`).join(", ")} };`,
+        resolveDir: repo,
+        sourcefile: `sdk-${name}.js`,
+      },
       format: "cjs",
       outfile: file,
       plugins: [missingPackagesPlugin()],

@@ -21,7 +21,10 @@ export function loadIgnore(root: string, exclude: readonly string[]): IgnoreTest
   if (text.trim() === "" && exclude.length === 0) return () => false;
   // Case-sensitive like git on Linux (the package defaults to case-insensitive). The --exclude
   // patterns come last, so one can also re-include with "!pattern".
-  const fresh = (): Ignore => ignore({ ignorecase: false }).add(text).add([...exclude]);
+  const fresh = (): Ignore =>
+    ignore({ ignorecase: false })
+      .add(text)
+      .add([...exclude]);
   let ig = fresh();
   let asked = 0;
   return (relPath, isDir) => {

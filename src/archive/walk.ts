@@ -16,10 +16,7 @@ import { compareUtf8 } from "./utf8-order.js";
 import { LEAVE_OUT_HINT, guardFs } from "./fs-errors.js";
 import { MODE_EXEC, MODE_FILE } from "./zip-format.js";
 
-export type Entry =
-  | { kind: "dir"; name: string }
-  | { kind: "file"; name: string; source: string; size: number; mode: number }
-  | { kind: "link"; name: string; target: string };
+export type Entry = { kind: "dir"; name: string } | { kind: "file"; name: string; source: string; size: number; mode: number } | { kind: "link"; name: string; target: string };
 
 export interface WalkOptions {
   /** Real path of the folder to pack. */
@@ -109,7 +106,14 @@ class Walker {
       if (child.kind === "dir") {
         if (!this.o.ignored(childRel, true)) yield* this.enterDir(childRel, path.join(real, child.name), ancestors);
       } else if (child.kind === "file") {
-        if (!this.o.ignored(childRel, false)) yield this.emit(this.fileEntry(childRel, childAbs, guardFs(this.shown(childRel), () => fs.lstatSync(childAbs))));
+        if (!this.o.ignored(childRel, false))
+          yield this.emit(
+            this.fileEntry(
+              childRel,
+              childAbs,
+              guardFs(this.shown(childRel), () => fs.lstatSync(childAbs)),
+            ),
+          );
       } else if (this.o.symlinks === "keep") {
         if (!this.o.ignored(childRel, false)) yield this.emit(this.keepLink(childRel, childAbs));
       } else {
@@ -138,7 +142,12 @@ class Walker {
   private keepLink(rel: string, abs: string): Entry {
     const target = fs.readlinkSync(abs);
     if (path.isAbsolute(target)) {
-      throw this.linkError(rel, target, "is absolute and will not resolve where the layer is extracted", "make it relative, or use --symlinks follow to store the target's content");
+      throw this.linkError(
+        rel,
+        target,
+        "is absolute and will not resolve where the layer is extracted",
+        "make it relative, or use --symlinks follow to store the target's content",
+      );
     }
     let real: string;
     try {

@@ -67,13 +67,7 @@ interface OpenLarge {
   compressedSize: number;
 }
 
-export async function writeEntries(
-  entries: Iterable<Entry>,
-  zip: ZipFileWriter,
-  deflater: Deflater,
-  dosDateTime: number,
-  shown: (source: string) => string,
-): Promise<void> {
+export async function writeEntries(entries: Iterable<Entry>, zip: ZipFileWriter, deflater: Deflater, dosDateTime: number, shown: (source: string) => string): Promise<void> {
   let large: OpenLarge | undefined;
 
   const writeBatch = (items: Entry[], done: BatchDone) => {

@@ -46,10 +46,14 @@ export class ZipFileWriter {
   }
 
   private write(data: Uint8Array, at: number): void {
-    guardFs(this.destination, () => {
-      let done = 0;
-      while (done < data.length) done += fs.writeSync(this.fd!, data, done, data.length - done, at + done);
-    }, "write");
+    guardFs(
+      this.destination,
+      () => {
+        let done = 0;
+        while (done < data.length) done += fs.writeSync(this.fd!, data, done, data.length - done, at + done);
+      },
+      "write",
+    );
   }
 
   append(data: Uint8Array): void {
@@ -101,15 +105,19 @@ export class ZipFileWriter {
   }
 
   private spoolCentral(): void {
-    guardFs(this.destination, () => {
-      if (!this.spool) {
-        const spoolPath = `${this.temp}.cd`;
-        this.spool = { fd: fs.openSync(spoolPath, "wx+", 0o600), path: spoolPath, bytes: 0, forget: removeOnInterrupt(spoolPath) };
-      }
-      let done = 0;
-      while (done < this.centralUsed) done += fs.writeSync(this.spool.fd, this.central, done, this.centralUsed - done, this.spool.bytes + done);
-      this.spool.bytes += this.centralUsed;
-    }, "write");
+    guardFs(
+      this.destination,
+      () => {
+        if (!this.spool) {
+          const spoolPath = `${this.temp}.cd`;
+          this.spool = { fd: fs.openSync(spoolPath, "wx+", 0o600), path: spoolPath, bytes: 0, forget: removeOnInterrupt(spoolPath) };
+        }
+        let done = 0;
+        while (done < this.centralUsed) done += fs.writeSync(this.spool.fd, this.central, done, this.centralUsed - done, this.spool.bytes + done);
+        this.spool.bytes += this.centralUsed;
+      },
+      "write",
+    );
     this.centralUsed = 0;
   }
 
@@ -137,12 +145,16 @@ export class ZipFileWriter {
     this.append(this.central.subarray(0, this.centralUsed));
     this.append(endRecords(this.entryCount, cdOffset, this.cursor - cdOffset));
     // A large file rewritten as stored is shorter than its deflated attempt: drop the leftover tail.
-    guardFs(this.destination, () => {
-      fs.ftruncateSync(this.fd!, this.cursor);
-      fs.closeSync(this.fd!);
-      this.fd = undefined;
-      fs.renameSync(this.temp, this.destination);
-    }, "write");
+    guardFs(
+      this.destination,
+      () => {
+        fs.ftruncateSync(this.fd!, this.cursor);
+        fs.closeSync(this.fd!);
+        this.fd = undefined;
+        fs.renameSync(this.temp, this.destination);
+      },
+      "write",
+    );
     this.forget();
     return { zipBytes: this.cursor, sha256: this.hash.digest("hex") };
   }

@@ -90,7 +90,10 @@ async function resolveLayer(client: ProviderClient, ref: { layerName: string; ve
   }
   const rec = await client.getLayerVersion(ref.layerName, ref.version);
   if (rec.status === "failed" || (rec.state !== null && rec.state !== "Active")) {
-    throw new CloudError(`layer ${ref.layerName} version ${ref.version} is ${rec.state ?? rec.status}, not Active`, { code: "LayerVersionNotActive", requestId: rec.requestId ?? undefined });
+    throw new CloudError(`layer ${ref.layerName} version ${ref.version} is ${rec.state ?? rec.status}, not Active`, {
+      code: "LayerVersionNotActive",
+      requestId: rec.requestId ?? undefined,
+    });
   }
   return { layerName: ref.layerName, version: ref.version, arn: rec.arn };
 }

@@ -7,7 +7,10 @@ export async function completionCommand(input: { shell: Shell }): Promise<string
   // runs at load time, so the cycle cannot see a half-initialised module.
   // biome-ignore lint/suspicious/noImportCycles: both imports are dynamic (see above)
   const { describeCommands } = await import("./index.js");
-  return completionScript(input.shell, (await describeCommands()).filter((c) => !c.hidden));
+  return completionScript(
+    input.shell,
+    (await describeCommands()).filter((c) => !c.hidden),
+  );
 }
 
 export default defineCommand({

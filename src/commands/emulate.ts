@@ -70,7 +70,10 @@ export function parseSeed(spec: string): SeedFunction {
 export function parseSeedBucket(spec: string): SeedBucket {
   const m = /^([a-z]+):([a-z0-9-]+)=([A-Za-z0-9.-]+)$/.exec(spec);
   if (!m || !providerNames.includes(m[1] as ProviderName)) {
-    throw new UsageError(`--bucket "${spec}" must be PROVIDER:REGION=NAME`, { code: "InvalidOption", hint: "e.g. aws:us-east-1=my-layers or tencent:ap-guangzhou=layers-1250000000" });
+    throw new UsageError(`--bucket "${spec}" must be PROVIDER:REGION=NAME`, {
+      code: "InvalidOption",
+      hint: "e.g. aws:us-east-1=my-layers or tencent:ap-guangzhou=layers-1250000000",
+    });
   }
   return { provider: m[1] as ProviderName, region: m[2]!, name: m[3]! };
 }
@@ -121,7 +124,8 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, { code: "PortInUse", hint: "pick another with --port (0 = any free port)" });
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+      throw new UsageError(`cannot listen on ${input.host}`, { code: "InvalidHost", hint: "use 127.0.0.1 or another local address" });
     if (code === "EBADSTATE") throw new UsageError((err as Error).message, { code: "InvalidState", hint: "the file is kept as it is; move it away or pick another --state-dir" });
     if (code === "ELOCKED") throw new UsageError((err as Error).message, { code: "StateDirInUse", hint: "stop that emulator, or give this one another --state-dir" });
     if (input.stateDir && (code === "ENOTDIR" || code === "EACCES" || code === "EEXIST" || code === "EROFS")) {

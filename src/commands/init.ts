@@ -29,7 +29,10 @@ export async function initCommand(input: InitInput = {}): Promise<InitResult> {
   const cwd = input.cwd ?? process.cwd();
   const existing = await existingConfig(cwd);
   if (existing) {
-    throw new UsageError(`${existing} already holds a layerctl configuration; not overwriting it`, { code: "ConfigExists", hint: "edit it, or remove it and run layerctl init again" });
+    throw new UsageError(`${existing} already holds a layerctl configuration; not overwriting it`, {
+      code: "ConfigExists",
+      hint: "edit it, or remove it and run layerctl init again",
+    });
   }
   const target = path.resolve(cwd, input.dir ?? ".");
   const st = await stat(target).catch(() => null);
@@ -40,7 +43,9 @@ export async function initCommand(input: InitInput = {}): Promise<InitResult> {
   const self = await guessLayer(target, rel(target));
   if (self) guesses = [self];
   else {
-    const subs = (await readdir(target, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules").sort((a, b) => (a.name < b.name ? -1 : 1));
+    const subs = (await readdir(target, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules")
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of subs) {
       const g = await guessLayer(path.join(target, e.name), rel(path.join(target, e.name)));
       if (g) guesses.push(g);

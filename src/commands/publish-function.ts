@@ -31,17 +31,21 @@ export async function publishFunctionCommand(input: PublishFunctionInput, ctx: C
     const traffic = new Traffic();
     const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
     if (note) ctx.log.info(note);
-    const results = await mapTargets(targets, async (t, i) => {
-      try {
-        return await clients[i]!.publishFunctionVersion({
-          functionName,
-          description: input.description,
-          namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
-        });
-      } catch (err) {
-        return failedFunctionRecord(t, functionName, err);
-      }
-    }, concurrency);
+    const results = await mapTargets(
+      targets,
+      async (t, i) => {
+        try {
+          return await clients[i]!.publishFunctionVersion({
+            functionName,
+            description: input.description,
+            namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
+          });
+        } catch (err) {
+          return failedFunctionRecord(t, functionName, err);
+        }
+      },
+      concurrency,
+    );
     return { results };
   } finally {
     await close();

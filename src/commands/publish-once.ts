@@ -60,16 +60,23 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
     let ours: LayerVersionRecord | null;
     try {
       const until = Math.max(ctx.deadline, Date.now() + LOOKUP_GRACE_MS);
-      ours = await persistently(ctx.policy, until, async () => {
-        const found = await findOurs(client, req, baseline);
-        return found && untilSettled(client, found, opts, until, sleep);
-      }, sleep);
+      ours = await persistently(
+        ctx.policy,
+        until,
+        async () => {
+          const found = await findOurs(client, req, baseline);
+          return found && untilSettled(client, found, opts, until, sleep);
+        },
+        sleep,
+      );
     } catch (lookupErr) {
       if (lookupErr instanceof CloudError && lookupErr.version !== undefined) throw lookupErr;
       throw checkFailed(err, lookupErr, req.layerName, ctx.checkCommand);
     }
     if (ours) {
-      ctx.log.warn(`${ctx.where}: the answer to the publish was lost (${err.code}), but version ${ours.version} holds exactly this zip and was created by this publish; reporting it`);
+      ctx.log.warn(
+        `${ctx.where}: the answer to the publish was lost (${err.code}), but version ${ours.version} holds exactly this zip and was created by this publish; reporting it`,
+      );
       return { ...ours, status: "published" };
     }
     if (last || outOfTime) throw err;

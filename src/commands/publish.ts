@@ -153,7 +153,11 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     );
     if (attach) {
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
-      const attached = await mapTargets(targets, (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log), concurrency);
+      const attached = await mapTargets(
+        targets,
+        (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log),
+        concurrency,
+      );
       return { archive: packed.archive, results, attachments: attached.flat() };
     }
     return { archive: packed.archive, results };
@@ -234,44 +238,53 @@ export async function executePublish(
   const { timeoutMs } = opts;
   let done = 0;
   ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
-  return mapTargets(targets, async (t, i) => {
-    const { upload } = plan.steps[i]!;
-    const req = { ...plan.steps[i]!.request };
-    const client = opts.clients[i]!;
-    const where = describeTarget(t);
-    // --timeout is the target's budget from here: no attempt starts after it.
-    const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
-    let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
-    const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
-    try {
-      if (opts.skipUnchanged) {
-        // The zip, runtimes and architectures decide (the adapter compares them); description and
-        // license do not, so a build number in --description does not defeat the skip.
-        const same = await client.findUnchanged(req);
-        if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
+  return mapTargets(
+    targets,
+    async (t, i) => {
+      const { upload } = plan.steps[i]!;
+      const req = { ...plan.steps[i]!.request };
+      const client = opts.clients[i]!;
+      const where = describeTarget(t);
+      // --timeout is the target's budget from here: no attempt starts after it.
+      const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
+      let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
+      const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
+      try {
+        if (opts.skipUnchanged) {
+          // The zip, runtimes and architectures decide (the adapter compares them); description and
+          // license do not, so a build number in --description does not defeat the skip.
+          const same = await client.findUnchanged(req);
+          if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
+        }
+        if (upload.upload === "storage") {
+          const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
+          staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
+          req.staged = staged.staged;
+        }
+        const rec = await publishOnce(
+          client,
+          req,
+          { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS },
+          {
+            log: ctx.log,
+            where,
+            deadline,
+            policy: opts.policies[i],
+            checkCommand: versionsCommand(t, layerName),
+          },
+        );
+        // The cloud keeps its own copy once the version exists: the staged object can go.
+        if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
+        return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log })), ...how() };
+      } catch (err) {
+        return { ...failedRecord(t, layerName, err), ...how() };
+      } finally {
+        done++;
+        if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
       }
-      if (upload.upload === "storage") {
-        const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
-        staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
-        req.staged = staged.staged;
-      }
-      const rec = await publishOnce(client, req, { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS }, {
-        log: ctx.log,
-        where,
-        deadline,
-        policy: opts.policies[i],
-        checkCommand: versionsCommand(t, layerName),
-      });
-      // The cloud keeps its own copy once the version exists: the staged object can go.
-      if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
-      return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log })), ...how() };
-    } catch (err) {
-      return { ...failedRecord(t, layerName, err), ...how() };
-    } finally {
-      done++;
-      if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
-    }
-  }, opts.concurrency);
+    },
+    opts.concurrency,
+  );
 }
 
 function stagedFile(archive: LayerArchive): StagedFile {
@@ -337,7 +350,8 @@ export default defineCommand({
     { flags: "--no-wait", description: "do not wait for asynchronous publishing to finish" },
     {
       flags: "--skip-unchanged",
-      description: "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared",
+      description:
+        "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared",
     },
     { flags: "--public", description: "share each published version with everyone (see `layerctl share`)" },
     { flags: "--share-account <id>", description: "share each published version with this account (repeatable)", repeatable: true },
@@ -390,10 +404,11 @@ Aliyun without a bucket uses FC's temporary bucket. Storage endpoints: --storage
 LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).`,
   // With the config file: no source publishes every configured layer; flags override its keys.
   run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
-  ...recordsOutput((doc: ConfigPublishDocument, format) =>
-    renderLayerDocument(doc, format) +
-    (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : "") +
-    (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : ""),
+  ...recordsOutput(
+    (doc: ConfigPublishDocument, format) =>
+      renderLayerDocument(doc, format) +
+      (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : "") +
+      (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : ""),
   ),
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),

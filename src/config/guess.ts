@@ -39,14 +39,24 @@ export async function guessLayer(dir: string, relDir: string): Promise<LayerGues
   const pythonish = names.has("requirements.txt") || entries.some((e) => e.isFile() && e.name.endsWith(".py"));
   if (names.has("requirements.txt")) notes.push(`${base.dir}: install the packages into the folder before publishing: pip install -r requirements.txt -t ${base.dir}`);
   if (pythonish || (await hasPythonPackage(dir, entries))) {
-    return { kind: "python", notes, layer: { ...base, runtimes: RUNTIMES.python, prefix: { aws: "python", aliyun: "python", tencent: "" }, providers: ["tencent", "aws", "aliyun"] } };
+    return {
+      kind: "python",
+      notes,
+      layer: { ...base, runtimes: RUNTIMES.python, prefix: { aws: "python", aliyun: "python", tencent: "" }, providers: ["tencent", "aws", "aliyun"] },
+    };
   }
   if (names.has("package.json") || isDir("node_modules")) {
     if (!isDir("node_modules")) notes.push(`${base.dir}: install the packages before publishing: npm install --omit=dev`);
     return {
       kind: "nodejs",
       notes,
-      layer: { ...base, runtimes: RUNTIMES.nodejs, prefix: { aws: "nodejs", aliyun: "nodejs", tencent: "" }, excludes: ["package-lock.json"], providers: ["tencent", "aws", "aliyun"] },
+      layer: {
+        ...base,
+        runtimes: RUNTIMES.nodejs,
+        prefix: { aws: "nodejs", aliyun: "nodejs", tencent: "" },
+        excludes: ["package-lock.json"],
+        providers: ["tencent", "aws", "aliyun"],
+      },
     };
   }
   if (isDir("bin")) {
@@ -66,6 +76,9 @@ async function hasPythonPackage(dir: string, entries: Array<{ name: string; isDi
 
 /** A layer name every provider accepts: letters, digits, - and _, starting with a letter. */
 function sanitize(name: string): string {
-  const s = name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[^A-Za-z]+/, "").replace(/[-_]+$/, "");
+  const s = name
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^[^A-Za-z]+/, "")
+    .replace(/[-_]+$/, "");
   return (s || "layer").slice(0, 64);
 }

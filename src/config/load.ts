@@ -63,7 +63,7 @@ export async function loadConfig(opts: { file?: string; cwd?: string } = {}): Pr
     if (!exists) throw new UsageError(`config file ${opts.file} does not exist`, { code: "MissingConfig", hint: "give an existing file to --config, or run `layerctl init`" });
     found = await explorer.load(file);
     if (!found || found.config === undefined || found.config === null) {
-      throw new UsageError(`${displayPath(file)}: holds no layerctl configuration`, { code: "InvalidConfig", hint: "declare {\"layers\": [...]}; `layerctl init` writes a start" });
+      throw new UsageError(`${displayPath(file)}: holds no layerctl configuration`, { code: "InvalidConfig", hint: 'declare {"layers": [...]}; `layerctl init` writes a start' });
     }
   } else {
     found = await explorer.search(opts.cwd ?? process.cwd());

@@ -28,7 +28,7 @@ const bucketsByTarget = z
   })
   .meta({ propertyNames: { pattern: BUCKET_KEY.source } });
 const bucketsSchema = z.union([bucketName, bucketsByTarget], {
-  error: "expected a bucket name, or an object of them by provider or provider:region (e.g. {\"aws\": \"my-layers-{region}\"})",
+  error: 'expected a bucket name, or an object of them by provider or provider:region (e.g. {"aws": "my-layers-{region}"})',
 });
 const plainEndpoint = z.string().regex(/^https?:\/\/[^/?#@\s]+\/?$/, { error: "expected a plain http(s)://host[:port] URL" });
 
@@ -53,21 +53,29 @@ export const layerSchema = z
   .strictObject({
     name: nonEmpty.describe("layer name (--name)"),
     dir: nonEmpty.describe("layer directory or .zip, relative to this file"),
-    runtimes: perProvider(z.array(nonEmpty), "a list of runtime ids").optional().describe("compatible runtimes (--runtime), e.g. [\"python3.10\"] or {\"aws\": [\"python3.11\"]}"),
-    architectures: z.array(z.enum(["x86_64", "arm64"])).optional().describe("AWS architectures (--arch)"),
+    runtimes: perProvider(z.array(nonEmpty), "a list of runtime ids").optional().describe('compatible runtimes (--runtime), e.g. ["python3.10"] or {"aws": ["python3.11"]}'),
+    architectures: z
+      .array(z.enum(["x86_64", "arm64"]))
+      .optional()
+      .describe("AWS architectures (--arch)"),
     description: z.string().optional().describe("version description (--description)"),
     license: z.string().optional().describe("license (--license)"),
     excludes: z.array(nonEmpty).optional().describe("gitignore-style patterns to leave out (--exclude)"),
-    prefix: perProvider(z.string(), "a folder inside the zip").optional().describe("folder to put the contents under (--prefix); \"\" for the zip root"),
+    prefix: perProvider(z.string(), "a folder inside the zip").optional().describe('folder to put the contents under (--prefix); "" for the zip root'),
     symlinks: z.enum(["keep", "follow"]).optional().describe("keep links or store their targets (--symlinks)"),
     providers: z.array(z.enum(PROVIDER_NAMES)).min(1, { error: "expected at least one provider" }).optional().describe("providers to publish to (--provider)"),
     regions: z.array(nonEmpty).optional().describe("regions, or provider:region entries (--region)"),
     skipUnchanged: z.boolean().optional().describe("report an identical newest version instead of publishing (--skip-unchanged)"),
     sharing: sharingSchema.optional(),
-    upload: z.enum(["auto", "inline", "storage"]).optional().describe("inline in the API call, or staged in object storage first (--upload; default auto: staged only over the inline limit)"),
+    upload: z
+      .enum(["auto", "inline", "storage"])
+      .optional()
+      .describe("inline in the API call, or staged in object storage first (--upload; default auto: staged only over the inline limit)"),
     buckets: bucketsSchema
       .optional()
-      .describe("where to stage (--bucket): a name for every provider, or {\"aws\": \"my-layers-{region}\", \"tencent:ap-guangzhou\": \"layers-1250000000\"}; {region} becomes the target's region"),
+      .describe(
+        'where to stage (--bucket): a name for every provider, or {"aws": "my-layers-{region}", "tencent:ap-guangzhou": "layers-1250000000"}; {region} becomes the target\'s region',
+      ),
     keepStaged: z.boolean().optional().describe("keep the staged object after publishing (--keep-staged)"),
     storageEndpoint: plainEndpoint.optional().describe("object storage endpoint override, path-style addressing (--storage-endpoint)"),
     attach: attachSchema.optional(),
@@ -76,7 +84,8 @@ export const layerSchema = z
   })
   .superRefine((l, ctx) => {
     // As `--upload inline --bucket ...`: a contradiction, said where it is written.
-    if (l.upload === "inline" && l.buckets !== undefined) ctx.addIssue({ code: "custom", path: ["buckets"], message: 'has no use with "upload": "inline" (drop it, or use "auto" or "storage")' });
+    if (l.upload === "inline" && l.buckets !== undefined)
+      ctx.addIssue({ code: "custom", path: ["buckets"], message: 'has no use with "upload": "inline" (drop it, or use "auto" or "storage")' });
   })
   .describe("one layer to publish");
 

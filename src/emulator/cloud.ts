@@ -120,9 +120,7 @@ export interface CloudDefinition<C extends object, T extends BaseTuning, R, Req,
 }
 
 /** Pins the types of a cloud's definition (it does nothing else). */
-export function defineCloud<C extends object, T extends BaseTuning, R, Req, E extends Error>(
-  def: CloudDefinition<C, T, R, Req, E>,
-): CloudDefinition<C, T, R, Req, E> {
+export function defineCloud<C extends object, T extends BaseTuning, R, Req, E extends Error>(def: CloudDefinition<C, T, R, Req, E>): CloudDefinition<C, T, R, Req, E> {
   return def;
 }
 
@@ -140,7 +138,9 @@ export function restoreState<R>(def: Pick<CloudDefinition<object, BaseTuning, R,
   if (!versionOk) {
     const what = shaped ? `format ${JSON.stringify(s.format ?? null)}` : "an unknown shape";
     throw Object.assign(
-      new Error(`the saved ${def.provider} emulator state ${file} has ${what}; this layerctl reads format ${def.state.format}. Move it away (or use another --state-dir) to start over`),
+      new Error(
+        `the saved ${def.provider} emulator state ${file} has ${what}; this layerctl reads format ${def.state.format}. Move it away (or use another --state-dir) to start over`,
+      ),
       { code: "EBADSTATE" },
     );
   }

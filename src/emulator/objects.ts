@@ -98,7 +98,11 @@ export class ObjectStore {
   }
 
   /** For a layer API reading a staged zip: the bytes, or why it cannot (region undefined: any). */
-  async readStaged(bucket: string, key: string, region: string | undefined): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: "no-bucket" | "other-region" | "no-key"; bucketRegion?: string }> {
+  async readStaged(
+    bucket: string,
+    key: string,
+    region: string | undefined,
+  ): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: "no-bucket" | "other-region" | "no-key"; bucketRegion?: string }> {
     const found = this.object(bucket, key, region);
     if (!found.ok) return found;
     const bytes = await this.read(found.value);
@@ -241,7 +245,8 @@ export function pathStyleTarget(call: IncomingCall): { bucket: string; key: stri
 /** The part number of an UploadPart, 1-10000 in every store. */
 export function partNumber(call: IncomingCall): number {
   const n = Number(call.url.searchParams.get("partNumber"));
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new StoreError(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive.", { ArgumentName: "partNumber" });
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new StoreError(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive.", { ArgumentName: "partNumber" });
   return n;
 }
 
@@ -255,9 +260,14 @@ export function checkCompletion(upload: UploadState, body: Buffer, minPartBytes:
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
     const stored = upload.parts[String(p.partNumber)];
-    if (i > 0 && p.partNumber <= parts[i - 1]!.partNumber) throw new StoreError(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.");
+    if (i > 0 && p.partNumber <= parts[i - 1]!.partNumber)
+      throw new StoreError(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.");
     if (!stored || p.etag.replace(/"/g, "").toLowerCase() !== stored.md5) {
-      throw new StoreError(400, "InvalidPart", "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+      throw new StoreError(
+        400,
+        "InvalidPart",
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+      );
     }
     if (i < parts.length - 1 && stored.size < minPartBytes) throw new StoreError(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.");
   }
@@ -267,13 +277,16 @@ export function checkCompletion(upload: UploadState, body: Buffer, minPartBytes:
 /** Content-MD5, when sent, must be the body's (S3 and COS call a mismatch BadDigest, OSS InvalidDigest). */
 export function checkContentMd5(call: IncomingCall, body: Buffer, code: string): void {
   const md5 = call.headers["content-md5"];
-  if (typeof md5 === "string" && md5 !== createHash("md5").update(body).digest("base64")) throw new StoreError(400, code, "The Content-MD5 you specified did not match what was received.");
+  if (typeof md5 === "string" && md5 !== createHash("md5").update(body).digest("base64"))
+    throw new StoreError(400, code, "The Content-MD5 you specified did not match what was received.");
 }
 
 /** S3-style ETag of a multipart object: MD5 of the parts' binary MD5s, then -<parts>. */
 export function multipartEtag(o: Pick<StoredObject, "md5" | "partMd5s">): string {
   const md5s = o.partMd5s ?? [o.md5];
-  return `${createHash("md5").update(Buffer.concat(md5s.map((m) => Buffer.from(m, "hex")))).digest("hex")}-${md5s.length}`;
+  return `${createHash("md5")
+    .update(Buffer.concat(md5s.map((m) => Buffer.from(m, "hex"))))
+    .digest("hex")}-${md5s.length}`;
 }
 
 /** A checksum that is certainly not the stored one, for the bad-checksum fault. */
@@ -338,7 +351,10 @@ export async function crc64StoreOperation(
   const objectHeaders = (o: StoredObject) => ({ ETag: d.etag(o.md5, o.partMd5s), [d.crcHeader]: crc(o.crc64) });
   const upload = (): UploadState => {
     const u = bucket.uploads[q.get("uploadId") ?? ""];
-    if (!u || u.key !== key) throw new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: q.get("uploadId") ?? "" });
+    if (!u || u.key !== key)
+      throw new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", {
+        UploadId: q.get("uploadId") ?? "",
+      });
     return u;
   };
   const now = ctx.now();

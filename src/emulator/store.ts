@@ -76,13 +76,14 @@ export class StateFiles {
       throw err;
     }
     try {
-      return JSON.parse(text, (_key, value: unknown) =>
-        value !== null && typeof value === "object" && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value,
-      );
+      return JSON.parse(text, (_key, value: unknown) => (value !== null && typeof value === "object" && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value));
     } catch (err) {
-      throw Object.assign(new Error(`the saved ${cloud} emulator state ${this.file(cloud)} is not JSON (${(err as Error).message}); move it away (or use another --state-dir) to start over`), {
-        code: "EBADSTATE",
-      });
+      throw Object.assign(
+        new Error(`the saved ${cloud} emulator state ${this.file(cloud)} is not JSON (${(err as Error).message}); move it away (or use another --state-dir) to start over`),
+        {
+          code: "EBADSTATE",
+        },
+      );
     }
   }
 
@@ -90,9 +91,7 @@ export class StateFiles {
     const dir = this.dir;
     if (!dir) return Promise.resolve();
     const prev = this.chains.get(cloud) ?? Promise.resolve();
-    const next = prev
-      .catch(() => {})
-      .then(() => writeFileAtomic(path.join(dir, "state", `${cloud}.json`), JSON.stringify(state(), null, 1)));
+    const next = prev.catch(() => {}).then(() => writeFileAtomic(path.join(dir, "state", `${cloud}.json`), JSON.stringify(state(), null, 1)));
     this.chains.set(cloud, next);
     return next;
   }

@@ -17,9 +17,7 @@ export function errorObjectOf(fields: object | undefined): unknown {
 }
 
 function withoutSignatures(text: string): string {
-  return text
-    .replace(/(Signature=)[A-Za-z0-9+/=%]+/g, "$1****")
-    .replace(/((?:authorization|x-acs-signature|x-tc-signature)['"]?\s*[:=]\s*['"]?)[^'"\n,}]+/gi, "$1****");
+  return text.replace(/(Signature=)[A-Za-z0-9+/=%]+/g, "$1****").replace(/((?:authorization|x-acs-signature|x-tc-signature)['"]?\s*[:=]\s*['"]?)[^'"\n,}]+/gi, "$1****");
 }
 
 /** Stack and cause chain of `err`, ready for stderr (ends with a newline); "" when there is nothing. */

@@ -5,7 +5,11 @@ import type { RecordFile } from "../record/schema.js";
 
 export function renderRecordEnv(record: RecordFile): string {
   const lines: string[] = [];
-  const key = (...parts: string[]) => `LAYERCTL_${parts.join("_").toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
+  const key = (...parts: string[]) =>
+    `LAYERCTL_${parts
+      .join("_")
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, "_")}`;
   const safe = (v: string) => v.replace(/[^A-Za-z0-9._:/+@,-]/g, "_");
   for (const [layer, byProvider] of Object.entries(record.layers)) {
     for (const [provider, byRegion] of Object.entries(byProvider)) {

@@ -95,22 +95,37 @@ function envLines<R extends { provider: string; region: string }>(results: R[], 
   return lines.join("\n") + (lines.length ? "\n" : "");
 }
 
-export function renderProviders(doc: { providers: Array<{ name: string; title: string; defaultRegion: string; runtimes: Array<{ id: string; aliases: string[] }>; limits: { layerName: string; maxZipBytes: number; maxZipNote: string | null; maxUnzippedBytes: number | null; maxRuntimes: number; architectures: string[] | null }; credentialVariables: string[]; asyncPublish: boolean }> }, format: "table" | "json"): string {
+export function renderProviders(
+  doc: {
+    providers: Array<{
+      name: string;
+      title: string;
+      defaultRegion: string;
+      runtimes: Array<{ id: string; aliases: string[] }>;
+      limits: { layerName: string; maxZipBytes: number; maxZipNote: string | null; maxUnzippedBytes: number | null; maxRuntimes: number; architectures: string[] | null };
+      credentialVariables: string[];
+      asyncPublish: boolean;
+    }>;
+  },
+  format: "table" | "json",
+): string {
   if (format === "json") return JSON.stringify(doc, null, 2) + "\n";
-  return doc.providers
-    .map((p) =>
-      [
-        `${p.name} — ${p.title}`,
-        `  default region   ${p.defaultRegion}`,
-        `  runtimes         ${p.runtimes.map((r) => (r.aliases.length ? `${r.id} (${r.aliases.join(", ")})` : r.id)).join(", ")}`,
-        `  layer name       ${p.limits.layerName}`,
-        `  inline zip max   ${p.limits.maxZipBytes} bytes (${humanBytes(p.limits.maxZipBytes)})${p.limits.maxZipNote ? `: ${p.limits.maxZipNote}` : ""}`,
-        `  unzipped max     ${p.limits.maxUnzippedBytes === null ? "none documented" : `${p.limits.maxUnzippedBytes} bytes (${humanBytes(p.limits.maxUnzippedBytes)})`}`,
-        `  runtimes/layer   at most ${p.limits.maxRuntimes}`,
-        `  architectures    ${p.limits.architectures ? p.limits.architectures.join(", ") : "none (a valid --arch is ignored with a warning)"}`,
-        `  publishing       ${p.asyncPublish ? "asynchronous (layerctl waits until Active)" : "synchronous"}`,
-        `  credentials      ${p.credentialVariables.join(", ")}`,
-      ].join("\n"),
-    )
-    .join("\n\n") + "\n";
+  return (
+    doc.providers
+      .map((p) =>
+        [
+          `${p.name} — ${p.title}`,
+          `  default region   ${p.defaultRegion}`,
+          `  runtimes         ${p.runtimes.map((r) => (r.aliases.length ? `${r.id} (${r.aliases.join(", ")})` : r.id)).join(", ")}`,
+          `  layer name       ${p.limits.layerName}`,
+          `  inline zip max   ${p.limits.maxZipBytes} bytes (${humanBytes(p.limits.maxZipBytes)})${p.limits.maxZipNote ? `: ${p.limits.maxZipNote}` : ""}`,
+          `  unzipped max     ${p.limits.maxUnzippedBytes === null ? "none documented" : `${p.limits.maxUnzippedBytes} bytes (${humanBytes(p.limits.maxUnzippedBytes)})`}`,
+          `  runtimes/layer   at most ${p.limits.maxRuntimes}`,
+          `  architectures    ${p.limits.architectures ? p.limits.architectures.join(", ") : "none (a valid --arch is ignored with a warning)"}`,
+          `  publishing       ${p.asyncPublish ? "asynchronous (layerctl waits until Active)" : "synchronous"}`,
+          `  credentials      ${p.credentialVariables.join(", ")}`,
+        ].join("\n"),
+      )
+      .join("\n\n") + "\n"
+  );
 }

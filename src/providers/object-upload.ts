@@ -177,16 +177,18 @@ async function uploadParts(
       const digests = digestsOf(bytes, writer.usesCrc64);
       const partNumber = i + 1;
       let attempts = 0;
-      const task = writer.uploadPart(key, uploadId, partNumber, bytes, digests, () => attempts++).then(
-        (etag) => {
-          list[i] = { partNumber, etag, digests };
-          sent += length;
-          hooks.progress?.(sent, file.size);
-        },
-        (err: unknown) => {
-          failure ??= err;
-        },
-      );
+      const task = writer
+        .uploadPart(key, uploadId, partNumber, bytes, digests, () => attempts++)
+        .then(
+          (etag) => {
+            list[i] = { partNumber, etag, digests };
+            sent += length;
+            hooks.progress?.(sent, file.size);
+          },
+          (err: unknown) => {
+            failure ??= err;
+          },
+        );
       const tracked = task.finally(() => {
         inFlight.delete(tracked);
         giveSlot(attempts === 1 ? slot : null);

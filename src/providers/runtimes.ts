@@ -9,9 +9,7 @@ export function resolveRuntimeIds(provider: ProviderName, table: readonly Runtim
   for (const raw of ids) {
     const id = raw.trim();
     if (!id) continue;
-    const hit =
-      table.find((r) => r.native === id) ??
-      table.find((r) => r.native.toLowerCase() === id.toLowerCase() || r.aliases.some((a) => a.toLowerCase() === id.toLowerCase()));
+    const hit = table.find((r) => r.native === id) ?? table.find((r) => r.native.toLowerCase() === id.toLowerCase() || r.aliases.some((a) => a.toLowerCase() === id.toLowerCase()));
     if (!hit) {
       throw new UsageError(`${provider} has no runtime "${id}"`, {
         code: "UnknownRuntime",

@@ -153,7 +153,7 @@ export interface ProviderStorage {
   /** With no bucket given, the cloud lends a temporary one (Aliyun FC). */
   readonly temporaryBucket: boolean;
   /** The store's bucket names, as users type them: checked before any call. */
-  readonly bucketName: { pattern: RegExp; /** "an S3 bucket name" */ what: string; hint: string };
+  readonly bucketName: { pattern: RegExp /** "an S3 bucket name" */; what: string; hint: string };
   /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */
   connect(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient>;
 }

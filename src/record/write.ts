@@ -80,7 +80,10 @@ export async function readRecordFile(file: string, opts: { missingOk?: boolean }
   }
   const parsed = recordFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new UsageError(`${file}: not a layerctl record file: ${describeIssue(parsed.error.issues[0]!)}`, { code: "InvalidRecord", hint: "`layerctl schema output` prints its schema" });
+    throw new UsageError(`${file}: not a layerctl record file: ${describeIssue(parsed.error.issues[0]!)}`, {
+      code: "InvalidRecord",
+      hint: "`layerctl schema output` prints its schema",
+    });
   }
   return parsed.data;
 }

@@ -44,7 +44,11 @@ export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandC
   }
   const merged: ConfigPublishDocument = mergeDocuments(docs);
   if (records.size > 0) {
-    for (const [file, ds] of records) await writeRecordFile(file, ds.flatMap((d) => d.results));
+    for (const [file, ds] of records)
+      await writeRecordFile(
+        file,
+        ds.flatMap((d) => d.results),
+      );
     merged.recordFiles = [...records.keys()];
   }
   return merged;
@@ -56,7 +60,13 @@ interface LayerPlan {
   record?: string;
 }
 
-function planLayers(loaded: LoadedConfig | null, source: string | undefined, flags: Omit<PublishInput, "source">, record: string | undefined, cwd: string | undefined): LayerPlan[] {
+function planLayers(
+  loaded: LoadedConfig | null,
+  source: string | undefined,
+  flags: Omit<PublishInput, "source">,
+  record: string | undefined,
+  cwd: string | undefined,
+): LayerPlan[] {
   const here = cwd ?? process.cwd();
   const recordFlag = record === undefined ? undefined : path.resolve(here, record);
   const configured = loaded?.config.layers ?? [];
@@ -143,10 +153,13 @@ function checkBucketProviders(l: LayerConfig, loaded: LoadedConfig, providers: s
   for (const target of Object.keys(l.buckets as Record<string, string>)) {
     const provider = target.split(":")[0]!;
     if (providers.includes(provider)) continue;
-    throw new UsageError(`${displayPath(loaded.file)}: ${keyPath(["layers", i, "buckets", target])}: names ${provider}, which is not among the layer's providers (${providers.join(", ")})`, {
-      code: "UnusedBucket",
-      hint: `add ${provider} to "providers", or drop that bucket`,
-    });
+    throw new UsageError(
+      `${displayPath(loaded.file)}: ${keyPath(["layers", i, "buckets", target])}: names ${provider}, which is not among the layer's providers (${providers.join(", ")})`,
+      {
+        code: "UnusedBucket",
+        hint: `add ${provider} to "providers", or drop that bucket`,
+      },
+    );
   }
 }
 

@@ -32,7 +32,10 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
     groups.set(prefix, [...(groups.get(prefix) ?? []), p.name]);
   }
   if (groups.size > 1 && input.out) {
-    throw new UsageError("--out keeps one zip, but these per-provider prefixes build several", { code: "ConflictingOptions", hint: "drop --out, or publish each prefix on its own" });
+    throw new UsageError("--out keeps one zip, but these per-provider prefixes build several", {
+      code: "ConflictingOptions",
+      hint: "drop --out, or publish each prefix on its own",
+    });
   }
   // Region (and bucket) entries of providers outside a group would be refused as unused by that group.
   const entriesFor = (list: string[] | undefined, names: string[]) =>
@@ -43,7 +46,9 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
   const regionsFor = (names: string[]) => entriesFor(input.region, names);
   const docs: PublishDocument[] = [];
   for (const [prefix, names] of groups) {
-    docs.push(await publishCommand({ ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix }, ctx));
+    docs.push(
+      await publishCommand({ ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix }, ctx),
+    );
   }
   return mergeDocuments(docs);
 }

@@ -44,7 +44,7 @@ describe("bad input is refused before or without writing a zip", () => {
   });
 
   it("a folder with nothing left after the ignore rules", async () => {
-    const { src, output } = setup({ ".layerignore": "*.pyc\n", "a.pyc": "x", "sub/b.pyc": "x", "empty": { dir: true } });
+    const { src, output } = setup({ ".layerignore": "*.pyc\n", "a.pyc": "x", "sub/b.pyc": "x", empty: { dir: true } });
     await expectRefused({ dir: src, output }, /has no files to pack/);
     const other = setup({ "a.txt": "a" });
     await expectRefused({ dir: other.src, output: other.output, exclude: ["*"] }, /has no files to pack/);
@@ -112,13 +112,13 @@ describe("symlinks", () => {
   });
 
   it("keep and follow: a dangling link", async () => {
-    const { src, output } = setup({ "a.txt": "a", "gone": { link: "missing.txt" } });
+    const { src, output } = setup({ "a.txt": "a", gone: { link: "missing.txt" } });
     await expectRefused({ dir: src, output }, /symlink .*src\/gone -> missing\.txt is dangling/);
     await expectRefused({ dir: src, output, symlinks: "follow" }, /symlink .*src\/gone -> missing\.txt is dangling/);
   });
 
   it("keep: links that point at each other", async () => {
-    const { src, output } = setup({ "a.txt": "a", "x": { link: "y" }, "y": { link: "x" } });
+    const { src, output } = setup({ "a.txt": "a", x: { link: "y" }, y: { link: "x" } });
     await expectRefused({ dir: src, output }, /symlink .*src\/x -> y is part of a symlink loop/);
   });
 
@@ -130,7 +130,7 @@ describe("symlinks", () => {
   });
 
   it("keep: a link whose target the ignore rules leave out", async () => {
-    const { src, output } = setup({ "a.txt": "a", "secret.env": "x", "env": { link: "secret.env" } });
+    const { src, output } = setup({ "a.txt": "a", "secret.env": "x", env: { link: "secret.env" } });
     await expectRefused({ dir: src, output, exclude: ["*.env"] }, /symlink .*src\/env -> secret\.env points to secret\.env, which the ignore rules leave out/);
     const nested = setup({ "a.txt": "a", "conf/db.ini": "x", "db.ini": { link: "conf/db.ini" } });
     await expectRefused({ dir: nested.src, output: nested.output, exclude: ["conf/"] }, /points to conf\/db\.ini, which the ignore rules leave out/);

@@ -30,8 +30,17 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 describe("zip layout", () => {
   it("has an entry per file, link and folder, with / separators", () => {
     expect(entries.map((e) => e.name)).toEqual([
-      "bin/", "bin/tool", "caf\u00e9.txt", "data/", "data/empty-dir/",
-      "lib/", "lib/current", "lib/empty.txt", "lib/noise.bin", "lib/readme.txt", "lib/up",
+      "bin/",
+      "bin/tool",
+      "caf\u00e9.txt",
+      "data/",
+      "data/empty-dir/",
+      "lib/",
+      "lib/current",
+      "lib/empty.txt",
+      "lib/noise.bin",
+      "lib/readme.txt",
+      "lib/up",
     ]);
     expect(entries.every((e) => !e.name.includes("\\"))).toBe(true);
   });

@@ -60,7 +60,7 @@ describe("prefix", () => {
   });
 
   it("reports the sorted top-level names without a prefix", async () => {
-    const { result } = await names({ "python/a.py": "a", "bin/x": "x", "README": "r" });
+    const { result } = await names({ "python/a.py": "a", "bin/x": "x", README: "r" });
     expect(result.topLevel).toEqual(["README", "bin", "python"]);
   });
 

@@ -98,7 +98,8 @@ describe("inspectZip refuses zips the cloud could not extract faithfully", () =>
     const bytes = fs.readFileSync(zip);
     // Find b.py's central record and raise its declared size.
     let p = centralAt(bytes, 0);
-    while (bytes.toString("utf8", p + 46, p + 46 + bytes.readUInt16LE(p + 28)) !== "python/pkg/b.py") p += 46 + bytes.readUInt16LE(p + 28) + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
+    while (bytes.toString("utf8", p + 46, p + 46 + bytes.readUInt16LE(p + 28)) !== "python/pkg/b.py")
+      p += 46 + bytes.readUInt16LE(p + 28) + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
     bytes.writeUInt32LE(601, p + 24);
     expect((await refusal("long.zip", bytes)).message).toMatch(/"python\/pkg\/b\.py" unpacks to 600 bytes, not the 601 it declares/);
   });

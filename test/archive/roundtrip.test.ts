@@ -53,7 +53,7 @@ describe.runIf(hasTool("unzip"))("extracting with unzip", () => {
     const src = writeTree(path.join(work, "follow"), {
       "real/a.txt": "a\n",
       "real/tool": { exec: "#!/bin/sh\n" },
-      "alias": { link: "real" },
+      alias: { link: "real" },
       "b.txt": { link: "real/a.txt" },
     });
     const zip = path.join(work, "follow.zip");

@@ -26,7 +26,9 @@ describe("attach (process)", () => {
   });
 
   it("publish --attach prints one JSON document with the attachments; a missing function is exit 1 with one stderr line", async () => {
-    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "cliattach", "--runtime", "python3.9", "--attach", "api,ghost", "--publish-version", "--output", "json"], { env });
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "cliattach", "--runtime", "python3.9", "--attach", "api,ghost", "--publish-version", "--output", "json"], {
+      env,
+    });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(["archive", "results", "attachments"]);

@@ -21,7 +21,15 @@ beforeAll(async () => {
     await writeFile(path.join(dir, `layerctl.${shell}`), r.stdout);
   }
   await mkdir(path.join(dir, "proj/deps"), { recursive: true });
-  await writeFile(path.join(dir, "proj/layerctl.config.json"), JSON.stringify({ layers: [{ name: "alpha", dir: "deps" }, { name: "beta", dir: "deps" }] }));
+  await writeFile(
+    path.join(dir, "proj/layerctl.config.json"),
+    JSON.stringify({
+      layers: [
+        { name: "alpha", dir: "deps" },
+        { name: "beta", dir: "deps" },
+      ],
+    }),
+  );
 });
 
 /** Runs the bash completion function for `words` (the last one being completed) in `cwd`. */
@@ -47,7 +55,14 @@ describe("completion", () => {
 
   it("covers every command --help lists", async () => {
     const help = (await runCli(["--help"])).stdout;
-    const commands = [...help.split("Commands:")[1]!.split("\n\n")[0]!.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((c) => c !== "help");
+    const commands = [
+      ...help
+        .split("Commands:")[1]!
+        .split("\n\n")[0]!
+        .matchAll(/^ {2}([a-z-]+)/gm),
+    ]
+      .map((m) => m[1]!)
+      .filter((c) => c !== "help");
     expect(commands).toEqual(expect.arrayContaining(["publish", "attach", "init", "completion", "schema", "record"]));
     expect(complete(["layerctl", ""]).filter((w) => !w.startsWith("-"))).toEqual(commands);
     for (const c of commands) expect(scripts.fish).toContain(`-a '${c}'`);

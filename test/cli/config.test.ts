@@ -21,7 +21,16 @@ beforeAll(async () => {
   await writeFile(path.join(root, "deps/python/mod.py"), "x = 1\n");
   await writeFile(
     path.join(root, ".layerctlrc.yaml"),
-    ["layers:", "  - name: clideps", "    dir: deps", "    runtimes: [python3.10]", "    providers: [aws, aliyun]", "    record: out/layers.lock.json", "    attach: {functions: [api]}", ""].join("\n"),
+    [
+      "layers:",
+      "  - name: clideps",
+      "    dir: deps",
+      "    runtimes: [python3.10]",
+      "    providers: [aws, aliyun]",
+      "    record: out/layers.lock.json",
+      "    attach: {functions: [api]}",
+      "",
+    ].join("\n"),
   );
   await mkdir(path.join(root, "out"));
 });
@@ -80,7 +89,10 @@ describe("record merge and schema (process)", () => {
     const ok = await runCli(["record", "merge", "a.json", "c.json", "-o", "all.json"], { env, cwd: dir });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe("");
-    expect(JSON.parse(await readFile(path.join(dir, "all.json"), "utf8")).layers.deps).toMatchObject({ tencent: { "ap-guangzhou": { version: 1 } }, aws: { "us-east-1": { version: 4 } } });
+    expect(JSON.parse(await readFile(path.join(dir, "all.json"), "utf8")).layers.deps).toMatchObject({
+      tencent: { "ap-guangzhou": { version: 1 } },
+      aws: { "us-east-1": { version: 4 } },
+    });
   });
 
   it("schema output names every document; get and attach documents validate against it", async () => {

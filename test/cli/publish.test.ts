@@ -50,7 +50,6 @@ describe("cloud failures: exit 1 with the provider's code and request id", () =>
     expect(warning).toMatch(/^warning: aliyun: .*--prefix python$/);
     expectOneLineError(rest.join("\n"), "aliyun", "InternalServerError", "request id");
   });
-
 });
 
 describe("--debug", () => {

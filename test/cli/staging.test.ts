@@ -53,7 +53,22 @@ describe("staging from the command line", () => {
 
   it("a staged publish loads the storage SDKs, prints one line per target on stderr, and records where it staged", async () => {
     const r = await traced(
-      ["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "stagedcli", "--runtime", "python3.9", "--upload", "storage", "--output", "json", "--bucket", "tencent=cli-layers-1250000000"],
+      [
+        "publish",
+        PY_LAYER,
+        "-p",
+        "tencent,aws,aliyun",
+        "-n",
+        "stagedcli",
+        "--runtime",
+        "python3.9",
+        "--upload",
+        "storage",
+        "--output",
+        "json",
+        "--bucket",
+        "tencent=cli-layers-1250000000",
+      ],
       { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" },
     );
     expect(r.code).toBe(0);
@@ -66,7 +81,12 @@ describe("staging from the command line", () => {
     const staged = r.stderr.split("\n").filter((l) => / staged /.test(l));
     expect(staged).toHaveLength(3);
     // Nothing else: no SDK chatter (layout warnings aside).
-    expect(r.stderr.trimEnd().split("\n").filter((l) => !/^warning: /.test(l) && !/ staged /.test(l))).toEqual([]);
+    expect(
+      r.stderr
+        .trimEnd()
+        .split("\n")
+        .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l)),
+    ).toEqual([]);
     expect(r.loaded).toMatch(/@aws-sdk\/client-s3/);
     expect(r.loaded).toMatch(/cos-nodejs-sdk-v5/);
     expect(r.loaded).toMatch(/ali-oss/);
@@ -75,18 +95,60 @@ describe("staging from the command line", () => {
   it("keeps stderr to its own lines when the stores reset an upload and it is retried", async () => {
     for (const p of ["tencent", "aws", "aliyun"] as const) emu.faults.add({ provider: p, action: "PutObject", kind: "reset", times: 1 });
     const r = await runCli(
-      ["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "resetcli", "--runtime", "python3.9", "--upload", "storage", "--output", "json", "--bucket", "tencent=cli-layers-1250000000", "--bucket", "cli-layers"],
+      [
+        "publish",
+        PY_LAYER,
+        "-p",
+        "tencent,aws,aliyun",
+        "-n",
+        "resetcli",
+        "--runtime",
+        "python3.9",
+        "--upload",
+        "storage",
+        "--output",
+        "json",
+        "--bucket",
+        "tencent=cli-layers-1250000000",
+        "--bucket",
+        "cli-layers",
+      ],
       { env },
     );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results.map((x: { status: string }) => x.status)).toEqual(["published", "published", "published"]);
-    expect(r.stderr.trimEnd().split("\n").filter((l) => !/^warning: /.test(l) && !/ staged /.test(l))).toEqual([]);
+    expect(
+      r.stderr
+        .trimEnd()
+        .split("\n")
+        .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l)),
+    ).toEqual([]);
     expect(emu.faults.counts()["aws:PutObject"]).toBeGreaterThanOrEqual(2);
   });
 
   it("per-provider prefixes publish in groups, each taking only its own providers' buckets", async () => {
     const r = await runCli(
-      ["publish", PY_LAYER, "-p", "aws,tencent", "-n", "grouped", "--runtime", "python3.9", "--prefix", "aws:python", "--upload", "storage", "--bucket", "tencent=cli-layers-1250000000", "--bucket", "aws=cli-layers", "--dry-run", "--output", "json"],
+      [
+        "publish",
+        PY_LAYER,
+        "-p",
+        "aws,tencent",
+        "-n",
+        "grouped",
+        "--runtime",
+        "python3.9",
+        "--prefix",
+        "aws:python",
+        "--upload",
+        "storage",
+        "--bucket",
+        "tencent=cli-layers-1250000000",
+        "--bucket",
+        "aws=cli-layers",
+        "--dry-run",
+        "--output",
+        "json",
+      ],
       { env },
     );
     expect(r.code).toBe(0);
@@ -98,7 +160,10 @@ describe("staging from the command line", () => {
     const before = calls();
     const r = await runCli(["publish", PY_LAYER, "-p", "aws", "-n", "nobucket", "--runtime", "python3.9", "--upload", "storage"], { env });
     expect(r.code).toBe(2);
-    const lines = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("warning:"));
+    const lines = r.stderr
+      .trimEnd()
+      .split("\n")
+      .filter((l) => !l.startsWith("warning:"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^layerctl: .*--bucket.*LAYERCTL_BUCKET_AWS/);
     expect(calls()).toBe(before);
@@ -119,15 +184,21 @@ describe("staging from the command line", () => {
   });
 
   it("--emulator serves the stores too (buckets exist on first use) and --dry-run says which way each target goes", async () => {
-    const dry = await runCli(["publish", PY_LAYER, "-p", "aws,aliyun", "-n", "dry", "--runtime", "python3.9", "--upload", "storage", "--bucket", "aws=dry-{region}", "--dry-run", "--output", "json"], { env });
+    const dry = await runCli(
+      ["publish", PY_LAYER, "-p", "aws,aliyun", "-n", "dry", "--runtime", "python3.9", "--upload", "storage", "--bucket", "aws=dry-{region}", "--dry-run", "--output", "json"],
+      { env },
+    );
     expect(dry.code).toBe(0);
     const planned = JSON.parse(dry.stdout).results;
     expect(planned[0]).toMatchObject({ status: "planned", upload: "storage", staged: { bucket: "dry-us-east-1" } });
     expect(planned[1]).toMatchObject({ status: "planned", upload: "storage" });
 
-    const r = await runCli(["publish", PY_LAYER, "-p", "aws", "-n", "emustage", "--runtime", "python3.9", "--upload", "storage", "--bucket", "emu-layers", "--emulator", "--output", "json"], {
-      env: { HOME: "/nonexistent-layerctl-home" },
-    });
+    const r = await runCli(
+      ["publish", PY_LAYER, "-p", "aws", "-n", "emustage", "--runtime", "python3.9", "--upload", "storage", "--bucket", "emu-layers", "--emulator", "--output", "json"],
+      {
+        env: { HOME: "/nonexistent-layerctl-home" },
+      },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results[0]).toMatchObject({ status: "published", upload: "storage", staged: { bucket: "emu-layers" } });
   });

@@ -44,7 +44,10 @@ describe("attach", () => {
   it("refuses a missing --function and a bad alias as usage errors, with no call made", async () => {
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     await expect(attachCommand({ layer: "deps:1", provider: ["aws"], function: [] }, { env, log: silentLogger })).rejects.toMatchObject({ code: "MissingFunction", exitCode: 2 });
-    await expect(attachCommand({ layer: "deps:1", provider: ["aws"], function: ["api"], alias: "12" }, { env, log: silentLogger })).rejects.toMatchObject({ code: "InvalidAlias", exitCode: 2 });
+    await expect(attachCommand({ layer: "deps:1", provider: ["aws"], function: ["api"], alias: "12" }, { env, log: silentLogger })).rejects.toMatchObject({
+      code: "InvalidAlias",
+      exitCode: 2,
+    });
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
@@ -107,7 +110,9 @@ describe("publish --attach", () => {
 
     // Without --alias or --publish-version no function version is planned; without --attach there is no such member.
     const bare = await publishCommand({ ...input, provider: ["aws"], attach: ["api"], namespace: undefined, alias: undefined }, { env, log: silentLogger });
-    expect(bare.plannedAttachments).toEqual([{ provider: "aws", region: "us-east-1", functionName: "api", namespace: null, layerName: "cmddry", publishVersion: false, alias: null }]);
+    expect(bare.plannedAttachments).toEqual([
+      { provider: "aws", region: "us-east-1", functionName: "api", namespace: null, layerName: "cmddry", publishVersion: false, alias: null },
+    ]);
     expect("plannedAttachments" in (await publishCommand({ ...input, attach: [] }, { env, log: silentLogger }))).toBe(false);
 
     // For people: a table of the planned attachments under the planned versions.

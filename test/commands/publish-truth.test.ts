@@ -40,8 +40,18 @@ async function created(name: string, targets: Array<{ provider: string; region: 
   for (const t of targets) {
     const provider = providers[t.provider as keyof typeof providers];
     const credentials = await provider.resolveCredentials(env, {});
-    const client = await provider.connect({ region: t.region, endpoint: emu.url, credentials, requestTimeoutMs: 10_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger });
-    out.set(`${t.provider} ${t.region}`, (await client.listLayerVersions(name)).map((v) => v.version!).sort((a, b) => a - b));
+    const client = await provider.connect({
+      region: t.region,
+      endpoint: emu.url,
+      credentials,
+      requestTimeoutMs: 10_000,
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      log: silentLogger,
+    });
+    out.set(
+      `${t.provider} ${t.region}`,
+      (await client.listLayerVersions(name)).map((v) => v.version!).sort((a, b) => a - b),
+    );
   }
   return out;
 }
@@ -79,11 +89,21 @@ describe("load: 3 providers x 10 regions under rate limiting and faults", () => 
     // Versions that exist before the run hold the same zip: none of them may be reported.
     const regions = profiles.flatMap((p) => providers[p.provider].regions.slice(0, 10).map((region) => ({ provider: p.provider, region })));
     expect(regions).toHaveLength(30);
-    const first = await publishCommand({ source: LAYER, name, provider: ALL, region: regions.slice(0, 15).map((t) => `${t.provider}:${t.region}`), runtime: ["python3.9"] }, { env, log: silentLogger });
+    const first = await publishCommand(
+      { source: LAYER, name, provider: ALL, region: regions.slice(0, 15).map((t) => `${t.provider}:${t.region}`), runtime: ["python3.9"] },
+      { env, log: silentLogger },
+    );
     expect(first.results.every((r) => r.status === "published")).toBe(true);
 
     emu.faults.setRateLimit(5);
-    const kinds: Array<[FaultKind, number]> = [["throttle", 6], ["server-error", 3], ["lost-response", 3], ["truncate", 3], ["html-error", 3], ["reset", 2]];
+    const kinds: Array<[FaultKind, number]> = [
+      ["throttle", 6],
+      ["server-error", 3],
+      ["lost-response", 3],
+      ["truncate", 3],
+      ["html-error", 3],
+      ["reset", 2],
+    ];
     for (const p of profiles) for (const [kind, times] of kinds) emu.faults.add({ provider: p.provider, action: p.publishLayerAction, kind, times });
     const doc = await publishCommand(
       { source: LAYER, name, provider: ALL, region: regions.map((t) => `${t.provider}:${t.region}`), runtime: ["python3.9"], timeout: "60" },

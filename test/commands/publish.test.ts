@@ -35,7 +35,24 @@ describe("publish", () => {
     for (const rec of doc.results) {
       expect(rec).toMatchObject({ layerName: "jsondoc", version: 1, status: "published", state: "Active", codeSha256: doc.archive.sha256, codeSize: doc.archive.zipBytes });
       expect(Object.keys(rec)).toEqual(
-        expect.arrayContaining(["provider", "region", "layerName", "version", "arn", "status", "state", "codeSha256", "codeSize", "compatibleRuntimes", "compatibleArchitectures", "description", "license", "createdAt", "location", "requestId"]),
+        expect.arrayContaining([
+          "provider",
+          "region",
+          "layerName",
+          "version",
+          "arn",
+          "status",
+          "state",
+          "codeSha256",
+          "codeSize",
+          "compatibleRuntimes",
+          "compatibleArchitectures",
+          "description",
+          "license",
+          "createdAt",
+          "location",
+          "requestId",
+        ]),
       );
     }
   });
@@ -120,7 +137,11 @@ describe("publish", () => {
     const again = JSON.parse((await publish(input)).stdout);
     expect(again.results.map((r: { status: string }) => r.status)).toEqual(["unchanged", "unchanged", "unchanged"]);
     const after = shared.emu().faults.counts();
-    const made = Object.fromEntries(Object.entries(after).filter(([k, v]) => v !== (before[k] ?? 0)).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+    const made = Object.fromEntries(
+      Object.entries(after)
+        .filter(([k, v]) => v !== (before[k] ?? 0))
+        .map(([k, v]) => [k, v - (before[k] ?? 0)]),
+    );
     expect(made).toEqual({
       "tencent:ListLayerVersions": 1,
       "tencent:GetLayerVersion": 1,
@@ -176,7 +197,24 @@ describe("read back", () => {
 });
 
 describe("bad input: one line, exit 2, no call made", () => {
-  const AWS_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "nodejs18.x", "nodejs20.x", "java8", "java11", "java17", "java21", "provided.al2", "provided.al2023", "ruby3.2", "nodejs16.x", "python3.8", "java8.al2"];
+  const AWS_RUNTIMES = [
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "nodejs18.x",
+    "nodejs20.x",
+    "java8",
+    "java11",
+    "java17",
+    "java21",
+    "provided.al2",
+    "provided.al2023",
+    "ruby3.2",
+    "nodejs16.x",
+    "python3.8",
+    "java8.al2",
+  ];
   const cases: Array<[string, Record<string, unknown>, Record<string, string | undefined>, string[]]> = [
     ["unknown provider", { provider: ["gcp"] }, {}, ['unknown provider "gcp"', "tencent"]],
     ["bad layer name", { provider: ["tencent"], name: "9bad-" }, {}, ["invalid layer name", "9bad-"]],
@@ -186,8 +224,13 @@ describe("bad input: one line, exit 2, no call made", () => {
     ["unknown region", { provider: ["tencent"], region: ["mars-north-1"] }, {}, ["unknown tencent region", "mars-north-1"]],
     ["a timeout that is not a number", { provider: ["aws"], timeout: "abc" }, {}, ["--timeout", '"abc"']],
     ["a timeout too long for timers", { provider: ["aws"], timeout: "3000000" }, {}, ["--timeout", "86400"]],
-    ["a concurrency of zero", { provider: ["aws"], concurrency: "0" }, {}, ["--concurrency", "\"0\""]],
-    ["missing credentials", { provider: ["tencent"] }, { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined }, ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"]],
+    ["a concurrency of zero", { provider: ["aws"], concurrency: "0" }, {}, ["--concurrency", '"0"']],
+    [
+      "missing credentials",
+      { provider: ["tencent"] },
+      { TENCENTCLOUD_SECRET_ID: undefined, TENCENTCLOUD_SECRET_KEY: undefined },
+      ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"],
+    ],
     // Without an endpoint override, the public endpoint needs the account id.
     ["missing aliyun account id", { provider: ["aliyun"] }, { LAYERCTL_ENDPOINT_ALIYUN: undefined, ALIBABA_CLOUD_ACCOUNT_ID: undefined }, ["ALIBABA_CLOUD_ACCOUNT_ID"]],
   ];

@@ -90,7 +90,9 @@ describe("which way", () => {
 
   it("endpoints: --storage-endpoint, then the provider's variables, then the embedded emulator", () => {
     const t = target("aws", "us-east-1", "http://127.0.0.1:1");
-    expect(planTarget(parseStaging({ bucket: ["b-1"], storageEndpoint: "http://127.0.0.1:2" }, {}, all), t, sizes, over, {}, true)).toMatchObject({ endpoint: "http://127.0.0.1:2" });
+    expect(planTarget(parseStaging({ bucket: ["b-1"], storageEndpoint: "http://127.0.0.1:2" }, {}, all), t, sizes, over, {}, true)).toMatchObject({
+      endpoint: "http://127.0.0.1:2",
+    });
     const env = { AWS_ENDPOINT_URL_S3: "http://127.0.0.1:3", AWS_ENDPOINT_URL: "http://127.0.0.1:4" };
     expect(planTarget(parseStaging({ bucket: ["b-1"] }, env, all), t, sizes, over, env, true)).toMatchObject({ endpoint: "http://127.0.0.1:3" });
     expect(planTarget(parseStaging({ bucket: ["b-1"] }, {}, all), t, sizes, over, {}, true)).toMatchObject({ endpoint: "http://127.0.0.1:1" });

@@ -68,7 +68,9 @@ describe("credentials", () => {
   const none = { AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/nonexistent/c", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/s" };
 
   it("names every provider whose credentials are missing in one error", async () => {
-    const err = await resolveTargets({ provider: ["tencent,aws,aliyun"] }, { env: { ...none, AWS_ACCESS_KEY_ID: "AKIAx", AWS_SECRET_ACCESS_KEY: "k" }, log: silentLogger }).catch((e) => e);
+    const err = await resolveTargets({ provider: ["tencent,aws,aliyun"] }, { env: { ...none, AWS_ACCESS_KEY_ID: "AKIAx", AWS_SECRET_ACCESS_KEY: "k" }, log: silentLogger }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(UsageError);
     expect(err.code).toBe("MissingCredentials");
     expect(err.message).toMatch(/Tencent Cloud.*; .*Alibaba Cloud/);

@@ -75,7 +75,16 @@ describe("schema errors: one line naming the file, the key path and what is expe
     ["an unknown provider in a per-provider value", layer({ prefix: { gcp: "python" } }), /layers\[0\]\.prefix\.gcp: unknown key in layers\[0\]\.prefix/],
     ["a boolean as a string", layer({ skipUnchanged: "yes" }), /layers\[0\]\.skipUnchanged: expected boolean, received string/],
     ["no layers", JSON.stringify({ layers: [] }), /layers: expected at least one layer/],
-    ["a name declared twice", JSON.stringify({ layers: [{ name: "a", dir: "a" }, { name: "a", dir: "b" }] }), /layers\[1\]\.name: expected a unique name, "a" is declared twice/],
+    [
+      "a name declared twice",
+      JSON.stringify({
+        layers: [
+          { name: "a", dir: "a" },
+          { name: "a", dir: "b" },
+        ],
+      }),
+      /layers\[1\]\.name: expected a unique name, "a" is declared twice/,
+    ],
     ["invalid JSON", "{layers: ", /layerctl\.config\.json: not valid JSON: /],
     ["a bucket for an unknown provider", layer({ buckets: { gcp: "x" } }), /layers\[0\]\.buckets\.gcp: expected a provider \(tencent, aws, aliyun\) or provider:region as the key/],
     ["a bucket rule written as a name", layer({ buckets: { aws: "aws=x" } }), /layers\[0\]\.buckets\.aws: expected a bucket name/],
@@ -110,13 +119,32 @@ describe("shipped JSON Schemas", () => {
   });
 
   it("the config schema forbids unknown keys and lists the layer keys, so editors complete them", () => {
-    const schema = configJsonSchema() as { additionalProperties: boolean; properties: { layers: { items: { properties: Record<string, unknown>; additionalProperties: boolean } } } };
+    const schema = configJsonSchema() as {
+      additionalProperties: boolean;
+      properties: { layers: { items: { properties: Record<string, unknown>; additionalProperties: boolean } } };
+    };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.layers.items.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties.layers.items.properties)).toEqual(
       expect.arrayContaining([
-        "name", "dir", "runtimes", "architectures", "description", "license", "excludes", "prefix", "symlinks", "providers", "regions", "skipUnchanged", "attach", "record",
-        "upload", "buckets", "keepStaged", "storageEndpoint",
+        "name",
+        "dir",
+        "runtimes",
+        "architectures",
+        "description",
+        "license",
+        "excludes",
+        "prefix",
+        "symlinks",
+        "providers",
+        "regions",
+        "skipUnchanged",
+        "attach",
+        "record",
+        "upload",
+        "buckets",
+        "keepStaged",
+        "storageEndpoint",
       ]),
     );
   });
@@ -128,16 +156,31 @@ describe("the staging keys as publish input", () => {
     const c = loaded(l);
     return fromLayer(c.config.layers[0]!, c, { bucket: [], ...flags }).input;
   };
-  const keys = { providers: ["tencent", "aws", "aliyun"], upload: "storage", buckets: { aws: "my-layers-{region}", "tencent:ap-guangzhou": "layers-1250000000", aliyun: "oss-layers" }, keepStaged: true, storageEndpoint: "http://127.0.0.1:9000" };
+  const keys = {
+    providers: ["tencent", "aws", "aliyun"],
+    upload: "storage",
+    buckets: { aws: "my-layers-{region}", "tencent:ap-guangzhou": "layers-1250000000", aliyun: "oss-layers" },
+    keepStaged: true,
+    storageEndpoint: "http://127.0.0.1:9000",
+  };
 
   it("become --upload, --bucket (NAME, provider=NAME, provider:region=NAME), --keep-staged and --storage-endpoint", () => {
-    expect(input(keys)).toMatchObject({ upload: "storage", bucket: ["aws=my-layers-{region}", "tencent:ap-guangzhou=layers-1250000000", "aliyun=oss-layers"], keepStaged: true, storageEndpoint: "http://127.0.0.1:9000" });
+    expect(input(keys)).toMatchObject({
+      upload: "storage",
+      bucket: ["aws=my-layers-{region}", "tencent:ap-guangzhou=layers-1250000000", "aliyun=oss-layers"],
+      keepStaged: true,
+      storageEndpoint: "http://127.0.0.1:9000",
+    });
     expect(input({ buckets: "one-for-all" }).bucket).toEqual(["one-for-all"]);
     expect(input({}).bucket).toEqual([]);
   });
 
   it("flags win over them", () => {
-    expect(input(keys, { upload: "auto", bucket: ["aws=flag-bucket"], storageEndpoint: "http://127.0.0.1:1" })).toMatchObject({ upload: "auto", bucket: ["aws=flag-bucket"], storageEndpoint: "http://127.0.0.1:1" });
+    expect(input(keys, { upload: "auto", bucket: ["aws=flag-bucket"], storageEndpoint: "http://127.0.0.1:1" })).toMatchObject({
+      upload: "auto",
+      bucket: ["aws=flag-bucket"],
+      storageEndpoint: "http://127.0.0.1:1",
+    });
   });
 
   it("--provider narrows them to its providers, as it narrows the regions", () => {
@@ -220,7 +263,14 @@ describe("publishing from the config", () => {
 
   it("--runtime aws:...,aliyun:... on the command line picks per-provider runtimes", async () => {
     const doc = await publishWithConfig(
-      { cwd: root, source: path.join(root, "layers/deps"), name: "cliruntimes", provider: ["aws,aliyun"], runtime: ["aws:python3.12,aliyun:python3.9"], prefix: "aws:python,aliyun:python" },
+      {
+        cwd: root,
+        source: path.join(root, "layers/deps"),
+        name: "cliruntimes",
+        provider: ["aws,aliyun"],
+        runtime: ["aws:python3.12,aliyun:python3.9"],
+        prefix: "aws:python,aliyun:python",
+      },
       ctx(),
       publishCommand,
     );
@@ -231,7 +281,7 @@ describe("publishing from the config", () => {
     expect(doc.archive).toBeDefined();
   });
 
-  it("\"sharing\" means what --public / --share-account mean: refused where the provider cannot share, before any call", async () => {
+  it('"sharing" means what --public / --share-account mean: refused where the provider cannot share, before any call', async () => {
     const shared = await project({
       "a/x.py": "",
       "layerctl.config.json": JSON.stringify({
@@ -253,7 +303,12 @@ describe("publishing from the config", () => {
   it("checks every layer before publishing any", async () => {
     const bad = await project({
       "a/x.py": "",
-      "layerctl.config.json": JSON.stringify({ layers: [{ name: "first", dir: "a", runtimes: ["python3.10"], providers: ["aws"] }, { name: "second", dir: "a", runtimes: ["cobol"], providers: ["aws"] }] }),
+      "layerctl.config.json": JSON.stringify({
+        layers: [
+          { name: "first", dir: "a", runtimes: ["python3.10"], providers: ["aws"] },
+          { name: "second", dir: "a", runtimes: ["cobol"], providers: ["aws"] },
+        ],
+      }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
@@ -261,7 +316,7 @@ describe("publishing from the config", () => {
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
-  it("\"upload\", \"buckets\" and \"keepStaged\" mean what --upload, --bucket and --keep-staged mean", async () => {
+  it('"upload", "buckets" and "keepStaged" mean what --upload, --bucket and --keep-staged mean', async () => {
     const staged = await project({
       "a/x.py": "",
       "layerctl.config.json": JSON.stringify({
@@ -298,7 +353,9 @@ describe("publishing from the config", () => {
   it("a bucket for a provider the layer does not publish to names its key, before any call", async () => {
     const bad = await project({
       "a/x.py": "",
-      "layerctl.config.json": JSON.stringify({ layers: [{ name: "cfgunused", dir: "a", runtimes: ["python3.10"], providers: ["aws"], buckets: { aws: "b-1", tencent: "b-1250000000" } }] }),
+      "layerctl.config.json": JSON.stringify({
+        layers: [{ name: "cfgunused", dir: "a", runtimes: ["python3.10"], providers: ["aws"], buckets: { aws: "b-1", tencent: "b-1250000000" } }],
+      }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));

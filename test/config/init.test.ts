@@ -30,7 +30,13 @@ describe("init", () => {
     expect(r.file).toBe(path.join(root, "layerctl.config.json"));
     expect(r.config.layers).toEqual([
       { name: "node-deps", dir: "layers/node-deps", runtimes: ["nodejs18"], providers: ["aws", "aliyun"] },
-      { name: "python-deps", dir: "layers/python-deps", runtimes: ["python3.10"], prefix: { aws: "python", aliyun: "python", tencent: "" }, providers: ["tencent", "aws", "aliyun"] },
+      {
+        name: "python-deps",
+        dir: "layers/python-deps",
+        runtimes: ["python3.10"],
+        prefix: { aws: "python", aliyun: "python", tencent: "" },
+        providers: ["tencent", "aws", "aliyun"],
+      },
     ]);
     expect(r.notes).toEqual(["layers/node-deps: nodejs/node_modules is the AWS/Aliyun layout; Tencent expects node_modules at the zip root"]);
     // what it wrote is what loads, and a dry run of it is clean
@@ -47,7 +53,12 @@ describe("init", () => {
   });
 
   it.each([
-    ["requirements.txt", { "requirements.txt": "requests\n" }, { runtimes: ["python3.10"], prefix: { aws: "python", aliyun: "python", tencent: "" } }, /pip install -r requirements.txt/],
+    [
+      "requirements.txt",
+      { "requirements.txt": "requests\n" },
+      { runtimes: ["python3.10"], prefix: { aws: "python", aliyun: "python", tencent: "" } },
+      /pip install -r requirements.txt/,
+    ],
     ["python/", { "python/mod.py": "" }, { runtimes: ["python3.10"], providers: ["aws", "aliyun"] }, /Tencent looks in \/opt/],
     ["package.json", { "package.json": "{}" }, { runtimes: ["nodejs18"], prefix: { aws: "nodejs", aliyun: "nodejs", tencent: "" } }, /npm install/],
     ["nodejs/node_modules", { "nodejs/node_modules/x/index.js": "" }, { runtimes: ["nodejs18"], providers: ["aws", "aliyun"] }, /Tencent expects node_modules/],

@@ -49,7 +49,12 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
   const updateAction = { tencent: "UpdateFunctionConfiguration", aws: "UpdateFunctionConfiguration", aliyun: "UpdateFunction" }[profile.provider];
 
   beforeAll(async () => {
-    emu = await start({ port: 0, tencentPublishDelayMs: 0, functionUpdateDelayMs: 0, functions: FUNCTIONS.map((name) => ({ provider: profile.provider, name, namespace: profile.namespace })) });
+    emu = await start({
+      port: 0,
+      tencentPublishDelayMs: 0,
+      functionUpdateDelayMs: 0,
+      functions: FUNCTIONS.map((name) => ({ provider: profile.provider, name, namespace: profile.namespace })),
+    });
     archive = await makeArchive();
   });
   afterAll(async () => {
@@ -60,7 +65,18 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
     const { client, target } = await connect();
     const a = await publish(client, layerName());
     const [rec] = await attach(client, target, a, { functions: ["att-append"] });
-    expect(rec).toMatchObject({ provider: profile.provider, region: profile.region, functionName: "att-append", layerName: a.layerName, previousVersion: null, version: a.version, status: "attached", layers: [`${a.layerName}:${a.version}`], functionVersion: null, alias: null });
+    expect(rec).toMatchObject({
+      provider: profile.provider,
+      region: profile.region,
+      functionName: "att-append",
+      layerName: a.layerName,
+      previousVersion: null,
+      version: a.version,
+      status: "attached",
+      layers: [`${a.layerName}:${a.version}`],
+      functionVersion: null,
+      alias: null,
+    });
     expect(rec!.error).toBeUndefined();
     expect(rec!.requestId).toBeTruthy();
     const now = await client.functions.getLayers({ functionName: "att-append", namespace: profile.namespace }, wait());
@@ -140,7 +156,12 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
   });
 
   it("gives up waiting at the end of the budget, saying the update may still finish", async () => {
-    const slow = await start({ port: 0, tencentPublishDelayMs: 0, functionUpdateDelayMs: 600_000, functions: [{ provider: profile.provider, name: "att-slow", namespace: profile.namespace }] });
+    const slow = await start({
+      port: 0,
+      tencentPublishDelayMs: 0,
+      functionUpdateDelayMs: 600_000,
+      functions: [{ provider: profile.provider, name: "att-slow", namespace: profile.namespace }],
+    });
     try {
       const { client } = await connect(slow);
       const a = await publish(client, layerName());

@@ -65,7 +65,14 @@ describe.each(profiles)("staging: $provider", (profile) => {
   /** Publish straight from a staged object through the adapter: does the layer API still find it? */
   async function publishFrom(staged: { bucket: string; key: string }): Promise<unknown> {
     const credentials = await provider.resolveCredentials(env, {});
-    const client = await provider.connect({ region: profile.region, endpoint: emu.url, credentials, requestTimeoutMs: 10_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger });
+    const client = await provider.connect({
+      region: profile.region,
+      endpoint: emu.url,
+      credentials,
+      requestTimeoutMs: 10_000,
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      log: silentLogger,
+    });
     const archive = { sha256: smallSha, size: 0, path: small };
     return client
       .publishLayer(
@@ -142,7 +149,10 @@ describe.each(profiles)("staging: $provider", (profile) => {
 
   it("refuses an upload whose stored checksum differs from ours, before any layer call", async () => {
     emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "bad-checksum", times: 1 });
-    const layerCalls = () => Object.entries(emu.faults.counts()).filter(([k]) => k.startsWith(`${profile.provider}:`) && /Layer/.test(k)).reduce((n, [, v]) => n + v, 0);
+    const layerCalls = () =>
+      Object.entries(emu.faults.counts())
+        .filter(([k]) => k.startsWith(`${profile.provider}:`) && /Layer/.test(k))
+        .reduce((n, [, v]) => n + v, 0);
     const before = layerCalls();
     const doc = await publish(small, { upload: "storage", bucket: [profile.storage.bucket] });
     expect(doc.results[0]).toMatchObject({ status: "failed", upload: "storage", error: { code: "ChecksumMismatch" } });

@@ -158,7 +158,12 @@ describe("bodies of unauthenticated requests", () => {
 
   it("larger than the cloud accepts are refused unread, with the cloud's error", async () => {
     const huge = { "content-type": "application/json", "content-length": String(300 * 1024 * 1024) };
-    const tencent = await partialRequest(emu.url, { method: "POST", path: "/", headers: { ...huge, "x-tc-action": "PublishLayerVersion", "x-tc-version": "2018-04-16" }, sent: 1024 });
+    const tencent = await partialRequest(emu.url, {
+      method: "POST",
+      path: "/",
+      headers: { ...huge, "x-tc-action": "PublishLayerVersion", "x-tc-version": "2018-04-16" },
+      sent: 1024,
+    });
     expect(tencent.json.Response.Error.Code).toBe("RequestSizeLimitExceeded");
     const aws = await partialRequest(emu.url, { method: "POST", path: "/2018-10-31/layers/big/versions", headers: huge, sent: 1024 });
     expect(aws.status).toBe(413);
@@ -237,7 +242,11 @@ describe("the variables `layerctl emulate` prints", () => {
     const saved = process.env.AWS_ENDPOINT_URL_LAMBDA;
     process.env.AWS_ENDPOINT_URL_LAMBDA = emulatorEnv(emu.credentials, emu.url).AWS_ENDPOINT_URL_LAMBDA;
     try {
-      const c = new LambdaClient({ region: "eu-west-1", credentials: { accessKeyId: emu.credentials.aws.accessKeyId, secretAccessKey: emu.credentials.aws.secretAccessKey }, maxAttempts: 1 });
+      const c = new LambdaClient({
+        region: "eu-west-1",
+        credentials: { accessKeyId: emu.credentials.aws.accessKeyId, secretAccessKey: emu.credentials.aws.secretAccessKey },
+        maxAttempts: 1,
+      });
       const err = await awsRejection(c.send(new GetLayerVersionCommand({ LayerName: "not-there", VersionNumber: 1 })));
       expect(err.name).toBe("ResourceNotFoundException");
       c.destroy();

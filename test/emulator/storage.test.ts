@@ -37,16 +37,22 @@ function s3(tamper?: (request: { body: unknown; headers: Record<string, string> 
   });
   if (tamper) {
     // After signing (finalizeRequest), before sending: what a damaged network or proxy would do.
-    client.middlewareStack.add((next) => async (args) => {
-      tamper(args.request as { body: unknown; headers: Record<string, string> });
-      return next(args);
-    }, { step: "deserialize" });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        tamper(args.request as { body: unknown; headers: Record<string, string> });
+        return next(args);
+      },
+      { step: "deserialize" },
+    );
   }
   return client;
 }
 
 async function s3Error(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  const err = (await p.then(() => null, (e: unknown) => e)) as { name: string; $metadata?: { httpStatusCode?: number } } | null;
+  const err = (await p.then(
+    () => null,
+    (e: unknown) => e,
+  )) as { name: string; $metadata?: { httpStatusCode?: number } } | null;
   expect(err).not.toBeNull();
   return { name: err!.name, status: err!.$metadata?.httpStatusCode };
 }
@@ -72,14 +78,18 @@ describe("S3", () => {
     const client = s3((req) => {
       req.body = Buffer.from("tampered!!");
     });
-    const err = await s3Error(client.send(new UploadPartCommand({ Bucket: "raw-bucket", Key: "a/mpu.bin", UploadId: up.UploadId, PartNumber: 1, Body: Buffer.from("original!!") })));
+    const err = await s3Error(
+      client.send(new UploadPartCommand({ Bucket: "raw-bucket", Key: "a/mpu.bin", UploadId: up.UploadId, PartNumber: 1, Body: Buffer.from("original!!") })),
+    );
     expect(err).toEqual({ name: "XAmzContentSHA256Mismatch", status: 400 });
   });
 
   it("answers a missing object's HEAD with 404 and no body, and an unsigned request with AccessDenied", async () => {
     const err = await s3Error(s3().send(new HeadObjectCommand({ Bucket: "raw-bucket", Key: "nothing-here" })));
     expect(err).toEqual({ name: "NotFound", status: 404 });
-    const raw = await fetch(`${emu.url}/raw-bucket/a/ok.bin`, { headers: { authorization: "AWS4-HMAC-SHA256 Credential=x/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=00" } });
+    const raw = await fetch(`${emu.url}/raw-bucket/a/ok.bin`, {
+      headers: { authorization: "AWS4-HMAC-SHA256 Credential=x/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=00" },
+    });
     expect(raw.status).toBe(400);
     expect(await raw.text()).toContain("<Code>AuthorizationHeaderMalformed</Code>");
   });
@@ -122,7 +132,14 @@ describe("COS", () => {
 describe("OSS", () => {
   const oss = () => {
     const OSS = require("ali-oss");
-    return new OSS({ accessKeyId: emu.credentials.aliyun.accessKeyId, accessKeySecret: emu.credentials.aliyun.accessKeySecret, endpoint: emu.url, sldEnable: true, bucket: "raw-bucket", region: "oss-cn-hangzhou" });
+    return new OSS({
+      accessKeyId: emu.credentials.aliyun.accessKeyId,
+      accessKeySecret: emu.credentials.aliyun.accessKeySecret,
+      endpoint: emu.url,
+      sldEnable: true,
+      bucket: "raw-bucket",
+      region: "oss-cn-hangzhou",
+    });
   };
 
   it("stores a PUT and reports its CRC-64 (x-oss-hash-crc64ecma)", async () => {
@@ -133,14 +150,27 @@ describe("OSS", () => {
   it("refuses a body that does not match its Content-MD5 (InvalidDigest)", async () => {
     const err = await oss()
       .put("a/bad.bin", Buffer.from("123456789"), { headers: { "Content-MD5": "AAAAAAAAAAAAAAAAAAAAAA==" } })
-      .then(() => null, (e: { code?: string; status?: number }) => e);
+      .then(
+        () => null,
+        (e: { code?: string; status?: number }) => e,
+      );
     expect(err).toMatchObject({ code: "InvalidDigest", status: 400 });
   });
 
   it("answers a bucket of another region with AccessDenied naming the right endpoint", async () => {
     const OSS = require("ali-oss");
-    const other = new OSS({ accessKeyId: emu.credentials.aliyun.accessKeyId, accessKeySecret: emu.credentials.aliyun.accessKeySecret, endpoint: emu.url, sldEnable: true, bucket: "raw-bucket", region: "oss-cn-beijing" });
-    const err = await other.put("x", Buffer.from("x")).then(() => null, (e: { code?: string; status?: number; message?: string }) => e);
+    const other = new OSS({
+      accessKeyId: emu.credentials.aliyun.accessKeyId,
+      accessKeySecret: emu.credentials.aliyun.accessKeySecret,
+      endpoint: emu.url,
+      sldEnable: true,
+      bucket: "raw-bucket",
+      region: "oss-cn-beijing",
+    });
+    const err = await other.put("x", Buffer.from("x")).then(
+      () => null,
+      (e: { code?: string; status?: number; message?: string }) => e,
+    );
     expect(err).toMatchObject({ code: "AccessDenied", status: 403 });
   });
 });

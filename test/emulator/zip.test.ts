@@ -2,7 +2,10 @@ import { expect, test } from "vitest";
 import { buildZip, checkZip } from "../../src/emulator/zip.js";
 
 test("inspectZip accepts built zips, with or without an archive comment", () => {
-  const zip = buildZip([{ name: "a.txt", data: Buffer.from("hello") }, { name: "b/c.txt", data: Buffer.from("world!") }]);
+  const zip = buildZip([
+    { name: "a.txt", data: Buffer.from("hello") },
+    { name: "b/c.txt", data: Buffer.from("world!") },
+  ]);
   expect(checkZip(zip)).toEqual({ ok: true, entries: 2, uncompressedSize: 11 });
   const comment = Buffer.from("a comment");
   const withComment = Buffer.concat([zip, comment]);

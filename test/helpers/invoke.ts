@@ -25,11 +25,7 @@ export interface InProcessResult extends CliResult {
   data?: unknown;
 }
 
-export async function runCommand(
-  name: string,
-  input: Record<string, unknown>,
-  opts: { env?: Record<string, string | undefined>; format?: string } = {},
-): Promise<InProcessResult> {
+export async function runCommand(name: string, input: Record<string, unknown>, opts: { env?: Record<string, string | undefined>; format?: string } = {}): Promise<InProcessResult> {
   const spec = (await commands.find((c) => c.name === name)!.load()).default;
   let stderr = "";
   const stream = {

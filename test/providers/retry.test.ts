@@ -22,29 +22,43 @@ describe("withRetry", () => {
 
   it("stops after maxAttempts and rethrows the last error", async () => {
     let n = 0;
-    const err = await withRetry(policy, async () => {
-      n++;
-      throw new CloudError("boom", { code: "InternalError", retryable: true });
-    }, { sleep: async () => {} }).catch((e) => e);
+    const err = await withRetry(
+      policy,
+      async () => {
+        n++;
+        throw new CloudError("boom", { code: "InternalError", retryable: true });
+      },
+      { sleep: async () => {} },
+    ).catch((e) => e);
     expect(err.code).toBe("InternalError");
     expect(n).toBe(4);
   });
 
   it("does not retry what is not retryable", async () => {
     let n = 0;
-    await expect(withRetry(policy, async () => {
-      n++;
-      throw new UsageError("bad");
-    }, { sleep: async () => {} })).rejects.toThrow("bad");
+    await expect(
+      withRetry(
+        policy,
+        async () => {
+          n++;
+          throw new UsageError("bad");
+        },
+        { sleep: async () => {} },
+      ),
+    ).rejects.toThrow("bad");
     expect(n).toBe(1);
   });
 
   it("starts no attempt after the deadline", async () => {
     let n = 0;
-    const err = await withRetry({ ...policy, deadline: Date.now() + 150 }, async () => {
-      n++;
-      throw new CloudError("slow", { code: "RequestTimeout", retryable: true });
-    }, { sleep: async () => {}, random: () => 1 }).catch((e) => e);
+    const err = await withRetry(
+      { ...policy, deadline: Date.now() + 150 },
+      async () => {
+        n++;
+        throw new CloudError("slow", { code: "RequestTimeout", retryable: true });
+      },
+      { sleep: async () => {}, random: () => 1 },
+    ).catch((e) => e);
     expect(err.code).toBe("RequestTimeout");
     // delays of 100 then 200 ms: the second would end past the deadline
     expect(n).toBe(2);

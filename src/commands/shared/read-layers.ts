@@ -30,16 +30,19 @@ export async function readAll(
     const traffic = new Traffic();
     const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
     if (note) ctx.log.info(note);
-    const lists = await mapTargets(targets, async (t, i) => {
-      try {
-        return await read(clients[i]!);
-      } catch (err) {
-        return [failedRecord(t, input.name, err, version)];
-      }
-    }, concurrency);
+    const lists = await mapTargets(
+      targets,
+      async (t, i) => {
+        try {
+          return await read(clients[i]!);
+        } catch (err) {
+          return [failedRecord(t, input.name, err, version)];
+        }
+      },
+      concurrency,
+    );
     return { results: lists.flat() };
   } finally {
     await close();
   }
 }
-

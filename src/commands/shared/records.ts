@@ -13,7 +13,8 @@ export interface RecordsDocument<R> {
 
 /** The record's error fields; the error object itself rides along, unseen by JSON, for --debug. */
 export function errorFields(err: unknown): RecordError {
-  if (err instanceof LayerctlError) return keepErrorObject({ code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) }, err);
+  if (err instanceof LayerctlError)
+    return keepErrorObject({ code: err.code, message: err.message, requestId: err.requestId ?? null, ...(err.hint ? { hint: err.hint } : {}) }, err);
   return keepErrorObject({ code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null }, err);
 }
 

@@ -123,7 +123,11 @@ export function planTarget(opts: StagingOptions, t: Target, sizes: { zip: number
   const where = `${t.provider.name} ${t.region}`;
   if (opts.choice === "inline") {
     if (tooBig) {
-      throw new UsageError(`${where}: ${tooBig.message}`, { code: tooBig.code, provider: t.provider.name, hint: `${tooBig.hint ?? ""}; or drop --upload inline to stage it in ${t.provider.storage.service}`.replace(/^; /, "") });
+      throw new UsageError(`${where}: ${tooBig.message}`, {
+        code: tooBig.code,
+        provider: t.provider.name,
+        hint: `${tooBig.hint ?? ""}; or drop --upload inline to stage it in ${t.provider.storage.service}`.replace(/^; /, ""),
+      });
     }
     return { upload: "inline" };
   }
@@ -131,11 +135,14 @@ export function planTarget(opts: StagingOptions, t: Target, sizes: { zip: number
 
   const storage = t.provider.storage;
   if (storage.maxStagedZipBytes !== null && sizes.zip > storage.maxStagedZipBytes) {
-    throw new UsageError(`${where}: the zip is ${sizes.zip} bytes (${humanBytes(sizes.zip)}), over the ${humanBytes(storage.maxStagedZipBytes)} a layer can have even through ${storage.service}`, {
-      code: "ZipTooLarge",
-      provider: t.provider.name,
-      hint: `${storage.limitNote}; leave out files with --exclude or a .layerignore, or split the layer`,
-    });
+    throw new UsageError(
+      `${where}: the zip is ${sizes.zip} bytes (${humanBytes(sizes.zip)}), over the ${humanBytes(storage.maxStagedZipBytes)} a layer can have even through ${storage.service}`,
+      {
+        code: "ZipTooLarge",
+        provider: t.provider.name,
+        hint: `${storage.limitNote}; leave out files with --exclude or a .layerignore, or split the layer`,
+      },
+    );
   }
   const bucket = bucketFor(opts, t);
   if (bucket === undefined && !storage.temporaryBucket) {
@@ -191,7 +198,9 @@ export async function stageZip(
       ctx.progress?.(`${ctx.where}: staging ${humanBytes(sent)} of ${humanBytes(total)} (${rate(sent, now - started)})`);
     },
   });
-  ctx.log.info(`${ctx.where}: staged ${humanBytes(file.size)} in ${storage.service} ${client.bucket}/${key} (${((Date.now() - started) / 1000).toFixed(1)} s, ${rate(file.size, Date.now() - started)})`);
+  ctx.log.info(
+    `${ctx.where}: staged ${humanBytes(file.size)} in ${storage.service} ${client.bucket}/${key} (${((Date.now() - started) / 1000).toFixed(1)} s, ${rate(file.size, Date.now() - started)})`,
+  );
   return { client, staged };
 }
 
@@ -202,7 +211,9 @@ export async function removeStaged(client: StorageClient, staged: StagedObject, 
     await client.remove(staged);
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    ctx.log.warn(`${ctx.where}: published, but the staged object ${staged.bucket}/${staged.key} could not be removed (${e.code ?? "error"}: ${e.message ?? String(err)}); remove it by hand`);
+    ctx.log.warn(
+      `${ctx.where}: published, but the staged object ${staged.bucket}/${staged.key} could not be removed (${e.code ?? "error"}: ${e.message ?? String(err)}); remove it by hand`,
+    );
   }
 }
 

@@ -38,7 +38,10 @@ export interface ResolvedTargets {
 }
 
 export function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function selectProviders(names: string[] | undefined): Provider[] {
@@ -105,7 +108,10 @@ function missingCredentials(errors: UsageError[]): UsageError {
   if (errors.length === 1) return errors[0]!;
   return new UsageError(errors.map((e) => e.message).join("; "), {
     code: "MissingCredentials",
-    hint: errors.map((e) => e.hint).filter(Boolean).join("; "),
+    hint: errors
+      .map((e) => e.hint)
+      .filter(Boolean)
+      .join("; "),
     cause: errors[0],
   });
 }

@@ -22,7 +22,17 @@ const MIN_PART_BYTES = 100 * 1024;
 /** The sub-resources ali-oss puts into the signed resource for these operations. */
 const SUBRESOURCES = new Set(["uploads", "uploadId", "partNumber", "acl", "delete", "tagging", "versionId"]);
 
-export const OSS_ACTIONS = new Set(["PutObject", "UploadPart", "InitiateMultipartUpload", "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject", "GetObject", "DeleteObject", "UnknownOssOperation"]);
+export const OSS_ACTIONS = new Set([
+  "PutObject",
+  "UploadPart",
+  "InitiateMultipartUpload",
+  "CompleteMultipartUpload",
+  "AbortMultipartUpload",
+  "HeadObject",
+  "GetObject",
+  "DeleteObject",
+  "UnknownOssOperation",
+]);
 
 /** STS keys lent with FC's temporary bucket: usable for that bucket only. */
 export interface LentKey {
@@ -62,7 +72,12 @@ export class OssEmulator extends ObjectApi {
     const bucket = `fc-temp-code-${region}`;
     this.store.addBucket(bucket, region);
     const accessKeyId = `STS.${randomBytes(12).toString("hex")}`;
-    const key: LentKey = { accessKeySecret: randomBytes(20).toString("base64"), securityToken: randomBytes(48).toString("base64"), bucket, expires: this.ctx.now().getTime() + 3600_000 };
+    const key: LentKey = {
+      accessKeySecret: randomBytes(20).toString("base64"),
+      securityToken: randomBytes(48).toString("base64"),
+      bucket,
+      expires: this.ctx.now().getTime() + 3600_000,
+    };
     this.lent.set(accessKeyId, key);
     return { bucket, accessKeyId, key };
   }
@@ -89,10 +104,15 @@ export class OssEmulator extends ObjectApi {
     const found = this.store.bucket(name, hostRegion);
     if (found.ok) return found.value;
     if (found.reason === "other-region") {
-      throw new StoreError(403, "AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.", {
-        BucketName: name,
-        Endpoint: `oss-${found.bucketRegion}.aliyuncs.com`,
-      });
+      throw new StoreError(
+        403,
+        "AccessDenied",
+        "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+        {
+          BucketName: name,
+          Endpoint: `oss-${found.bucketRegion}.aliyuncs.com`,
+        },
+      );
     }
     throw new StoreError(404, "NoSuchBucket", "The specified bucket does not exist.", { BucketName: name });
   }
@@ -119,7 +139,10 @@ export class OssEmulator extends ObjectApi {
     const when = Date.parse(date);
     if (Number.isNaN(when)) throw new StoreError(403, "AccessDenied", "Date header is missing or not an RFC 1123 date.");
     if (Math.abs(when - this.ctx.now().getTime()) > this.ctx.tuning.maxClockSkewMs) {
-      throw new StoreError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", { RequestTime: date, ServerTime: this.ctx.now().toUTCString() });
+      throw new StoreError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", {
+        RequestTime: date,
+        ServerTime: this.ctx.now().toUTCString(),
+      });
     }
     const ossHeaders = Object.keys(call.headers)
       .filter((h) => h.startsWith("x-oss-"))

@@ -59,7 +59,6 @@ export interface FunctionState {
 /** Layers and functions, and the object store's buckets located in the region (../objects.ts). */
 export type RegionState = LayersAndFunctions<LayerState, FunctionState> & StoreRegion;
 
-
 /** FC writes times as RFC 3339 UTC without fractions, e.g. 2023-03-30T11:08:00Z. */
 export function fcTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");

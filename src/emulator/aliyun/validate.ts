@@ -22,11 +22,13 @@ export const limits = {
   defaultListLimit: 20,
 };
 
-
 /** The JSON object in a POST body; an absent body is an empty object (the SDK omits `{}`). */
 export function jsonBody(call: IncomingCall): Record<string, unknown> {
   if (call.body.length === 0) return {};
-  const type = String(call.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = String(call.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
   if (type !== "application/json") {
     throw fcErrors.invalidArgument(`unsupported content type '${type || "(none)"}': the request body must be application/json`);
   }

@@ -25,7 +25,11 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   v.maxLength(description, "description", 256);
   for (const arn of layers ?? []) {
     if (!parseLayersItem(arn)) {
-      v.add(layers, "layers", `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`);
+      v.add(
+        layers,
+        "layers",
+        `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`,
+      );
       break;
     }
   }
@@ -34,7 +38,10 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   if (!fn) throw notFound(req, ref.name);
   rejectWhileUpdating(req, deps, fn);
   if (revision !== undefined && revision !== fn.latest.revisionId) {
-    throw new AwsApiError("PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+    throw new AwsApiError(
+      "PreconditionFailedException",
+      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+    );
   }
   if (layers !== undefined) {
     if (layers.length > MAX_LAYERS) throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);

@@ -6,16 +6,7 @@ import type { Reply, SeedLayer } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
 import { AwsApiError } from "./errors.js";
 import { LAYERS_ITEM_SOURCE, partition, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
-import {
-  ok,
-  readBoolean,
-  readInteger,
-  readObject,
-  readString,
-  readStringList,
-  type AwsDeps,
-  type AwsRequest,
-} from "./request.js";
+import { ok, readBoolean, readInteger, readObject, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { LAMBDA_ARCHITECTURES, LAMBDA_RUNTIMES } from "./runtimes.js";
 import { lambdaDate, type FunctionConfigState, type FunctionState, type FunctionVersionState } from "./state.js";
 import { Violations } from "./validation.js";
@@ -202,7 +193,11 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
   v.enumValue(packageType, "packageType", ["Zip", "Image"]);
   for (const arn of layers ?? []) {
     if (!parseLayersItem(arn)) {
-      v.add(layers, "layers", `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`);
+      v.add(
+        layers,
+        "layers",
+        `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`,
+      );
       break;
     }
   }

@@ -148,7 +148,11 @@ export async function listLayerVersions(req: AwsRequest, deps: AwsDeps): Promise
   const filter = listFilter(req);
   const after = decodeMarker(filter.marker);
   const layer = deps.ctx.region(req.region).layers[name];
-  const all = layer ? Object.values(layer.versions).filter((v) => matches(v, filter)).sort((a, b) => b.version - a.version) : [];
+  const all = layer
+    ? Object.values(layer.versions)
+        .filter((v) => matches(v, filter))
+        .sort((a, b) => b.version - a.version)
+    : [];
   const rest = typeof after === "number" ? all.filter((v) => v.version < after) : all;
   const page = rest.slice(0, filter.maxItems);
   const body: Record<string, unknown> = { LayerVersions: page.map((v) => listItem(req, layer!, v)) };
@@ -160,7 +164,12 @@ export async function listLayers(req: AwsRequest, deps: AwsDeps): Promise<Reply>
   const filter = listFilter(req);
   const after = decodeMarker(filter.marker);
   const layers = Object.values(deps.ctx.region(req.region).layers)
-    .map((layer) => ({ layer, latest: Object.values(layer.versions).filter((v) => matches(v, filter)).sort((a, b) => b.version - a.version)[0] }))
+    .map((layer) => ({
+      layer,
+      latest: Object.values(layer.versions)
+        .filter((v) => matches(v, filter))
+        .sort((a, b) => b.version - a.version)[0],
+    }))
     .filter((x): x is { layer: LayerState; latest: LayerVersionState } => x.latest !== undefined)
     .sort((a, b) => (a.layer.name < b.layer.name ? -1 : a.layer.name > b.layer.name ? 1 : 0));
   const rest = typeof after === "string" ? layers.filter((x) => x.layer.name > after) : layers;
@@ -233,10 +242,7 @@ export async function addLayerVersionPermission(req: AwsRequest, deps: AwsDeps):
   checkRevision(req.query.get("RevisionId"), version.policy?.revisionId);
   const policy = (version.policy ??= { revisionId: randomUUID(), statements: [] });
   if (policy.statements.some((s) => s.Sid === sid)) {
-    throw new AwsApiError(
-      "ResourceConflictException",
-      `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
-    );
+    throw new AwsApiError("ResourceConflictException", `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
   }
   const statement: PolicyStatement = {
     Sid: sid!,

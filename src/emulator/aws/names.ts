@@ -12,8 +12,7 @@ const LAYER_VERSION_ARN = /^arn:(?:aws[a-zA-Z-]*)?:lambda:([a-z]{2}(?:-gov|-iso[
 export const LAYERS_ITEM_SOURCE = "arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+";
 const LAYERS_ITEM = /^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([a-zA-Z0-9_-]+):([0-9]+)$/;
 
-export const FUNCTION_NAME_SOURCE =
-  "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?";
+export const FUNCTION_NAME_SOURCE = "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?";
 const FUNCTION_NAME = /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
 
 /**
@@ -113,7 +112,10 @@ export function functionNameFrom(raw: string, region: string, account: string, m
   const m = FUNCTION_NAME.exec(raw)!;
   const name = m[3]!;
   if ((m[1] !== undefined && m[1] !== region) || (m[2] !== undefined && m[2] !== account)) {
-    throw new AwsApiError("AccessDeniedException", `User: arn:${partition(region)}:iam::${account}:user/layerctl-emulator is not authorized to perform this action on resource: ${raw}`);
+    throw new AwsApiError(
+      "AccessDeniedException",
+      `User: arn:${partition(region)}:iam::${account}:user/layerctl-emulator is not authorized to perform this action on resource: ${raw}`,
+    );
   }
   if (name.length > 64) {
     const long = new Violations();

@@ -39,7 +39,10 @@ export function ok(req: AwsRequest, status: number, body?: unknown): Reply {
 
 export function parseJsonBody(call: IncomingCall): Body {
   if (call.body.length === 0) return {};
-  const type = String(call.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = String(call.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
   if (type !== "application/json" && !/^application\/x-amz-json-1\.[01]$/.test(type)) {
     throw new AwsApiError("UnsupportedMediaTypeException", `The content type of the request body must be application/json, not '${type || "(none)"}'.`);
   }

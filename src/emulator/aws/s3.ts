@@ -11,7 +11,20 @@
 // Authorization header: transferring payload in multiple chunks" (aws-chunked trailers).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { crc32 } from "../../archive/crc32.js";
-import { pathStyleTarget, checkCompletion, checkContentMd5, multipartEtag, ObjectApi, objectAction, ObjectStore, partNumber, StoreError, xml, type BucketState, type StoredObject } from "../objects.js";
+import {
+  pathStyleTarget,
+  checkCompletion,
+  checkContentMd5,
+  multipartEtag,
+  ObjectApi,
+  objectAction,
+  ObjectStore,
+  partNumber,
+  StoreError,
+  xml,
+  type BucketState,
+  type StoredObject,
+} from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { AwsContext } from "./index.js";
 import { canonicalQuery } from "./signature.js";
@@ -21,7 +34,17 @@ const SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/s3\/aws4_request/;
 /** S3's minimum part size, except for the last part. */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-export const S3_ACTIONS = new Set(["PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject", "GetObject", "DeleteObject", "UnknownS3Operation"]);
+export const S3_ACTIONS = new Set([
+  "PutObject",
+  "UploadPart",
+  "CreateMultipartUpload",
+  "CompleteMultipartUpload",
+  "AbortMultipartUpload",
+  "HeadObject",
+  "GetObject",
+  "DeleteObject",
+  "UnknownS3Operation",
+]);
 
 export function s3Route(call: IncomingCall): string | null {
   const auth = String(call.headers.authorization ?? "");
@@ -47,7 +70,8 @@ export class S3Emulator extends ObjectApi {
     const got = await this.store.readStaged(bucket, key, region);
     if (got.ok) return got;
     if (got.reason === "no-bucket") return { ok: false, code: "NoSuchBucket", message: "The specified bucket does not exist" };
-    if (got.reason === "other-region") return { ok: false, code: "PermanentRedirect", message: `The bucket is in this region: ${got.bucketRegion}. Please use this region to retry the request` };
+    if (got.reason === "other-region")
+      return { ok: false, code: "PermanentRedirect", message: `The bucket is in this region: ${got.bucketRegion}. Please use this region to retry the request` };
     return { ok: false, code: "NoSuchKey", message: "The specified key does not exist." };
   }
 
@@ -74,7 +98,10 @@ export class S3Emulator extends ObjectApi {
         if (algorithm !== undefined && algorithm.toUpperCase() !== "CRC32") throw notImplemented(`checksum algorithm ${algorithm}`);
         const id = this.store.createUpload(bucket, key);
         await this.ctx.save();
-        const headers: Record<string, string> = { "content-type": "application/xml", ...(algorithm ? { "x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "COMPOSITE" } : {}) };
+        const headers: Record<string, string> = {
+          "content-type": "application/xml",
+          ...(algorithm ? { "x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "COMPOSITE" } : {}),
+        };
         return ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: name, Key: key, UploadId: id }), headers);
       }
       case "UploadPart": {
@@ -84,7 +111,10 @@ export class S3Emulator extends ObjectApi {
         const { data, checksum } = this.payload(call);
         const part = await this.store.putPart(upload, n, data);
         await this.ctx.save();
-        return ok(call, 200, undefined, { ETag: `"${part.md5}"`, ...checksumHeader({ ...part, partCrc32s: null, partMd5s: null, lastModified: "" }, checksum, call.corruptChecksum) });
+        return ok(call, 200, undefined, {
+          ETag: `"${part.md5}"`,
+          ...checksumHeader({ ...part, partCrc32s: null, partMd5s: null, lastModified: "" }, checksum, call.corruptChecksum),
+        });
       }
       case "CompleteMultipartUpload": {
         const id = q.get("uploadId") ?? "";
@@ -156,16 +186,25 @@ export class S3Emulator extends ObjectApi {
     const auth = header(call, "authorization");
     if (!auth) throw new StoreError(403, "AccessDenied", "Access Denied");
     const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
-    if (!m) throw new StoreError(400, "AuthorizationHeaderMalformed", "The authorization header is malformed; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+    if (!m)
+      throw new StoreError(
+        400,
+        "AuthorizationHeaderMalformed",
+        'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+      );
     const [, keyId, scopeDate, region, signedList, signature] = m as unknown as [string, string, string, string, string, string];
     const creds = this.ctx.credentials;
-    if (keyId !== creds.accessKeyId) throw new StoreError(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: keyId });
+    if (keyId !== creds.accessKeyId)
+      throw new StoreError(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: keyId });
     const amzDate = header(call, "x-amz-date") ?? "";
     const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
     if (!t) throw new StoreError(403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
     const when = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!, +t[6]!);
     if (Math.abs(when - this.ctx.now().getTime()) > this.ctx.tuning.maxClockSkewMs) {
-      throw new StoreError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", { RequestTime: amzDate, ServerTime: this.ctx.now().toISOString() });
+      throw new StoreError(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", {
+        RequestTime: amzDate,
+        ServerTime: this.ctx.now().toISOString(),
+      });
     }
     const payloadHash = header(call, "x-amz-content-sha256");
     if (!payloadHash) throw new StoreError(400, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
@@ -192,7 +231,8 @@ export class S3Emulator extends ObjectApi {
     let data = call.body;
     let trailer: Record<string, string> = {};
     if (hash === "STREAMING-UNSIGNED-PAYLOAD-TRAILER") {
-      if (!/(^|,)\s*aws-chunked\s*(,|$)/.test(header(call, "content-encoding") ?? "")) throw new StoreError(400, "InvalidArgument", "aws-chunked content encoding is required for streaming payloads");
+      if (!/(^|,)\s*aws-chunked\s*(,|$)/.test(header(call, "content-encoding") ?? ""))
+        throw new StoreError(400, "InvalidArgument", "aws-chunked content encoding is required for streaming payloads");
       ({ data, trailer } = decodeChunked(call.body));
       const declared = header(call, "x-amz-decoded-content-length");
       if (declared === undefined || Number(declared) !== data.length) {
@@ -263,7 +303,9 @@ function compositeCrc32(o: StoredObject, corrupt: boolean): string {
 }
 
 function noSuchUpload(id: string): StoreError {
-  return new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { UploadId: id });
+  return new StoreError(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", {
+    UploadId: id,
+  });
 }
 
 function notImplemented(what: string): StoreError {
@@ -294,4 +336,3 @@ function errorReply(call: IncomingCall, err: StoreError): Reply {
 function hostId(call: IncomingCall): string {
   return Buffer.from(call.requestId).toString("base64");
 }
-

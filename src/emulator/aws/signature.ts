@@ -108,7 +108,10 @@ function parseAuthorization(header: string): ParsedAuthorization {
   }
   const cred = params.get("Credential")!.split("/");
   if (cred.length !== 5 || cred.some((c) => c === "")) {
-    throw new AwsApiError("IncompleteSignatureException", `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${params.get("Credential")!.split("/").slice(1).join("/")}'`);
+    throw new AwsApiError(
+      "IncompleteSignatureException",
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${params.get("Credential")!.split("/").slice(1).join("/")}'`,
+    );
   }
   const [accessKeyId, scopeDate, region, service, terminator] = cred as [string, string, string, string, string];
   return { accessKeyId, scopeDate, region, service, terminator, signedHeaders: params.get("SignedHeaders")!, signature: params.get("Signature")! };
@@ -195,7 +198,10 @@ function escapeUri(s: string): string {
 }
 
 function normalizeHeader(v: string): string {
-  return v.replace(/[\r\n]/g, " ").replace(/[ \t]+/g, " ").replace(/^ | $/g, "");
+  return v
+    .replace(/[\r\n]/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .replace(/^ | $/g, "");
 }
 
 function headerValue(call: IncomingCall, name: string): string | undefined {
@@ -205,7 +211,10 @@ function headerValue(call: IncomingCall, name: string): string | undefined {
 }
 
 function longDate(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return d
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 function sha256Hex(data: string | Buffer): string {

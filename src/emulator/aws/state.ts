@@ -88,7 +88,6 @@ export interface FunctionState {
 /** Layers and functions, and the object store's buckets located in the region (../objects.ts). */
 export type RegionState = LayersAndFunctions<LayerState, FunctionState> & StoreRegion;
 
-
 /** Lambda's date format: ISO 8601 with milliseconds and a +0000 offset. */
 export function lambdaDate(d: Date): string {
   return d.toISOString().replace("Z", "+0000");

@@ -20,7 +20,17 @@ const COS_HOST = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/
 /** COS parts are at least 1 MB, except the last. */
 const MIN_PART_BYTES = 1024 * 1024;
 
-export const COS_ACTIONS = new Set(["PutObject", "UploadPart", "InitiateMultipartUpload", "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject", "GetObject", "DeleteObject", "UnknownCosOperation"]);
+export const COS_ACTIONS = new Set([
+  "PutObject",
+  "UploadPart",
+  "InitiateMultipartUpload",
+  "CompleteMultipartUpload",
+  "AbortMultipartUpload",
+  "HeadObject",
+  "GetObject",
+  "DeleteObject",
+  "UnknownCosOperation",
+]);
 
 export function cosRoute(call: IncomingCall): string | null {
   if (!COS_HOST.test(String(call.headers.host ?? ""))) return null;
@@ -129,7 +139,13 @@ function errorReply(call: IncomingCall, err: StoreError): Reply {
   return {
     status: err.status,
     headers: { ...headers, "content-type": "application/xml" },
-    body: xml("Error", { Code: err.code, Message: err.message, Resource: `${String(call.headers.host)}${call.rawPath}`, RequestId: cosRequestId(call), TraceId: Buffer.from(call.requestId).toString("base64") }),
+    body: xml("Error", {
+      Code: err.code,
+      Message: err.message,
+      Resource: `${String(call.headers.host)}${call.rawPath}`,
+      RequestId: cosRequestId(call),
+      TraceId: Buffer.from(call.requestId).toString("base64"),
+    }),
   };
 }
 

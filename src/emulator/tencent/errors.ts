@@ -22,5 +22,4 @@ export function errorReply(requestId: string, code: string, message: string): Re
 
 // Shorthands for the codes every action shares (common error codes of API 3.0).
 export const missing = (name: string) => new TencentApiError("MissingParameter", `The request is missing a required parameter \`${name}\`.`);
-export const wrongType = (name: string, expected: string) =>
-  new TencentApiError("InvalidParameter", `The parameter \`${name}\` must be ${expected}.`);
+export const wrongType = (name: string, expected: string) => new TencentApiError("InvalidParameter", `The parameter \`${name}\` must be ${expected}.`);

@@ -125,7 +125,8 @@ export class FunctionUpdates {
 
 function aliasName(p: Params): string {
   const name = requiredString(p, "Name");
-  if (!ALIAS_NAME.test(name)) throw new TencentApiError("InvalidParameterValue.Name", `Alias name "${name}" is invalid: use 2-64 letters, digits, - and _, starting with a letter.`);
+  if (!ALIAS_NAME.test(name))
+    throw new TencentApiError("InvalidParameterValue.Name", `Alias name "${name}" is invalid: use 2-64 letters, digits, - and _, starting with a letter.`);
   return name;
 }
 

@@ -127,7 +127,11 @@ export class Functions {
 
   /** Every function of a namespace in this region, stored or seeded, by name. */
   all(regionName: string, namespace: string): FunctionState[] {
-    const names = new Set(Object.values(this.region(regionName).functions).filter((f) => f.namespace === namespace).map((f) => f.name));
+    const names = new Set(
+      Object.values(this.region(regionName).functions)
+        .filter((f) => f.namespace === namespace)
+        .map((f) => f.name),
+    );
     for (const s of this.seeds) if ((s.namespace ?? DEFAULT_NAMESPACE) === namespace) names.add(s.name);
     return [...names].sort().map((n) => this.find(regionName, namespace, n)!);
   }
@@ -205,8 +209,7 @@ export class Functions {
 
   private requireNamespace(regionName: string, namespace: string): void {
     if (namespace === DEFAULT_NAMESPACE) return;
-    const known =
-      this.seeds.some((s) => s.namespace === namespace) || Object.values(this.region(regionName).functions).some((f) => f.namespace === namespace);
+    const known = this.seeds.some((s) => s.namespace === namespace) || Object.values(this.region(regionName).functions).some((f) => f.namespace === namespace);
     if (!known) throw new TencentApiError("ResourceNotFound.Namespace", `Namespace ${namespace} does not exist.`);
   }
 }

@@ -147,10 +147,7 @@ function invalidAction(call: IncomingCall, action: string): TencentApiError {
 function parseBody(call: IncomingCall): Params {
   const contentType = (header(call, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (contentType !== "application/json") {
-    throw new TencentApiError(
-      "InvalidParameter",
-      `Content-Type ${contentType || "(none)"} is not accepted here: TC3-HMAC-SHA256 requests to this action send application/json.`,
-    );
+    throw new TencentApiError("InvalidParameter", `Content-Type ${contentType || "(none)"} is not accepted here: TC3-HMAC-SHA256 requests to this action send application/json.`);
   }
   if (call.body.length === 0) return dict();
   let parsed: unknown;

@@ -91,9 +91,13 @@ export class Layers {
     if (!bucket || /-\d+$/.test(bucket) || !/^[a-z0-9-]+$/.test(bucket)) {
       throw new TencentApiError("InvalidParameterValue.CosBucketName", `CosBucketName "${bucket ?? ""}" is invalid: give the bucket name without the -APPID suffix.`);
     }
-    if (!object?.startsWith("/")) throw new TencentApiError("InvalidParameterValue.CosObjectName", `CosObjectName "${object ?? ""}" is invalid: give the object's path starting with "/".`);
+    if (!object?.startsWith("/"))
+      throw new TencentApiError("InvalidParameterValue.CosObjectName", `CosObjectName "${object ?? ""}" is invalid: give the object's path starting with "/".`);
     if (bucketRegion !== regionName) {
-      throw new TencentApiError("InvalidParameterValue.CosBucketRegion", `CosBucketRegion ${bucketRegion} is not the layer's region ${regionName}: the COS bucket must be in the same region.`);
+      throw new TencentApiError(
+        "InvalidParameterValue.CosBucketRegion",
+        `CosBucketRegion ${bucketRegion} is not the layer's region ${regionName}: the COS bucket must be in the same region.`,
+      );
     }
     const got = await this.cos.readForScf(`${bucket}-${this.ctx.credentials.appId}`, object.slice(1), bucketRegion);
     if (!got.ok && got.reason === "no-key") throw new TencentApiError("InvalidParameterValue.CosObjectName", `COS object ${object} does not exist in bucket ${bucket}.`);
@@ -119,9 +123,7 @@ export class Layers {
     const filter = optionalStringArray(p, "CompatibleRuntime") ?? [];
     const layer = this.sweep(this.region(regionName).layers[name]);
     if (!layer || layer.versions.length === 0) throw new TencentApiError("ResourceNotFound.Layer", `Layer ${name} does not exist.`);
-    const versions = [...layer.versions]
-      .filter((v) => filter.length === 0 || v.runtimes.some((r) => filter.includes(r)))
-      .sort((a, b) => b.version - a.version);
+    const versions = [...layer.versions].filter((v) => filter.length === 0 || v.runtimes.some((r) => filter.includes(r))).sort((a, b) => b.version - a.version);
     return { LayerVersions: versions.map((v) => this.info(name, v)) };
   }
 
@@ -232,7 +234,10 @@ function zipContent(content: Params): Buffer {
   const bytes = decodeBase64Strict(text);
   if (!bytes) throw new TencentApiError("InvalidParameterValue.ZipFileBase64BinasciiError", "Content.ZipFile could not be base64-decoded: incorrect padding or characters.");
   if (bytes.length > MAX_INLINE_ZIP_BYTES) {
-    throw new TencentApiError("InvalidParameterValue.Content", `Content.ZipFile is ${bytes.length} bytes; inline zips are limited to ${MAX_INLINE_ZIP_BYTES} bytes, upload larger ones to COS.`);
+    throw new TencentApiError(
+      "InvalidParameterValue.Content",
+      `Content.ZipFile is ${bytes.length} bytes; inline zips are limited to ${MAX_INLINE_ZIP_BYTES} bytes, upload larger ones to COS.`,
+    );
   }
   if (!isZip(bytes)) throw new TencentApiError("InvalidParameterValue.Content", "Content.ZipFile is not a zip archive.");
   return bytes;

@@ -90,14 +90,9 @@ export function checkSignature(call: IncomingCall, auth: AdmittedAuthorization, 
 
 export function computeSignature(call: IncomingCall, auth: Pick<ParsedAuthorization, "date" | "service" | "signedHeaders">, secretKey: string, timestamp: number): string {
   const canonicalHeaders = auth.signedHeaders.map((name) => `${name}:${signedHeaderValue(call, name)}\n`).join("");
-  const canonicalRequest = [
-    call.method.toUpperCase(),
-    call.rawPath,
-    call.url.search.replace(/^\?/, ""),
-    canonicalHeaders,
-    auth.signedHeaders.join(";"),
-    sha256Hex(call.body),
-  ].join("\n");
+  const canonicalRequest = [call.method.toUpperCase(), call.rawPath, call.url.search.replace(/^\?/, ""), canonicalHeaders, auth.signedHeaders.join(";"), sha256Hex(call.body)].join(
+    "\n",
+  );
   const scope = `${auth.date}/${auth.service}/tc3_request`;
   const stringToSign = `${ALGORITHM}\n${timestamp}\n${scope}\n${sha256Hex(canonicalRequest)}`;
   const kDate = hmac(`TC3${secretKey}`, auth.date);

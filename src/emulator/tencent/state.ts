@@ -64,7 +64,6 @@ export interface FunctionState {
 /** Layers and functions, and the object store's buckets located in the region (../objects.ts). */
 export type RegionState = LayersAndFunctions<LayerState, FunctionState> & StoreRegion;
 
-
 export function functionKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }

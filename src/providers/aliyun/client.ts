@@ -168,7 +168,9 @@ export class AliyunClient implements ProviderClient {
       }
     } catch (err) {
       const e = err as { name?: unknown; message?: unknown };
-      this.opts.log.debug(`aliyun: could not download the layer to hash it: ${typeof e?.name === "string" ? `${e.name}: ` : ""}${typeof e?.message === "string" ? e.message : String(err)}`);
+      this.opts.log.debug(
+        `aliyun: could not download the layer to hash it: ${typeof e?.name === "string" ? `${e.name}: ` : ""}${typeof e?.message === "string" ? e.message : String(err)}`,
+      );
       return null;
     }
     if (layer.codeChecksum && crc.decimal() !== layer.codeChecksum) {
@@ -277,11 +279,25 @@ export class AliyunClient implements ProviderClient {
    */
   private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
     const { retry, log, requestTimeoutMs } = this.opts;
-    const call = { name: `aliyun ${action}`, action, provider: "aliyun" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates, traffic: this.opts.traffic };
+    const call = {
+      name: `aliyun ${action}`,
+      action,
+      provider: "aliyun" as const,
+      timeoutMs: requestTimeoutMs,
+      uploadBytes: opts.uploadBytes,
+      retry,
+      log,
+      creates: opts.creates,
+      traffic: this.opts.traffic,
+    };
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
-    return retryCall(call, (_signal, timeoutMs) => fn(runtime(timeoutMs)), (err) => toCloudError(err, action));
+    return retryCall(
+      call,
+      (_signal, timeoutMs) => fn(runtime(timeoutMs)),
+      (err) => toCloudError(err, action),
+    );
   }
 }
 

@@ -181,7 +181,11 @@ class OssStorage implements StorageClient, ObjectWriter {
 
   async completeUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
     await this.call("CompleteMultipartUpload", () =>
-      this.oss.completeMultipartUpload!(key, uploadId, parts.map((p) => ({ number: p.partNumber, etag: p.etag }))),
+      this.oss.completeMultipartUpload!(
+        key,
+        uploadId,
+        parts.map((p) => ({ number: p.partNumber, etag: p.etag })),
+      ),
     );
   }
 

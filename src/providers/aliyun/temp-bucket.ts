@@ -48,8 +48,11 @@ export async function getTempBucket(opts: ConnectOptions): Promise<TempBucket> {
     reqBodyType: "json",
     bodyType: "json",
   });
-  const resp = (await retryCall({ name: "aliyun GetTempBucketToken", provider: "aliyun", timeoutMs: opts.requestTimeoutMs, retry: opts.retry, log: opts.log }, () =>
-    client.callApi(params, new sdk.OpenApiRequest({ headers: {} }), new RuntimeOptions({})), (err) => toCloudError(err, "GetTempBucketToken"))) as {
+  const resp = (await retryCall(
+    { name: "aliyun GetTempBucketToken", provider: "aliyun", timeoutMs: opts.requestTimeoutMs, retry: opts.retry, log: opts.log },
+    () => client.callApi(params, new sdk.OpenApiRequest({ headers: {} }), new RuntimeOptions({})),
+    (err) => toCloudError(err, "GetTempBucketToken"),
+  )) as {
     body?: TokenBody;
     headers?: Record<string, string>;
   };

@@ -95,7 +95,11 @@ class AwsLambdaClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<T> {
+  private call<T>(
+    action: string,
+    send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>,
+    opts: { creates?: boolean; uploadBytes?: number } = {},
+  ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     const { requestTimeoutMs, retry, log } = this.opts;
     return retryCall(
@@ -144,9 +148,7 @@ class AwsLambdaClient implements ProviderClient {
     const seen = new Set<string>();
     let marker: string | undefined;
     for (let page = 0; ; page++) {
-      const out = await this.call("ListLayerVersions", (h) =>
-        this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker }), h),
-      );
+      const out = await this.call("ListLayerVersions", (h) => this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker }), h));
       for (const item of out.LayerVersions ?? []) {
         if (item.Version !== undefined && versions.has(item.Version)) continue;
         if (item.Version !== undefined) versions.add(item.Version);
@@ -192,11 +194,9 @@ class AwsLambdaClient implements ProviderClient {
   async publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord> {
     // Lambda has no namespaces: the command layer warns about --namespace and never passes one here.
     const { PublishVersionCommand } = this.sdk;
-    const out = await this.call(
-      "PublishVersion",
-      (h) => this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description }), h),
-      { creates: true },
-    );
+    const out = await this.call("PublishVersion", (h) => this.lambda.send(new PublishVersionCommand({ FunctionName: req.functionName, Description: req.description }), h), {
+      creates: true,
+    });
     return functionVersionRecord(this.opts.region, req.functionName, out);
   }
 

@@ -29,11 +29,27 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} };
  * while layerctl resolves credentials.
  */
 const CHAIN_VARIABLES = [
-  "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCOUNT_ID",
-  "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-  "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_V1_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
-  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-  "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_ACCOUNT_ID",
+  "AWS_PROFILE",
+  "AWS_CONFIG_FILE",
+  "AWS_SHARED_CREDENTIALS_FILE",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_EC2_METADATA_DISABLED",
+  "AWS_EC2_METADATA_V1_DISABLED",
+  "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+  "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_ROLE_ARN",
+  "AWS_ROLE_SESSION_NAME",
 ];
 
 // Overlapping calls (credential refreshes during parallel publishes) share one overlay: the first
@@ -100,7 +116,9 @@ export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: { prof
     if (/Could not load credentials from any providers/.test(message)) {
       throw new UsageError(profile ? `no AWS credentials for profile "${profile}"` : "no AWS credentials found", {
         code: "MissingCredentials",
-        hint: profile ? `check that profile "${profile}" exists and has credentials (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE move the files); or ${MISSING_HINT}` : MISSING_HINT,
+        hint: profile
+          ? `check that profile "${profile}" exists and has credentials (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE move the files); or ${MISSING_HINT}`
+          : MISSING_HINT,
         cause: err,
       });
     }
@@ -120,7 +138,6 @@ export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: { prof
   };
   return { source: profile ? `profile ${profile}` : "AWS default credential chain", identity };
 }
-
 
 interface ChainError {
   name?: unknown;
@@ -142,14 +159,17 @@ function serviceFailure(err: unknown, profile: string | undefined, message: stri
     const code = typeof e.code === "string" ? e.code : undefined;
     const status = e.$metadata?.httpStatusCode;
     if ((code && SOCKET_ERROR_CODES.has(code)) || e.name === "TimeoutError" || (status !== undefined && status >= 500)) {
-      return new CloudError(`could not get AWS credentials${where}: the credential service is unreachable (${code ?? (status !== undefined ? `HTTP ${status}` : "timeout")}): ${message}`, {
-        code: "CredentialsUnavailable",
-        provider: "aws",
-        requestId: e.$metadata?.requestId,
-        httpStatus: status,
-        hint: "check the network and the STS/SSO endpoint the profile uses, then retry",
-        cause: err,
-      });
+      return new CloudError(
+        `could not get AWS credentials${where}: the credential service is unreachable (${code ?? (status !== undefined ? `HTTP ${status}` : "timeout")}): ${message}`,
+        {
+          code: "CredentialsUnavailable",
+          provider: "aws",
+          requestId: e.$metadata?.requestId,
+          httpStatus: status,
+          hint: "check the network and the STS/SSO endpoint the profile uses, then retry",
+          cause: err,
+        },
+      );
     }
   }
   // STS or SSO answered with an error of its own (e.g. AccessDenied on AssumeRole) and the chain

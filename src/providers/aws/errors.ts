@@ -6,7 +6,14 @@ import { classifyStatus } from "../retry.js";
 
 /** Codes Lambda and the AWS front end use for "slow down". */
 const THROTTLING = new Set(["TooManyRequestsException", "ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded"]);
-const AUTH = new Set(["InvalidSignatureException", "UnrecognizedClientException", "IncompleteSignatureException", "MissingAuthenticationTokenException", "ExpiredTokenException", "AccessDeniedException"]);
+const AUTH = new Set([
+  "InvalidSignatureException",
+  "UnrecognizedClientException",
+  "IncompleteSignatureException",
+  "MissingAuthenticationTokenException",
+  "ExpiredTokenException",
+  "AccessDeniedException",
+]);
 
 interface SdkError {
   name?: string;

@@ -53,11 +53,9 @@ export class AwsFunctions implements FunctionUpdater {
     } catch (err) {
       if (!(err instanceof CloudError) || err.code !== "ResourceNotFoundException" || !/alias/i.test(err.message)) throw err;
     }
-    const out = await this.call(
-      "CreateAlias",
-      () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })),
-      { creates: true },
-    );
+    const out = await this.call("CreateAlias", () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })), {
+      creates: true,
+    });
     return { created: true, requestId: out.$metadata.requestId ?? null };
   }
 

@@ -44,10 +44,10 @@ export function publishRequestBytes(spec: LayerSpec, nativeRuntimes: string[]): 
 export function assertRequestFits(spec: LayerSpec, nativeRuntimes: string[]): void {
   const bytes = publishRequestBytes(spec, nativeRuntimes);
   if (bytes > MAX_REQUEST_BYTES) {
-    throw new UsageError(
-      `the zip is ${spec.size} bytes; base64-encoded that makes a ${bytes}-byte request and Lambda accepts at most ${MAX_REQUEST_BYTES} (about 50 MB of zip)`,
-      { code: "ZipTooLarge", hint: "leave out files with --exclude or a .layerignore, or split the layer" },
-    );
+    throw new UsageError(`the zip is ${spec.size} bytes; base64-encoded that makes a ${bytes}-byte request and Lambda accepts at most ${MAX_REQUEST_BYTES} (about 50 MB of zip)`, {
+      code: "ZipTooLarge",
+      hint: "leave out files with --exclude or a .layerignore, or split the layer",
+    });
   }
 }
 
@@ -67,14 +67,41 @@ export function checkLayerArnRegion(layerName: string, region: string): void {
 export const AWS_DEFAULT_REGION = "us-east-1";
 
 export const AWS_REGIONS: readonly string[] = [
-  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
   "af-south-1",
-  "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
-  "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
-  "ca-central-1", "ca-west-1",
-  "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
-  "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
-  "us-gov-east-1", "us-gov-west-1",
-  "cn-north-1", "cn-northwest-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-north-1",
+  "il-central-1",
+  "me-south-1",
+  "me-central-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-gov-east-1",
+  "us-gov-west-1",
+  "cn-north-1",
+  "cn-northwest-1",
 ];

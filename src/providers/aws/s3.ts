@@ -108,7 +108,11 @@ class S3Storage implements StorageClient, ObjectWriter {
   async putObject(key: string, body: () => Readable, whole: Digests): Promise<void> {
     const out = await this.call(
       "PutObject",
-      (o) => this.s3.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body(), ContentLength: whole.size, ChecksumAlgorithm: "CRC32", ContentType: "application/zip" }), o),
+      (o) =>
+        this.s3.send(
+          new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body(), ContentLength: whole.size, ChecksumAlgorithm: "CRC32", ContentType: "application/zip" }),
+          o,
+        ),
       whole.size,
     );
     this.check("CRC-32", crc32Base64(whole.crc32), out.ChecksumCRC32, out.$metadata.requestId);
@@ -127,7 +131,10 @@ class S3Storage implements StorageClient, ObjectWriter {
       "UploadPart",
       (o) => {
         onAttempt();
-        return this.s3.send(new this.sdk.UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: bytes, ChecksumAlgorithm: "CRC32" }), o);
+        return this.s3.send(
+          new this.sdk.UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: bytes, ChecksumAlgorithm: "CRC32" }),
+          o,
+        );
       },
       bytes.length,
     );

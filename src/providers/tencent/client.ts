@@ -206,7 +206,17 @@ export class TencentClient implements ProviderClient {
   private call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {}): Promise<T> {
     const { log, requestTimeoutMs } = this.opts;
     const retry = opts.retry ?? this.opts.retry;
-    const call = { name: `tencent ${action}`, action, provider: "tencent" as const, timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates, traffic: this.opts.traffic };
+    const call = {
+      name: `tencent ${action}`,
+      action,
+      provider: "tencent" as const,
+      timeoutMs: requestTimeoutMs,
+      uploadBytes: opts.uploadBytes,
+      retry,
+      log,
+      creates: opts.creates,
+      traffic: this.opts.traffic,
+    };
     return retryCall(call, fn, (err) => toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets }));
   }
 
@@ -221,7 +231,10 @@ export class TencentClient implements ProviderClient {
   /** Size from a one-byte ranged GET of the download link; null (and a debug line) if it cannot tell. */
   private async sizeOf(location: string): Promise<number | null> {
     try {
-      const res = await fetch(location, { headers: { Range: "bytes=0-0" }, signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)) });
+      const res = await fetch(location, {
+        headers: { Range: "bytes=0-0" },
+        signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)),
+      });
       const range = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
       const length = res.headers.get("content-length");
       await res.body?.cancel();

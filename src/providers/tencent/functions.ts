@@ -25,9 +25,7 @@ export class TencentFunctions implements FunctionUpdater {
 
   async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
     const got = await this.settled(fn, opts);
-    return (got.Layers ?? [])
-      .filter((l) => l.LayerName && typeof l.LayerVersion === "number")
-      .map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
+    return (got.Layers ?? []).filter((l) => l.LayerName && typeof l.LayerVersion === "number").map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
   }
 
   async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {

@@ -113,7 +113,10 @@ describe("hand-built requests", () => {
   it("accepts a chunked body (as the SDK sends it)", async () => {
     const fc = await fcClient(emu);
     const m = (await sdk()).models;
-    const resp = await fc.createLayerVersion("chunked", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }));
+    const resp = await fc.createLayerVersion(
+      "chunked",
+      new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
+    );
     expect(resp.body!.version).toBe(1);
   });
 });
@@ -122,21 +125,37 @@ describe("region", () => {
   it("defaults to cn-hangzhou when neither the host nor a header names one", async () => {
     const fc = await fcClient(emu);
     const m = (await sdk()).models;
-    const layer = (await fc.createLayerVersion("regional", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }))).body!;
+    const layer = (
+      await fc.createLayerVersion(
+        "regional",
+        new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
+      )
+    ).body!;
     expect(layer.layerVersionArn).toMatch(/^acs:fc:cn-hangzhou:/);
   });
 
   it("takes the region from a signed x-acs-region-id header, and keeps regions apart", async () => {
     const fc = await fcClient(emu, { region: "cn-shanghai" });
     const m = (await sdk()).models;
-    const layer = (await fc.createLayerVersion("regional", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }))).body!;
+    const layer = (
+      await fc.createLayerVersion(
+        "regional",
+        new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
+      )
+    ).body!;
     expect(layer.version).toBe(1);
     expect(layer.layerVersionArn).toBe(`acs:fc:cn-shanghai:${emu.credentials.aliyun.accountId}:layers/regional/versions/1`);
   });
 
   it("takes the region from a Host of the real endpoint form, checking the account", async () => {
     const account = emu.credentials.aliyun.accountId;
-    const res = await rawRequest(emu, { method: "POST", path: "/2023-03-30/layers/hosted/versions", body: createBody(), contentType: "application/json", host: `${account}.cn-beijing.fc.aliyuncs.com` });
+    const res = await rawRequest(emu, {
+      method: "POST",
+      path: "/2023-03-30/layers/hosted/versions",
+      body: createBody(),
+      contentType: "application/json",
+      host: `${account}.cn-beijing.fc.aliyuncs.com`,
+    });
     expect(res.status).toBe(200);
     expect(res.json.layerVersionArn).toBe(`acs:fc:cn-beijing:${account}:layers/hosted/versions/1`);
     const other = await rawRequest(emu, { method: "GET", path: "/2023-03-30/layers", host: "999.cn-beijing.fc.aliyuncs.com" });

@@ -11,7 +11,9 @@ const zip = storedZip({ "python/f.py": "F = 1\n" });
 
 async function createRequest() {
   const m = (await sdk()).models;
-  return new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }), compatibleRuntime: ["python3.10"] }) });
+  return new m.CreateLayerVersionRequest({
+    body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }), compatibleRuntime: ["python3.10"] }),
+  });
 }
 
 describe("faults", () => {

@@ -18,7 +18,10 @@ beforeAll(async () => {
   m = (await sdk()).models;
   for (const name of ["a", "b"]) {
     const zip = storedZip({ [`${name}.txt`]: name });
-    const body = new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64"), checksum: crc64Decimal(zip) }), compatibleRuntime: ["python3.10"] });
+    const body = new m.CreateLayerVersionInput({
+      code: new m.InputCodeLocation({ zipFile: zip.toString("base64"), checksum: crc64Decimal(zip) }),
+      compatibleRuntime: ["python3.10"],
+    });
     const out = await client.createLayerVersion(name, new m.CreateLayerVersionRequest({ body }));
     arns.push(out.body!.layerVersionArn!);
   }
@@ -64,7 +67,9 @@ describe("aliases", () => {
     expect((await rejection(updateTo(v))).code).toBe("AliasNotFound");
     const created = await client.createAlias("al", new m.CreateAliasRequest({ body: new m.CreateAliasInput({ aliasName: "live", versionId: v }) }));
     expect(created.body).toMatchObject({ aliasName: "live", versionId: v });
-    expect((await rejection(client.createAlias("al", new m.CreateAliasRequest({ body: new m.CreateAliasInput({ aliasName: "live", versionId: v }) })))).code).toBe("AliasAlreadyExists");
+    expect((await rejection(client.createAlias("al", new m.CreateAliasRequest({ body: new m.CreateAliasInput({ aliasName: "live", versionId: v }) })))).code).toBe(
+      "AliasAlreadyExists",
+    );
     expect((await rejection(updateTo("42"))).code).toBe("VersionNotFound");
     const v2 = (await client.publishFunctionVersion("al", new m.PublishFunctionVersionRequest({ body: new m.PublishVersionInput({}) }))).body!.versionId!;
     await updateTo(v2);

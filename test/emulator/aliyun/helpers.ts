@@ -147,7 +147,9 @@ export function rawRequest(emu: RunningEmulator, r: RawRequest): Promise<RawResp
   const canonicalHeaders = signed.map((h) => `${h}:${headers[h]!.trim()}\n`).join("");
   const canonical = [r.method, r.path, canonicalQuery, canonicalHeaders, signed.join(";"), headers["x-acs-content-sha256"]].join("\n");
   const toSign = `ACS3-HMAC-SHA256\n${createHash("sha256").update(canonical).digest("hex")}`;
-  const signature = createHmac("sha256", r.accessKeySecret ?? emu.credentials.aliyun.accessKeySecret).update(toSign).digest("hex");
+  const signature = createHmac("sha256", r.accessKeySecret ?? emu.credentials.aliyun.accessKeySecret)
+    .update(toSign)
+    .digest("hex");
   if (!r.noAuth && !("authorization" in (r.headers ?? {}))) {
     headers.authorization = `ACS3-HMAC-SHA256 Credential=${r.accessKeyId ?? emu.credentials.aliyun.accessKeyId},SignedHeaders=${signed.join(";")},Signature=${signature}`;
   }
@@ -160,7 +162,7 @@ export function rawRequest(emu: RunningEmulator, r: RawRequest): Promise<RawResp
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          let json: any ;
+          let json: any;
           try {
             json = text ? JSON.parse(text) : undefined;
           } catch {

@@ -162,10 +162,22 @@ describe("functions", () => {
     const zip = storedZip({ "index.py": "def handler(e, c):\n  return 'ok'\n" });
     const created = await fc.createFunction(
       new m.CreateFunctionRequest({
-        body: new m.CreateFunctionInput({ functionName: "made", runtime: "python3.10", handler: "index.handler", code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }),
+        body: new m.CreateFunctionInput({
+          functionName: "made",
+          runtime: "python3.10",
+          handler: "index.handler",
+          code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }),
+        }),
       }),
     );
-    expect(created.body).toMatchObject({ functionName: "made", runtime: "python3.10", handler: "index.handler", codeSize: zip.length, codeChecksum: crc64Decimal(zip), state: "Active" });
+    expect(created.body).toMatchObject({
+      functionName: "made",
+      runtime: "python3.10",
+      handler: "index.handler",
+      codeSize: zip.length,
+      codeChecksum: crc64Decimal(zip),
+      state: "Active",
+    });
     expect(created.body!.functionArn).toBe(`acs:fc:cn-hangzhou:${emu.credentials.aliyun.accountId}:functions/made`);
     const got = await fc.getFunction("made", new m.GetFunctionRequest({}));
     expect(got.body!.functionId).toBe(created.body!.functionId);
@@ -174,7 +186,9 @@ describe("functions", () => {
     expect((await fc.getFunction("made", new m.GetFunctionRequest({ qualifier: "1" }))).body!.functionName).toBe("made");
     const noVersion = await rejection(fc.getFunction("made", new m.GetFunctionRequest({ qualifier: "7" })));
     expect(noVersion).toMatchObject({ code: "VersionNotFound", statusCode: 404 });
-    const dup = await rejection(fc.createFunction(new m.CreateFunctionRequest({ body: new m.CreateFunctionInput({ functionName: "made", runtime: "python3.10", handler: "index.handler" }) })));
+    const dup = await rejection(
+      fc.createFunction(new m.CreateFunctionRequest({ body: new m.CreateFunctionInput({ functionName: "made", runtime: "python3.10", handler: "index.handler" }) })),
+    );
     expect(dup).toMatchObject({ code: "FunctionAlreadyExists", statusCode: 409 });
   });
 
@@ -202,7 +216,12 @@ describe("CreateLayerVersion validation (InvalidArgument unless said otherwise)"
     ["21 runtimes", () => fc.createLayerVersion("v2", createRequest(zipA, { compatibleRuntime: Array(21).fill("python3.10") })), "InvalidArgument", "at most 20"],
     ["a description of 257 characters", () => fc.createLayerVersion("v3", createRequest(zipA, { description: "d".repeat(257) })), "InvalidArgument", "description"],
     ["a license of 257 characters", () => fc.createLayerVersion("v4", createRequest(zipA, { license: "l".repeat(257) })), "InvalidArgument", "license"],
-    ["no code", () => fc.createLayerVersion("v5", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ compatibleRuntime: ["python3.10"] }) })), "InvalidArgument", "code"],
+    [
+      "no code",
+      () => fc.createLayerVersion("v5", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ compatibleRuntime: ["python3.10"] }) })),
+      "InvalidArgument",
+      "code",
+    ],
     [
       "zipFile that is not base64",
       () => fc.createLayerVersion("v6", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: "not base64!!" }) }) })),
@@ -213,7 +232,11 @@ describe("CreateLayerVersion validation (InvalidArgument unless said otherwise)"
     ["a zip cut short (no end of central directory)", () => fc.createLayerVersion("v8", createRequest(zipA.subarray(0, zipA.length - 10))), "InvalidArgument", "not a zip"],
     [
       "code from OSS",
-      () => fc.createLayerVersion("v9", new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ ossBucketName: "b", ossObjectName: "o.zip" }) }) })),
+      () =>
+        fc.createLayerVersion(
+          "v9",
+          new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ ossBucketName: "b", ossObjectName: "o.zip" }) }) }),
+        ),
       "InvalidArgument",
       "OSS",
     ],

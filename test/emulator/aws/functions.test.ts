@@ -86,7 +86,14 @@ describe("CreateFunction / GetFunction", () => {
   });
 
   test("Publish: true creates version 1 at once; a second create conflicts", async () => {
-    const input = { FunctionName: "published", Role: ROLE, Runtime: "python3.12" as const, Handler: "app.handler", Code: { ZipFile: zipOf({ "app.py": "def handler(e, c): pass" }) }, Publish: true };
+    const input = {
+      FunctionName: "published",
+      Role: ROLE,
+      Runtime: "python3.12" as const,
+      Handler: "app.handler",
+      Code: { ZipFile: zipOf({ "app.py": "def handler(e, c): pass" }) },
+      Publish: true,
+    };
     const created = await client.send(new CreateFunctionCommand(input));
     expect(created.Version).toBe("1");
     expect(created.FunctionArn).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:published:1`);

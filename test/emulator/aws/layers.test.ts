@@ -152,9 +152,9 @@ describe("reading layer versions", () => {
     const emu2 = await startEmulator();
     const c = lambda(emu2);
     try {
-      await c.send(new PublishLayerVersionCommand({ LayerName: "b-layer", Content: { ZipFile: zipOf({ "a": "1" }) }, CompatibleRuntimes: ["python3.12"] }));
-      await c.send(new PublishLayerVersionCommand({ LayerName: "b-layer", Content: { ZipFile: zipOf({ "a": "2" }) }, CompatibleRuntimes: ["java21"] }));
-      await c.send(new PublishLayerVersionCommand({ LayerName: "a-layer", Content: { ZipFile: zipOf({ "a": "3" }) }, CompatibleRuntimes: ["python3.12"] }));
+      await c.send(new PublishLayerVersionCommand({ LayerName: "b-layer", Content: { ZipFile: zipOf({ a: "1" }) }, CompatibleRuntimes: ["python3.12"] }));
+      await c.send(new PublishLayerVersionCommand({ LayerName: "b-layer", Content: { ZipFile: zipOf({ a: "2" }) }, CompatibleRuntimes: ["java21"] }));
+      await c.send(new PublishLayerVersionCommand({ LayerName: "a-layer", Content: { ZipFile: zipOf({ a: "3" }) }, CompatibleRuntimes: ["python3.12"] }));
       const all = await c.send(new ListLayersCommand({}));
       expect(all.Layers?.map((l) => [l.LayerName, l.LatestMatchingVersion?.Version])).toEqual([
         ["a-layer", 1],
@@ -238,7 +238,14 @@ describe("layer version permissions", () => {
 
     const stale = await rejection(
       client.send(
-        new AddLayerVersionPermissionCommand({ LayerName: "shared", VersionNumber: v, StatementId: "x", Action: "lambda:GetLayerVersion", Principal: "*", RevisionId: added.RevisionId }),
+        new AddLayerVersionPermissionCommand({
+          LayerName: "shared",
+          VersionNumber: v,
+          StatementId: "x",
+          Action: "lambda:GetLayerVersion",
+          Principal: "*",
+          RevisionId: added.RevisionId,
+        }),
       ),
     );
     expect(stale.name).toBe("PreconditionFailedException");

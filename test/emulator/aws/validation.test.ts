@@ -40,25 +40,72 @@ describe("model constraints -> ValidationException", () => {
       400,
       "1 validation error detected: Value 'has space' at 'layerName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+",
     );
-    await expectError({ LayerName: "x".repeat(141) }, "ValidationException", 400, /at 'layerName' failed to satisfy constraint: Member must have length less than or equal to 140$/);
+    await expectError(
+      { LayerName: "x".repeat(141) },
+      "ValidationException",
+      400,
+      /at 'layerName' failed to satisfy constraint: Member must have length less than or equal to 140$/,
+    );
   });
 
   test("runtimes: unknown id, more than 15", async () => {
-    await expectError({ CompatibleRuntimes: ["python3.12", "python9"] as never }, "ValidationException", 400, /^1 validation error detected: Value '\[python3\.12, python9\]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[.*nodejs20\.x.*\]\]$/);
-    const sixteen = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "java8.al2", "java11", "java17", "java21", "ruby3.2", "ruby3.3", "provided.al2023"];
-    await expectError({ CompatibleRuntimes: sixteen as never }, "ValidationException", 400, /at 'compatibleRuntimes' failed to satisfy constraint: Member must have length less than or equal to 15$/);
+    await expectError(
+      { CompatibleRuntimes: ["python3.12", "python9"] as never },
+      "ValidationException",
+      400,
+      /^1 validation error detected: Value '\[python3\.12, python9\]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[.*nodejs20\.x.*\]\]$/,
+    );
+    const sixteen = [
+      "nodejs18.x",
+      "nodejs20.x",
+      "nodejs22.x",
+      "python3.8",
+      "python3.9",
+      "python3.10",
+      "python3.11",
+      "python3.12",
+      "python3.13",
+      "java8.al2",
+      "java11",
+      "java17",
+      "java21",
+      "ruby3.2",
+      "ruby3.3",
+      "provided.al2023",
+    ];
+    await expectError(
+      { CompatibleRuntimes: sixteen as never },
+      "ValidationException",
+      400,
+      /at 'compatibleRuntimes' failed to satisfy constraint: Member must have length less than or equal to 15$/,
+    );
     const fifteen = await publish({ CompatibleRuntimes: sixteen.slice(0, 15) as never });
     expect(fifteen.CompatibleRuntimes).toHaveLength(15);
   });
 
   test("architectures: unknown, more than 2", async () => {
-    await expectError({ CompatibleArchitectures: ["amd64"] as never }, "ValidationException", 400, /at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[x86_64, arm64\]\]/);
+    await expectError(
+      { CompatibleArchitectures: ["amd64"] as never },
+      "ValidationException",
+      400,
+      /at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[x86_64, arm64\]\]/,
+    );
     await expectError({ CompatibleArchitectures: ["x86_64", "arm64", "x86_64"] as never }, "ValidationException", 400, /Member must have length less than or equal to 2/);
   });
 
   test("description over 256 and license over 512", async () => {
-    await expectError({ Description: "d".repeat(257) }, "ValidationException", 400, /at 'description' failed to satisfy constraint: Member must have length less than or equal to 256$/);
-    await expectError({ LicenseInfo: "l".repeat(513) }, "ValidationException", 400, /at 'licenseInfo' failed to satisfy constraint: Member must have length less than or equal to 512$/);
+    await expectError(
+      { Description: "d".repeat(257) },
+      "ValidationException",
+      400,
+      /at 'description' failed to satisfy constraint: Member must have length less than or equal to 256$/,
+    );
+    await expectError(
+      { LicenseInfo: "l".repeat(513) },
+      "ValidationException",
+      400,
+      /at 'licenseInfo' failed to satisfy constraint: Member must have length less than or equal to 512$/,
+    );
     const edge = await publish({ Description: "d".repeat(256), LicenseInfo: "l".repeat(512) });
     expect(edge.Description).toHaveLength(256);
   });
@@ -74,14 +121,24 @@ describe("model constraints -> ValidationException", () => {
   });
 
   test("missing Content", async () => {
-    await expectError({ Content: undefined }, "ValidationException", 400, "1 validation error detected: Value null at 'content' failed to satisfy constraint: Member must not be null");
+    await expectError(
+      { Content: undefined },
+      "ValidationException",
+      400,
+      "1 validation error detected: Value null at 'content' failed to satisfy constraint: Member must not be null",
+    );
   });
 });
 
 describe("content checks -> InvalidParameterValueException", () => {
   test("bytes that are not a zip", async () => {
     for (const bytes of [Buffer.from("just text, not a zip at all........"), Buffer.from("PK\x03\x04 but no central directory, truncated...")]) {
-      const err = await expectError({ Content: { ZipFile: bytes } }, "InvalidParameterValueException", 400, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+      const err = await expectError(
+        { Content: { ZipFile: bytes } },
+        "InvalidParameterValueException",
+        400,
+        "Could not unzip uploaded file. Please check your file, then try to upload again.",
+      );
       expect(err.Type).toBe("User");
     }
   });

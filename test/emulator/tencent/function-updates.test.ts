@@ -24,7 +24,13 @@ const layersOf = async (qualifier?: string) => (await client.GetFunction({ Funct
 
 describe("UpdateFunctionConfiguration", () => {
   test("sets Layers in order; the function is Updating, then Active", async () => {
-    await client.UpdateFunctionConfiguration({ FunctionName: "fn", Layers: [{ LayerName: "b", LayerVersion: 1 }, { LayerName: "a", LayerVersion: 1 }] });
+    await client.UpdateFunctionConfiguration({
+      FunctionName: "fn",
+      Layers: [
+        { LayerName: "b", LayerVersion: 1 },
+        { LayerName: "a", LayerVersion: 1 },
+      ],
+    });
     expect((await client.GetFunction({ FunctionName: "fn" })).Status).toBe("Updating");
     const busy = await sdkError(client.UpdateFunctionConfiguration({ FunctionName: "fn", Layers: [{ LayerName: "a", LayerVersion: 1 }] }));
     expect(busy.code).toBe("FailedOperation.UpdateFunctionConfiguration");

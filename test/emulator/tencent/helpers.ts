@@ -76,7 +76,9 @@ export async function rawCall(emu: RunningEmulator, r: RawRequest = {}): Promise
   const canonical = ["POST", "/", "", `content-type:${contentType}\nhost:${r.signedHost ?? url.hostname}\n`, "content-type;host", sha256(body)].join("\n");
   const toSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/${service}/tc3_request\n${sha256(canonical)}`;
   const kDate = hmac(`TC3${secretKey}`, date);
-  const signature = createHmac("sha256", hmac(hmac(kDate, service), "tc3_request")).update(toSign).digest("hex");
+  const signature = createHmac("sha256", hmac(hmac(kDate, service), "tc3_request"))
+    .update(toSign)
+    .digest("hex");
   const headers: Record<string, string> = {
     "Content-Type": contentType,
     "X-TC-Timestamp": String(timestamp),
@@ -84,11 +86,14 @@ export async function rawCall(emu: RunningEmulator, r: RawRequest = {}): Promise
   };
   if (r.action !== null) headers["X-TC-Action"] = r.action ?? "ListLayers";
   if (r.version !== null) headers["X-TC-Version"] = r.version ?? "2018-04-16";
-  const auth = r.authorization === undefined ? `TC3-HMAC-SHA256 Credential=${secretId}/${date}/${service}/tc3_request, SignedHeaders=content-type;host, Signature=${signature}` : r.authorization;
+  const auth =
+    r.authorization === undefined
+      ? `TC3-HMAC-SHA256 Credential=${secretId}/${date}/${service}/tc3_request, SignedHeaders=content-type;host, Signature=${signature}`
+      : r.authorization;
   if (auth !== null) headers.Authorization = auth;
   const res = await fetch(emu.url + "/", { method: "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
   const text = await res.text();
-  let json: unknown ;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {

@@ -107,9 +107,7 @@ describe("publish validation, with the provider's codes", () => {
     ["a name of the wrong type", { LayerName: 12 }, "InvalidParameter"],
   ];
   it.each(cases)("rejects %s", async (_label, change, code) => {
-    const err = await sdkError(
-      scf.PublishLayerVersion({ LayerName: fresh(), CompatibleRuntimes: ["Python3.9"], Content: { ZipFile: b64(tinyZip("v")) }, ...change } as never),
-    );
+    const err = await sdkError(scf.PublishLayerVersion({ LayerName: fresh(), CompatibleRuntimes: ["Python3.9"], Content: { ZipFile: b64(tinyZip("v")) }, ...change } as never));
     expect(err.code).toBe(code);
     expect(err.requestId).toBeTruthy();
   });

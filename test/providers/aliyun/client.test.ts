@@ -25,7 +25,14 @@ const other = archiveOf(storedZip({ "python/two.py": "TWO = 2\n" }));
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return { debugEnabled: true, lines, debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
+  return {
+    debugEnabled: true,
+    lines,
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(`warn: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
 }
 
 async function connect(over: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
@@ -96,7 +103,16 @@ describe("publishLayer", () => {
         const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
         seen.push({ headers: rq.headers, body, url: rq.url ?? "" });
         rs.writeHead(200, { "content-type": "application/json", "x-acs-request-id": "rec-1" });
-        rs.end(JSON.stringify({ layerName: "rec", version: 1, codeChecksum: body.code.checksum, codeSize: 1, compatibleRuntime: body.compatibleRuntime, createTime: "2024-01-02T03:04:05Z" }));
+        rs.end(
+          JSON.stringify({
+            layerName: "rec",
+            version: 1,
+            codeChecksum: body.code.checksum,
+            codeSize: 1,
+            compatibleRuntime: body.compatibleRuntime,
+            createTime: "2024-01-02T03:04:05Z",
+          }),
+        );
       });
     });
     await new Promise<void>((r) => recorder.listen(0, "127.0.0.1", r));
@@ -258,7 +274,15 @@ describe("reading back", () => {
         }
         const mode = rq.url?.includes("/versions/2") ? "drop" : "stall";
         rs.writeHead(200, { "content-type": "application/json", "x-acs-request-id": "get-1" });
-        rs.end(JSON.stringify({ layerName: "partial", version: mode === "drop" ? 2 : 1, codeChecksum: crc64Decimal(zip), codeSize: zip.length, code: { location: `${base}/blob/${mode}` } }));
+        rs.end(
+          JSON.stringify({
+            layerName: "partial",
+            version: mode === "drop" ? 2 : 1,
+            codeChecksum: crc64Decimal(zip),
+            codeSize: zip.length,
+            code: { location: `${base}/blob/${mode}` },
+          }),
+        );
       });
     });
     await new Promise<void>((r) => fc.listen(0, "127.0.0.1", r));
@@ -295,7 +319,15 @@ describe("findUnchanged", () => {
 describe("publishFunctionVersion", () => {
   it("returns the version id as a string and no ARN", async () => {
     const rec = await (await connect()).publishFunctionVersion({ functionName: "svc", description: "r1" });
-    expect(rec).toEqual({ provider: "aliyun", region: "cn-beijing", functionName: "svc", version: "1", arn: null, description: "r1", requestId: expect.stringMatching(/[0-9a-f-]{36}/) });
+    expect(rec).toEqual({
+      provider: "aliyun",
+      region: "cn-beijing",
+      functionName: "svc",
+      version: "1",
+      arn: null,
+      description: "r1",
+      requestId: expect.stringMatching(/[0-9a-f-]{36}/),
+    });
   });
 
   it("ignores a namespace without a second warning (the command layer gives the one warning)", async () => {

@@ -90,7 +90,14 @@ describe("limits", () => {
   });
 
   it("declares its capabilities and variables as data", () => {
-    expect(p.features).toEqual({ asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: { scope: "layer", public: true, account: null, organization: null } });
+    expect(p.features).toEqual({
+      asyncPublish: false,
+      arns: true,
+      functionNamespaces: false,
+      asyncDelete: false,
+      functionAliases: false,
+      sharing: { scope: "layer", public: true, account: null, organization: null },
+    });
     expect(p.credentialVariables.slice(0, 3)).toEqual(["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"]);
     expect(p.credentialVariables).toContain("ALIBABA_CLOUD_ACCOUNT_ID");
     expect(p.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_ALIYUN"]);
@@ -151,7 +158,12 @@ describe("credentials", () => {
 
   it("keeps the secret and token out of anything printed", async () => {
     const creds = await p.resolveCredentials(
-      { ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIkey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s3cr3t-value", ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-value", ALIBABA_CLOUD_ACCOUNT_ID: "1234" },
+      {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIkey",
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s3cr3t-value",
+        ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-value",
+        ALIBABA_CLOUD_ACCOUNT_ID: "1234",
+      },
       {},
     );
     expect(creds).toMatchObject({ source: "environment", accessKeyId: "LTAIkey", accountId: "1234" });
@@ -204,7 +216,14 @@ describe("error mapping", () => {
 
   it("keeps FC's code, status and request id, and marks throttling retryable with its delay", async () => {
     const { ThrottlingError } = await sdkErrors();
-    const e = new ThrottlingError({ statusCode: 429, code: "Throttling.User", message: "x", requestId: "rid-1", retryAfter: 1500, data: { Code: "Throttling.User", Message: "slow down" } });
+    const e = new ThrottlingError({
+      statusCode: 429,
+      code: "Throttling.User",
+      message: "x",
+      requestId: "rid-1",
+      retryAfter: 1500,
+      data: { Code: "Throttling.User", Message: "slow down" },
+    });
     const c = toCloudError(e, "GetLayerVersion") as CloudError;
     expect(c).toBeInstanceOf(CloudError);
     expect(c).toMatchObject({ code: "Throttling.User", httpStatus: 429, requestId: "rid-1", retryable: true, unprocessed: true, retryAfterMs: 1500, provider: "aliyun" });

@@ -30,8 +30,22 @@ function request(layerName: string, files: Record<string, string> = { "python/a.
 }
 
 const RECORD_KEYS: Array<keyof LayerVersionRecord> = [
-  "provider", "region", "layerName", "version", "arn", "status", "state", "codeSha256", "codeSize",
-  "compatibleRuntimes", "compatibleArchitectures", "description", "license", "createdAt", "location", "requestId",
+  "provider",
+  "region",
+  "layerName",
+  "version",
+  "arn",
+  "status",
+  "state",
+  "codeSha256",
+  "codeSize",
+  "compatibleRuntimes",
+  "compatibleArchitectures",
+  "description",
+  "license",
+  "createdAt",
+  "location",
+  "requestId",
 ];
 
 describe("publishLayer / getLayerVersion / listLayerVersions", () => {
@@ -318,7 +332,11 @@ test("publishRequestBytes is the exact size of the body the SDK sends", async ()
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   try {
     const c = await connect(emu, { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 } });
-    const req = request("sized", { "python/é.py": "x".repeat(1001) }, { description: "déjà vu", license: "MIT", architectures: ["x86_64"], runtimes: ["python3.12", "nodejs20.x"] });
+    const req = request(
+      "sized",
+      { "python/é.py": "x".repeat(1001) },
+      { description: "déjà vu", license: "MIT", architectures: ["x86_64"], runtimes: ["python3.12", "nodejs20.x"] },
+    );
     await rejection(c.publishLayer(req, wait));
     const bytes = publishRequestBytes(
       { layerName: "sized", runtimes: req.runtimes, architectures: req.architectures, description: req.description, license: req.license, size: req.archive.size },

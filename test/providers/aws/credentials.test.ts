@@ -14,12 +14,24 @@ import type { AwsCredentials } from "../../../src/providers/aws/credentials.js";
 import { archiveOf, connectOptions, rejection, startEmulator } from "./helpers.js";
 
 const CLEARED = [
-  "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-  "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_ROLE_ARN",
+  "AWS_CONFIG_FILE",
+  "AWS_SHARED_CREDENTIALS_FILE",
+  "AWS_EC2_METADATA_DISABLED",
   // An STS endpoint from the environment, or an instruction to ignore the one in the config file,
   // would send the role tests' AssumeRole off this machine.
-  "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+  "AWS_ENDPOINT_URL",
+  "AWS_ENDPOINT_URL_STS",
+  "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 ];
 const saved: Record<string, string | undefined> = {};
 let dir: string;
@@ -154,11 +166,14 @@ describe("the default chain", () => {
       await writeFile(file, `[emu]\naws_access_key_id = ${emu.credentials.aws.accessKeyId}\naws_secret_access_key = ${emu.credentials.aws.secretAccessKey}\n`);
       const credentials = await awsProvider.resolveCredentials(files({ AWS_SHARED_CREDENTIALS_FILE: file }), { profile: "emu" });
       const client = await awsProvider.connect({ ...(await connectOptions(emu)), credentials });
-      const rec = await client.publishLayer({ layerName: "via-profile", archive: archiveOf({ "python/a.py": "1" }), runtimes: ["python3.12"], architectures: [] }, {
-        wait: true,
-        waitTimeoutMs: 1000,
-        pollIntervalMs: 10,
-      });
+      const rec = await client.publishLayer(
+        { layerName: "via-profile", archive: archiveOf({ "python/a.py": "1" }), runtimes: ["python3.12"], architectures: [] },
+        {
+          wait: true,
+          waitTimeoutMs: 1000,
+          pollIntervalMs: 10,
+        },
+      );
       expect(rec.version).toBe(1);
     } finally {
       await emu.close();
@@ -211,7 +226,9 @@ describe("a role profile whose STS cannot be used", () => {
       req.resume();
       req.on("end", () => {
         res.writeHead(403, { "content-type": "text/xml", "x-amzn-requestid": "sts-rid-1" });
-        res.end("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to assume deploy</Message></Error><RequestId>sts-rid-1</RequestId></ErrorResponse>");
+        res.end(
+          "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to assume deploy</Message></Error><RequestId>sts-rid-1</RequestId></ErrorResponse>",
+        );
       });
     });
     await new Promise<void>((r) => sts.listen(0, "127.0.0.1", () => r()));

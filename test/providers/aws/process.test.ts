@@ -92,8 +92,14 @@ test("resolving a role profile (the chain makes an STS client) leaves stderr emp
     );
     await writeFile(credentials, "");
     const env = envWithout(
-      "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+      "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED",
+      "AWS_ENDPOINT_URL",
+      "AWS_ENDPOINT_URL_STS",
+      "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "AWS_PROFILE",
     );
     Object.assign(env, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_EC2_METADATA_DISABLED: "true" });
     const { stdout, stderr } = await runModule(

@@ -125,7 +125,12 @@ test("the provider describes itself as data", () => {
     functionNamespaces: false,
     asyncDelete: false,
     functionAliases: true,
-    sharing: { scope: "version", public: true, account: expect.objectContaining({ pattern: expect.any(RegExp) }), organization: expect.objectContaining({ pattern: expect.any(RegExp) }) },
+    sharing: {
+      scope: "version",
+      public: true,
+      account: expect.objectContaining({ pattern: expect.any(RegExp) }),
+      organization: expect.objectContaining({ pattern: expect.any(RegExp) }),
+    },
   });
   expect(awsProvider.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_AWS", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"]);
   expect(awsProvider.regionVariables).toEqual(["AWS_REGION", "AWS_DEFAULT_REGION"]);

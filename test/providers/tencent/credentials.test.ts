@@ -50,7 +50,9 @@ describe("resolveCredentials", () => {
   });
 
   it("falls back to the [default] profile of ~/.tencentcloud/credentials, and registers its secret for redaction", async () => {
-    const home = await homeWith("# comment\n[default]\nsecret_id = AKIDfile\nsecret_key = file-secret-value\n\n[other]\nsecret_id = AKIDother\nsecret_key = other-secret\ntoken = t2\n");
+    const home = await homeWith(
+      "# comment\n[default]\nsecret_id = AKIDfile\nsecret_key = file-secret-value\n\n[other]\nsecret_id = AKIDother\nsecret_key = other-secret\ntoken = t2\n",
+    );
     const creds = await p.resolveCredentials({ HOME: home }, {});
     expect(creds).toMatchObject({ secretId: "AKIDfile", secretKey: "file-secret-value" });
     expect(creds.source).toContain("profile default");

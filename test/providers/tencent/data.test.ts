@@ -97,7 +97,14 @@ describe("limits", () => {
     expect(p.defaultRegion).toBe("ap-guangzhou");
     expect(p.regions).toContain("ap-guangzhou");
     expect(p.limits.maxVersionsPerLayer).toBe(200);
-    expect(p.features).toEqual({ asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: { scope: "none", unsupported: expect.stringContaining("no API to share") } });
+    expect(p.features).toEqual({
+      asyncPublish: true,
+      arns: false,
+      functionNamespaces: true,
+      asyncDelete: true,
+      functionAliases: false,
+      sharing: { scope: "none", unsupported: expect.stringContaining("no API to share") },
+    });
     expect(p.credentialVariables).toEqual(["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN"]);
     expect(p.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_TENCENT"]);
     expect(p.regionVariables).toEqual(["TENCENTCLOUD_REGION"]);
