@@ -6,13 +6,12 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { setAlias, type AliasState } from "../function-updates.js";
 import { AwsApiError } from "./errors.js";
-import { IN_PROGRESS, configuration, findFunction, notFound, rejectWhileUpdating } from "./functions.js";
-import { LAYERS_ITEM_SOURCE, functionArn, functionNameFrom, layerVersionArn, parseLayersItem } from "./names.js";
+import { IN_PROGRESS, MAX_LAYERS, checkLayersExist, checkLayersItems, configuration, findFunction, layersArns, notFound, rejectWhileUpdating } from "./functions.js";
+import { functionArn, functionNameFrom, parseLayersItem } from "./names.js";
 import { ok, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { lambdaDate, type FunctionState } from "./state.js";
 import { Violations } from "./validation.js";
 
-const MAX_LAYERS = 5;
 /** Alias names: 1-128, letters, digits, - and _, not only digits. */
 const ALIAS_NAME = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 
@@ -23,16 +22,7 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   const revision = readString(req.body, "RevisionId");
   const v = new Violations();
   v.maxLength(description, "description", 256);
-  for (const arn of layers ?? []) {
-    if (!parseLayersItem(arn)) {
-      v.add(
-        layers,
-        "layers",
-        `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`,
-      );
-      break;
-    }
-  }
+  checkLayersItems(v, layers);
   v.throwIfAny();
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
@@ -45,21 +35,12 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   }
   if (layers !== undefined) {
     if (layers.length > MAX_LAYERS) throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
-    const region = deps.ctx.region(req.region);
-    for (const arn of layers) {
-      const l = parseLayersItem(arn)!;
-      // A layer of another region cannot be attached; another account's would need its policy (not emulated).
-      const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
-      if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
-    }
+    checkLayersExist(req, deps, layers);
     const names = layers.map((arn) => parseLayersItem(arn)!.name);
     if (new Set(names).size !== names.length) {
       throw new AwsApiError("InvalidParameterValueException", "Two different versions of the same layer are not allowed to be referenced in the same function.");
     }
-    fn.latest.layers = layers.map((arn) => {
-      const l = parseLayersItem(arn)!;
-      return layerVersionArn(l.region, l.account, l.name, l.version);
-    });
+    fn.latest.layers = layersArns(layers);
   }
   if (description !== undefined) fn.latest.description = description;
   fn.latest.revisionId = randomUUID();

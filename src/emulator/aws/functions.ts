@@ -16,7 +16,40 @@ import { dict } from "../cloud.js";
 
 const ROLE = /^arn:(?:aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const HANDLER = /^[^\s]+$/;
-const MAX_LAYERS = 5;
+export const MAX_LAYERS = 5;
+
+/** The `Layers` list's item check, shared by CreateFunction and UpdateFunctionConfiguration. */
+export function checkLayersItems(v: Violations, layers: string[] | undefined): void {
+  for (const arn of layers ?? []) {
+    if (!parseLayersItem(arn)) {
+      v.add(
+        layers,
+        "layers",
+        `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`,
+      );
+      break;
+    }
+  }
+}
+
+/** Every listed layer version must exist in the caller's region and account. */
+export function checkLayersExist(req: AwsRequest, deps: AwsDeps, layers: string[]): void {
+  const region = deps.ctx.region(req.region);
+  for (const arn of layers) {
+    const l = parseLayersItem(arn)!;
+    // A layer of another region cannot be attached; another account's would need its policy (not emulated).
+    const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
+    if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
+  }
+}
+
+/** Validated `Layers` items as the function stores them (canonical layer version ARNs). */
+export function layersArns(layers: string[]): string[] {
+  return layers.map((arn) => {
+    const l = parseLayersItem(arn)!;
+    return layerVersionArn(l.region, l.account, l.name, l.version);
+  });
+}
 
 export function notFound(req: AwsRequest, name: string, qualifier?: string): AwsApiError {
   return new AwsApiError("ResourceNotFoundException", `Function not found: ${functionArn(req.region, req.account, name, qualifier)}`);
@@ -191,16 +224,7 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
   v.maxLength(architectures, "architectures", 1);
   v.enumList(architectures, "architectures", LAMBDA_ARCHITECTURES);
   v.enumValue(packageType, "packageType", ["Zip", "Image"]);
-  for (const arn of layers ?? []) {
-    if (!parseLayersItem(arn)) {
-      v.add(
-        layers,
-        "layers",
-        `Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${LAYERS_ITEM_SOURCE}]`,
-      );
-      break;
-    }
-  }
+  checkLayersItems(v, layers);
   v.throwIfAny();
   const ref = functionNameFrom(rawName!, req.region, req.account);
 
@@ -214,11 +238,7 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
     throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
   }
   const region = deps.ctx.region(req.region);
-  for (const arn of layers ?? []) {
-    const l = parseLayersItem(arn)!;
-    const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
-    if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
-  }
+  checkLayersExist(req, deps, layers ?? []);
   if (await findFunction(req, deps, ref.name)) {
     throw new AwsApiError("ResourceConflictException", `Function already exist: ${ref.name}`);
   }
@@ -234,10 +254,7 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
       timeout: timeout ?? 3,
       memorySize: memorySize ?? 128,
       architectures: architectures ?? ["x86_64"],
-      layers: (layers ?? []).map((arn) => {
-        const l = parseLayersItem(arn)!;
-        return layerVersionArn(l.region, l.account, l.name, l.version);
-      }),
+      layers: layersArns(layers ?? []),
       packageType: "Zip",
       blob: stored.blob,
       codeSha256: codeSha256(stored.blob),
