@@ -2,6 +2,7 @@
 // regional; the region comes from each request's credential scope). Zips live in the blob store.
 // The skeleton (../cloud.ts) keeps the regions and the format version.
 import type { LayersAndFunctions } from "../cloud.js";
+import type { AliasState } from "../function-updates.js";
 import type { StoreRegion } from "../objects.js";
 
 export interface PolicyStatement {
@@ -58,17 +59,6 @@ export interface FunctionVersionState extends FunctionConfigState {
   version: string;
   /** $LATEST's revision this version was published from (PublishVersion is a no-op while unchanged). */
   sourceRevisionId: string;
-}
-
-/** An alias: a name for one published version (the shape the update side keeps too). */
-export interface AliasState {
-  name: string;
-  /** The function version it points at. */
-  version: string;
-  description: string;
-  /** Epoch ms. */
-  createdAtMs: number;
-  updatedAtMs: number;
 }
 
 /**
