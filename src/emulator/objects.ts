@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { crc32 } from "../archive/crc32.js";
 import { Crc64 } from "../archive/crc64.js";
-import { dict, type Companion } from "./cloud.js";
+import { dict, type BaseTuning, type Companion } from "./cloud.js";
 import type { BlobStore, IncomingCall, Reply } from "./types.js";
 
 export interface StoredObject {
@@ -204,6 +204,24 @@ export abstract class ObjectApi implements Companion {
       ? this.errorReply(call, new StoreError(503, "SlowDown", "Please reduce your request rate."))
       : this.errorReply(call, new StoreError(500, "InternalError", "We encountered an internal error. Please try again."));
   }
+}
+
+/** A store configured from its cloud's tuning: the buckets named there exist from the start. */
+export function configuredStore(ctx: StoreRegions & { blobs: BlobStore; tuning: Pick<BaseTuning, "buckets" | "autoCreateBuckets"> }): ObjectStore {
+  const store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
+  for (const b of ctx.tuning.buckets ?? []) store.addBucket(b.name, b.region);
+  return store;
+}
+
+/** Every action objectAction can name, with the store's names for `initiate` and `unknown`. */
+export function objectActions(initiate: string, unknown: string): Set<string> {
+  return new Set(["PutObject", "UploadPart", initiate, "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject", "GetObject", "DeleteObject", unknown]);
+}
+
+/** A request header as one string (repeated ones joined with commas, as HTTP folds them). */
+export function header(call: IncomingCall, name: string): string | undefined {
+  const v = call.headers[name];
+  return Array.isArray(v) ? v.join(",") : v;
 }
 
 /**

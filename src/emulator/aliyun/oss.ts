@@ -12,7 +12,21 @@
 // the specified endpoint" for a bucket of another region). Throttling: OSS documents 503 for
 // request-rate limits; references are silent on the code, SlowDown is used (as S3 and COS).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { crc64StoreOperation, multipartEtag, ObjectApi, objectAction, ObjectStore, pathStyleTarget, StoreError, xml, type BucketState, type Crc64Dialect } from "../objects.js";
+import {
+  configuredStore,
+  crc64StoreOperation,
+  header,
+  multipartEtag,
+  ObjectApi,
+  objectAction,
+  objectActions,
+  type ObjectStore,
+  pathStyleTarget,
+  StoreError,
+  xml,
+  type BucketState,
+  type Crc64Dialect,
+} from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { AliyunContext } from "./index.js";
 
@@ -22,17 +36,7 @@ const MIN_PART_BYTES = 100 * 1024;
 /** The sub-resources ali-oss puts into the signed resource for these operations. */
 const SUBRESOURCES = new Set(["uploads", "uploadId", "partNumber", "acl", "delete", "tagging", "versionId"]);
 
-export const OSS_ACTIONS = new Set([
-  "PutObject",
-  "UploadPart",
-  "InitiateMultipartUpload",
-  "CompleteMultipartUpload",
-  "AbortMultipartUpload",
-  "HeadObject",
-  "GetObject",
-  "DeleteObject",
-  "UnknownOssOperation",
-]);
+export const OSS_ACTIONS = objectActions("InitiateMultipartUpload", "UnknownOssOperation");
 
 /** STS keys lent with FC's temporary bucket: usable for that bucket only. */
 export interface LentKey {
@@ -48,11 +52,6 @@ export function ossRoute(call: IncomingCall): string | null {
   return objectAction(call, pathStyleTarget(call).key, "InitiateMultipartUpload", "UnknownOssOperation");
 }
 
-function header(call: IncomingCall, name: string): string | undefined {
-  const v = call.headers[name];
-  return Array.isArray(v) ? v.join(",") : v;
-}
-
 export class OssEmulator extends ObjectApi {
   private readonly store: ObjectStore;
   private readonly lent = new Map<string, LentKey>();
@@ -63,8 +62,7 @@ export class OssEmulator extends ObjectApi {
 
   constructor(private readonly ctx: AliyunContext) {
     super();
-    this.store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
-    for (const b of ctx.tuning.buckets ?? []) this.store.addBucket(b.name, b.region);
+    this.store = configuredStore(ctx);
   }
 
   /** FC's temporary bucket for a region (created on first use) and STS keys for it. */

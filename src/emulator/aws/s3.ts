@@ -15,10 +15,13 @@ import {
   pathStyleTarget,
   checkCompletion,
   checkContentMd5,
+  configuredStore,
+  header,
   multipartEtag,
   ObjectApi,
   objectAction,
-  ObjectStore,
+  objectActions,
+  type ObjectStore,
   partNumber,
   StoreError,
   xml,
@@ -34,17 +37,7 @@ const SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/s3\/aws4_request/;
 /** S3's minimum part size, except for the last part. */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-export const S3_ACTIONS = new Set([
-  "PutObject",
-  "UploadPart",
-  "CreateMultipartUpload",
-  "CompleteMultipartUpload",
-  "AbortMultipartUpload",
-  "HeadObject",
-  "GetObject",
-  "DeleteObject",
-  "UnknownS3Operation",
-]);
+export const S3_ACTIONS = objectActions("CreateMultipartUpload", "UnknownS3Operation");
 
 export function s3Route(call: IncomingCall): string | null {
   const auth = String(call.headers.authorization ?? "");
@@ -61,8 +54,7 @@ export class S3Emulator extends ObjectApi {
 
   constructor(private readonly ctx: AwsContext) {
     super();
-    this.store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
-    for (const b of ctx.tuning.buckets ?? []) this.store.addBucket(b.name, b.region);
+    this.store = configuredStore(ctx);
   }
 
   /** For Lambda: the staged zip, or why it cannot be read. */
@@ -279,11 +271,6 @@ function decodeChunked(body: Buffer): { data: Buffer; trailer: Record<string, st
     if (colon > 0) trailer[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { data: Buffer.concat(chunks), trailer };
-}
-
-function header(call: IncomingCall, name: string): string | undefined {
-  const v = call.headers[name];
-  return Array.isArray(v) ? v.join(",") : v;
 }
 
 function crc32Base64(value: number, corrupt = false): string {

@@ -12,7 +12,20 @@
 // "Request has expired", SlowDown 503, InternalError 500). A bucket asked for at another region's
 // endpoint is not known there: NoSuchBucket (references silent on a code of its own).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { crc64StoreOperation, multipartEtag, ObjectApi, objectAction, ObjectStore, StoreError, xml, type BucketState, type Crc64Dialect } from "../objects.js";
+import {
+  configuredStore,
+  crc64StoreOperation,
+  header,
+  multipartEtag,
+  ObjectApi,
+  objectAction,
+  objectActions,
+  type ObjectStore,
+  StoreError,
+  xml,
+  type BucketState,
+  type Crc64Dialect,
+} from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { TencentContext } from "./index.js";
 
@@ -20,17 +33,7 @@ const COS_HOST = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/
 /** COS parts are at least 1 MB, except the last. */
 const MIN_PART_BYTES = 1024 * 1024;
 
-export const COS_ACTIONS = new Set([
-  "PutObject",
-  "UploadPart",
-  "InitiateMultipartUpload",
-  "CompleteMultipartUpload",
-  "AbortMultipartUpload",
-  "HeadObject",
-  "GetObject",
-  "DeleteObject",
-  "UnknownCosOperation",
-]);
+export const COS_ACTIONS = objectActions("InitiateMultipartUpload", "UnknownCosOperation");
 
 export function cosRoute(call: IncomingCall): string | null {
   if (!COS_HOST.test(String(call.headers.host ?? ""))) return null;
@@ -42,11 +45,6 @@ function camSafe(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function header(call: IncomingCall, name: string): string | undefined {
-  const v = call.headers[name];
-  return Array.isArray(v) ? v.join(",") : v;
-}
-
 export class CosEmulator extends ObjectApi {
   private readonly store: ObjectStore;
 
@@ -56,8 +54,7 @@ export class CosEmulator extends ObjectApi {
 
   constructor(private readonly ctx: TencentContext) {
     super();
-    this.store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
-    for (const b of ctx.tuning.buckets ?? []) this.store.addBucket(b.name, b.region);
+    this.store = configuredStore(ctx);
   }
 
   /** For SCF: the staged zip (bucket named with its APPID), or the store's reason it is not there. */
