@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { setAlias, type AliasState } from "../function-updates.js";
 import { AwsApiError } from "./errors.js";
-import { IN_PROGRESS, MAX_LAYERS, checkLayersExist, checkLayersItems, configuration, findFunction, layersArns, notFound, rejectWhileUpdating } from "./functions.js";
+import { IN_PROGRESS, MAX_LAYERS, checkLayersExist, checkLayersItems, configuration, findFunction, functionToChange, layersArns, notFound } from "./functions.js";
 import { functionArn, functionNameFrom, parseLayersItem } from "./names.js";
 import { ok, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { lambdaDate, type FunctionState } from "./state.js";
@@ -24,15 +24,7 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   v.maxLength(description, "description", 256);
   checkLayersItems(v, layers);
   v.throwIfAny();
-  const fn = await findFunction(req, deps, ref.name);
-  if (!fn) throw notFound(req, ref.name);
-  rejectWhileUpdating(req, deps, fn);
-  if (revision !== undefined && revision !== fn.latest.revisionId) {
-    throw new AwsApiError(
-      "PreconditionFailedException",
-      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
-    );
-  }
+  const fn = await functionToChange(req, deps, ref.name, revision);
   if (layers !== undefined) {
     if (layers.length > MAX_LAYERS) throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
     checkLayersExist(req, deps, layers);

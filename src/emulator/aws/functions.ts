@@ -155,15 +155,7 @@ export async function publishVersion(req: AwsRequest, deps: AwsDeps): Promise<Re
   v.maxLength(description, "description", 256);
   v.throwIfAny();
 
-  const fn = await findFunction(req, deps, ref.name);
-  if (!fn) throw notFound(req, ref.name);
-  rejectWhileUpdating(req, deps, fn);
-  if (revision !== undefined && revision !== fn.latest.revisionId) {
-    throw new AwsApiError(
-      "PreconditionFailedException",
-      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
-    );
-  }
+  const fn = await functionToChange(req, deps, ref.name, revision);
   if (sha !== undefined && sha !== fn.latest.codeSha256) {
     throw new AwsApiError(
       "InvalidParameterValueException",
@@ -276,8 +268,25 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
 /** What FunctionConfiguration says while an update of $LATEST is in progress. */
 export const IN_PROGRESS = { LastUpdateStatus: "InProgress", LastUpdateStatusReason: "The function is being updated.", LastUpdateStatusReasonCode: "Updating" };
 
+/**
+ * The function a changing call (PublishVersion, UpdateFunctionConfiguration) works on: it must
+ * exist, have no update in progress, and be at the RevisionId the caller names, if any.
+ */
+export async function functionToChange(req: AwsRequest, deps: AwsDeps, name: string, revision: string | undefined): Promise<FunctionState> {
+  const fn = await findFunction(req, deps, name);
+  if (!fn) throw notFound(req, name);
+  rejectWhileUpdating(req, deps, fn);
+  if (revision !== undefined && revision !== fn.latest.revisionId) {
+    throw new AwsApiError(
+      "PreconditionFailedException",
+      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+    );
+  }
+  return fn;
+}
+
 /** Lambda refuses changes while an update of $LATEST is in progress. */
-export function rejectWhileUpdating(req: AwsRequest, deps: AwsDeps, fn: FunctionState): void {
+function rejectWhileUpdating(req: AwsRequest, deps: AwsDeps, fn: FunctionState): void {
   if (updateInProgress(fn, deps.ctx.now(), deps.ctx.tuning.functionUpdateDelayMs)) {
     throw new AwsApiError(
       "ResourceConflictException",
