@@ -58,40 +58,42 @@ function findEocd(buf: Buffer): number {
   return -1;
 }
 
+const DOS_TIME = 0;
+const DOS_DATE = 0x21; // 1980-01-01, the earliest DOS date
+
+/**
+ * The run of fields a local header (from offset 4) and its central directory entry (from offset 6)
+ * have in common, in the same order: version needed, flags (UTF-8 names), method (stored), DOS
+ * time and date, CRC-32, compressed and uncompressed size, name length.
+ */
+function writeCommonFields(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(0x0800, at + 2);
+  header.writeUInt16LE(0, at + 4);
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 /** A stored (uncompressed) zip with fixed timestamps: same input, same bytes. */
 export function buildZip(files: Array<{ name: string; data: Buffer }>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  const DOS_TIME = 0;
-  const DOS_DATE = 0x21; // 1980-01-01, the earliest DOS date
   for (const f of files) {
     const name = Buffer.from(f.name, "utf8");
     const crc = crc32(f.data) >>> 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIG, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(f.data.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeCommonFields(local, 4, crc, f.data.length, name.length);
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL_SIG, 0);
     central.writeUInt16LE(0x031e, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(f.data.length, 20);
-    central.writeUInt32LE(f.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeCommonFields(central, 6, crc, f.data.length, name.length);
     central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, f.data);
