@@ -34,6 +34,22 @@ function versionsOf(fn: FunctionState): string[] {
   return Object.keys(fn.versions).sort((a, b) => Number(a) - Number(b));
 }
 
+type Listed = { key: string; body: ReturnType<typeof configuration> };
+
+/** $LATEST first, then (if asked) the published versions in order; each keyed for paging as `prefix` + qualifier. */
+function configurations(req: AwsRequest, fn: FunctionState, withVersions: boolean, prefix: string): Listed[] {
+  return [
+    { key: `${prefix}$LATEST`, body: configuration(req, fn, fn.latest, "$LATEST") },
+    ...(withVersions ? versionsOf(fn).map((n) => ({ key: `${prefix}${n}`, body: configuration(req, fn, fn.versions[n]!, n) })) : []),
+  ];
+}
+
+/** One page of FunctionConfigurations under `field`, with NextMarker while more follow. */
+function configurationPage(req: AwsRequest, field: "Functions" | "Versions", configs: Listed[]): Reply {
+  const p = page(req, configs, (c) => c.key);
+  return ok(req, 200, { [field]: p.items.map((c) => c.body), ...(p.next ? { NextMarker: p.next } : {}) });
+}
+
 /** Seeded functions exist in every region: a listing shows them all, so it creates their records first. */
 async function allFunctions(req: AwsRequest, deps: AwsDeps): Promise<FunctionState[]> {
   for (const name of deps.seeds.keys()) await findFunction(req, deps, name);
@@ -47,24 +63,15 @@ export async function listFunctions(req: AwsRequest, deps: AwsDeps): Promise<Rep
     v.enumValue(all, "functionVersion", ["ALL"]);
     v.throwIfAny();
   }
-  const configs = (await allFunctions(req, deps)).flatMap((fn) => [
-    { key: `${fn.name}:$LATEST`, body: configuration(req, fn, fn.latest, "$LATEST") },
-    ...(all === "ALL" ? versionsOf(fn).map((n) => ({ key: `${fn.name}:${n}`, body: configuration(req, fn, fn.versions[n]!, n) })) : []),
-  ]);
-  const p = page(req, configs, (c) => c.key);
-  return ok(req, 200, { Functions: p.items.map((c) => c.body), ...(p.next ? { NextMarker: p.next } : {}) });
+  const configs = (await allFunctions(req, deps)).flatMap((fn) => configurations(req, fn, all === "ALL", `${fn.name}:`));
+  return configurationPage(req, "Functions", configs);
 }
 
 export async function listVersionsByFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
   const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
-  const configs = [
-    { key: "$LATEST", body: configuration(req, fn, fn.latest, "$LATEST") },
-    ...versionsOf(fn).map((n) => ({ key: n, body: configuration(req, fn, fn.versions[n]!, n) })),
-  ];
-  const p = page(req, configs, (c) => c.key);
-  return ok(req, 200, { Versions: p.items.map((c) => c.body), ...(p.next ? { NextMarker: p.next } : {}) });
+  return configurationPage(req, "Versions", configurations(req, fn, true, ""));
 }
 
 export async function listAliases(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
