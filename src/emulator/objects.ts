@@ -174,6 +174,12 @@ export class StoreError extends Error {
 
 /** What the three stores share around their own dispatch: error rendering, the body cap and the fault replies. */
 export abstract class ObjectApi implements Companion {
+  protected readonly store: ObjectStore;
+
+  constructor(ctx: StoreContext) {
+    this.store = configuredStore(ctx);
+  }
+
   abstract route(call: IncomingCall): string | null;
   protected abstract dispatch(call: IncomingCall, action: string): Promise<Reply>;
   protected abstract errorReply(call: IncomingCall, err: StoreError): Reply;
@@ -206,8 +212,11 @@ export abstract class ObjectApi implements Companion {
   }
 }
 
+/** What a store is built from: the cloud's regions, blob store and tuning. */
+export type StoreContext = StoreRegions & { blobs: BlobStore; tuning: Pick<BaseTuning, "buckets" | "autoCreateBuckets"> };
+
 /** A store configured from its cloud's tuning: the buckets named there exist from the start. */
-export function configuredStore(ctx: StoreRegions & { blobs: BlobStore; tuning: Pick<BaseTuning, "buckets" | "autoCreateBuckets"> }): ObjectStore {
+function configuredStore(ctx: StoreContext): ObjectStore {
   const store = new ObjectStore(ctx, ctx.blobs, ctx.tuning.autoCreateBuckets ?? false);
   for (const b of ctx.tuning.buckets ?? []) store.addBucket(b.name, b.region);
   return store;

@@ -13,7 +13,6 @@
 // request-rate limits; references are silent on the code, SlowDown is used (as S3 and COS).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import {
-  configuredStore,
   crc64StoreOperation,
   header,
   multipartEtag,
@@ -53,7 +52,6 @@ export function ossRoute(call: IncomingCall): string | null {
 }
 
 export class OssEmulator extends ObjectApi {
-  private readonly store: ObjectStore;
   private readonly lent = new Map<string, LentKey>();
 
   route(call: IncomingCall): string | null {
@@ -61,8 +59,7 @@ export class OssEmulator extends ObjectApi {
   }
 
   constructor(private readonly ctx: AliyunContext) {
-    super();
-    this.store = configuredStore(ctx);
+    super(ctx);
   }
 
   /** FC's temporary bucket for a region (created on first use) and STS keys for it. */

@@ -15,13 +15,11 @@ import {
   pathStyleTarget,
   checkCompletion,
   checkContentMd5,
-  configuredStore,
   header,
   multipartEtag,
   ObjectApi,
   objectAction,
   objectActions,
-  type ObjectStore,
   partNumber,
   StoreError,
   xml,
@@ -46,15 +44,12 @@ export function s3Route(call: IncomingCall): string | null {
 }
 
 export class S3Emulator extends ObjectApi {
-  private readonly store: ObjectStore;
-
   route(call: IncomingCall): string | null {
     return s3Route(call);
   }
 
   constructor(private readonly ctx: AwsContext) {
-    super();
-    this.store = configuredStore(ctx);
+    super(ctx);
   }
 
   /** For Lambda: the staged zip, or why it cannot be read. */

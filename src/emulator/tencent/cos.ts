@@ -13,7 +13,6 @@
 // endpoint is not known there: NoSuchBucket (references silent on a code of its own).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import {
-  configuredStore,
   crc64StoreOperation,
   header,
   multipartEtag,
@@ -46,15 +45,12 @@ function camSafe(s: string): string {
 }
 
 export class CosEmulator extends ObjectApi {
-  private readonly store: ObjectStore;
-
   route(call: IncomingCall): string | null {
     return cosRoute(call);
   }
 
   constructor(private readonly ctx: TencentContext) {
-    super();
-    this.store = configuredStore(ctx);
+    super(ctx);
   }
 
   /** For SCF: the staged zip (bucket named with its APPID), or the store's reason it is not there. */
