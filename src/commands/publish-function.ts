@@ -4,10 +4,9 @@ import { renderFunctionDocument } from "../output/records.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { Traffic } from "../providers/traffic.js";
 import { parseConcurrency, parseTimeout } from "./shared/options.js";
 import { failedFunctionRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
-import { connectTarget, mapTargets } from "./shared/run-targets.js";
+import { callEveryTarget } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
 
 export interface PublishFunctionInput extends TargetOptions {
@@ -26,30 +25,19 @@ export async function publishFunctionCommand(input: PublishFunctionInput, ctx: C
     if (input.namespace && !p.features.functionNamespaces) ctx.log.warn(`${p.name} functions have no namespace; --namespace is ignored`);
   }
   // The embedded emulator starts empty: give it the function, so the demo has something to version.
-  const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
-  try {
-    const traffic = new Traffic();
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
-    if (note) ctx.log.info(note);
-    const results = await mapTargets(
-      targets,
-      async (t, i) => {
-        try {
-          return await clients[i]!.publishFunctionVersion({
-            functionName,
-            description: input.description,
-            namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
-          });
-        } catch (err) {
-          return failedFunctionRecord(t, functionName, err);
-        }
-      },
-      concurrency,
-    );
-    return { results };
-  } finally {
-    await close();
-  }
+  const resolved = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
+  const results = await callEveryTarget(
+    resolved,
+    { timeoutMs, log: ctx.log, concurrency },
+    (client, t) =>
+      client.publishFunctionVersion({
+        functionName,
+        description: input.description,
+        namespace: t.provider.features.functionNamespaces ? input.namespace : undefined,
+      }),
+    (t, err) => failedFunctionRecord(t, functionName, err),
+  );
+  return { results };
 }
 
 export default defineCommand({

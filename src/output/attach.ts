@@ -1,7 +1,7 @@
 // Attach records for people (table) and scripts (json: {"results": [...]}, env: KEY=value).
 import type { AttachRecord } from "../providers/types.js";
 import type { PlannedAttachment } from "../release/publish-attach.js";
-import { columnTable } from "./table.js";
+import { columnTable, versionCell } from "./table.js";
 
 export type AttachFormat = "table" | "json" | "env";
 
@@ -24,8 +24,8 @@ export function renderAttachTable(results: AttachRecord[]): string {
       r.region,
       r.namespace && r.namespace !== "default" ? `${r.namespace}/${r.functionName}` : r.functionName,
       r.layerName,
-      r.previousVersion === null ? "-" : String(r.previousVersion),
-      r.version === null ? "-" : String(r.version),
+      versionCell(r.previousVersion),
+      versionCell(r.version),
       r.status,
       r.functionVersion ?? "-",
       r.error ? `${r.error.code}: ${r.error.message}` : (r.alias ?? "-"),

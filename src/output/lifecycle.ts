@@ -3,7 +3,7 @@
 // comma lists (LAYERCTL_AWS_US_EAST_1_DELETED=1,2,3), and `version` prints the versions acted on.
 import type { LayerSummaryRecord, ShareRecord, VersionActionRecord, VersionStatus } from "../commands/shared/lifecycle-records.js";
 import type { RecordFormat } from "./records.js";
-import { columnTable } from "./table.js";
+import { columnTable, layerVersionCells, versionCell } from "./table.js";
 
 function targetKey(r: { provider: string; region: string }): string {
   return `${r.provider}_${r.region}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
@@ -58,16 +58,7 @@ export function renderVersionActions(doc: { results: VersionActionRecord[] }, fo
     case "table":
       return columnTable(
         ["PROVIDER", "REGION", "LAYER", "VERSION", "STATUS", "STATE", "CREATED", "WHY"],
-        doc.results.map((r) => [
-          r.provider,
-          r.region,
-          r.layerName,
-          r.version === null ? "-" : String(r.version),
-          r.status,
-          r.state ?? "-",
-          r.createdAt ?? "-",
-          r.error ? `${r.error.code}: ${r.error.message}` : (r.reason ?? "-"),
-        ]),
+        doc.results.map((r) => [...layerVersionCells(r), r.status, r.state ?? "-", r.createdAt ?? "-", r.error ? `${r.error.code}: ${r.error.message}` : (r.reason ?? "-")]),
       );
   }
 }
@@ -91,7 +82,7 @@ export function renderLayerSummaries(doc: { results: LayerSummaryRecord[] }, for
           r.provider,
           r.region,
           r.layerName || "-",
-          r.version === null ? "-" : String(r.version),
+          versionCell(r.version),
           r.versionCount === null ? "-" : `${r.versionCount}${r.versionLimit !== null ? `/${r.versionLimit}` : ""}`,
           r.createdAt ?? "-",
           r.error ? `${r.error.code}: ${r.error.message}` : r.warning ? `WARNING: ${r.warning}` : r.compatibleRuntimes.join(",") || "-",
@@ -128,10 +119,7 @@ export function renderShares(doc: { results: ShareRecord[] }, format: RecordForm
       return columnTable(
         ["PROVIDER", "REGION", "LAYER", "VERSION", "STATUS", "GRANTEE", "COVERS", "NOTE"],
         doc.results.map((r) => [
-          r.provider,
-          r.region,
-          r.layerName,
-          r.version === null ? "-" : String(r.version),
+          ...layerVersionCells(r),
           r.status,
           r.grantee,
           r.scope === "layer" ? "whole layer" : "this version",

@@ -3,7 +3,7 @@
 import type { ArchiveSummary } from "../archive/types.js";
 import type { FunctionVersionRecord, LayerVersionRecord } from "../providers/types.js";
 import { renderArchive } from "./archive.js";
-import { columnTable, humanBytes } from "./table.js";
+import { columnTable, humanBytes, layerVersionCells } from "./table.js";
 
 export type RecordFormat = "table" | "json" | "version" | "env";
 export const RECORD_FORMATS: RecordFormat[] = ["table", "json", "version", "env"];
@@ -34,10 +34,7 @@ export function renderLayerDocument(doc: LayerDocument, format: RecordFormat): s
     case "table": {
       const head = doc.archive ? renderArchive(doc.archive, "table") + "\n" : "";
       const rows = doc.results.map((r) => [
-        r.provider,
-        r.region,
-        r.layerName,
-        r.version === null ? "-" : String(r.version),
+        ...layerVersionCells(r),
         r.status,
         r.state ?? "-",
         r.codeSize === null ? "-" : humanBytes(r.codeSize),

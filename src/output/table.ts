@@ -19,6 +19,16 @@ export function columnTable(header: string[], rows: string[][]): string {
   return [chalk.bold(line(header)), ...rows.map(line)].join("\n") + "\n";
 }
 
+/** A version number's cell: "-" where there is none (a failure, a plan, a layer with no versions). */
+export function versionCell(version: number | null): string {
+  return version === null ? "-" : String(version);
+}
+
+/** The first four cells of every layer-version row: where it is and which version. */
+export function layerVersionCells(r: { provider: string; region: string; layerName: string; version: number | null }): string[] {
+  return [r.provider, r.region, r.layerName, versionCell(r.version)];
+}
+
 export function humanBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ["KiB", "MiB", "GiB"];

@@ -3,7 +3,7 @@
 import { CloudError, LayerctlError } from "../errors.js";
 import type { ProviderName } from "./names.js";
 import type { TargetTraffic } from "./traffic.js";
-import type { RetryPolicy } from "./types.js";
+import type { ConnectOptions, RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
   /** Called before sleeping; attempt is the one that failed (1-based). */
@@ -94,6 +94,29 @@ export interface CloudCall {
   action?: string;
   /** The run's pacing and upload budget, awaited before every attempt. */
   traffic?: TargetTraffic;
+}
+
+/**
+ * The CloudCall of one adapter call. Every cloud names, bounds and paces its calls the same way
+ * from its ConnectOptions; only `creates`, the upload size and a per-call policy differ per call.
+ */
+export function cloudCall(
+  provider: ProviderName,
+  action: string,
+  opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "log" | "traffic">,
+  call: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
+): CloudCall {
+  return {
+    name: `${provider} ${action}`,
+    action,
+    provider,
+    timeoutMs: opts.requestTimeoutMs,
+    uploadBytes: call.uploadBytes,
+    retry: call.retry ?? opts.retry,
+    log: opts.log,
+    creates: call.creates,
+    traffic: opts.traffic,
+  };
 }
 
 /**

@@ -53,13 +53,19 @@ export const functionVersionRecordSchema = z.strictObject({
   error: recordErrorSchema.optional(),
 });
 
+// The function an attach speaks of and the layer it attaches: the first fields of an attach
+// record and of a planned attachment alike.
+const attachTargetFields = {
+  provider,
+  region: z.string(),
+  functionName: z.string(),
+  namespace: z.string().nullable(),
+  layerName: z.string(),
+};
+
 export const attachRecordSchema = z
   .strictObject({
-    provider,
-    region: z.string(),
-    functionName: z.string(),
-    namespace: z.string().nullable(),
-    layerName: z.string(),
+    ...attachTargetFields,
     previousVersion: z.number().int().nullable(),
     version: z.number().int().nullable(),
     status: z.enum(["attached", "unchanged", "failed"]),
@@ -73,11 +79,7 @@ export const attachRecordSchema = z
 
 export const plannedAttachmentSchema = z
   .strictObject({
-    provider,
-    region: z.string(),
-    functionName: z.string(),
-    namespace: z.string().nullable(),
-    layerName: z.string(),
+    ...attachTargetFields,
     publishVersion: z.boolean(),
     alias: z.string().nullable(),
   })

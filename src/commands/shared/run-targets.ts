@@ -3,10 +3,10 @@
 // per provider and region below the documented limits, and a bound on upload bytes in flight).
 import type { Logger } from "../../output/log.js";
 import { defaultRetryPolicy } from "../../providers/retry.js";
-import type { Traffic } from "../../providers/traffic.js";
+import { Traffic } from "../../providers/traffic.js";
 import type { ProviderClient, RetryPolicy } from "../../providers/types.js";
 import { DEFAULT_CONCURRENCY } from "./options.js";
-import type { Target } from "./targets.js";
+import type { ResolvedTargets, Target } from "./targets.js";
 
 export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: number) => Promise<T>, limit = DEFAULT_CONCURRENCY): Promise<T[]> {
   const results = new Array<T>(targets.length);
@@ -19,6 +19,39 @@ export async function mapTargets<T>(targets: Target[], fn: (t: Target, index: nu
   });
   await Promise.all(workers);
   return results;
+}
+
+/**
+ * Connects every resolved target (local work: a mistake there is a usage error for the whole run),
+ * says where calls go when that is the embedded emulator, runs `call` on each target under the
+ * run's one Traffic, and stops the embedded emulator however that ends. A target whose call throws
+ * becomes `failed(t, err)`: one failed region does not hide the others.
+ */
+export async function callEveryTarget<T>(
+  resolved: ResolvedTargets,
+  opts: { timeoutMs: number; log: Logger; concurrency: number },
+  call: (client: ProviderClient, t: Target) => Promise<T>,
+  failed: (t: Target, err: unknown) => T,
+): Promise<T[]> {
+  const { targets, close, note } = resolved;
+  try {
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs: opts.timeoutMs, log: opts.log, traffic })));
+    if (note) opts.log.info(note);
+    return await mapTargets(
+      targets,
+      async (t, i) => {
+        try {
+          return await call(clients[i]!, t);
+        } catch (err) {
+          return failed(t, err);
+        }
+      },
+      opts.concurrency,
+    );
+  } finally {
+    await close();
+  }
 }
 
 /**

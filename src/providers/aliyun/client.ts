@@ -9,7 +9,7 @@ import { CloudError, UsageError } from "../../errors.js";
 import { base64Of } from "../base64.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { attemptTimeoutMs, retryCall } from "../retry.js";
+import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   DeleteOutcome,
@@ -278,23 +278,11 @@ export class AliyunClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
-    const { retry, log, requestTimeoutMs } = this.opts;
-    const call = {
-      name: `aliyun ${action}`,
-      action,
-      provider: "aliyun" as const,
-      timeoutMs: requestTimeoutMs,
-      uploadBytes: opts.uploadBytes,
-      retry,
-      log,
-      creates: opts.creates,
-      traffic: this.opts.traffic,
-    };
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
     return retryCall(
-      call,
+      cloudCall("aliyun", action, this.opts, opts),
       (_signal, timeoutMs) => fn(runtime(timeoutMs)),
       (err) => toCloudError(err, action),
     );

@@ -5,10 +5,11 @@
 // Integrity: OSS returns x-oss-hash-crc64ecma (CRC-64/XZ) for every PUT and part; ours must match.
 import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { CloudError, UsageError } from "../../errors.js";
+import { CloudError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
 import { retryCall } from "../retry.js";
+import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
 import { asAliyunCredentials } from "./credentials.js";
@@ -44,12 +45,7 @@ export async function connectOss(opts: ConnectOptions, storage: { bucket?: strin
     options.refreshSTSTokenInterval = 24 * 3600 * 1000;
   }
   if (storage.endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(storage.endpoint);
-    } catch {
-      throw new UsageError(`invalid OSS endpoint "${storage.endpoint}"`, { code: "InvalidEndpoint", provider: "aliyun", hint: "give a full URL such as http://127.0.0.1:9000" });
-    }
+    const url = storageEndpointUrl(storage.endpoint, "OSS", "aliyun");
     options.endpoint = `${url.protocol}//${url.host}`;
     options.secure = url.protocol === "https:";
     options.sldEnable = true;

@@ -6,7 +6,7 @@ import { CloudError, UsageError } from "../../errors.js";
 import { inlineBytes } from "../archive-content.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { retryCall } from "../retry.js";
+import { cloudCall, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   DeleteOptions,
@@ -101,9 +101,8 @@ class AwsLambdaClient implements ProviderClient {
     opts: { creates?: boolean; uploadBytes?: number } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
-    const { requestTimeoutMs, retry, log } = this.opts;
     return retryCall(
-      { name: `aws ${action}`, action, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes: opts.uploadBytes, retry, log, creates: opts.creates, traffic: this.opts.traffic },
+      cloudCall("aws", action, this.opts, opts),
       // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
       (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
       (err) => toCloudError(err, ctx),

@@ -6,7 +6,7 @@ import { inlineBytes } from "../archive-content.js";
 import { base64Of } from "../base64.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
-import { attemptTimeoutMs, retryCall } from "../retry.js";
+import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
 import { UsageError } from "../../errors.js";
 import type {
   ConnectOptions,
@@ -204,20 +204,7 @@ export class TencentClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {}): Promise<T> {
-    const { log, requestTimeoutMs } = this.opts;
-    const retry = opts.retry ?? this.opts.retry;
-    const call = {
-      name: `tencent ${action}`,
-      action,
-      provider: "tencent" as const,
-      timeoutMs: requestTimeoutMs,
-      uploadBytes: opts.uploadBytes,
-      retry,
-      log,
-      creates: opts.creates,
-      traffic: this.opts.traffic,
-    };
-    return retryCall(call, fn, (err) => toCloudError(err, action, { timeoutMs: requestTimeoutMs, secrets: this.secrets }));
+    return retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: this.secrets }));
   }
 
   /**

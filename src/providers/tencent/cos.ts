@@ -7,10 +7,11 @@
 //   stream, so every body is a stream and retryCall does the retrying, one part at a time.
 // - Integrity: COS returns x-cos-hash-crc64ecma (CRC-64/XZ) for every PUT and part; ours must match.
 import { Readable } from "node:stream";
-import { CloudError, UsageError } from "../../errors.js";
+import { CloudError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
 import { retryCall } from "../retry.js";
+import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
 import type { TencentCredentials } from "./credentials.js";
@@ -40,12 +41,7 @@ export async function connectCos(opts: ConnectOptions, storage: { bucket?: strin
     KeepAlive: true,
   };
   if (storage.endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(storage.endpoint);
-    } catch {
-      throw new UsageError(`invalid COS endpoint "${storage.endpoint}"`, { code: "InvalidEndpoint", provider: "tencent", hint: "give a full URL such as http://127.0.0.1:9000" });
-    }
+    const url = storageEndpointUrl(storage.endpoint, "COS", "tencent");
     options.Protocol = url.protocol;
     options.Ip = url.host;
   }
