@@ -5,8 +5,9 @@ import { CloudError } from "../../../src/errors.js";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
 import { publishRequestBytes } from "../../../src/providers/aws/limits.js";
-import type { LayerVersionRecord, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
+import type { ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
 import { REGION, archiveOf, capturingLogger, connect, connectOptions, rejection, startEmulator } from "./helpers.js";
+import { RECORD_KEYS } from "../../helpers/record-keys.js";
 
 const ACCOUNT = "123456789012";
 const wait = { wait: true, waitTimeoutMs: 1_000, pollIntervalMs: 10 };
@@ -28,25 +29,6 @@ afterAll(async () => {
 function request(layerName: string, files: Record<string, string> = { "python/a.py": "1" }, over: Partial<PublishLayerRequest> = {}): PublishLayerRequest {
   return { layerName, archive: archiveOf(files), runtimes: ["python3.12"], architectures: [], ...over };
 }
-
-const RECORD_KEYS: Array<keyof LayerVersionRecord> = [
-  "provider",
-  "region",
-  "layerName",
-  "version",
-  "arn",
-  "status",
-  "state",
-  "codeSha256",
-  "codeSize",
-  "compatibleRuntimes",
-  "compatibleArchitectures",
-  "description",
-  "license",
-  "createdAt",
-  "location",
-  "requestId",
-];
 
 describe("publishLayer / getLayerVersion / listLayerVersions", () => {
   test("publish returns a complete record: hex checksum, ARN, ISO date, Active", async () => {
