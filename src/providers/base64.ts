@@ -1,7 +1,7 @@
-// The zip as base64, encoded once per zip and shared by every target of a run: the Tencent and
-// Aliyun SDKs take ZipFile as a base64 string that we build, and twelve targets used to build
-// twelve 53 MB strings for one 40 MB zip. (AWS needs none: its SDK's JSON codec writes the
-// base64 straight into each request's body bytes, and takes the zip as bytes.)
+// The zip as base64, encoded once per zip and shared by every target of a run: the Tencent SDK
+// takes ZipFile as a base64 string that we build, and twelve targets used to build twelve 53 MB
+// strings for one 40 MB zip. (AWS and Aliyun bodies are built whole once per zip instead:
+// ./inline-body.ts, which reuses this string when Tencent has built it.)
 const encoded = new WeakMap<Uint8Array, string>();
 
 /** base64 of `bytes`, computed on first use and kept as long as the bytes are. */
@@ -12,4 +12,9 @@ export function base64Of(bytes: Uint8Array): string {
     encoded.set(bytes, text);
   }
   return text;
+}
+
+/** The base64 of `bytes` if some target has built it already; never builds it. */
+export function peekBase64(bytes: Uint8Array): string | undefined {
+  return encoded.get(bytes);
 }

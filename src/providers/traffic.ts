@@ -1,7 +1,7 @@
 // What every target of one run shares on the way to the clouds: request pacing per provider and
 // region (below the documented rate limits, so 16 targets in flight never set off a throttling
-// storm), and a bound on the bytes of uploads in flight (each upload holds its own JSON body
-// copies of the zip: a 40 MB zip to 12 targets must not hold 12 of them at once).
+// storm), and a bound on the bytes of uploads in flight (Tencent's SDK builds each upload's
+// JSON body of the zip itself, and all uploads share one uplink).
 import type { ProviderName } from "./names.js";
 
 /** A provider's documented request rate, and what it is counted per. */
@@ -79,9 +79,10 @@ export interface TargetTraffic {
 }
 
 /**
- * Zip bytes uploaded at once. Each upload holds ~3-4 copies of its zip as base64 JSON while it is
- * sent: 64 MiB keeps a 40 MB release to many targets within a few hundred MB, and lets small
- * layers go to every target at once.
+ * Zip bytes uploaded at once. AWS and Aliyun uploads of one zip share one body
+ * (./inline-body.ts), but Tencent's SDK still builds a JSON string and its bytes per upload, and
+ * parallel uploads only split one uplink: 64 MiB keeps a release of big zips to many targets
+ * within a few hundred MB, and lets small layers go to every target at once.
  */
 export const UPLOAD_BUDGET_BYTES = 64 * 1024 * 1024;
 

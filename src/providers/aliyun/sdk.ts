@@ -2,7 +2,7 @@
 // it. Both packages are CommonJS; imported from ESM, module.exports is `default`, so the client
 // class is `default.default`.
 import type * as FcModule from "@alicloud/fc20230330";
-import type { $OpenApiUtil } from "@alicloud/openapi-core";
+import type { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 
 /** module.exports of @alicloud/fc20230330: the model classes plus the client as `default`. */
 type FcExports = (typeof FcModule)["default"];
@@ -16,6 +16,8 @@ export interface AliyunSdk {
   /** For calls the FC 3.0 client has no method for (FC's temporary bucket token). */
   Params: typeof $OpenApiUtil.Params;
   OpenApiRequest: typeof $OpenApiUtil.OpenApiRequest;
+  /** The SDK's own request-to-map step (model names to wire names), for bodies built once per zip. */
+  parseToMap: (input: unknown) => Record<string, unknown>;
 }
 
 export type FcClientInstance = InstanceType<FcClientClass>;
@@ -30,12 +32,22 @@ export function loadAliyunSdk(): Promise<AliyunSdk> {
     const fcDefault = fc.default as unknown;
     const fcExports = (typeof fcDefault === "function" ? fc : fcDefault) as FcExports;
     const Client = (typeof fcDefault === "function" ? fcDefault : (fcDefault as FcExports).default) as FcClientClass;
-    const coreNs = core as unknown as { $OpenApiUtil?: typeof $OpenApiUtil; default?: { $OpenApiUtil?: typeof $OpenApiUtil } };
+    type CoreExports = { $OpenApiUtil?: typeof $OpenApiUtil; OpenApiUtil?: typeof OpenApiUtil };
+    const coreNs = core as unknown as CoreExports & { default?: CoreExports };
     const util = coreNs.$OpenApiUtil ?? coreNs.default?.$OpenApiUtil;
-    if (typeof Client !== "function" || !util || typeof fcExports.CreateLayerVersionRequest !== "function") {
+    const helpers = coreNs.OpenApiUtil ?? coreNs.default?.OpenApiUtil;
+    if (typeof Client !== "function" || !util || typeof helpers?.parseToMap !== "function" || typeof fcExports.CreateLayerVersionRequest !== "function") {
       throw new Error("@alicloud/fc20230330 or @alicloud/openapi-core does not have the expected exports");
     }
-    return { Client, models: fcExports, Config: util.Config, GlobalParameters: util.GlobalParameters, Params: util.Params, OpenApiRequest: util.OpenApiRequest };
+    return {
+      Client,
+      models: fcExports,
+      Config: util.Config,
+      GlobalParameters: util.GlobalParameters,
+      Params: util.Params,
+      OpenApiRequest: util.OpenApiRequest,
+      parseToMap: (input) => helpers.parseToMap(input) as Record<string, unknown>,
+    };
   })();
   loading.catch(() => {
     loading = undefined;

@@ -4,6 +4,8 @@
 import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
 import { CloudError, UsageError } from "../../errors.js";
 import { inlineBytes } from "../archive-content.js";
+import { shareInlineBody } from "./inline-body.js";
+import { ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { cloudCall, retryCall } from "../retry.js";
@@ -113,19 +115,20 @@ class AwsLambdaClient implements ProviderClient {
     const { PublishLayerVersionCommand } = this.sdk;
     const out = await this.call(
       "PublishLayerVersion",
-      (h) =>
-        this.lambda.send(
-          new PublishLayerVersionCommand({
-            LayerName: req.layerName,
-            // Staged: Lambda reads the zip from S3 (same region); otherwise it travels in the body.
-            Content: req.staged ? { S3Bucket: req.staged.bucket, S3Key: req.staged.key } : { ZipFile: inlineBytes(req.archive) },
-            CompatibleRuntimes: req.runtimes.length > 0 ? (req.runtimes as Runtime[]) : undefined,
-            CompatibleArchitectures: req.architectures.length > 0 ? (req.architectures as Architecture[]) : undefined,
-            Description: req.description,
-            LicenseInfo: req.license,
-          }),
-          h,
-        ),
+      (h) => {
+        const command = new PublishLayerVersionCommand({
+          LayerName: req.layerName,
+          // Staged: Lambda reads the zip from S3 (same region); otherwise it travels in the body,
+          // which the SDK serializes with a marker in its place (see shareInlineBody).
+          Content: req.staged ? { S3Bucket: req.staged.bucket, S3Key: req.staged.key } : { ZipFile: ZIP_MARKER },
+          CompatibleRuntimes: req.runtimes.length > 0 ? (req.runtimes as Runtime[]) : undefined,
+          CompatibleArchitectures: req.architectures.length > 0 ? (req.architectures as Architecture[]) : undefined,
+          Description: req.description,
+          LicenseInfo: req.license,
+        });
+        if (!req.staged) shareInlineBody(command, inlineBytes(req.archive));
+        return this.lambda.send(command, h);
+      },
       { creates: true, uploadBytes: req.archive.size },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
