@@ -88,14 +88,14 @@ function startupRatio(env) {
 }
 
 async function startup() {
-  // In the environment the bench runs in, as a user's shell would start it. Node's own start-up
-  // depends on it: NODE_EXTRA_CA_CERTS (set on this machine) adds ~50 ms to every process,
-  // `node -e 0` included, so the same CLI shows a smaller ratio there than in a bare
-  // environment, which is printed too (a figure, not the target).
-  const { ratio, detail } = startupRatio(process.env);
-  report("start-up: layerctl --help / node -e 0", ratio, 1.3, detail);
+  // Both in the environment the bench runs in, as a user's shell would start it, and in a bare
+  // one. Node's own start-up depends on the environment: NODE_EXTRA_CA_CERTS (set on this
+  // machine) adds ~50 ms to every process, `node -e 0` included, so the same CLI shows a smaller
+  // ratio there. The bare figure is the strict one; both must meet the target.
+  const shell = startupRatio(process.env);
+  report("start-up: layerctl --help / node -e 0", shell.ratio, 1.3, shell.detail);
   const bare = startupRatio(cliEnv());
-  console.log(`       same, bare environment (no NODE_EXTRA_CA_CERTS or NODE_OPTIONS): ${bare.ratio.toFixed(2)}x  ${bare.detail}`);
+  report("start-up, bare environment (no NODE_EXTRA_CA_CERTS or NODE_OPTIONS)", bare.ratio, 1.3, bare.detail);
 }
 
 // ---- pack memory: 100k tiny files vs 5k ----------------------------------------------------------

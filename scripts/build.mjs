@@ -5,13 +5,14 @@
 //                     same bundle as ESM costs ~10-15% more start-up (the ESM loader), so the one
 //                     path every run takes stays CommonJS.
 //   dist/shared.cjs   what both the entry and the lazy parts import (every source module cli.ts
-//                     imports statically, and chalk): one instance, so registered secrets,
+//                     imports statically): one instance, so registered secrets,
 //                     `instanceof` checks, symbols, temp-file lists and NO_COLOR settings are the
 //                     same everywhere.
 //   dist/app/*.js     everything cli.ts imports lazily, as ESM with shared chunks (commands,
 //                     renderers, emulator, provider adapters), plus the deflate worker.
 //   dist/build-meta.json  which source files each output holds (tests read it to prove that
 //                     `--help` loads no SDK).
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
@@ -24,10 +25,11 @@ const src = path.join(repo, "src");
 
 /**
  * Imported by the entry and by lazy modules alike: built once into dist/shared.cjs. Every source
- * module the entry imports statically is added at build time (sharedSources); packages are named
- * here. Values: module path, or package name.
+ * module the entry imports statically is added at build time (sharedSources). Values: module path.
+ * (chalk is no longer here: only lazy renderers use it, through src/output/colors.ts, and loading
+ * it at start-up loaded node:tty, net and stream for `--help`.)
  */
-const SHARED = { chalk: "chalk" };
+const SHARED = {};
 
 // The cloud SDKs are bundled as one CommonJS file per cloud (dist/sdk/<cloud>.cjs), run with V8's
 // code cache by scripts/sdk-loader.mjs: a command loads only the SDKs of the providers it talks
@@ -43,13 +45,21 @@ const SDK_BUNDLES = {
 };
 const SDK_LOADER = path.join(repo, "scripts/sdk-loader.mjs");
 
+// dist/cli.cjs and dist/shared.cjs run from V8's code cache (bin/layerctl), as scripts
+// compiled by vm: their lazy import()s go through a function that the launcher provides, or a
+// plain import() when the file is required as usual (routeLazyImports).
+const ENTRY_BANNER = [
+  'const __layerctlModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+  'const __layerctlImport = globalThis[Symbol.for("layerctl.import")] ?? ((spec) => import(spec));',
+].join("\n");
+const LAUNCHER = path.join(repo, "bin/layerctl");
+
 const common = { bundle: true, mainFields: ["module", "main"], platform: "node", target: "node20", logLevel: "warning", legalComments: "none", metafile: true };
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM output has no require.
 const esmRequire = 'import { createRequire as __layerctlRequire } from "node:module"; const require = __layerctlRequire(import.meta.url);';
 
 /** Maps a source import to a SHARED id, if it names one. */
 function sharedId(args) {
-  if (args.path === "chalk") return "chalk";
   if (!args.path.startsWith(".") || !args.resolveDir) return undefined;
   const abs = path.resolve(args.resolveDir, args.path).replace(/\.js$/, ".ts");
   return Object.keys(SHARED).find((id) => SHARED[id] === abs);
@@ -134,6 +144,26 @@ function lazyBuiltinsPlugin() {
       }));
     },
   };
+}
+
+/** Every import("./app/...") of an entry bundle goes through __layerctlImport (ENTRY_BANNER). */
+function routeLazyImports(file) {
+  const text = fs.readFileSync(file, "utf8");
+  const routed = text.replaceAll('import("./app/', '__layerctlImport("./app/');
+  const left = routed.match(/\bimport\(/g)?.length ?? 0;
+  // The banner's fallback is the one import() left.
+  if (left !== 1) throw new Error(`build: ${path.basename(file)} has ${left - 1} import() calls that do not load dist/app`);
+  fs.writeFileSync(file, routed);
+}
+
+/** Runs `layerctl --help` through bin/layerctl's runCached once, which writes dist/{cli,shared}.cjs.cache. */
+function writeEntryCaches() {
+  const code = `process.argv.splice(1, 0, "layerctl"); require(${JSON.stringify(LAUNCHER)}).runCached(${JSON.stringify(path.join(dist, "cli.cjs"))}, { writeCache: true });`;
+  const run = spawnSync(process.execPath, ["-e", code, "--", "--help"], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`build: writing the entry's code cache failed:\n${run.stderr}`);
+  for (const file of ["cli.cjs", "shared.cjs"]) {
+    if (!fs.existsSync(path.join(dist, `${file}.cache`))) throw new Error(`build: no code cache was written for dist/${file}`);
+  }
 }
 
 /** Source modules src/cli.ts imports statically (at any depth): these go to dist/shared.cjs. */
@@ -250,7 +280,8 @@ function inputsOf(metafile) {
 }
 
 async function main() {
-  for (const stale of ["cli.cjs", "shared.cjs", "app", "sdk", "build-meta.json"]) fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
+  for (const stale of ["cli.cjs", "cli.cjs.cache", "shared.cjs", "shared.cjs.cache", "app", "sdk", "build-meta.json"])
+    fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
 
   for (const [i, file] of (await sharedSources()).entries()) SHARED[`src${i}`] = path.join(repo, file);
   // What the entry and the shared modules import lazily: the entry points of dist/app.
@@ -269,7 +300,7 @@ async function main() {
     outfile: path.join(dist, "shared.cjs"),
     plugins: [lazyPlugin(lazy)],
     define: { "import.meta.url": "__layerctlModuleUrl" },
-    banner: { js: 'const __layerctlModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: ENTRY_BANNER },
   });
   const sharedModule = createRequire(import.meta.url)(path.join(dist, "shared.cjs"));
   const exportsOf = Object.fromEntries(Object.keys(SHARED).map((id) => [id, Object.keys(sharedModule[id])]));
@@ -281,8 +312,11 @@ async function main() {
     outfile: path.join(dist, "cli.cjs"),
     plugins: [entryPlugin(), lazyBuiltinsPlugin(), sharedPlugin("./shared.cjs", exportsOf), lazyPlugin(lazy)],
     define: { "import.meta.url": "__layerctlModuleUrl" },
-    banner: { js: 'const __layerctlModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: ENTRY_BANNER },
   });
+
+  for (const file of ["shared.cjs", "cli.cjs"]) routeLazyImports(path.join(dist, file));
+  writeEntryCaches();
 
   const sdks = await buildSdks();
   const app = await esbuild.build({

@@ -2,7 +2,6 @@
 // calls the command (which returns data), renders it and sets the exit code. This is the only
 // place that decides exit codes and writes documents to stdout.
 import { readFileSync } from "node:fs";
-import chalk, { chalkStderr } from "chalk";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { commands, optionsOf } from "./commands/index.js";
 import type { CommandSpec } from "./commands/shared/define.js";
@@ -14,6 +13,7 @@ import { removeLeftovers } from "./interrupt.js";
 // provider's secret variables with redact() before anything is printed.
 import { redact } from "./output/redact.js";
 import { debugDetail } from "./output/debug-detail.js";
+import { stream, terminalColumns, terminalHasColors, writeText } from "./output/stdio.js";
 import { providerCatalog, providerNames } from "./providers/names.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
@@ -27,19 +27,13 @@ Exit codes:
 
 const debug = process.argv.includes("--debug");
 
-// chalk honours FORCE_COLOR but not NO_COLOR (no-color.org): any non-empty value turns colour off.
-if (process.env.NO_COLOR && !process.env.FORCE_COLOR) {
-  chalk.level = 0;
-  chalkStderr.level = 0;
-}
-
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 function fail(err: unknown): void {
-  process.stderr.write(`${redact(`layerctl: ${formatError(err)}`)}\n`);
-  if (debug) process.stderr.write(debugDetail(err));
+  writeText(2, `${redact(`layerctl: ${formatError(err)}`)}\n`);
+  if (debug) writeText(2, debugDetail(err));
   process.exitCode = exitCodeOf(err);
 }
 
@@ -87,6 +81,8 @@ function untilInterrupted(): Promise<void> {
 /** Runs a command, writes its document to stdout and its errors or failed targets to stderr. */
 async function execute(spec: CommandSpec, input: Record<string, unknown>, format: string): Promise<void> {
   try {
+    // Before anything of the command writes: the streams' error handlers (see stream()).
+    const [stdout, stderr] = [stream(1), stream(2)];
     const ctx = await context(Boolean(spec.progress));
     let outcome: Outcome;
     try {
@@ -97,15 +93,15 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
     // A service (the emulator) listens for Ctrl-C before it prints anything a script may act on.
     const stopped = service ? untilInterrupted() : undefined;
-    for (const w of service?.warnings ?? []) process.stderr.write(`layerctl: warning: ${w}\n`);
-    process.stdout.write(spec.unredacted ? outcome.stdout : redact(outcome.stdout));
+    for (const w of service?.warnings ?? []) stderr.write(`layerctl: warning: ${w}\n`);
+    stdout.write(spec.unredacted ? outcome.stdout : redact(outcome.stdout));
     for (const { line, error } of outcome.errors) {
-      process.stderr.write(`${redact(`layerctl: ${line}`)}\n`);
-      if (debug) process.stderr.write(debugDetail(error));
+      stderr.write(`${redact(`layerctl: ${line}`)}\n`);
+      if (debug) stderr.write(debugDetail(error));
     }
     process.exitCode = outcome.exitCode;
     if (service && stopped !== undefined) {
-      process.stderr.write(`${service.note}\n`);
+      stderr.write(`${service.note}\n`);
       await stopped;
       await service.close();
     }
@@ -138,7 +134,7 @@ function configure(cmd: Command, spec: CommandSpec): void {
     args.forEach((a, i) => {
       input[a.key ?? a.name] = values[i];
     });
-    const format = (opts.output as string | undefined) ?? (process.stdout.isTTY ? "table" : "json");
+    const format = (opts.output as string | undefined) ?? (stream(1).isTTY ? "table" : "json");
     await execute(spec, input, format);
   });
 }
@@ -147,6 +143,14 @@ function configure(cmd: Command, spec: CommandSpec): void {
 function invokedCommand(argv: string[]): string | undefined {
   const operands = argv.slice(2).filter((a) => !a.startsWith("-"));
   return operands[0] === "help" ? operands[1] : operands[0];
+}
+
+/** Commander's own colour rule for help, from the environment: undefined when it does not decide. */
+function colorFromEnv(): boolean | undefined {
+  const env = process.env;
+  if (env.NO_COLOR || env.FORCE_COLOR === "0" || env.FORCE_COLOR === "false") return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return undefined;
 }
 
 /** Every command is listed; only the one being run is loaded and given its options. */
@@ -159,8 +163,14 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     // Sub-commands copy these settings when created: set them before any .command().
     .exitOverride()
     .configureOutput({
-      writeErr: (s) => process.stderr.write(redact(s)),
-      writeOut: (s) => process.stdout.write(s),
+      // Help and usage errors are written without making Node's stdio streams (./output/stdio.ts).
+      writeErr: (s) => writeText(2, redact(s)),
+      writeOut: (s) => writeText(1, s),
+      // Commander's own default answers undefined off a terminal too (then uses 80); its types say number.
+      getOutHelpWidth: () => terminalColumns(1) as number,
+      getErrHelpWidth: () => terminalColumns(2) as number,
+      getOutHasColors: () => colorFromEnv() ?? terminalHasColors(1),
+      getErrHasColors: () => colorFromEnv() ?? terminalHasColors(2),
       // Parse errors look like every other usage error: one line, with where to read more.
       outputError: (s, write) => write(`layerctl: ${s.replace(/^error: /, "").trim()} (see --help)\n`),
     })
@@ -194,32 +204,14 @@ function exitOnSignals(): void {
   ] as const) {
     process.once(signal, () => {
       removeLeftovers();
-      process.stderr.write(`layerctl: interrupted (${signal})\n`);
+      writeText(2, `layerctl: interrupted (${signal})\n`);
       process.exit(code);
     });
   }
 }
 
-/**
- * A reader that goes away (`layerctl publish --help | head -1`) is not our failure: the rest of the
- * output has nowhere to go, so it is dropped and the process ends with the code it had (0 for help),
- * without Node's unhandled-'error' stack. Any other write error on stdout (a full disk) is said once.
- */
-function quietOnClosedPipes(): void {
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") return;
-    process.stderr.write(`layerctl: cannot write the output: ${err.message}\n`);
-    process.exitCode = 1;
-  });
-  // Nowhere left to say anything: end quietly, but not as a success.
-  process.stderr.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") process.exitCode = 1;
-  });
-}
-
 async function main(): Promise<void> {
   exitOnSignals();
-  quietOnClosedPipes();
   try {
     const program = await buildProgram(process.argv);
     await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 // Logs, progress and warnings go to stderr only: stdout carries exactly one document.
-// chalkStderr: colour decisions follow stderr (a terminal or not), where these lines go.
-import { chalkStderr as chalk } from "chalk";
+// Colour decisions follow stderr (a terminal or not), where these lines go.
+import { stderrColors as chalk } from "./colors.js";
 import { redact } from "./redact.js";
 
 export interface Logger {

@@ -1,6 +1,6 @@
-// Plain aligned tables for people. Colour only decorates (chalk honours NO_COLOR / FORCE_COLOR);
+// Plain aligned tables for people. Colour only decorates (NO_COLOR / FORCE_COLOR: ./colors.ts);
 // the text is the same without it.
-import chalk from "chalk";
+import { stdoutColors as chalk } from "./colors.js";
 
 /** Key/value block: one "key  value" line per pair. */
 export function keyValueTable(rows: Array<[string, string]>): string {

@@ -1,0 +1,93 @@
+// What `layerctl --help` loads and how the launcher runs the entry (issue #10's start-up target;
+// its timing is measured by `npm run bench`, never here). Which SDKs are loaded: publish.test.ts.
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/archive.js";
+import { BIN, REPO, baseEnv, hasScript, runCli } from "../helpers/cli.js";
+
+/** Node's built-in modules the CLI process loaded (process.moduleLoadList, written at exit). */
+async function builtinsLoaded(args: string[]): Promise<{ code: number | null; stdout: string; builtins: string[] }> {
+  const dir = await tempDir("layerctl-builtins-");
+  const list = path.join(dir, "loaded");
+  const preload = path.join(dir, "record.cjs");
+  await writeFile(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`);
+  const r = await runCli(args, { nodeArgs: ["--require", preload] });
+  const builtins = (await readFile(list, "utf8"))
+    .split("\n")
+    .filter((l) => l.startsWith("NativeModule "))
+    .map((l) => l.slice("NativeModule ".length));
+  return { code: r.code, stdout: r.stdout, builtins };
+}
+
+const STREAM_MODULES = ["stream", "net", "tty"];
+
+describe("start-up", () => {
+  it("--help makes no stdio stream: Node's stream, net and tty modules stay unloaded", async () => {
+    // (A sub-command's help loads that command's module, and what it imports: not this case.)
+    for (const args of [["--help"], ["--version"], ["help"]]) {
+      const r = await builtinsLoaded(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      expect(r.builtins.filter((m) => STREAM_MODULES.includes(m))).toEqual([]);
+    }
+  });
+
+  it("a command that prints a document does load them (so the test above can fail)", async () => {
+    const r = await builtinsLoaded(["providers", "--output", "table"]);
+    expect(r.code).toBe(0);
+    expect(r.builtins).toEqual(expect.arrayContaining(["stream", "tty"]));
+  });
+
+  it("help written without a stream arrives whole, to its last line", async () => {
+    for (const cmd of ["publish", "attach", "emulate"]) {
+      const r = await runCli([cmd, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: layerctl /);
+      expect(r.stdout).toMatch(/Exit codes:[\s\S]*interrupted \(SIGINT\/SIGTERM\); temporary files are removed\n$/);
+    }
+  });
+
+  it.runIf(hasScript())("help on a terminal wraps to the terminal's width", () => {
+    const help = (cols: number) =>
+      execFileSync("script", ["-qec", `stty cols ${cols} && ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} publish --help`, "/dev/null"], {
+        env: baseEnv(),
+        encoding: "utf8",
+      }).replace(/\r/g, "");
+    const narrow = help(50);
+    const wide = help(200);
+    expect(narrow).toMatch(/^Usage: layerctl publish/);
+    // The option descriptions are wrapped to the width: narrower means more lines.
+    expect(narrow.split("\n").length).toBeGreaterThan(wide.split("\n").length);
+  });
+
+  it("the entry's code cache, written by the build, is accepted by this Node", () => {
+    for (const file of ["cli.cjs", "shared.cjs"]) {
+      const bundle = path.join(REPO, "dist", file);
+      const script = `const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
+        const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(bundle)}, "utf8")), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(`${bundle}.cache`)}) });
+        process.stdout.write(String(s.cachedDataRejected));`;
+      const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("false");
+    }
+  });
+
+  it("a damaged or missing code cache only costs the compile: the same help, exit 0", async () => {
+    const expected = await runCli(["--help"]);
+    for (const damage of ["garbage", "missing"] as const) {
+      const root = await tempDir("layerctl-cache-");
+      await mkdir(path.join(root, "bin"));
+      await mkdir(path.join(root, "dist"));
+      for (const f of ["package.json", "bin/layerctl", "bin/package.json", "dist/cli.cjs", "dist/shared.cjs"]) await copyFile(path.join(REPO, f), path.join(root, f));
+      if (damage === "garbage") {
+        for (const f of ["dist/cli.cjs.cache", "dist/shared.cjs.cache"]) await writeFile(path.join(root, f), Buffer.alloc(4096, 0x5a));
+      }
+      const r = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "--help"], { env: baseEnv(), encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(expected.stdout);
+    }
+  });
+});
