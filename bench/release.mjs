@@ -3,7 +3,7 @@
 //
 //   npm run bench                        (builds dist/ first; ~3-5 minutes)
 //   BENCH_ONLY=startup,release npm run bench   (some sections: startup, packmem, packspeed, release, memory)
-//   BENCH_RUNS=5 ...                     (alternated runs per figure; default 3, start-up 21)
+//   BENCH_RUNS=5 ...                     (alternated runs per figure; default 3, start-up 41 pairs)
 //
 // The emulator runs inside this process (200 ms latency on every call, Tencent publish delay
 // 500 ms) so its calls can be counted; layerctl runs as a child, so its wall time and peak RSS
@@ -68,9 +68,14 @@ function run(cmd, args, { env = cliEnv(), cwd = repo, check = true } = {}) {
 }
 
 // ---- start-up -----------------------------------------------------------------------------------
-/** Medians of alternated `node -e 0` and `layerctl --help` runs in `env`. */
+/**
+ * `layerctl --help` against `node -e 0`, run in pairs one right after the other in `env`: the
+ * figure is the median of the pairs' ratios. A shared machine's slow spells last longer than a
+ * pair (~60 ms), so each ratio compares runs under the same conditions; medians of the two lists
+ * taken apart mixed calm and busy moments (1.16x to 1.47x for the same build).
+ */
 function startupRatio(env) {
-  const n = Math.max(RUNS, 21);
+  const n = Math.max(RUNS, 41);
   const base = [];
   const help = [];
   for (let i = 0; i < n; i++) {
@@ -84,7 +89,8 @@ function startupRatio(env) {
       list.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   }
-  return { ratio: median(help) / median(base), detail: `${median(help).toFixed(0)} ms vs ${median(base).toFixed(0)} ms, medians of ${n} alternated runs` };
+  const ratio = median(help.map((ms, i) => ms / base[i]));
+  return { ratio, detail: `medians ${median(help).toFixed(0)} ms vs ${median(base).toFixed(0)} ms; median of ${n} paired ratios` };
 }
 
 async function startup() {

@@ -37,14 +37,21 @@ export function stream(fd: Fd): NodeJS.WriteStream {
  * cron jobs send output.) When in doubt, yes: the caller then asks the stream itself.
  */
 function mayBeTerminal(fd: Fd): boolean {
-  try {
-    const st = fstatSync(fd);
-    if (!st.isCharacterDevice()) return false;
-    return st.rdev !== statSync("/dev/null").rdev;
-  } catch {
-    return true;
+  let known = terminalPossible.get(fd);
+  if (known === undefined) {
+    try {
+      const st = fstatSync(fd);
+      known = st.isCharacterDevice() && st.rdev !== statSync("/dev/null").rdev;
+    } catch {
+      known = true;
+    }
+    terminalPossible.set(fd, known);
   }
+  return known;
 }
+
+/** Asked twice per help (width and colours): what an fd is does not change during a run. */
+const terminalPossible = new Map<Fd, boolean>();
 
 /** The terminal's width for help text, or undefined when fd is no terminal (commander then uses 80). */
 export function terminalColumns(fd: Fd): number | undefined {
