@@ -92,3 +92,13 @@ export function writeText(fd: Fd, text: string): void {
     }
   }
 }
+
+/** Resolves once everything written to the streams in use has been handed to the system. */
+export async function drained(): Promise<void> {
+  for (const fd of prepared) {
+    const s = fd === 1 ? process.stdout : process.stderr;
+    // An empty write's callback runs after every earlier write is done; a destroyed stream
+    // (its reader went away) has nothing more to deliver.
+    if (!s.destroyed && s.writableLength > 0) await new Promise<void>((resolve) => s.write("", () => resolve()));
+  }
+}

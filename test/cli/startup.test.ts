@@ -4,6 +4,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { blankRecord } from "../../src/providers/record.js";
+import { writeRecordFile } from "../../src/record/write.js";
 import { tempDir } from "../helpers/archive.js";
 import { BIN, REPO, baseEnv, hasScript, runCli } from "../helpers/cli.js";
 
@@ -89,5 +91,28 @@ describe("start-up", () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toBe(expected.stdout);
     }
+  });
+});
+
+describe("the end of a run", () => {
+  it("a document larger than a pipe holds arrives whole before the process exits", async () => {
+    // The CLI exits as soon as its run is over (no runtime teardown), once what it wrote has left
+    // the process: a 64 KiB pipe buffer cannot hold this document, so most of it is still queued
+    // in the process when the run ends.
+    const dir = await tempDir("layerctl-big-doc-");
+    const file = path.join(dir, "big.json");
+    const records = Array.from({ length: 4000 }, (_, i) => ({
+      ...blankRecord("aws", `region-${i}`, "deps"),
+      version: i + 1,
+      codeSha256: "ab".repeat(32),
+      arn: `arn:aws:lambda:region-${i}:123456789012:layer:deps:${i + 1}`,
+    }));
+    await writeRecordFile(file, records);
+    const r = await runCli(["record", "merge", file, "--output", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(1024 * 1024);
+    const doc = JSON.parse(r.stdout) as { layers: { deps: { aws: Record<string, unknown> } } };
+    expect(Object.keys(doc.layers.deps.aws)).toHaveLength(4000);
   });
 });
