@@ -74,14 +74,14 @@ function run(cmd, args, { env = cliEnv(), cwd = repo, check = true } = {}) {
  * pair (~60 ms), so each ratio compares runs under the same conditions; medians of the two lists
  * taken apart mixed calm and busy moments (1.16x to 1.47x for the same build).
  */
-function startupRatio(env) {
+function startupRatio(env, command = [BIN, "--help"]) {
   const n = Math.max(RUNS, 41);
   const base = [];
   const help = [];
   for (let i = 0; i < n; i++) {
     for (const [list, args] of [
       [base, ["-e", "0"]],
-      [help, [BIN, "--help"]],
+      [help, command],
     ]) {
       const t0 = process.hrtime.bigint();
       const r = spawnSync(process.execPath, args, { stdio: "ignore", env });
@@ -102,6 +102,12 @@ async function startup() {
   report("start-up: layerctl --help / node -e 0", shell.ratio, 1.3, shell.detail);
   const bare = startupRatio(cliEnv());
   report("start-up, bare environment (no NODE_EXTRA_CA_CERTS or NODE_OPTIONS)", bare.ratio, 1.3, bare.detail);
+  // What any script file costs over `node -e 0` (resolving and reading it, its package scope):
+  // the floor under the figures above, printed to read them by.
+  const oneLine = path.join(work, "one-line.cjs");
+  fs.writeFileSync(oneLine, "void 0;\n");
+  const floor = startupRatio(cliEnv(), [oneLine]);
+  console.log(`       floor, a one-line script file, bare environment: ${floor.ratio.toFixed(2)}x  ${floor.detail}`);
 }
 
 // ---- pack memory: 100k tiny files vs 5k ----------------------------------------------------------
