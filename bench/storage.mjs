@@ -105,6 +105,7 @@ try {
     const rss = median(runs.map((r) => r.rssMb));
     const verdict = Number.isNaN(rss) ? "(no /usr/bin/time: RSS not measured)" : rss < 250 ? "under the 250 MB target" : "OVER the 250 MB target";
     console.log(`  ${label.padEnd(18)} wall ${(ms / 1000).toFixed(2)} s   peak RSS ${rss.toFixed(0)} MB  ${verdict}`);
+    if (rss >= 250) process.exitCode = 1;
   }
 } finally {
   child.kill("SIGTERM");
