@@ -12,6 +12,7 @@ import { defineCommand } from "./shared/define.js";
 import { parseTimeout } from "./shared/options.js";
 import { errorFields, printable, recordFailures } from "./shared/records.js";
 import { connectTarget, mapTargets } from "./shared/run-targets.js";
+import { Traffic } from "../providers/traffic.js";
 import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
 
 export interface AttachInput extends TargetOptions {
@@ -42,7 +43,9 @@ export async function attachCommand(input: AttachInput, ctx: CommandContext): Pr
   const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: seeds });
   try {
     const policies = targets.map(() => ({ ...defaultRetryPolicy }));
-    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
+    // Paced per provider and region like every run's calls (update, poll, publish, alias).
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic })));
     if (note) ctx.log.info(note);
     ctx.progress?.(`attaching ${input.layer} to ${opts.functions.join(", ")}`);
     const perTarget = await mapTargets(targets, async (t, i) => {

@@ -5,6 +5,7 @@ import { defaultRetryPolicy } from "../../providers/retry.js";
 import type { VersionActionRecord } from "./lifecycle-records.js";
 import { errorFields } from "./records.js";
 import type { CommandContext } from "./context.js";
+import { Traffic } from "../../providers/traffic.js";
 import { connectTarget } from "./run-targets.js";
 import { resolveTargets, type Target, type TargetOptions } from "./targets.js";
 
@@ -31,7 +32,10 @@ export async function withTargets<R>(input: TargetOptions, ctx: CommandContext, 
   const { targets, close, note } = await resolveTargets(input, { env: ctx.env, log: ctx.log });
   try {
     const policies = targets.map(freshPolicy);
-    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i] })));
+    // One Traffic for the run: deletes, lists and shares are paced per provider and region like
+    // publish's calls (a prune of 40 versions in one region otherwise sets off throttling).
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic })));
     if (note) ctx.log.info(note);
     return await body({ targets, clients, policies });
   } finally {
