@@ -82,6 +82,11 @@ export interface CloudCall {
   timeoutMs: number;
   /** Bytes this call uploads, to scale its attempts' timeouts. */
   uploadBytes?: number;
+  /**
+   * Bytes the upload holds in memory while in flight, counted against the run's upload budget
+   * (default uploadBytes): an SDK that builds its own copies of the body holds several.
+   */
+  heldBytes?: number;
   retry: RetryPolicy;
   log: { debug(message: string): void };
   /**
@@ -104,7 +109,7 @@ export function cloudCall(
   provider: ProviderName,
   action: string,
   opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "log" | "traffic">,
-  call: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
+  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
 ): CloudCall {
   return {
     name: `${provider} ${action}`,
@@ -112,6 +117,7 @@ export function cloudCall(
     provider,
     timeoutMs: opts.requestTimeoutMs,
     uploadBytes: call.uploadBytes,
+    heldBytes: call.heldBytes,
     retry: call.retry ?? opts.retry,
     log: opts.log,
     creates: call.creates,
@@ -128,7 +134,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
   return withRetry(
     call.retry,
     async () => {
-      const release = await call.traffic?.gate(call.action ?? call.name, call.uploadBytes ?? 0);
+      const release = await call.traffic?.gate(call.action ?? call.name, call.heldBytes ?? call.uploadBytes ?? 0);
       const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.retry.deadline);
       const abort = new AbortController();
       let timer: NodeJS.Timeout | undefined;

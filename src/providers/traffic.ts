@@ -79,10 +79,11 @@ export interface TargetTraffic {
 }
 
 /**
- * Zip bytes uploaded at once. AWS and Aliyun uploads of one zip share one body
- * (./inline-body.ts), but Tencent's SDK still builds a JSON string and its bytes per upload, and
- * parallel uploads only split one uplink: 64 MiB keeps a release of big zips to many targets
- * within a few hundred MB, and lets small layers go to every target at once.
+ * Bytes of request bodies held by the uploads in flight (CloudCall.heldBytes). AWS and Aliyun
+ * uploads of one zip share one body (./inline-body.ts) and count its size; Tencent's SDK builds
+ * three copies of its own per upload and counts them. Parallel uploads only split one uplink
+ * anyway: 64 MiB keeps a release of big zips to many targets within a few hundred MB, and lets
+ * small layers go to every target at once.
  */
 export const UPLOAD_BUDGET_BYTES = 64 * 1024 * 1024;
 

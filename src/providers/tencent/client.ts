@@ -61,8 +61,9 @@ export class TencentClient implements ProviderClient {
           Description: req.description,
           LicenseInfo: req.license,
         }),
-      // Base64 in JSON: a third more bytes on the wire than the zip.
-      { creates: true, uploadBytes: Math.ceil((req.archive.size * 4) / 3) },
+      // Base64 in JSON: a third more bytes on the wire than the zip. Inline, the SDK holds three
+      // copies of that JSON while it sends (the body, the text it signs, the bytes it writes).
+      { creates: true, uploadBytes: Math.ceil((req.archive.size * 4) / 3), heldBytes: req.staged ? 0 : 3 * Math.ceil((req.archive.size * 4) / 3) },
     );
     const version = published.LayerVersion;
     const requestId = published.RequestId;
@@ -203,7 +204,11 @@ export class TencentClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: (signal: AbortSignal) => Promise<T>, opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {}): Promise<T> {
+  private call<T>(
+    action: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
+  ): Promise<T> {
     return retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: this.secrets }));
   }
 

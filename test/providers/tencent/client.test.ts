@@ -55,6 +55,26 @@ afterAll(async () => {
 });
 beforeEach(() => emu.faults.clear());
 
+describe("the upload budget", () => {
+  it("an inline publish holds three copies of its base64 JSON against the budget; a read holds none", async () => {
+    // The SDK builds the body text, the text it signs and the bytes it writes: the run's upload
+    // budget counts them, so 20 MB zips to many Tencent regions are not all in memory at once.
+    const gates: Array<[string, number]> = [];
+    const traffic = {
+      gate: async (action: string, bytes: number) => {
+        gates.push([action, bytes]);
+        return () => {};
+      },
+    };
+    const client = await connect(emu, { traffic });
+    const name = fresh();
+    await client.publishLayer(req(name), wait);
+    const base64 = Math.ceil((A.size * 4) / 3);
+    expect(gates.filter(([action]) => action === "PublishLayerVersion")).toEqual([["PublishLayerVersion", 3 * base64]]);
+    expect(gates.filter(([action]) => action !== "PublishLayerVersion").every(([, bytes]) => bytes === 0)).toBe(true);
+  });
+});
+
 describe("publishLayer", () => {
   it("without waiting: one call, state Publishing, our checksum and size", async () => {
     const client = await connect();
