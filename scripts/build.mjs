@@ -13,6 +13,7 @@
 //   dist/build-meta.json  which source files each output holds (tests read it to prove that
 //                     `--help` loads no SDK).
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
@@ -156,6 +157,17 @@ function routeLazyImports(file) {
   fs.writeFileSync(file, routed);
 }
 
+/**
+ * Puts `// layerctl build <id>` (a hash of the bundle) on its first line; its code cache starts
+ * with the same id and is used with this build only (bin/layerctl, scripts/sdk-loader.mjs): V8
+ * itself checks a cache against the source's length alone.
+ */
+function stampBuild(file) {
+  const text = fs.readFileSync(file, "utf8");
+  const id = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  fs.writeFileSync(file, `// layerctl build ${id}\n${text}`);
+}
+
 /** Runs `layerctl --help` through bin/layerctl's runCached once, which writes dist/{cli,shared}.cjs.cache. */
 function writeEntryCaches() {
   const code = `process.argv.splice(1, 0, "layerctl"); require(${JSON.stringify(LAUNCHER)}).runCached(${JSON.stringify(path.join(dist, "cli.cjs"))}, { writeCache: true });`;
@@ -259,6 +271,7 @@ async function buildSdks() {
       supported: { "dynamic-import": false },
     });
     metafiles.push(built.metafile);
+    stampBuild(file);
     quietAwsSdk();
     const loaded = runCommonJs(file, { makeCache: true });
     exportsOf[name] = Object.fromEntries(specs.map((s) => [s, Object.keys(loaded[s])]));
@@ -315,7 +328,10 @@ async function main() {
     banner: { js: ENTRY_BANNER },
   });
 
-  for (const file of ["shared.cjs", "cli.cjs"]) routeLazyImports(path.join(dist, file));
+  for (const file of ["shared.cjs", "cli.cjs"]) {
+    routeLazyImports(path.join(dist, file));
+    stampBuild(path.join(dist, file));
+  }
   writeEntryCaches();
 
   const sdks = await buildSdks();

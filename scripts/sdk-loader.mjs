@@ -12,18 +12,35 @@ import vm from "node:vm";
 
 const loaded = new Map();
 
+/** The id on a bundle's first line (`// layerctl build <id>`, written by scripts/build.mjs), or "". */
+function buildId(source) {
+  const stamp = /^\/\/ layerctl build ([0-9a-f]{16})\n/.exec(source);
+  return stamp ? stamp[1] : "";
+}
+
+/**
+ * The code cache of `file`, if it was made from this very build of it: V8 checks a cache against
+ * its source's length only, so one left from another build of the same length would run that
+ * build's code. (The same check as bin/layerctl's, which cannot import this module.)
+ */
+function cacheOf(file, source) {
+  const id = buildId(source);
+  if (!id) return undefined;
+  let data;
+  try {
+    data = fs.readFileSync(`${file}.cache`);
+  } catch {
+    return undefined;
+  }
+  const header = id.length + 1;
+  return data.length > header && data.toString("latin1", 0, header) === `${id}\n` ? data.subarray(header) : undefined;
+}
+
 /** module.exports of a CommonJS file, run once per process; `makeCache` writes its code cache after running it. */
 export function runCommonJs(file, { makeCache = false } = {}) {
   if (loaded.has(file)) return loaded.get(file);
   const source = fs.readFileSync(file, "utf8");
-  let cachedData;
-  if (!makeCache) {
-    try {
-      cachedData = fs.readFileSync(`${file}.cache`);
-    } catch {
-      cachedData = undefined;
-    }
-  }
+  const cachedData = makeCache ? undefined : cacheOf(file, source);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const mod = new Module(file);
   mod.filename = file;
@@ -31,7 +48,7 @@ export function runCommonJs(file, { makeCache = false } = {}) {
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
   mod.loaded = true;
   // After running, so the functions its start-up compiled are in the cache too.
-  if (makeCache) fs.writeFileSync(`${file}.cache`, script.createCachedData());
+  if (makeCache) fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(`${buildId(source)}\n`), script.createCachedData()]));
   loaded.set(file, mod.exports);
   return mod.exports;
 }

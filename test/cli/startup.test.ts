@@ -1,7 +1,8 @@
 // What `layerctl --help` loads and how the launcher runs the entry (issue #10's start-up target;
 // its timing is measured by `npm run bench`, never here). Which SDKs are loaded: publish.test.ts.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { blankRecord } from "../../src/providers/record.js";
@@ -24,6 +25,17 @@ async function builtinsLoaded(args: string[]): Promise<{ code: number | null; st
 }
 
 const STREAM_MODULES = ["stream", "net", "tty"];
+
+/** What `layerctl --help` needs, copied with its code caches into a temporary folder. */
+async function entryCopy(): Promise<string> {
+  const root = await tempDir("layerctl-cache-");
+  await mkdir(path.join(root, "bin"));
+  await mkdir(path.join(root, "dist"));
+  for (const f of ["package.json", "bin/layerctl", "bin/package.json", "dist/cli.cjs", "dist/shared.cjs", "dist/cli.cjs.cache", "dist/shared.cjs.cache"]) {
+    await copyFile(path.join(REPO, f), path.join(root, f));
+  }
+  return root;
+}
 
 describe("start-up", () => {
   it("--help makes no stdio stream: Node's stream, net and tty modules stay unloaded", async () => {
@@ -64,27 +76,53 @@ describe("start-up", () => {
     expect(narrow.split("\n").length).toBeGreaterThan(wide.split("\n").length);
   });
 
-  it("the entry's code cache, written by the build, is accepted by this Node", () => {
-    for (const file of ["cli.cjs", "shared.cjs"]) {
+  it("the code caches, written by the build, belong to their bundles and are accepted by this Node", () => {
+    const bundles = [
+      "cli.cjs",
+      "shared.cjs",
+      ...readdirSync(path.join(REPO, "dist/sdk"))
+        .filter((f) => f.endsWith(".cjs"))
+        .map((f) => `sdk/${f}`),
+    ];
+    expect(bundles.length).toBeGreaterThan(3);
+    for (const file of bundles) {
       const bundle = path.join(REPO, "dist", file);
+      // The cache starts with the build id on the bundle's first line; V8's data follows.
+      const id = /^\/\/ layerctl build ([0-9a-f]{16})\n/.exec(readFileSync(bundle, "utf8"))?.[1];
+      expect(id, file).toBeDefined();
+      expect(readFileSync(`${bundle}.cache`).subarray(0, 17).toString(), file).toBe(`${id}\n`);
       const script = `const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
-        const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(bundle)}, "utf8")), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(`${bundle}.cache`)}) });
+        const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(bundle)}, "utf8")), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(`${bundle}.cache`)}).subarray(17) });
         process.stdout.write(String(s.cachedDataRejected));`;
       const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
       expect(r.stderr).toBe("");
-      expect(r.stdout).toBe("false");
+      expect(r.stdout, file).toBe("false");
     }
+  });
+
+  it("a code cache from another build is not used, even when V8 would take it", async () => {
+    // V8 checks a cache against its source's length only: this bundle differs from the one the
+    // cache was made from in one letter and in its build id, and is as long.
+    const root = await entryCopy();
+    const bundle = path.join(root, "dist/cli.cjs");
+    const text = readFileSync(bundle, "utf8");
+    const changed = text
+      .replace(/^\/\/ layerctl build [0-9a-f]{16}\n/, "// layerctl build 0123456789abcdef\n")
+      .replace("Publish serverless layers to", "Publish serverless layerz to");
+    expect(changed.length).toBe(text.length);
+    await writeFile(bundle, changed);
+    const r = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "--help"], { env: baseEnv(), encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Publish serverless layerz to");
   });
 
   it("a damaged or missing code cache only costs the compile: the same help, exit 0", async () => {
     const expected = await runCli(["--help"]);
     for (const damage of ["garbage", "missing"] as const) {
-      const root = await tempDir("layerctl-cache-");
-      await mkdir(path.join(root, "bin"));
-      await mkdir(path.join(root, "dist"));
-      for (const f of ["package.json", "bin/layerctl", "bin/package.json", "dist/cli.cjs", "dist/shared.cjs"]) await copyFile(path.join(REPO, f), path.join(root, f));
-      if (damage === "garbage") {
-        for (const f of ["dist/cli.cjs.cache", "dist/shared.cjs.cache"]) await writeFile(path.join(root, f), Buffer.alloc(4096, 0x5a));
+      const root = await entryCopy();
+      for (const f of ["dist/cli.cjs.cache", "dist/shared.cjs.cache"]) {
+        if (damage === "garbage") await writeFile(path.join(root, f), Buffer.alloc(4096, 0x5a));
+        else await rm(path.join(root, f));
       }
       const r = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "--help"], { env: baseEnv(), encoding: "utf8" });
       expect(r.stderr).toBe("");
