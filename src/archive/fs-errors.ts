@@ -35,12 +35,14 @@ function writeError(code: string, shownPath: string, cause: unknown): UsageError
 }
 
 /** Runs `fn`, turning errno failures into UsageErrors that name `shownPath`. */
-export function guardFs<T>(shownPath: string, fn: () => T, action: "read" | "write" = "read"): T {
+export function guardFs<T>(shownPath: string | (() => string), fn: () => T, action: "read" | "write" = "read"): T {
   try {
     return fn();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
     if (typeof code !== "string" || !code.startsWith("E")) throw err;
-    throw action === "read" ? readError(code, shownPath, err) : writeError(code, shownPath, err);
+    // A function when the call is made per file: the path is only built if it is needed.
+    const shown = typeof shownPath === "function" ? shownPath() : shownPath;
+    throw action === "read" ? readError(code, shown, err) : writeError(code, shown, err);
   }
 }

@@ -34,9 +34,13 @@ export async function pack(opts: PackOptions): Promise<PackResult> {
   const second = new Set<string>();
   function* counted() {
     for (const e of walked) {
-      const segments = e.name.split("/").filter((s) => s !== "");
-      top.add(segments[0]!);
-      if (segments.length > 1) second.add(`${segments[0]}/${segments[1]}`);
+      // The first two segments, found without splitting the whole path (this runs per entry).
+      const first = e.name.indexOf("/");
+      top.add(first < 0 ? e.name : e.name.slice(0, first));
+      if (first >= 0 && first + 1 < e.name.length) {
+        const end = e.name.indexOf("/", first + 1);
+        second.add(end < 0 ? e.name : e.name.slice(0, end));
+      }
       if (e.kind !== "dir") {
         fileCount++;
         uncompressedBytes += e.kind === "file" ? e.size : Buffer.byteLength(e.target);

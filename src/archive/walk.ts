@@ -98,7 +98,9 @@ class Walker {
     const abs = rel ? path.join(this.o.root, rel) : this.o.root;
     for (const child of this.children(rel, abs)) {
       const childRel = rel ? `${rel}/${child.name}` : child.name;
-      const childAbs = path.join(abs, child.name);
+      // Not path.join: `abs` is normalized and a name holds no separator, and join's
+      // normalization was a third of what packing 100k tiny files allocated.
+      const childAbs = abs + path.sep + child.name;
       // Node decodes names as UTF-8; a name that is not valid UTF-8 comes back altered and unusable.
       if (child.name.includes("\uFFFD") && !fs.existsSync(childAbs)) {
         throw new UsageError(`${this.shown(childRel)} has a name that is not valid UTF-8`, { hint: "rename it" });
@@ -111,7 +113,10 @@ class Walker {
             this.fileEntry(
               childRel,
               childAbs,
-              guardFs(this.shown(childRel), () => fs.lstatSync(childAbs)),
+              guardFs(
+                () => this.shown(childRel),
+                () => fs.lstatSync(childAbs),
+              ),
             ),
           );
       } else if (this.o.symlinks === "keep") {

@@ -74,7 +74,9 @@ export async function writeEntries(entries: Iterable<Entry>, zip: ZipFileWriter,
     let offset = zip.position;
     zip.append(done.records);
     items.forEach((e, i) => {
-      const [crc, compressedSize, method] = done.meta.slice(3 * i, 3 * i + 3) as [number, number, number];
+      const crc = done.meta[3 * i]!;
+      const compressedSize = done.meta[3 * i + 1]!;
+      const method = done.meta[3 * i + 2]!;
       const name = Buffer.from(e.name);
       const size = e.kind === "file" ? e.size : compressedSize;
       const mode = e.kind === "file" ? e.mode : e.kind === "dir" ? MODE_DIR : MODE_LINK;
