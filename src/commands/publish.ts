@@ -253,7 +253,7 @@ export async function executePublish(
         if (opts.skipUnchanged) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
           // license do not, so a build number in --description does not defeat the skip.
-          const same = await client.findUnchanged(req);
+          const same = await client.findUnchanged(req, { wait: opts.wait, waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: POLL_INTERVAL_MS });
           if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
         }
         if (upload.upload === "storage") {

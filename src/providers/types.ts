@@ -412,8 +412,11 @@ export interface ProviderClient {
   getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord>;
   /** Newest first. */
   listLayerVersions(layerName: string): Promise<LayerVersionRecord[]>;
-  /** The newest version if its content equals this archive (for --skip-unchanged), else null. */
-  findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null>;
+  /**
+   * The newest version if its content equals this archive (for --skip-unchanged), else null. With
+   * opts.wait, a version still publishing asynchronously is waited for as publishLayer would.
+   */
+  findUnchanged(req: PublishLayerRequest, opts?: PublishOptions): Promise<LayerVersionRecord | null>;
   publishFunctionVersion(req: PublishFunctionRequest): Promise<FunctionVersionRecord>;
   /** Every layer of the region (all pages), each as its newest version. */
   listLayers(): Promise<LayerVersionRecord[]>;

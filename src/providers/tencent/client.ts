@@ -88,6 +88,16 @@ export class TencentClient implements ProviderClient {
       return rec;
     }
 
+    const active = await this.untilActive(req, version, opts, requestId);
+    // The checksum matched, so the stored zip is ours and so is its size.
+    return { ...layerRecord(this.opts.region, req.layerName, active), codeSize: req.archive.size, requestId: requestId ?? active.RequestId ?? null };
+  }
+
+  /**
+   * Polls a version until it is Active (its stored checksum checked against this archive), within
+   * opts.waitTimeoutMs: a still-Publishing version at the end is an error naming it.
+   */
+  private async untilActive(req: PublishLayerRequest, version: number, opts: PublishOptions, requestId: string | undefined): Promise<LayerVersionFields> {
     const deadline = Date.now() + opts.waitTimeoutMs;
     for (;;) {
       let got: LayerVersionFields;
@@ -105,8 +115,7 @@ export class TencentClient implements ProviderClient {
       }
       if (got.Status === "Active") {
         assertChecksum("tencent", "CodeSha256", req.archive.sha256, got.CodeSha256, got.RequestId, { version });
-        // The checksum matched, so the stored zip is ours and so is its size.
-        return { ...layerRecord(this.opts.region, req.layerName, got), codeSize: req.archive.size, requestId: requestId ?? got.RequestId ?? null };
+        return got;
       }
       if (got.Status !== "Publishing") {
         const failed = got.Status === "PublishFailed";
@@ -145,11 +154,14 @@ export class TencentClient implements ProviderClient {
       .sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
   }
 
-  async findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null> {
+  async findUnchanged(req: PublishLayerRequest, opts?: PublishOptions): Promise<LayerVersionRecord | null> {
     const newest = (await this.listLayerVersions(req.layerName)).find((v) => !DEAD_STATES.has(v.state ?? ""));
     if (!newest || newest.version === null || !sameSet(newest.compatibleRuntimes, req.runtimes)) return null;
-    const got = await this.getRaw(req.layerName, newest.version);
+    let got = await this.getRaw(req.layerName, newest.version);
     if (!got.CodeSha256 || got.CodeSha256.toLowerCase() !== req.archive.sha256.toLowerCase()) return null;
+    // The same zip, still Publishing (a run with --no-wait, or one that was stopped): wait for it
+    // as publish would for its own version, so what is reported can be used at once.
+    if (got.Status === "Publishing" && opts?.wait) got = await this.untilActive(req, newest.version, opts, got.RequestId);
     return { ...layerRecord(this.opts.region, req.layerName, got), status: "unchanged", codeSize: req.archive.size };
   }
 

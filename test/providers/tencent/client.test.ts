@@ -244,6 +244,23 @@ describe("findUnchanged", () => {
     expect(await client.findUnchanged(req(name, A, { runtimes: ["Python3.9"] }))).toBeNull();
   });
 
+  it("waits for an identical version that is still Publishing, as publish waits for its own", async () => {
+    const slow = await start({ port: 0, tencentPublishDelayMs: 300 });
+    try {
+      const client = await connect(slow);
+      const name = fresh();
+      // A run with --no-wait left it Publishing.
+      expect(await client.publishLayer(req(name), { ...wait, wait: false })).toMatchObject({ version: 1, state: "Publishing" });
+      expect(await client.findUnchanged(req(name), { ...wait, wait: false })).toMatchObject({ version: 1, status: "unchanged", state: "Publishing" });
+      const polls = calls(slow, "GetLayerVersion");
+      expect(await client.findUnchanged(req(name), { ...wait, pollIntervalMs: 50 })).toMatchObject({ version: 1, status: "unchanged", state: "Active", codeSha256: A.sha256 });
+      // Seen Publishing at least once more before Active.
+      expect(calls(slow, "GetLayerVersion") - polls).toBeGreaterThanOrEqual(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("skips a newest version that failed to publish", async () => {
     const client = await connect();
     const name = fresh();
