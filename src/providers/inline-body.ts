@@ -9,9 +9,20 @@
 // with the zip's base64 in between: the same bytes the SDK would have written, built once.
 import { peekBase64 } from "./base64.js";
 
-/** Marker bytes sent to the SDK instead of the zip; their base64 is this readable text. */
-export const ZIP_MARKER_BASE64 = "LayerctlZipMarker0123456789xyzZY";
+/**
+ * Marker bytes sent to the SDK instead of the zip; their base64 is this text: readable, with a
+ * random tail per process, so no description or name a user writes can hold it. (Any 32 base64
+ * characters decode to 24 bytes that encode back to the same text.)
+ */
+export const ZIP_MARKER_BASE64 = `LayerctlZipMarker${randomBase64(15)}`;
 export const ZIP_MARKER: Uint8Array = Buffer.from(ZIP_MARKER_BASE64, "base64");
+
+function randomBase64(length: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  let text = "";
+  for (let i = 0; i < length; i++) text += alphabet[Math.floor(Math.random() * 64)];
+  return text;
+}
 
 /**
  * Bytes of base64 encoded per slice while building a body (a multiple of 3 keeps slices exact).

@@ -11,7 +11,9 @@ function serialized(zipBase64: string, description = "deps for the API"): string
 }
 
 describe("bodyWithZip", () => {
-  it("the marker is base64 that decodes and encodes back to itself", () => {
+  it("the marker is base64 that decodes and encodes back to itself, with a random tail", () => {
+    expect(ZIP_MARKER_BASE64).toMatch(/^LayerctlZipMarker[A-Za-z0-9+/]{15}$/);
+    expect(ZIP_MARKER.length).toBe(24);
     expect(Buffer.from(ZIP_MARKER).toString("base64")).toBe(ZIP_MARKER_BASE64);
   });
 
