@@ -10,6 +10,15 @@ export function inlineBytes(archive: LayerArchive): Buffer {
   return archive.bytes;
 }
 
+/**
+ * Bytes a publish call sends: the zip as base64 in a JSON body when it goes inline (a third more
+ * than the zip), nearly none when the cloud reads it from object storage. Scales the call's
+ * attempt timeout and counts against the run's upload budget.
+ */
+export function publishBodyBytes(archive: LayerArchive, staged: boolean): number {
+  return staged ? 0 : Math.ceil((archive.size * 4) / 3);
+}
+
 /** CRC-64/XZ (decimal) of the archive, from memory or streamed from its file. */
 export async function archiveCrc64(archive: LayerArchive): Promise<string> {
   const crc = new Crc64();

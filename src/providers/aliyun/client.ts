@@ -4,7 +4,7 @@
 // exchange, upload included, which fails any large layer.
 import { createHash } from "node:crypto";
 import { Crc64 } from "../../archive/crc64.js";
-import { archiveCrc64, inlineBytes } from "../archive-content.js";
+import { archiveCrc64, inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
@@ -131,8 +131,7 @@ export class AliyunClient implements ProviderClient {
     request.validate();
     const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req, request, rt), {
       creates: true,
-      // Base64 in JSON: a third more bytes on the wire than the zip.
-      uploadBytes: Math.ceil((req.archive.size * 4) / 3),
+      uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)),
     });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);

@@ -3,7 +3,7 @@
 // debug logs are the same for every cloud. The SDK has no timeout by default: set one always.
 import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
 import { CloudError, UsageError } from "../../errors.js";
-import { inlineBytes } from "../archive-content.js";
+import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { shareInlineBody } from "./inline-body.js";
 import { ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
@@ -129,7 +129,7 @@ class AwsLambdaClient implements ProviderClient {
         if (!req.staged) shareInlineBody(command, inlineBytes(req.archive));
         return this.lambda.send(command, h);
       },
-      { creates: true, uploadBytes: req.archive.size },
+      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)) },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
     assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined, record);

@@ -2,7 +2,7 @@
 // retryCall; publishing is asynchronous (Publishing -> Active | PublishFailed), so publishLayer
 // polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
 import { CloudError } from "../../errors.js";
-import { inlineBytes } from "../archive-content.js";
+import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { base64Of } from "../base64.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
@@ -61,9 +61,9 @@ export class TencentClient implements ProviderClient {
           Description: req.description,
           LicenseInfo: req.license,
         }),
-      // Base64 in JSON: a third more bytes on the wire than the zip. Inline, the SDK holds three
-      // copies of that JSON while it sends (the body, the text it signs, the bytes it writes).
-      { creates: true, uploadBytes: Math.ceil((req.archive.size * 4) / 3), heldBytes: req.staged ? 0 : 3 * Math.ceil((req.archive.size * 4) / 3) },
+      // The SDK holds three copies of the JSON body while it sends (the body, the text it signs,
+      // the bytes it writes).
+      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)), heldBytes: 3 * publishBodyBytes(req.archive, Boolean(req.staged)) },
     );
     const version = published.LayerVersion;
     const requestId = published.RequestId;
