@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,7 +33,7 @@ const src = path.join(repo, "src");
 const SHARED = {};
 
 // The cloud SDKs are bundled as one CommonJS file per cloud (dist/sdk/<cloud>.cjs), run with V8's
-// code cache by scripts/sdk-loader.mjs: a command loads only the SDKs of the providers it talks
+// code cache by bin/layerctl (through scripts/sdk-loader.mjs): a command loads only the SDKs of the providers it talks
 // to. Measured on this machine (2 cores, Node 20), CPU to load the Aliyun and Tencent SDKs: 227 ms
 // as one CommonJS file, 138 ms with its code cache, ~265 ms as ESM chunks, more from node_modules
 // (thousands of module files; all three SDKs: 757 ms there against 387 ms as chunks).
@@ -159,7 +159,7 @@ function routeLazyImports(file) {
 
 /**
  * Puts `// layerctl build <id>` (a hash of the bundle) on its first line; its code cache starts
- * with the same id and is used with this build only (bin/layerctl, scripts/sdk-loader.mjs): V8
+ * with the same id and is used with this build only (bin/layerctl loads them all): V8
  * itself checks a cache against the source's length alone.
  */
 function stampBuild(file) {
@@ -168,14 +168,27 @@ function stampBuild(file) {
   fs.writeFileSync(file, `// layerctl build ${id}\n${text}`);
 }
 
-/** Runs `layerctl --help` through bin/layerctl's runCached once, which writes dist/{cli,shared}.cjs.cache. */
-function writeEntryCaches() {
-  const code = `process.argv.splice(1, 0, "layerctl"); require(${JSON.stringify(LAUNCHER)}).runCached(${JSON.stringify(path.join(dist, "cli.cjs"))}, { writeCache: true });`;
-  const run = spawnSync(process.execPath, ["-e", code, "--", "--help"], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`build: writing the entry's code cache failed:\n${run.stderr}`);
-  for (const file of ["cli.cjs", "shared.cjs"]) {
-    if (!fs.existsSync(path.join(dist, `${file}.cache`))) throw new Error(`build: no code cache was written for dist/${file}`);
+/**
+ * Writes code caches through bin/layerctl's own loader, in a child process that exits once `code`
+ * has run (the caches are written then, so the functions the run compiled are in them).
+ */
+function writeCodeCaches(code, args, files) {
+  const run = spawnSync(process.execPath, ["-e", code, "--", ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+  if (run.status !== 0) throw new Error(`build: writing code caches failed:\n${run.stderr}`);
+  for (const file of files) {
+    if (!fs.existsSync(`${file}.cache`)) throw new Error(`build: no code cache was written for ${path.relative(repo, file)}`);
   }
+}
+
+/** dist/{cli,shared}.cjs.cache, from one `layerctl --help` run. */
+function writeEntryCaches() {
+  const cli = path.join(dist, "cli.cjs");
+  const code = `process.argv.splice(1, 0, "layerctl"); require(${JSON.stringify(LAUNCHER)}).runCached(${JSON.stringify(cli)}, { writeCache: true });`;
+  writeCodeCaches(code, ["--help"], [cli, path.join(dist, "shared.cjs")]);
 }
 
 /** Source modules src/cli.ts imports statically (at any depth): these go to dist/shared.cjs. */
@@ -251,8 +264,8 @@ function missingPackagesPlugin() {
 
 /** Builds dist/sdk/<cloud>.cjs and its code cache; returns each bundle's export names per import. */
 async function buildSdks() {
-  const { runCommonJs } = await import(pathToFileURL(SDK_LOADER).href);
   const exportsOf = {};
+  const files = [];
   const metafiles = [];
   for (const [name, specs] of Object.entries(SDK_BUNDLES)) {
     const file = path.join(dist, "sdk", `${name}.cjs`);
@@ -272,10 +285,13 @@ async function buildSdks() {
     });
     metafiles.push(built.metafile);
     stampBuild(file);
+    files.push(file);
     quietAwsSdk();
-    const loaded = runCommonJs(file, { makeCache: true });
+    const loaded = createRequire(import.meta.url)(file);
     exportsOf[name] = Object.fromEntries(specs.map((s) => [s, Object.keys(loaded[s])]));
   }
+  const load = (file) => `launcher.loadCached(${JSON.stringify(file)}, { writeCache: true });`;
+  writeCodeCaches(`const launcher = require(${JSON.stringify(LAUNCHER)}); ${files.map(load).join(" ")}`, [], files);
   return { exportsOf, metafiles };
 }
 
