@@ -33,10 +33,11 @@ const src = path.join(repo, "src");
 const SHARED = {};
 
 // The cloud SDKs are bundled as one CommonJS file per cloud (dist/sdk/<cloud>.cjs), run with V8's
-// code cache by bin/layerctl (through scripts/sdk-loader.mjs): a command loads only the SDKs of the providers it talks
-// to. Measured on this machine (2 cores, Node 20), CPU to load the Aliyun and Tencent SDKs: 227 ms
-// as one CommonJS file, 138 ms with its code cache, ~265 ms as ESM chunks, more from node_modules
-// (thousands of module files; all three SDKs: 757 ms there against 387 ms as chunks).
+// code cache by bin/layerctl (through scripts/sdk-loader.mjs): a command loads only the SDKs of
+// the providers it talks to. Measured on this machine (2 cores, Node 20), CPU to load the Aliyun
+// and Tencent SDKs: 227 ms as one CommonJS file, 138 ms with its code cache, ~265 ms as ESM
+// chunks, more from node_modules (thousands of module files; all three SDKs: 757 ms there
+// against 387 ms as chunks).
 // "module" before "main": the SDKs' ESM builds, which esbuild can trim. Keys: what the adapters
 // import (a package, or aws/sdk.ts, which names the five Lambda commands it sends).
 const SDK_BUNDLES = {
