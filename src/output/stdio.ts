@@ -9,24 +9,27 @@ type Fd = 1 | 2;
 const prepared = new Set<Fd>();
 
 /**
- * process.stdout or process.stderr, with its error handler on. A reader that goes away
- * (`layerctl publish --help | head -1`) is not our failure: the rest of the output has nowhere to
- * go, so it is dropped and the process ends with the code it had, without Node's unhandled-'error'
- * stack. Any other write error on stdout (a full disk) is said once and fails the run.
+ * A write to fd failed. A reader that goes away (`layerctl publish --help | head -1`) is not our
+ * failure: the rest of the output has nowhere to go, so it is dropped and the process ends with
+ * the code it had, without Node's unhandled-'error' stack. Any other write error on stdout (a
+ * full disk) is said once and fails the run.
  */
+function writeFailed(fd: Fd, err: NodeJS.ErrnoException): void {
+  if (err.code === "EPIPE") {
+    // Nowhere left to say anything (stderr): end quietly, but not as a success.
+    if (fd === 2) process.exitCode = 1;
+    return;
+  }
+  if (fd === 1) writeText(2, `layerctl: cannot write the output: ${err.message}\n`);
+  process.exitCode = 1;
+}
+
+/** process.stdout or process.stderr, with its error handler on (writeFailed). */
 export function stream(fd: Fd): NodeJS.WriteStream {
   const s = fd === 1 ? process.stdout : process.stderr;
   if (!prepared.has(fd)) {
     prepared.add(fd);
-    s.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") {
-        // Nowhere left to say anything (stderr): end quietly, but not as a success.
-        if (fd === 2) process.exitCode = 1;
-        return;
-      }
-      if (fd === 1) stream(2).write(`layerctl: cannot write the output: ${err.message}\n`);
-      process.exitCode = 1;
-    });
+    s.on("error", (err: NodeJS.ErrnoException) => writeFailed(fd, err));
   }
   return s;
 }
@@ -82,14 +85,8 @@ export function writeText(fd: Fd, text: string): void {
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EAGAIN") stream(fd).write(bytes.subarray(done));
-    else if (code === "EPIPE") {
-      if (fd === 2) process.exitCode = 1;
-    } else {
-      if (fd === 1) writeText(2, `layerctl: cannot write the output: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-    }
+    if ((err as NodeJS.ErrnoException).code === "EAGAIN") stream(fd).write(bytes.subarray(done));
+    else writeFailed(fd, err as NodeJS.ErrnoException);
   }
 }
 

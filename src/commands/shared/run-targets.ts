@@ -57,9 +57,10 @@ export async function callEveryTarget<T>(
 /**
  * `retry` is the target's own policy object: the adapter reads it on every call, so a command
  * can start the target's clock (set its deadline) when the target's work begins. Without one,
- * the clock starts now.
+ * the clock starts now. `traffic` is the run's one Traffic, shared by all its targets: every
+ * command's calls are paced (required, since a command that left it out went unpaced).
  */
-export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger; retry?: RetryPolicy; traffic?: Traffic }): Promise<ProviderClient> {
+export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger; retry?: RetryPolicy; traffic: Traffic }): Promise<ProviderClient> {
   if (t.credentials === null) throw new Error(`${describeTarget(t)}: connect without credentials (only a dry run may have none)`);
   return t.provider.connect({
     region: t.region,
@@ -68,7 +69,7 @@ export function connectTarget(t: Target, opts: { timeoutMs: number; log: Logger;
     requestTimeoutMs: opts.timeoutMs,
     retry: opts.retry ?? { ...defaultRetryPolicy, deadline: Date.now() + opts.timeoutMs },
     log: opts.log,
-    traffic: opts.traffic?.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
+    traffic: opts.traffic.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
   });
 }
 

@@ -51,6 +51,7 @@ export class TencentClient implements ProviderClient {
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
+    const bodyBytes = publishBodyBytes(req.archive, Boolean(req.staged));
     const published = await this.call(
       "PublishLayerVersion",
       (signal) =>
@@ -63,7 +64,7 @@ export class TencentClient implements ProviderClient {
         }),
       // The SDK holds three copies of the JSON body while it sends (the body, the text it signs,
       // the bytes it writes).
-      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)), heldBytes: 3 * publishBodyBytes(req.archive, Boolean(req.staged)) },
+      { creates: true, uploadBytes: bodyBytes, heldBytes: 3 * bodyBytes },
     );
     const version = published.LayerVersion;
     const requestId = published.RequestId;
