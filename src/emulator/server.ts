@@ -8,7 +8,7 @@ import path from "node:path";
 import { instantiate, restoreState } from "./cloud.js";
 import { cloudNames, clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
-import { Faults, gatewayError, stallAfterHeaders, truncateBody } from "./faults.js";
+import { emptyBody, Faults, gatewayError, incompleteReply, stallAfterHeaders, truncateBody, truncateChunked } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
 import type { CloudEmulator, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
@@ -145,6 +145,15 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
           return truncateBody(res, await mod.handle(call, action));
         case "html-error":
           return gatewayError(res);
+        case "empty-body":
+          return emptyBody(res, await mod.handle(call, action));
+        case "hollow":
+        case "no-list": {
+          const reply = await mod.handle(call, action);
+          return send(res, incompleteReply(reply, decision.kind, mod.hollow?.(reply, call)));
+        }
+        case "truncate-chunked":
+          return truncateChunked(res, await mod.handle(call, action));
         case null:
           break;
       }

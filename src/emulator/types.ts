@@ -34,7 +34,17 @@ export type FaultKind =
   /** Carry the call out, send the headers with the full content-length but only part of the body, then close. */
   | "truncate"
   /** A gateway's 502 with an HTML page instead of the cloud's error shape; the call is not carried out. */
-  | "html-error";
+  | "html-error"
+  // "2xx but incomplete": the call is carried out and answered with its own status, but what
+  // arrives is not the whole answer (a proxy, a gateway or a cut connection in between).
+  /** The answer's status and headers with an empty body. */
+  | "empty-body"
+  /** The answer's envelope only (Tencent `{"Response":{"RequestId"}}`, `{}` elsewhere; an XML answer's empty root). */
+  | "hollow"
+  /** The answer with every list in it left out (`Layers`, `Functions`, `versions`...): a JSON without the operation's list. */
+  | "no-list"
+  /** The answer sent chunked, cut at half its length, and the chunked body ended cleanly. */
+  | "truncate-chunked";
 
 export interface FaultRule {
   provider: ProviderName | "*";
@@ -114,6 +124,8 @@ export interface CloudEmulator {
   handle(call: IncomingCall, action: string): Promise<Reply>;
   /** The provider's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
+  /** The envelope of a JSON answer without its payload (the "hollow" fault); undefined: `{}`. */
+  hollow?(reply: Reply, call: IncomingCall): unknown;
 }
 
 /** A bucket that exists from the start, in one cloud's object store. */

@@ -9,6 +9,7 @@ import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
 import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
 import { sameSet } from "../record.js";
+import { collectPages, unending } from "../paging.js";
 import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
@@ -19,6 +20,7 @@ import type {
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
+  RetryPolicy,
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
@@ -29,10 +31,11 @@ import { aliyunEnv } from "./limits.js";
 import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
+import { checkAnswer } from "../answers.js";
+import { aliyunAnswers, type AliyunAction } from "./answers.js";
 
 /** ListLayerVersions pages at most 100 versions. */
 const PAGE_SIZE = 100;
-const MAX_PAGES = 10_000;
 
 export interface Endpoint {
   host: string;
@@ -288,22 +291,23 @@ export class AliyunClient implements ProviderClient {
     return lifecycle.shareLayer(this.lifecycle, req);
   }
 
-  /** Every live version, newest first (FC pages them oldest first from startVersion). */
+  /** Every live version, newest first (FC pages them oldest first from startVersion, up to nextVersion). */
   private async listRaw(layerName: string): Promise<Array<{ layer: FcLayer; requestId: string | null }>> {
     const m = this.sdk.models;
-    const out: Array<{ layer: FcLayer; requestId: string | null }> = [];
-    let start: number | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
+    const pages = await collectPages(`aliyun ListLayerVersions ${layerName}`, this.opts.log, async (start) => {
+      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start });
       const resp = await this.call("ListLayerVersions", (rt) => this.client.listLayerVersionsWithOptions(layerName, request, {}, rt));
-      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
+      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number | null };
       const requestId = requestIdOf(resp);
-      for (const layer of body.layers ?? []) out.push({ layer, requestId });
       const next = body.nextVersion;
-      if (typeof next !== "number" || next <= 0 || (start !== undefined && next <= start)) break;
-      start = next;
-    }
-    return out.sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
+      // The next page starts past this one; a nextVersion that does not is a listing going round.
+      if (typeof next === "number" && start !== undefined && next <= Number(start)) {
+        throw unending(`aliyun ListLayerVersions ${layerName}`, `nextVersion ${next} does not move past ${start}`);
+      }
+      return { items: (body.layers ?? []).map((layer) => ({ layer, requestId })), next: typeof next === "number" && next > 0 ? String(next) : undefined };
+    });
+    const byVersion = new Map(pages.map((p) => [p.layer.version, p]));
+    return [...byVersion.values()].sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
   }
 
   /**
@@ -311,13 +315,22 @@ export class AliyunClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
+  private call<T>(
+    action: AliyunAction,
+    fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
+  ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
     return retryCall(
       cloudCall("aliyun", action, this.opts, opts),
-      (_signal, timeoutMs) => fn(runtime(timeoutMs)),
+      // The body is checked inside the attempt: an unreadable one is retried like any failed read.
+      async (_signal, timeoutMs) => {
+        const resp = await fn(runtime(timeoutMs));
+        checkAnswer(aliyunAnswers[action], resp.body, { provider: "aliyun", action, requestId: requestIdOf(resp) ?? undefined });
+        return resp;
+      },
       (err) => toCloudError(err, action),
     );
   }

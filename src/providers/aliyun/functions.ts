@@ -6,12 +6,13 @@ import { CloudError } from "../../errors.js";
 import { layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
+import type { AliyunAction } from "./answers.js";
 
 interface SdkResponse<T> {
   headers?: Record<string, string>;
   body?: T;
 }
-type Call = <T>(action: string, fn: () => Promise<SdkResponse<T>>, opts?: { creates?: boolean }) => Promise<SdkResponse<T>>;
+type Call = <T>(action: AliyunAction, fn: () => Promise<SdkResponse<T>>, opts?: { creates?: boolean }) => Promise<SdkResponse<T>>;
 
 interface FcFunction {
   layers?: Array<{ arn?: string }>;

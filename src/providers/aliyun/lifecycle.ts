@@ -7,6 +7,7 @@ import { collectPages, mapLimit } from "../paging.js";
 import type { ConnectOptions, DeleteOutcome, LayerReference, LayerVersionRecord, ShareOutcome, ShareRequest } from "../types.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
+import type { AliyunAction } from "./answers.js";
 
 interface SdkResponse<T> {
   headers?: Record<string, string>;
@@ -21,7 +22,7 @@ export interface AliyunLifecycleDeps {
   client: FcClientInstance;
   opts: ConnectOptions;
   /** One API call through the client's retries; `fn` passes the runtime options on to the SDK. */
-  call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>): Promise<SdkResponse<T>>;
+  call<T>(action: AliyunAction, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>): Promise<SdkResponse<T>>;
   requestIdOf(resp: SdkResponse<unknown>): string | null;
 }
 

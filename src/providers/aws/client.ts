@@ -8,6 +8,7 @@ import { shareInlineBody } from "./inline-body.js";
 import { ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
+import { collectPages } from "../paging.js";
 import { cloudCall, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
@@ -19,12 +20,15 @@ import type {
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
+  RetryPolicy,
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
 import * as lifecycle from "./lifecycle.js";
 import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
+import { checkAnswer } from "../answers.js";
+import { awsAnswers, type AwsAction } from "./answers.js";
 import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
 import { quietAwsSdk } from "./sdk-env.js";
@@ -33,8 +37,6 @@ type LambdaSdk = typeof import("./sdk.js");
 
 /** ListLayerVersions' page size limit. */
 const PAGE = 50;
-/** 500,000 versions: far beyond any real layer, and a bound on a service that never stops paging. */
-const MAX_PAGES = 10_000;
 
 export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> {
   if (!isAwsCredentials(opts.credentials)) {
@@ -98,15 +100,20 @@ class AwsLambdaClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(
-    action: string,
+    action: AwsAction,
     send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>,
-    opts: { creates?: boolean; uploadBytes?: number } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     return retryCall(
       cloudCall("aws", action, this.opts, opts),
       // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
-      (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
+      // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
+      async (abortSignal, requestTimeout) => {
+        const out = await send({ abortSignal, requestTimeout });
+        const requestId = (out as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
+        return checkAnswer(awsAnswers[action], out, { provider: "aws", action, requestId });
+      },
       (err) => toCloudError(err, ctx),
     );
   }
@@ -145,31 +152,13 @@ class AwsLambdaClient implements ProviderClient {
   /** List items carry no checksum, size or location: those stay null (getLayerVersion has them). */
   async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
     const { ListLayerVersionsCommand } = this.sdk;
-    const records: LayerVersionRecord[] = [];
-    const versions = new Set<number>();
-    const seen = new Set<string>();
-    let marker: string | undefined;
-    for (let page = 0; ; page++) {
+    const items = await collectPages(`aws ListLayerVersions ${layerName}`, this.opts.log, async (marker) => {
       const out = await this.call("ListLayerVersions", (h) => this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker }), h));
-      for (const item of out.LayerVersions ?? []) {
-        if (item.Version !== undefined && versions.has(item.Version)) continue;
-        if (item.Version !== undefined) versions.add(item.Version);
-        records.push(layerRecord(this.opts.region, layerName, item, out.$metadata.requestId));
-      }
-      marker = out.NextMarker || undefined;
-      if (marker === undefined) break;
-      // A marker we already followed leads to pages we already have, and round again forever.
-      if (seen.has(marker)) {
-        this.opts.log.debug(`aws ListLayerVersions: ${layerName}: NextMarker repeats after ${page + 1} pages; stopped paging`);
-        break;
-      }
-      if (page + 1 >= MAX_PAGES) {
-        this.opts.log.warn(`aws: listed the first ${MAX_PAGES * PAGE} versions of ${layerName} only (Lambda kept paging)`);
-        break;
-      }
-      seen.add(marker);
-    }
-    return records.sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
+      return { items: (out.LayerVersions ?? []).map((item) => layerRecord(this.opts.region, layerName, item, out.$metadata.requestId)), next: out.NextMarker || undefined };
+    });
+    // A version listed twice (the listing moved under us between pages) is one version.
+    const byVersion = new Map(items.map((r) => [r.version, r]));
+    return [...byVersion.values()].sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
   }
 
   async findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null> {

@@ -7,10 +7,11 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
 import { layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import type { AwsAction } from "./answers.js";
 import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
-type Call = <T>(action: string, send: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
+type Call = <T>(action: AwsAction, send: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
 
 interface Configuration {
   Layers?: Array<{ Arn?: string }>;

@@ -6,6 +6,7 @@ import { CloudError } from "../../errors.js";
 import { collectPages, mapLimit } from "../paging.js";
 import type { ConnectOptions, DeleteOptions, DeleteOutcome, Grantee, LayerReference, LayerVersionRecord, ShareOutcome, ShareRequest } from "../types.js";
 import { layerRecord } from "./records.js";
+import type { AwsAction } from "./answers.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
 
@@ -14,7 +15,7 @@ export interface AwsLifecycleDeps {
   lambda: LambdaClient;
   opts: ConnectOptions;
   /** One API call through the client's retries; `send` passes the per-attempt abort signal and timeout on to the SDK. */
-  call<T>(action: string, send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>): Promise<T>;
+  call<T>(action: AwsAction, send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>): Promise<T>;
 }
 
 /** ListLayers / ListLayerVersions take at most 50 per page; the function listings take more, 50 keeps answers small. */

@@ -30,6 +30,8 @@ import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js"
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 import { cosContent } from "./storage-names.js";
+import { checkAnswer } from "../answers.js";
+import { tencentAnswers, type TencentAction } from "./answers.js";
 
 type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
 
@@ -218,11 +220,20 @@ export class TencentClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(
-    action: string,
+    action: TencentAction,
     fn: (signal: AbortSignal) => Promise<T>,
     opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
   ): Promise<T> {
-    return retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: this.secrets }));
+    return retryCall(
+      cloudCall("tencent", action, this.opts, opts),
+      // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
+      async (signal) => {
+        const out = await fn(signal);
+        const requestId = (out as { RequestId?: unknown } | undefined)?.RequestId;
+        return checkAnswer(tencentAnswers[action], out, { provider: "tencent", action, requestId: typeof requestId === "string" ? requestId : undefined });
+      },
+      (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: this.secrets }),
+    );
   }
 
   /**

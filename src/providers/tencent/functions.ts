@@ -5,8 +5,9 @@ import { CloudError } from "../../errors.js";
 import { waitForUpdate, type UpdateProgress } from "../function-update.js";
 import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
 import type { ScfClient } from "./sdk.js";
+import type { TencentAction } from "./answers.js";
 
-type Call = <T>(action: string, fn: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
+type Call = <T>(action: TencentAction, fn: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
 
 interface FunctionFields {
   Status?: string;

@@ -29,7 +29,7 @@ export async function listLayers(d: TencentLifecycleDeps): Promise<LayerVersionR
     const layers = res.Layers ?? [];
     return {
       items: layers.map((l) => ({ ...layerRecord(d.opts.region, l.LayerName ?? "", l as LayerVersionFields), requestId: res.RequestId ?? null })),
-      next: nextOffset(offset, layers.length, res.TotalCount),
+      next: nextOffset(offset, layers.length, res.TotalCount ?? 0, "tencent ListLayers"),
     };
   });
 }
@@ -97,7 +97,7 @@ export async function layerReferences(d: TencentLifecycleDeps, layerName: string
     const offset = Number(token ?? 0);
     const res = await d.request("ListNamespaces", { Offset: offset, Limit: PAGE });
     const items = (res.Namespaces ?? []).map((n) => n.Name ?? "").filter(Boolean);
-    return { items, next: nextOffset(offset, res.Namespaces?.length ?? 0, res.TotalCount) };
+    return { items, next: nextOffset(offset, res.Namespaces?.length ?? 0, res.TotalCount ?? 0, "tencent ListNamespaces") };
   });
   const functions = (
     await mapLimit(namespaces, SCAN_CONCURRENCY, (namespace) =>
@@ -105,7 +105,7 @@ export async function layerReferences(d: TencentLifecycleDeps, layerName: string
         const offset = Number(token ?? 0);
         const res = await d.request("ListFunctions", { Namespace: namespace, Offset: offset, Limit: PAGE });
         const items = (res.Functions ?? []).map((f) => ({ namespace, name: f.FunctionName ?? "" })).filter((f) => f.name);
-        return { items, next: nextOffset(offset, res.Functions?.length ?? 0, res.TotalCount) };
+        return { items, next: nextOffset(offset, res.Functions?.length ?? 0, res.TotalCount ?? 0, `tencent ListFunctions ${namespace}`) };
       }),
     )
   ).flat();
@@ -115,7 +115,7 @@ export async function layerReferences(d: TencentLifecycleDeps, layerName: string
       const offset = Number(token ?? 0);
       const res = await d.request("ListVersionByFunction", { FunctionName: name, Namespace: namespace, Offset: offset, Limit: PAGE });
       const list = res.Versions?.map((v) => v.Version) ?? res.FunctionVersion ?? [];
-      return { items: list, next: nextOffset(offset, list.length, res.TotalCount) };
+      return { items: list, next: nextOffset(offset, list.length, res.TotalCount ?? 0, `tencent ListVersionByFunction ${namespace}/${name}`) };
     });
     const qualifiers = ["$LATEST", ...new Set(versions.filter((v) => v && v !== "$LATEST"))];
     const refs: LayerReference[] = [];
