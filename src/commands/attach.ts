@@ -74,7 +74,7 @@ export async function attachCommand(input: AttachInput, ctx: CommandContext): Pr
           }),
         );
       }
-      return attachFunctions(clients[i]!, t, layer, opts, wait, ctx.log);
+      return attachFunctions(clients[i]!, t, layer, opts, wait, ctx.log, { deadline, policy: policies[i]! });
     });
     return { results: perTarget.flat() };
   } finally {

@@ -155,7 +155,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
       const attached = await mapTargets(
         targets,
-        (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log),
+        (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log, policies[i]),
         concurrency,
       );
       return { archive: packed.archive, results, attachments: attached.flat() };

@@ -76,3 +76,27 @@ export function layersFromArns(arns: Array<string | undefined>, where: { provide
     return parsed;
   });
 }
+
+/** Two layer lists hold the same versions in the same order. */
+export function sameLayers(a: AttachedLayer[], b: AttachedLayer[]): boolean {
+  return a.length === b.length && a.every((l, i) => layerIdentity(l) === layerIdentity(b[i]!) && l.version === b[i]!.version);
+}
+
+/** Another change to the function landed between our read and our write: the run lost a race, and says so. */
+export function concurrentUpdate(provider: ProviderName, functionName: string, detail: string, requestId?: string): CloudError {
+  return new CloudError(`function ${functionName} was changed by someone else while this run updated its layers (${detail})`, {
+    code: "ConcurrentUpdate",
+    provider,
+    requestId,
+    hint: "another deploy or attach is changing it: run attach again once it is done (the list is read afresh)",
+  });
+}
+
+/**
+ * An error while waiting for an update the cloud accepted: the same error, saying the layer list
+ * may be applied already (a half-updated function is not a plain failure).
+ */
+export function acceptedButUnsettled(err: unknown, functionName: string): unknown {
+  if (!(err instanceof CloudError)) return err;
+  return err.with({ message: `${err.message} (the new layer list of ${functionName} was accepted and may be applied already)` });
+}

@@ -24,6 +24,15 @@ export function isSafeToRepeat(err: unknown): boolean {
   return err instanceof CloudError && err.retryable && err.unprocessed;
 }
 
+/**
+ * After this error the call may or may not have been carried out (a timeout, reset, 5xx or an
+ * unreadable answer), and nothing names what it made: for a call that changes something, what
+ * happened must be looked into before anything is repeated or reported.
+ */
+export function outcomeUnknown(err: unknown): err is CloudError {
+  return err instanceof CloudError && err.retryable && !err.unprocessed && err.version === undefined;
+}
+
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(random() * cap);

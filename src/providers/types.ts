@@ -405,9 +405,23 @@ export interface LayerReference {
   qualifier: string;
 }
 
+/**
+ * What a look after an unknown outcome found: the thing, its certain absence (the call had no
+ * effect), or why it cannot tell (then "may exist", with a command to check; never a repeat).
+ */
+export type Lookup<T> = { found: T } | { absent: true } | { undecided: string };
+
 export interface ProviderClient {
   /** Updating functions: their layer lists and aliases. */
   readonly functions: FunctionUpdater;
+  /** The same client with its calls under this retry policy (a lookup's own budget); the target's policy is left as it is. */
+  within(retry: RetryPolicy): ProviderClient;
+  /**
+   * After a publish whose outcome is unknown: the one version newer than `after` holding exactly
+   * this zip, runtimes and architectures, told by what the cloud reports (checksums and sizes,
+   * never a download). Throws when the versions cannot be read.
+   */
+  findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>>;
   publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord>;
   getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord>;
   /** Newest first. */
@@ -427,12 +441,34 @@ export interface ProviderClient {
   shareLayer(req: ShareRequest): Promise<ShareOutcome>;
 }
 
+/** A function's layer list as one well-formed read gave it, with what an update can be conditioned on. */
+export interface FunctionLayers {
+  layers: AttachedLayer[];
+  /** The configuration's revision (AWS RevisionId): an update names it and fails if another landed since; null where the cloud has none. */
+  revision: string | null;
+}
+
+/** One published version of a function, as its version listing gives it. */
+export interface FunctionVersionItem {
+  version: string;
+  description: string | null;
+}
+
 /** The update side of a cloud's functions (attach). */
 export interface FunctionUpdater {
-  /** The function's layer list ($LATEST), in order. Waits first if an update is still in progress. */
-  getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]>;
-  /** Replace the function's whole layer list (in this order) and wait until the update has finished. */
-  setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }>;
-  /** Point an alias at a function version: updated if it exists, else created. */
+  /** The function's layer list ($LATEST), in order, from a well-formed read. Waits first if an update is still in progress. */
+  getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers>;
+  /**
+   * Replace the function's whole layer list (in this order), conditioned on `expected` where the
+   * cloud can (a lost race is a CloudError `ConcurrentUpdate`), wait until the update has finished
+   * and return the list read back then. The call is not repeated after an unknown outcome: the
+   * caller looks at the function instead.
+   */
+  setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions, expected: FunctionLayers): Promise<{ requestId: string | null; layers: AttachedLayer[] }>;
+  /** Point an alias at a function version: updated if it exists, else created (a creation whose answer is lost is looked into). */
   pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
+  /** The function's published versions ($LATEST excluded), every page; throws when they cannot be read. */
+  listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]>;
+  /** A command listing the function's versions, pasteable as is (the cloud's own CLI): what to check after an unknown outcome. */
+  versionsCommand(fn: FunctionRef): string;
 }

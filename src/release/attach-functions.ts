@@ -1,13 +1,16 @@
 // Attaching one layer version to functions in one target, shared by `layerctl attach` and
 // `publish --attach`. For each function: read its layer list, replace the same layer's version in
 // place (order kept) or append it, and check the provider's per-function limit -- for every
-// function before any write. Then update, wait until the cloud has applied it, and optionally
-// publish a function version and point an alias at it. Each function gets its own record: one
-// that fails (missing, at the limit) does not stop the others.
+// function before any write. Then update (conditioned on the read where the cloud can), wait
+// until the cloud has applied it, read it back, and optionally publish a function version and
+// point an alias at it. Each function gets its own record: one that fails (missing, at the limit,
+// a race lost to another update) does not stop the others.
 import { CloudError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import { layerIdentity } from "../providers/function-update.js";
-import type { AttachRecord, AttachedLayer, FunctionRef, ProviderClient, UpdateWaitOptions } from "../providers/types.js";
+import { concurrentUpdate, layerIdentity, sameLayers } from "../providers/function-update.js";
+import { defaultRetryPolicy, outcomeUnknown } from "../providers/retry.js";
+import type { AttachRecord, AttachedLayer, FunctionLayers, FunctionRef, ProviderClient, RetryPolicy, UpdateWaitOptions } from "../providers/types.js";
+import { publishFunctionOnce } from "./function-version.js";
 import { errorFields } from "../commands/shared/records.js";
 import type { Target } from "../commands/shared/targets.js";
 
@@ -56,6 +59,12 @@ export function layerLabel(l: AttachedLayer): string {
   return `${l.layerName}:${l.version}`;
 }
 
+/** The target's clock, for the calls whose unknown outcome is looked into (a function version). */
+export interface AttachBudget {
+  deadline: number;
+  policy: RetryPolicy;
+}
+
 export async function attachFunctions(
   client: ProviderClient,
   target: Target,
@@ -63,6 +72,7 @@ export async function attachFunctions(
   opts: AttachOptions,
   wait: () => UpdateWaitOptions,
   log: Logger,
+  budget: AttachBudget = { deadline: Date.now() + wait().waitTimeoutMs, policy: { ...defaultRetryPolicy } },
 ): Promise<AttachRecord[]> {
   const { provider } = target;
   const namespace = provider.features.functionNamespaces ? opts.namespace : undefined;
@@ -81,43 +91,51 @@ export async function attachFunctions(
     requestId: null,
   });
 
-  // Read and plan every function first: no write happens before every limit is checked.
+  // Read and plan every function first: no write happens before every limit is checked. Each
+  // plan rests on one well-formed read of the function's list (an unreadable one fails its record).
   const plans = [];
   for (const functionName of opts.functions) {
     const fn: FunctionRef = { functionName, namespace };
     const rec = base(functionName);
     try {
       const current = await client.functions.getLayers(fn, wait());
-      const plan = planLayers(current, layer, provider.limits.maxLayersPerFunction, { provider: provider.name, functionName });
+      const plan = planLayers(current.layers, layer, provider.limits.maxLayersPerFunction, { provider: provider.name, functionName });
       rec.previousVersion = plan.previousVersion;
       rec.layers = plan.layers.map(layerLabel);
-      plans.push({ fn, rec, plan });
+      plans.push({ fn, rec, plan, current });
     } catch (err) {
-      plans.push({ fn, rec: { ...rec, error: errorFields(err) }, plan: null });
+      plans.push({ fn, rec: { ...rec, error: errorFields(err) }, plan: null, current: null });
     }
   }
 
   const results: AttachRecord[] = [];
-  for (const { fn, rec, plan } of plans) {
-    if (!plan) {
+  for (const { fn, rec, plan, current } of plans) {
+    if (!plan || !current) {
       results.push(rec);
       continue;
     }
     let updated = false;
+    let phase: "update" | "version" | "alias" = "update";
     try {
       if (plan.unchanged) {
         log.debug(`${provider.name} ${target.region}: ${fn.functionName} already uses ${layerLabel(layer)}`);
       } else {
-        const { requestId } = await client.functions.setLayers(fn, plan.layers, wait());
+        const { requestId } = await updateLayers(client, fn, plan.layers, current, wait, { provider: provider.name, where: `${provider.name} ${target.region}`, log });
         rec.requestId = requestId;
         updated = true;
       }
       rec.status = plan.unchanged ? "unchanged" : "attached";
       if (opts.publishVersion || opts.alias) {
-        const published = await client.publishFunctionVersion({ functionName: fn.functionName, namespace: fn.namespace, description: opts.description });
+        phase = "version";
+        const published = await publishFunctionOnce(
+          client,
+          { functionName: fn.functionName, namespace: fn.namespace, description: opts.description },
+          { provider: provider.name, region: target.region, deadline: budget.deadline, policy: budget.policy, log },
+        );
         rec.functionVersion = published.version;
         rec.requestId = published.requestId ?? rec.requestId;
         if (opts.alias) {
+          phase = "alias";
           const pointed = await client.functions.pointAlias(fn, opts.alias, published.version!);
           rec.alias = opts.alias;
           rec.requestId = pointed.requestId ?? rec.requestId;
@@ -128,11 +146,66 @@ export async function attachFunctions(
       const error = errorFields(err);
       // Say what did happen: the layer list may already be updated, or a version published.
       const done = updated || plan.unchanged ? `${fn.functionName} uses ${layerLabel(layer)}${rec.functionVersion ? ` and has version ${rec.functionVersion}` : ""}; ` : "";
-      const next = rec.functionVersion
-        ? `point the alias again with \`layerctl attach ${layer.layerName}:${layer.version} --function ${fn.functionName} -p ${provider.name} -r ${target.region} --alias ${opts.alias}\``
-        : `retry with \`layerctl attach ${layer.layerName}:${layer.version} --function ${fn.functionName} -p ${provider.name} -r ${target.region}${opts.publishVersion || opts.alias ? " --publish-version" : ""}${opts.alias ? ` --alias ${opts.alias}` : ""}\``;
-      results.push({ ...rec, status: "failed", error: { ...error, hint: `${done}${error.hint ? `${error.hint}; ` : ""}${next}` } });
+      const where = `-p ${provider.name} -r ${target.region}`;
+      // A version whose publishing had an unknown outcome may exist: its hint says how to check; a
+      // re-run with --publish-version would make another.
+      const versionMayExist = phase === "version" && outcomeUnknown(err);
+      const next = versionMayExist
+        ? ""
+        : rec.functionVersion
+          ? `point the alias again with \`layerctl attach ${layer.layerName}:${layer.version} --function ${fn.functionName} ${where} --alias ${opts.alias}\``
+          : `retry with \`layerctl attach ${layer.layerName}:${layer.version} --function ${fn.functionName} ${where}${opts.publishVersion || opts.alias ? " --publish-version" : ""}${opts.alias ? ` --alias ${opts.alias}` : ""}\``;
+      const hint = `${done}${error.hint ?? ""}${error.hint && next ? "; " : ""}${next}`;
+      results.push({ ...rec, status: "failed", error: { ...error, hint } });
     }
   }
   return results;
+}
+
+/**
+ * Writes the new list, conditioned on the read it was planned from where the cloud can, and reads
+ * it back once applied: a list that is not what was written means another change landed between
+ * the read and the write (a lost race, reported as such). After an unknown outcome the function
+ * is read: the list written means applied; the list planned from (and nothing else changed) means
+ * no effect, and it is written once more; anything else is a race lost.
+ */
+async function updateLayers(
+  client: ProviderClient,
+  fn: FunctionRef,
+  layers: AttachedLayer[],
+  planned: FunctionLayers,
+  wait: () => UpdateWaitOptions,
+  ctx: { provider: Target["provider"]["name"]; where: string; log: Logger },
+): Promise<{ requestId: string | null }> {
+  const labels = (ls: AttachedLayer[]) => (ls.length ? ls.map(layerLabel).join(", ") : "none");
+  let expected = planned;
+  for (let attempt = 1; ; attempt++) {
+    let out: { requestId: string | null; layers: AttachedLayer[] };
+    try {
+      out = await client.functions.setLayers(fn, layers, wait(), expected);
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      let now: FunctionLayers;
+      try {
+        now = await client.functions.getLayers(fn, wait());
+      } catch (lookErr) {
+        const why = lookErr instanceof CloudError ? lookErr.code : String(lookErr);
+        throw err.with({ hint: `the new layer list may have been applied, and reading ${fn.functionName} failed too (${why})` });
+      }
+      if (sameLayers(now.layers, layers)) {
+        ctx.log.warn(`${ctx.where}: the answer to the update of ${fn.functionName} was lost (${err.code}), but it holds the list this run wrote`);
+        return { requestId: null };
+      }
+      const untouched = sameLayers(now.layers, expected.layers) && (expected.revision === null || now.revision === expected.revision);
+      if (untouched && attempt < 2) {
+        expected = now;
+        continue;
+      }
+      throw untouched ? err : concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(now.layers)}`);
+    }
+    if (!sameLayers(out.layers, layers)) {
+      throw concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(out.layers)}, not the ${labels(layers)} this run wrote`, out.requestId ?? undefined);
+    }
+    return { requestId: out.requestId };
+  }
 }

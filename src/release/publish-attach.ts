@@ -1,7 +1,8 @@
 // `publish --attach`: after each target publishes, attach the version just published (or found
 // unchanged) to the functions, within what is left of that target's --timeout.
 import type { Logger } from "../output/log.js";
-import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } from "../providers/types.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName, RetryPolicy } from "../providers/types.js";
 import type { Target } from "../commands/shared/targets.js";
 import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 
@@ -15,6 +16,7 @@ export async function attachPublished(
   opts: AttachOptions,
   deadline: number,
   log: Logger,
+  policy?: RetryPolicy,
 ): Promise<AttachRecord[]> {
   if (published.error || published.version === null) {
     // Nothing to attach: each function says so (the layer's own record carries the error).
@@ -35,7 +37,8 @@ export async function attachPublished(
     }));
   }
   const wait = () => ({ waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
-  return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log);
+  const budget = { deadline, policy: policy ?? { ...defaultRetryPolicy, deadline } };
+  return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log, budget);
 }
 
 /** `publish --dry-run --attach`: what would be attached where (one per target and function). */

@@ -13,10 +13,12 @@ import { collectPages, unending } from "../paging.js";
 import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
+  DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
@@ -32,6 +34,7 @@ import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
 import { checkAnswer } from "../answers.js";
+import { findOne } from "../lookup.js";
 import { aliyunAnswers, type AliyunAction } from "./answers.js";
 
 /** ListLayerVersions pages at most 100 versions. */
@@ -112,7 +115,35 @@ export class AliyunClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AliyunFunctions {
-    return new AliyunFunctions(this.sdk, this.client, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
+    return new AliyunFunctions(this.sdk, this.client, this.opts, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new AliyunClient(this.sdk, this.client, { ...this.opts, retry });
+  }
+
+  /**
+   * The listing carries each version's CRC-64 and size: a version holding this zip is told by
+   * them, without downloading anything (a download that fails must not make a version "not ours").
+   */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const crc = req.staged?.crc64 ?? (await archiveCrc64(req.archive));
+    let versions: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      versions = await this.listRaw(req.layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return { absent: true };
+      throw err;
+    }
+    const newer = versions.filter(({ layer }) => (layer.version ?? 0) > after);
+    const found = await findOne(
+      newer,
+      ({ layer }) => layer.codeChecksum === crc && layer.codeSize === req.archive.size && sameSet(layer.compatibleRuntime ?? [], req.runtimes),
+      ({ layer }) => `version ${layer.version}`,
+    );
+    if (!("found" in found)) return found;
+    // Same CRC-64 and size as our zip: the stored bytes are ours, so our sha256 is theirs.
+    return { found: layerRecord(this.opts.region, req.layerName, found.found.layer, found.found.requestId, req.archive.sha256) };
   }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
@@ -272,15 +303,15 @@ export class AliyunClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.AliyunLifecycleDeps {
-    return { sdk: this.sdk, client: this.client, opts: this.opts, call: (action, fn) => this.call(action, fn), requestIdOf };
+    return { sdk: this.sdk, client: this.client, opts: this.opts, call: (action, fn, o) => this.call(action, fn, o), requestIdOf };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {
     return lifecycle.listLayers(this.lifecycle);
   }
 
-  deleteLayerVersion(layerName: string, version: number): Promise<DeleteOutcome> {
-    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version);
+  deleteLayerVersion(layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome> {
+    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version, opts);
   }
 
   layerReferences(layerName: string): Promise<LayerReference[]> {

@@ -2,9 +2,14 @@
 // UpdateFunction with body.layers (the whole list of version ARNs, in order), a wait while state
 // is Pending or lastUpdateStatus InProgress (whether zip functions ever report InProgress is not
 // documented: we wait the same way for every function), then UpdateAlias / CreateAlias.
+// FC has no revision to condition an update on: the list is read back once the update has
+// settled, and the caller compares it with what it wrote.
 import { CloudError } from "../../errors.js";
-import { layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
-import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+import { shellWord } from "../../output/shell-word.js";
+import { acceptedButUnsettled, concurrentUpdate, layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { collectPages } from "../paging.js";
+import { outcomeUnknown } from "../retry.js";
+import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
 import type { AliyunAction } from "./answers.js";
 
@@ -14,36 +19,62 @@ interface SdkResponse<T> {
 }
 type Call = <T>(action: AliyunAction, fn: () => Promise<SdkResponse<T>>, opts?: { creates?: boolean }) => Promise<SdkResponse<T>>;
 
-interface FcFunction {
-  layers?: Array<{ arn?: string }>;
+export interface FcFunction {
+  functionName?: string;
+  layers?: Array<{ arn?: string }> | null;
   state?: string;
   stateReason?: string;
   lastUpdateStatus?: string;
   lastUpdateStatusReason?: string;
 }
 
+/** FC refuses an update while another runs (409; the code is not documented: ours, unconfirmed). */
+const BUSY_CODES = new Set(["ConcurrentUpdateError"]);
+
+/**
+ * The references are silent on whether FC sends `layers` for a function without layers, so an
+ * answer without the list cannot tell "none" from "lost" by itself: it is read once more, and
+ * only a second answer without it (or with `[]`) means none. A list is never written or a version
+ * deleted on the strength of one answer that may have lost it.
+ */
+export async function confirmedLayers<R extends { body: FcFunction }>(first: R, reread: () => Promise<R>): Promise<R> {
+  if (Array.isArray(first.body.layers)) return first;
+  return reread();
+}
+
 export class AliyunFunctions implements FunctionUpdater {
   constructor(
     private readonly sdk: AliyunSdk,
     private readonly client: FcClientInstance,
+    private readonly opts: Pick<ConnectOptions, "region" | "endpoint" | "log">,
     private readonly call: Call,
     private readonly requestIdOf: (resp: SdkResponse<unknown>) => string | null,
   ) {}
 
-  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
-    const { body, requestId } = await this.settled(fn, opts);
-    return layersFromArns(
-      (body.layers ?? []).map((l) => l.arn),
-      { provider: "aliyun", functionName: fn.functionName, requestId: requestId ?? undefined },
-    );
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
+    const got = await confirmedLayers(await this.settled(fn, opts), () => this.settled(fn, opts));
+    return { layers: this.layersOf(fn, got), revision: null };
   }
 
-  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
     const m = this.sdk.models;
     const request = new m.UpdateFunctionRequest({ body: new m.UpdateFunctionInput({ layers: layers.map((l) => l.arn!) }) });
-    const resp = await this.call("UpdateFunction", () => this.client.updateFunction(fn.functionName, request));
-    await this.settled(fn, opts);
-    return { requestId: this.requestIdOf(resp) };
+    let requestId: string | null;
+    try {
+      // Not repeated after an unknown outcome: the caller reads the function and decides.
+      const resp = await this.call("UpdateFunction", () => this.client.updateFunction(fn.functionName, request), { creates: true });
+      requestId = this.requestIdOf(resp);
+    } catch (err) {
+      if (err instanceof CloudError && BUSY_CODES.has(err.code)) throw concurrentUpdate("aliyun", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
+      throw err;
+    }
+    let after: { body: FcFunction; requestId: string | null };
+    try {
+      after = await confirmedLayers(await this.settled(fn, opts), () => this.settled(fn, opts));
+    } catch (err) {
+      throw acceptedButUnsettled(err, fn.functionName);
+    }
+    return { requestId, layers: this.layersOf(fn, after) };
   }
 
   async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
@@ -56,8 +87,37 @@ export class AliyunFunctions implements FunctionUpdater {
       if (!(err instanceof CloudError) || err.code !== "AliasNotFound") throw err;
     }
     const request = new m.CreateAliasRequest({ body: new m.CreateAliasInput({ aliasName: alias, versionId: version }) });
-    const resp = await this.call("CreateAlias", () => this.client.createAlias(fn.functionName, request), { creates: true });
-    return { created: true, requestId: this.requestIdOf(resp) };
+    try {
+      const resp = await this.call("CreateAlias", () => this.client.createAlias(fn.functionName, request), { creates: true });
+      return { created: true, requestId: this.requestIdOf(resp) };
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      // The answer was lost: the alias exists and points at our version, or the creation failed.
+      const got = await this.call("GetAlias", () => this.client.getAlias(fn.functionName, alias)).catch(() => null);
+      if ((got?.body as { versionId?: string } | undefined)?.versionId === version) return { created: true, requestId: this.requestIdOf(got!) };
+      throw err;
+    }
+  }
+
+  async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
+    const m = this.sdk.models;
+    return collectPages(`aliyun ListFunctionVersions ${fn.functionName}`, this.opts.log, async (nextToken) => {
+      const resp = await this.call("ListFunctionVersions", () => this.client.listFunctionVersions(fn.functionName, new m.ListFunctionVersionsRequest({ limit: 100, nextToken })));
+      const body = (resp.body ?? {}) as { versions?: Array<{ versionId?: string; description?: string }>; nextToken?: string };
+      return { items: (body.versions ?? []).map((v) => ({ version: v.versionId ?? "", description: v.description ?? null })), next: body.nextToken || undefined };
+    });
+  }
+
+  versionsCommand(fn: FunctionRef): string {
+    const endpoint = this.opts.endpoint ? ` --endpoint ${shellWord(new URL(this.opts.endpoint).host)}` : "";
+    return `aliyun fc GET /2023-03-30/functions/${shellWord(fn.functionName)}/versions --region ${shellWord(this.opts.region)}${endpoint}`;
+  }
+
+  private layersOf(fn: FunctionRef, got: { body: FcFunction; requestId: string | null }): AttachedLayer[] {
+    return layersFromArns(
+      (got.body.layers ?? []).map((l) => l.arn),
+      { provider: "aliyun", functionName: fn.functionName, requestId: got.requestId ?? undefined },
+    );
   }
 
   private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<{ body: FcFunction; requestId: string | null }> {

@@ -8,6 +8,7 @@ import { shareInlineBody } from "./inline-body.js";
 import { ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
+import { findOne, sameSettings } from "../lookup.js";
 import { collectPages } from "../paging.js";
 import { cloudCall, retryCall } from "../retry.js";
 import type {
@@ -17,6 +18,7 @@ import type {
   FunctionVersionRecord,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
@@ -91,7 +93,30 @@ class AwsLambdaClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AwsFunctions {
-    return new AwsFunctions(this.sdk, this.lambda, (action, send, opts) => this.call(action, send, opts));
+    return new AwsFunctions(this.sdk, this.lambda, this.opts, (action, send, opts) => this.call(action, send, opts));
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, retry }, this.credentials);
+  }
+
+  /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const newer = (await this.listLayerVersions(req.layerName)).filter((v) => v.version !== null && v.version > after);
+    const read: LayerVersionRecord[] = [];
+    for (const item of newer) {
+      try {
+        read.push(await this.getLayerVersion(req.layerName, item.version!));
+      } catch (err) {
+        // Deleted since it was listed: not a version this publish can report.
+        if (!(err instanceof CloudError && err.code === "ResourceNotFoundException")) throw err;
+      }
+    }
+    return findOne(
+      read,
+      (v) => v.codeSha256 === req.archive.sha256.toLowerCase() && sameSettings(v, req),
+      (v) => `version ${v.version}`,
+    );
   }
 
   /**

@@ -1,14 +1,18 @@
-// Attaching layers to a Lambda function: GetFunction (its Layers and LastUpdateStatus),
-// UpdateFunctionConfiguration (Layers replaces the whole list, in order), a wait until
+// Attaching layers to a Lambda function: GetFunction (its Layers, RevisionId and LastUpdateStatus),
+// UpdateFunctionConfiguration (Layers replaces the whole list, in order; RevisionId makes it fail
+// with PreconditionFailedException if the function changed since our read), a wait until
 // LastUpdateStatus is Successful, and UpdateAlias / CreateAlias.
 // Lambda refuses a second update while one is InProgress (ResourceConflictException), so the
 // read waits for a running update too. We poll GetFunction ourselves rather than use the SDK's
 // waitUntilFunctionUpdatedV2: one poll loop, one deadline (--timeout) and one error for every cloud.
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
-import { layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { shellWord } from "../../output/shell-word.js";
+import { acceptedButUnsettled, concurrentUpdate, layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { collectPages } from "../paging.js";
+import { outcomeUnknown } from "../retry.js";
+import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AwsAction } from "./answers.js";
-import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
 type Call = <T>(action: AwsAction, send: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
@@ -18,46 +22,91 @@ interface Configuration {
   State?: string;
   LastUpdateStatus?: string;
   LastUpdateStatusReason?: string;
+  RevisionId?: string;
   $metadata?: { requestId?: string };
 }
+
+/** Lambda's codes for an update that lost a race: the revision moved on, or another update is running. */
+const LOST_RACE = new Set(["PreconditionFailedException", "ResourceConflictException"]);
 
 export class AwsFunctions implements FunctionUpdater {
   constructor(
     private readonly sdk: LambdaSdk,
     private readonly lambda: LambdaClient,
+    private readonly opts: Pick<ConnectOptions, "region" | "endpoint" | "log">,
     private readonly call: Call,
   ) {}
 
-  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
     const config = await this.settled(fn, opts);
-    return layersFromArns(
-      (config.Layers ?? []).map((l) => l.Arn),
-      { provider: "aws", functionName: fn.functionName, requestId: config.$metadata?.requestId },
-    );
+    return { layers: this.layersOf(fn, config), revision: config.RevisionId ?? null };
   }
 
-  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions, expected: FunctionLayers): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
     const { UpdateFunctionConfigurationCommand } = this.sdk;
-    // Setting a list is idempotent: a repeat after an ambiguous failure sets the same list.
-    const out = await this.call("UpdateFunctionConfiguration", () =>
-      this.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn.functionName, Layers: layers.map((l) => l.arn!) })),
-    );
-    await this.settled(fn, opts);
-    return { requestId: out.$metadata.requestId ?? null };
+    let requestId: string | null;
+    try {
+      // Not repeated after an unknown outcome (a repeat would fail its own RevisionId): the caller looks instead.
+      const out = await this.call(
+        "UpdateFunctionConfiguration",
+        () =>
+          this.lambda.send(
+            new UpdateFunctionConfigurationCommand({ FunctionName: fn.functionName, Layers: layers.map((l) => l.arn!), RevisionId: expected.revision ?? undefined }),
+          ),
+        { creates: true },
+      );
+      requestId = out.$metadata.requestId ?? null;
+    } catch (err) {
+      if (err instanceof CloudError && LOST_RACE.has(err.code)) throw concurrentUpdate("aws", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
+      throw err;
+    }
+    const after = await this.settled(fn, opts).catch((err: unknown) => Promise.reject(acceptedButUnsettled(err, fn.functionName)));
+    return { requestId, layers: this.layersOf(fn, after) };
   }
 
   async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
-    const { UpdateAliasCommand, CreateAliasCommand } = this.sdk;
+    const { UpdateAliasCommand, CreateAliasCommand, GetAliasCommand } = this.sdk;
     try {
       const out = await this.call("UpdateAlias", () => this.lambda.send(new UpdateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })));
       return { created: false, requestId: out.$metadata.requestId ?? null };
     } catch (err) {
       if (!(err instanceof CloudError) || err.code !== "ResourceNotFoundException" || !/alias/i.test(err.message)) throw err;
     }
-    const out = await this.call("CreateAlias", () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })), {
-      creates: true,
+    try {
+      const out = await this.call("CreateAlias", () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })), {
+        creates: true,
+      });
+      return { created: true, requestId: out.$metadata.requestId ?? null };
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      // The answer was lost: the alias exists and points at our version, or the creation failed.
+      const got = await this.call("GetAlias", () => this.lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias }))).catch(() => null);
+      if (got?.FunctionVersion === version) return { created: true, requestId: got.$metadata.requestId ?? null };
+      throw err;
+    }
+  }
+
+  async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
+    const { ListVersionsByFunctionCommand } = this.sdk;
+    const all = await collectPages(`aws ListVersionsByFunction ${fn.functionName}`, this.opts.log, async (marker) => {
+      const out = await this.call("ListVersionsByFunction", () =>
+        this.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn.functionName, MaxItems: 50, Marker: marker })),
+      );
+      return { items: out.Versions ?? [], next: out.NextMarker || undefined };
     });
-    return { created: true, requestId: out.$metadata.requestId ?? null };
+    return all.filter((v) => v.Version !== "$LATEST").map((v) => ({ version: v.Version!, description: v.Description ?? null }));
+  }
+
+  versionsCommand(fn: FunctionRef): string {
+    const endpoint = this.opts.endpoint ? ` --endpoint-url ${shellWord(this.opts.endpoint)}` : "";
+    return `aws lambda list-versions-by-function --function-name ${shellWord(fn.functionName)} --region ${shellWord(this.opts.region)}${endpoint}`;
+  }
+
+  private layersOf(fn: FunctionRef, config: Configuration): AttachedLayer[] {
+    return layersFromArns(
+      (config.Layers ?? []).map((l) => l.Arn),
+      { provider: "aws", functionName: fn.functionName, requestId: config.$metadata?.requestId },
+    );
   }
 
   /** GetFunction until no update is in progress. */

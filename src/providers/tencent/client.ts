@@ -15,6 +15,7 @@ import type {
   FunctionVersionRecord,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
@@ -30,6 +31,10 @@ import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js"
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 import { cosContent } from "./storage-names.js";
+import { findOne, sameSettings } from "../lookup.js";
+
+/** What SCF answers for a version (or a layer) that is not there. */
+const NOT_FOUND = new Set(["ResourceNotFound.LayerVersion", "ResourceNotFound.Layer"]);
 import { checkAnswer } from "../answers.js";
 import { tencentAnswers, type TencentAction } from "./answers.js";
 
@@ -41,7 +46,7 @@ export class TencentClient implements ProviderClient {
   constructor(
     private readonly sdk: ScfClient,
     private readonly opts: ConnectOptions,
-    credentials: TencentCredentials,
+    private readonly credentials: TencentCredentials,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.secrets = [credentials.secretKey, credentials.token ?? ""];
@@ -49,7 +54,30 @@ export class TencentClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): TencentFunctions {
-    return new TencentFunctions(this.sdk, (action, fn, opts) => this.call(action, fn, opts));
+    return new TencentFunctions(this.sdk, this.opts, (action, fn, opts) => this.call(action, fn, opts));
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new TencentClient(this.sdk, { ...this.opts, retry }, this.credentials, this.sleep);
+  }
+
+  /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const newer = (await this.listLayerVersions(req.layerName)).filter((v) => v.version !== null && v.version > after);
+    const read: LayerVersionRecord[] = [];
+    for (const item of newer) {
+      try {
+        read.push(layerRecord(this.opts.region, req.layerName, await this.getRaw(req.layerName, item.version!)));
+      } catch (err) {
+        // Deleted since it was listed: not a version this publish can report.
+        if (!(err instanceof CloudError && NOT_FOUND.has(err.code))) throw err;
+      }
+    }
+    return findOne(
+      read,
+      (v) => v.codeSha256 === req.archive.sha256.toLowerCase() && sameSettings(v, req),
+      (v) => `version ${v.version}`,
+    );
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
@@ -190,7 +218,7 @@ export class TencentClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.TencentLifecycleDeps {
-    return { opts: this.opts, request: (action, req) => this.call(action, (signal) => this.send(action, signal, req)), sleep: this.sleep };
+    return { opts: this.opts, request: (action, req, o) => this.call(action, (signal) => this.send(action, signal, req), o), sleep: this.sleep };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {

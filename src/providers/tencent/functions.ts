@@ -1,9 +1,14 @@
 // Attaching layers to an SCF function: GetFunction (Layers, Status), UpdateFunctionConfiguration
 // with Layers [{LayerName, LayerVersion}] (the whole list, in order), a wait while Status is
 // Creating|Updating|Publishing|Deleting, then UpdateAlias (CreateAlias when it does not exist).
+// SCF has no revision to condition an update on: the list is read back once the update has
+// settled, and the caller compares it with what it wrote.
 import { CloudError } from "../../errors.js";
-import { waitForUpdate, type UpdateProgress } from "../function-update.js";
-import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+import { shellWord } from "../../output/shell-word.js";
+import { acceptedButUnsettled, concurrentUpdate, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { collectPages, nextOffset } from "../paging.js";
+import { outcomeUnknown } from "../retry.js";
+import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { ScfClient } from "./sdk.js";
 import type { TencentAction } from "./answers.js";
 
@@ -17,26 +22,39 @@ interface FunctionFields {
 }
 
 const BUSY = new Set(["Creating", "Updating", "Publishing", "Deleting"]);
+/** SCF refuses an update while another runs (the code is not documented per action: ours, unconfirmed). */
+const BUSY_CODES = new Set(["FailedOperation.UpdateFunctionConfiguration"]);
+const PAGE = 20;
 
 export class TencentFunctions implements FunctionUpdater {
   constructor(
     private readonly sdk: ScfClient,
+    private readonly opts: Pick<ConnectOptions, "region" | "log">,
     private readonly call: Call,
   ) {}
 
-  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
-    const got = await this.settled(fn, opts);
-    return (got.Layers ?? []).filter((l) => l.LayerName && typeof l.LayerVersion === "number").map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
+    return { layers: layersOf(await this.settled(fn, opts)), revision: null };
   }
 
-  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
     // SCF ignores an empty Layers list; removing every layer takes one empty entry.
     const list = layers.length > 0 ? layers.map((l) => ({ LayerName: l.layerName, LayerVersion: l.version })) : [{ LayerName: "", LayerVersion: 0 }];
-    const res = await this.call("UpdateFunctionConfiguration", () =>
-      this.sdk.UpdateFunctionConfiguration({ FunctionName: fn.functionName, Namespace: fn.namespace, Layers: list }),
-    );
-    await this.settled(fn, opts);
-    return { requestId: res.RequestId ?? null };
+    let requestId: string | null;
+    try {
+      // Not repeated after an unknown outcome: the caller reads the function and decides.
+      const res = await this.call(
+        "UpdateFunctionConfiguration",
+        () => this.sdk.UpdateFunctionConfiguration({ FunctionName: fn.functionName, Namespace: fn.namespace, Layers: list }),
+        { creates: true },
+      );
+      requestId = res.RequestId ?? null;
+    } catch (err) {
+      if (err instanceof CloudError && BUSY_CODES.has(err.code)) throw concurrentUpdate("tencent", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
+      throw err;
+    }
+    const after = await this.settled(fn, opts).catch((err: unknown) => Promise.reject(acceptedButUnsettled(err, fn.functionName)));
+    return { requestId, layers: layersOf(after) };
   }
 
   async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
@@ -47,8 +65,35 @@ export class TencentFunctions implements FunctionUpdater {
     } catch (err) {
       if (!(err instanceof CloudError) || err.code !== "ResourceNotFound.Alias") throw err;
     }
-    const res = await this.call("CreateAlias", () => this.sdk.CreateAlias(ref), { creates: true });
-    return { created: true, requestId: res.RequestId ?? null };
+    try {
+      const res = await this.call("CreateAlias", () => this.sdk.CreateAlias(ref), { creates: true });
+      return { created: true, requestId: res.RequestId ?? null };
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      // The answer was lost: the alias exists and points at our version, or the creation failed.
+      const got = await this.call("GetAlias", () => this.sdk.GetAlias({ FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias })).catch(() => null);
+      if (got?.FunctionVersion === version) return { created: true, requestId: got.RequestId ?? null };
+      throw err;
+    }
+  }
+
+  async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
+    const name = `tencent ListVersionByFunction ${fn.namespace ?? "default"}/${fn.functionName}`;
+    const all = await collectPages(name, this.opts.log, async (token) => {
+      const offset = Number(token ?? 0);
+      const res = await this.call("ListVersionByFunction", () =>
+        this.sdk.ListVersionByFunction({ FunctionName: fn.functionName, Namespace: fn.namespace, Offset: offset, Limit: PAGE }),
+      );
+      const items: FunctionVersionItem[] = res.Versions
+        ? res.Versions.map((v) => ({ version: v.Version ?? "", description: v.Description ?? null }))
+        : (res.FunctionVersion ?? []).map((v) => ({ version: v, description: null }));
+      return { items, next: nextOffset(offset, items.length, res.TotalCount ?? 0, name) };
+    });
+    return all.filter((v) => v.version && v.version !== "$LATEST");
+  }
+
+  versionsCommand(fn: FunctionRef): string {
+    return `tccli scf ListVersionByFunction --region ${shellWord(this.opts.region)} --FunctionName ${shellWord(fn.functionName)} --Namespace ${shellWord(fn.namespace ?? "default")}`;
   }
 
   private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionFields> {
@@ -63,6 +108,10 @@ export class TencentFunctions implements FunctionUpdater {
       opts,
     );
   }
+}
+
+function layersOf(f: FunctionFields): AttachedLayer[] {
+  return (f.Layers ?? []).filter((l) => l.LayerName && typeof l.LayerVersion === "number").map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
 }
 
 /** Status: Active when done; Creating/Updating/Publishing/Deleting while busy; *Failed on failure. */
