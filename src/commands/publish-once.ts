@@ -6,16 +6,11 @@
 // is never reported `published`.
 import { CloudError, LayerctlError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import { backoffDelay, defaultRetryPolicy } from "../providers/retry.js";
+import { backoffDelay, defaultRetryPolicy, LOOKUP_GRACE_MS } from "../providers/retry.js";
 import type { LayerVersionRecord, Lookup, ProviderClient, PublishLayerRequest, PublishOptions, RetryPolicy } from "../providers/types.js";
 
-/**
- * After an ambiguous failure the lookup (and, for an asynchronous cloud, the wait for the
- * version it finds) may run this long past the target's deadline: telling the truth about a
- * version that may exist is worth a few seconds. This is the one margin `--timeout` documents
- * (README: a target ends within --timeout + 5 s); everything else ends by the deadline.
- */
-export const LOOKUP_GRACE_MS = 5_000;
+/** After an ambiguous failure the lookup (and the wait for the version it finds) may run this long past the target's deadline. */
+export { LOOKUP_GRACE_MS };
 
 export interface PublishOnceContext {
   log: Logger;

@@ -6,6 +6,7 @@ import type { FaultController, FaultKind, FaultRule, Reply } from "./types.js";
 
 interface ActiveRule extends FaultRule {
   remaining: number;
+  skip: number;
 }
 
 export interface FaultDecision {
@@ -29,7 +30,7 @@ export class Faults implements FaultController {
     if (rule.kind === "latency" && !(rule.latencyMs && rule.latencyMs > 0)) {
       throw new Error("a latency fault needs latencyMs > 0");
     }
-    this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
+    this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY, skip: rule.after ?? 0 });
   }
 
   clear(): void {
@@ -45,6 +46,11 @@ export class Faults implements FaultController {
     return Object.fromEntries(this.calls);
   }
 
+  /** Counts a request that no cloud's fault rules apply to (the download links: `blob:GET`). */
+  count(key: string): void {
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+  }
+
   /** Decide what happens to one call; consumes `times` of the rules that fire. */
   decide(provider: ProviderName, action: string, now: number): FaultDecision {
     const key = `${provider}:${action}`;
@@ -55,6 +61,10 @@ export class Faults implements FaultController {
       if (rule.remaining <= 0) continue;
       if (rule.provider !== "*" && rule.provider !== provider) continue;
       if (rule.action !== "*" && rule.action !== action) continue;
+      if (rule.skip > 0) {
+        rule.skip--;
+        continue;
+      }
       if (rule.kind === "latency") {
         decision.latencyMs += rule.latencyMs ?? 0;
         rule.remaining--;

@@ -92,6 +92,7 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
 
     const blob = BLOB_PATH.exec(call.rawPath);
     if (blob && (call.method === "GET" || call.method === "HEAD")) {
+      faults.count(`blob:${call.method}`);
       const bytes = await blobs.get(blob[1]!);
       if (!bytes) return send(res, { status: 404, body: { message: "no such object" } });
       res.writeHead(200, { "content-type": "application/zip", "content-length": String(bytes.length) });

@@ -53,6 +53,8 @@ export interface FaultRule {
   kind: FaultKind;
   /** How many matching calls it applies to; default: all. */
   times?: number;
+  /** Matching calls to let through before it applies (the fault hits the next one); default 0. */
+  after?: number;
   latencyMs?: number;
 }
 
@@ -61,7 +63,7 @@ export interface FaultController {
   clear(): void;
   /** Calls per second per provider+action before the throttling error; null: no limit. */
   setRateLimit(perSecond: number | null): void;
-  /** How many calls each provider+action received, e.g. counts()["tencent:PublishLayerVersion"]. */
+  /** How many calls each provider+action received, e.g. counts()["tencent:PublishLayerVersion"]; downloads of stored zips as "blob:GET". */
   counts(): Record<string, number>;
 }
 

@@ -465,8 +465,10 @@ export interface FunctionUpdater {
    * caller looks at the function instead.
    */
   setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions, expected: FunctionLayers): Promise<{ requestId: string | null; layers: AttachedLayer[] }>;
-  /** Point an alias at a function version: updated if it exists, else created (a creation whose answer is lost is looked into). */
+  /** Point an alias at a function version: updated if it exists, else created (never repeated after an unknown outcome: see aliasVersion). */
   pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
+  /** The version an alias points at; null when there is no such alias. */
+  aliasVersion(fn: FunctionRef, alias: string): Promise<string | null>;
   /** The function's published versions ($LATEST excluded), every page; throws when they cannot be read. */
   listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]>;
   /** A command listing the function's versions, pasteable as is (the cloud's own CLI): what to check after an unknown outcome. */

@@ -8,7 +8,7 @@
 import { CloudError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import { concurrentUpdate, layerIdentity, sameLayers } from "../providers/function-update.js";
-import { defaultRetryPolicy, outcomeUnknown } from "../providers/retry.js";
+import { defaultRetryPolicy, LOOKUP_GRACE_MS, lookupPolicy, outcomeUnknown } from "../providers/retry.js";
 import type { AttachRecord, AttachedLayer, FunctionLayers, FunctionRef, ProviderClient, RetryPolicy, UpdateWaitOptions } from "../providers/types.js";
 import { publishFunctionOnce } from "./function-version.js";
 import { errorFields } from "../commands/shared/records.js";
@@ -120,7 +120,7 @@ export async function attachFunctions(
       if (plan.unchanged) {
         log.debug(`${provider.name} ${target.region}: ${fn.functionName} already uses ${layerLabel(layer)}`);
       } else {
-        const { requestId } = await updateLayers(client, fn, plan.layers, current, wait, { provider: provider.name, where: `${provider.name} ${target.region}`, log });
+        const { requestId } = await updateLayers(client, fn, plan.layers, current, wait, { provider: provider.name, where: `${provider.name} ${target.region}`, log, budget });
         rec.requestId = requestId;
         updated = true;
       }
@@ -136,7 +136,7 @@ export async function attachFunctions(
         rec.requestId = published.requestId ?? rec.requestId;
         if (opts.alias) {
           phase = "alias";
-          const pointed = await client.functions.pointAlias(fn, opts.alias, published.version!);
+          const pointed = await pointAliasOnce(client, fn, opts.alias, published.version!, { where: `${provider.name} ${target.region}`, log, budget });
           rec.alias = opts.alias;
           rec.requestId = pointed.requestId ?? rec.requestId;
         }
@@ -163,8 +163,8 @@ export async function attachFunctions(
 }
 
 /**
- * Writes the new list, conditioned on the read it was planned from where the cloud can, and reads
- * it back once applied: a list that is not what was written means another change landed between
+ * Writes the new list, conditioned on the read it was planned from (AWS RevisionId; elsewhere a
+ * fresh read just before the write must still match it), and reads it back once applied: a list that is not what was written means another change landed between
  * the read and the write (a lost race, reported as such). After an unknown outcome the function
  * is read: the list written means applied; the list planned from (and nothing else changed) means
  * no effect, and it is written once more; anything else is a race lost.
@@ -175,10 +175,16 @@ async function updateLayers(
   layers: AttachedLayer[],
   planned: FunctionLayers,
   wait: () => UpdateWaitOptions,
-  ctx: { provider: Target["provider"]["name"]; where: string; log: Logger },
+  ctx: { provider: Target["provider"]["name"]; where: string; log: Logger; budget: AttachBudget },
 ): Promise<{ requestId: string | null }> {
   const labels = (ls: AttachedLayer[]) => (ls.length ? ls.map(layerLabel).join(", ") : "none");
   let expected = planned;
+  // Without a revision to condition the write on, the list is read again right before it: a plan
+  // made from a read other runs have changed since is a race lost, not a list to write over theirs.
+  if (planned.revision === null) {
+    const fresh = await client.functions.getLayers(fn, wait());
+    if (!sameLayers(fresh.layers, planned.layers)) throw concurrentUpdate(ctx.provider, fn.functionName, `its layers changed to ${labels(fresh.layers)} since they were read`);
+  }
   for (let attempt = 1; ; attempt++) {
     let out: { requestId: string | null; layers: AttachedLayer[] };
     try {
@@ -187,7 +193,9 @@ async function updateLayers(
       if (!outcomeUnknown(err)) throw err;
       let now: FunctionLayers;
       try {
-        now = await client.functions.getLayers(fn, wait());
+        // The look has its own budget: a stalled update may have used up the target's.
+        const look = client.within(lookupPolicy(ctx.budget.policy));
+        now = await look.functions.getLayers(fn, { ...wait(), waitTimeoutMs: Math.max(wait().waitTimeoutMs, LOOKUP_GRACE_MS) });
       } catch (lookErr) {
         const why = lookErr instanceof CloudError ? lookErr.code : String(lookErr);
         throw err.with({ hint: `the new layer list may have been applied, and reading ${fn.functionName} failed too (${why})` });
@@ -207,5 +215,27 @@ async function updateLayers(
       throw concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(out.layers)}, not the ${labels(layers)} this run wrote`, out.requestId ?? undefined);
     }
     return { requestId: out.requestId };
+  }
+}
+
+/** Points the alias; after an unknown outcome, reads where it points: at our version means done. */
+async function pointAliasOnce(
+  client: ProviderClient,
+  fn: FunctionRef,
+  alias: string,
+  version: string,
+  ctx: { where: string; log: Logger; budget: AttachBudget },
+): Promise<{ requestId: string | null }> {
+  try {
+    return await client.functions.pointAlias(fn, alias, version);
+  } catch (err) {
+    if (!outcomeUnknown(err)) throw err;
+    const now = await client
+      .within(lookupPolicy(ctx.budget.policy))
+      .functions.aliasVersion(fn, alias)
+      .catch(() => undefined);
+    if (now !== version) throw err.with({ hint: `alias ${alias} may point at version ${version} already: check it before pointing it again` });
+    ctx.log.warn(`${ctx.where}: the answer to pointing alias ${alias} of ${fn.functionName} was lost (${err.code}), but it points at version ${version}`);
+    return { requestId: null };
   }
 }

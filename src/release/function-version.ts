@@ -8,11 +8,8 @@
 import { type CloudError, LayerctlError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import { findOne } from "../providers/lookup.js";
-import { outcomeUnknown } from "../providers/retry.js";
+import { lookupPolicy, outcomeUnknown } from "../providers/retry.js";
 import type { FunctionRef, FunctionVersionRecord, Lookup, ProviderClient, ProviderName, PublishFunctionRequest, RetryPolicy } from "../providers/types.js";
-
-/** After an unknown outcome, the look at the versions may run this long past the target's deadline. */
-export const FUNCTION_LOOKUP_GRACE_MS = 5_000;
 
 export interface FunctionOnceContext {
   provider: ProviderName;
@@ -38,7 +35,7 @@ export async function publishFunctionOnce(client: ProviderClient, req: PublishFu
       if (baseline === undefined) throw mayExist(err, `the versions of ${req.functionName} could not be read before publishing`, check);
       let look: Lookup<{ version: string; description: string | null }>;
       try {
-        const lookup = client.within({ ...ctx.policy, deadline: Math.max(ctx.deadline, Date.now() + FUNCTION_LOOKUP_GRACE_MS) });
+        const lookup = client.within(lookupPolicy({ ...ctx.policy, deadline: Math.max(ctx.deadline, ctx.policy.deadline ?? 0) }));
         const newer = (await lookup.functions.listVersions(fn)).filter((v) => Number(v.version) > baseline);
         look = await findOne(
           newer,

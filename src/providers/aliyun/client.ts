@@ -10,7 +10,7 @@ import { assertChecksum } from "../checksum.js";
 import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
 import { sameSet } from "../record.js";
 import { collectPages, unending } from "../paging.js";
-import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
+import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   DeleteOptions,
@@ -34,7 +34,7 @@ import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
 import { checkAnswer } from "../answers.js";
-import { findOne } from "../lookup.js";
+import { findOne, layerMatch } from "../lookup.js";
 import { aliyunAnswers, type AliyunAction } from "./answers.js";
 
 /** ListLayerVersions pages at most 100 versions. */
@@ -138,7 +138,8 @@ export class AliyunClient implements ProviderClient {
     const newer = versions.filter(({ layer }) => (layer.version ?? 0) > after);
     const found = await findOne(
       newer,
-      ({ layer }) => layer.codeChecksum === crc && layer.codeSize === req.archive.size && sameSet(layer.compatibleRuntime ?? [], req.runtimes),
+      ({ layer }) =>
+        layerMatch({ compatibleRuntimes: layer.compatibleRuntime ?? [], compatibleArchitectures: [] }, layer.codeChecksum === crc && layer.codeSize === req.archive.size, req),
       ({ layer }) => `version ${layer.version}`,
     );
     if (!("found" in found)) return found;
@@ -303,7 +304,14 @@ export class AliyunClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.AliyunLifecycleDeps {
-    return { sdk: this.sdk, client: this.client, opts: this.opts, call: (action, fn, o) => this.call(action, fn, o), requestIdOf };
+    return {
+      sdk: this.sdk,
+      client: this.client,
+      opts: this.opts,
+      call: (action, fn, o) => this.call(action, fn, o),
+      requestIdOf,
+      lookup: () => new AliyunClient(this.sdk, this.client, { ...this.opts, retry: lookupPolicy(this.opts.retry) }).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {

@@ -8,7 +8,6 @@ import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
 import { acceptedButUnsettled, concurrentUpdate, layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
-import { outcomeUnknown } from "../retry.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
 import type { AliyunAction } from "./answers.js";
@@ -87,14 +86,16 @@ export class AliyunFunctions implements FunctionUpdater {
       if (!(err instanceof CloudError) || err.code !== "AliasNotFound") throw err;
     }
     const request = new m.CreateAliasRequest({ body: new m.CreateAliasInput({ aliasName: alias, versionId: version }) });
+    const resp = await this.call("CreateAlias", () => this.client.createAlias(fn.functionName, request), { creates: true });
+    return { created: true, requestId: this.requestIdOf(resp) };
+  }
+
+  async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
     try {
-      const resp = await this.call("CreateAlias", () => this.client.createAlias(fn.functionName, request), { creates: true });
-      return { created: true, requestId: this.requestIdOf(resp) };
+      const resp = await this.call("GetAlias", () => this.client.getAlias(fn.functionName, alias));
+      return (resp.body as { versionId?: string } | undefined)?.versionId ?? null;
     } catch (err) {
-      if (!outcomeUnknown(err)) throw err;
-      // The answer was lost: the alias exists and points at our version, or the creation failed.
-      const got = await this.call("GetAlias", () => this.client.getAlias(fn.functionName, alias)).catch(() => null);
-      if ((got?.body as { versionId?: string } | undefined)?.versionId === version) return { created: true, requestId: this.requestIdOf(got!) };
+      if (err instanceof CloudError && err.code === "AliasNotFound") return null;
       throw err;
     }
   }

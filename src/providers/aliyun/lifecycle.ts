@@ -26,6 +26,8 @@ export interface AliyunLifecycleDeps {
   /** One API call through the client's retries; `fn` passes the runtime options on to the SDK. */
   call<T>(action: AliyunAction, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts?: { creates?: boolean }): Promise<SdkResponse<T>>;
   requestIdOf(resp: SdkResponse<unknown>): string | null;
+  /** The same calls under a lookup's own budget (after an unknown outcome the target's may be spent). */
+  lookup(): AliyunLifecycleDeps;
 }
 
 /** ListLayers, ListFunctions and ListFunctionVersions take at most 100 per page. */
@@ -51,9 +53,9 @@ export async function listLayers(d: AliyunLifecycleDeps): Promise<LayerVersionRe
  * an unknown outcome the version is read, and gone means deleted by this run.
  */
 export async function deleteLayerVersion(d: AliyunLifecycleDeps, layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome> {
-  const read = async (): Promise<boolean> => {
+  const read = async (on = d): Promise<boolean> => {
     try {
-      await d.call("GetLayerVersion", (rt) => d.client.getLayerVersionWithOptions(layerName, String(version), {}, rt));
+      await on.call("GetLayerVersion", (rt) => on.client.getLayerVersionWithOptions(layerName, String(version), {}, rt));
       return true;
     } catch (err) {
       if (err instanceof CloudError && NOT_FOUND.has(err.code)) return false;
@@ -70,7 +72,7 @@ export async function deleteLayerVersion(d: AliyunLifecycleDeps, layerName: stri
       if (!outcomeUnknown(err)) throw err;
       let there: boolean;
       try {
-        there = await read();
+        there = await read(d.lookup());
       } catch (lookErr) {
         const why = lookErr instanceof CloudError ? lookErr.code : String(lookErr);
         throw err.with({

@@ -8,9 +8,9 @@ import { shareInlineBody } from "./inline-body.js";
 import { ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { findOne, sameSettings } from "../lookup.js";
+import { findOne, layerMatch } from "../lookup.js";
 import { collectPages } from "../paging.js";
-import { cloudCall, retryCall } from "../retry.js";
+import { cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   DeleteOptions,
@@ -114,7 +114,7 @@ class AwsLambdaClient implements ProviderClient {
     }
     return findOne(
       read,
-      (v) => v.codeSha256 === req.archive.sha256.toLowerCase() && sameSettings(v, req),
+      (v) => layerMatch(v, v.codeSha256 === req.archive.sha256.toLowerCase(), req),
       (v) => `version ${v.version}`,
     );
   }
@@ -218,7 +218,13 @@ class AwsLambdaClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.AwsLifecycleDeps {
-    return { sdk: this.sdk, lambda: this.lambda, opts: this.opts, call: (action, send) => this.call(action, send) };
+    return {
+      sdk: this.sdk,
+      lambda: this.lambda,
+      opts: this.opts,
+      call: (action, send) => this.call(action, send),
+      lookup: () => new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {

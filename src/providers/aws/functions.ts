@@ -10,7 +10,6 @@ import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
 import { acceptedButUnsettled, concurrentUpdate, layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
-import { outcomeUnknown } from "../retry.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AwsAction } from "./answers.js";
 
@@ -65,23 +64,25 @@ export class AwsFunctions implements FunctionUpdater {
   }
 
   async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
-    const { UpdateAliasCommand, CreateAliasCommand, GetAliasCommand } = this.sdk;
+    const { UpdateAliasCommand, CreateAliasCommand } = this.sdk;
     try {
       const out = await this.call("UpdateAlias", () => this.lambda.send(new UpdateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })));
       return { created: false, requestId: out.$metadata.requestId ?? null };
     } catch (err) {
       if (!(err instanceof CloudError) || err.code !== "ResourceNotFoundException" || !/alias/i.test(err.message)) throw err;
     }
+    const out = await this.call("CreateAlias", () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })), {
+      creates: true,
+    });
+    return { created: true, requestId: out.$metadata.requestId ?? null };
+  }
+
+  async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
+    const { GetAliasCommand } = this.sdk;
     try {
-      const out = await this.call("CreateAlias", () => this.lambda.send(new CreateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })), {
-        creates: true,
-      });
-      return { created: true, requestId: out.$metadata.requestId ?? null };
+      return (await this.call("GetAlias", () => this.lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias })))).FunctionVersion ?? null;
     } catch (err) {
-      if (!outcomeUnknown(err)) throw err;
-      // The answer was lost: the alias exists and points at our version, or the creation failed.
-      const got = await this.call("GetAlias", () => this.lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias }))).catch(() => null);
-      if (got?.FunctionVersion === version) return { created: true, requestId: got.$metadata.requestId ?? null };
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
       throw err;
     }
   }

@@ -6,7 +6,7 @@ import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { base64Of } from "../base64.js";
 import { assertChecksum } from "../checksum.js";
 import { blankRecord, sameSet } from "../record.js";
-import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
+import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import { UsageError } from "../../errors.js";
 import type {
   ConnectOptions,
@@ -31,7 +31,7 @@ import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js"
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 import { cosContent } from "./storage-names.js";
-import { findOne, sameSettings } from "../lookup.js";
+import { findOne, layerMatch } from "../lookup.js";
 
 /** What SCF answers for a version (or a layer) that is not there. */
 const NOT_FOUND = new Set(["ResourceNotFound.LayerVersion", "ResourceNotFound.Layer"]);
@@ -75,7 +75,7 @@ export class TencentClient implements ProviderClient {
     }
     return findOne(
       read,
-      (v) => v.codeSha256 === req.archive.sha256.toLowerCase() && sameSettings(v, req),
+      (v) => layerMatch(v, v.codeSha256 === req.archive.sha256.toLowerCase(), req),
       (v) => `version ${v.version}`,
     );
   }
@@ -218,7 +218,12 @@ export class TencentClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.TencentLifecycleDeps {
-    return { opts: this.opts, request: (action, req, o) => this.call(action, (signal) => this.send(action, signal, req), o), sleep: this.sleep };
+    return {
+      opts: this.opts,
+      request: (action, req, o) => this.call(action, (signal) => this.send(action, signal, req), o),
+      sleep: this.sleep,
+      lookup: () => new TencentClient(this.sdk, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials, this.sleep).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {

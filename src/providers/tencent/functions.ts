@@ -7,7 +7,6 @@ import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
 import { acceptedButUnsettled, concurrentUpdate, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages, nextOffset } from "../paging.js";
-import { outcomeUnknown } from "../retry.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { ScfClient } from "./sdk.js";
 import type { TencentAction } from "./answers.js";
@@ -65,14 +64,15 @@ export class TencentFunctions implements FunctionUpdater {
     } catch (err) {
       if (!(err instanceof CloudError) || err.code !== "ResourceNotFound.Alias") throw err;
     }
+    const res = await this.call("CreateAlias", () => this.sdk.CreateAlias(ref), { creates: true });
+    return { created: true, requestId: res.RequestId ?? null };
+  }
+
+  async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
     try {
-      const res = await this.call("CreateAlias", () => this.sdk.CreateAlias(ref), { creates: true });
-      return { created: true, requestId: res.RequestId ?? null };
+      return (await this.call("GetAlias", () => this.sdk.GetAlias({ FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias }))).FunctionVersion ?? null;
     } catch (err) {
-      if (!outcomeUnknown(err)) throw err;
-      // The answer was lost: the alias exists and points at our version, or the creation failed.
-      const got = await this.call("GetAlias", () => this.sdk.GetAlias({ FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias })).catch(() => null);
-      if (got?.FunctionVersion === version) return { created: true, requestId: got.RequestId ?? null };
+      if (err instanceof CloudError && err.code === "ResourceNotFound.Alias") return null;
       throw err;
     }
   }

@@ -15,6 +15,8 @@ export interface TencentLifecycleDeps {
   /** One API call through the client's retries and per-attempt timeout. */
   request<A extends LifecycleAction>(action: A, req: Parameters<ScfClient[A]>[0], opts?: { creates?: boolean }): Promise<Awaited<ReturnType<ScfClient[A]>>>;
   sleep(ms: number): Promise<void>;
+  /** The same calls under a lookup's own budget (after an unknown outcome the target's may be spent). */
+  lookup(): TencentLifecycleDeps;
 }
 
 /** ListLayers/ListFunctions/ListNamespaces default to 10-20 per page; 20 stays within every documented limit. */
@@ -60,7 +62,7 @@ export async function deleteLayerVersion(d: TencentLifecycleDeps, layerName: str
       if (!outcomeUnknown(err)) throw err;
       let status: string | null;
       try {
-        status = await statusOf(d, layerName, version);
+        status = await statusOf(d.lookup(), layerName, version);
       } catch (lookErr) {
         throw err.with({ hint: `the delete may have been accepted, and reading the version failed too (${codeOf(lookErr)}): check with \`${check}\`` });
       }
