@@ -5,7 +5,7 @@ import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
 import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
-import { removeOnInterrupt } from "../interrupt.js";
+import { onInterrupt, removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
@@ -25,7 +25,7 @@ import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
-import { inlineCheck, parseStaging, planTarget, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
+import { inlineCheck, parseStaging, planTarget, plannedStaging, removeStaged, removeStagedAfterFailure, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
@@ -69,7 +69,27 @@ export interface PublishDocument {
 const POLL_INTERVAL_MS = 500;
 const SHARE_FLAGS = { public: "--public", account: "--share-account", organization: "--share-organization" };
 
+/**
+ * A publish checked and packed, not yet begun: every check that can refuse it (inputs, the zip's
+ * limits, staging) has passed, and nothing has been sent. A config run prepares every layer before
+ * the first one runs, so a later layer's mistake never stops a release half way.
+ */
+export interface PreparedPublish {
+  run(): Promise<PublishDocument>;
+  /** Removes the temporary zip and stops the embedded emulator; call it however run() ended. */
+  dispose(): Promise<void>;
+}
+
 export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
+  const prepared = await preparePublish(input, ctx);
+  try {
+    return await prepared.run();
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+export async function preparePublish(input: PublishInput, ctx: CommandContext): Promise<PreparedPublish> {
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
   const timeoutMs = parseTimeout(input.timeout);
@@ -105,6 +125,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
   const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
   let disposeArchive = async () => {};
+  const dispose = async () => {
+    await disposeArchive();
+    await close();
+  };
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
@@ -135,35 +159,48 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     }
 
     const uploads = targets.map((t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
-
-    // The whole zip is read into memory only for inline uploads; staging streams it from disk.
-    const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
-    const archive = { bytes, path: built.path, sha256: packed.archive.sha256, size };
+    const archive: LayerArchive = { path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
-    if (input.dryRun) {
-      const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
-      return { archive: packed.archive, results: plannedRecords(plan), ...planned };
-    }
 
-    if (note) ctx.log.info(note);
-    const results = await executePublish(
-      plan,
-      { clients, policies, timeoutMs, concurrency, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees, keepStaged: staging.keep },
-      ctx,
-    );
-    if (attach) {
-      ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
-      const attached = await mapTargets(
-        targets,
-        (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log, policies[i]),
-        concurrency,
+    const run = async (): Promise<PublishDocument> => {
+      if (input.dryRun) {
+        const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
+        return { archive: packed.archive, results: plannedRecords(plan), ...planned };
+      }
+      // The whole zip is read into memory only for inline uploads (and only now: a config run
+      // prepares every layer first); staging streams it from disk.
+      if (uploads.some((u) => u.upload === "inline")) archive.bytes = await readFile(built.path);
+      if (note) ctx.log.info(note);
+      const results = await executePublish(
+        plan,
+        {
+          clients,
+          policies,
+          timeoutMs,
+          concurrency,
+          skipUnchanged: Boolean(input.skipUnchanged),
+          wait: input.wait !== false,
+          grantees,
+          keepStaged: staging.keep,
+          traffic,
+        },
+        ctx,
       );
-      return { archive: packed.archive, results, attachments: attached.flat() };
-    }
-    return { archive: packed.archive, results };
-  } finally {
-    await disposeArchive();
-    await close();
+      if (attach) {
+        ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
+        const attached = await mapTargets(
+          targets,
+          (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log, policies[i]),
+          concurrency,
+        );
+        return { archive: packed.archive, results, attachments: attached.flat() };
+      }
+      return { archive: packed.archive, results };
+    };
+    return { run, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
 }
 
@@ -230,12 +267,15 @@ export async function executePublish(
     grantees?: Grantee[];
     /** --keep-staged: leave staged objects in place after a successful publish. */
     keepStaged?: boolean;
+    /** The run's pacing and upload budget, shared with the staging calls (default: a fresh one). */
+    traffic?: Traffic;
   },
   ctx: CommandContext,
 ): Promise<LayerVersionRecord[]> {
   const { layerName } = plan;
   const targets = plan.steps.map((s) => s.target);
   const { timeoutMs } = opts;
+  const traffic = opts.traffic ?? new Traffic();
   let done = 0;
   ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
   return mapTargets(
@@ -249,6 +289,25 @@ export async function executePublish(
       const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
       const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
+      // Ctrl-C: a staged object no publish has used yet is removed; one a publish under way may
+      // read is named; a publish under way is named as a version that may exist.
+      let publishing = false;
+      /** The version exists and the staged object has been dealt with (what follows, sharing, needs neither). */
+      let settled = false;
+      const forget = onInterrupt({
+        note: () => (publishing ? `${where}: a version of ${layerName} may exist (its publish was under way): check with \`${versionsCommand(t, layerName)}\`` : undefined),
+        cleanup: {
+          run: async () => {
+            if (!staged || settled || opts.keepStaged || !staged.client.removable) return;
+            if (publishing) throw new Error("in use");
+            await staged.client.remove(staged.staged);
+          },
+          left: () =>
+            staged
+              ? `${where}: the staged object ${staged.staged.bucket}/${staged.staged.key} was left behind: remove it with \`${staged.client.removeCommand(staged.staged)}\``
+              : "",
+        },
+      });
       try {
         if (opts.skipUnchanged) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
@@ -257,10 +316,20 @@ export async function executePublish(
           if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
         }
         if (upload.upload === "storage") {
-          const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
+          const connect = {
+            region: t.region,
+            endpoint: t.endpoint,
+            credentials: t.credentials!,
+            requestTimeoutMs: timeoutMs,
+            retry: opts.policies[i]!,
+            log: ctx.log,
+            // Storage calls are paced and count against the upload budget like every other call.
+            traffic: traffic.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
+          };
           staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
           req.staged = staged.staged;
         }
+        publishing = true;
         const rec = await publishOnce(
           client,
           req,
@@ -273,12 +342,21 @@ export async function executePublish(
             checkCommand: versionsCommand(t, layerName),
           },
         );
+        publishing = false;
         // The cloud keeps its own copy once the version exists: the staged object can go.
         if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
+        settled = true;
         return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log })), ...how() };
       } catch (err) {
-        return { ...failedRecord(t, layerName, err), ...how() };
+        publishing = false;
+        // Nothing left behind silently: the staged object goes, or is named with the command that removes it.
+        const reported =
+          staged && !settled
+            ? await removeStagedAfterFailure(staged.client, staged.staged, err, { keep: Boolean(opts.keepStaged), asyncPublish: t.provider.features.asyncPublish })
+            : err;
+        return { ...failedRecord(t, layerName, reported), ...how() };
       } finally {
+        forget();
         done++;
         if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
       }

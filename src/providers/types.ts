@@ -156,6 +156,10 @@ export interface ProviderStorage {
   readonly bucketName: { pattern: RegExp /** "an S3 bucket name" */; what: string; hint: string };
   /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */
   connect(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient>;
+  /** The store's own CLI command that removes an object, pasteable as is: what to run for one left behind. */
+  removeCommand(obj: { bucket: string; key: string; region: string }, endpoint?: string): string;
+  /** The store's own CLI command that aborts an unfinished multipart upload of `key`. */
+  abortCommand(obj: { bucket: string; key: string; region: string }, uploadId: string, endpoint?: string): string;
 }
 
 export interface StageHooks {
@@ -173,6 +177,8 @@ export interface StorageClient {
   /** Upload the file, verify what the store kept against ours; only then return the object. */
   stage(file: StagedFile, key: string, hooks?: StageHooks): Promise<StagedObject>;
   remove(obj: StagedObject): Promise<void>;
+  /** The command that removes `obj` by hand (ProviderStorage.removeCommand with this client's endpoint). */
+  removeCommand(obj: StagedObject): string;
 }
 
 /** What a user asks for, before any provider mapping. Runtimes are as typed by the user. */

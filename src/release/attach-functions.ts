@@ -6,6 +6,7 @@
 // point an alias at it. Each function gets its own record: one that fails (missing, at the limit,
 // a race lost to another update) does not stop the others.
 import { CloudError } from "../errors.js";
+import { onInterrupt } from "../interrupt.js";
 import type { Logger } from "../output/log.js";
 import { concurrentUpdate, layerIdentity, sameLayers } from "../providers/function-update.js";
 import { defaultRetryPolicy, LOOKUP_GRACE_MS, lookupPolicy, outcomeUnknown } from "../providers/retry.js";
@@ -187,6 +188,7 @@ async function updateLayers(
   }
   for (let attempt = 1; ; attempt++) {
     let out: { requestId: string | null; layers: AttachedLayer[] };
+    const forget = onInterrupt({ note: () => `${ctx.where}: the layer list of ${fn.functionName} may have been updated (the update was under way): check the function` });
     try {
       out = await client.functions.setLayers(fn, layers, wait(), expected);
     } catch (err) {
@@ -210,6 +212,8 @@ async function updateLayers(
         continue;
       }
       throw untouched ? err : concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(now.layers)}`);
+    } finally {
+      forget();
     }
     if (!sameLayers(out.layers, layers)) {
       throw concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(out.layers)}, not the ${labels(layers)} this run wrote`, out.requestId ?? undefined);

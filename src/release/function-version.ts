@@ -6,6 +6,7 @@
 // None: the call had no effect and is made once more. Several, or a list that cannot be read: a
 // version may exist, and the failure says so with a command to check, instead of making another.
 import { type CloudError, LayerctlError } from "../errors.js";
+import { onInterrupt } from "../interrupt.js";
 import type { Logger } from "../output/log.js";
 import { findOne } from "../providers/lookup.js";
 import { lookupPolicy, outcomeUnknown } from "../providers/retry.js";
@@ -27,6 +28,25 @@ export async function publishFunctionOnce(client: ProviderClient, req: PublishFu
     ctx.log.debug(`${ctx.provider} ${ctx.region}: could not read the versions of ${req.functionName} before publishing (${codeOf(err)}); a lost answer cannot be looked for`);
     return undefined;
   });
+  // Ctrl-C while it is under way: the version may exist, and the user is told how to check.
+  const forget = onInterrupt({
+    note: () => `${ctx.provider} ${ctx.region}: a version of function ${req.functionName} may exist (its publish was under way): check with \`${check}\``,
+  });
+  try {
+    return await publishLoop(client, req, ctx, fn, check, baseline);
+  } finally {
+    forget();
+  }
+}
+
+async function publishLoop(
+  client: ProviderClient,
+  req: PublishFunctionRequest,
+  ctx: FunctionOnceContext,
+  fn: FunctionRef,
+  check: string,
+  baseline: number | undefined,
+): Promise<FunctionVersionRecord> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.publishFunctionVersion(req);

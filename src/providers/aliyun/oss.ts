@@ -7,8 +7,9 @@ import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { CloudError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
-import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
-import { retryCall } from "../retry.js";
+import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { cloudCall, retryCall } from "../retry.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
@@ -51,7 +52,7 @@ export async function connectOss(opts: ConnectOptions, storage: { bucket?: strin
     options.sldEnable = true;
   }
   const secrets = [keys.accessKeySecret, keys.securityToken ?? ""];
-  return new OssStorage(new OSS(options), bucket, opts, secrets, temp ? temp.key : null);
+  return new OssStorage(new OSS(options), bucket, opts, secrets, temp ? temp.key : null, storage.endpoint);
 }
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
@@ -116,6 +117,7 @@ class OssStorage implements StorageClient, ObjectWriter {
     private readonly secrets: string[],
     /** The temporary bucket's own key for this upload, when borrowing it. */
     private readonly tempKey: string | null,
+    private readonly endpoint?: string,
   ) {
     // Objects in FC's temporary bucket expire on FC's terms; its STS policy is for the upload.
     this.removable = tempKey === null;
@@ -123,6 +125,14 @@ class OssStorage implements StorageClient, ObjectWriter {
 
   keyFor(preferred: string): string {
     return this.tempKey ?? preferred;
+  }
+
+  removeCommand(obj: StagedObject): string {
+    return removeCommand(obj, this.endpoint);
+  }
+
+  abortCommand(key: string, uploadId: string): string {
+    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
@@ -135,9 +145,10 @@ class OssStorage implements StorageClient, ObjectWriter {
   }
 
   /** ali-oss takes no abort signal: at the attempt's timeout retryCall gives up on the call and ali-oss's own timeout (the same figure) ends it. */
-  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0): Promise<OssResult> {
+  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0, retry = this.opts.retry): Promise<OssResult> {
     return retryCall(
-      { name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
+      // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
+      cloudCall("aliyun", `oss ${action}`, this.opts, { uploadBytes, retry }),
       fn,
       (err) => withBucketHint(toCloudError(err, action, this.secrets), BUCKET_HINTS(this.bucket, this.opts.region)),
     );
@@ -186,7 +197,7 @@ class OssStorage implements StorageClient, ObjectWriter {
   }
 
   async abortUpload(key: string, uploadId: string): Promise<void> {
-    await this.call("AbortMultipartUpload", () => this.oss.abortMultipartUpload!(key, uploadId));
+    await this.call("AbortMultipartUpload", () => this.oss.abortMultipartUpload!(key, uploadId), 0, abortPolicy());
   }
 
   async verifyObject(key: string, whole: Digests): Promise<void> {

@@ -1,5 +1,6 @@
 // Staging big layers in OSS: what layerctl knows without loading the SDK. connect() imports ./oss.ts.
 import type { ProviderStorage } from "../types.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 
 // OSS bucket names: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -17,4 +18,6 @@ export const aliyunStorage: ProviderStorage = {
     const { connectOss } = await import("./oss.js");
     return connectOss(opts, storage);
   },
+  removeCommand,
+  abortCommand,
 };

@@ -1,5 +1,6 @@
 // Staging big layers in S3: what layerctl knows without loading the SDK. connect() imports ./s3.ts.
 import type { ProviderStorage } from "../types.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 
 // S3 general purpose bucket names: 3-63 lower-case letters, digits, dots and hyphens, starting
 // and ending with a letter or digit (bucket naming rules, S3 user guide).
@@ -19,4 +20,6 @@ export const awsStorage: ProviderStorage = {
     const { connectS3 } = await import("./s3.js");
     return connectS3(opts, storage);
   },
+  removeCommand,
+  abortCommand,
 };

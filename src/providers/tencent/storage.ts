@@ -1,5 +1,6 @@
 // Staging big layers in COS: what layerctl knows without loading the SDK. connect() imports ./cos.ts.
 import type { ProviderStorage } from "../types.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 import { COS_BUCKET } from "./storage-names.js";
 
 export const tencentStorage: ProviderStorage = {
@@ -20,4 +21,6 @@ export const tencentStorage: ProviderStorage = {
     const { connectCos } = await import("./cos.js");
     return connectCos(opts, storage);
   },
+  removeCommand,
+  abortCommand,
 };
