@@ -481,7 +481,7 @@ published from there, then removed. Buckets: --bucket, or LAYERCTL_BUCKET_AWS / 
 Aliyun without a bucket uses FC's temporary bucket. Storage endpoints: --storage-endpoint, or
 LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).`,
   // With the config file: no source publishes every configured layer; flags override its keys.
-  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
+  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, preparePublish),
   ...recordsOutput(
     (doc: ConfigPublishDocument, format) =>
       renderLayerDocument(doc, format) +
@@ -491,5 +491,6 @@ LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),
     ...recordFailures((doc.attachments ?? []).map((a) => ({ ...a, region: `${a.region} ${a.functionName}` }))),
+    ...(doc.recordErrors ?? []).map(({ file, ...error }) => ({ where: `record ${file}`, ...error, message: `${error.message} (the versions listed were published)` })),
   ],
 });

@@ -7,8 +7,10 @@ import { UsageError } from "../errors.js";
 import { displayPath, keyPath, loadConfig, type LoadedConfig } from "../config/load.js";
 import { valuesFor, toEntries } from "../config/per-provider.js";
 import type { LayerConfig } from "../config/schema.js";
-import { publishByPrefix, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
-import { writeRecordFile } from "../record/write.js";
+import { prepareByPrefix, mergeDocuments, type MultiPublishDocument, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
+import { checkRecordFile, writeRecordFile } from "../record/write.js";
+import { errorFields } from "../commands/shared/records.js";
+import type { RecordError } from "../providers/types.js";
 import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
@@ -26,32 +28,51 @@ export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
 export interface ConfigPublishDocument extends MultiPublishDocument {
   /** Record files written (absolute paths), when any. */
   recordFiles?: string[];
+  /** A record file that could not be written after publishing: the versions above are still what was published. */
+  recordErrors?: Array<RecordError & { file: string }>;
 }
 
-export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, publishOne: PublishOne): Promise<ConfigPublishDocument> {
+export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, prepareOne: PrepareOne): Promise<ConfigPublishDocument> {
   const { config: configFile, cwd, record, source, ...flags } = input;
   const loaded = await loadConfig({ file: configFile, cwd });
   const plans = planLayers(loaded, source, flags, record, cwd);
-  // Everything checkable without a call, for every layer, before the first one publishes.
+  // Everything checkable without a call, for every layer, before the first one publishes; the
+  // record files too (readable, valid, writable), unless nothing will be written (dry run).
   for (const plan of plans) await precheck(plan.input, ctx.env);
+  if (!flags.dryRun) for (const file of new Set(plans.flatMap((p) => (p.record ? [p.record] : [])))) await checkRecordFile(file);
 
-  const docs: MultiPublishDocument[] = [];
-  const records = new Map<string, MultiPublishDocument[]>();
-  for (const plan of plans) {
-    const doc = await publishByPrefix(plan.input, ctx, publishOne);
-    docs.push(doc);
-    if (plan.record) records.set(plan.record, [...(records.get(plan.record) ?? []), doc]);
+  // Then every layer is checked and packed (its zip's limits, staging), still before anything is sent.
+  const prepared: PreparedMulti[] = [];
+  try {
+    for (const plan of plans) prepared.push(await prepareByPrefix(plan.input, ctx, prepareOne));
+    const docs: MultiPublishDocument[] = [];
+    const records = new Map<string, MultiPublishDocument[]>();
+    for (const [i, plan] of plans.entries()) {
+      const doc = await prepared[i]!.run();
+      docs.push(doc);
+      if (plan.record) records.set(plan.record, [...(records.get(plan.record) ?? []), doc]);
+    }
+    const merged: ConfigPublishDocument = mergeDocuments(docs);
+    if (records.size > 0 && !flags.dryRun) {
+      const written: string[] = [];
+      for (const [file, ds] of records) {
+        try {
+          await writeRecordFile(
+            file,
+            ds.flatMap((d) => d.results),
+          );
+          written.push(file);
+        } catch (err) {
+          // The versions were published: the document says so, and this failure is reported on its own.
+          (merged.recordErrors ??= []).push({ file, ...errorFields(err) });
+        }
+      }
+      merged.recordFiles = written;
+    }
+    return merged;
+  } finally {
+    for (const p of prepared) await p.dispose();
   }
-  const merged: ConfigPublishDocument = mergeDocuments(docs);
-  if (records.size > 0) {
-    for (const [file, ds] of records)
-      await writeRecordFile(
-        file,
-        ds.flatMap((d) => d.results),
-      );
-    merged.recordFiles = [...records.keys()];
-  }
-  return merged;
 }
 
 interface LayerPlan {

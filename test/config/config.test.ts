@@ -7,7 +7,7 @@ import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { configJsonSchema } from "../../src/config/schema.js";
 import { outputJsonSchema } from "../../src/record/output-schema.js";
 import { fromLayer, publishWithConfig } from "../../src/release/publish-config.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/commands/publish.js";
 import { pack } from "../../src/archive/index.js";
 import { UsageError } from "../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
@@ -234,7 +234,7 @@ describe("publishing from the config", () => {
   });
 
   it("with no source publishes every configured layer, with per-provider runtimes and one zip per prefix", async () => {
-    const doc = await publishWithConfig({ cwd: path.join(root, "layers") }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: path.join(root, "layers") }, ctx(), preparePublish);
     expect(doc.results.map((r) => `${r.layerName} ${r.provider} ${r.region} ${r.compatibleRuntimes.join(",")}`)).toEqual([
       "cfgdeps tencent ap-guangzhou Python3.9",
       "cfgdeps aws us-east-1 python3.11",
@@ -256,7 +256,7 @@ describe("publishing from the config", () => {
   });
 
   it("publishes one configured layer by name, with flags overriding the file", async () => {
-    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"], description: "flag wins" }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"], description: "flag wins" }, ctx(), preparePublish);
     expect(doc.results.map((r) => [r.layerName, r.region, r.version, r.description])).toEqual([["cfgtools", "us-west-2", 1, "flag wins"]]);
     expect(doc.archive).toBeDefined();
   });
@@ -272,7 +272,7 @@ describe("publishing from the config", () => {
         prefix: "aws:python,aliyun:python",
       },
       ctx(),
-      publishCommand,
+      preparePublish,
     );
     expect(doc.results.map((r) => [r.provider, r.compatibleRuntimes])).toEqual([
       ["aws", ["python3.12"]],
@@ -292,10 +292,10 @@ describe("publishing from the config", () => {
       }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), preparePublish));
     expect(err.code).toBe("SharingUnsupported");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
-    const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), preparePublish);
     expect(doc.results).toEqual([expect.objectContaining({ provider: "aws", status: "published" })]);
     expect(emu.faults.counts()["aws:AddLayerVersionPermission"]).toBe(1);
   });
@@ -311,7 +311,7 @@ describe("publishing from the config", () => {
       }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), preparePublish));
     expect(err.message).toContain("cobol");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
@@ -335,7 +335,7 @@ describe("publishing from the config", () => {
     });
     const removed = () => (emu.faults.counts()["aws:DeleteObject"] ?? 0) + (emu.faults.counts()["tencent:DeleteObject"] ?? 0);
     const before = removed();
-    const doc = await publishWithConfig({ cwd: staged }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: staged }, ctx(), preparePublish);
     // One key for the run: the layer, its zip and something unique to the run.
     const key = doc.results[0]!.staged!.key;
     expect(key).toMatch(new RegExp(`^layerctl/cfgstaged/${doc.archive!.sha256}-[0-9a-f]{8}\\.zip$`));
@@ -345,7 +345,7 @@ describe("publishing from the config", () => {
     ]);
     expect(removed()).toBe(before);
     // --upload inline on the command line wins, and the file's buckets then have nothing to do.
-    const inline = await publishWithConfig({ cwd: staged, upload: "inline" }, ctx(), publishCommand);
+    const inline = await publishWithConfig({ cwd: staged, upload: "inline" }, ctx(), preparePublish);
     expect(inline.results.map((r) => [r.provider, r.status, r.upload])).toEqual([
       ["tencent", "published", "inline"],
       ["aws", "published", "inline"],
@@ -360,7 +360,7 @@ describe("publishing from the config", () => {
       }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), preparePublish));
     expect(err.message).toMatch(/layerctl\.config\.json: layers\[0\]\.buckets\.tencent: names tencent, which is not among the layer's providers \(aws\)$/);
     expect(err.code).toBe("UnusedBucket");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
@@ -378,14 +378,14 @@ describe("publishing from the config", () => {
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     // The bucket serves the first layer; the second does not publish to Tencent.
-    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["tencent=b-1250000000"] }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["tencent=b-1250000000"] }, ctx(), preparePublish));
     expect(err.code).toBe("UnusedBucket");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
   it("with no source and no config file is a usage error saying what to do", async () => {
     const empty = await tempDir();
-    const err = await usageError(publishWithConfig({ cwd: empty }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: empty }, ctx(), preparePublish));
     expect(err.message).toBe("no layer directory given and no config file found");
     expect(err.hint).toContain("layerctl init");
   });
