@@ -22,6 +22,8 @@ export interface PublishOnceContext {
   /** A command that lists the layer's versions for this target, pasteable as is. */
   checkCommand: string;
   sleep?: (ms: number) => Promise<void>;
+  /** Called as the first creating call starts (from then on a version may exist). */
+  calling?: () => void;
 }
 
 export async function publishOnce(client: ProviderClient, req: PublishLayerRequest, opts: PublishOptions, ctx: PublishOnceContext): Promise<LayerVersionRecord> {
@@ -32,6 +34,7 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
     ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer cannot be looked for`);
     return undefined;
   });
+  ctx.calling?.();
   for (let attempt = 1; ; attempt++) {
     let err: unknown;
     try {

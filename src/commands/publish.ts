@@ -329,7 +329,6 @@ export async function executePublish(
           staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
           req.staged = staged.staged;
         }
-        publishing = true;
         const rec = await publishOnce(
           client,
           req,
@@ -340,6 +339,9 @@ export async function executePublish(
             deadline,
             policy: opts.policies[i],
             checkCommand: versionsCommand(t, layerName),
+            calling: () => {
+              publishing = true;
+            },
           },
         );
         publishing = false;
