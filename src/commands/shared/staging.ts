@@ -189,15 +189,21 @@ export async function stageZip(
   const key = client.keyFor(stagedKey(layerName, file.sha256));
   const started = Date.now();
   let shown = 0;
-  const staged = await client.stage(file, key, {
-    progress(sent, total) {
-      // At most ten updates a second: a spinner line, not a log.
-      const now = Date.now();
-      if (sent < total && now - shown < 100) return;
-      shown = now;
-      ctx.progress?.(`${ctx.where}: staging ${humanBytes(sent)} of ${humanBytes(total)} (${rate(sent, now - started)})`);
-    },
-  });
+  let staged: StagedObject;
+  try {
+    staged = await client.stage(file, key, {
+      progress(sent, total) {
+        // At most ten updates a second: a spinner line, not a log.
+        const now = Date.now();
+        if (sent < total && now - shown < 100) return;
+        shown = now;
+        ctx.progress?.(`${ctx.where}: staging ${humanBytes(sent)} of ${humanBytes(total)} (${rate(sent, now - started)})`);
+      },
+    });
+  } catch (err) {
+    // The object may be there although staging failed (written, then not verified): it goes, or is named.
+    throw await removeStagedAfterFailure(client, { bucket: client.bucket, key, region: ctx.connect.region }, err, { keep: false, asyncPublish: false });
+  }
   ctx.log.info(
     `${ctx.where}: staged ${humanBytes(file.size)} in ${storage.service} ${client.bucket}/${key} (${((Date.now() - started) / 1000).toFixed(1)} s, ${rate(file.size, Date.now() - started)})`,
   );
