@@ -7,13 +7,12 @@ import { attachCommand } from "../../src/commands/attach.js";
 import { deleteCommand } from "../../src/commands/delete.js";
 import { pruneCommand } from "../../src/commands/prune.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
-import type { FaultKind } from "../../src/emulator/types.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
-import type { AttachedLayer, FunctionRef, LayerArchive, ProviderClient } from "../../src/providers/types.js";
+import type { AttachedLayer, FunctionRef, LayerArchive } from "../../src/providers/types.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
-import { CUT, fastRetry, wait } from "./untrusted-helpers.js";
+import { CUT, fastRetry, onEmulator, wait } from "./untrusted-helpers.js";
 
 describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) => {
   const provider = providers[profile.provider];
@@ -38,20 +37,11 @@ describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) =
   });
   beforeEach(() => made.faults.clear());
 
-  async function client(on = made): Promise<ProviderClient> {
-    const credentials = await provider.resolveCredentials(emulatorEnv(on.credentials, on.url), {});
-    return provider.connect({ region: profile.region, endpoint: on.url, credentials, requestTimeoutMs: 5_000, retry: fastRetry, log: silentLogger });
-  }
-
-  async function publishRaw(c: ProviderClient, name: string): Promise<AttachedLayer> {
-    const rec = await c.publishLayer({ layerName: name, archive, runtimes: profile.runtimes.native, architectures: [] }, { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 });
-    return { layerName: name, version: rec.version!, arn: rec.arn };
-  }
-
-  const ctx = (on = made) => ({ env: emulatorEnv(on.credentials, on.url), log: silentLogger });
-  const target = (on = made) => ({ provider: [profile.provider], region: [profile.region], endpoint: on.url });
-  const fault = (action: string, kind: FaultKind, extra: { times?: number; after?: number } = {}, on = made) =>
-    on.faults.add({ provider: profile.provider, action, kind, ...extra });
+  const { client, publishRaw, ctx, target, fault } = onEmulator(
+    profile,
+    () => made,
+    () => archive,
+  );
   const fn = (functionName: string): FunctionRef => ({ functionName, namespace });
 
   describe("every creating call whose outcome is unknown is looked into", () => {

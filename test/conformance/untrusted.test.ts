@@ -8,17 +8,16 @@ import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
 import { publishCommand } from "../../src/commands/publish.js";
 import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { start, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind } from "../../src/emulator/types.js";
-import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
-import type { AttachedLayer, FunctionRef, LayerArchive, ProviderClient } from "../../src/providers/types.js";
+import type { FunctionRef, LayerArchive, ProviderClient } from "../../src/providers/types.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { fastRetry, INCOMPLETE, LOST, wait, withoutIds } from "./untrusted-helpers.js";
+import { INCOMPLETE, LOST, onEmulator, wait, withoutIds } from "./untrusted-helpers.js";
 
 describe.each(profiles)("untrusted answers: $provider", (profile) => {
   const provider = providers[profile.provider];
@@ -56,20 +55,11 @@ describe.each(profiles)("untrusted answers: $provider", (profile) => {
   });
   beforeEach(() => emu.faults.clear());
 
-  async function client(on = emu): Promise<ProviderClient> {
-    const credentials = await provider.resolveCredentials(emulatorEnv(on.credentials, on.url), {});
-    return provider.connect({ region: profile.region, endpoint: on.url, credentials, requestTimeoutMs: 5_000, retry: fastRetry, log: silentLogger });
-  }
-
-  async function publishRaw(c: ProviderClient, name: string): Promise<AttachedLayer> {
-    const rec = await c.publishLayer({ layerName: name, archive, runtimes: profile.runtimes.native, architectures: [] }, { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 });
-    return { layerName: name, version: rec.version!, arn: rec.arn };
-  }
-
-  const ctx = (on = emu) => ({ env: emulatorEnv(on.credentials, on.url), log: silentLogger });
-  const target = (on = emu) => ({ provider: [profile.provider], region: [profile.region], endpoint: on.url });
-  const fault = (action: string, kind: FaultKind, extra: { times?: number; after?: number } = {}, on = emu) =>
-    on.faults.add({ provider: profile.provider, action, kind, ...extra });
+  const { client, publishRaw, ctx, target, fault } = onEmulator(
+    profile,
+    () => emu,
+    () => archive,
+  );
   const calls = (action: string) => emu.faults.counts()[`${profile.provider}:${action}`] ?? 0;
   const fn = (functionName: string): FunctionRef => ({ functionName, namespace });
   const versionsOf = async (name: string) => (await (await client()).listLayerVersions(name)).map((v) => v.version!).sort((a, b) => a - b);
