@@ -103,6 +103,16 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   return [...new Set(regions)];
 }
 
+/** Checks one region of a provider as --region does (a config file's regions go through here too). */
+export function checkRegion(provider: Provider, region: string, env: NodeJS.ProcessEnv): void {
+  regionsFor(provider, [region], env);
+}
+
+/** The region a provider gets when none is given: its region variable, else its default. */
+export function defaultRegion(provider: Provider, env: NodeJS.ProcessEnv): string {
+  return regionsFor(provider, [], env)[0]!;
+}
+
 /** One error for every provider whose credentials are missing, rather than one per run. */
 function missingCredentials(errors: UsageError[]): UsageError {
   if (errors.length === 1) return errors[0]!;
@@ -159,7 +169,8 @@ export async function resolveTargets(
     env = { ...env, ...overlay };
     endpoint = emu.url;
     close = () => emu.close();
-    note = `using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`;
+    // `versions --emulator` right after `publish --emulator` finds nothing: say why, and what lasts.
+    note = `using the embedded emulator at ${emu.url} (nothing is sent to any cloud); what it holds lasts for this command only: for state that lasts, run \`layerctl emulate --state-dir DIR\` and export the variables it prints`;
   }
 
   try {
