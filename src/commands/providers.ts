@@ -1,10 +1,11 @@
 // layerctl providers: what each cloud offers, straight from the adapters' own tables.
 import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
+import type { ProviderName } from "../providers/types.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
-  name: string;
+  name: ProviderName;
   title: string;
   defaultRegion: string;
   regions: string[];
