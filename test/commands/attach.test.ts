@@ -145,12 +145,21 @@ describe("publish --attach", () => {
     ).rejects.toMatchObject({ code: "ConflictingOptions", exitCode: 2 });
   });
 
-  it("reports a function it could not attach to as failed, and the layer as published", async () => {
-    const doc = await publishCommand({ source: dir, name: "cmdmissing", runtime: ["python3.10"], provider: ["aws"], attach: ["api,ghost"] }, { env, log: silentLogger });
-    expect(doc.results[0]).toMatchObject({ status: "published", version: 1 });
-    expect(doc.attachments!.map((a) => [a.functionName, a.status, a.error?.code ?? null])).toEqual([
-      ["api", "attached", null],
-      ["ghost", "failed", "ResourceNotFoundException"],
-    ]);
+  it("checks every function of every target before publishing: a missing one is exit 2 and nothing is published", async () => {
+    const before = { ...emu.faults.counts() };
+    const err = await publishCommand(
+      { source: dir, name: "cmdmissing", runtime: ["python3.10"], provider: ["aws,tencent"], attach: ["api,ghost"] },
+      { env, log: silentLogger },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).code).toBe("MissingFunction");
+    expect((err as UsageError).message).toBe(
+      "--attach: function ghost does not exist in aws us-east-1; function ghost does not exist in tencent ap-guangzhou; nothing was published",
+    );
+    const after = emu.faults.counts();
+    for (const creating of ["aws:PublishLayerVersion", "tencent:PublishLayerVersion"]) expect(after[creating] ?? 0).toBe(before[creating] ?? 0);
   });
 });
