@@ -23,6 +23,7 @@ import { Traffic } from "../providers/traffic.js";
 import { checkZipOut, parseConcurrency, parseSymlinkMode, parseTimeout } from "./shared/options.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
+import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
@@ -102,11 +103,18 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
-  const grants = planGrants({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS);
+  const grants = planGrants({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS, false);
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
-  const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
+  const { targets, close, note, uncredentialed } = await resolveTargets(input, {
+    env: ctx.env,
+    log: ctx.log,
+    layerName,
+    credentialsOptional: input.dryRun,
+    seedFunctions,
+    embedded: ctx.embedded,
+  });
   let disposeArchive = async () => {};
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
@@ -469,7 +477,9 @@ LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3
     (doc: ConfigPublishDocument, format) =>
       renderLayerDocument(doc, format) +
       (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : "") +
-      (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : ""),
+      (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : "") +
+      (doc.shares?.length && format === "table" ? `\n${renderShares({ results: doc.shares }, "table")}` : "") +
+      (doc.skipped && format === "table" ? `\n${doc.skipped.map((l) => `skipped ${l.layerName}: ${l.reason}\n`).join("")}` : ""),
   ),
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),

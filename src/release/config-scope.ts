@@ -139,23 +139,26 @@ function declaredTargets(loaded: LoadedConfig, layer: EffectiveLayer, wanted: Pr
     });
   }
   const regions = layer.regions ?? [];
-  const parsed = regions.map((entry, i) => {
-    const e = parseEntry(entry);
-    if (e.provider === null && QUALIFIED.test(entry)) {
-      const named = QUALIFIED.exec(entry)![1]!;
-      throw new UsageError(`${file}: ${settingPath(layer, "regions", i)}: ${named} is not a provider`, {
-        code: "InvalidConfig",
-        hint: `write a region, or provider:region with one of: ${providerNames.join(", ")}`,
-      });
-    }
-    if (e.provider !== null && !providers.includes(e.provider)) {
-      throw new UsageError(`${file}: ${settingPath(layer, "regions", i)}: names ${e.provider}, which is not among the layer's providers (${providers.join(", ")})`, {
-        code: "UnusedRegion",
-        hint: `add ${e.provider} to "providers", or drop that region`,
-      });
-    }
-    return { ...e, index: i };
-  });
+  const parsed = regions
+    .map((entry, i) => {
+      const e = parseEntry(entry);
+      if (e.provider === null && QUALIFIED.test(entry)) {
+        const named = QUALIFIED.exec(entry)![1]!;
+        throw new UsageError(`${file}: ${settingPath(layer, "regions", i)}: ${named} is not a provider`, {
+          code: "InvalidConfig",
+          hint: `write a region, or provider:region with one of: ${providerNames.join(", ")}`,
+        });
+      }
+      // Top-level regions serve every layer: one for a provider this layer does not use is not its concern.
+      if (e.provider !== null && !providers.includes(e.provider) && !layer.inherited.has("regions")) {
+        throw new UsageError(`${file}: ${settingPath(layer, "regions", i)}: names ${e.provider}, which is not among the layer's providers (${providers.join(", ")})`, {
+          code: "UnusedRegion",
+          hint: `add ${e.provider} to "providers", or drop that region`,
+        });
+      }
+      return { ...e, index: i };
+    })
+    .filter((e) => e.provider === null || providers.includes(e.provider));
   return providers.map((provider) => {
     const mine = parsed.filter((e) => e.provider === provider);
     const list = mine.length > 0 ? mine : parsed.filter((e) => e.provider === null);

@@ -114,7 +114,7 @@ export async function checkAttachTargets(input: PublishInput, ctx: CommandContex
   const opts = attachOptionsFrom({ ...input, function: input.attach });
   const timeoutMs = parseTimeout(input.timeout);
   const seedFunctions = opts.functions.map((name) => ({ name, namespace: input.namespace }));
-  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name, seedFunctions });
+  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name, seedFunctions, embedded: ctx.embedded });
   try {
     const traffic = new Traffic();
     const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));

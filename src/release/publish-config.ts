@@ -7,14 +7,14 @@ import path from "node:path";
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { displayPath, loadConfig, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
-import { sharingEntries, valuesFor, toEntries } from "../config/per-provider.js";
+import { hasProviderEntries, sharingEntries, valuesFor, toEntries } from "../config/per-provider.js";
 import type { LayerConfig } from "../config/schema.js";
 import { publishByPrefix, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
 import { emulatorRecordPath, writeRecordFile } from "../record/write.js";
 import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
-import { selectProviders, splitList } from "../commands/shared/targets.js";
+import { selectProviders, splitList, startEmbedded } from "../commands/shared/targets.js";
 import { providerNames } from "../providers/index.js";
 import { parseStaging } from "../commands/shared/staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
@@ -52,6 +52,29 @@ export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandC
   // Everything checkable without a call, for every layer, before the first one publishes.
   for (const plan of plans) await precheck(plan, ctx.env);
   for (const s of skipped) ctx.log.info(`${s.layerName}: skipped: ${s.reason}`);
+  const zips = plans.length + plans.filter((p) => hasProviderEntries(splitList(p.input.prefix === undefined ? [] : [p.input.prefix]))).length;
+  if (flags.emulator && zips > 1) {
+    // One embedded emulator for every layer (and prefix) of the run, seeded with every function to attach to.
+    const seeds = plans.flatMap((p) => splitList(p.input.attach).map((name) => ({ name, namespace: p.input.namespace })));
+    const embedded = await startEmbedded(seeds);
+    try {
+      ctx.log.info(embedded.note);
+      return await publishPlans(plans, skipped, { ...ctx, embedded }, publishOne, { ...input, loaded });
+    } finally {
+      await embedded.close();
+    }
+  }
+  return publishPlans(plans, skipped, ctx, publishOne, { ...input, loaded });
+}
+
+async function publishPlans(
+  plans: LayerPlan[],
+  skipped: SkippedLayer[],
+  ctx: CommandContext,
+  publishOne: PublishOne,
+  run: ConfigPublishInput & { loaded: LoadedConfig | null },
+): Promise<ConfigPublishDocument> {
+  const { source, loaded, ...flags } = run;
   // The functions to attach to, in every target of every layer, before the first publish (a
   // single publish checks its own, right after connecting).
   if (!flags.dryRun && plans.length > 1) {
@@ -171,7 +194,8 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
       return !m || (scoped.providers as string[]).includes(m[1]!);
     });
   const fileBuckets = splitList(flags.bucket).length === 0 && base.bucket!.length > 0;
-  if (fileBuckets && typeof l.buckets === "object") checkBucketProviders(l, loaded);
+  // Top-level buckets serve every layer; a layer's own bucket for a provider it does not use is a mistake.
+  if (fileBuckets && typeof l.buckets === "object" && !l.inherited.has("buckets")) checkBucketProviders(l, loaded);
   // The file's buckets (or --bucket's) for providers this run leaves out have nothing to do here.
   input.bucket = kept(splitList(input.bucket as string[] | undefined));
   // --upload inline for this run: the file's buckets have nothing to do.
@@ -270,7 +294,10 @@ async function inLayer<T>(plan: LayerPlan, body: () => Promise<T>): Promise<T> {
   } catch (err) {
     const { layer, loaded } = plan;
     if (!(err instanceof UsageError) || !layer || !loaded || err.message.startsWith(displayPath(loaded.file)) || err.code === "MissingCredentials") throw err;
-    const key = err.code === "MissingBucket" ? " buckets" : "";
-    throw err.with({ message: `${displayPath(loaded.file)}: layers[${layer.index}] (${layer.name})${key}: ${err.message}` });
+    const bucket = err.code === "MissingBucket";
+    throw err.with({
+      message: `${displayPath(loaded.file)}: layers[${layer.index}] (${layer.name})${bucket ? " buckets" : ""}: ${err.message}`,
+      ...(bucket ? { hint: `add them to "buckets" (the layer's, or the top level's for every layer), e.g. {"aws": "my-layers-{region}"}, or pass --bucket PROVIDER=NAME` } : {}),
+    });
   }
 }

@@ -57,10 +57,12 @@ export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocume
   const archives = docs.flatMap((d) => d.archives ?? (d.archive ? [d.archive] : []));
   const attachments = docs.flatMap((d) => d.attachments ?? []);
   const plannedAttachments = docs.flatMap((d) => d.plannedAttachments ?? []);
+  const shares = docs.flatMap((d) => d.shares ?? []);
   return {
     ...(archives.length === 1 ? { archive: archives[0] } : { archives }),
     results: docs.flatMap((d) => d.results),
     ...(docs.some((d) => d.attachments) ? { attachments } : {}),
     ...(docs.some((d) => d.plannedAttachments) ? { plannedAttachments } : {}),
+    ...(docs.some((d) => d.shares) ? { shares } : {}),
   };
 }

@@ -41,9 +41,15 @@ const QUALIFIED = /^([a-z]+):(.+)$/;
 /**
  * The grants asked for, per provider of the run. One a provider cannot make (Tencent has no
  * sharing API; Aliyun cannot name an account) is skipped with the reason, and the others go on; an
- * id written wrong is a usage error, and so is a run where no provider can make any grant asked for.
+ * id written wrong is a usage error, and so is (with requireOne) a run where no provider can make any grant asked for.
  */
-export function planGrants(opts: GranteeOptions, providers: Provider[], flags = { public: "--public", account: "--account", organization: "--organization" }): GrantPlan {
+export function planGrants(
+  opts: GranteeOptions,
+  providers: Provider[],
+  flags = { public: "--public", account: "--account", organization: "--organization" },
+  /** `share` itself: a run that can make none of the grants asked for is a mistake. (A publish shares where it can: a CI leg on Tencent still publishes.) */
+  requireOne = true,
+): GrantPlan {
   const names = new Set(providers.map((p) => p.name));
   const wanted: Array<{ grantee: Grantee; provider: ProviderName | null }> = [];
   if (opts.public === true) wanted.push({ grantee: { kind: "public" }, provider: null });
@@ -74,7 +80,7 @@ export function planGrants(opts: GranteeOptions, providers: Provider[], flags = 
     }
   }
   const asked = wanted.some((w) => w.provider === null || names.has(w.provider));
-  if (asked && byProvider.size === 0) {
+  if (requireOne && asked && byProvider.size === 0) {
     const first = skipped[0]!;
     throw new UsageError(`${first.provider}: ${first.reason}`, {
       code: "SharingUnsupported",
