@@ -157,7 +157,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     }
 
     if (note) ctx.log.info(note);
-    // Every function to attach to exists, with room for the layer, in every target: before the first publish.
+    // Every function to attach to exists, with room for the layer, in every target: after every
+    // check that needs no call (a mistake found there calls nothing), before anything is published.
     if (attach) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
     const shares: ShareRecord[] = [];
     const results = await executePublish(

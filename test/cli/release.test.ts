@@ -196,8 +196,13 @@ describe("every output format of every command", () => {
 describe("promotion", () => {
   it("--from-record moves each target to the version it got; --dry-run reads and plans only", async () => {
     await writeFile(path.join(root, "deps/mod.py"), "x = 2\n");
-    // A new version in us-east-1 only: the regions now differ.
-    expect(ok(await cli(["publish", "reldeps", "-r", "aws:us-east-1", "--output", "version"])).stdout).toBe("2\n");
+    // A new version in us-east-1 only: the regions now differ, and publish --attach (the file's
+    // attach) moves the function there to the version it got.
+    const published = JSON.parse(ok(await cli(["publish", "reldeps", "-r", "aws:us-east-1", "--output", "json"])).stdout);
+    expect(published.results.map((x: { region: string; version: number; status: string }) => [x.region, x.version, x.status])).toEqual([["us-east-1", 2, "published"]]);
+    expect(
+      published.attachments.map((x: { region: string; previousVersion: number; version: number; status: string }) => [x.region, x.previousVersion, x.version, x.status]),
+    ).toEqual([["us-east-1", 1, 2, "attached"]]);
     const updates = count("aws:UpdateFunctionConfiguration");
     // That publish attached it already (the file's attach); move us-east-1 back by hand to see a plan.
     ok(await cli(["attach", "reldeps:1", "-p", "aws", "-r", "us-east-1", "-f", "api"]));
