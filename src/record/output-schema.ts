@@ -96,12 +96,17 @@ export const archiveSummarySchema = z.strictObject({
   sha256: z.string(),
 });
 
+// Where a lifecycle record is and which version it speaks of: the first fields of each.
+const versionAt = {
+  provider,
+  region: z.string(),
+  layerName: z.string(),
+  version: z.number().int().nullable(),
+};
+
 export const versionActionRecordSchema = z
   .strictObject({
-    provider,
-    region: z.string(),
-    layerName: z.string(),
-    version: z.number().int().nullable(),
+    ...versionAt,
     arn: z.string().nullable(),
     status: z.enum(["kept", "in-use", "planned", "deleted", "not-found", "failed"]),
     state: z.string().nullable(),
@@ -115,10 +120,7 @@ export const versionActionRecordSchema = z
 
 export const layerSummaryRecordSchema = z
   .strictObject({
-    provider,
-    region: z.string(),
-    layerName: z.string(),
-    version: z.number().int().nullable(),
+    ...versionAt,
     arn: z.string().nullable(),
     state: z.string().nullable(),
     createdAt: z.string().nullable(),
@@ -134,10 +136,7 @@ export const layerSummaryRecordSchema = z
 
 export const shareRecordSchema = z
   .strictObject({
-    provider,
-    region: z.string(),
-    layerName: z.string(),
-    version: z.number().int().nullable(),
+    ...versionAt,
     status: z.enum(["shared", "revoked", "skipped", "failed"]),
     grantee: z.string(),
     scope: z.enum(["version", "layer"]),

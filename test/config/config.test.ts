@@ -297,23 +297,35 @@ describe("publishing from the config", () => {
     expect(doc.archive).toBeDefined();
   });
 
-  it('"sharing" means what --public / --share-account mean: refused where the provider cannot share, before any call', async () => {
+  it('"sharing" means what --public / --share-account mean: shared where the provider can, skipped where it cannot', async () => {
     const shared = await project({
       "a/x.py": "",
       "layerctl.config.json": JSON.stringify({
         layers: [
           { name: "cfgshared", dir: "a", runtimes: ["python3.10"], providers: ["aws"], sharing: { accounts: ["210987654321"] } },
           { name: "cfgnoshare", dir: "a", runtimes: ["python3.10"], providers: ["tencent"], sharing: { public: true } },
+          { name: "cfgbyprovider", dir: "a", runtimes: ["python3.10"], providers: ["aws", "aliyun"], sharing: { aws: { accounts: ["210987654321"] }, aliyun: { public: true } } },
+          { name: "cfgbadid", dir: "a", runtimes: ["python3.10"], providers: ["aws"], sharing: { accounts: ["12345"] } },
         ],
       }),
     });
-    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand));
-    expect(err.code).toBe("SharingUnsupported");
-    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+    // Tencent has no sharing API: the layer is published, its grant listed as skipped with the reason.
+    const none = await publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand);
+    expect(none.results).toEqual([expect.objectContaining({ provider: "tencent", status: "published" })]);
+    expect(none.shares).toEqual([expect.objectContaining({ provider: "tencent", status: "skipped", grantee: "public", reason: expect.stringMatching(/no API/) })]);
     const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), publishCommand);
     expect(doc.results).toEqual([expect.objectContaining({ provider: "aws", status: "published" })]);
     expect(emu.faults.counts()["aws:AddLayerVersionPermission"]).toBe(1);
+    // By provider: each provider its own grants.
+    const byProvider = await publishWithConfig({ cwd: shared, source: "cfgbyprovider" }, ctx(), publishCommand);
+    expect(byProvider.shares!.map((s) => [s.provider, s.grantee, s.status])).toEqual([
+      ["aws", "account 210987654321", "shared"],
+      ["aliyun", "public", "shared"],
+    ]);
+    // An id written wrong is still refused before any call.
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    expect((await usageError(publishWithConfig({ cwd: shared, source: "cfgbadid" }, ctx(), publishCommand))).code).toBe("InvalidGrantee");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
   it("checks every layer before publishing any", async () => {

@@ -1,10 +1,10 @@
 // Which layers and targets a run works on with a config file: the top level's settings inherited
 // (a layer's own key replaces them), --provider / --region selecting among the declared targets,
 // never adding to them; where the file leaves a provider's regions open, the flags choose.
+import { usageErrorOf } from "../helpers/cli-expect.js";
 import { describe, expect, it } from "vitest";
 import { effectiveLayers, validateConfig, type LoadedConfig } from "../../src/config/load.js";
 import { scopeLayers } from "../../src/release/config-scope.js";
-import { UsageError } from "../../src/errors.js";
 
 function loaded(config: unknown): LoadedConfig {
   return { file: "/p/layerctl.config.json", dir: "/p", config: validateConfig(config, "/p/layerctl.config.json") };
@@ -15,15 +15,7 @@ const targets = (l: LoadedConfig, flags: { provider?: string[]; region?: string[
   return { layers: Object.fromEntries(s.layers.map((x) => [x.layer.name, x.regions])), skipped: s.skipped.map((x) => x.layerName) };
 };
 
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return err as UsageError;
-  }
-  throw new Error("no usage error");
-}
+const usage = usageErrorOf;
 
 const FILE = {
   providers: ["tencent", "aws", "aliyun"],
