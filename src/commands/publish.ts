@@ -15,7 +15,7 @@ import { valuesFor } from "../config/per-provider.js";
 import { attachPublished, planAttachments, preflightFunctions, type PlannedAttachment } from "../release/publish-attach.js";
 import { attachOptionsFrom } from "./shared/attach-options.js";
 import { publishOnce } from "./publish-once.js";
-import { describeGrantee, planGrants, skippedGrant, type SkippedGrant } from "./shared/sharing.js";
+import { PUBLISH_SHARE_FLAGS, describeGrantee, planGrants, skippedGrant, type SkippedGrant } from "./shared/sharing.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
@@ -50,6 +50,12 @@ export interface PublishInput extends TargetOptions, StagingInput {
   public?: boolean | string[];
   shareAccount?: string[];
   shareOrganization?: string[];
+  /**
+   * Share where the clouds can, with no error when none of this publish's can: the caller checked
+   * its whole run (per-provider prefixes publish in groups), or the grants are the config file's
+   * (a matrix leg on Tencent still publishes).
+   */
+  shareWhereCan?: boolean;
   /** Functions to attach the published version to (comma-separated or repeated). */
   attach?: string[];
   /** With attach: the function namespace (Tencent), publish a function version, point an alias. */
@@ -71,7 +77,6 @@ export interface PublishDocument {
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
 const POLL_INTERVAL_MS = 500;
-const SHARE_FLAGS = { public: "--public", account: "--share-account", organization: "--share-organization" };
 
 export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
   const layerName = input.name?.trim();
@@ -103,7 +108,12 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
-  const grants = planGrants({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS, false);
+  const grants = planGrants(
+    { public: input.public, account: input.shareAccount, organization: input.shareOrganization },
+    [...providers.keys()],
+    PUBLISH_SHARE_FLAGS,
+    !input.shareWhereCan,
+  );
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));

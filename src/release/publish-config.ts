@@ -185,6 +185,9 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     input[k] = v;
   }
+  // The file's sharing serves every layer and leg: a leg whose clouds cannot share still publishes.
+  const sharingFlags = flags.public !== undefined || splitList(flags.shareAccount).length > 0 || splitList(flags.shareOrganization).length > 0;
+  if (!sharingFlags) input.shareWhereCan = true;
   // --provider / --region selected these targets among the file's.
   input.provider = scoped.providers;
   input.region = scoped.regions;

@@ -165,30 +165,34 @@ describe("every output format of every command", () => {
     { name: "record", args: ["record", "merge", "layers.lock.json"], formats: ["json", "env"] },
   ];
 
-  it("json validates against `layerctl schema output`; env keys and version lines are each unique", async () => {
-    const schema = JSON.parse(ok(await cli(["schema", "output"])).stdout);
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
+  let schema: { $id: string };
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const covered = new Set<string>();
+  beforeAll(async () => {
+    schema = JSON.parse(ok(await cli(["schema", "output"])).stdout);
     ajv.addSchema(schema);
-    const covered = new Set<string>();
-    for (const { name, args, formats } of commands) {
-      for (const format of formats) {
-        const r = ok(await cli([...args, "--output", format]));
-        if (format === "json") {
-          const validate = ajv.getSchema(`${schema.$id}#/$defs/${DOCUMENT_OF_COMMAND[name]}`)!;
-          const valid = validate(JSON.parse(r.stdout));
-          expect(valid ? [] : validate.errors, `${args.join(" ")}`).toEqual([]);
-          covered.add(name);
-        } else if (format === "env") {
-          expect(envKeys(r.stdout).length, args.join(" ")).toBeGreaterThan(0);
-        } else {
-          const lines = r.stdout.trimEnd().split("\n").filter(Boolean);
-          expect(new Set(lines).size, args.join(" ")).toBe(lines.length);
-          // Several targets (and layers) in every one of these: no bare numbers.
-          for (const l of lines) expect(l, args.join(" ")).toMatch(/^(\S+ )?(tencent|aws|aliyun) \S+ \d+$/);
-        }
+  });
+
+  it.each(commands)("$name: json validates against `layerctl schema output`; env keys and version lines are each unique", async ({ name, args, formats }) => {
+    for (const format of formats) {
+      const r = ok(await cli([...args, "--output", format]));
+      if (format === "json") {
+        const validate = ajv.getSchema(`${schema.$id}#/$defs/${DOCUMENT_OF_COMMAND[name]}`)!;
+        const valid = validate(JSON.parse(r.stdout));
+        expect(valid ? [] : validate.errors, `${args.join(" ")}`).toEqual([]);
+        covered.add(name);
+      } else if (format === "env") {
+        expect(envKeys(r.stdout).length, args.join(" ")).toBeGreaterThan(0);
+      } else {
+        const lines = r.stdout.trimEnd().split("\n").filter(Boolean);
+        expect(new Set(lines).size, args.join(" ")).toBe(lines.length);
+        // Several targets (and layers) in every one of these: no bare numbers.
+        for (const l of lines) expect(l, args.join(" ")).toMatch(/^(\S+ )?(tencent|aws|aliyun) \S+ \d+$/);
       }
     }
-    // Every command that prints JSON is here, and the schema names a document for each.
+  });
+
+  it("every command that prints JSON is covered, and the schema names a document for each", () => {
     expect([...covered].sort()).toEqual(Object.keys(DOCUMENT_OF_COMMAND).sort());
   });
 });

@@ -17,6 +17,9 @@ export interface GranteeOptions {
   organization?: string[];
 }
 
+/** publish's names for the grant flags (share's are --public, --account, --organization). */
+export const PUBLISH_SHARE_FLAGS = { public: "--public", account: "--share-account", organization: "--share-organization" };
+
 export function describeGrantee(g: Grantee): string {
   return g.kind === "public" ? "public" : `${g.kind} ${g.id}`;
 }
