@@ -24,14 +24,21 @@ const jsonLoader: Loader = (file, content) => {
   try {
     return JSON.parse(content);
   } catch (err) {
-    // V8 names the offset ("at position 21"; Node 22 adds the line): say line and column on every
-    // Node; a text that ends too soon ("Unexpected end of JSON input") ends at its last character.
-    const message = (err as Error).message.replace(/ \(line \d+ column \d+\)$/, "");
-    const at = /at position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : content.trimEnd().length;
-    throw syntaxError(file, `${lineColumn(content, offset)}: ${message.replace(/ in JSON at position \d+$/, "")}`);
+    throw syntaxError(file, jsonErrorAt(content, err));
   }
 };
+
+/**
+ * "line 3, column 6: Expected property name..." for a JSON.parse error. V8 names the offset ("at
+ * position 21"; Node 22 adds the line): the same words on every Node. A text that ends too soon
+ * ("Unexpected end of JSON input") is placed just after its last character.
+ */
+export function jsonErrorAt(content: string, err: unknown): string {
+  const message = (err as Error).message.replace(/ \(line \d+ column \d+\)$/, "");
+  const at = /at position (\d+)/.exec(message);
+  const offset = at ? Number(at[1]) : content.trimEnd().length;
+  return `${lineColumn(content, offset)}: ${message.replace(/ in JSON at position \d+$/, "")}`;
+}
 
 /** YAML 1.2 reads JSON too: `.layerctlrc` may be either. */
 const yamlLoader: Loader = (file, content) => {

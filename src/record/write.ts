@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CloudError, UsageError } from "../errors.js";
-import { describeIssue } from "../config/load.js";
+import { describeIssue, jsonErrorAt } from "../config/load.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { RECORD_FORMAT, recordFileSchema, type RecordEntry, type RecordFile } from "./schema.js";
 
@@ -97,7 +97,7 @@ export async function readRecordFile(file: string, opts: { missingOk?: boolean }
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`, { code: "InvalidRecord" });
+    throw new UsageError(`${file}: not valid JSON: ${jsonErrorAt(text, err)}`, { code: "InvalidRecord" });
   }
   const parsed = recordFileSchema.safeParse(raw);
   if (!parsed.success) {
