@@ -102,7 +102,7 @@ export interface AttachRecord {
   status: AttachStatus;
   /** The function's layer list afterwards (or as planned, on failure), as `name:version`, in order. */
   layers: string[];
-  /** The function version published after the update (--publish-version / --alias); null otherwise. */
+  /** The function version published after the update, or the one with these layers that was kept (--publish-version / --alias; with --dry-run, the one that would be kept, null when one would be published); null otherwise. */
   functionVersion: string | null;
   /** The alias pointed at functionVersion; null when none was asked for. */
   alias: string | null;

@@ -164,7 +164,13 @@ export async function attachFunctions(
       continue;
     }
     if (opts.dryRun) {
-      results.push({ ...rec, status: plan.unchanged ? "unchanged" : "planned", alias: opts.alias ?? null });
+      // Reads only: the function version that would serve (null: one would be published).
+      try {
+        const existing = wantsVersion && plan.unchanged ? await publishedWith(client.functions, fn, plan.layers, opts.alias) : null;
+        results.push({ ...rec, status: plan.unchanged ? "unchanged" : "planned", functionVersion: existing?.version ?? null, alias: opts.alias ?? null });
+      } catch (err) {
+        results.push({ ...rec, error: errorFields(err) });
+      }
       continue;
     }
     let updated = false;

@@ -211,17 +211,21 @@ describe("promotion", () => {
     // That publish attached it already (the file's attach); move us-east-1 back by hand to see a plan.
     ok(await cli(["attach", "reldeps:1", "-p", "aws", "-r", "us-east-1", "-f", "api"]));
     const plan = ok(await cli(["attach", "reldeps", "--from-record", "layers.lock.json", "--dry-run", "--output", "json"]));
-    const planned = JSON.parse(plan.stdout).results.map((x: { provider: string; region: string; previousVersion: number; version: number; status: string }) => [
-      x.provider,
-      x.region,
-      x.previousVersion,
-      x.version,
-      x.status,
-    ]);
+    const planned = JSON.parse(plan.stdout).results.map(
+      (x: { provider: string; region: string; previousVersion: number; version: number; status: string; functionVersion: string | null }) => [
+        x.provider,
+        x.region,
+        x.previousVersion,
+        x.version,
+        x.status,
+        // the function version with these layers that would be kept; null: one would be published
+        x.functionVersion !== null,
+      ],
+    );
     expect(planned).toEqual([
-      ["tencent", "ap-guangzhou", 1, 1, "unchanged"],
-      ["aws", "us-east-1", 1, 2, "planned"],
-      ["aws", "eu-west-1", 1, 1, "unchanged"],
+      ["tencent", "ap-guangzhou", 1, 1, "unchanged", true],
+      ["aws", "us-east-1", 1, 2, "planned", false],
+      ["aws", "eu-west-1", 1, 1, "unchanged", true],
     ]);
     expect(count("aws:UpdateFunctionConfiguration")).toBe(updates + 1);
     const moved = ok(await cli(["attach", "reldeps", "--from-record", "layers.lock.json", "--output", "json"]));
