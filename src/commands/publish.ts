@@ -475,7 +475,12 @@ number for one target; "provider region version" lines for several; "planned" on
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
 --public / --share-account / --share-organization share each version right after it is published
-(see layerctl share); if that fails, the target is "failed", naming the version that was published.
+(see layerctl share), where the cloud can: Tencent's targets are listed as skipped under "shares"; if
+sharing fails, the target is "failed", naming the version that was published.
+With the config file (no source, or a layer's name): --provider and --region select among the
+targets it declares (a layer with none left is skipped, under "skipped"); every layer of the file
+puts the layer in each env key (LAYERCTL_DEPS_AWS_US_EAST_1_VERSION) and version line. With
+--emulator its record goes to <record>.emulator.json, never the real one.
 
 Big layers: over a cloud's inline limit the zip is staged in its object storage (S3, COS, OSS) and
 published from there, then removed. Buckets: --bucket, or LAYERCTL_BUCKET_AWS / _TENCENT / _ALIYUN
