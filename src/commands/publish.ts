@@ -15,7 +15,7 @@ import { valuesFor } from "../config/per-provider.js";
 import { attachPublished, planAttachments, preflightFunctions, type PlannedAttachment } from "../release/publish-attach.js";
 import { attachOptionsFrom } from "./shared/attach-options.js";
 import { publishOnce } from "./publish-once.js";
-import { PUBLISH_SHARE_FLAGS, describeGrantee, planGrants, skippedGrant, type SkippedGrant } from "./shared/sharing.js";
+import { PUBLISH_SHARE_FLAGS, planGrants, sharesOf } from "./shared/sharing.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
@@ -27,7 +27,7 @@ import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
-import { inlineCheck, parseStaging, planTarget, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
+import { inlineCheck, parseStaging, planTarget, planUploads, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
@@ -186,7 +186,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       },
       ctx,
     );
-    const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx) } : {};
+    const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
     if (attach) {
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
       const attached = await mapTargets(
@@ -323,44 +323,6 @@ export async function executePublish(
     },
     opts.concurrency,
   );
-}
-
-/** Each target's upload; every target lacking a bucket is named in one error, not only the first. */
-function planUploads(targets: Target[], plan: (t: Target) => TargetPlan): TargetPlan[] {
-  const missing: UsageError[] = [];
-  const plans = targets.map((t) => {
-    try {
-      return plan(t);
-    } catch (err) {
-      if (!(err instanceof UsageError) || err.code !== "MissingBucket") throw err;
-      missing.push(err);
-      return { upload: "inline" } as const;
-    }
-  });
-  if (missing.length > 1) {
-    throw missing[0]!.with({
-      message: `no bucket for ${missing.map((e) => e.message.split(":")[0]).join(", ")}: each must stage the zip in its object storage (over its inline limit, or --upload storage), and none is given`,
-      hint: `pass --bucket PROVIDER=NAME for each (${[...new Set(missing.map((e) => e.provider))].join(", ")}; {region} in the name becomes the target's region), or set their LAYERCTL_BUCKET_* variables`,
-      provider: undefined,
-    });
-  }
-  if (missing.length === 1) throw missing[0]!;
-  return plans;
-}
-
-/** The document's "shares": what each grant did, and a grant the target's cloud cannot make as skipped (said on stderr too). */
-function sharesOf(targets: Target[], results: LayerVersionRecord[], made: ShareRecord[], skipped: SkippedGrant[], ctx: CommandContext): ShareRecord[] {
-  const out: ShareRecord[] = [];
-  targets.forEach((t, i) => {
-    const rec = results[i]!;
-    out.push(...made.filter((m) => m.provider === t.provider.name && m.region === t.region));
-    if (rec.version === null || rec.error) return;
-    for (const s of skipped.filter((g) => g.provider === t.provider.name)) {
-      ctx.log.info(`${describeTarget(t)}: ${rec.layerName} version ${rec.version} not shared (${describeGrantee(s.grantee)}): ${s.reason}`);
-      out.push(skippedGrant(t, rec.layerName, rec.version, s));
-    }
-  });
-  return out;
 }
 
 function stagedFile(archive: LayerArchive): StagedFile {

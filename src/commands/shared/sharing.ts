@@ -4,9 +4,10 @@
 import { UsageError } from "../../errors.js";
 import type { Logger } from "../../output/log.js";
 import { getProvider, providerNames } from "../../providers/index.js";
-import type { Grantee, Provider, ProviderClient, ProviderName } from "../../providers/types.js";
+import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
 import { errorFields } from "./records.js";
+import { describeTarget } from "./run-targets.js";
 import { splitList, type Target } from "./targets.js";
 
 export interface GranteeOptions {
@@ -157,4 +158,19 @@ export function noteLayerScope(providers: Provider[], layerName: string, revoke:
       log.info(`${p.name}: access is set for the whole layer ${layerName}: every version, present and future, is now ${revoke ? "private" : "public"}`);
     }
   }
+}
+
+/** The document's "shares": what each grant did, and a grant the target's cloud cannot make as skipped (said on stderr too). */
+export function sharesOf(targets: Target[], results: LayerVersionRecord[], made: ShareRecord[], skipped: SkippedGrant[], log: Logger): ShareRecord[] {
+  const out: ShareRecord[] = [];
+  targets.forEach((t, i) => {
+    const rec = results[i]!;
+    out.push(...made.filter((m) => m.provider === t.provider.name && m.region === t.region));
+    if (rec.version === null || rec.error) return;
+    for (const s of skipped.filter((g) => g.provider === t.provider.name)) {
+      log.info(`${describeTarget(t)}: ${rec.layerName} version ${rec.version} not shared (${describeGrantee(s.grantee)}): ${s.reason}`);
+      out.push(skippedGrant(t, rec.layerName, rec.version, s));
+    }
+  });
+  return out;
 }
