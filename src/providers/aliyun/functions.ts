@@ -91,7 +91,10 @@ export class AliyunFunctions implements FunctionUpdater {
     const versions = await collectPages(`aliyun ListFunctionVersions ${fn.functionName}`, this.log, async (nextToken) => {
       const resp = await this.call("ListFunctionVersions", () => this.client.listFunctionVersions(fn.functionName, new m.ListFunctionVersionsRequest({ limit: PAGE, nextToken })));
       const body = (resp.body ?? {}) as { versions?: Array<{ versionId?: string }>; nextToken?: string };
-      return { items: (body.versions ?? []).map((v) => v.versionId ?? ""), next: body.nextToken || undefined };
+      const items = (body.versions ?? []).map((v) => v.versionId);
+      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
+      if (items.some((v) => !v)) throw invalid("ListFunctionVersions", "versions[].versionId", this.requestIdOf(resp), "aliyun");
+      return { items: items as string[], next: body.nextToken || undefined };
     });
     return newestFirst(versions);
   }

@@ -89,7 +89,10 @@ export class AwsFunctions implements FunctionUpdater {
       const out = await this.call("ListVersionsByFunction", () =>
         this.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn.functionName, MaxItems: 50, Marker: marker })),
       );
-      return { items: (out.Versions ?? []).map((v) => v.Version ?? ""), next: out.NextMarker || undefined };
+      const items = (out.Versions ?? []).map((v) => v.Version);
+      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
+      if (items.some((v) => !v)) throw invalid("ListVersionsByFunction", "Versions[].Version", out.$metadata.requestId, "aws");
+      return { items: items as string[], next: out.NextMarker || undefined };
     });
     return newestFirst(versions);
   }

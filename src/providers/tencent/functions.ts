@@ -82,8 +82,10 @@ export class TencentFunctions implements FunctionUpdater {
       const res = await this.call("ListVersionByFunction", () =>
         this.sdk.ListVersionByFunction({ FunctionName: fn.functionName, Namespace: fn.namespace, Offset: offset, Limit: PAGE }),
       );
-      const list = res.Versions?.map((v) => v.Version ?? "") ?? res.FunctionVersion ?? [];
-      return { items: list, next: nextOffset(offset, list.length, res.TotalCount) };
+      const list = res.Versions?.map((v) => v.Version) ?? res.FunctionVersion ?? [];
+      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
+      if (list.some((v) => !v)) throw invalid("ListVersionByFunction", "Versions[].Version", res.RequestId, "tencent");
+      return { items: list as string[], next: nextOffset(offset, list.length, res.TotalCount) };
     });
     return newestFirst(versions);
   }
