@@ -31,6 +31,14 @@ const hints: Record<string, string> = {
   "InvalidParameterValue.CompatibleRuntimes": "see `layerctl providers` for the runtimes SCF accepts",
 };
 
+/**
+ * The cloud refused the session token of the keys (SCF: AuthFailure.TokenFailure, for a token
+ * that is wrong or expired alike; COS: ExpiredToken): new keys may help, if the source can give them.
+ */
+export function isExpiredToken(err: unknown): boolean {
+  return err instanceof CloudError && (err.code === "AuthFailure.TokenFailure" || err.code === "ExpiredToken");
+}
+
 export function toCloudError(err: unknown, action: string, opts: { timeoutMs: number; secrets: string[] }): CloudError {
   if (err instanceof CloudError) return err;
   const e = (err ?? {}) as SdkException;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CloudError, UsageError } from "../../../src/errors.js";
 import { redact } from "../../../src/output/redact.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
-import type { AwsCredentials } from "../../../src/providers/aws/credentials.js";
+import { awsIdentity, type AwsCredentials } from "../../../src/providers/aws/credentials.js";
 import { archiveOf, connectOptions, rejection, startEmulator } from "./helpers.js";
 
 const CLEARED = [
@@ -74,8 +74,8 @@ describe("from the environment given", () => {
       { AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000", AWS_SECRET_ACCESS_KEY: "env-secret-value", AWS_SESSION_TOKEN: "env-session-token" },
       {},
     )) as AwsCredentials;
-    expect(c.source).toBe("environment (AWS_ACCESS_KEY_ID)");
-    expect(c.identity).toEqual({ accessKeyId: "AKIAENVKEY0000000000", secretAccessKey: "env-secret-value", sessionToken: "env-session-token" });
+    expect(c.source).toBe("environment (AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN)");
+    expect(await awsIdentity(c)()).toEqual({ accessKeyId: "AKIAENVKEY0000000000", secretAccessKey: "env-secret-value", sessionToken: "env-session-token", expiration: undefined });
     expect(JSON.stringify({ source: c.source })).not.toContain("env-secret-value");
     expect(redact("secret env-secret-value token env-session-token")).toBe("secret **** token ****");
   });
@@ -136,8 +136,7 @@ describe("the default chain", () => {
     ] as const) {
       const c = (await awsProvider.resolveCredentials(env, opts)) as AwsCredentials;
       expect(c.source).toBe("profile ci");
-      expect(typeof c.identity).toBe("function");
-      const id = await (c.identity as () => Promise<{ accessKeyId: string; secretAccessKey: string }>)();
+      const id = await awsIdentity(c)();
       expect(id.accessKeyId).toBe("AKIAPROFILEKEY000000");
       expect(id.secretAccessKey).toBe("profile-secret-value");
     }
