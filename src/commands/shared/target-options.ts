@@ -19,7 +19,16 @@ export function targetOptions(): OptionSpec[] {
     },
     { flags: "-r, --region <region>", description: "region, or provider:region; comma-separate (or repeat) for several", repeatable: true },
     { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
-    { flags: "--profile <name>", description: `credentials profile (${profiles.join("; ")})` },
+    {
+      flags: "--profile <name>",
+      description: `credentials profile: NAME for every cloud, or provider:NAME (e.g. aws:prod,aliyun:release); comma-separate or repeat (${profiles.join("; ")})`,
+      repeatable: true,
+    },
+    {
+      flags: "--role-arn <arn>",
+      description: "assume this role with the resolved keys (STS AssumeRole), e.g. to publish into another account; the ARN's shape names its cloud (or write provider:ARN); repeat for several clouds",
+      repeatable: true,
+    },
     { flags: "--emulator", description: "run against an embedded local emulator (nothing is sent to any cloud)" },
     { flags: "--timeout <seconds>", description: "give up on a target after this long: no attempt or poll starts later (default 300)" },
     { flags: "--concurrency <n>", description: "targets worked on at once (default 16); calls stay paced below each cloud's rate limit" },
@@ -33,7 +42,7 @@ export function targetHelp(): string {
     const [first, ...more] = providerCatalog[n].endpointVariables;
     return more.length > 0 ? `${first} (also ${more.join(", ")})` : first;
   });
-  return `Credentials come from each cloud's standard places:
+  return `Credentials come from each cloud's standard places (\`layerctl providers\` lists them in order):
 ${credentials.join("\n")}
-Endpoints: --endpoint, or ${endpoints.join(" / ")}.`;
+Endpoints: --endpoint, or ${endpoints.join(" / ")}. --debug (and --dry-run) say where the credentials came from.`;
 }
