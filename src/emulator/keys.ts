@@ -83,6 +83,14 @@ export class KeyStore {
     return null;
   }
 
+  /**
+   * Whether a key admitted on its headers has expired since (the `expire-credentials` fault fires
+   * after admission): the clouds check again when they authenticate the body.
+   */
+  expiredSince(key: IssuedKey | undefined): boolean {
+    return key !== undefined && this.now().getTime() >= key.expires;
+  }
+
   /** The `expire-credentials` fault: every key issued so far expires now, long before its time. */
   expireAll(): void {
     const now = this.now().getTime();

@@ -130,7 +130,7 @@ export const aliyunCloud = defineCloud({
       authenticate(call) {
         const caller = admitted.get(call);
         if (!caller) throw new Error("an Aliyun call reached authentication without admission");
-        verifier.verifyBody(call);
+        verifier.verifyBody(call, caller);
         return caller;
       },
       request(call: IncomingCall, caller, params): OpContext {

@@ -144,8 +144,9 @@ export class Acs3Verifier {
     return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
 
-  /** The body is the one the signed hash names; then the nonce is spent. */
-  verifyBody(call: IncomingCall): void {
+  /** The body is the one the signed hash names (and an STS key has not expired since); then the nonce is spent. */
+  verifyBody(call: IncomingCall, caller?: Caller): void {
+    if (this.keys.expiredSince(caller?.session)) throw fcErrors.securityTokenExpired();
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
     if (payloadHash !== sha256Hex(call.body)) {
       throw fcErrors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");

@@ -70,7 +70,12 @@ export class AliyunStsEmulator implements Companion {
   }
 
   faultReply(kind: "throttle" | "server-error", call: IncomingCall): Reply {
-    return this.reply(call, kind === "throttle" ? err(400, "Throttling.User", "Request was denied due to user flow control.") : err(500, "InternalError", "The request processing has failed due to some unknown error."));
+    return this.reply(
+      call,
+      kind === "throttle"
+        ? err(400, "Throttling.User", "Request was denied due to user flow control.")
+        : err(500, "InternalError", "The request processing has failed due to some unknown error."),
+    );
   }
 
   async handle(call: IncomingCall, action: string): Promise<Reply> {
@@ -81,7 +86,7 @@ export class AliyunStsEmulator implements Companion {
       }
       let caller = this.admitted.get(call);
       if (caller === undefined) throw new Error("an STS call reached its handler without admission");
-      if (caller) this.verifier.verifyBody(call);
+      if (caller) this.verifier.verifyBody(call, caller);
       else if (params.has("Signature")) caller = this.verifier.verifyRpc(call, params);
       else if (!ANONYMOUS.has(action)) throw err(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.");
       switch (action) {

@@ -36,7 +36,7 @@ import {
   removeLayerVersionPermission,
 } from "./layers.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
-import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
+import { checkSigV4Headers, checkSigV4Signature, LAMBDA_KEY_ERRORS, type AdmittedSigV4 } from "./signature.js";
 import { S3Emulator } from "./s3.js";
 import { StsEmulator } from "./sts.js";
 import { KeyStore, UPPER_ALNUM } from "../keys.js";
@@ -128,6 +128,7 @@ export const awsCloud = defineCloud({
       authenticate(call) {
         const identity = admitted.get(call);
         if (!identity) throw new Error("an AWS call reached authentication without admission");
+        if (keys.expiredSince(identity.session)) throw LAMBDA_KEY_ERRORS.expiredToken();
         checkSigV4Signature(call, identity);
         return identity;
       },

@@ -115,17 +115,23 @@ export class StsEmulator implements Companion {
 
   faultReply(kind: "throttle" | "server-error", call: IncomingCall): Reply {
     // STS's throttling answer is a 400 with code Throttling (which the SDK retries as throttling).
-    return errorReply(call, kind === "throttle" ? new StsError(400, "Throttling", "Rate exceeded") : new StsError(500, "InternalFailure", "An internal error occurred; retry later."));
+    return errorReply(
+      call,
+      kind === "throttle" ? new StsError(400, "Throttling", "Rate exceeded") : new StsError(500, "InternalFailure", "An internal error occurred; retry later."),
+    );
   }
 
   async handle(call: IncomingCall, action: string): Promise<Reply> {
     try {
       const caller = this.admitted.get(call);
       if (caller === undefined) throw new Error("an STS call reached its handler without admission");
-      if (caller) checkSigV4Signature(call, caller);
-      else if (!UNSIGNED.has(action)) throw new StsError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+      if (caller) {
+        if (this.keys.expiredSince(caller.session)) throw STS_KEY_ERRORS.expiredToken();
+        checkSigV4Signature(call, caller);
+      } else if (!UNSIGNED.has(action)) throw new StsError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
       const form = new URLSearchParams(call.body.toString("utf8"));
-      if (form.get("Version") !== VERSION) throw new StsError(400, "InvalidAction", `Could not find operation ${action} for version ${form.get("Version") ?? "NO_VERSION_SPECIFIED"}`);
+      if (form.get("Version") !== VERSION)
+        throw new StsError(400, "InvalidAction", `Could not find operation ${action} for version ${form.get("Version") ?? "NO_VERSION_SPECIFIED"}`);
       switch (action) {
         case "AssumeRole":
           return answer(call, action, this.assumeRole(form, caller!));

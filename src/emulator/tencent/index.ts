@@ -25,7 +25,7 @@ import { Functions } from "./functions.js";
 import { FunctionUpdates } from "./function-updates.js";
 import { Layers } from "./layers.js";
 import type { Params } from "./params.js";
-import { checkAuthHeaders, checkSignature, header, type AdmittedAuthorization } from "./signature.js";
+import { checkAuthHeaders, checkSignature, header, tokenExpired, type AdmittedAuthorization } from "./signature.js";
 import type { RegionState } from "./state.js";
 import { KeyStore, UPPER_ALNUM } from "../keys.js";
 import { STS_ACTIONS, STS_VERSION, stsOperations, UNSIGNED_ACTIONS } from "./sts.js";
@@ -155,7 +155,10 @@ export const tencentCloud = defineCloud({
       authenticate(call) {
         const auth = admitted.get(call);
         if (auth === undefined) throw new Error("a Tencent call reached authentication without admission");
-        if (auth) checkSignature(call, auth);
+        if (auth) {
+          if (keys.expiredSince(auth.issued)) throw tokenExpired();
+          checkSignature(call, auth);
+        }
         return auth;
       },
       request(call, caller, _params, action) {

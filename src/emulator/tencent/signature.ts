@@ -3,7 +3,7 @@
 // the service comes from the credential scope (the SDK derives it from the first DNS label of
 // the endpoint, `127` for 127.0.0.1), and the signed host carries no port.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { KeyStore } from "../keys.js";
+import type { IssuedKey, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
 import { TencentApiError, missing } from "./errors.js";
 
@@ -54,6 +54,8 @@ export interface AdmittedAuthorization extends ParsedAuthorization {
   /** The caller's account (uin) and, for a temporary key, the role session it belongs to. */
   account: string;
   role?: { arn: string; name: string; session: string };
+  /** The temporary key, if one signed the request. */
+  issued?: IssuedKey;
 }
 
 /**
@@ -71,7 +73,7 @@ export function checkAuthHeaders(call: IncomingCall, keys: KeyStore, nowMs: numb
   // parameters). The common error table has one code for a token that is missing, wrong or
   // expired, AuthFailure.TokenFailure; its messages are not documented: these are ours.
   const problem = keys.tokenProblem(found, header(call, "x-tc-token"));
-  if (problem === "expired") throw new TencentApiError("AuthFailure.TokenFailure", "The token has expired: request new temporary credentials from STS.");
+  if (problem === "expired") throw tokenExpired();
   if (problem) throw new TencentApiError("AuthFailure.TokenFailure", "The token is invalid: temporary credentials need the X-TC-Token issued with them, permanent ones none.");
   const rawTimestamp = header(call, "x-tc-timestamp");
   if (!rawTimestamp) throw missing("X-TC-Timestamp");
@@ -86,7 +88,12 @@ export function checkAuthHeaders(call: IncomingCall, keys: KeyStore, nowMs: numb
     );
   }
   const role = found.temporary ? { arn: found.key.roleArn, name: found.key.roleName, session: found.key.session } : undefined;
-  return { ...auth, timestamp, secretKey: found.secret, account: found.account, role };
+  return { ...auth, timestamp, secretKey: found.secret, account: found.account, role, issued: found.temporary ? found.key : undefined };
+}
+
+/** The token error for a temporary key that has expired. */
+export function tokenExpired(): TencentApiError {
+  return new TencentApiError("AuthFailure.TokenFailure", "The token has expired: request new temporary credentials from STS.");
 }
 
 /** The check that needs the body: the signature over the whole request. */

@@ -81,7 +81,10 @@ export function stsOperations(keys: KeyStore, now: () => Date) {
       const seconds = duration(p);
       const problem = oidcTokenProblem(token, now().getTime());
       if (problem) {
-        throw new TencentApiError("InvalidParameter.WebIdentityTokenError", problem === "expired" ? "The WebIdentityToken has expired." : "The WebIdentityToken is not a valid OIDC token.");
+        throw new TencentApiError(
+          "InvalidParameter.WebIdentityTokenError",
+          problem === "expired" ? "The WebIdentityToken has expired." : "The WebIdentityToken is not a valid OIDC token.",
+        );
       }
       return issued(keys, r, name, seconds);
     },
