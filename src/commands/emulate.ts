@@ -19,7 +19,20 @@ export interface EmulateInput {
   bucket?: string[];
 }
 
-const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "lost-response", "latency", "hang", "bad-checksum", "publish-failed", "stall", "truncate", "html-error", "expire-credentials"];
+const FAULT_KINDS: FaultKind[] = [
+  "throttle",
+  "server-error",
+  "reset",
+  "lost-response",
+  "latency",
+  "hang",
+  "bad-checksum",
+  "publish-failed",
+  "stall",
+  "truncate",
+  "html-error",
+  "expire-credentials",
+];
 
 /** `provider:action:kind[:times][:latencyMs]`, e.g. `tencent:PublishLayerVersion:throttle:2`, `*:*:latency::500`. */
 export function parseFault(spec: string): FaultRule {

@@ -126,7 +126,9 @@ export class CredentialCache {
 
   private die(cause: unknown, what: "expired" | "refused" | "not renewed"): LayerctlError {
     const why = cause instanceof Error ? `: ${cause.message}` : "";
-    const refused = this.#fetcher ? "were refused by the cloud (their token is wrong or has expired), even renewed" : "were refused by the cloud (their token is wrong or has expired) and cannot be renewed from there";
+    const refused = this.#fetcher
+      ? "were refused by the cloud (their token is wrong or has expired), even renewed"
+      : "were refused by the cloud (their token is wrong or has expired) and cannot be renewed from there";
     const message = `the credentials from ${this.source} ${what === "expired" ? "have expired" : what === "refused" ? refused : "could not be renewed"}${why}`;
     this.#dead =
       cause instanceof LayerctlError

@@ -26,7 +26,8 @@ export function targetOptions(): OptionSpec[] {
     },
     {
       flags: "--role-arn <arn>",
-      description: "assume this role with the resolved keys (STS AssumeRole), e.g. to publish into another account; the ARN's shape names its cloud (or write provider:ARN); repeat for several clouds",
+      description:
+        "assume this role with the resolved keys (STS AssumeRole), e.g. to publish into another account; the ARN's shape names its cloud (or write provider:ARN); repeat for several clouds",
       repeatable: true,
     },
     { flags: "--emulator", description: "run against an embedded local emulator (nothing is sent to any cloud)" },

@@ -98,7 +98,10 @@ export function profilesFor(providers: Provider[], values: string | string[] | u
     const prefixed = providerPrefixed(e);
     if (!prefixed) plain.push(e);
     else if (!providers.some((p) => p.name === prefixed[0])) {
-      throw new UsageError(`--profile ${e} names ${prefixed[0]}, which is not among the selected providers`, { code: "UnusedProfile", hint: `add ${prefixed[0]} to --provider, or drop that profile` });
+      throw new UsageError(`--profile ${e} names ${prefixed[0]}, which is not among the selected providers`, {
+        code: "UnusedProfile",
+        hint: `add ${prefixed[0]} to --provider, or drop that profile`,
+      });
     } else if (own.has(prefixed[0]) && own.get(prefixed[0]) !== prefixed[1]) {
       throw new UsageError(`--profile names two profiles for ${prefixed[0]}: ${own.get(prefixed[0])} and ${prefixed[1]}`, { code: "ConflictingOptions" });
     } else own.set(prefixed[0], prefixed[1]);
@@ -139,7 +142,10 @@ export function roleArnsFor(providers: Provider[], values: string | string[] | u
       });
     }
     if (!providers.some((p) => p.name === name)) {
-      throw new UsageError(`--role-arn ${arn} is a ${name} role, but ${name} is not among the selected providers`, { code: "UnusedRoleArn", hint: `add ${name} to --provider, or drop that role` });
+      throw new UsageError(`--role-arn ${arn} is a ${name} role, but ${name} is not among the selected providers`, {
+        code: "UnusedRoleArn",
+        hint: `add ${name} to --provider, or drop that role`,
+      });
     }
     if (out.has(name) && out.get(name) !== arn) throw new UsageError(`--role-arn names two roles for ${name}: ${out.get(name)} and ${arn}`, { code: "ConflictingOptions" });
     out.set(name, arn);
@@ -216,7 +222,10 @@ export async function resolveTargets(
   const profiles = profilesFor(providers, opts.profile);
   const roles = roleArnsFor(providers, opts.roleArn);
   if (opts.emulator && profiles.size > 0) {
-    throw new UsageError("--emulator uses the emulator's own keys: --profile does not apply", { code: "ConflictingOptions", hint: "drop --profile (--role-arn works: the emulator serves STS)" });
+    throw new UsageError("--emulator uses the emulator's own keys: --profile does not apply", {
+      code: "ConflictingOptions",
+      hint: "drop --profile (--role-arn works: the emulator serves STS)",
+    });
   }
 
   // Validate what needs no emulator first, so a typo never starts a server. With no region given,

@@ -15,7 +15,7 @@ export const aliyunAbout = {
     "~/.aliyun/config.json: profile ALIBABA_CLOUD_PROFILE, else the file's current one (not with ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true)",
     "~/.alibabacloud/credentials (or ALIBABA_CLOUD_CREDENTIALS_FILE): [ALIBABA_CLOUD_PROFILE, else default], types access_key and ram_role_arn",
     "then a role: --role-arn -> STS AssumeRole with those keys (renewed)",
-    `account id: ${aliyunEnv.accountId}, else the assumed role's ARN, else STS GetCallerIdentity (once, only when the public endpoint needs it)`,
+    `account id: the assumed role's ARN, else ${aliyunEnv.accountId}, else STS GetCallerIdentity (once, only when the public endpoint needs it)`,
     "not read: the ECS RAM role (instance metadata), ALIBABA_CLOUD_CREDENTIALS_URI",
   ],
   endpointVariables: [aliyunEnv.endpoint],

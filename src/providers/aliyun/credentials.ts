@@ -5,9 +5,9 @@
 // (STS AssumeRole). We never let @alicloud/credentials run its own chain: past these steps it goes
 // to the ECS metadata service (100.100.100.200) and a credentials URI, which nothing here asked for.
 //
-// FC's public endpoint ({accountId}.{region}.fc.aliyuncs.com) needs the account id: from
-// ALIBABA_CLOUD_ACCOUNT_ID, else the ARN of the role assumed, else STS GetCallerIdentity (which any
-// valid key may call), asked once per run and only when something needs it.
+// FC's public endpoint ({accountId}.{region}.fc.aliyuncs.com) needs the account id: the ARN of the
+// role assumed, else ALIBABA_CLOUD_ACCOUNT_ID, else STS GetCallerIdentity (which any valid key may
+// call), asked once per run and only when something needs it.
 import { UsageError } from "../../errors.js";
 import { CredentialCache } from "../credential-cache.js";
 import { shown } from "../profile-files.js";
@@ -15,7 +15,7 @@ import { readOidcToken, sessionName } from "../sts.js";
 import type { CredentialOptions, ResolvedCredentials } from "../types.js";
 import { aliyunEnv } from "./limits.js";
 import { cliProfilePlan, cliProfileRegion, findCliProfile, readCliConfig, sharedFilePlan, type AliyunPlan } from "./profiles.js";
-import { aliyunStsTarget } from "./sts.js";
+import { aliyunStsTarget } from "./sts-target.js";
 
 export const ALIYUN_ENV = {
   ...aliyunEnv,
@@ -63,34 +63,27 @@ export interface AliyunCredentials extends ResolvedCredentials {
 const ENV_HINT = `export ${aliyunEnv.accessKeyId} and ${aliyunEnv.accessKeySecret} (plus ${aliyunEnv.securityToken} for STS credentials), or run \`aliyun configure\``;
 
 export async function resolveAliyunCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<AliyunCredentials> {
+  if (opts.roleArn !== undefined && !ALIYUN_ROLE_ARN.pattern.test(opts.roleArn)) {
+    throw new UsageError(`"${opts.roleArn}" is not a RAM role ARN`, { code: "InvalidRoleArn", provider: "aliyun", hint: `write it as ${ALIYUN_ROLE_ARN.example}` });
+  }
   let plan = await basePlan(env, opts);
   if (opts.roleArn) {
-    if (!ALIYUN_ROLE_ARN.pattern.test(opts.roleArn)) {
-      throw new UsageError(`"${opts.roleArn}" is not a RAM role ARN`, { code: "InvalidRoleArn", provider: "aliyun", hint: `write it as ${ALIYUN_ROLE_ARN.example}` });
-    }
     plan = { kind: "role", source: `role ${opts.roleArn} (STS AssumeRole with ${plan.source})`, from: plan, roleArn: opts.roleArn };
   }
   const keys = cacheFor(plan, env);
   // What can be checked here without a call: the OIDC token files are there and readable.
-  for (let p: AliyunPlan | undefined = plan; p; p = p.kind === "role" ? p.from : undefined) if (p.kind === "oidc") await readOidcToken(p.tokenFile, "the OIDC token file", "aliyun");
+  for (let p: AliyunPlan | undefined = plan; p; p = p.kind === "role" ? p.from : undefined)
+    if (p.kind === "oidc") await readOidcToken(p.tokenFile, "the OIDC token file", "aliyun");
   // One exchange for the whole run, now: a refusal is one error before anything is packed or sent.
   if (!opts.offline && !keys.peek()) await keys.get();
 
+  // Keys of an assumed role act in the role's account, whatever ALIBABA_CLOUD_ACCOUNT_ID says (it
+  // names the account of the keys that assumed it, in a cross-account release).
   const fromRole = plan.kind === "keys" ? undefined : ALIYUN_ROLE_ARN.pattern.exec(plan.roleArn)?.[1];
-  const fromVariable = env[aliyunEnv.accountId]?.trim() || undefined;
-  if (fromRole && fromVariable && fromRole !== fromVariable) {
-    throw new UsageError(`${aliyunEnv.accountId} is ${fromVariable}, but the role ${plan.kind === "keys" ? "" : plan.roleArn} belongs to account ${fromRole}`, {
-      code: "ConflictingCredentials",
-      provider: "aliyun",
-      hint: `the keys act in the role's account: unset ${aliyunEnv.accountId} or correct it`,
-    });
-  }
-  const accountId = fromRole ?? fromVariable;
+  const accountId = fromRole ?? (env[aliyunEnv.accountId]?.trim() || undefined);
   let asking: Promise<string> | undefined;
   const account = () =>
-    accountId !== undefined
-      ? Promise.resolve(accountId)
-      : (asking ??= keys.get().then(async (k) => (await import("./sts.js")).callerAccount(k, aliyunStsTarget(env))));
+    accountId !== undefined ? Promise.resolve(accountId) : (asking ??= keys.get().then(async (k) => (await import("./sts.js")).callerAccount(k, aliyunStsTarget(env))));
   const source = keys.source + (opts.offline && !keys.peek() ? " (not exchanged: dry run)" : "");
   return { source, keys, accountId, account, offline: Boolean(opts.offline) };
 }
@@ -123,11 +116,14 @@ async function basePlan(env: NodeJS.ProcessEnv, opts: CredentialOptions): Promis
   if (fromFile) return fromFile;
   if (named) return namedProfile(env, named, ALIYUN_ENV.profile);
 
-  throw new UsageError(`no Alibaba Cloud credentials: ${aliyunEnv.accessKeyId} and ${aliyunEnv.accessKeySecret} are not set, no OIDC variables, no profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials`, {
-    code: "MissingCredentials",
-    provider: "aliyun",
-    hint: ENV_HINT,
-  });
+  throw new UsageError(
+    `no Alibaba Cloud credentials: ${aliyunEnv.accessKeyId} and ${aliyunEnv.accessKeySecret} are not set, no OIDC variables, no profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials`,
+    {
+      code: "MissingCredentials",
+      provider: "aliyun",
+      hint: ENV_HINT,
+    },
+  );
 }
 
 async function namedProfile(env: NodeJS.ProcessEnv, name: string, via: string): Promise<AliyunPlan> {
@@ -156,10 +152,13 @@ function oidcPlan(env: NodeJS.ProcessEnv): AliyunPlan | undefined {
     .filter(([, v]) => !v)
     .map(([n]) => n);
   if (missing.length > 0) {
-    throw new UsageError(`OIDC credentials need ${ALIYUN_ENV.roleArn}, ${ALIYUN_ENV.oidcProviderArn} and ${ALIYUN_ENV.oidcTokenFile}: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set`, {
-      code: "MissingCredentials",
-      provider: "aliyun",
-    });
+    throw new UsageError(
+      `OIDC credentials need ${ALIYUN_ENV.roleArn}, ${ALIYUN_ENV.oidcProviderArn} and ${ALIYUN_ENV.oidcTokenFile}: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set`,
+      {
+        code: "MissingCredentials",
+        provider: "aliyun",
+      },
+    );
   }
   return {
     kind: "oidc",
@@ -179,7 +178,9 @@ function cacheFor(plan: AliyunPlan, env: NodeJS.ProcessEnv): CredentialCache {
         provider: "aliyun",
         source: plan.source,
         keys: plan.keys,
-        renewHint: plan.source.startsWith("environment") ? `export new ${aliyunEnv.accessKeyId}, ${aliyunEnv.accessKeySecret} and ${aliyunEnv.securityToken} values` : "update the profile (aliyun configure)",
+        renewHint: plan.source.startsWith("environment")
+          ? `export new ${aliyunEnv.accessKeyId}, ${aliyunEnv.accessKeySecret} and ${aliyunEnv.securityToken} values`
+          : "update the profile (aliyun configure)",
       });
     case "role": {
       const from = cacheFor(plan.from, env);
@@ -187,7 +188,8 @@ function cacheFor(plan: AliyunPlan, env: NodeJS.ProcessEnv): CredentialCache {
       return new CredentialCache({
         provider: "aliyun",
         source: plan.source,
-        fetch: async () => (await import("./sts.js")).assumeRole(await from.get(), { roleArn: plan.roleArn, session: session(plan.session), durationSeconds: plan.durationSeconds }, target),
+        fetch: async () =>
+          (await import("./sts.js")).assumeRole(await from.get(), { roleArn: plan.roleArn, session: session(plan.session), durationSeconds: plan.durationSeconds }, target),
         renewHint: `check that ${from.source} may assume ${plan.roleArn}`,
       });
     }
@@ -200,7 +202,10 @@ function cacheFor(plan: AliyunPlan, env: NodeJS.ProcessEnv): CredentialCache {
         fetch: async () => {
           const token = await readOidcToken(plan.tokenFile, "the OIDC token file", "aliyun");
           const sts = await import("./sts.js");
-          return sts.assumeRoleWithOidc({ providerArn: plan.providerArn, roleArn: plan.roleArn, token, session: session(plan.session), durationSeconds: plan.durationSeconds }, target);
+          return sts.assumeRoleWithOidc(
+            { providerArn: plan.providerArn, roleArn: plan.roleArn, token, session: session(plan.session), durationSeconds: plan.durationSeconds },
+            target,
+          );
         },
         renewHint: "check the OIDC token file (it may have expired) and the role's trust of the OIDC provider",
       });

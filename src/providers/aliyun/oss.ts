@@ -152,10 +152,8 @@ class OssStorage implements StorageClient, ObjectWriter {
   /** ali-oss takes no abort signal: at the attempt's timeout retryCall gives up on the call and ali-oss's own timeout (the same figure) ends it. */
   private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0): Promise<OssResult> {
     return withFreshKeys(this.keys, isExpiredToken, () =>
-      retryCall(
-        { name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
-        fn,
-        (err) => withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
+      retryCall({ name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log }, fn, (err) =>
+        withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
       ),
     );
   }

@@ -8,8 +8,10 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { SOCKET_ERROR_CODES } from "../network.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { CredentialCache, type CloudKeys } from "../credential-cache.js";
-import { field, inHome, parseIni, readOptional } from "../profile-files.js";
-import { sessionName } from "../sts.js";
+import { field, inHome, parseIni, readOptional, shown } from "../profile-files.js";
+import { readOidcToken, sessionName } from "../sts.js";
+import { registerSecret } from "../../output/redact.js";
+import { readFile } from "node:fs/promises";
 import type { CredentialOptions, ResolvedCredentials } from "../types.js";
 import { quietAwsSdk } from "./sdk-env.js";
 import { assumeRole, awsStsTarget } from "./sts.js";
@@ -117,12 +119,12 @@ async function inEnvironment<T>(env: NodeJS.ProcessEnv, fn: () => Promise<T>): P
 }
 
 export async function resolveAwsCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<AwsCredentials> {
-  const base = await baseCredentials(env, opts);
-  if (!opts.roleArn) return { source: base.source, keys: base };
   const roleArn = opts.roleArn;
-  if (!AWS_ROLE_ARN.pattern.test(roleArn)) {
+  if (roleArn !== undefined && !AWS_ROLE_ARN.pattern.test(roleArn)) {
     throw new UsageError(`"${roleArn}" is not an IAM role ARN`, { code: "InvalidRoleArn", provider: "aws", hint: `write it as ${AWS_ROLE_ARN.example}` });
   }
+  const base = await baseCredentials(env, opts);
+  if (!roleArn) return { source: base.source, keys: base };
   const session = sessionName(env.AWS_ROLE_SESSION_NAME);
   const target = awsStsTarget(env);
   const keys = new CredentialCache({
@@ -159,13 +161,28 @@ async function baseCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions):
   }
 
   const profile = opts.profile || env.AWS_PROFILE?.trim() || undefined;
+  // The chain reads the web identity token file itself: its contents are a secret like any key.
+  const tokenFile = env.AWS_WEB_IDENTITY_TOKEN_FILE?.trim();
+  if (tokenFile) registerSecret(await readFile(tokenFile, "utf8").catch(() => undefined));
+  // A dry run makes no exchange: web identity (the CI's OIDC) is described, not used. (Other chain
+  // steps, profiles included, run as the SDK runs them: it cannot say which it would use without.)
+  if (opts.offline && !profile && tokenFile && env.AWS_ROLE_ARN?.trim()) {
+    await readOidcToken(tokenFile, "AWS_WEB_IDENTITY_TOKEN_FILE", "aws");
+    return new CredentialCache({
+      provider: "aws",
+      source: `AWS default chain: web identity (AWS_WEB_IDENTITY_TOKEN_FILE ${shown(tokenFile, env)}, role ${env.AWS_ROLE_ARN.trim()}) (not exchanged: dry run)`,
+      fetch: () => Promise.reject(new Error("a dry run makes no exchange")),
+      renewHint: "",
+    });
+  }
   // Role and SSO profiles make STS/SSO clients inside the chain.
   quietAwsSdk();
   const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+  // The files of the environment given (its AWS_* variables, else its HOME); with neither, the SDK's own default.
   const chain = defaultProvider({
     profile,
-    filepath: env.AWS_SHARED_CREDENTIALS_FILE || undefined,
-    configFilepath: env.AWS_CONFIG_FILE || undefined,
+    filepath: env.AWS_SHARED_CREDENTIALS_FILE || inHome(env, ".aws", "credentials"),
+    configFilepath: env.AWS_CONFIG_FILE || inHome(env, ".aws", "config"),
     logger: quiet,
   });
   let first: AwsCredentialIdentity;
@@ -190,15 +207,38 @@ async function baseCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions):
       cause: err,
     });
   }
+  const found = chainStep(first);
   return new CredentialCache({
     provider: "aws",
-    source: profile ? `profile ${profile}` : "AWS default credential chain",
+    source: `${profile ? `profile ${profile}` : "AWS default chain"}${found ? `: ${found}` : ""}`,
     keys: keysOf(first),
     // Asked again only to renew (near expiry, or after the cloud refused the token): forced, so
     // the chain does not hand back what it holds.
     fetch: async () => keysOf(await inEnvironment(env, () => chain({ forceRefresh: true }))),
     renewHint: profile ? `renew the credentials of profile "${profile}" (e.g. aws sso login --profile ${profile})` : "renew the AWS credentials the default chain found",
   });
+}
+
+/**
+ * Which step of the chain gave the keys, from the feature marks the SDK's providers put on what
+ * they return (`$source`, as setCredentialFeature writes them), for --debug and dry runs.
+ */
+function chainStep(identity: AwsCredentialIdentity): string | undefined {
+  const marks = Object.keys((identity as { $source?: Record<string, unknown> }).$source ?? {});
+  const steps: Array<[string, string]> = [
+    ["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, STS AssumeRoleWithWebIdentity)"],
+    ["CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN", "the profile's web_identity_token_file (STS AssumeRoleWithWebIdentity)"],
+    ["CREDENTIALS_PROFILE_SOURCE_PROFILE", "the profile's role_arn (STS AssumeRole)"],
+    ["CREDENTIALS_PROFILE_SSO", "SSO"],
+    ["CREDENTIALS_SSO", "SSO"],
+    ["CREDENTIALS_PROFILE_PROCESS", "credential_process"],
+    ["CREDENTIALS_PROCESS", "credential_process"],
+    ["CREDENTIALS_PROFILE", "keys in the shared files"],
+    ["CREDENTIALS_HTTP", "container credentials"],
+    ["CREDENTIALS_IMDS", "instance metadata"],
+    ["CREDENTIALS_ENV_VARS", "environment"],
+  ];
+  return steps.find(([mark]) => marks.some((m) => m === mark || m === `${mark}_LEGACY`))?.[1];
 }
 
 interface ChainError {

@@ -62,14 +62,15 @@ interface Base {
 
 export async function resolveTencentCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<TencentCredentials> {
   const target: TencentStsTarget = { endpoint: stsEndpoint(env, TENCENT_ENV.stsEndpoint, "tencent"), region: env[TENCENT_ENV.region]?.trim() || DEFAULT_STS_REGION };
+  const invalid = (arn: string) =>
+    new UsageError(`"${arn}" is not a Tencent Cloud role ARN`, { code: "InvalidRoleArn", provider: "tencent", hint: `write it as ${TENCENT_ROLE_ARN.example}` });
+  if (opts.roleArn !== undefined && !TENCENT_ROLE_ARN.pattern.test(opts.roleArn)) throw invalid(opts.roleArn);
   const base = await baseCredentials(env, opts, target);
   await base.check?.();
   const roleArn = opts.roleArn ?? base.role?.arn;
   let cache = base.cache;
   if (roleArn) {
-    if (!TENCENT_ROLE_ARN.pattern.test(roleArn)) {
-      throw new UsageError(`"${roleArn}" is not a Tencent Cloud role ARN`, { code: "InvalidRoleArn", provider: "tencent", hint: `write it as ${TENCENT_ROLE_ARN.example}` });
-    }
+    if (!TENCENT_ROLE_ARN.pattern.test(roleArn)) throw invalid(roleArn);
     const session = sessionName(opts.roleArn ? env[TENCENT_ENV.roleSessionName] : (base.role?.session ?? env[TENCENT_ENV.roleSessionName]));
     const from = base.cache;
     cache = new CredentialCache({
@@ -146,7 +147,11 @@ function environmentKeys(env: NodeJS.ProcessEnv): Base | undefined {
   }
   const names = [TENCENT_ENV.secretId, TENCENT_ENV.secretKey, ...tokens.map(([n]) => n)];
   return {
-    cache: fixed(`environment (${names.join(", ")})`, { keyId, secret, token: distinct[0] }, `export new ${names.join(", ")} values (temporary keys expire; re-run the step that made them)`),
+    cache: fixed(
+      `environment (${names.join(", ")})`,
+      { keyId, secret, token: distinct[0] },
+      `export new ${names.join(", ")} values (temporary keys expire; re-run the step that made them)`,
+    ),
   };
 }
 

@@ -11,7 +11,8 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { storedZip } from "../../emulator/aliyun/helpers.js";
-import { aliyunStsTarget, assumeRole } from "../../../src/providers/aliyun/sts.js";
+import { assumeRole } from "../../../src/providers/aliyun/sts.js";
+import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
 
 let emu: RunningEmulator;
 let seq = 0;

@@ -102,7 +102,14 @@ describe("limits", () => {
     });
     expect(p.credentialVariables.slice(0, 3)).toEqual(["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"]);
     expect(p.credentialVariables).toEqual(
-      expect.arrayContaining(["ALIBABA_CLOUD_ACCOUNT_ID", "ALIBABA_CLOUD_PROFILE", "ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "LAYERCTL_STS_ENDPOINT_ALIYUN"]),
+      expect.arrayContaining([
+        "ALIBABA_CLOUD_ACCOUNT_ID",
+        "ALIBABA_CLOUD_PROFILE",
+        "ALIBABA_CLOUD_ROLE_ARN",
+        "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+        "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+        "LAYERCTL_STS_ENDPOINT_ALIYUN",
+      ]),
     );
     expect(p.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_ALIYUN"]);
     expect(p.regionVariables).toEqual(["ALIBABA_CLOUD_REGION_ID"]);
@@ -185,7 +192,10 @@ describe("endpoint", () => {
 
   it("the public endpoint needs the account id: a dry run asks no STS for it, and a malformed one is refused", async () => {
     // (Looking it up with STS GetCallerIdentity: test/conformance/credentials.test.ts.)
-    const creds = await p.resolveCredentials({ ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIkey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "x", LAYERCTL_STS_ENDPOINT_ALIYUN: "http://127.0.0.1:9" }, { offline: true });
+    const creds = await p.resolveCredentials(
+      { ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIkey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "x", LAYERCTL_STS_ENDPOINT_ALIYUN: "http://127.0.0.1:9" },
+      { offline: true },
+    );
     await expect(
       p.connect({ region: "cn-hangzhou", credentials: creds, requestTimeoutMs: 1000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger }),
     ).resolves.toBeDefined();

@@ -173,7 +173,10 @@ describe("errors and retries", () => {
     const opts = await connectOptions(emu);
     const wrongSecret = await awsProvider.connect({
       ...opts,
-      credentials: { source: "test", keys: new CredentialCache({ provider: "aws", source: "test", keys: { keyId: emu.credentials.aws.accessKeyId, secret: "not-the-secret" }, renewHint: "" }) },
+      credentials: {
+        source: "test",
+        keys: new CredentialCache({ provider: "aws", source: "test", keys: { keyId: emu.credentials.aws.accessKeyId, secret: "not-the-secret" }, renewHint: "" }),
+      },
     });
     const e1 = await rejection(wrongSecret.getLayerVersion("known", 1));
     expect(e1).toMatchObject({ code: "InvalidSignatureException", httpStatus: 403, retryable: false });

@@ -50,12 +50,15 @@ describe("resolveCredentials", () => {
     expect(got.source).toBe("environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN)");
   });
 
-  it.each(["TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"])("takes the session token from %s (the GitHub OIDC action exports the last two)", async (name) => {
-    const got = await keysOf({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x", [name]: "token-from-ci" });
-    expect(got.token).toBe("token-from-ci");
-    expect(got.source).toContain(name);
-    expect(redact("x token-from-ci y")).toBe("x **** y");
-  });
+  it.each(["TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"])(
+    "takes the session token from %s (the GitHub OIDC action exports the last two)",
+    async (name) => {
+      const got = await keysOf({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x", [name]: "token-from-ci" });
+      expect(got.token).toBe("token-from-ci");
+      expect(got.source).toContain(name);
+      expect(redact("x token-from-ci y")).toBe("x **** y");
+    },
+  );
 
   it("takes two token spellings that agree, refuses two that differ", async () => {
     const base = { TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x" };
@@ -135,5 +138,40 @@ describe("resolveCredentials", () => {
     const err = await failure(p.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x" }, { roleArn: "arn:aws:iam::123456789012:role/x" }));
     expect(err.code).toBe("InvalidRoleArn");
     expect(err.hint).toContain("qcs::cam::uin/");
+  });
+});
+
+describe("roles and OIDC (through the emulator's STS)", () => {
+  it("tccli's TENCENTCLOUD_ROLE_ARN (+ session name) assumes a role with the variables' keys; so does a tccli profile's role-arn", async () => {
+    const { start, emulatorEnv } = await import("../../../src/emulator/index.js");
+    const emu = await start({ port: 0 });
+    try {
+      const e = emulatorEnv(emu.credentials, emu.url);
+      const viaEnv = await keysOf({ ...e, TENCENTCLOUD_ROLE_ARN: "qcs::cam::uin/100099990000:roleName/ci", TENCENTCLOUD_ROLE_SESSION_NAME: "ci-run" });
+      expect(viaEnv.source).toBe("role qcs::cam::uin/100099990000:roleName/ci (STS AssumeRole with environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY))");
+      expect(viaEnv.keyId).toMatch(/^AKID/);
+      expect(viaEnv.token).toBeTruthy();
+      const home = await homeWith(null, {
+        "x.credential": { secretId: e.TENCENTCLOUD_SECRET_ID, secretKey: e.TENCENTCLOUD_SECRET_KEY, "role-arn": "qcs::cam::uin/100099990000:roleName/x" },
+      });
+      const viaProfile = await keysOf({ HOME: home, LAYERCTL_STS_ENDPOINT_TENCENT: emu.url }, { profile: "x" });
+      expect(viaProfile.source).toMatch(/^role qcs::cam::uin\/100099990000:roleName\/x \(STS AssumeRole with tccli profile x/);
+      expect(emu.faults.counts()["tencent:AssumeRole"]).toBe(2);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it("the TKE_* OIDC variables need all four; a missing token file is named", async () => {
+    const partial = await failure(p.resolveCredentials({ TKE_ROLE_ARN: "qcs::cam::uin/1:roleName/r", TKE_REGION: "ap-guangzhou" }, {}));
+    expect(partial.message).toContain("TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE are not set");
+    const missing = await failure(
+      p.resolveCredentials(
+        { TKE_PROVIDER_ID: "gh", TKE_WEB_IDENTITY_TOKEN_FILE: "/nonexistent/token", TKE_ROLE_ARN: "qcs::cam::uin/1:roleName/r", TKE_REGION: "ap-guangzhou" },
+        { offline: true },
+      ),
+    );
+    expect(missing.code).toBe("CredentialsFileUnreadable");
+    expect(missing.message).toContain("/nonexistent/token");
   });
 });
