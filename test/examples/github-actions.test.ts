@@ -54,19 +54,46 @@ const OIDC_ACTIONS: Record<string, (w: Record<string, string>) => Promise<Record
     const region = w.region ?? "ap-guangzhou";
     const res = await fetch(emu.url + "/", {
       method: "POST",
-      headers: { "content-type": "application/json", "x-tc-action": "AssumeRoleWithWebIdentity", "x-tc-region": region, "x-tc-timestamp": String(Math.floor(Date.now() / 1000)), "x-tc-version": "2018-08-13", authorization: "SKIP" },
-      body: JSON.stringify({ DurationSeconds: 3600, RoleSessionName: "github-actions-example-layers", WebIdentityToken: oidcToken({ aud: "sts.tencentcloudapi.com" }), RoleArn: w["role-arn"], ProviderId: w["oidc-provider-id"] }),
+      headers: {
+        "content-type": "application/json",
+        "x-tc-action": "AssumeRoleWithWebIdentity",
+        "x-tc-region": region,
+        "x-tc-timestamp": String(Math.floor(Date.now() / 1000)),
+        "x-tc-version": "2018-08-13",
+        authorization: "SKIP",
+      },
+      body: JSON.stringify({
+        DurationSeconds: 3600,
+        RoleSessionName: "github-actions-example-layers",
+        WebIdentityToken: oidcToken({ aud: "sts.tencentcloudapi.com" }),
+        RoleArn: w["role-arn"],
+        ProviderId: w["oidc-provider-id"],
+      }),
     });
     const c = ((await res.json()) as { Response: { Credentials: { TmpSecretId: string; TmpSecretKey: string; Token: string } } }).Response.Credentials;
-    return { TENCENTCLOUD_SECRET_ID: c.TmpSecretId, TENCENTCLOUD_SECRET_KEY: c.TmpSecretKey, TENCENTCLOUD_TOKEN: c.Token, TENCENTCLOUD_SECURITY_TOKEN: c.Token, TENCENTCLOUD_REGION: region };
+    return {
+      TENCENTCLOUD_SECRET_ID: c.TmpSecretId,
+      TENCENTCLOUD_SECRET_KEY: c.TmpSecretKey,
+      TENCENTCLOUD_TOKEN: c.Token,
+      TENCENTCLOUD_SECURITY_TOKEN: c.Token,
+      TENCENTCLOUD_REGION: region,
+    };
   },
   // aws-actions/configure-aws-credentials: AssumeRoleWithWebIdentity through @aws-sdk/client-sts;
   // exports the keys, the session token and the region.
   "aws-actions/configure-aws-credentials": async (w) => {
     const sts = new STSClient({ region: w["aws-region"]!, endpoint: emu.url, credentials: async () => ({ accessKeyId: "unused", secretAccessKey: "unused" }) });
-    const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: w["role-to-assume"], RoleSessionName: "GitHubActions", WebIdentityToken: oidcToken(), DurationSeconds: 3600 }));
+    const out = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: w["role-to-assume"], RoleSessionName: "GitHubActions", WebIdentityToken: oidcToken(), DurationSeconds: 3600 }),
+    );
     const c = out.Credentials!;
-    return { AWS_ACCESS_KEY_ID: c.AccessKeyId!, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!, AWS_SESSION_TOKEN: c.SessionToken!, AWS_REGION: w["aws-region"]!, AWS_DEFAULT_REGION: w["aws-region"]! };
+    return {
+      AWS_ACCESS_KEY_ID: c.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
+      AWS_SESSION_TOKEN: c.SessionToken!,
+      AWS_REGION: w["aws-region"]!,
+      AWS_DEFAULT_REGION: w["aws-region"]!,
+    };
   },
   // aliyun/configure-aliyun-credentials-action (index.js): @alicloud/credentials' OIDC role
   // provider, i.e. STS AssumeRoleWithOIDC (made here with @alicloud/sts20150401: that provider only
@@ -77,7 +104,12 @@ const OIDC_ACTIONS: Record<string, (w: Record<string, string>) => Promise<Record
     const ns = (typeof mod.default === "function" ? mod : mod.default) as unknown as typeof import("@alicloud/sts20150401");
     const client = new ns.default(new sdk.Config({ endpoint: new URL(emu.url).host, protocol: "http" }));
     const out = await client.assumeRoleWithOIDC(
-      new ns.AssumeRoleWithOIDCRequest({ OIDCProviderArn: w["oidc-provider-arn"], roleArn: w["role-to-assume"], OIDCToken: oidcToken({ aud: "github-actions" }), roleSessionName: "github-actions" }),
+      new ns.AssumeRoleWithOIDCRequest({
+        OIDCProviderArn: w["oidc-provider-arn"],
+        roleArn: w["role-to-assume"],
+        OIDCToken: oidcToken({ aud: "github-actions" }),
+        roleSessionName: "github-actions",
+      }),
     );
     const c = out.body!.credentials!;
     const [id, secret, token] = [c.accessKeyId!, c.accessKeySecret!, c.securityToken!];
@@ -105,9 +137,7 @@ function runs(step: Step, matrix: Record<string, string>): boolean {
 
 /** `${{ vars.X }}` in a step's inputs. */
 function inputs(step: Step): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\{\s*vars\.(\w+)\s*\}\}/g, (_, name: string) => VARS[name] ?? "")]),
-  );
+  return Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\{\s*vars\.(\w+)\s*\}\}/g, (_, name: string) => VARS[name] ?? "")]));
 }
 
 let emu: RunningEmulator;
