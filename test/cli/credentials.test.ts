@@ -165,6 +165,31 @@ describe("OIDC and roles", () => {
     expectNoSecret(r, [token]);
   });
 
+  it("a release of several layers (the config file) makes one exchange per cloud, not one per layer", async () => {
+    const file = path.join(home, "oidc");
+    await writeFile(file, oidcToken());
+    const project = path.join(home, "project");
+    for (const layer of ["one", "two", "three"]) {
+      await mkdir(path.join(project, layer, "python"), { recursive: true });
+      await writeFile(path.join(project, layer, "python", `${layer}.py`), `NAME = "${layer}"\n`);
+    }
+    const layers = ["one", "two", "three"].map((name) => ({
+      name: `cfg-${name}`,
+      dir: name,
+      runtimes: ["python3.9"],
+      providers: ["tencent"],
+      regions: ["tencent:ap-guangzhou", "tencent:ap-shanghai"],
+    }));
+    await writeFile(path.join(project, "layerctl.config.json"), JSON.stringify({ layers }));
+    const r = await runCli(["publish", "--output", "json"], {
+      cwd: project,
+      env: env({ TKE_PROVIDER_ID: "github", TKE_WEB_IDENTITY_TOKEN_FILE: file, TKE_ROLE_ARN: "qcs::cam::uin/100012345678:roleName/gha", TKE_REGION: "ap-guangzhou" }),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { results: unknown[] }).results).toHaveLength(6);
+    expect(calls("tencent:AssumeRoleWithWebIdentity")).toBe(1);
+  });
+
   it("a dry run says where the keys would come from and exchanges nothing", async () => {
     const file = path.join(home, "oidc");
     await writeFile(file, oidcToken());

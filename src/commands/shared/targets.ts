@@ -2,7 +2,7 @@
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
 import { UsageError } from "../../errors.js";
 import { getProvider } from "../../providers/index.js";
-import type { Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
+import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
 import { providerNames } from "../../providers/names.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
@@ -179,6 +179,27 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   return [...new Set(regions)];
 }
 
+/**
+ * Credentials resolved in this process, per environment object (a run's: process.env for the CLI)
+ * and per what decides them: a release of several layers (the config file) resolves targets once
+ * per layer, and must still make one STS exchange per cloud, not one per layer. A change of the
+ * variables or files in question resolves anew; a failure is not kept.
+ */
+const resolved = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<ResolvedCredentials>>>();
+
+function credentialsOnce(provider: Provider, env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<ResolvedCredentials> {
+  const key = JSON.stringify([provider.name, opts, env.HOME, env.USERPROFILE, provider.credentialVariables.map((v) => env[v] ?? null)]);
+  let byKey = resolved.get(env);
+  if (!byKey) resolved.set(env, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (!found) {
+    found = provider.resolveCredentials(env, opts);
+    byKey.set(key, found);
+    found.catch(() => byKey.delete(key));
+  }
+  return found;
+}
+
 /** One error for every provider whose credentials are missing, rather than one per run. */
 function missingCredentials(errors: UsageError[]): UsageError {
   if (errors.length === 1) return errors[0]!;
@@ -260,7 +281,7 @@ export async function resolveTargets(
       let credentials: ResolvedCredentials | null = null;
       try {
         // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
-        credentials = await provider.resolveCredentials(env, { profile: profiles.get(provider.name), roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
+        credentials = await credentialsOnce(provider, env, { profile: profiles.get(provider.name), roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
         const line = `${provider.name} credentials: ${credentials.source}`;
         if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
         else ctx.log.debug(line);
