@@ -71,6 +71,19 @@ async function profiles(): Promise<void> {
 
 const emulatorSecrets = () => [emu.credentials.aws.secretAccessKey, emu.credentials.aliyun.accessKeySecret, emu.credentials.tencent.secretKey];
 
+describe("layerctl providers", () => {
+  it("lists where each cloud's credentials are looked for, in order", async () => {
+    const r = await runCli(["providers", "--output", "json"]);
+    const doc = JSON.parse(r.stdout) as { providers: Array<{ name: string; credentialOrder: string[] }> };
+    for (const p of doc.providers) {
+      expect(p.credentialOrder[0]).toMatch(new RegExp(`^--profile NAME \\(or ${p.name}:NAME\\)`));
+      expect(p.credentialOrder.some((step) => /role-arn/.test(step))).toBe(true);
+    }
+    const table = await runCli(["providers", "--output", "table"]);
+    expect(table.stdout).toContain("looked for in    1. --profile NAME (or tencent:NAME)");
+  });
+});
+
 describe("--profile", () => {
   it("provider:NAME names each cloud's profile; --debug says which was used, and each profile's region applies", async () => {
     await profiles();
