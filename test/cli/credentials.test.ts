@@ -9,7 +9,7 @@ import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/ind
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli, type CliResult } from "../helpers/cli.js";
 import { expectOneLineError } from "../helpers/cli-expect.js";
-import { oidcToken } from "../helpers/oidc.js";
+import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
@@ -255,21 +255,13 @@ describe("OIDC and roles", () => {
 
   it("temporary keys as the GitHub action exports them (TENCENTCLOUD_TOKEN): used with their token; when they expire, one error naming them", async () => {
     const base = emulatorEnv(emu.credentials, emu.url);
-    const out = (await (
-      await fetch(emu.url + "/", {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-tc-action": "AssumeRoleWithWebIdentity",
-          "x-tc-version": "2018-08-13",
-          "x-tc-region": "ap-guangzhou",
-          "x-tc-timestamp": String(Math.floor(Date.now() / 1000)),
-          authorization: "SKIP",
-        },
-        body: JSON.stringify({ ProviderId: "github", WebIdentityToken: oidcToken(), RoleArn: "qcs::cam::uin/100012345678:roleName/gha", RoleSessionName: "gha" }),
-      })
-    ).json()) as { Response: { Credentials: { TmpSecretId: string; TmpSecretKey: string; Token: string } } };
-    const k = out.Response.Credentials;
+    const out = await tencentWebIdentity(emu.url, {
+      ProviderId: "github",
+      WebIdentityToken: oidcToken(),
+      RoleArn: "qcs::cam::uin/100012345678:roleName/gha",
+      RoleSessionName: "gha",
+    });
+    const k = out.Credentials as { TmpSecretId: string; TmpSecretKey: string; Token: string };
     const exported = { TENCENTCLOUD_SECRET_ID: k.TmpSecretId, TENCENTCLOUD_SECRET_KEY: k.TmpSecretKey, TENCENTCLOUD_TOKEN: k.Token, TENCENTCLOUD_SECURITY_TOKEN: k.Token };
     const ok = await runCli(["layers", "-p", "tencent", "--output", "json"], { env: env({ ...exported, LAYERCTL_ENDPOINT_TENCENT: base.LAYERCTL_ENDPOINT_TENCENT! }) });
     expect(ok.code, ok.stderr).toBe(0);

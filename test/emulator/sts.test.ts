@@ -7,7 +7,7 @@ import * as tencentSts from "tencentcloud-sdk-nodejs-sts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
 import { loadAliyunSdk } from "../../src/providers/aliyun/sdk.js";
-import { oidcToken } from "../helpers/oidc.js";
+import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { rejection } from "./aws/helpers.js";
 import { sdkClient, sdkError } from "./tencent/helpers.js";
 
@@ -130,28 +130,11 @@ describe("Tencent Cloud STS (2018-08-13, tencentcloud-sdk-nodejs-sts)", () => {
   });
 
   it("AssumeRoleWithWebIdentity with Authorization: SKIP, as the GitHub action sends it", async () => {
-    const body = JSON.stringify({
-      ProviderId: "github",
-      WebIdentityToken: oidcToken(),
-      RoleArn: "qcs::cam::uin/100012345678:roleName/gha",
-      RoleSessionName: "gha-1",
-      DurationSeconds: 3600,
-    });
-    const headers = {
-      "content-type": "application/json",
-      "x-tc-action": "AssumeRoleWithWebIdentity",
-      "x-tc-version": "2018-08-13",
-      "x-tc-region": "ap-guangzhou",
-      "x-tc-timestamp": String(Math.floor(Date.now() / 1000)),
-      authorization: "SKIP",
-    };
-    const res = (await (await fetch(emu.url + "/", { method: "POST", headers, body })).json()) as { Response: { Credentials: { TmpSecretId: string }; ExpiredTime: number } };
-    expect(res.Response.Credentials.TmpSecretId).toMatch(/^AKID/);
-    expect(res.Response.ExpiredTime * 1000 - Date.now()).toBeGreaterThan(3500_000);
-    const bad = (await (await fetch(emu.url + "/", { method: "POST", headers, body: body.replace(/"WebIdentityToken":"[^"]+"/, '"WebIdentityToken":"nope"') })).json()) as {
-      Response: { Error: { Code: string } };
-    };
-    expect(bad.Response.Error.Code).toBe("InvalidParameter.WebIdentityTokenError");
+    const body = { ProviderId: "github", WebIdentityToken: oidcToken(), RoleArn: "qcs::cam::uin/100012345678:roleName/gha", RoleSessionName: "gha-1", DurationSeconds: 3600 };
+    const res = await tencentWebIdentity(emu.url, body);
+    expect(res.Credentials.TmpSecretId).toMatch(/^AKID/);
+    expect(res.ExpiredTime * 1000 - Date.now()).toBeGreaterThan(3500_000);
+    expect((await tencentWebIdentity(emu.url, { ...body, WebIdentityToken: "nope" })).Error.Code).toBe("InvalidParameter.WebIdentityTokenError");
   });
 
   it("expire-credentials: the next SCF call with issued keys gets AuthFailure.TokenFailure", async () => {

@@ -15,7 +15,7 @@ import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/ind
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { loadAliyunSdk } from "../../src/providers/aliyun/sdk.js";
 import { providers as adapters } from "../../src/providers/index.js";
-import { oidcToken } from "../helpers/oidc.js";
+import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { recordFileSchema } from "../../src/record/schema.js";
 import { BIN, REPO, baseEnv } from "../helpers/cli.js";
 import { tempDir } from "../helpers/archive.js";
@@ -52,25 +52,18 @@ const OIDC_ACTIONS: Record<string, (w: Record<string, string>) => Promise<Record
   // TENCENTCLOUD_SECURITY_TOKEN, and TENCENTCLOUD_REGION.
   "everpcpc/tencentcloud-oidc-auth": async (w) => {
     const region = w.region ?? "ap-guangzhou";
-    const res = await fetch(emu.url + "/", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-tc-action": "AssumeRoleWithWebIdentity",
-        "x-tc-region": region,
-        "x-tc-timestamp": String(Math.floor(Date.now() / 1000)),
-        "x-tc-version": "2018-08-13",
-        authorization: "SKIP",
-      },
-      body: JSON.stringify({
+    const res = await tencentWebIdentity(
+      emu.url,
+      {
         DurationSeconds: 3600,
         RoleSessionName: "github-actions-example-layers",
         WebIdentityToken: oidcToken({ aud: "sts.tencentcloudapi.com" }),
         RoleArn: w["role-arn"],
         ProviderId: w["oidc-provider-id"],
-      }),
-    });
-    const c = ((await res.json()) as { Response: { Credentials: { TmpSecretId: string; TmpSecretKey: string; Token: string } } }).Response.Credentials;
+      },
+      region,
+    );
+    const c = res.Credentials as { TmpSecretId: string; TmpSecretKey: string; Token: string };
     return {
       TENCENTCLOUD_SECRET_ID: c.TmpSecretId,
       TENCENTCLOUD_SECRET_KEY: c.TmpSecretKey,

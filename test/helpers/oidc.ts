@@ -16,3 +16,23 @@ export function oidcToken(opts: { sub?: string; aud?: string; expiresIn?: number
   };
   return `${part({ alg: "RS256", typ: "JWT", kid: "test" })}.${part(claims)}.${randomBytes(64).toString("base64url")}`;
 }
+
+/**
+ * Tencent Cloud STS AssumeRoleWithWebIdentity as the GitHub OIDC action posts it (plain JSON,
+ * `Authorization: SKIP`), to `url`; its `Response`.
+ */
+export async function tencentWebIdentity(url: string, body: Record<string, unknown>, region = "ap-guangzhou"): Promise<Record<string, any>> {
+  const res = await fetch(url + "/", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-tc-action": "AssumeRoleWithWebIdentity",
+      "x-tc-version": "2018-08-13",
+      "x-tc-region": region,
+      "x-tc-timestamp": String(Math.floor(Date.now() / 1000)),
+      authorization: "SKIP",
+    },
+    body: JSON.stringify(body),
+  });
+  return ((await res.json()) as { Response: Record<string, any> }).Response;
+}
