@@ -144,14 +144,14 @@ export class CredentialCache {
  * at authentication, so even a creating call may be repeated); one that cannot fails with the one
  * error naming it.
  */
-export async function withFreshKeys<T>(cache: CredentialCache, isExpired: (err: unknown) => boolean, run: (keys: CloudKeys) => Promise<T>): Promise<T> {
+export async function withFreshKeys<T>(cache: CredentialCache, isExpired: (err: unknown, keys: CloudKeys) => boolean, run: (keys: CloudKeys) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const keys = await cache.get();
     const generation = cache.generation;
     try {
       return await run(keys);
     } catch (err) {
-      if (!isExpired(err)) throw err;
+      if (!isExpired(err, keys)) throw err;
       if (attempt === 0 && cache.expired(generation)) continue;
       throw cache.expiredError(err);
     }

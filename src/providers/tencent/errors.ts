@@ -33,10 +33,13 @@ const hints: Record<string, string> = {
 
 /**
  * The cloud refused the session token of the keys (SCF: AuthFailure.TokenFailure, for a token
- * that is wrong or expired alike; COS: ExpiredToken): new keys may help, if the source can give them.
+ * that is wrong or expired alike; COS: ExpiredToken), or no longer knows a temporary SecretId
+ * (AuthFailure.SecretIdNotFound, sent with a token: the common error table does not say which an
+ * expired temporary key gets): new keys may help, if the source can give them.
  */
-export function isExpiredToken(err: unknown): boolean {
-  return err instanceof CloudError && (err.code === "AuthFailure.TokenFailure" || err.code === "ExpiredToken");
+export function isExpiredToken(err: unknown, keys?: { token?: string }): boolean {
+  if (!(err instanceof CloudError)) return false;
+  return err.code === "AuthFailure.TokenFailure" || err.code === "ExpiredToken" || (Boolean(keys?.token) && err.code === "AuthFailure.SecretIdNotFound");
 }
 
 export function toCloudError(err: unknown, action: string, opts: { timeoutMs: number; secrets: string[] }): CloudError {
