@@ -194,6 +194,7 @@ export const providersDocumentSchema = z
           maxVersionsPerLayer: z.number().int().nullable(),
         }),
         credentialVariables: z.array(z.string()),
+        credentialOrder: z.array(z.string()).describe("where credentials are looked for, first to last"),
         regionVariables: z.array(z.string()),
         endpointVariables: z.array(z.string()),
         asyncPublish: z.boolean(),
