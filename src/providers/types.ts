@@ -2,6 +2,7 @@
 // interface: scripts parse them from `--output json`. Change them only with a major version.
 import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
+import type { RegionShape } from "./regions.js";
 import type { RateRule, TargetTraffic } from "./traffic.js";
 
 export type { ProviderName };
@@ -288,7 +289,10 @@ export interface Provider {
   readonly name: ProviderName;
   readonly title: string;
   readonly defaultRegion: string;
+  /** The regions layerctl knows (completion, `layerctl providers`); others of `regionShape` are accepted with a warning. */
   readonly regions: readonly string[];
+  /** What any region id of this provider looks like (src/providers/regions.ts checks both). */
+  readonly regionShape: RegionShape;
   readonly runtimes: readonly RuntimeEntry[];
   readonly limits: ProviderLimits;
   /** Environment variables read for credentials, in this order: key id, secret, session token, then any others. */

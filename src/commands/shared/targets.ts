@@ -2,6 +2,7 @@
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
 import { UsageError } from "../../errors.js";
 import { getProvider } from "../../providers/index.js";
+import { checkRegion } from "../../providers/regions.js";
 import type { Provider, ResolvedCredentials } from "../../providers/types.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
@@ -77,7 +78,7 @@ function endpointFor(provider: Provider, explicit: string | undefined, env: Node
   return undefined;
 }
 
-function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv): string[] {
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, warnings: string[]): string[] {
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
@@ -92,15 +93,25 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
     const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
     regions = [fromEnv ?? provider.defaultRegion];
   }
-  for (const r of regions) {
-    if (!provider.regions.includes(r) && env.LAYERCTL_ALLOW_UNKNOWN_REGION !== "1") {
-      throw new UsageError(`unknown ${provider.name} region "${r}"`, {
-        code: "UnknownRegion",
-        hint: `use one of: ${provider.regions.join(", ")} (for a region newer than layerctl, set LAYERCTL_ALLOW_UNKNOWN_REGION=1)`,
-      });
-    }
+  const unique = [...new Set(regions)];
+  // Any region of the provider's shape (a new one too, with a warning); a typo is a usage error.
+  for (const r of unique) {
+    const warning = checkRegion(provider, r, env);
+    if (warning) warnings.push(warning);
   }
-  return [...new Set(regions)];
+  return unique;
+}
+
+/** Warnings already given to a logger: a run that resolves targets per layer (the config file) says each once. */
+const warned = new WeakMap<Logger, Set<string>>();
+
+function warnOnce(log: Logger, warnings: string[]): void {
+  const seen = warned.get(log) ?? new Set<string>();
+  warned.set(log, seen);
+  for (const w of warnings) {
+    if (!seen.has(w)) log.warn(w);
+    seen.add(w);
+  }
 }
 
 /** One error for every provider whose credentials are missing, rather than one per run. */
@@ -145,8 +156,10 @@ export async function resolveTargets(
   let note: string | undefined;
 
   // Validate what needs no emulator first, so a typo never starts a server.
-  const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env) }));
+  const regionWarnings: string[] = [];
+  const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env, regionWarnings) }));
   if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
+  warnOnce(ctx.log, regionWarnings);
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });

@@ -38,31 +38,6 @@ export const aliyunLayout: LayoutRule[] = [
   { runtimePrefixes: ["java"], expected: ["java/lib"], suggestPrefix: "java/lib" },
 ];
 
-export const aliyunDefaultRegion = "cn-hangzhou";
-
-/** FC 3.0 regions (endpoint {accountId}.{region}.fc.aliyuncs.com). */
-export const aliyunRegions: readonly string[] = [
-  "cn-hangzhou",
-  "cn-shanghai",
-  "cn-qingdao",
-  "cn-beijing",
-  "cn-zhangjiakou",
-  "cn-huhehaote",
-  "cn-shenzhen",
-  "cn-chengdu",
-  "cn-hongkong",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-southeast-1",
-  "ap-southeast-3",
-  "ap-southeast-5",
-  "ap-southeast-7",
-  "eu-central-1",
-  "eu-west-1",
-  "us-east-1",
-  "us-west-1",
-];
-
 export const aliyunEnv = {
   accessKeyId: "ALIBABA_CLOUD_ACCESS_KEY_ID",
   accessKeySecret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
