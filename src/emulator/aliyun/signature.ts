@@ -84,7 +84,7 @@ export class Acs3Verifier {
     if (when === null) throw fcErrors.timestampFormat();
 
     const creds = this.ctx.credentials;
-    if (keyId !== creds.accessKeyId) throw fcErrors.unknownAccessKey();
+    if (keyId !== creds.accessKeyId) throw fcErrors.unknownAccessKey(keyId);
 
     // The V3 signature guide: x-acs-date must be within 15 minutes of the request ("值为请求发出前15分钟内的时间",
     // https://help.aliyun.com/zh/model-studio/user-guide/roa-style-request-body-signature-mechanism);

@@ -18,9 +18,10 @@ export const aliyunProfile: ConformanceProfile = {
   codes: {
     layerVersionNotFound: "LayerVersionNotFound",
     functionNotFound: "FunctionNotFound",
-    badSignature: "SignatureDoesNotMatch",
-    unknownKey: "InvalidAccessKeyId.NotFound",
-    throttled: "Throttling.User",
+    // FC 3.0's error centre (the gateway's older spellings are recognised too: providers/aliyun/errors.ts).
+    badSignature: "SignatureNotMatch",
+    unknownKey: "InvalidAccessKeyID",
+    throttled: "ResourceExhausted",
     serverError: "InternalServerError",
   },
   publishLayerAction: "CreateLayerVersion",

@@ -198,7 +198,7 @@ describe("publishLayer", () => {
     expect(emu.faults.counts()["aliyun:CreateLayerVersion"]).toBe(before + 3);
     const retries = log.lines.filter((l) => l.startsWith("debug: aliyun CreateLayerVersion: attempt"));
     expect(retries).toHaveLength(2);
-    expect(retries[0]).toContain("Throttling.User");
+    expect(retries[0]).toContain("ResourceExhausted");
   });
 
   it("reports a refused connection as NetworkError after the bounded attempts", async () => {
