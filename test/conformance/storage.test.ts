@@ -12,6 +12,7 @@ import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { LayerVersionRecord, Provider } from "../../src/providers/types.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
+import { recordingLogger } from "../helpers/log.js";
 import { profiles } from "./profiles.js";
 
 describe.each(profiles)("staging: $provider", (profile) => {
@@ -185,6 +186,44 @@ describe.each(profiles)("staging: $provider", (profile) => {
       expect((err as UsageError).hint).toContain(provider.storage.bucketVariable);
       expect(JSON.stringify(emu.faults.counts())).toBe(before);
     }
+  });
+
+  // The reference clients (@alicloud/fc2 publishLayerVersionForBigCode, Serverless Devs fc3) send
+  // one PutObject with the lent keys and nothing else; the emulator's lent keys allow nothing else.
+  describe.runIf(provider.storage.temporaryBucket)("the cloud's temporary bucket", () => {
+    const storeCalls = () => ({ put: calls("PutObject"), head: calls("HeadObject"), parts: calls("UploadPart"), init: calls("InitiateMultipartUpload") });
+
+    it("takes a zip over the inline limit in one streamed PutObject, checked by its CRC-64, then publishes from it", async () => {
+      const before = storeCalls();
+      const log = recordingLogger();
+      const doc = await publishCommand(
+        { source: big, provider: [profile.provider], region: [profile.region], name: layerName(), runtime: [profile.runtimes.canonical[0]!], timeout: "60" },
+        { env, log },
+      );
+      expect(doc.results[0]!.error).toBeUndefined();
+      expect(doc.results[0]).toMatchObject({ status: "published", upload: "storage" });
+      const after = storeCalls();
+      expect({ put: after.put - before.put, head: after.head - before.head, parts: after.parts - before.parts, init: after.init - before.init }).toEqual({
+        put: 1,
+        head: 0,
+        parts: 0,
+        init: 0,
+      });
+      expect(log.lines.some((l) => l.startsWith("debug: ") && l.includes("CRC-64 in the PutObject answer"))).toBe(true);
+    });
+
+    it("retries a reset PutObject, and refuses an upload whose CRC-64 differs, before any layer call", async () => {
+      emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "reset", times: 1 });
+      const puts = calls("PutObject");
+      const ok = await publish(small, { upload: "storage" });
+      expect(ok.results[0]).toMatchObject({ status: "published", upload: "storage" });
+      expect(calls("PutObject") - puts).toBe(2);
+      emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "bad-checksum", times: 1 });
+      const creates = calls(profile.publishLayerAction);
+      const bad = await publish(small, { upload: "storage" });
+      expect(bad.results[0]).toMatchObject({ status: "failed", error: { code: "ChecksumMismatch" } });
+      expect(calls(profile.publishLayerAction)).toBe(creates);
+    });
   });
 
   it("surfaces a wrong secret as the store's signature error, without the secret", async () => {

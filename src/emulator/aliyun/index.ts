@@ -11,7 +11,7 @@
 //   PublishFunctionVersion                                   `layerctl publish-function`
 //   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
 //   PutLayerACL                                              `layerctl share` (the whole layer public or private)
-//   GetTempBucketToken (FC 2.0)                              staging without a bucket of one's own
+//   GetTempBucketToken (FC 2.0, signed the FC 2.0 way: fc2.ts) staging without a bucket of one's own
 //   OSS (./oss.ts, same port)                                staging big layers
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). FC 3.0 names the operation by method + path
@@ -21,6 +21,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingCall, Reply, SeedLayer } from "../types.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import { errorReply, FcError, fcErrors } from "./errors.js";
+import { Fc2Verifier, fc2ErrorReply, isFc2 } from "./fc2.js";
 import { FunctionOps } from "./functions.js";
 import { listFunctions, listFunctionVersions, putLayerAcl } from "./function-reads.js";
 import { LayerOps, layerVersionArn, type OpContext } from "./layers.js";
@@ -67,11 +68,13 @@ export const aliyunCloud = defineCloud({
   } as AliyunTuning,
   // States saved before the format field existed hold the same shape.
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions(), acceptsUnversioned: () => true },
-  // And FC 2.0's temporary bucket token (./temp-bucket.ts), the one 2016-08-15 path served.
+  // And FC 2.0's temporary bucket token (./temp-bucket.ts), the one 2016-08-15 path served (./fc2.ts).
   owns: { prefixes: [`${BASE}/`, "/2016-08-15/"] },
 
   setup(ctx: AliyunContext, seeds) {
     const verifier = new Acs3Verifier(ctx);
+    // FC 2.0 paths take FC 2.0's signature only, FC 3.0 paths ACS3 only.
+    const fc2 = new Fc2Verifier(ctx);
     // OSS shares the port; its requests are told apart by their signature scheme (see ./oss.ts).
     const oss = new OssEmulator(ctx);
     const layers = new LayerOps(ctx, oss);
@@ -109,15 +112,16 @@ export const aliyunCloud = defineCloud({
         ListFunctions: op(`GET ${BASE}/functions`, (o) => listFunctions(o, functions)),
         ListFunctionVersions: op(`GET ${BASE}/functions/{functionName}/versions`, (o) => listFunctionVersions(o)),
         PutLayerACL: op(`PUT ${BASE}/layers/{layerName}/acl`, (o) => putLayerAcl(o, ctx)),
-        GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, oss, ctx.now())),
+        GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, o.accountId, oss, ctx.now())),
       },
       companions: [oss],
       // Authentication comes first, as at the gateway: an unsigned request learns nothing.
-      admit: (call) => void admitted.set(call, verifier.verifyHeaders(call)),
+      admit: (call) => void admitted.set(call, isFc2(call) ? fc2.verifyHeaders(call) : verifier.verifyHeaders(call)),
       authenticate(call) {
         const caller = admitted.get(call);
         if (!caller) throw new Error("an Aliyun call reached authentication without admission");
-        verifier.verifyBody(call);
+        if (isFc2(call)) fc2.verifyBody(call);
+        else verifier.verifyBody(call);
         return caller;
       },
       request(call: IncomingCall, caller, params): OpContext {
@@ -126,10 +130,10 @@ export const aliyunCloud = defineCloud({
         return { call, params, region, accountId, regionState: regionState(region) };
       },
       isError: (err): err is FcError => err instanceof FcError,
-      errorReply: (err, call) => errorReply(err, call.requestId),
+      errorReply: (err, call) => (isFc2(call) ? fc2ErrorReply : errorReply)(err, call.requestId),
       unknownOperation: (call) => fcErrors.pathNotSupported(call.method, call.rawPath),
       tooLarge: (_call, _action, max) => fcErrors.entityTooLarge(max),
-      faultReply: (kind, call) => errorReply(kind === "throttle" ? fcErrors.throttled() : fcErrors.internal(), call.requestId),
+      faultReply: (kind, call) => (isFc2(call) ? fc2ErrorReply : errorReply)(kind === "throttle" ? fcErrors.throttled() : fcErrors.internal(), call.requestId),
     };
   },
 });
