@@ -437,6 +437,10 @@ export interface FunctionUpdater {
   getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]>;
   /** Replace the function's whole layer list (in this order) and wait until the update has finished. */
   setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }>;
-  /** Point an alias at a function version: updated if it exists, else created. */
-  pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
+  /**
+   * Point an alias at a function version: updated if it exists, else created. Where publishing a
+   * function version is asynchronous (Tencent Publishing, AWS State Pending), waits first until
+   * the version is Active, within opts.
+   */
+  pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }>;
 }

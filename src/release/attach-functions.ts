@@ -118,7 +118,7 @@ export async function attachFunctions(
         rec.functionVersion = published.version;
         rec.requestId = published.requestId ?? rec.requestId;
         if (opts.alias) {
-          const pointed = await client.functions.pointAlias(fn, opts.alias, published.version!);
+          const pointed = await client.functions.pointAlias(fn, opts.alias, published.version!, wait());
           rec.alias = opts.alias;
           rec.requestId = pointed.requestId ?? rec.requestId;
         }

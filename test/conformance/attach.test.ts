@@ -199,17 +199,45 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
     expect(Number(again!.functionVersion)).toBe(Number(rec!.functionVersion) + 1);
     const fn = { functionName: "att-alias", namespace: profile.namespace };
     // the alias exists now: pointing it again updates it
-    expect(await client.functions.pointAlias(fn, "live", rec!.functionVersion!)).toMatchObject({ created: false });
+    expect(await client.functions.pointAlias(fn, "live", rec!.functionVersion!, wait())).toMatchObject({ created: false });
+  });
+
+  // Tencent's PublishVersion is asynchronous (Publishing -> Active) and a new Lambda version starts
+  // Pending: the emulators refuse an alias to a version that is not Active yet, as layerctl must
+  // never ask for one. FC 3.0 publishes versions synchronously: the same scenario simply passes.
+  it("points an alias at a new function version only once the cloud reports it Active", async () => {
+    const base = Date.now();
+    let reads = 0;
+    const slow = await start({
+      port: 0,
+      tencentPublishDelayMs: 0,
+      functionUpdateDelayMs: 2_000,
+      // Each read of the clock moves it 100 ms on: the update and the new version stay busy for a few polls.
+      now: () => new Date(base + 100 * reads++),
+      functions: [{ provider: profile.provider, name: "att-alias3", namespace: profile.namespace }],
+    });
+    try {
+      const { client, target } = await connect(slow);
+      const a = await publish(client, layerName());
+      const [rec] = await attach(client, target, a, { functions: ["att-alias3"], alias: "live" });
+      expect(rec!.error).toBeUndefined();
+      expect(rec).toMatchObject({ status: "attached", alias: "live", functionVersion: expect.stringMatching(/^\d+$/) });
+      // The alias exists, on that version: pointing it there again is an update.
+      const fn = { functionName: "att-alias3", namespace: profile.namespace };
+      expect(await client.functions.pointAlias(fn, "live", rec!.functionVersion!, wait())).toMatchObject({ created: false });
+    } finally {
+      await slow.close();
+    }
   });
 
   it("creates an alias that does not exist and refuses a version that does not", async () => {
     const { client } = await connect();
     const fn = { functionName: "att-alias2", namespace: profile.namespace };
     const v = await client.publishFunctionVersion({ functionName: fn.functionName, namespace: fn.namespace });
-    const created = await client.functions.pointAlias(fn, "blue", v.version!);
+    const created = await client.functions.pointAlias(fn, "blue", v.version!, wait());
     expect(created.created).toBe(true);
     expect(created.requestId).toBeTruthy();
-    const err = await client.functions.pointAlias(fn, "blue", "999").then(
+    const err = await client.functions.pointAlias(fn, "blue", "999", wait()).then(
       () => null,
       (e: unknown) => e,
     );

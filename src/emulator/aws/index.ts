@@ -10,7 +10,10 @@
 //   UpdateFunctionConfiguration (Layers; InProgress for       `layerctl attach`, `publish --attach`
 //     functionUpdateDelayMs), Create/Update/GetAlias          (function-updates.ts)
 //   CreateFunction, GetFunction                               so there is a function to version
-//   PublishVersion                                            `layerctl publish-function`
+//   GetFunctionConfiguration (State Pending for a new         waiting before an alias; the AWS CLI's
+//     version, LastUpdateStatus InProgress)                   `aws lambda wait function-updated` and
+//                                                             `published-version-active`
+//   PublishVersion (State Pending for functionUpdateDelayMs)  `layerctl publish-function`, attach --alias
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
@@ -20,7 +23,7 @@ import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
 import { createAlias, getAlias, updateAlias, updateFunctionConfiguration } from "./function-updates.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import type { IncomingCall } from "../types.js";
-import { createFunction, getFunction, publishVersion } from "./functions.js";
+import { createFunction, getFunction, getFunctionConfiguration, publishVersion } from "./functions.js";
 import { listAliases, listFunctions, listVersionsByFunction } from "./function-reads.js";
 import {
   addLayerVersionPermission,
@@ -102,6 +105,7 @@ export const awsCloud = defineCloud({
         GetAlias: op(`GET ${FUNCTIONS}/{FunctionName}/aliases/{Name}`, getAlias),
         CreateFunction: op(`POST ${FUNCTIONS}`, createFunction),
         GetFunction: op(`GET ${FUNCTIONS}/{FunctionName}`, getFunction),
+        GetFunctionConfiguration: op(`GET ${FUNCTIONS}/{FunctionName}/configuration`, getFunctionConfiguration),
         PublishVersion: op(`POST ${FUNCTIONS}/{FunctionName}/versions`, publishVersion),
         // What `layerctl prune` reads to find the layer versions functions still use.
         ListFunctions: op(`GET ${FUNCTIONS}`, listFunctions),

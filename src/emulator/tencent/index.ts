@@ -6,9 +6,13 @@
 //   ListLayers                                              `layerctl layers` and the conformance suite
 //   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
 //   UpdateFunctionConfiguration (Layers; Updating for       `layerctl attach`, `publish --attach`
-//     functionUpdateDelayMs), Create/Update/GetAlias        (function-updates.ts)
+//     functionUpdateDelayMs), Create/Update/GetAlias,       (function-updates.ts)
+//     ListAliases
+//   GetFunction (Qualifier: a version's Status is           waiting for a new function version before
+//     Publishing, then Active)                              an alias points at it; tccli scripts
 //   CreateFunction, GetFunction                             so there is a function to version
-//   PublishVersion                                          `layerctl publish-function`
+//   PublishVersion (asynchronous: Publishing for            `layerctl publish-function`, attach --alias
+//     functionUpdateDelayMs)
 //   ListNamespaces, ListFunctions, ListVersionByFunction    `layerctl prune`'s in-use scan (with GetFunction's Layers)
 //   COS (./cos.ts, same port)                               staging big layers
 // Adding one: an entry in `operations` below (the action name and its handler) and the handler in
@@ -96,6 +100,7 @@ export const tencentCloud = defineCloud({
       CreateAlias: { run: json((q) => updates.createAlias(q.region, q.params)) },
       UpdateAlias: { run: json((q) => updates.updateAlias(q.region, q.params)) },
       GetAlias: { run: json((q) => updates.getAlias(q.region, q.params)) },
+      ListAliases: { run: json((q) => updates.listAliases(q.region, q.params)) },
       PublishLayerVersion: { run: json((q) => layers.publish(q.region, q.params, q.call)) },
       GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
       ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },
