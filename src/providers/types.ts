@@ -44,11 +44,24 @@ export interface LayerVersionRecord {
   /** How the zip reached the cloud (set by publish; absent on reads). */
   upload?: UploadMode;
   /** Where the zip was staged, when it went through object storage. */
-  staged?: { bucket: string; key: string };
+  staged?: StagedRecord;
   error?: RecordError;
 }
 
 export type UploadMode = "inline" | "storage";
+
+/** A staged object as a publish record names it. */
+export interface StagedRecord {
+  bucket: string;
+  key: string;
+  /**
+   * The object is still there after the run: --keep-staged, or a version not Active yet (Tencent
+   * --no-wait: SCF still reads it), which a delete would make fail.
+   */
+  kept?: true;
+  /** With `kept`: a command that removes it, pasteable as is (once the version is Active). */
+  removeCommand?: string;
+}
 
 export interface FunctionVersionRecord {
   provider: ProviderName;
@@ -153,6 +166,8 @@ export interface ProviderStorage {
   readonly limitNote: string;
   /** With no bucket given, the cloud lends a temporary one (Aliyun FC). */
   readonly temporaryBucket: boolean;
+  /** A shell command with the cloud's own CLI that removes a staged object (for records and messages). */
+  removeCommand(obj: StagedObject): string;
   /** The store's bucket names, as users type them: checked before any call. */
   readonly bucketName: { pattern: RegExp /** "an S3 bucket name" */; what: string; hint: string };
   /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */

@@ -188,6 +188,79 @@ describe.each(profiles)("staging: $provider", (profile) => {
     }
   });
 
+  // Publishing from storage is asynchronous where publishing is (Tencent: the cloud reads the
+  // object until the version is Active): a run that does not wait must leave the object in place,
+  // and say so; the emulator reads it when publishing ends.
+  describe.runIf(provider.features.asyncPublish)("asynchronous publishing from storage", () => {
+    let slow: RunningEmulator;
+    let slowEnv: Record<string, string>;
+    let clock = Date.now();
+    beforeAll(async () => {
+      slow = await start({
+        port: 0,
+        tencentPublishDelayMs: 60_000,
+        now: () => new Date(clock),
+        buckets: [{ provider: profile.provider, name: bucket, region: profile.region }],
+      });
+      slowEnv = { ...emulatorEnv(slow.credentials, slow.url), AWS_EC2_METADATA_DISABLED: "true" };
+    });
+    afterAll(async () => {
+      await slow?.close();
+    });
+
+    const publishNoWait = (name: string) =>
+      publishCommand(
+        {
+          source: small,
+          provider: [profile.provider],
+          region: [profile.region],
+          name,
+          runtime: [profile.runtimes.canonical[0]!],
+          wait: false,
+          upload: "storage",
+          bucket: [profile.storage.bucket],
+        },
+        { env: slowEnv, log: silentLogger },
+      );
+    async function client() {
+      const credentials = await provider.resolveCredentials(slowEnv, {});
+      const opts = {
+        region: profile.region,
+        endpoint: slow.url,
+        credentials,
+        requestTimeoutMs: 10_000,
+        retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        log: silentLogger,
+      };
+      return { layers: await provider.connect(opts), store: await provider.storage.connect(opts, { bucket: profile.storage.bucket, endpoint: slow.url }) };
+    }
+
+    it("with --no-wait keeps the staged object, says so in the record, and the version becomes Active from it", async () => {
+      const deletes = slow.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0;
+      const name = layerName();
+      const rec = (await publishNoWait(name)).results[0]!;
+      expect(rec).toMatchObject({
+        status: "published",
+        state: "Publishing",
+        upload: "storage",
+        staged: { bucket, kept: true, removeCommand: expect.stringContaining(rec.staged!.key) },
+      });
+      expect(slow.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0).toBe(deletes);
+      clock += 60_000;
+      const { layers } = await client();
+      expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "Active", codeSha256: smallSha });
+    });
+
+    it("a staged object deleted while the version is still publishing makes it PublishFailed", async () => {
+      const name = layerName();
+      const rec = (await publishNoWait(name)).results[0]!;
+      const { layers, store } = await client();
+      await store.remove({ bucket, key: rec.staged!.key, region: profile.region });
+      clock += 60_000;
+      expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "PublishFailed", status: "failed" });
+    });
+  });
+
   // The reference clients (@alicloud/fc2 publishLayerVersionForBigCode, Serverless Devs fc3) send
   // one PutObject with the lent keys and nothing else; the emulator's lent keys allow nothing else.
   describe.runIf(provider.storage.temporaryBucket)("the cloud's temporary bucket", () => {

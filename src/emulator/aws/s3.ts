@@ -147,8 +147,7 @@ export class S3Emulator extends ObjectApi {
         return ok(call, 200, await this.store.read(o), headers);
       }
       case "DeleteObject": {
-        // Idempotent: deleting a missing key succeeds too.
-        delete bucket.objects[key];
+        this.store.remove(bucket, key);
         await this.ctx.save();
         return ok(call, 204);
       }
