@@ -10,7 +10,7 @@ import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/ind
 import { buildZip } from "../../src/emulator/zip.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
-import type { LayerVersionRecord, Provider } from "../../src/providers/types.js";
+import type { LayerVersionRecord, Provider, ProviderClient, StorageClient } from "../../src/providers/types.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { recordingLogger } from "../helpers/log.js";
 import { profiles } from "./profiles.js";
@@ -192,23 +192,38 @@ describe.each(profiles)("staging: $provider", (profile) => {
   // object until the version is Active): a run that does not wait must leave the object in place,
   // and say so; the emulator reads it when publishing ends.
   describe.runIf(provider.features.asyncPublish)("asynchronous publishing from storage", () => {
-    let slow: RunningEmulator;
-    let slowEnv: Record<string, string>;
-    let clock = Date.now();
-    beforeAll(async () => {
-      slow = await start({
+    /** An emulator whose versions stay Publishing until the test moves its clock on. */
+    async function slowEmulator<T>(
+      fn: (s: { env: Record<string, string>; tick: () => void; connect: () => Promise<{ layers: ProviderClient; store: StorageClient }>; emu: RunningEmulator }) => Promise<T>,
+    ): Promise<T> {
+      let clock = Date.now();
+      const slow = await start({
         port: 0,
         tencentPublishDelayMs: 60_000,
         now: () => new Date(clock),
         buckets: [{ provider: profile.provider, name: bucket, region: profile.region }],
       });
-      slowEnv = { ...emulatorEnv(slow.credentials, slow.url), AWS_EC2_METADATA_DISABLED: "true" };
-    });
-    afterAll(async () => {
-      await slow?.close();
-    });
+      try {
+        const slowEnv = { ...emulatorEnv(slow.credentials, slow.url), AWS_EC2_METADATA_DISABLED: "true" };
+        const connect = async () => {
+          const credentials = await provider.resolveCredentials(slowEnv, {});
+          const opts = {
+            region: profile.region,
+            endpoint: slow.url,
+            credentials,
+            requestTimeoutMs: 10_000,
+            retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+            log: silentLogger,
+          };
+          return { layers: await provider.connect(opts), store: await provider.storage.connect(opts, { bucket: profile.storage.bucket, endpoint: slow.url }) };
+        };
+        return await fn({ env: slowEnv, tick: () => (clock += 60_000), connect, emu: slow });
+      } finally {
+        await slow.close();
+      }
+    }
 
-    const publishNoWait = (name: string) =>
+    const publishNoWait = (env: Record<string, string>, name: string) =>
       publishCommand(
         {
           source: small,
@@ -220,44 +235,35 @@ describe.each(profiles)("staging: $provider", (profile) => {
           upload: "storage",
           bucket: [profile.storage.bucket],
         },
-        { env: slowEnv, log: silentLogger },
+        { env, log: silentLogger },
       );
-    async function client() {
-      const credentials = await provider.resolveCredentials(slowEnv, {});
-      const opts = {
-        region: profile.region,
-        endpoint: slow.url,
-        credentials,
-        requestTimeoutMs: 10_000,
-        retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-        log: silentLogger,
-      };
-      return { layers: await provider.connect(opts), store: await provider.storage.connect(opts, { bucket: profile.storage.bucket, endpoint: slow.url }) };
-    }
 
     it("with --no-wait keeps the staged object, says so in the record, and the version becomes Active from it", async () => {
-      const deletes = slow.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0;
-      const name = layerName();
-      const rec = (await publishNoWait(name)).results[0]!;
-      expect(rec).toMatchObject({
-        status: "published",
-        state: "Publishing",
-        upload: "storage",
-        staged: { bucket, kept: true, removeCommand: expect.stringContaining(rec.staged!.key) },
+      await slowEmulator(async ({ env, tick, connect, emu: slow }) => {
+        const name = layerName();
+        const rec = (await publishNoWait(env, name)).results[0]!;
+        expect(rec).toMatchObject({
+          status: "published",
+          state: "Publishing",
+          upload: "storage",
+          staged: { bucket, kept: true, removeCommand: expect.stringContaining(rec.staged!.key) },
+        });
+        expect(slow.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0).toBe(0);
+        tick();
+        const { layers } = await connect();
+        expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "Active", codeSha256: smallSha });
       });
-      expect(slow.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0).toBe(deletes);
-      clock += 60_000;
-      const { layers } = await client();
-      expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "Active", codeSha256: smallSha });
     });
 
     it("a staged object deleted while the version is still publishing makes it PublishFailed", async () => {
-      const name = layerName();
-      const rec = (await publishNoWait(name)).results[0]!;
-      const { layers, store } = await client();
-      await store.remove({ bucket, key: rec.staged!.key, region: profile.region });
-      clock += 60_000;
-      expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "PublishFailed", status: "failed" });
+      await slowEmulator(async ({ env, tick, connect }) => {
+        const name = layerName();
+        const rec = (await publishNoWait(env, name)).results[0]!;
+        const { layers, store } = await connect();
+        await store.remove({ bucket, key: rec.staged!.key, region: profile.region });
+        tick();
+        expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "PublishFailed", status: "failed" });
+      });
     });
   });
 
