@@ -17,6 +17,8 @@ export interface EmulateInput {
   function?: string[];
   /** PROVIDER:REGION=NAME */
   bucket?: string[];
+  /** S3 answers without checksums, like moto, MinIO or Ceph RGW. */
+  s3WithoutChecksums?: boolean;
 }
 
 const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "lost-response", "latency", "hang", "bad-checksum", "publish-failed", "stall", "truncate", "html-error"];
@@ -113,7 +115,10 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
       host,
       port,
       stateDir: input.stateDir,
-      tuning: publishDelayMs === null ? {} : { tencent: { publishDelayMs } },
+      tuning: {
+        ...(publishDelayMs === null ? {} : { tencent: { publishDelayMs } }),
+        ...(input.s3WithoutChecksums ? { aws: { s3Checksums: false } } : {}),
+      },
       functionUpdateDelayMs: parseNumber("--update-delay", input.updateDelay, null) ?? undefined,
       rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
       faults,
@@ -150,6 +155,7 @@ export default defineCommand({
       repeatable: true,
     },
     { flags: "--bucket <spec>", description: "an object storage bucket that exists from the start, PROVIDER:REGION=NAME (repeatable)", repeatable: true },
+    { flags: "--s3-without-checksums", description: "S3 returns no checksums, only ETags, as moto, MinIO and Ceph RGW do" },
   ],
   examples: [
     "layerctl emulate --port 9000",

@@ -51,8 +51,14 @@ export interface AwsCredentials {
   accountId: string;
 }
 
-/** Only the knobs every cloud has. */
-export type AwsTuning = BaseTuning;
+export interface AwsTuning extends BaseTuning {
+  /**
+   * S3 returns the checksums it computed (CRC-32, composite for multipart uploads), as AWS does.
+   * false: like S3-compatible stores that return none (moto, MinIO, Ceph RGW, older LocalStack),
+   * so only ETags are left to check an upload by (./s3.ts).
+   */
+  s3Checksums: boolean;
+}
 
 export type AwsContext = CloudContext<AwsCredentials, AwsTuning, RegionState>;
 
@@ -76,7 +82,7 @@ export const awsCloud = defineCloud({
     LAYERCTL_STORAGE_ENDPOINT_AWS: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
-  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
+  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000, s3Checksums: true } as AwsTuning,
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
