@@ -53,7 +53,13 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
       port: 0,
       tencentPublishDelayMs: 0,
       functionUpdateDelayMs: 0,
-      functions: FUNCTIONS.map((name) => ({ provider: profile.provider, name, namespace: profile.namespace })),
+      functions: [
+        ...FUNCTIONS.map((name) => ({ provider: profile.provider, name, namespace: profile.namespace })),
+        // A function that already uses another account's public layer.
+        ...(profile.foreignLayerArn
+          ? [{ provider: profile.provider, name: "att-foreign", layers: [{ name: "public", version: 0, arn: profile.foreignLayerArn(profile.region) }] }]
+          : []),
+      ],
     });
     archive = await makeArchive();
   });
@@ -120,6 +126,22 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
     expect(calls(emu, updateAction) - before).toBe(1);
     const full = await client.functions.getLayers({ functionName: "att-full", namespace: profile.namespace }, wait());
     expect(full).toHaveLength(max);
+  });
+
+  it.runIf(profile.foreignLayerArn)("attaches beside another account's layer, which stays in place, as it was", async () => {
+    const { client, target } = await connect();
+    const foreign = profile.foreignLayerArn!(profile.region);
+    const fn = { functionName: "att-foreign", namespace: profile.namespace };
+    const name = layerName();
+    const v1 = await publish(client, name);
+    const [first] = await attach(client, target, v1, { functions: ["att-foreign"] });
+    expect(first!.error).toBeUndefined();
+    expect(first).toMatchObject({ status: "attached", previousVersion: null, layers: [expect.stringMatching(/:\d+$/), `${name}:${v1.version}`] });
+    const v2 = await publish(client, name);
+    const [second] = await attach(client, target, v2, { functions: ["att-foreign"] });
+    expect(second).toMatchObject({ status: "attached", previousVersion: v1.version });
+    const layers = await client.functions.getLayers(fn, wait());
+    expect(layers.map((l) => l.arn)).toEqual([foreign, v2.arn]);
   });
 
   it("fails a missing function with the provider's code and attaches to the others", async () => {

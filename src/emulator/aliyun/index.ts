@@ -83,7 +83,7 @@ export const aliyunCloud = defineCloud({
     // Seeded functions exist in every region, like a deployment the user already has.
     function regionState(region: string): RegionState {
       const rs = ctx.region(region);
-      const arn = (l: SeedLayer) => layerVersionArn(region, ctx.credentials.accountId, l.name, l.version);
+      const arn = (l: SeedLayer) => l.arn ?? layerVersionArn(region, ctx.credentials.accountId, l.name, l.version);
       for (const seed of seeds) rs.functions[seed.name] ??= seedFunction(seed, ctx.now(), randomUUID(), arn);
       return rs;
     }

@@ -11,7 +11,7 @@ import type { Reply } from "../types.js";
 import { setAlias, type AliasState } from "../function-updates.js";
 import { AwsApiError } from "./errors.js";
 import { IN_PROGRESS, MAX_LAYERS, checkLayersExist, checkLayersItems, configuration, findFunction, functionToChange, layersArns, notFound, stateFields } from "./functions.js";
-import { functionArn, functionNameFrom, parseLayersItem } from "./names.js";
+import { functionArn, functionNameFrom } from "./names.js";
 import { ok, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { lambdaDate, type FunctionState } from "./state.js";
 import { Violations } from "./validation.js";
@@ -32,7 +32,8 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   if (layers !== undefined) {
     if (layers.length > MAX_LAYERS) throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
     checkLayersExist(req, deps, layers);
-    const names = layers.map((arn) => parseLayersItem(arn)!.name);
+    // The same layer is its ARN without the version: a same-named layer of another account is another layer.
+    const names = layers.map((arn) => arn.replace(/:\d+$/, ""));
     if (new Set(names).size !== names.length) {
       throw new AwsApiError("InvalidParameterValueException", "Two different versions of the same layer are not allowed to be referenced in the same function.");
     }

@@ -39,13 +39,18 @@ export function checkLayersItems(v: Violations, layers: string[] | undefined): v
   }
 }
 
-/** Every listed layer version must exist in the caller's region and account. */
+/**
+ * Every listed layer version must be in the caller's region ("a layer from another region cannot
+ * be attached") and, when it is the caller's own, exist. Another account's layer version (a public
+ * one such as Lambda Insights, arn:aws:lambda:<region>:580247275435:layer:LambdaInsightsExtension:N,
+ * or a partner's shared with this account) is accepted, as Lambda accepts it when its layer
+ * permission allows: the emulator holds no other account's layers or policies to check it against.
+ */
 export function checkLayersExist(req: AwsRequest, deps: AwsDeps, layers: string[]): void {
   const region = deps.ctx.region(req.region);
   for (const arn of layers) {
     const l = parseLayersItem(arn)!;
-    // A layer of another region cannot be attached; another account's would need its policy (not emulated).
-    const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
+    const exists = l.region === req.region && (l.account !== req.account || region.layers[l.name]?.versions[String(l.version)]);
     if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
   }
 }
@@ -77,7 +82,7 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
   const zip = buildZip([{ name: "index.py", data: Buffer.from("def handler(event, context):\n    return {'ok': True}\n") }]);
   const blob = await deps.ctx.blobs.put(zip);
   const seed = deps.seeds.get(name);
-  const arns = (layers: SeedLayer[] = []) => layers.map((l) => layerVersionArn(req.region, req.account, l.name, l.version));
+  const arns = (layers: SeedLayer[] = []) => layers.map((l) => l.arn ?? layerVersionArn(req.region, req.account, l.name, l.version));
   const fn: FunctionState = {
     name,
     latest: {

@@ -34,6 +34,8 @@ export const aliyunProfile: ConformanceProfile = {
     // OSS: "must be addressed using the specified endpoint".
     codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "AccessDenied", stagedMissing: "InvalidArgument" },
   },
+  // One of FC's official public layers (account "official").
+  foreignLayerArn: (region) => `acs:fc:${region}:official:layers/Python310/versions/2`,
   functionName: "conformance-fn",
   pages: { layers: 100, versions: 100 },
   grants: aliyunGrants,
