@@ -10,7 +10,7 @@ import { parseTimeout } from "./shared/options.js";
 import { errorFields } from "./shared/records.js";
 import { mapTargets } from "./shared/run-targets.js";
 import type { Target, TargetOptions } from "./shared/targets.js";
-import { versionQuotaWarning } from "./shared/version-quota.js";
+import { layerQuotaWarning, versionQuotaWarning } from "./shared/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
@@ -41,8 +41,10 @@ function summary(t: Target, r: LayerVersionRecord, count: number | null): LayerS
   };
 }
 
-async function listTarget(client: ProviderClient, t: Target): Promise<LayerSummaryRecord[]> {
+async function listTarget(client: ProviderClient, t: Target, log: CommandContext["log"]): Promise<LayerSummaryRecord[]> {
   const layers = (await client.listLayers()).sort((a, b) => a.layerName.localeCompare(b.layerName));
+  const nearCap = layerQuotaWarning(t.provider, t.region, layers.length);
+  if (nearCap) log.warn(nearCap);
   if (t.provider.limits.maxVersionsPerLayer === null) return layers.map((r) => summary(t, r, null));
   return mapLimit(layers, COUNT_CONCURRENCY, async (r) => {
     const versions = await client.listLayerVersions(r.layerName);
@@ -56,7 +58,7 @@ export async function layersCommand(input: LayersInput, ctx: CommandContext): Pr
     const lists = await mapTargets(targets, async (t, i) => {
       policies[i]!.deadline = Date.now() + timeoutMs;
       try {
-        return await listTarget(clients[i]!, t);
+        return await listTarget(clients[i]!, t, ctx.log);
       } catch (err) {
         const error = errorFields(err);
         const failed: LayerSummaryRecord = {
@@ -89,7 +91,9 @@ export default defineCommand({
   examples: ["layerctl layers -p aws,aliyun -r aws:eu-west-1", "layerctl layers -p tencent --output json | jq -r '.results[] | select(.warning) | .layerName'"],
   notes: `Every page of each target's layers, each with its newest version. Where a cloud caps versions
 per layer (Tencent: 200), each layer's versions are counted (VERSIONS) and a layer holding more
-than 90% of the cap is flagged: WARNING in the table, "warning" in JSON, and a line on stderr.`,
+than 90% of the cap is flagged: WARNING in the table, "warning" in JSON, and a line on stderr.
+Where it caps layers per region (Tencent: 20), a region holding more than 90% of them is a line
+on stderr.`,
   run: layersCommand,
   ...recordsOutput(renderLayerSummaries),
 });

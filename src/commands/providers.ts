@@ -19,6 +19,7 @@ export interface ProviderInfo {
     maxDescriptionLength: number;
     maxLicenseLength: number;
     maxVersionsPerLayer: number | null;
+    maxLayersPerRegion: number | null;
   };
   credentialVariables: string[];
   regionVariables: string[];
@@ -44,6 +45,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         maxDescriptionLength: p.limits.maxDescriptionLength,
         maxLicenseLength: p.limits.maxLicenseLength,
         maxVersionsPerLayer: p.limits.maxVersionsPerLayer,
+        maxLayersPerRegion: p.limits.maxLayersPerRegion,
       },
       credentialVariables: [...p.credentialVariables],
       regionVariables: [...p.regionVariables],

@@ -292,6 +292,8 @@ export interface ProviderLimits {
   maxLayersPerFunction: number;
   /** Versions kept per layer, if capped. */
   maxVersionsPerLayer: number | null;
+  /** Layers one region may hold, if capped (a new layer name past it is refused). */
+  maxLayersPerRegion: number | null;
   /** The documented request rate layerctl paces below; null where none is documented. */
   requestRate: RateRule | null;
 }

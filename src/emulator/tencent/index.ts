@@ -43,6 +43,8 @@ export interface TencentCredentials {
 export interface TencentTuning extends BaseTuning {
   /** How long a new layer version stays `Publishing` before `Active`. */
   publishDelayMs: number;
+  /** Layers a region may hold: SCF's default quota is 20 (document 583/11637); a raised quota is more. */
+  layersPerRegion: number;
 }
 
 export type TencentContext = CloudContext<TencentCredentials, TencentTuning, RegionState>;
@@ -74,6 +76,7 @@ export const tencentCloud = defineCloud({
   }),
   tuning: {
     publishDelayMs: 1000,
+    layersPerRegion: 20,
     functionUpdateDelayMs: 1000,
     // Common error codes of API 3.0: "Timestamp and server time cannot differ by more than five minutes".
     maxClockSkewMs: 5 * 60 * 1000,

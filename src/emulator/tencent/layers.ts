@@ -55,7 +55,9 @@ export class Layers {
     const zip = fromCos?.bytes ?? zipContent(content);
 
     const region = this.region(regionName);
-    const layer: LayerState = this.sweep(region.layers[name]) ?? { nextVersion: 1, versions: [] };
+    const existing = this.sweep(region.layers[name]);
+    if (!existing || existing.versions.length === 0) this.checkLayerQuota(region, name);
+    const layer: LayerState = existing ?? { nextVersion: 1, versions: [] };
     if (layer.versions.length >= MAX_VERSIONS_PER_LAYER) {
       throw new TencentApiError(
         "LimitExceeded.LayerVersions",
@@ -115,6 +117,20 @@ export class Layers {
     if (!got.ok) throw new TencentApiError("InvalidParameterValue.Cos", `COS bucket ${bucket} does not exist in ${bucketRegion} (NoSuchBucket).`);
     if (!isZip(got.bytes)) throw new TencentApiError("InvalidParameterValue.Content", "The COS object is not a zip archive.");
     return { bytes: got.bytes, source: { bucket: `${bucket}-${this.ctx.credentials.appId}`, key: object.slice(1), region: bucketRegion } };
+  }
+
+  /**
+   * "Number of layers per region: 20" (SCF quota limits, document 583/11637): a new layer past it
+   * is refused. The error code is not documented (references silent; PublishLayerVersion's list
+   * has LimitExceeded.LayerVersions only): LimitExceeded.Layer is our choice. A layer whose
+   * versions are all deleted no longer counts.
+   */
+  private checkLayerQuota(region: RegionState, name: string): void {
+    const max = this.ctx.tuning.layersPerRegion;
+    const held = Object.entries(region.layers).filter(([n, l]) => n !== name && (this.sweep(l)?.versions.length ?? 0) > 0).length;
+    if (held >= max) {
+      throw new TencentApiError("LimitExceeded.Layer", `The region already holds ${held} layers, the most allowed (${max}); delete a layer before publishing ${name}.`);
+    }
   }
 
   /** Publishing from COS ends: SCF reads the object now; gone, the version fails (see the header). */

@@ -26,6 +26,8 @@ export const aliyunLimits: ProviderLimits = {
   // FC 3.0: a function references at most 5 layers (FC layer documentation).
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: null,
+  // FC documents no cap on layers per region.
+  maxLayersPerRegion: null,
   // The FC 3.0 references we have give no per-API rate: nothing to pace below (the conformance
   // suite still covers its Throttling errors).
   requestRate: null,

@@ -26,6 +26,8 @@ export const AWS_LIMITS: ProviderLimits = {
   // "A function can use up to 5 layers at a time" (Lambda quotas); UpdateFunctionConfiguration refuses more.
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: null,
+  // Lambda caps layer storage (75 GB per region, shared with functions), not the number of layers.
+  maxLayersPerRegion: null,
   // Not in the Lambda quotas page for these APIs; ~15 requests per second across the Lambda
   // control-plane APIs is what users report being throttled at, per account and region.
   requestRate: { perSecond: 15, scope: "region" },

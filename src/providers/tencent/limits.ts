@@ -27,6 +27,8 @@ export const tencentLimits: ProviderLimits = {
   // Up to 5 layers per function version (SCF layer documentation).
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: 200,
+  // "Number of layers per region: 20" (SCF quota limits, document 583/11637).
+  maxLayersPerRegion: 20,
   // "20 requests per second" per API (SCF API docs, request limits): counted per action and region.
   requestRate: { perSecond: 20, scope: "action" },
 };
