@@ -11,7 +11,7 @@ import { setAlias, updateInProgress, type AliasState } from "../function-updates
 import { FcError, fcErrors, requestIdHeaders } from "./errors.js";
 import type { OpContext } from "./layers.js";
 import { fcTime, type FunctionState } from "./state.js";
-import { jsonBody, limits, optionalString } from "./validate.js";
+import { jsonBody, limits, listLimit, optionalString } from "./validate.js";
 
 /** At most 5 layers per function (release-apis.md, "Attach to functions"). */
 const MAX_LAYERS = 5;
@@ -91,6 +91,24 @@ export class FunctionUpdates {
     const alias = setAlias(fn, name, (version as string | undefined) ?? existing.version, optionalString(body, "description", limits.maxDescription), this.ctx.now());
     await this.ctx.save();
     return ok(op, aliasBody(alias));
+  }
+
+  /**
+   * ListAliases GET /2023-03-30/functions/{name}/aliases?limit&nextToken&prefix -> {aliases:
+   * [Alias], nextToken} (the SDK's ListAliasesOutput): what `aliyun fc` scripts read. By name;
+   * nextToken is the name the next page starts at (opaque to clients; references silent on its form).
+   */
+  listAliases(op: OpContext, fn: FunctionState): Reply {
+    const q = op.call.url.searchParams;
+    const limit = listLimit(op.call);
+    const prefix = q.get("prefix") ?? "";
+    const token = q.get("nextToken") ?? "";
+    const names = Object.keys(fn.aliases ?? {})
+      .filter((n) => n.startsWith(prefix) && n >= token)
+      .sort();
+    const out: Record<string, unknown> = { aliases: names.slice(0, limit).map((n) => aliasBody(fn.aliases![n]!)) };
+    if (names.length > limit) out.nextToken = names[limit];
+    return ok(op, out);
   }
 
   getAlias(op: OpContext, fn: FunctionState, name: string): Reply {

@@ -32,6 +32,10 @@ export class FunctionOps {
     return this.updates.updateAlias(op, this.fn(op, op.params.functionName!), op.params.aliasName!);
   }
 
+  listAliases(op: OpContext): Reply {
+    return this.updates.listAliases(op, this.fn(op, op.params.functionName!));
+  }
+
   getAlias(op: OpContext): Reply {
     return this.updates.getAlias(op, this.fn(op, op.params.functionName!), op.params.aliasName!);
   }

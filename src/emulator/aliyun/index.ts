@@ -6,7 +6,8 @@
 //   GetLayerVersionByArn, ListLayers                         reads by ARN; `layerctl layers`
 //   DeleteLayerVersion                                       lifecycle
 //   UpdateFunction (layers; lastUpdateStatus InProgress for  `layerctl attach`, `publish --attach`
-//     functionUpdateDelayMs), Create/Update/GetAlias         (function-updates.ts)
+//     functionUpdateDelayMs), Create/Update/GetAlias,        (function-updates.ts)
+//     ListAliases                                            and `aliyun fc` scripts' reads
 //   CreateFunction, GetFunction                              so there is a function to version
 //   PublishFunctionVersion                                   `layerctl publish-function`
 //   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
@@ -105,6 +106,8 @@ export const aliyunCloud = defineCloud({
         CreateAlias: op(`POST ${BASE}/functions/{functionName}/aliases`, (o) => functions.createAlias(o)),
         UpdateAlias: op(`PUT ${BASE}/functions/{functionName}/aliases/{aliasName}`, (o) => functions.updateAlias(o)),
         GetAlias: op(`GET ${BASE}/functions/{functionName}/aliases/{aliasName}`, (o) => functions.getAlias(o)),
+        // What `aliyun fc` scripts read around functions' aliases.
+        ListAliases: op(`GET ${BASE}/functions/{functionName}/aliases`, (o) => functions.listAliases(o)),
         CreateFunction: op(`POST ${BASE}/functions`, (o) => functions.create(o)),
         GetFunction: op(`GET ${BASE}/functions/{functionName}`, (o) => functions.get(o)),
         PublishFunctionVersion: op(`POST ${BASE}/functions/{functionName}/versions`, (o) => functions.publishVersion(o)),
