@@ -146,7 +146,7 @@ export default defineCommand({
     { flags: "--port <port>", description: "port to listen on (0: any free port)", default: "9000" },
     { flags: "--state-dir <dir>", description: "keep layers (metadata and zips) here across restarts (default: in memory)" },
     { flags: "--publish-delay <ms>", description: "how long a new Tencent layer version stays Publishing", default: "1000" },
-    { flags: "--update-delay <ms>", description: "how long a function update stays in progress (every cloud)", default: "1000" },
+    { flags: "--update-delay <ms>", description: "how long a function update, or a new function version, stays in progress (every cloud)", default: "1000" },
     { flags: "--fault <spec>", description: "inject a fault: provider:action:kind[:times][:latencyMs] (repeatable)", repeatable: true },
     { flags: "--rate-limit <n>", description: "calls per second per provider and action before throttling errors" },
     {
