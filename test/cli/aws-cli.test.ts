@@ -4,10 +4,10 @@
 // change (botocore's lambda waiters-2.json: GetFunctionConfiguration, polled every 5 s). The AWS
 // CLI is the process under test; the emulator runs as users run it, and in-process where the test
 // holds its clock.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFileSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
-import { BIN, REPO, baseEnv } from "../helpers/cli.js";
+import { baseEnv, runProcess, startEmulatorProcess, type CliResult } from "../helpers/cli.js";
 
 function awsCliInstalled(): boolean {
   try {
@@ -24,37 +24,9 @@ afterEach(() => {
   for (const c of started.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
 });
 
-/** Starts the emulator; resolves with the variables it prints once it listens. */
-function emulate(args: string[]): Promise<Record<string, string>> {
-  const child = spawn(process.execPath, [BIN, "emulate", "--port", "0", ...args], { cwd: REPO, env: baseEnv(), stdio: ["pipe", "pipe", "pipe"] });
-  started.push(child);
-  let out = "";
-  let err = "";
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      out += d;
-      const env = Object.fromEntries([...out.matchAll(/^export ([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-      if (env.LAYERCTL_ENDPOINT_ALIYUN) resolve(env);
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited early (${code}): ${err}`)));
-  });
-}
-
 /** One `aws lambda ...` run, pointed at the emulator by the variables it printed (AWS_ENDPOINT_URL_LAMBDA). */
-function aws(env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("aws", ["lambda", ...args, "--output", "json"], {
-      env: baseEnv({ ...env, AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", AWS_MAX_ATTEMPTS: "1" }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function aws(env: Record<string, string>, args: string[]): Promise<CliResult> {
+  return runProcess("aws", ["lambda", ...args, "--output", "json"], { env: { ...env, AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", AWS_MAX_ATTEMPTS: "1" } });
 }
 
 /** The CLI's JSON answer; a run that printed none fails with what it said on stderr. */
@@ -65,7 +37,7 @@ function json(r: { code: number | null; stdout: string; stderr: string }): Recor
 
 describe.skipIf(!installed)("the AWS CLI against layerctl emulate (skipped where `aws` is not installed)", () => {
   it("reads functions, versions and aliases; its waiters return once updates and versions are done", { timeout: 120_000 }, async () => {
-    const emu = await emulate(["--update-delay", "0", "--function", "aws:api", "--function", "aws:worker"]);
+    const { env: emu } = await startEmulatorProcess(["--update-delay", "0", "--function", "aws:api", "--function", "aws:worker"], started);
     const env = { AWS_ACCESS_KEY_ID: emu.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: emu.AWS_SECRET_ACCESS_KEY!, AWS_ENDPOINT_URL_LAMBDA: emu.AWS_ENDPOINT_URL_LAMBDA! };
 
     const update = await aws(env, ["update-function-configuration", "--function-name", "api", "--description", "rehearsal"]);

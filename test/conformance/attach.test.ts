@@ -153,17 +153,24 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
     expect(results[1]).toMatchObject({ functionName: "att-ok", status: "attached" });
   });
 
-  it("waits until the cloud reports the update finished", async () => {
-    // Each read of the clock moves it 100 ms on: the update stays in progress for a few polls.
+  /**
+   * An emulator whose clock moves 100 ms on at each read: a function update (and a new function
+   * version) stays in progress for a few polls.
+   */
+  function slowEmulator(functionName: string): Promise<RunningEmulator> {
     const base = Date.now();
     let reads = 0;
-    const slow = await start({
+    return start({
       port: 0,
       tencentPublishDelayMs: 0,
       functionUpdateDelayMs: 2_000,
       now: () => new Date(base + 100 * reads++),
-      functions: [{ provider: profile.provider, name: "att-wait", namespace: profile.namespace }],
+      functions: [{ provider: profile.provider, name: functionName, namespace: profile.namespace }],
     });
+  }
+
+  it("waits until the cloud reports the update finished", async () => {
+    const slow = await slowEmulator("att-wait");
     try {
       const { client, target } = await connect(slow);
       const a = await publish(client, layerName());
@@ -228,16 +235,7 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
   // Pending: the emulators refuse an alias to a version that is not Active yet, as layerctl must
   // never ask for one. FC 3.0 publishes versions synchronously: the same scenario simply passes.
   it("points an alias at a new function version only once the cloud reports it Active", async () => {
-    const base = Date.now();
-    let reads = 0;
-    const slow = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
-      functionUpdateDelayMs: 2_000,
-      // Each read of the clock moves it 100 ms on: the update and the new version stay busy for a few polls.
-      now: () => new Date(base + 100 * reads++),
-      functions: [{ provider: profile.provider, name: "att-alias3", namespace: profile.namespace }],
-    });
+    const slow = await slowEmulator("att-alias3");
     try {
       const { client, target } = await connect(slow);
       const a = await publish(client, layerName());
