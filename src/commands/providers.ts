@@ -1,6 +1,7 @@
 // layerctl providers: what each cloud offers, straight from the adapters' own tables.
 import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
+import { providerCatalog } from "../providers/names.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
@@ -22,6 +23,8 @@ export interface ProviderInfo {
     maxLayersPerRegion: number | null;
   };
   credentialVariables: string[];
+  /** Where credentials are looked for, first to last, as the cloud's CLI and SDK document it. */
+  credentialOrder: string[];
   regionVariables: string[];
   endpointVariables: string[];
   asyncPublish: boolean;
@@ -48,6 +51,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         maxLayersPerRegion: p.limits.maxLayersPerRegion,
       },
       credentialVariables: [...p.credentialVariables],
+      credentialOrder: [...providerCatalog[p.name].credentialOrder],
       regionVariables: [...p.regionVariables],
       endpointVariables: [...p.endpointVariables],
       asyncPublish: p.features.asyncPublish,

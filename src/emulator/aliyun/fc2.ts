@@ -14,10 +14,11 @@
 // x-fc-request-id and JSON {ErrorCode, ErrorMessage}: what the FC 2.0 SDK (@alicloud/fc2
 // lib/client.js) reads; the error centre prints the same fields as errorCode/errorMessage.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { KeyStore } from "../keys.js";
 import type { IncomingCall, Reply } from "../types.js";
-import { FcError, requestIdHeaders } from "./errors.js";
+import { FcError, fcErrors, requestIdHeaders } from "./errors.js";
 import type { AliyunContext } from "./index.js";
-import type { Caller } from "./signature.js";
+import { refuseBadToken, type Caller } from "./signature.js";
 
 export const FC2_PREFIX = "/2016-08-15/";
 
@@ -36,7 +37,10 @@ export const fc2Errors = {
 };
 
 export class Fc2Verifier {
-  constructor(private readonly ctx: AliyunContext) {}
+  constructor(
+    private readonly ctx: AliyunContext,
+    private readonly keys: KeyStore,
+  ) {}
 
   /** Everything but Content-MD5 against the body is checked on the headers: FC 2.0 does not sign the body itself. */
   verifyHeaders(call: IncomingCall): Caller {
@@ -47,26 +51,31 @@ export class Fc2Verifier {
     const [, keyId, signature] = m as unknown as [string, string, string];
     const date = header(call, "date");
     if (!date) throw new FcError(400, "MissingRequiredHeader", "required HTTP header Date was not specified");
-    const creds = this.ctx.credentials;
-    if (keyId !== creds.accessKeyId) throw new FcError(403, "InvalidAccessKeyID", `invalid access key ID '${keyId}'`);
+    const found = this.keys.find(keyId);
+    if (!found) throw fcErrors.unknownAccessKey(keyId);
+    // STS keys send their token in x-fc-security-token (an x-fc-* header, so signed), as
+    // @alicloud/fc2's buildHeaders does for an "STS." key; the account's own keys send none. Refused
+    // as the FC 3.0 (ACS3) path refuses them: no token, another key's token, or past its expiry.
+    refuseBadToken(this.keys, found, header(call, "x-fc-security-token"));
     const when = RFC1123.test(date) ? Date.parse(date) : Number.NaN;
     if (Number.isNaN(when) || Math.abs(this.ctx.now().getTime() - when) > this.ctx.tuning.maxClockSkewMs) throw fc2Errors.clockSkew(date);
     const account = header(call, "x-fc-account-id");
-    if (account !== undefined && account !== creds.accountId) {
+    if (account !== undefined && account !== found.account) {
       throw new FcError(403, "AccessDenied", `the access key ${keyId} does not belong to account ${account}`);
     }
     const toSign = stringToSign(call);
-    const expected = createHmac("sha256", creds.accessKeySecret).update(toSign, "utf8").digest();
+    const expected = createHmac("sha256", found.secret).update(toSign, "utf8").digest();
     const given = Buffer.from(signature, "base64");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       // Like FC, show the string we signed (no secret in it).
       throw fc2Errors.signatureNotMatch(`server string to sign is:${JSON.stringify(toSign)}`);
     }
-    return { accessKeyId: keyId, accountId: creds.accountId };
+    return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
 
-  /** Content-MD5, when sent, is signed: the body must be the one it names. */
-  verifyBody(call: IncomingCall): void {
+  /** An STS key has not expired since its headers were admitted; Content-MD5, when sent, is signed: the body must be the one it names. */
+  verifyBody(call: IncomingCall, caller?: Caller): void {
+    if (this.keys.expiredSince(caller?.session)) throw fcErrors.securityTokenExpired();
     const md5 = header(call, "content-md5");
     if (md5 !== undefined && md5 !== createHash("md5").update(call.body).digest("base64")) {
       throw new FcError(400, "InvalidArgument", "Content-MD5 does not match the request body");

@@ -32,6 +32,11 @@ export function isThrottleCode(code: string): boolean {
   return code === "ResourceExhausted" || code === "ResourceThrottled" || code.includes("Throttling");
 }
 
+/** The security token of the keys has expired (the gateway's InvalidSecurityToken.Expired; OSS's SecurityTokenExpired). */
+export function isExpiredToken(err: unknown): boolean {
+  return err instanceof CloudError && (err.code === "InvalidSecurityToken.Expired" || err.code === "SecurityTokenExpired");
+}
+
 export function toCloudError(err: unknown, action: string): LayerctlError {
   if (err instanceof LayerctlError) return err;
   const e = (err ?? {}) as SdkError;

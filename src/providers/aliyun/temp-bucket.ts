@@ -11,16 +11,16 @@
 // Node's fetch: no FC SDK speaks FC 2.0 but @alicloud/fc2 (see ./fc2-signature.ts for why not it).
 // Errors: a 4xx/5xx with x-fc-request-id and JSON {ErrorCode, ErrorMessage} (what @alicloud/fc2
 // reads; FC's error centre prints them errorCode/errorMessage: both are read).
-import { CloudError, UsageError } from "../../errors.js";
+import { CloudError } from "../../errors.js";
 import { registerSecret } from "../../output/redact.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
 import { classifyStatus, cloudCall, retryCall } from "../retry.js";
 import type { ConnectOptions } from "../types.js";
-import { endpointFor } from "./client.js";
+import { publicOrCustomEndpoint } from "./client.js";
 import { asAliyunCredentials } from "./credentials.js";
-import { hintFor, isThrottleCode } from "./errors.js";
+import { hintFor, isExpiredToken, isThrottleCode } from "./errors.js";
+import { withFreshKeys } from "../credential-cache.js";
 import { fc2Authorization } from "./fc2-signature.js";
-import { aliyunEnv } from "./limits.js";
 
 export const TEMP_BUCKET_PATH = "/2016-08-15/tempBucketToken";
 
@@ -45,36 +45,34 @@ interface TokenBody {
 
 export async function getTempBucket(opts: ConnectOptions): Promise<TempBucket> {
   const creds = asAliyunCredentials(opts.credentials);
-  const endpoint = endpointFor(opts, creds);
-  const account = creds.accountId;
-  if (!account) {
-    // FC 2.0 names the account in x-fc-account-id, and the object goes under <accountId>/.
-    throw new UsageError(`FC's temporary bucket needs your account id: ${aliyunEnv.accountId} is not set`, {
-      code: "MissingAccountId",
-      provider: "aliyun",
-      hint: `export ${aliyunEnv.accountId}=<your Alibaba Cloud account id>, or name an OSS bucket of your own with --bucket aliyun=NAME`,
-    });
-  }
+  const endpoint = await publicOrCustomEndpoint(opts, creds);
+  // FC 2.0 names the account in x-fc-account-id, and the object goes under <accountId>/: the
+  // account id known, or asked of STS once per run (GetCallerIdentity).
+  const account = await creds.account();
   const url = `${endpoint.protocol}://${endpoint.host}${TEMP_BUCKET_PATH}`;
-  const { body, requestId } = await retryCall(
-    cloudCall("aliyun", "GetTempBucketToken", opts),
-    async (signal) => {
-      const headers: Record<string, string> = {
-        accept: "application/json",
-        date: new Date().toUTCString(),
-        "x-fc-account-id": account,
-        ...(creds.securityToken ? { "x-fc-security-token": creds.securityToken } : {}),
-      };
-      headers.authorization = fc2Authorization(creds.accessKeyId, creds.accessKeySecret, "GET", TEMP_BUCKET_PATH, headers);
-      // A custom endpoint (the emulator, a proxy) has no region in its host name: say it the way
-      // the FC 3.0 calls do (not part of FC 2.0's signature, which covers x-fc-* headers only).
-      if (endpoint.custom) headers["x-acs-region-id"] = opts.region;
-      const res = await fetch(url, { method: "GET", headers, signal }).catch((err: unknown) => {
-        throw networkError(err);
-      });
-      return readAnswer(res);
-    },
-    (err) => err,
+  // The keys of the moment for every attempt; keys whose token FC refuses are renewed once where
+  // their source can renew them (as for the FC 3.0 calls, ./client.ts).
+  const { body, requestId } = await withFreshKeys(creds.keys, isExpiredToken, (keys) =>
+    retryCall(
+      cloudCall("aliyun", "GetTempBucketToken", opts),
+      async (signal) => {
+        const headers: Record<string, string> = {
+          accept: "application/json",
+          date: new Date().toUTCString(),
+          "x-fc-account-id": account,
+          ...(keys.token ? { "x-fc-security-token": keys.token } : {}),
+        };
+        headers.authorization = fc2Authorization(keys.keyId, keys.secret, "GET", TEMP_BUCKET_PATH, headers);
+        // A custom endpoint (the emulator, a proxy) has no region in its host name: say it the way
+        // the FC 3.0 calls do (not part of FC 2.0's signature, which covers x-fc-* headers only).
+        if (endpoint.custom) headers["x-acs-region-id"] = opts.region;
+        const res = await fetch(url, { method: "GET", headers, signal }).catch((err: unknown) => {
+          throw networkError(err);
+        });
+        return readAnswer(res);
+      },
+      (err) => err,
+    ),
   );
   return tempBucketFrom(body, account, opts.region, requestId);
 }

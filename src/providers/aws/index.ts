@@ -4,7 +4,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
-import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
+import { AWS_CREDENTIAL_VARIABLES, AWS_ROLE_ARN, awsProfileRegion, resolveAwsCredentials } from "./credentials.js";
 import { AWS_LIMITS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
 import { AWS_DEFAULT_REGION, AWS_REGION_SHAPE, AWS_REGIONS } from "./regions.js";
 import { awsLayoutWarning } from "./layout.js";
@@ -32,6 +32,7 @@ export const awsProvider: Provider = {
   secretVariables: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
   endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
+  roleArn: AWS_ROLE_ARN,
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
   storage: awsStorage,
 
@@ -44,6 +45,7 @@ export const awsProvider: Provider = {
   checkLayerRegion: checkLayerArnRegion,
   layoutWarning: awsLayoutWarning,
   resolveCredentials: resolveAwsCredentials,
+  profileRegion: awsProfileRegion,
   async connect(opts) {
     const { connectAws } = await import("./client.js");
     return connectAws(opts);

@@ -15,6 +15,16 @@ interface Fc2Client {
 const FC2 = require("@alicloud/fc2") as new (accountId: string, config: Record<string, unknown>) => Fc2Client;
 const OSS = require("ali-oss") as new (o: object) => Record<string, (...args: unknown[]) => Promise<{ res: { status: number; headers: Record<string, string> } }>>;
 
+/** The emulator's Aliyun STS through the official @alicloud/sts20150401 client, signed with the account's key. */
+async function stsClient() {
+  const s = await sdk();
+  const mod = (await import("@alicloud/sts20150401")) as unknown as { default: { default?: unknown } & Record<string, unknown> };
+  // CommonJS: the namespace (models and the client as `default`) is `default` under Node's loader, the module itself under vitest's.
+  const ns = (typeof mod.default === "function" ? mod : mod.default) as unknown as typeof import("@alicloud/sts20150401");
+  const { accessKeyId, accessKeySecret } = emu.credentials.aliyun;
+  return { ns, client: new ns.default(new s.Config({ accessKeyId, accessKeySecret, endpoint: new URL(emu.url).host, protocol: "http" })) };
+}
+
 let emu: RunningEmulator;
 beforeAll(async () => {
   emu = await start({ port: 0 });
@@ -23,11 +33,13 @@ afterAll(async () => {
   await emu?.close();
 });
 
-function fc2(o: { accessKeyID?: string; accessKeySecret?: string; region?: string } = {}): Fc2Client {
+function fc2(o: { accessKeyID?: string; accessKeySecret?: string; securityToken?: string; accountId?: string; region?: string } = {}): Fc2Client {
   const { accessKeyId, accessKeySecret, accountId } = emu.credentials.aliyun;
-  return new FC2(accountId, {
+  return new FC2(o.accountId ?? accountId, {
     accessKeyID: o.accessKeyID ?? accessKeyId,
     accessKeySecret: o.accessKeySecret ?? accessKeySecret,
+    // The SDK sends it as x-fc-security-token (and insists on one for an "STS." key).
+    securityToken: o.securityToken,
     region: "cn-shanghai",
     endpoint: emu.url,
     timeout: 5_000,
@@ -36,11 +48,15 @@ function fc2(o: { accessKeyID?: string; accessKeySecret?: string; region?: strin
   });
 }
 
-/** One GET /2016-08-15/tempBucketToken signed by hand with the FC 2.0 scheme and the given Date. */
-function signedGet(date: Date): Promise<{ status: number; json: any }> {
-  const { accessKeyId, accessKeySecret, accountId } = emu.credentials.aliyun;
+/** One GET /2016-08-15/tempBucketToken signed by hand with the FC 2.0 scheme and the given Date (and keys). */
+function signedGet(
+  date: Date,
+  keys: { accessKeyId: string; accessKeySecret: string; accountId: string; securityToken?: string } = emu.credentials.aliyun,
+): Promise<{ status: number; json: any }> {
+  const { accessKeyId, accessKeySecret, accountId, securityToken } = keys;
   const path = "/2016-08-15/tempBucketToken";
   const headers: Record<string, string> = { accept: "application/json", date: date.toUTCString(), "x-fc-account-id": accountId };
+  if (securityToken) headers["x-fc-security-token"] = securityToken;
   headers.authorization = fc2Authorization(accessKeyId, accessKeySecret, "GET", path, headers);
   const url = new URL(emu.url);
   return new Promise((resolve, reject) => {
@@ -101,6 +117,33 @@ describe("GET /2016-08-15/tempBucketToken", () => {
     const stale = await signedGet(new Date(Date.now() - 16 * 60_000));
     expect(stale).toMatchObject({ status: 403, json: { ErrorCode: "RequestTimeTooSkewed" } });
     expect((await signedGet(new Date(Date.now() + 16 * 60_000))).status).toBe(403);
+  });
+
+  it("takes STS keys with their token in x-fc-security-token, and refuses them as FC 3.0 does: no token, another's, expired", async () => {
+    const account = "1111222233334444";
+    const assume = async (session: string) => {
+      const sts = await stsClient();
+      const out = await sts.client.assumeRole(new sts.ns.AssumeRoleRequest({ roleArn: `acs:ram::${account}:role/publisher`, roleSessionName: session }));
+      return out.body!.credentials! as { accessKeyId: string; accessKeySecret: string; securityToken: string };
+    };
+    const role = await assume("fc2-1");
+    const other = await assume("fc2-2");
+    const asRole = (securityToken: string, accountId = account) =>
+      fc2({ accessKeyID: role.accessKeyId, accessKeySecret: role.accessKeySecret, securityToken, accountId, region: "cn-shanghai" });
+    const { data } = await asRole(role.securityToken).getTempBucketToken();
+    expect(data.credentials.AccessKeyId).toMatch(/^STS\./);
+    // The key acts in the role's account: another account id in x-fc-account-id is refused.
+    expect(await rejection(asRole(role.securityToken, emu.credentials.aliyun.accountId).getTempBucketToken())).toMatchObject({ code: "AccessDenied" });
+    // No token at all (the SDK always sends one for an STS key: signed by hand here).
+    const bare = await signedGet(new Date(), { accessKeyId: role.accessKeyId, accessKeySecret: role.accessKeySecret, accountId: account });
+    expect(bare).toMatchObject({ status: 400, json: { ErrorCode: "MissingSecurityToken" } });
+    expect(await rejection(asRole(other.securityToken).getTempBucketToken())).toMatchObject({ code: "InvalidSecurityToken.MismatchWithAccessKey" });
+    emu.faults.add({ provider: "aliyun", action: "GetTempBucketToken", kind: "expire-credentials", times: 1 });
+    expect(await rejection(asRole(role.securityToken).getTempBucketToken())).toMatchObject({ code: "InvalidSecurityToken.Expired" });
+    expect(await rejection(asRole(role.securityToken).getTempBucketToken())).toMatchObject({ code: "InvalidSecurityToken.Expired" });
+    // The account's own key sends no token (the SDK sends one only for an "STS." key); with one it is refused.
+    const ownWithToken = await signedGet(new Date(), { ...emu.credentials.aliyun, securityToken: other.securityToken });
+    expect(ownWithToken).toMatchObject({ status: 400, json: { ErrorCode: "InvalidSecurityToken.MismatchWithAccessKey" } });
   });
 
   it("lends keys for one PutObject of the object it names, and nothing else", async () => {
