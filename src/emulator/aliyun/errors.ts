@@ -69,3 +69,21 @@ export const fcErrors = {
   throttled: () => new FcError(429, "ResourceExhausted", "Request was denied due to resource flow control; retry later."),
   internal: () => new FcError(500, "InternalServerError", "An internal error has occurred. Please retry your request."),
 };
+
+/** How an API refuses a key it does not know and a signature that does not match. */
+export interface AuthErrors {
+  unknownAccessKey: (keyId: string) => FcError;
+  signatureMismatch: (detail: string) => FcError;
+}
+
+/** FC 3.0: its error centre's 403 InvalidAccessKeyID and 403 SignatureNotMatch. */
+export const fcAuthErrors: AuthErrors = { unknownAccessKey: fcErrors.unknownAccessKey, signatureMismatch: fcErrors.signatureMismatch };
+
+/**
+ * The OpenAPI gateway's common errors, which the APIs it fronts answer (STS: sts.ts): 404
+ * InvalidAccessKeyId.NotFound and 400 SignatureDoesNotMatch. FC speaks its own (fcAuthErrors).
+ */
+export const gatewayAuthErrors: AuthErrors = {
+  unknownAccessKey: () => new FcError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+  signatureMismatch: (detail: string) => new FcError(400, "SignatureDoesNotMatch", `Specified signature is not matched with our calculation. ${detail}`),
+};

@@ -23,7 +23,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingCall, Reply, SeedLayer } from "../types.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
-import { errorReply, FcError, fcErrors } from "./errors.js";
+import { errorReply, FcError, fcErrors, gatewayAuthErrors } from "./errors.js";
 import { Fc2Verifier, fc2ErrorReply, isFc2 } from "./fc2.js";
 import { FunctionOps } from "./functions.js";
 import { listFunctions, listFunctionVersions, putLayerAcl } from "./function-reads.js";
@@ -129,7 +129,8 @@ export const aliyunCloud = defineCloud({
         PutLayerACL: op(`PUT ${BASE}/layers/{layerName}/acl`, (o) => putLayerAcl(o, ctx)),
         GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, o.accountId, oss, ctx.now())),
       },
-      companions: [oss, new AliyunStsEmulator(ctx, keys, verifier)],
+      // STS answers as the gateway does, FC with its own codes: each has its verifier.
+      companions: [oss, new AliyunStsEmulator(ctx, keys, new Acs3Verifier(ctx, keys, gatewayAuthErrors))],
       expireCredentials: () => keys.expireAll(),
       // Authentication comes first, as at the gateway: an unsigned request learns nothing.
       admit: (call) => void admitted.set(call, isFc2(call) ? fc2.verifyHeaders(call) : verifier.verifyHeaders(call)),

@@ -9,7 +9,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IssuedKey, KeyLookup, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
 import type { AliyunContext } from "./index.js";
-import { fcErrors } from "./errors.js";
+import { fcAuthErrors, fcErrors, type AuthErrors } from "./errors.js";
 
 const ALGORITHM = "ACS3-HMAC-SHA256";
 const AUTH_PATTERN = /^ACS3-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]{64})$/;
@@ -69,6 +69,8 @@ export class Acs3Verifier {
   constructor(
     private readonly ctx: AliyunContext,
     private readonly keys: KeyStore,
+    /** The refusals of the API behind it: FC's own codes, or the gateway's (STS). */
+    private readonly errors: AuthErrors = fcAuthErrors,
   ) {}
 
   /**
@@ -98,7 +100,7 @@ export class Acs3Verifier {
     if (when === null) throw fcErrors.timestampFormat();
 
     const found = this.keys.find(keyId);
-    if (!found) throw fcErrors.unknownAccessKey(keyId);
+    if (!found) throw this.errors.unknownAccessKey(keyId);
     // STS keys sign with their token in x-acs-security-token (a signed x-acs-* header); the
     // account's own keys with none.
     refuseBadToken(this.keys, found, header(call, "x-acs-security-token"));
@@ -115,7 +117,7 @@ export class Acs3Verifier {
     const given = Buffer.from(signature, "hex");
     if (!timingSafeEqual(expected, given)) {
       // Like the gateway, show the string we signed (it holds a hash, never the secret).
-      throw fcErrors.signatureMismatch(`server string to sign is:${JSON.stringify(toSign)}`);
+      throw this.errors.signatureMismatch(`server string to sign is:${JSON.stringify(toSign)}`);
     }
     return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
@@ -131,7 +133,7 @@ export class Acs3Verifier {
       throw fcErrors.incompleteSignature("SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0.");
     }
     const found = this.keys.find(keyId);
-    if (!found) throw fcErrors.unknownAccessKey(keyId);
+    if (!found) throw this.errors.unknownAccessKey(keyId);
     refuseBadToken(this.keys, found, params.get("SecurityToken") ?? undefined);
     const when = Date.parse(params.get("Timestamp") ?? "");
     if (Number.isNaN(when)) throw fcErrors.timestampFormat();
@@ -141,7 +143,7 @@ export class Acs3Verifier {
     const toSign = `${call.method}&${encode("/")}&${encode(canonical)}`;
     const expected = createHmac("sha1", `${found.secret}&`).update(toSign).digest();
     const given = Buffer.from(params.get("Signature") ?? "", "base64");
-    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw fcErrors.signatureMismatch(`server string to sign is:${toSign}`);
+    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw this.errors.signatureMismatch(`server string to sign is:${toSign}`);
     this.useNonce(params.get("SignatureNonce") ?? "", this.ctx.now().getTime());
     return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
@@ -151,7 +153,7 @@ export class Acs3Verifier {
     if (this.keys.expiredSince(caller?.session)) throw fcErrors.securityTokenExpired();
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
     if (payloadHash !== sha256Hex(call.body)) {
-      throw fcErrors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
+      throw this.errors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
     }
     this.useNonce(header(call, "x-acs-signature-nonce")!, this.ctx.now().getTime());
   }
