@@ -17,6 +17,8 @@ export interface EmulateInput {
   function?: string[];
   /** PROVIDER:REGION=NAME */
   bucket?: string[];
+  /** S3 answers without checksums, like moto, MinIO or Ceph RGW. */
+  s3WithoutChecksums?: boolean;
 }
 
 const FAULT_KINDS: FaultKind[] = [
@@ -31,6 +33,7 @@ const FAULT_KINDS: FaultKind[] = [
   "stall",
   "truncate",
   "html-error",
+  "expire-credentials",
   "empty-body",
   "hollow",
   "no-list",
@@ -129,7 +132,10 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
       host,
       port,
       stateDir: input.stateDir,
-      tuning: publishDelayMs === null ? {} : { tencent: { publishDelayMs } },
+      tuning: {
+        ...(publishDelayMs === null ? {} : { tencent: { publishDelayMs } }),
+        ...(input.s3WithoutChecksums ? { aws: { s3Checksums: false } } : {}),
+      },
       functionUpdateDelayMs: parseNumber("--update-delay", input.updateDelay, null) ?? undefined,
       rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
       faults,
@@ -157,7 +163,7 @@ export default defineCommand({
     { flags: "--port <port>", description: "port to listen on (0: any free port)", default: "9000" },
     { flags: "--state-dir <dir>", description: "keep layers (metadata and zips) here across restarts (default: in memory)" },
     { flags: "--publish-delay <ms>", description: "how long a new Tencent layer version stays Publishing", default: "1000" },
-    { flags: "--update-delay <ms>", description: "how long a function update stays in progress (every cloud)", default: "1000" },
+    { flags: "--update-delay <ms>", description: "how long a function update, or a new function version, stays in progress (every cloud)", default: "1000" },
     { flags: "--fault <spec>", description: "inject a fault: provider:action:kind[:times][:latencyMs] (repeatable)", repeatable: true },
     { flags: "--rate-limit <n>", description: "calls per second per provider and action before throttling errors" },
     {
@@ -166,6 +172,7 @@ export default defineCommand({
       repeatable: true,
     },
     { flags: "--bucket <spec>", description: "an object storage bucket that exists from the start, PROVIDER:REGION=NAME (repeatable)", repeatable: true },
+    { flags: "--s3-without-checksums", description: "S3 returns no checksums, only ETags, as moto, MinIO and Ceph RGW do" },
   ],
   examples: [
     "layerctl emulate --port 9000",
@@ -175,9 +182,10 @@ export default defineCommand({
     "layerctl emulate --bucket aws:us-east-1=my-layers --bucket tencent:ap-guangzhou=layers-1250000000 --fault aws:UploadPart:reset:1",
   ],
   notes: `Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
-bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502);
-"2xx but incomplete" (carried out, then): empty-body, hollow (the envelope only), no-list (every list left out),
-truncate-chunked (half the answer, chunked, ended cleanly).
+bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502),
+expire-credentials (every temporary key the cloud's STS issued expires now: the call gets the
+expired-token error); "2xx but incomplete" (carried out, then): empty-body, hollow (the envelope only),
+no-list (every list left out), truncate-chunked (half the answer, chunked, ended cleanly).
 
 The object stores (S3, COS, OSS) answer on the same port as the layer APIs; storage faults use the
 store's operation names (PutObject, UploadPart, CompleteMultipartUpload...).

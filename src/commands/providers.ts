@@ -1,10 +1,12 @@
 // layerctl providers: what each cloud offers, straight from the adapters' own tables.
 import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
+import { providerCatalog } from "../providers/names.js";
+import type { ProviderName } from "../providers/types.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
-  name: string;
+  name: ProviderName;
   title: string;
   defaultRegion: string;
   regions: string[];
@@ -19,8 +21,11 @@ export interface ProviderInfo {
     maxDescriptionLength: number;
     maxLicenseLength: number;
     maxVersionsPerLayer: number | null;
+    maxLayersPerRegion: number | null;
   };
   credentialVariables: string[];
+  /** Where credentials are looked for, first to last, as the cloud's CLI and SDK document it. */
+  credentialOrder: string[];
   regionVariables: string[];
   endpointVariables: string[];
   asyncPublish: boolean;
@@ -44,8 +49,10 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         maxDescriptionLength: p.limits.maxDescriptionLength,
         maxLicenseLength: p.limits.maxLicenseLength,
         maxVersionsPerLayer: p.limits.maxVersionsPerLayer,
+        maxLayersPerRegion: p.limits.maxLayersPerRegion,
       },
       credentialVariables: [...p.credentialVariables],
+      credentialOrder: [...providerCatalog[p.name].credentialOrder],
       regionVariables: [...p.regionVariables],
       endpointVariables: [...p.endpointVariables],
       asyncPublish: p.features.asyncPublish,

@@ -35,6 +35,12 @@ export type FaultKind =
   | "truncate"
   /** A gateway's 502 with an HTML page instead of the cloud's error shape; the call is not carried out. */
   | "html-error"
+  /**
+   * Every temporary key the cloud's STS has issued expires now, long before its stated expiry (a
+   * revoked session, a clock ahead): this call and every later one signed with them get the
+   * cloud's expired-token error, until the caller asks its STS for new keys.
+   */
+  | "expire-credentials"
   // "2xx but incomplete": the call is carried out and answered with its own status, but what
   // arrives is not the whole answer (a proxy, a gateway or a cut connection in between).
   /** The answer's status and headers with an empty body. */
@@ -128,6 +134,8 @@ export interface CloudEmulator {
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
   /** The envelope of a JSON answer without its payload (the "hollow" fault); undefined: `{}`. */
   hollow?(reply: Reply, call: IncomingCall): unknown;
+  /** The `expire-credentials` fault: every temporary key issued so far expires now. */
+  expireCredentials?(): void;
 }
 
 /** A bucket that exists from the start, in one cloud's object store. */
@@ -155,6 +163,8 @@ export interface SeedFunction {
 export interface SeedLayer {
   name: string;
   version: number;
+  /** Exactly this layer version ARN, e.g. another account's public layer (clouds with layer ARNs). */
+  arn?: string;
 }
 
 export interface EmulatorOptions {

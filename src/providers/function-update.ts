@@ -100,3 +100,19 @@ export function acceptedButUnsettled(err: unknown, functionName: string): unknow
   if (!(err instanceof CloudError)) return err;
   return err.with({ message: `${err.message} (the new layer list of ${functionName} was accepted and may be applied already)` });
 }
+
+/** Published function versions, newest first: numbers (every cloud's ids are), without $LATEST / LATEST. */
+export function newestFirst(versions: string[]): string[] {
+  return [...new Set(versions.filter((v) => /^\d+$/.test(v)))].sort((a, b) => Number(b) - Number(a));
+}
+
+/** The same, for version items (number and description), newest first. */
+export function newestFirstItems<T extends { version: string }>(items: T[]): T[] {
+  const order = newestFirst(items.map((i) => i.version));
+  return order.map((v) => items.find((i) => i.version === v)!);
+}
+
+/** An answer without a field we use is unreadable, never empty. */
+export function invalid(action: string, field: string, requestId?: string | null, provider?: ProviderName): CloudError {
+  return new CloudError(`${action}: the answer has no ${field}`, { code: "InvalidResponse", provider, requestId: requestId ?? undefined });
+}

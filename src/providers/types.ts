@@ -2,6 +2,7 @@
 // interface: scripts parse them from `--output json`. Change them only with a major version.
 import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
+import type { RegionShape } from "./regions.js";
 import type { RateRule, TargetTraffic } from "./traffic.js";
 
 export type { ProviderName };
@@ -43,11 +44,24 @@ export interface LayerVersionRecord {
   /** How the zip reached the cloud (set by publish; absent on reads). */
   upload?: UploadMode;
   /** Where the zip was staged, when it went through object storage. */
-  staged?: { bucket: string; key: string };
+  staged?: StagedRecord;
   error?: RecordError;
 }
 
 export type UploadMode = "inline" | "storage";
+
+/** A staged object as a publish record names it. */
+export interface StagedRecord {
+  bucket: string;
+  key: string;
+  /**
+   * The object is still there after the run: --keep-staged, or a version not Active yet (Tencent
+   * --no-wait: SCF still reads it), which a delete would make fail.
+   */
+  kept?: true;
+  /** With `kept`: a command that removes it, pasteable as is (once the version is Active). */
+  removeCommand?: string;
+}
 
 export interface FunctionVersionRecord {
   provider: ProviderName;
@@ -83,7 +97,8 @@ export interface UpdateWaitOptions {
   pollIntervalMs: number;
 }
 
-export type AttachStatus = "attached" | "unchanged" | "failed";
+/** attached / detached: the layer list was changed; unchanged: it already was so; planned: would change (--dry-run). */
+export type AttachStatus = "attached" | "detached" | "unchanged" | "planned" | "failed";
 
 /** One function after `attach` (or `publish --attach`): public interface, like the layer records. */
 export interface AttachRecord {
@@ -95,13 +110,13 @@ export interface AttachRecord {
   layerName: string;
   /** The version of this layer the function used before; null if it did not use the layer. */
   previousVersion: number | null;
-  /** The version attached (or that would have been). */
+  /** The version attached (or that would have been); null when the layer was taken out (detach). */
   version: number | null;
-  /** "attached": the layer list was updated; "unchanged": it already held this version. */
+  /** "attached" / "detached": the layer list was updated; "unchanged": it already was so; "planned": --dry-run. */
   status: AttachStatus;
   /** The function's layer list afterwards (or as planned, on failure), as `name:version`, in order. */
   layers: string[];
-  /** The function version published after the update (--publish-version / --alias); null otherwise. */
+  /** The function version published after the update, or the one with these layers that was kept (--publish-version / --alias; with --dry-run, the one that would be kept, null when one would be published); null otherwise. */
   functionVersion: string | null;
   /** The alias pointed at functionVersion; null when none was asked for. */
   alias: string | null;
@@ -156,7 +171,7 @@ export interface ProviderStorage {
   readonly bucketName: { pattern: RegExp /** "an S3 bucket name" */; what: string; hint: string };
   /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */
   connect(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient>;
-  /** The store's own CLI command that removes an object, pasteable as is: what to run for one left behind. */
+  /** The store's own CLI command that removes an object, pasteable as is (for records and messages: one left behind or kept). */
   removeCommand(obj: { bucket: string; key: string; region: string }, endpoint?: string): string;
   /** The store's own CLI command that aborts an unfinished multipart upload of `key`. */
   abortCommand(obj: { bucket: string; key: string; region: string }, uploadId: string, endpoint?: string): string;
@@ -252,6 +267,19 @@ export interface ResolvedCredentials {
   [key: string]: unknown;
 }
 
+/** What a run asks of one provider's credentials (see Provider.resolveCredentials). */
+export interface CredentialOptions {
+  /** --profile for this provider: its own entry (`aws:prod`), or the one name given for all. */
+  profile?: string;
+  /** --role-arn for this provider: assume that role with the resolved keys (STS AssumeRole). */
+  roleArn?: string;
+  /**
+   * A dry run: decide the source and read its files, but call no STS and look nothing up (the
+   * exchange is described, not made).
+   */
+  offline?: boolean;
+}
+
 export interface RuntimeEntry {
   /** The id the provider's API takes and returns. */
   native: string;
@@ -282,6 +310,8 @@ export interface ProviderLimits {
   maxLayersPerFunction: number;
   /** Versions kept per layer, if capped. */
   maxVersionsPerLayer: number | null;
+  /** Layers one region may hold, if capped (a new layer name past it is refused). */
+  maxLayersPerRegion: number | null;
   /** The documented request rate layerctl paces below; null where none is documented. */
   requestRate: RateRule | null;
 }
@@ -294,7 +324,10 @@ export interface Provider {
   readonly name: ProviderName;
   readonly title: string;
   readonly defaultRegion: string;
+  /** The regions layerctl knows (completion, `layerctl providers`); others of `regionShape` are accepted with a warning. */
   readonly regions: readonly string[];
+  /** What any region id of this provider looks like (src/providers/regions.ts checks both). */
+  readonly regionShape: RegionShape;
   readonly runtimes: readonly RuntimeEntry[];
   readonly limits: ProviderLimits;
   /** Environment variables read for credentials, in this order: key id, secret, session token, then any others. */
@@ -318,8 +351,18 @@ export interface Provider {
   checkLayerRegion?(layerName: string, region: string): void;
   /** Warn when the zip's names one and two levels deep (topLevel + secondLevel) do not match where this runtime looks (null: fine). */
   layoutWarning(paths: string[], nativeRuntimes: string[]): string | null;
-  /** From the standard places; UsageError naming the variables when missing. */
-  resolveCredentials(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<ResolvedCredentials>;
+  /** How a role ARN is written on this cloud: a plain --role-arn goes to the provider whose shape it has. */
+  readonly roleArn: { pattern: RegExp; example: string };
+  /**
+   * From the places the cloud's own CLI and SDK read, in their order (about.ts `credentialOrder`),
+   * then the role of opts.roleArn assumed with them. Every secret is registered with redact()
+   * before this returns. An exchange (STS) is made here, once for the run, unless opts.offline;
+   * the keys it gives are refreshed by the bag itself. UsageError (code MissingCredentials)
+   * naming the variables and files when there are none.
+   */
+  resolveCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<ResolvedCredentials>;
+  /** The region the profile in effect names, used when neither --region nor a region variable gives one. */
+  profileRegion?(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<string | undefined>;
   /** Loads the SDK (dynamic import) and returns a client bound to one region. */
   connect(opts: ConnectOptions): Promise<ProviderClient>;
 }
@@ -471,12 +514,20 @@ export interface FunctionUpdater {
    * caller looks at the function instead.
    */
   setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions, expected: FunctionLayers): Promise<{ requestId: string | null; layers: AttachedLayer[] }>;
-  /** Point an alias at a function version: updated if it exists, else created (never repeated after an unknown outcome: see aliasVersion). */
-  pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
-  /** The version an alias points at; null when there is no such alias. */
+  /**
+   * Point an alias at a function version: updated if it exists, else created. Where publishing a
+   * function version is asynchronous (Tencent Publishing, AWS State Pending), waits first until
+   * the version is Active, within opts. Never repeated after an unknown outcome: see aliasVersion.
+   */
+  pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }>;
+  /** As getLayers, but null when the function does not exist (the check before `publish --attach` creates anything). */
+  findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null>;
+  /** The function version an alias points at; null when there is no such alias. */
   aliasVersion(fn: FunctionRef, alias: string): Promise<string | null>;
-  /** The function's published versions ($LATEST excluded), every page; throws when they cannot be read. */
+  /** The function's published versions ($LATEST excluded), newest first, every page; throws when they cannot be read. */
   listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]>;
+  /** The layer list of one published version, in order. */
+  versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]>;
   /** A command listing the function's versions, pasteable as is (the cloud's own CLI): what to check after an unknown outcome. */
   versionsCommand(fn: FunctionRef): string;
 }

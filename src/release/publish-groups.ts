@@ -7,6 +7,7 @@ import { hasProviderEntries, valueFor, valuesFor } from "../config/per-provider.
 import { providerNames } from "../providers/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { PreparedPublish, PublishDocument, PublishInput } from "../commands/publish.js";
+import { PUBLISH_SHARE_FLAGS, planGrants } from "../commands/shared/sharing.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
 
@@ -51,6 +52,13 @@ export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, 
       return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
     });
   const regionsFor = (names: string[]) => entriesFor(input.region, names);
+  // Sharing is checked over the whole run: a group of clouds that cannot share is skipped, not refused.
+  planGrants(
+    { public: input.public, account: input.shareAccount, organization: input.shareOrganization },
+    selectProviders(input.provider),
+    PUBLISH_SHARE_FLAGS,
+    !input.shareWhereCan,
+  );
   const prepared: PreparedPublish[] = [];
   const dispose = async () => {
     for (const p of prepared) await p.dispose();
@@ -58,7 +66,10 @@ export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, 
   try {
     for (const [prefix, names] of groups) {
       prepared.push(
-        await prepare({ ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix }, ctx),
+        await prepare(
+          { ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix, shareWhereCan: true },
+          ctx,
+        ),
       );
     }
   } catch (err) {
@@ -79,10 +90,12 @@ export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocume
   const archives = docs.flatMap((d) => d.archives ?? (d.archive ? [d.archive] : []));
   const attachments = docs.flatMap((d) => d.attachments ?? []);
   const plannedAttachments = docs.flatMap((d) => d.plannedAttachments ?? []);
+  const shares = docs.flatMap((d) => d.shares ?? []);
   return {
     ...(archives.length === 1 ? { archive: archives[0] } : { archives }),
     results: docs.flatMap((d) => d.results),
     ...(docs.some((d) => d.attachments) ? { attachments } : {}),
     ...(docs.some((d) => d.plannedAttachments) ? { plannedAttachments } : {}),
+    ...(docs.some((d) => d.shares) ? { shares } : {}),
   };
 }

@@ -2,7 +2,9 @@
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
 import { UsageError } from "../../errors.js";
 import { getProvider } from "../../providers/index.js";
-import type { Provider, ResolvedCredentials } from "../../providers/types.js";
+import { checkRegion as checkRegionShape } from "../../providers/regions.js";
+import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
+import { providerNames } from "../../providers/names.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
@@ -15,7 +17,10 @@ export interface TargetOptions {
   /** Region entries: `region` (every selected provider) or `provider:region`; comma-separated or repeated. */
   region?: string[];
   endpoint?: string;
-  profile?: string;
+  /** `NAME` (each selected cloud's profile of that name) and/or `provider:NAME`; comma-separated or repeated. */
+  profile?: string | string[];
+  /** Roles to assume with the resolved keys: an ARN (its shape names the cloud) or `provider:ARN`; repeated or comma-separated. */
+  roleArn?: string | string[];
   emulator?: boolean;
 }
 
@@ -77,7 +82,79 @@ function endpointFor(provider: Provider, explicit: string | undefined, env: Node
   return undefined;
 }
 
-function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv): string[] {
+/** A `provider:` prefix naming a known provider, and the rest; undefined for a plain entry. */
+function providerPrefixed(entry: string): [ProviderName, string] | undefined {
+  const m = /^([a-z]+):(.+)$/.exec(entry);
+  return m && (providerNames as readonly string[]).includes(m[1]!) ? [m[1] as ProviderName, m[2]!] : undefined;
+}
+
+/**
+ * --profile for each provider: its own `provider:NAME` entry, else the one plain NAME (each cloud's
+ * profile of that name). Profile names may hold a colon: only a known provider's name is a prefix.
+ */
+export function profilesFor(providers: Provider[], values: string | string[] | undefined): Map<ProviderName, string> {
+  const own = new Map<ProviderName, string>();
+  const plain: string[] = [];
+  for (const e of splitList(typeof values === "string" ? [values] : values)) {
+    const prefixed = providerPrefixed(e);
+    if (!prefixed) plain.push(e);
+    else if (!providers.some((p) => p.name === prefixed[0])) {
+      throw new UsageError(`--profile ${e} names ${prefixed[0]}, which is not among the selected providers`, {
+        code: "UnusedProfile",
+        hint: `add ${prefixed[0]} to --provider, or drop that profile`,
+      });
+    } else if (own.has(prefixed[0]) && own.get(prefixed[0]) !== prefixed[1]) {
+      throw new UsageError(`--profile names two profiles for ${prefixed[0]}: ${own.get(prefixed[0])} and ${prefixed[1]}`, { code: "ConflictingOptions" });
+    } else own.set(prefixed[0], prefixed[1]);
+  }
+  if (new Set(plain).size > 1) {
+    throw new UsageError(`--profile names several profiles for every cloud: ${plain.join(", ")}`, {
+      code: "ConflictingOptions",
+      hint: "give one NAME for all, or one per cloud as provider:NAME (e.g. --profile aws:prod,aliyun:release)",
+    });
+  }
+  const out = new Map<ProviderName, string>();
+  for (const p of providers) {
+    const name = own.get(p.name) ?? plain[0];
+    if (name) out.set(p.name, name);
+  }
+  return out;
+}
+
+/**
+ * --role-arn for each provider: `provider:ARN`, or an ARN whose shape says whose it is (AWS
+ * `arn:aws:iam::`, Tencent `qcs::cam::`, Aliyun `acs:ram::`). Commas separate entries only before
+ * another ARN (an IAM role name may hold a comma).
+ */
+export function roleArnsFor(providers: Provider[], values: string | string[] | undefined): Map<ProviderName, string> {
+  const entries = (typeof values === "string" ? [values] : (values ?? []))
+    .flatMap((v) => v.split(/,(?=\s*(?:[a-z]+:)?(?:arn|qcs|acs):)/))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const out = new Map<ProviderName, string>();
+  for (const e of entries) {
+    const prefixed = providerPrefixed(e);
+    const name = prefixed?.[0] ?? providerNames.find((n) => getProvider(n).roleArn.pattern.test(e));
+    const arn = prefixed?.[1] ?? e;
+    if (!name) {
+      throw new UsageError(`--role-arn "${e}" is not a role ARN of any cloud`, {
+        code: "InvalidRoleArn",
+        hint: `e.g. ${providerNames.map((n) => getProvider(n).roleArn.example).join(", ")}`,
+      });
+    }
+    if (!providers.some((p) => p.name === name)) {
+      throw new UsageError(`--role-arn ${arn} is a ${name} role, but ${name} is not among the selected providers`, {
+        code: "UnusedRoleArn",
+        hint: `add ${name} to --provider, or drop that role`,
+      });
+    }
+    if (out.has(name) && out.get(name) !== arn) throw new UsageError(`--role-arn names two roles for ${name}: ${out.get(name)} and ${arn}`, { code: "ConflictingOptions" });
+    out.set(name, arn);
+  }
+  return out;
+}
+
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, warnings: string[], profileRegion?: string): string[] {
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
@@ -90,17 +167,61 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   let regions = mine.length > 0 ? mine : shared;
   if (regions.length === 0) {
     const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
-    regions = [fromEnv ?? provider.defaultRegion];
+    regions = [fromEnv ?? profileRegion ?? provider.defaultRegion];
   }
-  for (const r of regions) {
-    if (!provider.regions.includes(r) && env.LAYERCTL_ALLOW_UNKNOWN_REGION !== "1") {
-      throw new UsageError(`unknown ${provider.name} region "${r}"`, {
-        code: "UnknownRegion",
-        hint: `use one of: ${provider.regions.join(", ")} (for a region newer than layerctl, set LAYERCTL_ALLOW_UNKNOWN_REGION=1)`,
-      });
-    }
+  const unique = [...new Set(regions)];
+  // Any region of the provider's shape (a new one too, with a warning); a typo is a usage error.
+  for (const r of unique) {
+    const warning = checkRegionShape(provider, r, env);
+    if (warning) warnings.push(warning);
   }
-  return [...new Set(regions)];
+  return unique;
+}
+
+/** Warnings already given to a logger: a run that resolves targets per layer (the config file) says each once. */
+const warned = new WeakMap<Logger, Set<string>>();
+
+function warnOnce(log: Logger, warnings: string[]): void {
+  const seen = warned.get(log) ?? new Set<string>();
+  warned.set(log, seen);
+  for (const w of warnings) {
+    if (!seen.has(w)) log.warn(w);
+    seen.add(w);
+  }
+}
+
+/**
+ * Checks one region of a provider as --region does (a config file's regions go through here too).
+ * A well-shaped region we do not know is warned about once, when the run resolves its targets.
+ */
+export function checkRegion(provider: Provider, region: string, env: NodeJS.ProcessEnv): void {
+  regionsFor(provider, [region], env, []);
+}
+
+/** The region a provider gets when none is given: its region variable, else its default. */
+export function defaultRegion(provider: Provider, env: NodeJS.ProcessEnv): string {
+  return regionsFor(provider, [], env, [])[0]!;
+}
+
+/**
+ * Credentials resolved in this process, per environment object (a run's: process.env for the CLI)
+ * and per what decides them: a release of several layers (the config file) resolves targets once
+ * per layer, and must still make one STS exchange per cloud, not one per layer. A change of the
+ * variables or files in question resolves anew; a failure is not kept.
+ */
+const resolved = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<ResolvedCredentials>>>();
+
+function credentialsOnce(provider: Provider, env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<ResolvedCredentials> {
+  const key = JSON.stringify([provider.name, opts, env.HOME, env.USERPROFILE, provider.credentialVariables.map((v) => env[v] ?? null)]);
+  let byKey = resolved.get(env);
+  if (!byKey) resolved.set(env, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (!found) {
+    found = provider.resolveCredentials(env, opts);
+    byKey.set(key, found);
+    found.catch(() => byKey.delete(key));
+  }
+  return found;
 }
 
 /** One error for every provider whose credentials are missing, rather than one per run. */
@@ -116,6 +237,30 @@ function missingCredentials(errors: UsageError[]): UsageError {
   });
 }
 
+/** The emulator `--emulator` runs in this process: its URL, the variables that point every SDK at it, and what to say once. */
+export interface EmbeddedEmulator {
+  url: string;
+  env: Record<string, string>;
+  note: string;
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<EmbeddedEmulator> {
+  const { start, emulatorEnv } = await import("../../emulator/index.js");
+  // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
+  // with --bucket exist on first use: the embedded emulator starts empty.
+  const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
+  const overlay = emulatorEnv(emu.credentials, emu.url);
+  for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
+  return {
+    url: emu.url,
+    env: overlay,
+    // `versions --emulator` right after `publish --emulator` finds nothing: say why, and what lasts.
+    note: `using the embedded emulator at ${emu.url} (nothing is sent to any cloud); what it holds lasts for this command only: for state that lasts, run \`layerctl emulate --state-dir DIR\` and export the variables it prints`,
+    close: () => emu.close(),
+  };
+}
+
 export async function resolveTargets(
   opts: TargetOptions,
   ctx: {
@@ -125,6 +270,8 @@ export async function resolveTargets(
     layerName?: string;
     /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
     credentialsOptional?: boolean;
+    /** With --emulator: the run's embedded emulator, when the caller started one for several publishes. */
+    embedded?: EmbeddedEmulator;
   },
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
@@ -143,23 +290,37 @@ export async function resolveTargets(
   let close = async () => {};
   let endpoint = opts.endpoint;
   let note: string | undefined;
+  const profiles = profilesFor(providers, opts.profile);
+  const roles = roleArnsFor(providers, opts.roleArn);
+  if (opts.emulator && profiles.size > 0) {
+    throw new UsageError("--emulator uses the emulator's own keys: --profile does not apply", {
+      code: "ConflictingOptions",
+      hint: "drop --profile (--role-arn works: the emulator serves STS)",
+    });
+  }
 
-  // Validate what needs no emulator first, so a typo never starts a server.
-  const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env) }));
+  // Validate what needs no emulator first, so a typo never starts a server. With no region given,
+  // the profile in effect may name one (AWS config `region`, tccli, aliyun `region_id`).
+  const regionWarnings: string[] = [];
+  const plan: Array<{ provider: Provider; regions: string[] }> = [];
+  for (const p of providers) {
+    const needsDefault = !regionEntries.some((e) => !/^([a-z]+)[:=]/.test(e) || e.startsWith(`${p.name}:`) || e.startsWith(`${p.name}=`));
+    const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
+    plan.push({ provider: p, regions: regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
+  }
   if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
+  warnOnce(ctx.log, regionWarnings);
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
-    const { start, emulatorEnv } = await import("../../emulator/index.js");
-    // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
-    // with --bucket exist on first use: the embedded emulator starts empty.
-    const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: ctx.seedFunctions, autoCreateBuckets: true });
-    const overlay = emulatorEnv(emu.credentials, emu.url);
-    for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
-    env = { ...env, ...overlay };
+    // One emulator for a whole run of several publishes (a config's layers), or one of our own.
+    const emu = ctx.embedded ?? (await startEmbedded(ctx.seedFunctions));
+    env = { ...env, ...emu.env };
     endpoint = emu.url;
-    close = () => emu.close();
-    note = `using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`;
+    if (!ctx.embedded) {
+      close = () => emu.close();
+      note = emu.note;
+    }
   }
 
   try {
@@ -169,7 +330,11 @@ export async function resolveTargets(
       const ep = endpointFor(provider, endpoint, env);
       let credentials: ResolvedCredentials | null = null;
       try {
-        credentials = await provider.resolveCredentials(env, { profile: opts.profile });
+        // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
+        credentials = await credentialsOnce(provider, env, { profile: profiles.get(provider.name), roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
+        const line = `${provider.name} credentials: ${credentials.source}`;
+        if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
+        else ctx.log.debug(line);
       } catch (err) {
         // Every provider's missing credentials are collected, so one run names them all.
         if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;

@@ -10,9 +10,14 @@
 //   UpdateFunctionConfiguration (Layers; InProgress for       `layerctl attach`, `publish --attach`
 //     functionUpdateDelayMs), Create/Update/GetAlias          (function-updates.ts)
 //   CreateFunction, GetFunction                               so there is a function to version
-//   PublishVersion                                            `layerctl publish-function`
+//   GetFunctionConfiguration (State Pending for a new         waiting before an alias; the AWS CLI's
+//     version, LastUpdateStatus InProgress)                   `aws lambda wait function-updated` and
+//                                                             `published-version-active`
+//   PublishVersion (State Pending for functionUpdateDelayMs)  `layerctl publish-function`, attach --alias
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
+//   STS AssumeRole, AssumeRoleWithWebIdentity,                --role-arn, web identity and role
+//     GetCallerIdentity (./sts.ts, same port)                 profiles; their keys need their session token
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
@@ -20,7 +25,7 @@ import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
 import { createAlias, getAlias, updateAlias, updateFunctionConfiguration } from "./function-updates.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import type { IncomingCall } from "../types.js";
-import { createFunction, getFunction, publishVersion } from "./functions.js";
+import { createFunction, getFunction, getFunctionConfiguration, publishVersion } from "./functions.js";
 import { listAliases, listFunctions, listVersionsByFunction } from "./function-reads.js";
 import {
   addLayerVersionPermission,
@@ -34,8 +39,10 @@ import {
   removeLayerVersionPermission,
 } from "./layers.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
-import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
+import { checkSigV4Headers, checkSigV4Signature, LAMBDA_KEY_ERRORS, type AdmittedSigV4 } from "./signature.js";
 import { S3Emulator } from "./s3.js";
+import { StsEmulator } from "./sts.js";
+import { KeyStore, UPPER_ALNUM } from "../keys.js";
 import type { RegionState } from "./state.js";
 import type { Reply } from "../types.js";
 
@@ -48,8 +55,14 @@ export interface AwsCredentials {
   accountId: string;
 }
 
-/** Only the knobs every cloud has. */
-export type AwsTuning = BaseTuning;
+export interface AwsTuning extends BaseTuning {
+  /**
+   * S3 returns the checksums it computed (CRC-32, composite for multipart uploads), as AWS does.
+   * false: like S3-compatible stores that return none (moto, MinIO, Ceph RGW, older LocalStack),
+   * so only ETags are left to check an upload by (./s3.ts).
+   */
+  s3Checksums: boolean;
+}
 
 export type AwsContext = CloudContext<AwsCredentials, AwsTuning, RegionState>;
 
@@ -69,17 +82,26 @@ export const awsCloud = defineCloud({
     LAYERCTL_ENDPOINT_AWS: url,
     // The AWS CLI and SDKs read the service-specific endpoint variable, so they work without --endpoint-url.
     AWS_ENDPOINT_URL_LAMBDA: url,
-    // S3 answers on the same port (see ./s3.ts).
+    // S3 and STS answer on the same port (see ./s3.ts, ./sts.ts). AWS_ENDPOINT_URL_STS is the
+    // SDKs' own variable: the credential chain's role and web-identity steps use it too.
     LAYERCTL_STORAGE_ENDPOINT_AWS: url,
+    AWS_ENDPOINT_URL_STS: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
-  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
+  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000, s3Checksums: true } as AwsTuning,
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
   setup(ctx: AwsContext, seeds) {
+    // Temporary keys as STS issues them (ASIA + 16): Lambda, S3 and STS itself take them, with
+    // their session token.
+    const keys = new KeyStore(
+      () => ({ keyId: ctx.credentials.accessKeyId, secret: ctx.credentials.secretAccessKey, account: ctx.credentials.accountId }),
+      { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 },
+      ctx.now,
+    );
     // S3 shares the port; its requests are told apart by their signature's service (see ./s3.ts).
-    const s3 = new S3Emulator(ctx);
+    const s3 = new S3Emulator(ctx, keys);
     const deps: AwsDeps = { ctx, s3, seeds: new Map(seeds.map((s) => [s.name, s])) };
     const op = (route: string, handler: Handler): Operation<AwsRequest> => ({ route, run: (req) => handler(req, deps) });
     const admitted = new WeakMap<IncomingCall, AdmittedSigV4>();
@@ -102,26 +124,31 @@ export const awsCloud = defineCloud({
         GetAlias: op(`GET ${FUNCTIONS}/{FunctionName}/aliases/{Name}`, getAlias),
         CreateFunction: op(`POST ${FUNCTIONS}`, createFunction),
         GetFunction: op(`GET ${FUNCTIONS}/{FunctionName}`, getFunction),
+        GetFunctionConfiguration: op(`GET ${FUNCTIONS}/{FunctionName}/configuration`, getFunctionConfiguration),
         PublishVersion: op(`POST ${FUNCTIONS}/{FunctionName}/versions`, publishVersion),
         // What `layerctl prune` reads to find the layer versions functions still use.
         ListFunctions: op(`GET ${FUNCTIONS}`, listFunctions),
         ListVersionsByFunction: op(`GET ${FUNCTIONS}/{FunctionName}/versions`, listVersionsByFunction),
         ListAliases: op(`GET ${FUNCTIONS}/{FunctionName}/aliases`, listAliases),
       },
-      companions: [s3],
+      companions: [s3, new StsEmulator(ctx, keys)],
       admit(call) {
-        admitted.set(call, checkSigV4Headers(call, ctx.credentials, ctx.now(), ctx.tuning.maxClockSkewMs));
+        admitted.set(call, checkSigV4Headers(call, keys, ctx.now(), ctx.tuning.maxClockSkewMs));
       },
       authenticate(call) {
         const identity = admitted.get(call);
         if (!identity) throw new Error("an AWS call reached authentication without admission");
-        checkSigV4Signature(call, identity, ctx.credentials.secretAccessKey);
+        if (keys.expiredSince(identity.session)) throw LAMBDA_KEY_ERRORS.expiredToken();
+        checkSigV4Signature(call, identity);
         return identity;
       },
+      expireCredentials: () => keys.expireAll(),
+      // The caller's account names the ARNs (a role assumed in another account publishes there).
+      // State is not kept per account: two accounts see the same layers (not modelled).
       request: (call, identity, params): AwsRequest => ({
         call,
         region: (identity as AdmittedSigV4).region,
-        account: ctx.credentials.accountId,
+        account: (identity as AdmittedSigV4).account,
         params,
         query: call.url.searchParams,
         body: call.method === "POST" || call.method === "PUT" ? parseJsonBody(call) : {},

@@ -6,7 +6,7 @@
 // settled, and the caller compares it with what it wrote.
 import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
-import { acceptedButUnsettled, concurrentUpdate, layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { acceptedButUnsettled, concurrentUpdate, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
@@ -76,7 +76,8 @@ export class AliyunFunctions implements FunctionUpdater {
     return { requestId, layers: this.layersOf(fn, after) };
   }
 
-  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+  /** FC 3.0 publishes function versions synchronously (the Version structure has no state): nothing to wait for. */
+  async pointAlias(fn: FunctionRef, alias: string, version: string, _opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
     const m = this.sdk.models;
     try {
       const request = new m.UpdateAliasRequest({ body: new m.UpdateAliasInput({ versionId: version }) });
@@ -100,13 +101,36 @@ export class AliyunFunctions implements FunctionUpdater {
     }
   }
 
+  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    try {
+      return (await this.getLayers(fn, opts)).layers;
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "FunctionNotFound") return null;
+      throw err;
+    }
+  }
+
   async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
     const m = this.sdk.models;
-    return collectPages(`aliyun ListFunctionVersions ${fn.functionName}`, this.opts.log, async (nextToken) => {
+    const all = await collectPages(`aliyun ListFunctionVersions ${fn.functionName}`, this.opts.log, async (nextToken) => {
       const resp = await this.call("ListFunctionVersions", () => this.client.listFunctionVersions(fn.functionName, new m.ListFunctionVersionsRequest({ limit: 100, nextToken })));
       const body = (resp.body ?? {}) as { versions?: Array<{ versionId?: string; description?: string }>; nextToken?: string };
       return { items: (body.versions ?? []).map((v) => ({ version: v.versionId ?? "", description: v.description ?? null })), next: body.nextToken || undefined };
     });
+    return newestFirstItems(all);
+  }
+
+  async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {
+    const m = this.sdk.models;
+    const read = async () => {
+      const resp = await this.call("GetFunction", () => this.client.getFunction(fn.functionName, new m.GetFunctionRequest({ qualifier: version })));
+      return { body: (resp.body ?? {}) as FcFunction, requestId: this.requestIdOf(resp) };
+    };
+    const got = await confirmedLayers(await read(), read);
+    return layersFromArns(
+      (got.body.layers ?? []).map((l) => l.arn),
+      { provider: "aliyun", functionName: `${fn.functionName}:${version}`, requestId: got.requestId ?? undefined },
+    );
   }
 
   versionsCommand(fn: FunctionRef): string {

@@ -36,6 +36,7 @@ export type AwsAction =
   | "ListVersionsByFunction"
   | "ListAliases"
   | "GetFunction"
+  | "GetFunctionConfiguration"
   | "UpdateFunctionConfiguration"
   | "GetAlias"
   | "UpdateAlias"
@@ -58,6 +59,8 @@ export const awsAnswers: AnswerSchemas<AwsAction> = {
   ListVersionsByFunction: z.looseObject({ Versions: z.array(configuration.extend({ Version: z.string().min(1) })), ...next }),
   ListAliases: z.looseObject({ Aliases: z.array(alias), ...next }),
   GetFunction: z.looseObject({ Configuration: configuration }),
+  // A published version's configuration (its State, while it becomes Active).
+  GetFunctionConfiguration: configuration,
   UpdateFunctionConfiguration: z.looseObject({ FunctionName: z.string().min(1), RevisionId: z.string().min(1) }),
   GetAlias: alias,
   UpdateAlias: alias,

@@ -27,8 +27,9 @@ import type {
   ShareRequest,
 } from "../types.js";
 import * as lifecycle from "./lifecycle.js";
-import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
-import { toCloudError } from "./errors.js";
+import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
+import { isExpiredToken, toCloudError } from "./errors.js";
+import { withFreshKeys } from "../credential-cache.js";
 import { checkAnswer } from "../answers.js";
 import { awsAnswers, type AwsAction } from "./answers.js";
 import { AwsFunctions } from "./functions.js";
@@ -56,7 +57,7 @@ export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> 
   const lambda = new sdk.LambdaClient({
     region: opts.region,
     endpoint: opts.endpoint,
-    credentials: opts.credentials.identity,
+    credentials: awsIdentity(opts.credentials),
     maxAttempts: 1,
     retryMode: "standard",
     // A custom endpoint is the whole address: FIPS / dual-stack settings from the user's AWS config must not apply to it.
@@ -130,16 +131,19 @@ class AwsLambdaClient implements ProviderClient {
     opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
-    return retryCall(
-      cloudCall("aws", action, this.opts, opts),
-      // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
-      // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
-      async (abortSignal, requestTimeout) => {
-        const out = await send({ abortSignal, requestTimeout });
-        const requestId = (out as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
-        return checkAnswer(awsAnswers[action], out, { provider: "aws", action, requestId });
-      },
-      (err) => toCloudError(err, ctx),
+    // Keys whose token the cloud refuses are renewed once where their source can renew them.
+    return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
+      retryCall(
+        cloudCall("aws", action, this.opts, opts),
+        // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
+        // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
+        async (abortSignal, requestTimeout) => {
+          const out = await send({ abortSignal, requestTimeout });
+          const requestId = (out as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
+          return checkAnswer(awsAnswers[action], out, { provider: "aws", action, requestId });
+        },
+        (err) => toCloudError(err, ctx),
+      ),
     );
   }
 
@@ -170,8 +174,19 @@ class AwsLambdaClient implements ProviderClient {
 
   async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
     const { GetLayerVersionCommand } = this.sdk;
-    const out = await this.call("GetLayerVersion", (h) => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
-    return layerRecord(this.opts.region, layerName, out);
+    try {
+      const out = await this.call("GetLayerVersion", (h) => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
+      return layerRecord(this.opts.region, layerName, out);
+    } catch (err) {
+      // Lambda's own words ("The resource you requested does not exist.") name nothing: say what was asked for.
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") {
+        throw err.with({
+          message: `GetLayerVersion: layer ${layerName} version ${version} does not exist in ${this.opts.region} (${err.message.replace(/^GetLayerVersion: /, "")})`,
+          hint: err.hint ?? `list its versions: layerctl versions ${layerName} -p aws -r ${this.opts.region}`,
+        });
+      }
+      throw err;
+    }
   }
 
   /** List items carry no checksum, size or location: those stay null (getLayerVersion has them). */

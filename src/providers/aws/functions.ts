@@ -1,14 +1,16 @@
-// Attaching layers to a Lambda function: GetFunction (its Layers, RevisionId and LastUpdateStatus),
-// UpdateFunctionConfiguration (Layers replaces the whole list, in order; RevisionId makes it fail
-// with PreconditionFailedException if the function changed since our read), a wait until
-// LastUpdateStatus is Successful, and UpdateAlias / CreateAlias.
+// Attaching layers to a Lambda function: GetFunction (its Layers and LastUpdateStatus),
+// UpdateFunctionConfiguration (Layers replaces the whole list, in order), a wait until
+// LastUpdateStatus is Successful, and UpdateAlias / CreateAlias once the version is Active: a new
+// version may be State Pending (the SDK's waitUntilPublishedVersionActive polls
+// GetFunctionConfiguration with the version as Qualifier until State is Active; release-apis.md,
+// "Attach to functions"), and an alias must point at a version that can run.
 // Lambda refuses a second update while one is InProgress (ResourceConflictException), so the
 // read waits for a running update too. We poll GetFunction ourselves rather than use the SDK's
 // waitUntilFunctionUpdatedV2: one poll loop, one deadline (--timeout) and one error for every cloud.
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
-import { acceptedButUnsettled, concurrentUpdate, layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { acceptedButUnsettled, concurrentUpdate, invalid, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AwsAction } from "./answers.js";
@@ -19,6 +21,7 @@ type Call = <T>(action: AwsAction, send: () => Promise<T>, opts?: { creates?: bo
 interface Configuration {
   Layers?: Array<{ Arn?: string }>;
   State?: string;
+  StateReason?: string;
   LastUpdateStatus?: string;
   LastUpdateStatusReason?: string;
   RevisionId?: string;
@@ -63,8 +66,9 @@ export class AwsFunctions implements FunctionUpdater {
     return { requestId, layers: this.layersOf(fn, after) };
   }
 
-  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+  async pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
     const { UpdateAliasCommand, CreateAliasCommand } = this.sdk;
+    if (version !== "$LATEST") await this.versionActive(fn, version, opts);
     try {
       const out = await this.call("UpdateAlias", () => this.lambda.send(new UpdateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })));
       return { created: false, requestId: out.$metadata.requestId ?? null };
@@ -77,10 +81,21 @@ export class AwsFunctions implements FunctionUpdater {
     return { created: true, requestId: out.$metadata.requestId ?? null };
   }
 
+  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    try {
+      return (await this.getLayers(fn, opts)).layers;
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
+      throw err;
+    }
+  }
+
   async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
     const { GetAliasCommand } = this.sdk;
     try {
-      return (await this.call("GetAlias", () => this.lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias })))).FunctionVersion ?? null;
+      const out = await this.call("GetAlias", () => this.lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias })));
+      if (!out.FunctionVersion) throw invalid("GetAlias", "FunctionVersion", out.$metadata.requestId, "aws");
+      return out.FunctionVersion;
     } catch (err) {
       if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
       throw err;
@@ -93,9 +108,9 @@ export class AwsFunctions implements FunctionUpdater {
       const out = await this.call("ListVersionsByFunction", () =>
         this.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn.functionName, MaxItems: 50, Marker: marker })),
       );
-      return { items: out.Versions ?? [], next: out.NextMarker || undefined };
+      return { items: (out.Versions ?? []).map((v) => ({ version: v.Version!, description: v.Description ?? null })), next: out.NextMarker || undefined };
     });
-    return all.filter((v) => v.Version !== "$LATEST").map((v) => ({ version: v.Version!, description: v.Description ?? null }));
+    return newestFirstItems(all);
   }
 
   versionsCommand(fn: FunctionRef): string {
@@ -103,10 +118,35 @@ export class AwsFunctions implements FunctionUpdater {
     return `aws lambda list-versions-by-function --function-name ${shellWord(fn.functionName)} --region ${shellWord(this.opts.region)}${endpoint}`;
   }
 
+  async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {
+    const { GetFunctionCommand } = this.sdk;
+    const out = await this.call("GetFunction", () => this.lambda.send(new GetFunctionCommand({ FunctionName: fn.functionName, Qualifier: version })));
+    if (!out.Configuration) throw invalid("GetFunction", "Configuration", out.$metadata.requestId, "aws");
+    return layersFromArns(
+      (out.Configuration.Layers ?? []).map((l) => l.Arn),
+      { provider: "aws", functionName: `${fn.functionName}:${version}`, requestId: out.$metadata.requestId },
+    );
+  }
+
   private layersOf(fn: FunctionRef, config: Configuration): AttachedLayer[] {
     return layersFromArns(
       (config.Layers ?? []).map((l) => l.Arn),
       { provider: "aws", functionName: fn.functionName, requestId: config.$metadata?.requestId },
+    );
+  }
+
+  /** GetFunctionConfiguration of a published version until its State is Active (waitUntilPublishedVersionActive's poll). */
+  private versionActive(fn: FunctionRef, version: string, opts: UpdateWaitOptions): Promise<Configuration> {
+    const { GetFunctionConfigurationCommand } = this.sdk;
+    return waitForUpdate(
+      {
+        provider: "aws",
+        functionName: `${fn.functionName} version ${version}`,
+        read: () => this.call("GetFunctionConfiguration", () => this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.functionName, Qualifier: version }))),
+        progress: versionProgress,
+        requestId: (c) => c.$metadata?.requestId,
+      },
+      opts,
     );
   }
 
@@ -127,6 +167,12 @@ export class AwsFunctions implements FunctionUpdater {
       opts,
     );
   }
+}
+
+/** A published version: State Pending -> Active | Failed (the waiter's acceptors: retry on Pending only). */
+function versionProgress(c: Configuration): UpdateProgress {
+  if (c.State === "Failed") return { failed: `State Failed${c.StateReason ? `: ${c.StateReason}` : ""}` };
+  return c.State === "Pending" ? { done: false } : { done: true };
 }
 
 /** LastUpdateStatus: InProgress -> Successful | Failed; a function still being created is Pending. */

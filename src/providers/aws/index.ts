@@ -4,8 +4,9 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
-import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
-import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
+import { AWS_CREDENTIAL_VARIABLES, AWS_ROLE_ARN, awsProfileRegion, resolveAwsCredentials } from "./credentials.js";
+import { AWS_LIMITS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
+import { AWS_DEFAULT_REGION, AWS_REGION_SHAPE, AWS_REGIONS } from "./regions.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
 import { AWS_SHARING } from "./sharing.js";
@@ -24,12 +25,14 @@ export const awsProvider: Provider = {
   title: awsAbout.title,
   defaultRegion: AWS_DEFAULT_REGION,
   regions: AWS_REGIONS,
+  regionShape: AWS_REGION_SHAPE,
   runtimes: AWS_RUNTIMES,
   limits: AWS_LIMITS,
   credentialVariables: AWS_CREDENTIAL_VARIABLES,
   secretVariables: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
   endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
+  roleArn: AWS_ROLE_ARN,
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
   storage: awsStorage,
 
@@ -42,6 +45,7 @@ export const awsProvider: Provider = {
   checkLayerRegion: checkLayerArnRegion,
   layoutWarning: awsLayoutWarning,
   resolveCredentials: resolveAwsCredentials,
+  profileRegion: awsProfileRegion,
   async connect(opts) {
     const { connectAws } = await import("./client.js");
     return connectAws(opts);

@@ -1,11 +1,12 @@
 // Attaching layers to an SCF function: GetFunction (Layers, Status), UpdateFunctionConfiguration
 // with Layers [{LayerName, LayerVersion}] (the whole list, in order), a wait while Status is
 // Creating|Updating|Publishing|Deleting, then UpdateAlias (CreateAlias when it does not exist).
-// SCF has no revision to condition an update on: the list is read back once the update has
-// settled, and the caller compares it with what it wrote.
+// PublishVersion is asynchronous: before an alias points at a new version, GetFunction with
+// Qualifier = that version is polled until its Status is Active, as Tencent's own
+// tencent-component-toolkit (src/modules/scf) does (release-apis.md, "Attach to functions").
 import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
-import { acceptedButUnsettled, concurrentUpdate, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { acceptedButUnsettled, concurrentUpdate, invalid, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages, nextOffset } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { ScfClient } from "./sdk.js";
@@ -23,6 +24,9 @@ interface FunctionFields {
 const BUSY = new Set(["Creating", "Updating", "Publishing", "Deleting"]);
 /** SCF refuses an update while another runs (the code is not documented per action: ours, unconfirmed). */
 const BUSY_CODES = new Set(["FailedOperation.UpdateFunctionConfiguration"]);
+/** What SCF answers for a function (or its namespace) that is not there. */
+const FUNCTION_NOT_FOUND = new Set(["ResourceNotFound.Function", "ResourceNotFound.FunctionName", "ResourceNotFound.Namespace"]);
+/** ListVersionByFunction pages (20 stays within every documented limit). */
 const PAGE = 20;
 
 export class TencentFunctions implements FunctionUpdater {
@@ -56,7 +60,8 @@ export class TencentFunctions implements FunctionUpdater {
     return { requestId, layers: layersOf(after) };
   }
 
-  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+  async pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
+    if (version !== "$LATEST") await this.settled(fn, opts, version);
     const ref = { FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias, FunctionVersion: version };
     try {
       const res = await this.call("UpdateAlias", () => this.sdk.UpdateAlias(ref));
@@ -68,9 +73,20 @@ export class TencentFunctions implements FunctionUpdater {
     return { created: true, requestId: res.RequestId ?? null };
   }
 
+  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    try {
+      return (await this.getLayers(fn, opts)).layers;
+    } catch (err) {
+      if (err instanceof CloudError && FUNCTION_NOT_FOUND.has(err.code)) return null;
+      throw err;
+    }
+  }
+
   async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
     try {
-      return (await this.call("GetAlias", () => this.sdk.GetAlias({ FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias }))).FunctionVersion ?? null;
+      const res = await this.call("GetAlias", () => this.sdk.GetAlias({ FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias }));
+      if (!res.FunctionVersion) throw invalid("GetAlias", "FunctionVersion", res.RequestId, "tencent");
+      return res.FunctionVersion;
     } catch (err) {
       if (err instanceof CloudError && err.code === "ResourceNotFound.Alias") return null;
       throw err;
@@ -89,19 +105,26 @@ export class TencentFunctions implements FunctionUpdater {
         : (res.FunctionVersion ?? []).map((v) => ({ version: v, description: null }));
       return { items, next: nextOffset(offset, items.length, res.TotalCount ?? 0, name) };
     });
-    return all.filter((v) => v.version && v.version !== "$LATEST");
+    return newestFirstItems(all);
   }
 
   versionsCommand(fn: FunctionRef): string {
     return `tccli scf ListVersionByFunction --region ${shellWord(this.opts.region)} --FunctionName ${shellWord(fn.functionName)} --Namespace ${shellWord(fn.namespace ?? "default")}`;
   }
 
-  private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionFields> {
+  async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {
+    const got = (await this.call("GetFunction", () => this.sdk.GetFunction({ FunctionName: fn.functionName, Namespace: fn.namespace, Qualifier: version }))) as FunctionFields;
+    return layersOf(got);
+  }
+
+  /** GetFunction ($LATEST, or one version with `qualifier`) until its Status leaves the busy states. */
+  private settled(fn: FunctionRef, opts: UpdateWaitOptions, qualifier?: string): Promise<FunctionFields> {
     return waitForUpdate(
       {
         provider: "tencent",
-        functionName: fn.functionName,
-        read: () => this.call("GetFunction", () => this.sdk.GetFunction({ FunctionName: fn.functionName, Namespace: fn.namespace })) as Promise<FunctionFields>,
+        functionName: qualifier ? `${fn.functionName} version ${qualifier}` : fn.functionName,
+        read: () =>
+          this.call("GetFunction", () => this.sdk.GetFunction({ FunctionName: fn.functionName, Namespace: fn.namespace, Qualifier: qualifier })) as Promise<FunctionFields>,
         progress: progressOf,
         requestId: (f) => f.RequestId,
       },
@@ -110,8 +133,8 @@ export class TencentFunctions implements FunctionUpdater {
   }
 }
 
-function layersOf(f: FunctionFields): AttachedLayer[] {
-  return (f.Layers ?? []).filter((l) => l.LayerName && typeof l.LayerVersion === "number").map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
+function layersOf(got: FunctionFields): AttachedLayer[] {
+  return (got.Layers ?? []).filter((l) => l.LayerName && typeof l.LayerVersion === "number").map((l) => ({ layerName: l.LayerName!, version: l.LayerVersion!, arn: null }));
 }
 
 /** Status: Active when done; Creating/Updating/Publishing/Deleting while busy; *Failed on failure. */

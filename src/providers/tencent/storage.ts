@@ -11,6 +11,7 @@ export const tencentStorage: ProviderStorage = {
   maxStagedZipBytes: null,
   limitNote: "SCF documents no zip limit for COS content, only 500 MB unzipped per function version",
   temporaryBucket: false,
+  // COSCLI "rm": a bucket given by its full name needs the endpoint flag.
   // At most 60 characters with the suffix.
   bucketName: {
     pattern: new RegExp(`(?=^.{1,60}$)${COS_BUCKET.source}`),

@@ -6,11 +6,13 @@ import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/
 import { crc64Decimal } from "../../../src/archive/crc64.js";
 import { aliyunProvider } from "../../../src/providers/aliyun/index.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
-import type { Logger } from "../../../src/output/log.js";
 import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { storedZip } from "../../emulator/aliyun/helpers.js";
+import { recordingLogger } from "../../helpers/log.js";
+import { assumeRole } from "../../../src/providers/aliyun/sts.js";
+import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
 
 let emu: RunningEmulator;
 let seq = 0;
@@ -22,18 +24,6 @@ function archiveOf(bytes: Buffer): LayerArchive & { bytes: Buffer } {
 }
 const archive = archiveOf(storedZip({ "python/one.py": "ONE = 1\n" }));
 const other = archiveOf(storedZip({ "python/two.py": "TWO = 2\n" }));
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    debugEnabled: true,
-    lines,
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(m),
-    warn: (m) => lines.push(`warn: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
-}
 
 async function connect(over: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
   const credentials = await aliyunProvider.resolveCredentials({ ...emulatorEnv(emu.credentials, emu.url), ...env }, {});
@@ -138,9 +128,14 @@ describe("publishLayer", () => {
     expect(rec).toMatchObject({ description: null, license: null });
   });
 
-  it("publishes with STS credentials (the token is sent and signed)", async () => {
-    const client = await connect({}, { ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-for-test" });
+  it("publishes with STS credentials (the token is sent and signed); a made-up token is refused", async () => {
+    const env = emulatorEnv(emu.credentials, emu.url);
+    const base = { keyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID!, secret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET! };
+    const sts = await assumeRole(base, { roleArn: "acs:ram::1234567890123456:role/publisher", session: "adapter-test" }, aliyunStsTarget(env));
+    const client = await connect({}, { ALIBABA_CLOUD_ACCESS_KEY_ID: sts.keyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: sts.secret, ALIBABA_CLOUD_SECURITY_TOKEN: sts.token! });
     expect((await client.publishLayer(req(name()), publishOpts)).version).toBe(1);
+    const forged = await connect({}, { ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-for-test" });
+    expect(await forged.publishLayer(req(name()), publishOpts).catch((e: unknown) => e)).toMatchObject({ code: "InvalidSecurityToken.MismatchWithAccessKey" });
   });
 
   it("fails with ChecksumMismatch and the request id when FC reports another CRC-64, naming the version that exists", async () => {
@@ -199,7 +194,7 @@ describe("publishLayer", () => {
     expect(emu.faults.counts()["aliyun:CreateLayerVersion"]).toBe(before + 3);
     const retries = log.lines.filter((l) => l.startsWith("debug: aliyun CreateLayerVersion: attempt"));
     expect(retries).toHaveLength(2);
-    expect(retries[0]).toContain("Throttling.User");
+    expect(retries[0]).toContain("ResourceExhausted");
   });
 
   it("reports a refused connection as NetworkError after the bounded attempts", async () => {
