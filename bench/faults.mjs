@@ -97,7 +97,13 @@ async function defaults(name) {
 /** Runs one command in-process as the CLI would, with --debug: the whole output as text. */
 async function run(name, input, env) {
   let stderr = "";
-  const log = createLogger({ debug: true, stream: { write: (s) => ((stderr += s), true) } });
+  const stream = {
+    write: (s) => {
+      stderr += s;
+      return true;
+    },
+  };
+  const log = createLogger({ debug: true, stream });
   const outcome = await invoke(await spec(name), { ...(await defaults(name)), ...input }, "json", { env, log });
   for (const { line, error } of outcome.errors) stderr += `${redact(`layerctl: ${line}`)}\n${debugDetail(error)}`;
   return { data: outcome.data, stdout: redact(outcome.stdout), stderr, code: outcome.exitCode };
@@ -112,7 +118,14 @@ function spellings(secret) {
 async function client(emu, provider) {
   const p = providers[provider];
   const credentials = await p.resolveCredentials(emulatorEnv(emu.credentials, emu.url), {});
-  return p.connect({ region: PROFILES[provider].region, endpoint: emu.url, credentials, requestTimeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, log: createLogger({ quiet: true }) });
+  return p.connect({
+    region: PROFILES[provider].region,
+    endpoint: emu.url,
+    credentials,
+    requestTimeoutMs: 5_000,
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    log: createLogger({ quiet: true }),
+  });
 }
 
 const versionsOf = async (c, name) => (await c.listLayerVersions(name)).map((v) => v.version).sort((a, b) => a - b);
@@ -253,10 +266,23 @@ function attachCases(provider) {
   const prof = PROFILES[provider];
   const out = [];
   const ns = provider === "tencent" ? "prod" : undefined;
-  const fns = [{ provider, name: "svc", namespace: ns, layers: [{ name: "basea", version: 1 }, { name: "baseb", version: 1 }] }];
+  const fns = [
+    {
+      provider,
+      name: "svc",
+      namespace: ns,
+      layers: [
+        { name: "basea", version: 1 },
+        { name: "baseb", version: 1 },
+      ],
+    },
+  ];
   const setup = async (cl) => {
     for (const n of ["basea", "baseb", "added"]) {
-      await cl.publishLayer({ layerName: n, archive: await archive(), runtimes: providers[provider].resolveRuntimes([prof.runtime]), architectures: [] }, { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 });
+      await cl.publishLayer(
+        { layerName: n, archive: await archive(), runtimes: providers[provider].resolveRuntimes([prof.runtime]), architectures: [] },
+        { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 },
+      );
     }
     return (await cl.functions.listVersions({ functionName: "svc", namespace: ns })).length;
   };
@@ -298,7 +324,10 @@ function attachCases(provider) {
       faults: [{ action: "GetFunction", kind: "latency", latencyMs: 100, times: 2 }],
       setup: async (cl) => {
         for (const n of ["racea", "raceb"]) {
-          await cl.publishLayer({ layerName: n, archive: await archive(), runtimes: providers[provider].resolveRuntimes([prof.runtime]), architectures: [] }, { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 });
+          await cl.publishLayer(
+            { layerName: n, archive: await archive(), runtimes: providers[provider].resolveRuntimes([prof.runtime]), architectures: [] },
+            { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 },
+          );
         }
       },
       run: async (env, emu) => {
@@ -330,7 +359,10 @@ function pruneCases(provider) {
   ];
   const setup = async (cl) => {
     for (let i = 0; i < 7; i++) {
-      await cl.publishLayer({ layerName: "deps", archive: await archive(), runtimes: providers[provider].resolveRuntimes([prof.runtime]), architectures: [] }, { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 });
+      await cl.publishLayer(
+        { layerName: "deps", archive: await archive(), runtimes: providers[provider].resolveRuntimes([prof.runtime]), architectures: [] },
+        { wait: true, waitTimeoutMs: 5_000, pollIntervalMs: 5 },
+      );
     }
     return [1, 2, 3, 4, 5, 6, 7];
   };
@@ -347,19 +379,35 @@ function pruneCases(provider) {
   for (const action of ["ListLayerVersions", ...prof.scan]) {
     for (const kind of INCOMPLETE) {
       for (const times of [1, undefined]) {
-        out.push({ provider, functions: fns, label: `prune --keep 1: ${kind} on ${action}${times ? " once" : " every time"}`, faults: [{ action, kind, times }], setup, run: (env, emu) => run("prune", { ...target(provider, emu), name: "deps", keep: "1", yes: true, timeout: "4" }, env), check });
+        out.push({
+          provider,
+          functions: fns,
+          label: `prune --keep 1: ${kind} on ${action}${times ? " once" : " every time"}`,
+          faults: [{ action, kind, times }],
+          setup,
+          run: (env, emu) => run("prune", { ...target(provider, emu), name: "deps", keep: "1", yes: true, timeout: "4" }, env),
+          check,
+        });
       }
     }
   }
   for (const kind of [...LOST, ...FAILING]) {
-    out.push({ provider, functions: fns, label: `prune --keep 1: ${kind} on DeleteLayerVersion once`, faults: [{ action: "DeleteLayerVersion", kind, times: 1 }], setup, run: (env, emu) => run("prune", { ...target(provider, emu), name: "deps", keep: "1", yes: true, timeout: "4" }, env), check });
+    out.push({
+      provider,
+      functions: fns,
+      label: `prune --keep 1: ${kind} on DeleteLayerVersion once`,
+      faults: [{ action: "DeleteLayerVersion", kind, times: 1 }],
+      setup,
+      run: (env, emu) => run("prune", { ...target(provider, emu), name: "deps", keep: "1", yes: true, timeout: "4" }, env),
+      check,
+    });
   }
   for (const kind of LOST) {
     out.push({
       provider,
       label: `delete deps 2: ${kind} on DeleteLayerVersion once`,
       faults: [{ action: "DeleteLayerVersion", kind, times: 1 }],
-      setup: async (cl) => (await setup(cl), [1, 2, 3, 4, 5, 6, 7]),
+      setup,
       run: (env, emu) => run("delete", { ...target(provider, emu), name: "deps", versions: ["2"], yes: true, timeout: "4" }, env),
       check: async (cl, res, _b, v) => {
         const left = await versionsOf(cl, "deps");
@@ -395,7 +443,8 @@ for (const c of cases) {
   const v = await runCase(c);
   totals.cases++;
   for (const k of ["duplicates", "unreported", "misreported", "leaks", "orphans"]) totals[k] += v[k];
-  if (v.duplicates + v.unreported + v.misreported + v.leaks + v.orphans > 0 || v.notes.some((n) => n.startsWith("harness"))) bad.push(`${c.provider}: ${c.label}: ${JSON.stringify({ ...v, notes: undefined })} ${v.notes.join("; ")}`);
+  if (v.duplicates + v.unreported + v.misreported + v.leaks + v.orphans > 0 || v.notes.some((n) => n.startsWith("harness")))
+    bad.push(`${c.provider}: ${c.label}: ${JSON.stringify({ ...v, notes: undefined })} ${v.notes.join("; ")}`);
   if (totals.cases % 25 === 0) process.stderr.write(`${totals.cases}/${cases.length} cases (${Math.round((Date.now() - t0) / 1000)} s)\n`);
 }
 fs.rmSync(work, { recursive: true, force: true });
