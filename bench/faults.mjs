@@ -43,7 +43,6 @@ const PROFILES = {
     listVersions: "ListVersionByFunction",
     update: "UpdateFunctionConfiguration",
     bucket: "faults-1250000000",
-    token: "TENCENTCLOUD_SESSION_TOKEN",
     secret: "TENCENTCLOUD_SECRET_KEY",
   },
   aws: {
@@ -55,7 +54,6 @@ const PROFILES = {
     listVersions: "ListVersionsByFunction",
     update: "UpdateFunctionConfiguration",
     bucket: "faults-layers",
-    token: "AWS_SESSION_TOKEN",
     secret: "AWS_SECRET_ACCESS_KEY",
   },
   aliyun: {
@@ -67,7 +65,6 @@ const PROFILES = {
     listVersions: "ListFunctionVersions",
     update: "UpdateFunction",
     bucket: "faults-layers",
-    token: "ALIBABA_CLOUD_SECURITY_TOKEN",
     secret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
   },
 };
@@ -145,16 +142,22 @@ async function runCase(c) {
   });
   const secret = `sec/${randomBytes(18).toString("base64")}`;
   const env = { ...emulatorEnv(emu.credentials, emu.url) };
-  // The emulator's keys, and a session token as STS would give one (the emulators do not check it).
-  const token = `IQoJ+/${randomBytes(90).toString("base64")}`;
-  env[prof.token] = token;
-  Object.assign(process.env, env);
-  const secrets = [emu.credentials[c.provider].secretKey ?? emu.credentials[c.provider].secretAccessKey ?? emu.credentials[c.provider].accessKeySecret, token];
+  const creds = emu.credentials[c.provider];
+  const secrets = [creds.secretKey ?? creds.secretAccessKey ?? creds.accessKeySecret];
+  if (c.provider === "aws") {
+    // Temporary keys from the emulator's STS (it checks session tokens): a token in play, to leak or not.
+    const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
+    const sts = new STSClient({ region: "us-east-1", endpoint: emu.url, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } });
+    const keys = (await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::123456789012:role/release", RoleSessionName: "faults" }))).Credentials;
+    sts.destroy();
+    Object.assign(env, { AWS_ACCESS_KEY_ID: keys.AccessKeyId, AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey, AWS_SESSION_TOKEN: keys.SessionToken });
+    secrets.push(keys.SecretAccessKey, keys.SessionToken);
+  }
   if (c.wrongSecret) {
     env[prof.secret] = secret;
-    process.env[prof.secret] = secret;
     secrets.push(secret);
   }
+  Object.assign(process.env, env);
   const verdict = { duplicates: 0, unreported: 0, misreported: 0, leaks: 0, orphans: 0, notes: [] };
   try {
     const cl = await client(emu, c.provider);

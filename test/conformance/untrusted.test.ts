@@ -151,31 +151,42 @@ describe.each(profiles)("untrusted answers: $provider", (profile) => {
   });
 
   describe("publish compares against a baseline only when the list was well formed", () => {
+    // An emulator of its own: each scenario publishes a layer of its own, and Tencent keeps at most 20 per region.
+    let pub: RunningEmulator;
+    beforeAll(async () => {
+      pub = await start({ port: 0, tencentPublishDelayMs: 0 });
+    });
+    afterAll(async () => {
+      await pub?.close();
+    });
+    beforeEach(() => pub.faults.clear());
+    const versionsOnPub = async (name: string) => (await (await client(pub)).listLayerVersions(name)).map((v) => v.version!).sort((a, b) => a - b);
+
     it.each(INCOMPLETE)("never reports an older version when the list before publishing is answered %s and the publish answer is lost", async (kind) => {
       const name = fresh("base");
-      const first = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target() }, ctx());
+      const first = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub) }, ctx(pub));
       expect(first.results[0]).toMatchObject({ status: "published", version: 1 });
-      fault("ListLayerVersions", kind);
-      fault(profile.publishLayerAction, "lost-response", { times: 1 });
-      const doc = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target() }, ctx());
+      fault("ListLayerVersions", kind, {}, pub);
+      fault(profile.publishLayerAction, "lost-response", { times: 1 }, pub);
+      const doc = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub) }, ctx(pub));
       expect(doc.results[0]).toMatchObject({ status: "failed", version: null });
       expect(doc.results[0]!.error!.hint).toContain("a version may exist");
       expect(doc.results[0]!.error!.hint).toContain(`layerctl versions ${name} -p ${profile.provider}`);
-      emu.faults.clear();
+      pub.faults.clear();
       // The version the lost answer made exists; it was reported as possible, not as published.
-      expect(await versionsOf(name)).toEqual([1, 2]);
+      expect(await versionsOnPub(name)).toEqual([1, 2]);
     });
 
     it.each(LOST)("reports the version a publish made once when its answer is lost (%s), without downloading any zip", async (kind) => {
       const name = fresh("lost");
-      await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target() }, ctx());
-      const downloads = emu.faults.counts()["blob:GET"] ?? 0;
-      fault(profile.publishLayerAction, kind, { times: 1 });
-      const doc = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(), timeout: "3" }, ctx());
+      await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub) }, ctx(pub));
+      const downloads = pub.faults.counts()["blob:GET"] ?? 0;
+      fault(profile.publishLayerAction, kind, { times: 1 }, pub);
+      const doc = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub), timeout: "3" }, ctx(pub));
       expect(doc.results[0]).toMatchObject({ status: "published", version: 2 });
-      expect((emu.faults.counts()["blob:GET"] ?? 0) - downloads).toBe(0);
-      emu.faults.clear();
-      expect(await versionsOf(name)).toEqual([1, 2]);
+      expect((pub.faults.counts()["blob:GET"] ?? 0) - downloads).toBe(0);
+      pub.faults.clear();
+      expect(await versionsOnPub(name)).toEqual([1, 2]);
     });
   });
 
