@@ -39,8 +39,9 @@ export interface ConformanceProfile {
   };
   /**
    * The references do not say whether the cloud sends an empty layer list for a function without
-   * layers: an absent list is confirmed by a second read, so one lost list is caught, a list lost
-   * on every read is not (it reads as none).
+   * layers: an absent list is confirmed by a second read (and, for the current configuration, by
+   * the function's entry in ListFunctions), so one lost list is caught; a list lost from every read
+   * of a published version is not (it reads as none).
    */
   functionLayersMayBeOmitted: boolean;
   /** Regex the version ARN must match for version N of layer L in region R; null: no ARNs. */

@@ -12,7 +12,8 @@ const next = { nextToken: z.string().nullish() };
 /**
  * A Function. The references are silent on whether `layers` is sent for a function without
  * layers, so its absence is allowed here; the function readers confirm an absent list with a
- * second read before anything is written or deleted on the strength of it (./functions.ts, ./lifecycle.ts).
+ * second read (and the current configuration's with its ListFunctions entry) before anything is
+ * written or deleted on the strength of it (./functions.ts, ./lifecycle.ts).
  */
 const fn = z.looseObject({ functionName: z.string().min(1), layers: z.array(z.looseObject({ arn: z.string().min(1) })).nullish() });
 const alias = z.looseObject({ aliasName: z.string().min(1), versionId: z.string().min(1) });

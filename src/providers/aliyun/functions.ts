@@ -51,8 +51,31 @@ export class AliyunFunctions implements FunctionUpdater {
   ) {}
 
   async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
+    return { layers: await this.wholeLayers(fn, opts), revision: null };
+  }
+
+  /**
+   * The function's list once no update is in progress. Two answers without it: the function's
+   * entry in ListFunctions, a second source, says whether it has layers (a list lost from every
+   * GetFunction is not then read as none).
+   */
+  private async wholeLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
     const got = await confirmedLayers(await this.settled(fn, opts), () => this.settled(fn, opts));
-    return { layers: this.layersOf(fn, got), revision: null };
+    if (Array.isArray(got.body.layers)) return this.layersOf(fn, got);
+    const listed = await this.listedLayers(fn);
+    return this.layersOf(fn, listed ? { body: { layers: listed }, requestId: got.requestId } : got);
+  }
+
+  /** The function's `layers` as ListFunctions gives them; null when its entry has none either. */
+  private async listedLayers(fn: FunctionRef): Promise<Array<{ arn?: string }> | null> {
+    const m = this.sdk.models;
+    const all = await collectPages(`aliyun ListFunctions ${fn.functionName}`, this.opts.log, async (nextToken) => {
+      const resp = await this.call("ListFunctions", () => this.client.listFunctions(new m.ListFunctionsRequest({ prefix: fn.functionName, limit: 100, nextToken })));
+      const body = (resp.body ?? {}) as { functions?: FcFunction[]; nextToken?: string };
+      return { items: body.functions ?? [], next: body.nextToken || undefined };
+    });
+    const entry = all.find((f) => f.functionName === fn.functionName);
+    return Array.isArray(entry?.layers) ? entry.layers : null;
   }
 
   async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
@@ -67,13 +90,13 @@ export class AliyunFunctions implements FunctionUpdater {
       if (err instanceof CloudError && BUSY_CODES.has(err.code)) throw concurrentUpdate("aliyun", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
       throw err;
     }
-    let after: { body: FcFunction; requestId: string | null };
+    let after: AttachedLayer[];
     try {
-      after = await confirmedLayers(await this.settled(fn, opts), () => this.settled(fn, opts));
+      after = await this.wholeLayers(fn, opts);
     } catch (err) {
       throw acceptedButUnsettled(err, fn.functionName);
     }
-    return { requestId, layers: this.layersOf(fn, after) };
+    return { requestId, layers: after };
   }
 
   /** FC 3.0 publishes function versions synchronously (the Version structure has no state): nothing to wait for. */
