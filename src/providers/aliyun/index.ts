@@ -5,6 +5,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import type { Provider } from "../types.js";
 import { validateAgainstLimits } from "../validate.js";
 import { aliyunAbout } from "./about.js";
+import { aliyunContents } from "./contents.js";
 import { connectAliyun } from "./client.js";
 import { resolveAliyunCredentials } from "./credentials.js";
 import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
@@ -25,6 +26,7 @@ export const aliyunProvider: Provider = {
   regionVariables: [aliyunEnv.region],
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
   storage: aliyunStorage,
+  contents: aliyunContents,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),

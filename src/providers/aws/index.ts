@@ -4,6 +4,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
+import { AWS_CONTENTS } from "./contents.js";
 import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
 import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
 import { awsLayoutWarning } from "./layout.js";
@@ -32,6 +33,7 @@ export const awsProvider: Provider = {
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
   storage: awsStorage,
+  contents: AWS_CONTENTS,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aws", AWS_RUNTIMES, ids),
   validateLayer(spec) {

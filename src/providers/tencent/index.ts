@@ -6,6 +6,7 @@ import type { Provider } from "../types.js";
 import { TencentClient } from "./client.js";
 import { resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, type TencentCredentials } from "./credentials.js";
 import { tencentAbout } from "./about.js";
+import { tencentContents } from "./contents.js";
 import { tencentLayoutWarning } from "./layout.js";
 import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
 import { tencentRuntimes } from "./runtimes.js";
@@ -25,6 +26,7 @@ export const tencentProvider: Provider = {
   regionVariables: ["TENCENTCLOUD_REGION"],
   features: { asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
   storage: tencentStorage,
+  contents: tencentContents,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("tencent", tencentRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("tencent", tencentLimits, spec),
