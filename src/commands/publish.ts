@@ -20,6 +20,8 @@ import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { Traffic } from "../providers/traffic.js";
 import { checkZipOut, parseConcurrency, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { checkTargets, contentsCheck } from "./shared/contents-check.js";
+import type { NamedNote } from "../contents/types.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
@@ -44,6 +46,8 @@ export interface PublishInput extends TargetOptions, StagingInput {
   symlinks?: string;
   /** Keep the built zip here. */
   out?: string;
+  /** false (--no-check): skip the compatibility check of the binaries inside. */
+  check?: boolean;
   /** Share each published version (see ./shared/publish-after.ts). */
   public?: boolean;
   shareAccount?: string[];
@@ -114,7 +118,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
     for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
-    const built = await buildArchive(kind, source, { ...input, symlinks });
+    const check = input.check === false ? undefined : contentsCheck(checkTargets(providers, architectures), ctx.log, "published");
+    const built = await buildArchive(kind, source, { ...input, symlinks, check });
     disposeArchive = built.dispose;
     const { packed } = built;
     const size = packed.archive.zipBytes;
@@ -303,17 +308,17 @@ async function sourceKind(source: string, given: string): Promise<"dir" | "zip">
 async function buildArchive(
   kind: "dir" | "zip",
   source: string,
-  opts: { exclude?: string[]; prefix?: string; symlinks: "keep" | "follow"; out?: string },
+  opts: { exclude?: string[]; prefix?: string; symlinks: "keep" | "follow"; out?: string; check?: (notes: NamedNote[]) => void },
 ): Promise<{ packed: PackResult; path: string; dispose: () => Promise<void> }> {
   if (kind === "zip") {
-    const packed = await inspectZip(source);
+    const packed = await inspectZip(source, { check: opts.check });
     if (packed.archive.fileCount === 0) {
       throw new UsageError(`${source} holds no files`, { code: "EmptyZip", hint: "publish a zip with the layer's files, or a folder to pack" });
     }
     return { packed, path: source, dispose: async () => {} };
   }
   if (opts.out) {
-    const packed = await pack({ dir: source, output: path.resolve(opts.out), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    const packed = await pack({ dir: source, output: path.resolve(opts.out), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks, check: opts.check });
     return { packed, path: packed.archive.path!, dispose: async () => {} };
   }
   // A temporary zip, kept until every target is done with it (staging streams it from disk).
@@ -324,7 +329,7 @@ async function buildArchive(
     forget();
   };
   try {
-    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks, check: opts.check });
     return { packed: { ...packed, archive: { ...packed.archive, path: null } }, path: path.join(tmp, "layer.zip"), dispose };
   } catch (err) {
     await dispose();
@@ -361,6 +366,7 @@ export default defineCommand({
     { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
     // No default here: a default would override the config file's "symlinks" (parseSymlinkMode keeps links).
     { flags: "--symlinks <mode>", description: "keep links (inside the dir only) or store their targets (default: keep)", choices: ["keep", "follow"] },
+    { flags: "--no-check", description: "skip the compatibility check of the binaries inside (see `layerctl check`)" },
     { flags: "--config <file>", description: 'config file (default: layerctl.config.json, .layerctlrc[.json|.yaml] or package.json "layerctl", searched upwards)' },
     { flags: "--record <file>", description: "merge the versions this run published into this record file (written atomically)" },
     { flags: "--attach <functions>", description: "then attach the published version to these functions (comma-separate or repeat)", repeatable: true },
