@@ -49,10 +49,21 @@ export const sharingSchema = z
   })
   .describe("share each version right after it is published (see layerctl share)");
 
+export const buildSchema = z
+  .union(
+    [
+      z.strictObject({ python: nonEmpty.describe("requirements.txt (or pyproject.toml / uv.lock, exported with uv), relative to this file") }),
+      z.strictObject({ node: nonEmpty.describe("package.json, with its package-lock.json beside it, relative to this file") }),
+    ],
+    { error: 'expected {"python": "requirements.txt"} or {"node": "package.json"}' },
+  )
+  .describe("build the layer's tree from a lockfile for each target (layerctl build) instead of packing a folder");
+
 export const layerSchema = z
   .strictObject({
     name: nonEmpty.describe("layer name (--name)"),
-    dir: nonEmpty.describe("layer directory or .zip, relative to this file"),
+    dir: nonEmpty.optional().describe("layer directory or .zip, relative to this file (or build)"),
+    build: buildSchema.optional(),
     runtimes: perProvider(z.array(nonEmpty), "a list of runtime ids").optional().describe('compatible runtimes (--runtime), e.g. ["python3.10"] or {"aws": ["python3.11"]}'),
     architectures: z
       .array(z.enum(["x86_64", "arm64"]))
@@ -81,8 +92,15 @@ export const layerSchema = z
     attach: attachSchema.optional(),
     record: nonEmpty.optional().describe("file to record what was published (--record), relative to this file"),
     timeout: z.number().positive().max(86_400).optional().describe("seconds per target (--timeout)"),
+    check: z.boolean().optional().describe("check the binaries inside for each target before publishing (default true; false is --no-check)"),
   })
   .superRefine((l, ctx) => {
+    // The contents come from one place: a folder (or zip), or a build.
+    if (l.dir === undefined && l.build === undefined) ctx.addIssue({ code: "custom", path: ["dir"], message: 'missing (expected a layer directory or .zip, or a "build" key)' });
+    if (l.dir !== undefined && l.build !== undefined)
+      ctx.addIssue({ code: "custom", path: ["build"], message: 'has no use with "dir": give one of them (the build makes the layer\'s tree)' });
+    if (l.build !== undefined && l.prefix !== undefined)
+      ctx.addIssue({ code: "custom", path: ["prefix"], message: 'has no use with "build": the build lays packages out where each provider looks' });
     // As `--upload inline --bucket ...`: a contradiction, said where it is written.
     if (l.upload === "inline" && l.buckets !== undefined)
       ctx.addIssue({ code: "custom", path: ["buckets"], message: 'has no use with "upload": "inline" (drop it, or use "auto" or "storage")' });

@@ -13,6 +13,7 @@ import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
 import { parseStaging } from "../commands/shared/staging.js";
+import { layerBuild, publishBuilt, type LayerBuild } from "./publish-built.js";
 
 export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
   source?: string;
@@ -33,12 +34,12 @@ export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandC
   const loaded = await loadConfig({ file: configFile, cwd });
   const plans = planLayers(loaded, source, flags, record, cwd);
   // Everything checkable without a call, for every layer, before the first one publishes.
-  for (const plan of plans) await precheck(plan.input, ctx.env);
+  for (const plan of plans) await precheck(plan, ctx.env);
 
   const docs: MultiPublishDocument[] = [];
   const records = new Map<string, MultiPublishDocument[]>();
   for (const plan of plans) {
-    const doc = await publishByPrefix(plan.input, ctx, publishOne);
+    const doc = plan.build ? await publishBuilt(plan.input, plan.build, ctx, publishOne) : await publishByPrefix(plan.input, ctx, publishOne);
     docs.push(doc);
     if (plan.record) records.set(plan.record, [...(records.get(plan.record) ?? []), doc]);
   }
@@ -58,6 +59,8 @@ interface LayerPlan {
   input: PublishInput;
   /** Absolute path of the record file, if any. */
   record?: string;
+  /** The layer's `build` key: its tree is built (per provider) and that is what gets published. */
+  build?: LayerBuild;
 }
 
 function planLayers(
@@ -93,7 +96,7 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
   const isString = (v: unknown): v is string => typeof v === "string";
   const prefixEntries = toEntries(l.prefix, isString, (v) => [v]);
   const base: PublishInput = {
-    source: path.resolve(loaded.dir, l.dir),
+    source: l.dir === undefined ? "" : path.resolve(loaded.dir, l.dir),
     name: l.name,
     runtime: toEntries(l.runtimes, isList, (v) => v),
     arch: l.architectures,
@@ -117,10 +120,13 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
     keepStaged: l.keepStaged,
     storageEndpoint: l.storageEndpoint,
     timeout: l.timeout === undefined ? undefined : String(l.timeout),
+    check: l.check,
   };
   const input = { ...base } as Record<string, unknown>;
   for (const [k, v] of Object.entries(flags)) {
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    // true is commander's value when --no-check is not given: only --no-check overrides the file.
+    if (k === "check" && v === true) continue;
     input[k] = v;
   }
   // --provider narrows the file's providers (a CI matrix job per provider): the file's
@@ -137,7 +143,8 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
   // --upload inline for this run: the file's buckets have nothing to do.
   if (flags.upload === "inline" && fileBuckets) input.bucket = [];
   if (fileBuckets && given.length === 0 && typeof l.buckets === "object") checkBucketProviders(l, loaded, splitList(input.provider as string[] | undefined));
-  return { input: input as unknown as PublishInput, record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined) };
+  const build = l.build && layerBuild(l, loaded);
+  return { input: input as unknown as PublishInput, record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined), ...(build ? { build } : {}) };
 }
 
 /** "buckets" as the --bucket entries they mean: `NAME`, `aws=NAME`, `tencent:ap-guangzhou=NAME`. */
@@ -163,12 +170,13 @@ function checkBucketProviders(l: LayerConfig, loaded: LoadedConfig, providers: s
   }
 }
 
-async function precheck(input: PublishInput, env: NodeJS.ProcessEnv): Promise<void> {
+async function precheck({ input, build }: LayerPlan, env: NodeJS.ProcessEnv): Promise<void> {
   const providers = selectProviders(input.provider);
   const runtimes = splitList(input.runtime);
   for (const p of providers) p.resolveRuntimes(valuesFor(p.name, runtimes));
   // --upload, --bucket and --storage-endpoint (or their keys) of every layer, before any publishes.
   parseStaging(input, env, providers);
+  if (build) return build.check(input);
   const st = await stat(input.source).catch(() => null);
   if (!st) throw new UsageError(`${input.source} does not exist`, { code: "MissingSource", hint: `layer ${input.name ?? ""} needs its dir` });
 }
