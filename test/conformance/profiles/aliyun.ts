@@ -37,6 +37,7 @@ export const aliyunProfile: ConformanceProfile = {
   pages: { layers: 100, versions: 100 },
   grants: aliyunGrants,
   shareAction: "PutLayerACL",
+  contents: { python: "python3.10", node: "nodejs20", custom: "custom.debian10" },
 };
 
 /** FC shares whole layers with everyone: the version's `acl` "1" is public. */

@@ -39,6 +39,7 @@ export const awsProfile: ConformanceProfile = {
   pages: { layers: 50, versions: 50 },
   grants: awsGrants,
   shareAction: "AddLayerVersionPermission",
+  contents: { python: "python3.11", node: "nodejs20", custom: "custom" },
 };
 
 /** The version's policy statements, as grantees: principal `*` (with an org condition or not) or an account. */

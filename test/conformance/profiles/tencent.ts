@@ -33,4 +33,5 @@ export const tencentProfile: ConformanceProfile = {
   pages: { layers: 20, versions: null },
   grants: null,
   shareAction: null,
+  contents: { python: "python3.10", node: "nodejs18", custom: "custom" },
 };
