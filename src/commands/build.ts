@@ -11,6 +11,7 @@ import { keyValueTable } from "../output/table.js";
 import { fromLayer } from "../release/publish-config.js";
 import { runBuild, type LayerBuild } from "../release/publish-built.js";
 import type { CommandContext } from "./shared/context.js";
+import { providerOption } from "./shared/contents-check.js";
 import { defineCommand } from "./shared/define.js";
 import { buildInput } from "../build/inputs.js";
 
@@ -70,7 +71,7 @@ export default defineCommand({
       description: "where the trees go, one per provider: <dir>/<provider>/ (default for a configured layer: .layerctl/build/<layer>/ beside the config file)",
     },
     { flags: "--config <file>", description: "config file (default: searched upwards from here)" },
-    { flags: "-p, --provider <names>", description: "build for these providers (default: the layer's)", repeatable: true },
+    providerOption("build for these providers (default: the layer's)"),
     { flags: "--runtime <ids>", description: "the runtimes to build for, e.g. python3.12 or aws:python3.12 (default: the layer's)", repeatable: true },
     { flags: "--arch <arch>", description: "x86_64 or arm64 (repeat for both; default: the layer's, else the provider's)", repeatable: true },
   ],

@@ -10,7 +10,7 @@ import { scanTree } from "../contents/scan-tree.js";
 import type { Finding, NamedNote } from "../contents/types.js";
 import { UsageError } from "../errors.js";
 import type { ProviderName } from "../providers/names.js";
-import { type CheckOptions, targetsFromOptions } from "./shared/contents-check.js";
+import { type CheckOptions, providerOption, targetsFromOptions } from "./shared/contents-check.js";
 import { defineCommand } from "./shared/define.js";
 import { parseSymlinkMode } from "./shared/options.js";
 
@@ -76,7 +76,7 @@ function renderTable(doc: CheckDocument): string {
 export default defineCommand({
   arguments: [{ name: "source", description: "layer directory or .zip" }],
   options: [
-    { flags: "-p, --provider <names>", description: "check for these providers (comma-separate or repeat; default: what fails on any cloud)", repeatable: true },
+    providerOption("check for these providers (default: for what fails on any cloud)"),
     { flags: "--runtime <ids>", description: "the runtimes the layer is for, e.g. python3.12,nodejs20 or aws:python3.12", repeatable: true },
     { flags: "--arch <arch>", description: "x86_64 or arm64 (repeat for both; default: the provider's, x86_64)", repeatable: true },
     { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern, as pack would (repeatable)", repeatable: true },

@@ -5,7 +5,7 @@ import { pack } from "../archive/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import { renderArchive } from "../output/archive.js";
 import { silentLogger } from "../output/log.js";
-import { contentsCheck, targetsFromOptions } from "./shared/contents-check.js";
+import { contentsCheck, providerOption, targetsFromOptions } from "./shared/contents-check.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { parseSymlinkMode } from "./shared/options.js";
@@ -55,7 +55,7 @@ export default defineCommand({
     { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern (repeatable)", repeatable: true },
     { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
     { flags: "--symlinks <mode>", description: "keep links (inside <dir> only) or store their targets", choices: ["keep", "follow"], default: "keep" },
-    { flags: "-p, --provider <names>", description: "check the binaries for these providers (comma-separate or repeat; default: what fails on any cloud)", repeatable: true },
+    providerOption("check the binaries for these providers (default: for what fails on any cloud)"),
     { flags: "--runtime <ids>", description: "with --provider: the runtimes to check for, e.g. python3.12 or aws:python3.12", repeatable: true },
     { flags: "--arch <arch>", description: "x86_64 or arm64: the architecture to check for (repeatable)", repeatable: true },
     { flags: "--no-check", description: "skip the compatibility check of the binaries inside" },

@@ -104,7 +104,7 @@ function judgePair(ctx: Context, target: CheckTarget, rt: CheckTarget["runtimes"
     const abi3 = abi3MinimumOf(ctx.abi3From, module);
     const pick = variants.find((v) => importsOn(v.ext!, python!, arch, abi3) && runsHere(v.facts, arch));
     if (pick) loaded.push(pick);
-    else out.push(moduleFinding(variants, python!, arch, abi3, where, archText));
+    else out.push(moduleFinding(variants, python!, arch, abi3, target, platform, where, archText));
   }
 
   const slots = new Map<string, { members: Prepared[]; arches: Set<Machine> }>();
@@ -118,15 +118,7 @@ function judgePair(ctx: Context, target: CheckTarget, rt: CheckTarget["runtimes"
     }
     if (b.marker.os !== undefined && b.marker.os !== "linux") continue;
     if (f.libc === "musl" && b.marker.libc !== "musl") {
-      out.push({
-        ...where,
-        severity: "error",
-        code: "MuslBinary",
-        file: b.name,
-        needs: `the musl C library (built for Alpine Linux, ${f.machine})`,
-        has: `glibc (${platform ? platform.os : "every cloud's runtimes"})`,
-        fix: `install the glibc build instead (${b.ecosystem === "python" ? "a manylinux wheel, not musllinux" : b.ecosystem === "node" ? "npm ci --libc=glibc" : "rebuild it against glibc"})`,
-      });
+      out.push(muslFinding(b, f, platform, where));
       continue;
     }
     if (b.marker.libc === "musl") continue;
@@ -203,41 +195,66 @@ function runsHere(f: BinaryFacts, arch: Architecture | null): boolean {
   return arch === null ? SUPPORTED.includes(f.machine) : f.machine === arch;
 }
 
-/** No variant of a Python extension module imports on this runtime: why, told by its first variant. */
-function moduleFinding(variants: Prepared[], python: string, arch: Architecture | null, abi3: string | undefined, where: RawWhere, archText: string | null): Raw {
-  const on = `CPython ${python}${arch ? ` on Linux ${arch}` : ""}`;
-  const tried = variants.map((v) => describeVariant(v)).join(", ");
+/**
+ * No variant of a Python extension module imports on this runtime. One built for this CPython
+ * version is told as a file would be (wrong CPU, musl, macOS...); with none for this version,
+ * the versions there are are named.
+ */
+function moduleFinding(
+  variants: Prepared[],
+  python: string,
+  arch: Architecture | null,
+  abi3: string | undefined,
+  target: CheckTarget,
+  platform: RuntimePlatform | null,
+  where: RawWhere,
+  archText: string | null,
+): Raw {
+  const forThisVersion = (v: Prepared) => {
+    const t = v.ext!.tag;
+    return t.kind === "plain" || (t.kind === "abi3" && importsOn(v.ext!, python, null, abi3)) || (t.kind === "cpython" && t.version === python);
+  };
+  const near = variants.find(forThisVersion);
+  if (near) {
+    const f = near.facts;
+    if (f.format !== "elf") return foreignFinding({ ...near, loadable: true }, where);
+    if (f.libc === "musl") return muslFinding(near, f, platform, where);
+    // Right version, other CPU: by its headers, or by the platform its name gives (the importer goes by the name).
+    const machine = f.machine !== arch ? f : { ...f, machine: near.marker.arch ?? f.machine };
+    return wrongArchitecture(near, machine, arch!, archText!, target, where);
+  }
   const b = variants.find((v) => v.facts.format === "elf" && v.ext!.tag.kind === "cpython") ?? variants[0]!;
   const t = b.ext!.tag;
-  const f = b.facts;
-  const wheel = `the ${cpTag(python)} ${arch ? `manylinux ${gnuArch(arch)} ` : ""}wheel`;
-  const fix = `install ${wheel} (layerctl build, or pip install --python-version ${python} --implementation cp${arch ? ` --platform manylinux2014_${gnuArch(arch)}` : ""} --only-binary=:all:)`;
-  const base = { ...where, severity: "error" as const, file: b.name, fix };
-  if (f.format === "macho") return { ...base, code: "MacOSBinary", needs: `macOS (it is a Mach-O build: ${tried})`, has: `${on}, and no Linux build of the module` };
-  if (f.format === "pe" || t.kind === "other")
-    return {
-      ...base,
-      code: t.kind === "other" && f.format === "elf" ? "PythonAbi" : "WindowsBinary",
-      needs: `another interpreter or OS (${tried})`,
-      has: `${on}, and no build of the module it imports`,
-    };
-  if (f.libc === "musl") return { ...base, code: "MuslBinary", needs: `the musl C library (${tried})`, has: `${on} with glibc` };
-  if (t.kind === "cpython" && t.version !== python)
-    return { ...base, code: "PythonAbi", needs: `CPython ${t.version} (${tried})`, has: `${on}; CPython imports only extensions built for its own version, or abi3` };
-  if (t.kind === "abi3" && abi3 !== undefined) return { ...base, code: "PythonAbi", needs: `CPython ${abi3} or newer (abi3 build)`, has: on };
+  const built = [...new Set(variants.map((v) => builtFor(v.ext!, abi3)))];
   return {
-    ...base,
-    code: "WrongArchitecture",
-    needs: `${machineName(f)} (${tried})`,
-    has: `${on}${archText && archText !== arch ? ` (${archText})` : ""}, and no ${arch ?? "matching"} build of the module`,
+    ...where,
+    severity: "error",
+    code: t.kind === "other" && b.facts.format === "pe" ? "WindowsBinary" : "PythonAbi",
+    file: b.name,
+    needs: `${built.join(" or ")}${variants.length > 1 ? ` (${variants.length} builds of the module)` : ""}`,
+    has: `CPython ${python}, which imports only extensions built for it, abi3 ones from their minimum, or untagged .so files`,
+    fix: `install the ${cpTag(python)} build (layerctl build, or pip install --python-version ${python} --implementation cp${arch ? ` --platform manylinux2014_${gnuArch(arch)}` : ""} --only-binary=:all:)`,
   };
 }
 
-function describeVariant(v: Prepared): string {
-  const base = v.name.slice(v.name.lastIndexOf("/") + 1);
-  const f = v.facts;
-  const what = f.format === "elf" ? `${machineName(f)}${f.libc === "musl" ? " musl" : ""}` : f.format === "macho" ? "macOS" : "Windows";
-  return `${base}: ${what}`;
+function builtFor(ext: PythonExtension, abi3: string | undefined): string {
+  const t = ext.tag;
+  if (t.kind === "cpython") return `CPython ${t.version}`;
+  if (t.kind === "abi3") return `CPython ${abi3} or newer (abi3)`;
+  if (t.kind === "other") return `another interpreter or OS (${t.text})`;
+  return "any CPython";
+}
+
+function muslFinding(b: Prepared, f: ElfFacts, platform: RuntimePlatform | null, where: RawWhere): Raw {
+  return {
+    ...where,
+    severity: "error",
+    code: "MuslBinary",
+    file: b.name,
+    needs: `the musl C library (built for Alpine Linux, ${f.machine})`,
+    has: `glibc (${platform ? platform.os : "every cloud's runtimes"})`,
+    fix: `install the glibc build instead (${b.ecosystem === "python" ? "a manylinux wheel, not musllinux" : b.ecosystem === "node" ? "npm ci --libc=glibc" : "rebuild it against glibc"})`,
+  };
 }
 
 /** A Mach-O or PE file outside any other-OS folder. */

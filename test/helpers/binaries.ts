@@ -245,7 +245,9 @@ export function machO(...machines: Array<"x86_64" | "arm64">): Buffer {
   const b = Buffer.alloc(8 + 20 * machines.length + 64);
   b.writeUInt32BE(0xcafebabe, 0);
   b.writeUInt32BE(machines.length, 4);
-  machines.forEach((m, i) => b.writeUInt32BE(MACHO_CPU[m]!, 8 + 20 * i));
+  machines.forEach((m, i) => {
+    b.writeUInt32BE(MACHO_CPU[m]!, 8 + 20 * i);
+  });
   return b;
 }
 

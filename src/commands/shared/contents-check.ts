@@ -12,7 +12,15 @@ import type { Architecture, Provider } from "../../providers/types.js";
 
 export { checkTargets };
 import { checkArchitectureNames } from "../../providers/validate.js";
+import { providerNames } from "../../providers/names.js";
+import type { OptionSpec } from "./define.js";
+import { listInWords } from "./target-options.js";
 import { selectProviders, splitList } from "./targets.js";
+
+/** --provider for commands that judge or build for providers without calling them (pack, check, build). */
+export function providerOption(purpose: string): OptionSpec {
+  return { flags: "-p, --provider <names>", description: `${purpose}: ${listInWords(providerNames)} (comma-separate or repeat)`, suggestions: providerNames, repeatable: true };
+}
 
 /** `-p`, `--runtime` and `--arch` as pack and check take them. */
 export interface CheckOptions {
