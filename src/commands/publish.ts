@@ -400,6 +400,8 @@ were built, "attachments" with --attach ("plannedAttachments" with --dry-run), "
 number for one target; "provider region version" lines for several; "planned" on --dry-run),
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
+Before anything is uploaded, the binaries inside are checked for each provider's runtimes and
+--arch (see layerctl check): a file that will not load is exit 2, one line each; --no-check skips it.
 --public / --share-account / --share-organization share each version right after it is published
 (see layerctl share); if that fails, the target is "failed", naming the version that was published.
 
