@@ -19,6 +19,8 @@ import { makeNpmPackage, makeWheel } from "../helpers/packages.js";
 import { sharedEmulator } from "../helpers/shared-emulator.js";
 
 const shared = sharedEmulator();
+/** pip and npm are separate processes (pip's start-up alone is ~0.5 s): on a busy shared machine a build takes tens of seconds. */
+const SLOW = { timeout: 240_000 };
 
 /** The machine an installed binary is built for, read back from the tree. */
 function machineOf(file: string): string {
@@ -33,7 +35,7 @@ async function writeTree(dir: string, files: Record<string, string>): Promise<vo
   }
 }
 
-describe("Python builds (pip, wheels made here)", () => {
+describe("Python builds (pip, wheels made here)", SLOW, () => {
   let wheels: string;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -62,7 +64,7 @@ describe("Python builds (pip, wheels made here)", () => {
       });
     }
     await makeWheel(wheels, { name: "puretool", version: "3.1", tag: "py3-none-any", files: { "puretool/__init__.py": "VERSION = '3.1'\n" } });
-  });
+  }, SLOW.timeout);
 
   const project = async (requirements: string, layer: Record<string, unknown>) => {
     const dir = await tempDir("layerctl-pyproj-");
@@ -186,7 +188,7 @@ describe("Python builds (pip, wheels made here)", () => {
   });
 });
 
-describe("Node.js builds (npm, tarballs made here)", () => {
+describe("Node.js builds (npm, tarballs made here)", SLOW, () => {
   let vendor: string;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -217,7 +219,7 @@ describe("Node.js builds (npm, tarballs made here)", () => {
       },
       { ...process.env, ...env } as Record<string, string>,
     );
-  });
+  }, SLOW.timeout);
 
   async function project(layer: Record<string, unknown>) {
     const dir = await tempDir("layerctl-nodeproj-");
