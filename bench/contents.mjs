@@ -76,7 +76,11 @@ const files = spawnSync("find", [tree, "-type", "f"], { encoding: "utf8" }).stdo
 const ok = ratio <= LIMIT;
 console.log(`contents check (issue #21): ${process.version}, ${RUNS} alternated pairs, ${files} files`);
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`${ok ? "ok    " : "MISSED"} pack wall, with the check / --no-check, node_modules: ${ratio.toFixed(3)}x (target <= ${LIMIT}x)  fastest ${s(min(t.checked))} vs ${s(min(t.unchecked))}`);
-console.log(`       medians ${s(median(t.checked))} vs ${s(median(t.unchecked))}${timeBin ? `; CPU (user+sys) medians ${s(median(t.cpu.checked))} vs ${s(median(t.cpu.unchecked))} (${(median(t.cpu.checked) / median(t.cpu.unchecked)).toFixed(3)}x)` : ""}`);
+console.log(
+  `${ok ? "ok    " : "MISSED"} pack wall, with the check / --no-check, node_modules: ${ratio.toFixed(3)}x (target <= ${LIMIT}x)  fastest ${s(min(t.checked))} vs ${s(min(t.unchecked))}`,
+);
+console.log(
+  `       medians ${s(median(t.checked))} vs ${s(median(t.unchecked))}${timeBin ? `; CPU (user+sys) medians ${s(median(t.cpu.checked))} vs ${s(median(t.cpu.unchecked))} (${(median(t.cpu.checked) / median(t.cpu.unchecked)).toFixed(3)}x)` : ""}`,
+);
 console.log(shas.size === 1 ? "       same zip bytes with and without the check" : "MISSED the check changed the zip's bytes");
 if (!ok || shas.size !== 1) process.exitCode = 1;
