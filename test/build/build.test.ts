@@ -177,6 +177,18 @@ describe("Python builds (pip, wheels made here)", SLOW, () => {
     expect(manylinuxPlatforms("2.17", "x86_64").slice(-4)).toEqual(["manylinux_2_5_x86_64", "manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64"]);
   });
 
+  it("pyproject.toml / uv.lock need uv to export their pins; without it, one line says so", async () => {
+    const cwd = await tempDir();
+    await writeTree(cwd, {
+      "pyproject.toml": '[project]\nname = "app"\nversion = "1"\ndependencies = ["fastlib==1.0"]\n',
+      "uv.lock": "version = 1\n",
+      "layerctl.config.json": JSON.stringify({ layers: [{ name: "deps", build: { python: "pyproject.toml" }, providers: ["aws"], runtimes: ["python3.12"] }] }),
+    });
+    const r = await build(cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^layerctl: pyproject\.toml: exporting its pinned requirements needs uv, which is not installed; install uv, or give a requirements\.txt/);
+  });
+
   it("config mistakes are one line naming the key", async () => {
     const both = await tempDir();
     await writeTree(both, { "requirements.txt": "", "layerctl.config.json": JSON.stringify({ layers: [{ name: "deps", dir: "x", build: { python: "requirements.txt" } }] }) });
