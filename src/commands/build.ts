@@ -8,11 +8,13 @@ import type { Ecosystem } from "../build/plan.js";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { keyValueTable } from "../output/table.js";
+import { scopeLayers } from "../release/config-scope.js";
 import { fromLayer } from "../release/publish-config.js";
 import { runBuild, type LayerBuild } from "../release/publish-built.js";
 import type { CommandContext } from "./shared/context.js";
 import { providerOption } from "./shared/contents-check.js";
 import { defineCommand } from "./shared/define.js";
+import { splitList } from "./shared/targets.js";
 import { buildInput } from "../build/inputs.js";
 
 export interface BuildCommandInput {
@@ -32,7 +34,10 @@ export async function buildCommand(input: BuildCommandInput, ctx: CommandContext
   const loaded = await loadConfig({ file: input.config, cwd: here });
   const configured = loaded?.config.layers.find((l) => l.name === input.layer);
   if (configured && loaded) {
-    const plan = fromLayer(configured, loaded, flags);
+    // The layer as publish sees it: the top level's keys inherited, --provider / --region selecting among its targets.
+    const scoped = scopeLayers(loaded, [configured.name], flags, ctx.env).layers[0];
+    if (!scoped) throw new UsageError(`layer ${configured.name} has no target left with --provider ${splitList(input.provider).join(",")}`, { code: "NoTargets" });
+    const plan = fromLayer(scoped, loaded, flags);
     if (!plan.build) {
       throw new UsageError(`layer ${configured.name} has no "build" key; its contents are ${configured.dir}`, {
         code: "NothingToBuild",

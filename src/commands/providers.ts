@@ -2,10 +2,11 @@
 import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
 import { providerCatalog } from "../providers/names.js";
+import type { ProviderName } from "../providers/types.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
-  name: string;
+  name: ProviderName;
   title: string;
   defaultRegion: string;
   regions: string[];

@@ -83,7 +83,8 @@ export interface UpdateWaitOptions {
   pollIntervalMs: number;
 }
 
-export type AttachStatus = "attached" | "unchanged" | "failed";
+/** attached / detached: the layer list was changed; unchanged: it already was so; planned: would change (--dry-run). */
+export type AttachStatus = "attached" | "detached" | "unchanged" | "planned" | "failed";
 
 /** One function after `attach` (or `publish --attach`): public interface, like the layer records. */
 export interface AttachRecord {
@@ -95,13 +96,13 @@ export interface AttachRecord {
   layerName: string;
   /** The version of this layer the function used before; null if it did not use the layer. */
   previousVersion: number | null;
-  /** The version attached (or that would have been). */
+  /** The version attached (or that would have been); null when the layer was taken out (detach). */
   version: number | null;
-  /** "attached": the layer list was updated; "unchanged": it already held this version. */
+  /** "attached" / "detached": the layer list was updated; "unchanged": it already was so; "planned": --dry-run. */
   status: AttachStatus;
   /** The function's layer list afterwards (or as planned, on failure), as `name:version`, in order. */
   layers: string[];
-  /** The function version published after the update (--publish-version / --alias); null otherwise. */
+  /** The function version published after the update, or the one with these layers that was kept (--publish-version / --alias; with --dry-run, the one that would be kept, null when one would be published); null otherwise. */
   functionVersion: string | null;
   /** The alias pointed at functionVersion; null when none was asked for. */
   alias: string | null;
@@ -492,4 +493,12 @@ export interface FunctionUpdater {
   setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }>;
   /** Point an alias at a function version: updated if it exists, else created. */
   pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
+  /** As getLayers, but null when the function does not exist (the check before `publish --attach` creates anything). */
+  findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null>;
+  /** The function version an alias points at; null when there is no such alias. */
+  aliasVersion(fn: FunctionRef, alias: string): Promise<string | null>;
+  /** The function's published versions (not $LATEST), newest first. */
+  listVersions(fn: FunctionRef): Promise<string[]>;
+  /** The layer list of one published version, in order. */
+  versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]>;
 }

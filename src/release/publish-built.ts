@@ -8,9 +8,8 @@ import type { Ecosystem } from "../build/plan.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
 import type { PublishInput } from "../commands/publish.js";
-import { displayPath, keyPath, type LoadedConfig } from "../config/load.js";
+import { displayPath, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
 import { valuesFor } from "../config/per-provider.js";
-import type { LayerConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { Provider } from "../providers/types.js";
 import { entriesFor, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
@@ -28,12 +27,12 @@ export interface LayerBuild {
 }
 
 /** The build a configured layer declares (its `build` key), read relative to the config file. */
-export function layerBuild(l: LayerConfig, loaded: LoadedConfig): LayerBuild | undefined {
+export function layerBuild(l: EffectiveLayer, loaded: LoadedConfig): LayerBuild | undefined {
   if (!l.build) return undefined;
   const ecosystem: Ecosystem = "python" in l.build ? "python" : "node";
   const rel = "python" in l.build ? l.build.python : l.build.node;
   const file = path.resolve(loaded.dir, rel);
-  const shown = `${displayPath(loaded.file)}: ${keyPath(["layers", loaded.config.layers.indexOf(l), "build", ecosystem])} (${rel})`;
+  const shown = `${displayPath(loaded.file)}: ${settingPath(l, "build", ecosystem)} (${rel})`;
   return {
     ecosystem,
     file,

@@ -1,6 +1,8 @@
 // Attaching layers to functions, the same scenarios for every provider (the list in profiles.ts),
 // through the real SDKs over real HTTP to the emulator: replace, append, unchanged, limit reached,
-// missing function, waiting for the update, publishing a version, pointing an alias.
+// missing function, waiting for the update, publishing a version, pointing an alias; the reads
+// promotion rests on (a function that is not there, an alias's version, the published versions
+// and their layers), going back to the previous version, detaching, and no churn on a re-run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudError } from "../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
@@ -15,7 +17,7 @@ import { profiles } from "./profiles.js";
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
 const wait = () => ({ waitTimeoutMs: 10_000, pollIntervalMs: 1 });
-const FUNCTIONS = ["att-append", "att-replace", "att-same", "att-full", "att-ok", "att-wait", "att-slow", "att-version", "att-alias", "att-alias2"];
+const FUNCTIONS = ["att-append", "att-replace", "att-same", "att-full", "att-ok", "att-wait", "att-slow", "att-version", "att-alias", "att-alias2", "att-history", "att-detach"];
 
 describe.each(profiles)("attach conformance: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
@@ -214,5 +216,55 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(CloudError);
+  });
+
+  it("reads what promotion rests on: a missing function is null, an alias's version, the versions newest first and their layers", async () => {
+    const { client, target } = await connect();
+    const fn = { functionName: "att-history", namespace: profile.namespace };
+    expect(await client.functions.findLayers({ functionName: "att-nobody", namespace: profile.namespace }, wait())).toBeNull();
+    expect(await client.functions.aliasVersion(fn, "live")).toBeNull();
+    expect(await client.functions.listVersions(fn)).toEqual([]);
+    const name = layerName();
+    const v1 = await publish(client, name);
+    const [first] = await attach(client, target, v1, { functions: ["att-history"], alias: "live" });
+    const v2 = await publish(client, name);
+    const [second] = await attach(client, target, v2, { functions: ["att-history"], alias: "live" });
+    expect(await client.functions.findLayers(fn, wait())).toEqual([v2]);
+    expect(await client.functions.aliasVersion(fn, "live")).toBe(second!.functionVersion);
+    expect(await client.functions.listVersions(fn)).toEqual([second!.functionVersion, first!.functionVersion]);
+    expect(await client.functions.versionLayers(fn, first!.functionVersion!)).toEqual([v1]);
+
+    // Going back: the newest published version that used another version of the layer.
+    const [back] = await attachFunctions(
+      client,
+      target,
+      { kind: "previous", layerName: name },
+      { functions: ["att-history"], namespace: profile.namespace, alias: "live" },
+      wait,
+      silentLogger,
+    );
+    expect(back).toMatchObject({ previousVersion: v2.version, version: v1.version, status: "attached", alias: "live" });
+    // $LATEST changed again, so a new function version carries it (the alias follows).
+    expect(Number(back!.functionVersion)).toBe(Number(second!.functionVersion) + 1);
+    expect(await client.functions.aliasVersion(fn, "live")).toBe(back!.functionVersion);
+    // Asked again: nothing changes, no version is published.
+    const [again] = await attachFunctions(client, target, v1, { functions: ["att-history"], namespace: profile.namespace, alias: "live" }, wait, silentLogger);
+    expect(again).toMatchObject({ status: "unchanged", functionVersion: back!.functionVersion });
+    expect(await client.functions.listVersions(fn)).toHaveLength(3);
+  });
+
+  it("detaches a layer, and a second detach changes nothing", async () => {
+    const { client, target } = await connect();
+    const name = layerName();
+    const other = await publish(client, layerName());
+    await attach(client, target, other, { functions: ["att-detach"] });
+    await attach(client, target, await publish(client, name), { functions: ["att-detach"] });
+    const detach = () => attachFunctions(client, target, { kind: "detach", layerName: name }, { functions: ["att-detach"], namespace: profile.namespace }, wait, silentLogger);
+    const [rec] = await detach();
+    expect(rec).toMatchObject({ status: "detached", previousVersion: 1, version: null, layers: [`${other.layerName}:${other.version}`] });
+    const updates = calls(emu, updateAction);
+    const [again] = await detach();
+    expect(again).toMatchObject({ status: "unchanged", previousVersion: null });
+    expect(calls(emu, updateAction)).toBe(updates);
   });
 });

@@ -225,3 +225,26 @@ export function plannedStaging(plan: TargetPlan, layerName: string, sha256: stri
 function rate(bytes: number, ms: number): string {
   return ms <= 0 ? "-" : `${humanBytes(Math.round((bytes * 1000) / ms))}/s`;
 }
+
+/** Each target's upload; every target lacking a bucket is named in one error, not only the first. */
+export function planUploads(targets: Target[], plan: (t: Target) => TargetPlan): TargetPlan[] {
+  const missing: UsageError[] = [];
+  const plans = targets.map((t) => {
+    try {
+      return plan(t);
+    } catch (err) {
+      if (!(err instanceof UsageError) || err.code !== "MissingBucket") throw err;
+      missing.push(err);
+      return { upload: "inline" } as const;
+    }
+  });
+  if (missing.length > 1) {
+    throw missing[0]!.with({
+      message: `no bucket for ${missing.map((e) => e.message.split(":")[0]).join(", ")}: each must stage the zip in its object storage (over its inline limit, or --upload storage), and none is given`,
+      hint: `pass --bucket PROVIDER=NAME for each (${[...new Set(missing.map((e) => e.provider))].join(", ")}; {region} in the name becomes the target's region), or set their LAYERCTL_BUCKET_* variables`,
+      provider: undefined,
+    });
+  }
+  if (missing.length === 1) throw missing[0]!;
+  return plans;
+}

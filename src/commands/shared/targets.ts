@@ -179,6 +179,16 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   return [...new Set(regions)];
 }
 
+/** Checks one region of a provider as --region does (a config file's regions go through here too). */
+export function checkRegion(provider: Provider, region: string, env: NodeJS.ProcessEnv): void {
+  regionsFor(provider, [region], env);
+}
+
+/** The region a provider gets when none is given: its region variable, else its default. */
+export function defaultRegion(provider: Provider, env: NodeJS.ProcessEnv): string {
+  return regionsFor(provider, [], env)[0]!;
+}
+
 /**
  * Credentials resolved in this process, per environment object (a run's: process.env for the CLI)
  * and per what decides them: a release of several layers (the config file) resolves targets once
@@ -213,6 +223,30 @@ function missingCredentials(errors: UsageError[]): UsageError {
   });
 }
 
+/** The emulator `--emulator` runs in this process: its URL, the variables that point every SDK at it, and what to say once. */
+export interface EmbeddedEmulator {
+  url: string;
+  env: Record<string, string>;
+  note: string;
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<EmbeddedEmulator> {
+  const { start, emulatorEnv } = await import("../../emulator/index.js");
+  // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
+  // with --bucket exist on first use: the embedded emulator starts empty.
+  const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
+  const overlay = emulatorEnv(emu.credentials, emu.url);
+  for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
+  return {
+    url: emu.url,
+    env: overlay,
+    // `versions --emulator` right after `publish --emulator` finds nothing: say why, and what lasts.
+    note: `using the embedded emulator at ${emu.url} (nothing is sent to any cloud); what it holds lasts for this command only: for state that lasts, run \`layerctl emulate --state-dir DIR\` and export the variables it prints`,
+    close: () => emu.close(),
+  };
+}
+
 export async function resolveTargets(
   opts: TargetOptions,
   ctx: {
@@ -222,6 +256,8 @@ export async function resolveTargets(
     layerName?: string;
     /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
     credentialsOptional?: boolean;
+    /** With --emulator: the run's embedded emulator, when the caller started one for several publishes. */
+    embedded?: EmbeddedEmulator;
   },
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
@@ -261,16 +297,14 @@ export async function resolveTargets(
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
-    const { start, emulatorEnv } = await import("../../emulator/index.js");
-    // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
-    // with --bucket exist on first use: the embedded emulator starts empty.
-    const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: ctx.seedFunctions, autoCreateBuckets: true });
-    const overlay = emulatorEnv(emu.credentials, emu.url);
-    for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
-    env = { ...env, ...overlay };
+    // One emulator for a whole run of several publishes (a config's layers), or one of our own.
+    const emu = ctx.embedded ?? (await startEmbedded(ctx.seedFunctions));
+    env = { ...env, ...emu.env };
     endpoint = emu.url;
-    close = () => emu.close();
-    note = `using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`;
+    if (!ctx.embedded) {
+      close = () => emu.close();
+      note = emu.note;
+    }
   }
 
   try {

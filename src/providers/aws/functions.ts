@@ -6,7 +6,9 @@
 // waitUntilFunctionUpdatedV2: one poll loop, one deadline (--timeout) and one error for every cloud.
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
-import { layersFromArns, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { invalid, layersFromArns, newestFirst, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { collectPages } from "../paging.js";
+import type { Logger } from "../../output/log.js";
 import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
@@ -25,6 +27,7 @@ export class AwsFunctions implements FunctionUpdater {
     private readonly sdk: LambdaSdk,
     private readonly lambda: LambdaClient,
     private readonly call: Call,
+    private readonly log: Logger,
   ) {}
 
   async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
@@ -57,6 +60,51 @@ export class AwsFunctions implements FunctionUpdater {
       creates: true,
     });
     return { created: true, requestId: out.$metadata.requestId ?? null };
+  }
+
+  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    try {
+      return await this.getLayers(fn, opts);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
+      throw err;
+    }
+  }
+
+  async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
+    const { GetAliasCommand } = this.sdk;
+    try {
+      const out = await this.call("GetAlias", () => this.lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias })));
+      if (!out.FunctionVersion) throw invalid("GetAlias", "FunctionVersion", out.$metadata.requestId, "aws");
+      return out.FunctionVersion;
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
+      throw err;
+    }
+  }
+
+  async listVersions(fn: FunctionRef): Promise<string[]> {
+    const { ListVersionsByFunctionCommand } = this.sdk;
+    const versions = await collectPages(`aws ListVersionsByFunction ${fn.functionName}`, this.log, async (marker) => {
+      const out = await this.call("ListVersionsByFunction", () =>
+        this.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn.functionName, MaxItems: 50, Marker: marker })),
+      );
+      const items = (out.Versions ?? []).map((v) => v.Version);
+      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
+      if (items.some((v) => !v)) throw invalid("ListVersionsByFunction", "Versions[].Version", out.$metadata.requestId, "aws");
+      return { items: items as string[], next: out.NextMarker || undefined };
+    });
+    return newestFirst(versions);
+  }
+
+  async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {
+    const { GetFunctionCommand } = this.sdk;
+    const out = await this.call("GetFunction", () => this.lambda.send(new GetFunctionCommand({ FunctionName: fn.functionName, Qualifier: version })));
+    if (!out.Configuration) throw invalid("GetFunction", "Configuration", out.$metadata.requestId, "aws");
+    return layersFromArns(
+      (out.Configuration.Layers ?? []).map((l) => l.Arn),
+      { provider: "aws", functionName: `${fn.functionName}:${version}`, requestId: out.$metadata.requestId },
+    );
   }
 
   /** GetFunction until no update is in progress. */
