@@ -12,7 +12,7 @@ import { mapTargets } from "./shared/run-targets.js";
 import type { Target } from "./shared/targets.js";
 import { blankRecord } from "../providers/record.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
-import { versionQuotaWarning } from "./shared/version-quota.js";
+import { layerQuotaWarning, versionQuotaWarning } from "./shared/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
@@ -46,8 +46,10 @@ function summary(t: Target, r: LayerVersionRecord, count: number | null): LayerS
 }
 
 /** `only`: the config's layers for this target (each listed, with no version where it has none yet); undefined: every layer. */
-async function listTarget(client: ProviderClient, t: Target, only?: string[]): Promise<LayerSummaryRecord[]> {
+async function listTarget(client: ProviderClient, t: Target, log: CommandContext["log"], only?: string[]): Promise<LayerSummaryRecord[]> {
   const listed = (await client.listLayers()).sort((a, b) => a.layerName.localeCompare(b.layerName));
+  const nearCap = layerQuotaWarning(t.provider, t.region, listed.length);
+  if (nearCap) log.warn(nearCap);
   const layers = only === undefined ? listed : only.map((name) => listed.find((r) => r.layerName === name) ?? blankRecord(t.provider.name, t.region, name));
   const none = new Set(only?.filter((name) => !listed.some((r) => r.layerName === name)));
   if (t.provider.limits.maxVersionsPerLayer === null) return layers.map((r) => summary(t, r, null));
@@ -66,7 +68,7 @@ export async function layersCommand(input: LayersInput, ctx: CommandContext): Pr
     const lists = await mapTargets(targets, async (t, i) => {
       policies[i]!.deadline = Date.now() + timeoutMs;
       try {
-        return await listTarget(clients[i]!, t, run && !input.all ? run.layersOf(t) : undefined);
+        return await listTarget(clients[i]!, t, ctx.log, run && !input.all ? run.layersOf(t) : undefined);
       } catch (err) {
         const error = errorFields(err);
         const failed: LayerSummaryRecord = {
@@ -108,8 +110,9 @@ export default defineCommand({
   notes: `Every page of each target's layers, each with its newest version. Where a cloud caps versions
 per layer (Tencent: 200), each layer's versions are counted (VERSIONS) and a layer holding more
 than 90% of the cap is flagged: WARNING in the table, "warning" in JSON, and a line on stderr.
-With the config file: its layers in their targets (one not published there yet has no version);
---all lists every layer of those targets.`,
+Where it caps layers per region (Tencent: 20), a region holding more than 90% of them is a line
+on stderr. With the config file: its layers in their targets (one not published there yet has no
+version); --all lists every layer of those targets.`,
   run: layersCommand,
   ...recordsOutput(renderLayerSummaries),
 });

@@ -21,6 +21,7 @@ export interface ProviderInfo {
     maxDescriptionLength: number;
     maxLicenseLength: number;
     maxVersionsPerLayer: number | null;
+    maxLayersPerRegion: number | null;
   };
   credentialVariables: string[];
   /** Where credentials are looked for, first to last, as the cloud's CLI and SDK document it. */
@@ -48,6 +49,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         maxDescriptionLength: p.limits.maxDescriptionLength,
         maxLicenseLength: p.limits.maxLicenseLength,
         maxVersionsPerLayer: p.limits.maxVersionsPerLayer,
+        maxLayersPerRegion: p.limits.maxLayersPerRegion,
       },
       credentialVariables: [...p.credentialVariables],
       credentialOrder: [...providerCatalog[p.name].credentialOrder],

@@ -291,7 +291,8 @@ export async function executePublish(
       // --timeout is the target's budget from here: no attempt starts after it.
       const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
-      const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
+      let kept: Awaited<ReturnType<typeof removeStaged>> = {};
+      const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key, ...kept } } : {}) });
       try {
         if (opts.skipUnchanged) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
@@ -316,8 +317,8 @@ export async function executePublish(
             checkCommand: versionsCommand(t, layerName),
           },
         );
-        // The cloud keeps its own copy once the version exists: the staged object can go.
-        if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
+        // The cloud keeps its own copy once the version is Active: the staged object can go then.
+        if (staged) kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: rec });
         return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare })), ...how() };
       } catch (err) {
         return { ...failedRecord(t, layerName, err), ...how() };

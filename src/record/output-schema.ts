@@ -43,7 +43,8 @@ export const layerVersionRecordSchema = z
     requestId: z.string().nullable(),
     // publish only: how the zip reached the cloud, and where it was staged when it went through storage.
     upload: z.enum(["inline", "storage"]).optional(),
-    staged: z.strictObject({ bucket: z.string(), key: z.string() }).optional(),
+    // kept / removeCommand: the object is still there after the run (--keep-staged, or a version not Active yet).
+    staged: z.strictObject({ bucket: z.string(), key: z.string(), kept: z.literal(true).optional(), removeCommand: z.string().optional() }).optional(),
     error: recordErrorSchema.optional(),
   })
   .describe("one layer version in one provider region");
@@ -195,6 +196,7 @@ export const providersDocumentSchema = z
           maxDescriptionLength: z.number().int(),
           maxLicenseLength: z.number().int(),
           maxVersionsPerLayer: z.number().int().nullable(),
+          maxLayersPerRegion: z.number().int().nullable(),
         }),
         credentialVariables: z.array(z.string()),
         credentialOrder: z.array(z.string()).describe("where credentials are looked for, first to last"),

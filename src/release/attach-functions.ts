@@ -190,7 +190,7 @@ export async function attachFunctions(
         rec.functionVersion = version;
         if (opts.alias) {
           if (existing?.aliased !== true) {
-            const pointed = await client.functions.pointAlias(fn, opts.alias, version);
+            const pointed = await client.functions.pointAlias(fn, opts.alias, version, wait());
             rec.requestId = pointed.requestId ?? rec.requestId;
           }
           rec.alias = opts.alias;

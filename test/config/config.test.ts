@@ -367,8 +367,8 @@ describe("publishing from the config", () => {
     const doc = await publishWithConfig({ cwd: staged }, ctx(), publishCommand);
     const key = `layerctl/cfgstaged/${doc.archive!.sha256}.zip`;
     expect(doc.results.map((r) => [r.provider, r.status, r.upload, r.staged])).toEqual([
-      ["tencent", "published", "storage", { bucket: "cfg-layers-1250000000", key }],
-      ["aws", "published", "storage", { bucket: "cfg-layers-us-east-1", key }],
+      ["tencent", "published", "storage", { bucket: "cfg-layers-1250000000", key, kept: true, removeCommand: expect.stringContaining(`cos://cfg-layers-1250000000/${key}`) }],
+      ["aws", "published", "storage", { bucket: "cfg-layers-us-east-1", key, kept: true, removeCommand: `aws s3 rm s3://cfg-layers-us-east-1/${key} --region us-east-1` }],
     ]);
     expect(removed()).toBe(before);
     // --upload inline on the command line wins, and the file's buckets then have nothing to do.

@@ -51,7 +51,8 @@ export class AliyunFunctions implements FunctionUpdater {
     return { requestId: this.requestIdOf(resp) };
   }
 
-  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+  /** FC 3.0 publishes function versions synchronously (the Version structure has no state): nothing to wait for. */
+  async pointAlias(fn: FunctionRef, alias: string, version: string, _opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
     const m = this.sdk.models;
     try {
       const request = new m.UpdateAliasRequest({ body: new m.UpdateAliasInput({ versionId: version }) });

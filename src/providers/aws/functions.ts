@@ -1,6 +1,9 @@
 // Attaching layers to a Lambda function: GetFunction (its Layers and LastUpdateStatus),
 // UpdateFunctionConfiguration (Layers replaces the whole list, in order), a wait until
-// LastUpdateStatus is Successful, and UpdateAlias / CreateAlias.
+// LastUpdateStatus is Successful, and UpdateAlias / CreateAlias once the version is Active: a new
+// version may be State Pending (the SDK's waitUntilPublishedVersionActive polls
+// GetFunctionConfiguration with the version as Qualifier until State is Active; release-apis.md,
+// "Attach to functions"), and an alias must point at a version that can run.
 // Lambda refuses a second update while one is InProgress (ResourceConflictException), so the
 // read waits for a running update too. We poll GetFunction ourselves rather than use the SDK's
 // waitUntilFunctionUpdatedV2: one poll loop, one deadline (--timeout) and one error for every cloud.
@@ -17,6 +20,7 @@ type Call = <T>(action: string, send: () => Promise<T>, opts?: { creates?: boole
 interface Configuration {
   Layers?: Array<{ Arn?: string }>;
   State?: string;
+  StateReason?: string;
   LastUpdateStatus?: string;
   LastUpdateStatusReason?: string;
   $metadata?: { requestId?: string };
@@ -48,8 +52,9 @@ export class AwsFunctions implements FunctionUpdater {
     return { requestId: out.$metadata.requestId ?? null };
   }
 
-  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+  async pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
     const { UpdateAliasCommand, CreateAliasCommand } = this.sdk;
+    if (version !== "$LATEST") await this.versionActive(fn, version, opts);
     try {
       const out = await this.call("UpdateAlias", () => this.lambda.send(new UpdateAliasCommand({ FunctionName: fn.functionName, Name: alias, FunctionVersion: version })));
       return { created: false, requestId: out.$metadata.requestId ?? null };
@@ -107,6 +112,21 @@ export class AwsFunctions implements FunctionUpdater {
     );
   }
 
+  /** GetFunctionConfiguration of a published version until its State is Active (waitUntilPublishedVersionActive's poll). */
+  private versionActive(fn: FunctionRef, version: string, opts: UpdateWaitOptions): Promise<Configuration> {
+    const { GetFunctionConfigurationCommand } = this.sdk;
+    return waitForUpdate(
+      {
+        provider: "aws",
+        functionName: `${fn.functionName} version ${version}`,
+        read: () => this.call("GetFunctionConfiguration", () => this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.functionName, Qualifier: version }))),
+        progress: versionProgress,
+        requestId: (c) => c.$metadata?.requestId,
+      },
+      opts,
+    );
+  }
+
   /** GetFunction until no update is in progress. */
   private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<Configuration> {
     const { GetFunctionCommand } = this.sdk;
@@ -124,6 +144,12 @@ export class AwsFunctions implements FunctionUpdater {
       opts,
     );
   }
+}
+
+/** A published version: State Pending -> Active | Failed (the waiter's acceptors: retry on Pending only). */
+function versionProgress(c: Configuration): UpdateProgress {
+  if (c.State === "Failed") return { failed: `State Failed${c.StateReason ? `: ${c.StateReason}` : ""}` };
+  return c.State === "Pending" ? { done: false } : { done: true };
 }
 
 /** LastUpdateStatus: InProgress -> Successful | Failed; a function still being created is Pending. */

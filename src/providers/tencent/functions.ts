@@ -1,6 +1,9 @@
 // Attaching layers to an SCF function: GetFunction (Layers, Status), UpdateFunctionConfiguration
 // with Layers [{LayerName, LayerVersion}] (the whole list, in order), a wait while Status is
 // Creating|Updating|Publishing|Deleting, then UpdateAlias (CreateAlias when it does not exist).
+// PublishVersion is asynchronous: before an alias points at a new version, GetFunction with
+// Qualifier = that version is polled until its Status is Active, as Tencent's own
+// tencent-component-toolkit (src/modules/scf) does (release-apis.md, "Attach to functions").
 import { CloudError } from "../../errors.js";
 import { invalid, newestFirst, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages, nextOffset } from "../paging.js";
@@ -44,7 +47,8 @@ export class TencentFunctions implements FunctionUpdater {
     return { requestId: res.RequestId ?? null };
   }
 
-  async pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }> {
+  async pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
+    if (version !== "$LATEST") await this.settled(fn, opts, version);
     const ref = { FunctionName: fn.functionName, Namespace: fn.namespace, Name: alias, FunctionVersion: version };
     try {
       const res = await this.call("UpdateAlias", () => this.sdk.UpdateAlias(ref));
@@ -95,12 +99,14 @@ export class TencentFunctions implements FunctionUpdater {
     return layersOf(got);
   }
 
-  private settled(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionFields> {
+  /** GetFunction ($LATEST, or one version with `qualifier`) until its Status leaves the busy states. */
+  private settled(fn: FunctionRef, opts: UpdateWaitOptions, qualifier?: string): Promise<FunctionFields> {
     return waitForUpdate(
       {
         provider: "tencent",
-        functionName: fn.functionName,
-        read: () => this.call("GetFunction", () => this.sdk.GetFunction({ FunctionName: fn.functionName, Namespace: fn.namespace })) as Promise<FunctionFields>,
+        functionName: qualifier ? `${fn.functionName} version ${qualifier}` : fn.functionName,
+        read: () =>
+          this.call("GetFunction", () => this.sdk.GetFunction({ FunctionName: fn.functionName, Namespace: fn.namespace, Qualifier: qualifier })) as Promise<FunctionFields>,
         progress: progressOf,
         requestId: (f) => f.RequestId,
       },
