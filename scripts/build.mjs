@@ -135,6 +135,18 @@ function checkExternals(metafile) {
   }
 }
 
+/**
+ * Fails the build when a package in package.json's `dependencies` is bundled: everything bin/layerctl
+ * runs is in dist/, so an install of layerctl would bring a second copy that nothing loads (and its
+ * install scripts). Bundled packages are devDependencies.
+ */
+function checkDependencies(metafile) {
+  const { dependencies = {} } = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
+  const bundled = new Set(Object.keys(metafile.inputs).map(packageOf).filter(Boolean));
+  const twice = Object.keys(dependencies).filter((name) => bundled.has(name));
+  if (twice.length) throw new Error(`build: ${twice.join(", ")} bundled into dist/: move ${twice.length > 1 ? "them" : "it"} from dependencies to devDependencies in package.json`);
+}
+
 async function main() {
   fs.rmSync(dist, { recursive: true, force: true });
   const result = await esbuild.build({
@@ -156,6 +168,7 @@ async function main() {
     logLevel: "warning",
   });
   checkExternals(result.metafile);
+  checkDependencies(result.metafile);
   checkStartUp(result.metafile);
   const outputs = inputsOf(result.metafile);
   // src/archive/deflate-pool.ts starts `new URL("./deflate-worker.js", import.meta.url)`.
