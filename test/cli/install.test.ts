@@ -41,7 +41,9 @@ describe("the package", () => {
     const packed = run("npm", ["pack", "--json", "--pack-destination", root], clone, env);
     const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const files = tarball.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "bin/layerctl", "dist/cli.js", "dist/THIRD-PARTY-NOTICES.txt", "schema/config.schema.json"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["LICENSE", "README.md", "package.json", "bin/layerctl", "dist/cli.js", "dist/THIRD-PARTY-NOTICES.txt", "schema/config.schema.json"]),
+    );
     // The bundle only: no sources, no per-module tree, nothing of the build's.
     expect(files.filter((f) => !/^(bin\/layerctl|dist\/[^/]+|schema\/[^/]+\.json|LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
 
@@ -56,7 +58,12 @@ describe("the package", () => {
     const layer = path.join(app, "layer");
     await mkdir(path.join(layer, "python"), { recursive: true });
     await writeFile(path.join(layer, "python/hello.py"), "print('hi')\n");
-    const published = run("npx", ["layerctl", "publish", layer, "-p", "tencent,aws,aliyun", "-n", "installed", "--runtime", "python3.10", "--emulator", "--output", "json"], app, env);
+    const published = run(
+      "npx",
+      ["layerctl", "publish", layer, "-p", "tencent,aws,aliyun", "-n", "installed", "--runtime", "python3.10", "--emulator", "--output", "json"],
+      app,
+      env,
+    );
     const doc = JSON.parse(published.stdout) as { results: { provider: string; status: string; version: number }[] };
     expect(doc.results.map((r) => [r.provider, r.status, r.version])).toEqual([
       ["tencent", "published", 1],
