@@ -13,6 +13,8 @@
 //   PublishVersion                                            `layerctl publish-function`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
+//   STS AssumeRole, AssumeRoleWithWebIdentity,                --role-arn, web identity and role
+//     GetCallerIdentity (./sts.ts, same port)                 profiles; their keys need their session token
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
@@ -34,8 +36,10 @@ import {
   removeLayerVersionPermission,
 } from "./layers.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
-import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
+import { checkSigV4Headers, checkSigV4Signature, LAMBDA_KEY_ERRORS, type AdmittedSigV4 } from "./signature.js";
 import { S3Emulator } from "./s3.js";
+import { StsEmulator } from "./sts.js";
+import { KeyStore, UPPER_ALNUM } from "../keys.js";
 import type { RegionState } from "./state.js";
 import type { Reply } from "../types.js";
 
@@ -69,8 +73,10 @@ export const awsCloud = defineCloud({
     LAYERCTL_ENDPOINT_AWS: url,
     // The AWS CLI and SDKs read the service-specific endpoint variable, so they work without --endpoint-url.
     AWS_ENDPOINT_URL_LAMBDA: url,
-    // S3 answers on the same port (see ./s3.ts).
+    // S3 and STS answer on the same port (see ./s3.ts, ./sts.ts). AWS_ENDPOINT_URL_STS is the
+    // SDKs' own variable: the credential chain's role and web-identity steps use it too.
     LAYERCTL_STORAGE_ENDPOINT_AWS: url,
+    AWS_ENDPOINT_URL_STS: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
@@ -78,8 +84,15 @@ export const awsCloud = defineCloud({
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
 
   setup(ctx: AwsContext, seeds) {
+    // Temporary keys as STS issues them (ASIA + 16): Lambda, S3 and STS itself take them, with
+    // their session token.
+    const keys = new KeyStore(
+      () => ({ keyId: ctx.credentials.accessKeyId, secret: ctx.credentials.secretAccessKey, account: ctx.credentials.accountId }),
+      { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 },
+      ctx.now,
+    );
     // S3 shares the port; its requests are told apart by their signature's service (see ./s3.ts).
-    const s3 = new S3Emulator(ctx);
+    const s3 = new S3Emulator(ctx, keys);
     const deps: AwsDeps = { ctx, s3, seeds: new Map(seeds.map((s) => [s.name, s])) };
     const op = (route: string, handler: Handler): Operation<AwsRequest> => ({ route, run: (req) => handler(req, deps) });
     const admitted = new WeakMap<IncomingCall, AdmittedSigV4>();
@@ -108,20 +121,24 @@ export const awsCloud = defineCloud({
         ListVersionsByFunction: op(`GET ${FUNCTIONS}/{FunctionName}/versions`, listVersionsByFunction),
         ListAliases: op(`GET ${FUNCTIONS}/{FunctionName}/aliases`, listAliases),
       },
-      companions: [s3],
+      companions: [s3, new StsEmulator(ctx, keys)],
       admit(call) {
-        admitted.set(call, checkSigV4Headers(call, ctx.credentials, ctx.now(), ctx.tuning.maxClockSkewMs));
+        admitted.set(call, checkSigV4Headers(call, keys, ctx.now(), ctx.tuning.maxClockSkewMs));
       },
       authenticate(call) {
         const identity = admitted.get(call);
         if (!identity) throw new Error("an AWS call reached authentication without admission");
-        checkSigV4Signature(call, identity, ctx.credentials.secretAccessKey);
+        if (keys.expiredSince(identity.session)) throw LAMBDA_KEY_ERRORS.expiredToken();
+        checkSigV4Signature(call, identity);
         return identity;
       },
+      expireCredentials: () => keys.expireAll(),
+      // The caller's account names the ARNs (a role assumed in another account publishes there).
+      // State is not kept per account: two accounts see the same layers (not modelled).
       request: (call, identity, params): AwsRequest => ({
         call,
         region: (identity as AdmittedSigV4).region,
-        account: ctx.credentials.accountId,
+        account: (identity as AdmittedSigV4).account,
         params,
         query: call.url.searchParams,
         body: call.method === "POST" || call.method === "PUT" ? parseJsonBody(call) : {},

@@ -1,5 +1,5 @@
 // Whole-process properties, checked in child processes running the adapter built from src/
-// (test/helpers/source-bundle.ts): importing the adapter loads no SDK, and using it leaves stderr
+// (test/helpers/source-bundle.mjs): importing the adapter loads no SDK, and using it leaves stderr
 // clean on Node 20.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";

@@ -1,5 +1,5 @@
 // `layerctl --help` must not pay for the SDK: importing the adapter (built from src/ by
-// test/helpers/source-bundle.ts) loads none of it, and connect() does (which proves the probe can
+// test/helpers/source-bundle.mjs) loads none of it, and connect() does (which proves the probe can
 // see it).
 import { execFile } from "node:child_process";
 import path from "node:path";
@@ -17,21 +17,25 @@ const mod = await import(pathToFileURL(process.argv[1]).href);
 const req = createRequire(import.meta.url);
 const loaded = () => Object.keys(req.cache).filter((k) => k.includes("tencentcloud-sdk-nodejs")).length;
 const afterImport = loaded();
+// Keys from the variables need no SDK (no STS) to be resolved.
+const credentials = await mod.tencentProvider.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "k" }, {});
+const afterResolve = loaded();
 await mod.tencentProvider.connect({
   region: "ap-guangzhou", endpoint: "http://127.0.0.1:9", requestTimeoutMs: 1000,
-  credentials: { source: "test", secretId: "AKIDx", secretKey: "k" },
+  credentials,
   retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
   log: { debug() {}, info() {}, warn() {}, error() {}, debugEnabled: false },
 });
-console.log(JSON.stringify({ afterImport, afterConnect: loaded() }));
+console.log(JSON.stringify({ afterImport, afterResolve, afterConnect: loaded() }));
 `;
 
 describe("lazy SDK loading", () => {
   it("does not load tencentcloud-sdk-nodejs-* until connect()", async () => {
     const built = fileURLToPath((await sourceBundle("providers/tencent/index.ts"))[0]);
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", probe, built], { cwd: path.resolve(".") });
-    const result = JSON.parse(stdout.trim()) as { afterImport: number; afterConnect: number };
+    const result = JSON.parse(stdout.trim()) as { afterImport: number; afterResolve: number; afterConnect: number };
     expect(result.afterImport).toBe(0);
+    expect(result.afterResolve).toBe(0);
     expect(result.afterConnect).toBeGreaterThan(0);
   });
 });
