@@ -64,7 +64,7 @@ describe("publish from the config (process)", () => {
     const r = await runCli(["publish", "-p", "aws"], { env, cwd: bad });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^layerctl: layerctl\.config\.json: layers\[0\]\.runtimes: expected a list of runtime ids/)]);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^layerctl: layerctl\.config\.json: layers\[0\] \(x\) runtimes: expected a list of runtime ids/)]);
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
@@ -97,7 +97,18 @@ describe("record merge and schema (process)", () => {
 
   it("schema output names every document; get and attach documents validate against it", async () => {
     const schema = JSON.parse((await runCli(["schema", "output"], { env })).stdout);
-    expect(Object.keys(schema.$defs)).toEqual(["publishDocument", "layerDocument", "functionDocument", "attachDocument", "recordFile"]);
+    expect(Object.keys(schema.$defs)).toEqual([
+      "publishDocument",
+      "layerDocument",
+      "functionDocument",
+      "attachDocument",
+      "versionActionDocument",
+      "layerSummaryDocument",
+      "shareDocument",
+      "providersDocument",
+      "packDocument",
+      "recordFile",
+    ]);
     const got = await runCli(["get", "clideps", "1", "-p", "aws", "--output", "json"], { env });
     expect(layerDocumentSchema.safeParse(JSON.parse(got.stdout)).success).toBe(true);
     const att = await runCli(["attach", "clideps:1", "-f", "api", "-p", "aws", "--output", "json"], { env });
