@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliEnv } from "./env.mjs";
 import { sourceBundle } from "../test/helpers/source-bundle.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,19 +34,6 @@ function report(name, value, limit, detail) {
   const ok = value <= limit;
   if (!ok) missed.push(name);
   console.log(`${ok ? "ok    " : "MISSED"} ${name}: ${value.toFixed(2)}x (target <= ${limit}x)  ${detail}`);
-}
-
-function cliEnv(extra = {}) {
-  return {
-    PATH: process.env.PATH,
-    HOME: "/nonexistent-layerctl-home",
-    LANG: "C.UTF-8",
-    NO_COLOR: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: "/nonexistent/layerctl-aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/layerctl-aws-credentials",
-    ...extra,
-  };
 }
 
 /** Runs a command to completion (async, so the in-process emulator keeps answering): wall ms, peak RSS KiB, stdout. */

@@ -15,6 +15,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliEnv } from "./env.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -43,20 +44,6 @@ function report(name, value, limit, detail) {
   if (!ok) missed.push(name);
   const verdict = limit === undefined ? "      " : ok ? "ok    " : "MISSED";
   console.log(`${verdict} ${name}: ${value.toFixed(2)}x${limit === undefined ? "" : ` (target <= ${limit}x)`}  ${detail}`);
-}
-
-/** Like a user's shell, without what would make one run differ from another (credentials, HOME). */
-function bareEnv(extra = {}) {
-  return {
-    PATH: process.env.PATH,
-    HOME: "/nonexistent-layerctl-home",
-    LANG: "C.UTF-8",
-    NO_COLOR: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: "/nonexistent/layerctl-aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/layerctl-aws-credentials",
-    ...extra,
-  };
 }
 
 /** The path of a Node binary of `major`: this one, or one from the npm registry. */
@@ -105,7 +92,7 @@ async function startEmulator() {
   });
   const layer = path.join(repo, "examples/layers/python-deps");
   const r = spawnSync(process.execPath, [BIN, "publish", layer, "-p", "tencent,aws,aliyun", "-n", "bench", "--runtime", "python3.9", "--output", "json"], {
-    env: bareEnv(env),
+    env: cliEnv(env),
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`publish to the emulator failed:\n${r.stderr}`);
@@ -129,9 +116,9 @@ try {
     // included, so the same CLI shows a smaller ratio there. Both must meet the target.
     const shell = ratio(node, [BIN, "--help"], process.env, 41);
     report(`Node ${major}: layerctl --help / node -e 0`, shell.ratio, HELP_LIMIT(major), shell.detail);
-    const bare = ratio(node, [BIN, "--help"], bareEnv(), 41);
+    const bare = ratio(node, [BIN, "--help"], cliEnv(), 41);
     report(`Node ${major}: layerctl --help / node -e 0, bare environment`, bare.ratio, HELP_LIMIT(major), `${bare.detail}; before ${before?.help ?? "?"}x`);
-    const versions = ratio(node, [BIN, "versions", "bench", "-p", "tencent,aws,aliyun", "--output", "json"], bareEnv(emu.env), 15);
+    const versions = ratio(node, [BIN, "versions", "bench", "-p", "tencent,aws,aliyun", "--output", "json"], cliEnv(emu.env), 15);
     report(
       `Node ${major}: layerctl versions, three clouds / node -e 0`,
       versions.ratio,
