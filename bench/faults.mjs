@@ -12,23 +12,34 @@
 //   leaks        a secret (key or session token) in the output, in any encoding, --debug included
 //   orphans      a staged object or unfinished multipart upload left in a bucket and not named
 //
-// Not part of `npm run bench` (it measures truthfulness, not speed). Run it after `npm run build`:
+// Not part of `npm run bench` (it measures truthfulness, not speed); it builds what it needs from src/:
 //   node bench/faults.mjs            (all cases)        FAULTS_PROVIDER=aws node bench/faults.mjs
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { sourceBundle } from "../test/helpers/source-bundle.mjs";
 
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const dist = (p) => import(path.join(repo, "dist", p));
-const { start, emulatorEnv } = await dist("emulator/index.js");
-const { providers } = await dist("providers/index.js");
-const { commands, optionsOf } = await dist("commands/index.js");
-const { invoke } = await dist("commands/shared/invoke.js");
-const { createLogger } = await dist("output/log.js");
-const { redact } = await dist("output/redact.js");
-const { debugDetail } = await dist("output/debug-detail.js");
+// dist/ is one bundle: the modules used here are built from src/ together (one instance each).
+const ENTRIES = [
+  "emulator/index.ts",
+  "providers/index.ts",
+  "commands/index.ts",
+  "commands/shared/invoke.ts",
+  "output/log.ts",
+  "output/redact.ts",
+  "output/debug-detail.ts",
+  "archive/index.ts",
+];
+const urls = await sourceBundle(...ENTRIES);
+const src = (entry) => import(urls[ENTRIES.indexOf(entry)]);
+const { start, emulatorEnv } = await src("emulator/index.ts");
+const { providers } = await src("providers/index.ts");
+const { commands, optionsOf } = await src("commands/index.ts");
+const { invoke } = await src("commands/shared/invoke.ts");
+const { createLogger } = await src("output/log.ts");
+const { redact } = await src("output/redact.ts");
+const { debugDetail } = await src("output/debug-detail.ts");
 
 const INCOMPLETE = ["empty-body", "hollow", "no-list", "truncate-chunked"];
 const LOST = ["lost-response", "truncate", ...INCOMPLETE];
@@ -426,7 +437,7 @@ function pruneCases(provider) {
 let cachedArchive;
 async function archive() {
   if (cachedArchive) return cachedArchive;
-  const { pack } = await dist("archive/index.js");
+  const { pack } = await src("archive/index.ts");
   const out = path.join(work, "a.zip");
   const packed = await pack({ dir: layerDir, output: out });
   const bytes = fs.readFileSync(out);

@@ -107,6 +107,8 @@ describe("record merge and schema (process)", () => {
       "shareDocument",
       "providersDocument",
       "packDocument",
+      "checkDocument",
+      "buildDocument",
       "recordFile",
     ]);
     const got = await runCli(["get", "clideps", "1", "-p", "aws", "--output", "json"], { env });

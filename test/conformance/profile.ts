@@ -84,6 +84,8 @@ export interface ConformanceProfile {
   grants: ((emu: RunningEmulator, region: string, layer: string, version: number) => Promise<string[]>) | null;
   /** The provider's action that shares a layer (faults target it); null: no sharing. */
   shareAction: string | null;
+  /** One runtime of each family the contents check judges (test/conformance/contents.test.ts), as users type them. */
+  contents: { python: string; node: string; custom: string };
   /** Credential sources (test/conformance/credentials.test.ts). */
   credentials: CredentialConformance;
 }

@@ -59,8 +59,10 @@ export interface CommandSpec<Input = unknown, Data = unknown> {
   run(input: Input, ctx: CommandContext): Promise<Data>;
   /** The stdout document ("" for none). */
   render(data: Data, format: string): string;
-  /** Targets that failed, reported one line each on stderr; any of them makes the exit code 1. */
+  /** Targets that failed, reported one line each on stderr; any of them makes the exit code 1 (or failureExitCode). */
   failures?(data: Data): FailureParts[];
+  /** The exit code failures() give: 1 (a cloud or network failure, the default) or 2 (the input is wrong, e.g. `check`'s findings). */
+  failureExitCode?: 1 | 2;
   /** For a command that keeps running once its document is printed. */
   service?(data: Data): Service;
 }

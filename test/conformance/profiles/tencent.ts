@@ -45,6 +45,7 @@ export const tencentProfile: ConformanceProfile = {
   pages: { layers: 20, versions: null },
   grants: null,
   shareAction: null,
+  contents: { python: "python3.10", node: "nodejs18", custom: "custom" },
   credentials: {
     // ~/.tencentcloud/credentials, as the SDK's ProfileCredential reads it.
     async writeProfile(home, name, keys) {
