@@ -42,7 +42,7 @@ const SHARED = {};
 // import (a package, or aws/sdk.ts, which names the five Lambda commands it sends).
 const SDK_BUNDLES = {
   aws: [path.join(src, "providers/aws/sdk.ts")],
-  tencent: ["tencentcloud-sdk-nodejs-scf"],
+  tencent: ["tencentcloud-sdk-nodejs-scf", "tencentcloud-sdk-nodejs-common"],
   aliyun: ["@alicloud/fc20230330", "@alicloud/openapi-core"],
 };
 const SDK_LOADER = path.join(repo, "scripts/sdk-loader.mjs");

@@ -6,13 +6,18 @@ import type { Provider, ResolvedCredentials } from "../../providers/types.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
+import { Traffic } from "../../providers/traffic.js";
+import { ALL, expandAll, homeRegion } from "./all-regions.js";
+import { partitionProfiles, profileFor, warnUnscoped } from "./credential-scopes.js";
+
+const DEFAULT_LISTING_TIMEOUT_MS = 60_000;
 
 export interface TargetOptions {
   /** Targets worked on at once (--concurrency), as typed; default DEFAULT_CONCURRENCY. */
   concurrency?: string;
   /** Comma-separated or repeated provider names. */
   provider?: string[];
-  /** Region entries: `region` (every selected provider) or `provider:region`; comma-separated or repeated. */
+  /** Region entries: `region` (every selected provider) or `provider:region`, `all` / `provider:all` for every region the account may use; comma-separated or repeated. */
   region?: string[];
   endpoint?: string;
   profile?: string;
@@ -77,7 +82,8 @@ function endpointFor(provider: Provider, explicit: string | undefined, env: Node
   return undefined;
 }
 
-function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv): string[] {
+/** The regions asked for one provider; `all` (./all-regions.ts) is kept apart, expanded once credentials are known. */
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv): { regions: string[]; all: boolean } {
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
@@ -88,7 +94,9 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
     } else shared.push(e);
   }
   let regions = mine.length > 0 ? mine : shared;
-  if (regions.length === 0) {
+  const all = regions.includes(ALL);
+  regions = regions.filter((r) => r !== ALL);
+  if (regions.length === 0 && !all) {
     const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
     regions = [fromEnv ?? provider.defaultRegion];
   }
@@ -100,7 +108,7 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
       });
     }
   }
-  return [...new Set(regions)];
+  return { regions: [...new Set(regions)], all };
 }
 
 /** One error for every provider whose credentials are missing, rather than one per run. */
@@ -125,6 +133,8 @@ export async function resolveTargets(
     layerName?: string;
     /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
     credentialsOptional?: boolean;
+    /** Budget of a region listing (`all`), ms; default 60 s. */
+    timeoutMs?: number;
   },
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
@@ -145,8 +155,9 @@ export async function resolveTargets(
   let note: string | undefined;
 
   // Validate what needs no emulator first, so a typo never starts a server.
-  const plan = providers.map((p) => ({ provider: p, regions: regionsFor(p, regionEntries, env) }));
+  const plan = providers.map((p) => ({ provider: p, ...regionsFor(p, regionEntries, env) }));
   if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
+  const scopes = partitionProfiles(opts.profile);
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
@@ -165,20 +176,61 @@ export async function resolveTargets(
   try {
     const targets: Target[] = [];
     const missing: UsageError[] = [];
-    for (const { provider, regions } of plan) {
+    const listings: Array<() => Promise<void>> = [];
+    for (const { provider, regions, all } of plan) {
       const ep = endpointFor(provider, endpoint, env);
-      let credentials: ResolvedCredentials | null = null;
-      try {
-        credentials = await provider.resolveCredentials(env, { profile: opts.profile });
-      } catch (err) {
-        // Every provider's missing credentials are collected, so one run names them all.
-        if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
-        missing.push(err);
+      // Credentials per scope: a region of another AWS partition needs that partition's own.
+      const byScope = new Map<string | undefined, ResolvedCredentials | null>();
+      const credentialsFor = async (region: string): Promise<ResolvedCredentials | null> => {
+        const scope = provider.credentialScope?.(region);
+        if (byScope.has(scope)) return byScope.get(scope)!;
+        let credentials: ResolvedCredentials | null = null;
+        try {
+          credentials = await provider.resolveCredentials(env, { profile: profileFor(opts.profile, scopes, scope) });
+        } catch (err) {
+          // Every provider's missing credentials are collected, so one run names them all.
+          if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
+          missing.push(err);
+        }
+        byScope.set(scope, credentials);
+        return credentials;
+      };
+      const given = [];
+      for (const region of regions) given.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
+      if (!all) {
+        targets.push(...given);
+        continue;
       }
-      for (const region of regions) targets.push({ provider, region, endpoint: ep, credentials });
+      // `all`: asked of the cloud below, once every provider's credentials are known (a missing
+      // one is a usage error before any call); the targets keep their place in the order.
+      const at = targets.length;
+      const home = homeRegion(provider, env);
+      const credentials = await credentialsFor(home);
+      listings.push(async () => {
+        const { regions: listed } = await expandAll(provider, {
+          env,
+          endpoint: ep,
+          credentials,
+          timeoutMs: ctx.timeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS,
+          log: ctx.log,
+          traffic: new Traffic(),
+        });
+        const seen = new Set(regions);
+        const more = [];
+        for (const region of listed) if (!seen.has(region)) more.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
+        targets.splice(at + given.length, 0, ...more);
+      });
+      targets.push(...given);
     }
     if (missing.length > 0 && !ctx.credentialsOptional) throw missingCredentials(missing);
-    return { targets, close, note, uncredentialed: missing.map((e) => e.message + (e.hint ? ` (${e.hint})` : "")) };
+    // Listings after the emulator note: they are the run's first calls.
+    if (listings.length > 0 && note) {
+      ctx.log.info(note);
+      note = undefined;
+    }
+    for (const list of listings.reverse()) await list();
+    warnUnscoped(targets, scopes, ctx.log);
+    return { targets, close, note, uncredentialed: [...new Set(missing.map((e) => e.message + (e.hint ? ` (${e.hint})` : "")))] };
   } catch (err) {
     await close();
     throw err;

@@ -11,6 +11,7 @@
 //     functionUpdateDelayMs), Create/Update/GetAlias          (function-updates.ts)
 //   CreateFunction, GetFunction                               so there is a function to version
 //   PublishVersion                                            `layerctl publish-function`
+//   ListRegions (Account API, ./regions.ts)                   `--region aws:all`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
@@ -33,6 +34,8 @@ import {
   publishLayerVersion,
   removeLayerVersionPermission,
 } from "./layers.js";
+import { partition } from "./names.js";
+import { listRegions } from "./regions.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
 import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
 import { S3Emulator } from "./s3.js";
@@ -42,10 +45,25 @@ import type { Reply } from "../types.js";
 /** Lambda rejects larger requests before reading them (a 50 MB zip, base64-encoded, is just over). */
 export const MAX_REQUEST_BYTES = 69_905_067;
 
-export interface AwsCredentials {
+export interface AwsKeys {
   accessKeyId: string;
   secretAccessKey: string;
   accountId: string;
+}
+
+export interface AwsCredentials extends AwsKeys {
+  /**
+   * Accounts of the other partitions (aws-cn, aws-us-gov): a request scoped to one of their
+   * regions must be signed with that partition's keys, and its ARNs name that account, as on AWS,
+   * where each partition has accounts of its own. Absent: the keys above work in every partition.
+   */
+  partitions?: Partial<Record<"aws-cn" | "aws-us-gov", AwsKeys>>;
+}
+
+/** The keys and account a request scoped to `region` is checked against. */
+export function keysFor(credentials: AwsCredentials, region: string): AwsKeys {
+  const p = partition(region);
+  return (p === "aws-cn" || p === "aws-us-gov" ? credentials.partitions?.[p] : undefined) ?? credentials;
 }
 
 /** Only the knobs every cloud has. */
@@ -75,7 +93,8 @@ export const awsCloud = defineCloud({
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
-  owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
+  // And the Account API's ListRegions (./regions.ts), the one path of another AWS service served.
+  owns: { prefixes: ["/2018-10-31/", "/2015-03-31/", "/listRegions/"] },
 
   setup(ctx: AwsContext, seeds) {
     // S3 shares the port; its requests are told apart by their signature's service (see ./s3.ts).
@@ -107,21 +126,27 @@ export const awsCloud = defineCloud({
         ListFunctions: op(`GET ${FUNCTIONS}`, listFunctions),
         ListVersionsByFunction: op(`GET ${FUNCTIONS}/{FunctionName}/versions`, listVersionsByFunction),
         ListAliases: op(`GET ${FUNCTIONS}/{FunctionName}/aliases`, listAliases),
+        // `--region aws:all`: the account's enabled regions (Account API, signed for service "account").
+        ListRegions: op("POST /listRegions", listRegions),
       },
       companions: [s3],
       admit(call) {
-        admitted.set(call, checkSigV4Headers(call, ctx.credentials, ctx.now(), ctx.tuning.maxClockSkewMs));
+        const service = call.rawPath === "/listRegions" ? "account" : "lambda";
+        admitted.set(
+          call,
+          checkSigV4Headers(call, (region) => keysFor(ctx.credentials, region), ctx.now(), ctx.tuning.maxClockSkewMs, service),
+        );
       },
       authenticate(call) {
         const identity = admitted.get(call);
         if (!identity) throw new Error("an AWS call reached authentication without admission");
-        checkSigV4Signature(call, identity, ctx.credentials.secretAccessKey);
+        checkSigV4Signature(call, identity, keysFor(ctx.credentials, identity.region).secretAccessKey);
         return identity;
       },
       request: (call, identity, params): AwsRequest => ({
         call,
         region: (identity as AdmittedSigV4).region,
-        account: ctx.credentials.accountId,
+        account: keysFor(ctx.credentials, (identity as AdmittedSigV4).region).accountId,
         params,
         query: call.url.searchParams,
         body: call.method === "POST" || call.method === "PUT" ? parseJsonBody(call) : {},

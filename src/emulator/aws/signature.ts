@@ -37,7 +37,13 @@ export interface AdmittedSigV4 extends SigV4Identity {
  * The checks that need only the headers, made before the body is read: a well-formed
  * Authorization, a known key, a date within the clock window and a valid scope.
  */
-export function checkSigV4Headers(call: IncomingCall, creds: { accessKeyId: string }, now: Date, maxSkewMs: number): AdmittedSigV4 {
+export function checkSigV4Headers(
+  call: IncomingCall,
+  creds: { accessKeyId: string } | ((region: string) => { accessKeyId: string }),
+  now: Date,
+  maxSkewMs: number,
+  service = SERVICE,
+): AdmittedSigV4 {
   const header = headerValue(call, "authorization");
   if (header === undefined || header === "") {
     throw new AwsApiError("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -47,7 +53,9 @@ export function checkSigV4Headers(call: IncomingCall, creds: { accessKeyId: stri
   if (amzDate === undefined) {
     throw new AwsApiError("IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  if (auth.accessKeyId !== creds.accessKeyId) {
+  // A partition has accounts and keys of its own: the key is checked against the scope's partition.
+  const expected = typeof creds === "function" ? creds(auth.region) : creds;
+  if (auth.accessKeyId !== expected.accessKeyId) {
     throw new AwsApiError("UnrecognizedClientException", "The security token included in the request is invalid.");
   }
   checkClock(amzDate, now, maxSkewMs);
@@ -57,8 +65,8 @@ export function checkSigV4Headers(call: IncomingCall, creds: { accessKeyId: stri
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
   }
-  if (auth.service !== SERVICE) {
-    throw new AwsApiError("InvalidSignatureException", `Credential should be scoped to correct service: '${SERVICE}'. `);
+  if (auth.service !== service) {
+    throw new AwsApiError("InvalidSignatureException", `Credential should be scoped to correct service: '${service}'. `);
   }
   if (auth.terminator !== "aws4_request") {
     throw new AwsApiError("InvalidSignatureException", `Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'. `);

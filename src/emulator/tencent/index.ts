@@ -4,6 +4,7 @@
 // Operations served, and why:
 //   PublishLayerVersion, GetLayerVersion, ListLayerVersions  what `layerctl publish/get/versions` call
 //   ListLayers                                              `layerctl layers` and the conformance suite
+//   DescribeRegions (Region Management System, 2022-06-27)  `--region tencent:all` (./regions.ts)
 //   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
 //   UpdateFunctionConfiguration (Layers; Updating for       `layerctl attach`, `publish --attach`
 //     functionUpdateDelayMs), Create/Update/GetAlias        (function-updates.ts)
@@ -22,11 +23,18 @@ import { functionReads } from "./function-reads.js";
 import { Functions } from "./functions.js";
 import { FunctionUpdates } from "./function-updates.js";
 import { Layers } from "./layers.js";
+import { describeRegions, REGION_API_VERSION } from "./regions.js";
 import type { Params } from "./params.js";
 import { checkAuthHeaders, checkSignature, header, type AdmittedAuthorization } from "./signature.js";
 import type { RegionState } from "./state.js";
 
 export const API_VERSION = "2018-04-16";
+/**
+ * Actions of other services served on the same endpoint, with their API version. Real requests
+ * for them go to another host (region.tencentcloudapi.com), which the SDK also signs as the
+ * service: pointed at one emulator endpoint, only the action and its version tell them apart.
+ */
+const VERSIONS: Record<string, string> = { DescribeRegions: REGION_API_VERSION };
 const DEFAULT_REGION = "ap-guangzhou";
 
 export interface TencentCredentials {
@@ -100,6 +108,8 @@ export const tencentCloud = defineCloud({
       GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
       ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },
       ListLayers: { run: json((q) => layers.listLayers(q.region, q.params)) },
+      // `--region tencent:all`: the Region Management System's action (./regions.ts).
+      DescribeRegions: { run: json((q) => describeRegions(q.params, ctx.tuning)) },
       DeleteLayerVersion: { run: json((q) => layers.delete(q.region, q.params, q.call)) },
       CreateFunction: { run: json((q) => functions.create(q.region, q.params)) },
       GetFunction: { run: json((q) => functions.get(q.region, q.params)) },
@@ -122,7 +132,7 @@ export const tencentCloud = defineCloud({
         checkSignature(call, auth, ctx.credentials.secretKey);
       },
       request(call, _caller, _params, action) {
-        if (header(call, "x-tc-version") !== API_VERSION) throw invalidAction(call, action);
+        if (header(call, "x-tc-version") !== (VERSIONS[action] ?? API_VERSION)) throw invalidAction(call, action);
         return { region: header(call, "x-tc-region") || DEFAULT_REGION, params: parseBody(call), call };
       },
       isError: (err): err is TencentApiError => err instanceof TencentApiError,

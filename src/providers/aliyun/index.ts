@@ -32,4 +32,8 @@ export const aliyunProvider: Provider = {
   // --profile names an AWS shared-config profile; Alibaba Cloud credentials come from the environment.
   resolveCredentials: async (env) => resolveAliyunCredentials(env),
   connect: (opts) => connectAliyun(opts),
+  async listRegions(opts) {
+    const { listAliyunRegions } = await import("./regions.js");
+    return listAliyunRegions(opts);
+  },
 };

@@ -14,6 +14,8 @@ import type {
   DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
   ProviderClient,
@@ -22,6 +24,7 @@ import type {
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
+import * as fleet from "./fleet.js";
 import * as lifecycle from "./lifecycle.js";
 import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
@@ -221,5 +224,14 @@ class AwsLambdaClient implements ProviderClient {
 
   shareLayer(req: ShareRequest): Promise<ShareOutcome> {
     return lifecycle.shareLayer(this.lifecycle, req);
+  }
+
+  // Reads for a fleet (align, status, copy, download) live in ./fleet.ts.
+  layerHead(layerName: string): Promise<LayerHead> {
+    return fleet.layerHead(this.lifecycle, layerName);
+  }
+
+  layerContent(layerName: string, version: number): Promise<LayerContent> {
+    return fleet.layerContent(this.lifecycle, layerName, version);
   }
 }

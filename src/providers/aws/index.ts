@@ -5,7 +5,7 @@ import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
 import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
-import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
+import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, awsPartition, checkLayerArnRegion } from "./limits.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
 import { AWS_SHARING } from "./sharing.js";
@@ -46,4 +46,10 @@ export const awsProvider: Provider = {
     const { connectAws } = await import("./client.js");
     return connectAws(opts);
   },
+  async listRegions(opts) {
+    const { listAwsRegions } = await import("./regions.js");
+    return listAwsRegions(opts);
+  },
+  // The default partition needs no scope of its own; China and GovCloud do.
+  credentialScope: (region) => (awsPartition(region) === "aws" ? undefined : awsPartition(region)),
 };

@@ -66,6 +66,17 @@ export function checkLayerArnRegion(layerName: string, region: string): void {
 
 export const AWS_DEFAULT_REGION = "us-east-1";
 
+/**
+ * The partition a region belongs to: aws-cn for China (cn-*), aws-us-gov for GovCloud (us-gov-*),
+ * aws elsewhere (IAM User Guide, ARNs: "aws, aws-cn, aws-us-gov"). Each partition has accounts and
+ * credentials of its own: a target in another partition needs its own (credentialScope).
+ */
+export function awsPartition(region: string): "aws" | "aws-cn" | "aws-us-gov" {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
 export const AWS_REGIONS: readonly string[] = [
   "us-east-1",
   "us-east-2",

@@ -36,4 +36,8 @@ export const tencentProvider: Provider = {
     const credentials = opts.credentials as TencentCredentials;
     return new TencentClient(await createScfClient(opts, credentials), opts, credentials);
   },
+  async listRegions(opts) {
+    const { listTencentRegions } = await import("./regions.js");
+    return listTencentRegions(opts);
+  },
 };
