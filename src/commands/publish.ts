@@ -24,7 +24,7 @@ import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
+import { resolveTargets, selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
 import { inlineCheck, parseStaging, planTarget, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
@@ -69,7 +69,12 @@ export interface PublishDocument {
 const POLL_INTERVAL_MS = 500;
 const SHARE_FLAGS = { public: "--public", account: "--share-account", organization: "--share-organization" };
 
-export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
+/** Targets resolved by the caller (copy resolves its source and targets itself); they are not closed here. */
+export interface PublishPreset {
+  resolved: ResolvedTargets;
+}
+
+export async function publishCommand(input: PublishInput, ctx: CommandContext, preset?: PublishPreset): Promise<PublishDocument> {
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
   const timeoutMs = parseTimeout(input.timeout);
@@ -103,7 +108,9 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
-  const { targets, close, note, uncredentialed } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
+  const { targets, close, note, uncredentialed } = preset
+    ? { ...preset.resolved, close: async () => {} }
+    : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
   let disposeArchive = async () => {};
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id

@@ -61,6 +61,8 @@ export interface CommandSpec<Input = unknown, Data = unknown> {
   render(data: Data, format: string): string;
   /** Targets that failed, reported one line each on stderr; any of them makes the exit code 1. */
   failures?(data: Data): FailureParts[];
+  /** The exit code when nothing failed (default 0): `status` exits 3 when a target is behind, for CI gates. */
+  exitCode?(data: Data): number;
   /** For a command that keeps running once its document is printed. */
   service?(data: Data): Service;
 }

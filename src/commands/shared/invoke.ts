@@ -21,7 +21,7 @@ export async function invoke<Input, Data>(spec: CommandSpec<Input, Data>, input:
     const data = await spec.run(input, ctx);
     const stdout = spec.render(data, format);
     const failures = spec.failures?.(data) ?? [];
-    return { stdout, errors: failures.map((f) => ({ line: formatFailure(f), error: f.error })), exitCode: failures.length > 0 ? 1 : 0, data };
+    return { stdout, errors: failures.map((f) => ({ line: formatFailure(f), error: f.error })), exitCode: failures.length > 0 ? 1 : (spec.exitCode?.(data) ?? 0), data };
   } catch (error) {
     return { stdout: "", errors: [{ line: formatError(error), error }], exitCode: exitCodeOf(error), error };
   }
