@@ -19,7 +19,11 @@ import { resolveGrantees } from "./shared/sharing.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { Traffic } from "../providers/traffic.js";
-import { checkZipOut, parseConcurrency, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { checkZipOut, FLEET_CONCURRENCY, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { archiveCrc64 } from "../providers/archive-content.js";
+import { publishAligned, paddingOf, planAlign, readHeads, type AlignPlan } from "../release/align.js";
+import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, parseOptionalConcurrency, plannedAligned } from "../release/publish-fleet.js";
+import { selectForResume, type ResumeSelection } from "../release/resume.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
@@ -54,6 +58,12 @@ export interface PublishInput extends TargetOptions, StagingInput {
   namespace?: string;
   publishVersion?: boolean;
   alias?: string;
+  /** Publish until every target holds the same version number (../release/align.ts). */
+  alignVersion?: boolean;
+  /** With alignVersion: the most padding versions one target may need (as typed; default 10). */
+  maxPadding?: string;
+  /** A record file: publish only to the targets it does not show holding this zip (../release/resume.ts). */
+  resume?: string;
 }
 
 export interface PublishDocument {
@@ -63,6 +73,8 @@ export interface PublishDocument {
   attachments?: AttachRecord[];
   /** With --dry-run --attach: what would be attached, one per target and function. */
   plannedAttachments?: PlannedAttachment[];
+  /** With --align-version: the version number every target was to hold. */
+  alignedVersion?: number;
 }
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
@@ -78,8 +90,9 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
   const timeoutMs = parseTimeout(input.timeout);
-  const concurrency = parseConcurrency(input.concurrency);
   const symlinks = parseSymlinkMode(input.symlinks);
+  const maxPadding = parseMaxPadding(input.maxPadding, input.alignVersion);
+  const concurrency = parseOptionalConcurrency(input.concurrency);
   const architectures = splitList(input.arch);
   const userRuntimes = splitList(input.runtime);
   const source = path.resolve(input.source);
@@ -108,16 +121,22 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
-  const { targets, close, note, uncredentialed } = preset
+  const {
+    targets: allTargets,
+    close,
+    note,
+    uncredentialed,
+  } = preset
     ? { ...preset.resolved, close: async () => {} }
     : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
   let disposeArchive = async () => {};
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
-    const policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
+    let targets = allTargets;
+    let policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
     const traffic = new Traffic();
-    const clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic }) : null)));
+    let clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic }) : null)));
     for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
@@ -141,23 +160,57 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
       }
     }
 
+    // --resume: the targets the record file shows holding this zip are left as they are.
+    let resumed: ResumeSelection | undefined;
+    if (input.resume !== undefined) {
+      resumed = await selectForResume(input.resume, layerName, targets, packed.archive.sha256, ctx.log);
+      const keep = resumed.keep;
+      targets = targets.filter((_, i) => keep[i]);
+      clients = clients.filter((_, i) => keep[i]);
+      policies = policies.filter((_, i) => keep[i]);
+    }
+
     const uploads = targets.map((t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
 
     // The whole zip is read into memory only for inline uploads; staging streams it from disk.
     const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
     const archive = { bytes, path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
+    // --align-version reads every target first (a dry run too: reads create nothing) and plans N.
+    let align: AlignPlan | undefined;
+    if (input.alignVersion && targets.length > 0) {
+      if (note) ctx.log.info(note);
+      ctx.progress?.(`reading the newest version of ${layerName} in ${targets.length} targets`);
+      for (const p of policies) p.deadline = Date.now() + timeoutMs;
+      const readable = clients.map((c) => c);
+      const heads = await readHeads(readable, layerName, concurrency ?? FLEET_CONCURRENCY);
+      const local = { sha256: packed.archive.sha256, crc64: await archiveCrc64(archive), size };
+      align = planAlign(targets, heads, local, { maxPadding, fixed: resumed?.alignedVersion });
+      ctx.log.info(describeAlignPlan(layerName, targets, align));
+    }
     if (input.dryRun) {
       const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
-      return { archive: packed.archive, results: plannedRecords(plan), ...planned };
+      const results = plannedRecords(plan).map((r, i) => (align ? plannedAligned(r, align, i) : r));
+      return { archive: packed.archive, results, ...planned, ...(align ? { alignedVersion: align.version } : {}) };
     }
 
-    if (note) ctx.log.info(note);
+    if (note && !align) ctx.log.info(note);
     const results = await executePublish(
       plan,
-      { clients, policies, timeoutMs, concurrency, skipUnchanged: Boolean(input.skipUnchanged), wait: input.wait !== false, grantees, keepStaged: staging.keep },
+      {
+        clients,
+        policies,
+        timeoutMs,
+        concurrency: concurrency ?? defaultConcurrencyFor(uploads, size),
+        skipUnchanged: Boolean(input.skipUnchanged),
+        wait: input.wait !== false,
+        grantees,
+        keepStaged: staging.keep,
+        align,
+      },
       ctx,
     );
+    const aligned = align ? { alignedVersion: align.version } : {};
     if (attach) {
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
       const attached = await mapTargets(
@@ -165,9 +218,9 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
         (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log),
         concurrency,
       );
-      return { archive: packed.archive, results, attachments: attached.flat() };
+      return { archive: packed.archive, results, attachments: attached.flat(), ...aligned };
     }
-    return { archive: packed.archive, results };
+    return { archive: packed.archive, results, ...aligned };
   } finally {
     await disposeArchive();
     await close();
@@ -237,6 +290,8 @@ export async function executePublish(
     grantees?: Grantee[];
     /** --keep-staged: leave staged objects in place after a successful publish. */
     keepStaged?: boolean;
+    /** --align-version: what each target does to reach the plan's version (../release/align.ts). */
+    align?: AlignPlan;
   },
   ctx: CommandContext,
 ): Promise<LayerVersionRecord[]> {
@@ -256,8 +311,10 @@ export async function executePublish(
       const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
       const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
+      const step = opts.align?.steps[i];
       try {
-        if (opts.skipUnchanged) {
+        if (step && step.kind !== "publish") return await alignedWithoutPublish(client, t, step, opts.align!.version, layerName, { grantees: opts.grantees ?? [], log: ctx.log });
+        if (opts.skipUnchanged && !step) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
           // license do not, so a build number in --description does not defeat the skip.
           const same = await client.findUnchanged(req, { wait: opts.wait, waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: POLL_INTERVAL_MS });
@@ -268,23 +325,15 @@ export async function executePublish(
           staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
           req.staged = staged.staged;
         }
-        const rec = await publishOnce(
-          client,
-          req,
-          { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS },
-          {
-            log: ctx.log,
-            where,
-            deadline,
-            policy: opts.policies[i],
-            checkCommand: versionsCommand(t, layerName),
-          },
-        );
+        const publishOpts = { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
+        const onceCtx = { log: ctx.log, where, deadline, policy: opts.policies[i], checkCommand: versionsCommand(t, layerName) };
+        const rec = step ? await publishAligned(client, req, step, opts.align!.version, publishOpts, onceCtx) : await publishOnce(client, req, publishOpts, onceCtx);
         // The cloud keeps its own copy once the version exists: the staged object can go.
         if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
         return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log })), ...how() };
       } catch (err) {
-        return { ...failedRecord(t, layerName, err), ...how() };
+        const padding = paddingOf(err);
+        return { ...failedRecord(t, layerName, err), ...(padding ? { padding } : {}), ...how() };
       } finally {
         done++;
         if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
@@ -382,6 +431,15 @@ export default defineCommand({
     { flags: "--bucket <spec>", description: "where to stage: NAME, provider=NAME or provider:region=NAME; {region} becomes the target's region (repeatable)", repeatable: true },
     { flags: "--keep-staged", description: "keep the staged object after publishing (default: removed)" },
     { flags: "--storage-endpoint <url>", description: "object storage endpoint override (path-style addressing), a full http(s)://host:port URL" },
+    {
+      flags: "--align-version",
+      description: "publish until every target holds the same version number (the highest + 1), padding with this same zip; targets already holding it there are left alone",
+    },
+    { flags: "--max-padding <n>", description: "with --align-version: refuse (before any publish) when a target would need more padding versions than this (default 10)" },
+    {
+      flags: "--resume <file>",
+      description: "a record file of an earlier run: publish only to the targets it does not show holding this zip (and merge the new versions into it)",
+    },
   ],
   targets: true,
   progress: true,
@@ -395,6 +453,8 @@ export default defineCommand({
     "layerctl publish deps -p aws --record layers.lock.json --attach api --alias live",
     "layerctl publish ./l -n deps -p aws,aliyun --runtime aws:python3.11,aliyun:python3.10 --prefix aws:python,aliyun:python",
     "layerctl publish ./big-layer -p tencent,aws,aliyun -n deps --runtime python3.10 --bucket 'aws=my-layers-{region}' --bucket tencent=layers-1250000000",
+    "layerctl publish ./l -n deps --runtime python3.12 -p aws -r aws:all --align-version --record layers.lock.json",
+    "layerctl publish ./l -n deps --runtime python3.12 -p aws -r aws:all --align-version --resume layers.lock.json",
   ],
   notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}; "archives" when several zips
 were built, "attachments" with --attach ("plannedAttachments" with --dry-run), "recordFiles" with --record), version (the bare
@@ -408,7 +468,17 @@ Big layers: over a cloud's inline limit the zip is staged in its object storage 
 published from there, then removed. Buckets: --bucket, or LAYERCTL_BUCKET_AWS / _TENCENT / _ALIYUN
 (same syntax); a bucket must be in the target's region. Tencent bucket names carry the -APPID suffix.
 Aliyun without a bucket uses FC's temporary bucket. Storage endpoints: --storage-endpoint, or
-LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).`,
+LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).
+
+Fleets: --region aws:all (tencent:all, aliyun:all, or all) is every region the account may use, asked
+of the cloud (layerctl's list, with a warning, when the credentials may not ask). --align-version reads
+every target's newest version first, takes N = the highest + 1 (a target already holding this zip
+stands at its version), and publishes this zip in each target until it holds version N; the versions
+below N it creates are padding (same zip; "padding" in the record). A target that already has N or more
+is reported (AlignOvershoot), never forced; one that could not be read fails and the same command later
+catches it up. --max-padding (default 10) and Tencent's 200 versions per layer are checked before any
+publish. --resume FILE publishes only to the targets FILE does not show holding this zip, and merges the
+new versions into FILE; with --align-version, N is the version FILE holds.`,
   // With the config file: no source publishes every configured layer; flags override its keys.
   run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
   ...recordsOutput(

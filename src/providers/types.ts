@@ -45,6 +45,8 @@ export interface LayerVersionRecord {
   upload?: UploadMode;
   /** Where the zip was staged, when it went through object storage. */
   staged?: { bucket: string; key: string };
+  /** publish --align-version: versions of this same zip created below `version` to reach it (padding). */
+  padding?: number[];
   error?: RecordError;
 }
 

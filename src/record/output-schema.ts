@@ -38,6 +38,8 @@ export const layerVersionRecordSchema = z
     // publish only: how the zip reached the cloud, and where it was staged when it went through storage.
     upload: z.enum(["inline", "storage"]).optional(),
     staged: z.strictObject({ bucket: z.string(), key: z.string() }).optional(),
+    // publish --align-version: the versions of the same zip created below `version` to reach it.
+    padding: z.array(z.number().int()).optional(),
     error: recordErrorSchema.optional(),
   })
   .describe("one layer version in one provider region");
@@ -101,6 +103,7 @@ export const publishDocumentSchema = z
     attachments: z.array(attachRecordSchema).optional().describe("with --attach"),
     plannedAttachments: z.array(plannedAttachmentSchema).optional().describe("with --dry-run --attach: what would be attached (nothing is called)"),
     recordFiles: z.array(z.string()).optional().describe("record files written (--record)"),
+    alignedVersion: z.number().int().optional().describe("with --align-version: the version number every target was to hold"),
   })
   .describe("layerctl publish --output json");
 

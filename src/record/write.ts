@@ -19,7 +19,14 @@ export function entriesOf(results: LayerVersionRecord[], now = new Date()): Reco
   const file = emptyRecord();
   for (const r of results) {
     if ((r.status !== "published" && r.status !== "unchanged") || r.error || r.version === null) continue;
-    const entry: RecordEntry = { version: r.version, arn: r.arn, codeSha256: r.codeSha256, status: r.status, time: now.toISOString() };
+    const entry: RecordEntry = {
+      version: r.version,
+      arn: r.arn,
+      codeSha256: r.codeSha256,
+      status: r.status,
+      time: now.toISOString(),
+      ...(r.padding?.length ? { padding: r.padding } : {}),
+    };
     ((file.layers[r.layerName] ??= {})[r.provider] ??= {})[r.region] = entry;
   }
   return file;

@@ -31,7 +31,9 @@ export interface ConfigPublishDocument extends MultiPublishDocument {
 export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, publishOne: PublishOne): Promise<ConfigPublishDocument> {
   const { config: configFile, cwd, record, source, ...flags } = input;
   const loaded = await loadConfig({ file: configFile, cwd });
-  const plans = planLayers(loaded, source, flags, record, cwd);
+  // --resume FILE reads FILE and, unless --record names another, merges the new versions into it.
+  if (flags.resume !== undefined) flags.resume = path.resolve(cwd ?? process.cwd(), flags.resume);
+  const plans = planLayers(loaded, source, flags, record ?? flags.resume, cwd);
   // Everything checkable without a call, for every layer, before the first one publishes.
   for (const plan of plans) await precheck(plan.input, ctx.env);
 
