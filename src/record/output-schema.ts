@@ -6,6 +6,8 @@ import { z } from "zod";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { AttachRecord, FunctionVersionRecord, LayerVersionRecord, RecordError } from "../providers/types.js";
 import type { PlannedAttachment } from "../release/publish-attach.js";
+import type { StatusDocument } from "../release/status.js";
+import type { DownloadDocument } from "../commands/download.js";
 import { recordFileSchema } from "./schema.js";
 
 const provider = z.enum(["tencent", "aws", "aliyun"]);
@@ -111,6 +113,50 @@ export const layerDocumentSchema = z.strictObject({ results: z.array(layerVersio
 export const functionDocumentSchema = z.strictObject({ results: z.array(functionVersionRecordSchema) }).describe("layerctl publish-function --output json");
 export const attachDocumentSchema = z.strictObject({ results: z.array(attachRecordSchema) }).describe("layerctl attach --output json");
 
+const statusTargetSchema = z.strictObject({
+  provider,
+  region: z.string(),
+  layerName: z.string(),
+  version: z.number().int().nullable(),
+  state: z.enum(["in-sync", "behind", "differs", "missing", "error"]),
+  codeSha256: z.string().nullable(),
+  versionCount: z.number().int().nullable(),
+  versionLimit: z.number().int().nullable(),
+  requestId: z.string().nullable(),
+  error: recordErrorSchema.optional(),
+});
+
+export const statusDocumentSchema = z
+  .strictObject({
+    layers: z.array(
+      z.strictObject({
+        layerName: z.string(),
+        local: z
+          .array(z.strictObject({ providers: z.array(provider), sha256: z.string(), crc64: z.string(), size: z.number().int() }))
+          .nullable()
+          .describe("the local build compared with (one per prefix group); null without one"),
+        aligned: z.boolean().describe("every target's newest version is the same number"),
+        highestVersion: z.number().int().nullable(),
+        targets: z.array(statusTargetSchema),
+      }),
+    ),
+  })
+  .describe("layerctl status --output json");
+
+export const downloadDocumentSchema = z
+  .strictObject({
+    file: z.string(),
+    bytes: z.number().int(),
+    sha256: z.string(),
+    crc64: z.string(),
+    version: layerVersionRecordSchema,
+  })
+  .describe("layerctl download --output json");
+
+export const copyDocumentSchema = publishDocumentSchema
+  .extend({ source: layerVersionRecordSchema.describe("the version copied (codeSha256 and codeSize from the verified download)") })
+  .describe("layerctl copy --output json");
+
 /** One JSON Schema document with every output shape under $defs. */
 export function outputJsonSchema(): Record<string, unknown> {
   const defs: Record<string, z.ZodType> = {
@@ -118,6 +164,9 @@ export function outputJsonSchema(): Record<string, unknown> {
     layerDocument: layerDocumentSchema,
     functionDocument: functionDocumentSchema,
     attachDocument: attachDocumentSchema,
+    statusDocument: statusDocumentSchema,
+    downloadDocument: downloadDocumentSchema,
+    copyDocument: copyDocumentSchema,
     recordFile: recordFileSchema,
   };
   const $defs = Object.fromEntries(
@@ -144,4 +193,6 @@ export const schemasMatchTypes: [
   Same<z.infer<typeof attachRecordSchema>, AttachRecord>,
   Same<z.infer<typeof archiveSummarySchema>, ArchiveSummary>,
   Same<z.infer<typeof plannedAttachmentSchema>, PlannedAttachment>,
-] = [true, true, true, true, true, true];
+  Same<z.infer<typeof statusDocumentSchema>, StatusDocument>,
+  Same<z.infer<typeof downloadDocumentSchema>, DownloadDocument>,
+] = [true, true, true, true, true, true, true, true];

@@ -59,7 +59,7 @@ export function planAlign(targets: Target[], heads: Array<LayerHead | { error: u
   });
   const readable = standing.filter((v): v is number => v !== null);
   const version = opts.fixed ?? (readable.length > 0 ? Math.max(...readable) : 1);
-  const steps: AlignStep[] = heads.map((h, i) => {
+  const steps: AlignStep[] = heads.map((h) => {
     if ("error" in h) return { kind: "unread", error: h.error };
     if (h.newest?.version === version && holdsZip(h.digest, local) === true) return { kind: "done", record: { ...h.newest, status: "unchanged" } };
     if (h.highest >= version) return { kind: "overshoot", highest: h.highest };

@@ -60,4 +60,13 @@ export interface ConformanceProfile {
   grants: ((emu: RunningEmulator, region: string, layer: string, version: number) => Promise<string[]>) | null;
   /** The provider's action that shares a layer (faults target it); null: no sharing. */
   shareAction: string | null;
+  /** Fleet scenarios (test/conformance/fleet.test.ts). */
+  fleet: {
+    /** The region-listing action (`--region <provider>:all`), as the emulator's faults name it. */
+    listRegionsAction: string;
+    /** Three regions of the provider, `region` first; the emulator's account enables these only. */
+    regions: [string, string, string];
+    /** A runtime (as users type it) every provider has, for copies across clouds. */
+    sharedRuntime: string;
+  };
 }

@@ -37,6 +37,7 @@ export const aliyunProfile: ConformanceProfile = {
   pages: { layers: 100, versions: 100 },
   grants: aliyunGrants,
   shareAction: "PutLayerACL",
+  fleet: { listRegionsAction: "DescribeRegions", regions: ["cn-shanghai", "cn-hangzhou", "ap-southeast-1"], sharedRuntime: "python3.10" },
 };
 
 /** FC shares whole layers with everyone: the version's `acl` "1" is public. */

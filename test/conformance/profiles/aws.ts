@@ -39,6 +39,7 @@ export const awsProfile: ConformanceProfile = {
   pages: { layers: 50, versions: 50 },
   grants: awsGrants,
   shareAction: "AddLayerVersionPermission",
+  fleet: { listRegionsAction: "ListRegions", regions: ["eu-west-1", "us-west-2", "ap-northeast-1"], sharedRuntime: "python3.10" },
 };
 
 /** The version's policy statements, as grantees: principal `*` (with an org condition or not) or an account. */

@@ -33,4 +33,5 @@ export const tencentProfile: ConformanceProfile = {
   pages: { layers: 20, versions: null },
   grants: null,
   shareAction: null,
+  fleet: { listRegionsAction: "DescribeRegions", regions: ["ap-guangzhou", "ap-shanghai", "na-ashburn"], sharedRuntime: "python3.10" },
 };
