@@ -53,7 +53,12 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
     const c = await client(region, on);
     const out: LayerVersionRecord[] = [];
     for (let i = 0; i < count; i++) {
-      out.push(await c.publishLayer({ layerName: name, archive: zip, runtimes: provider.resolveRuntimes([profile.fleet.sharedRuntime]), architectures: [] }, { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 }));
+      out.push(
+        await c.publishLayer(
+          { layerName: name, archive: zip, runtimes: provider.resolveRuntimes([profile.fleet.sharedRuntime]), architectures: [] },
+          { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 },
+        ),
+      );
     }
     return out;
   }
@@ -139,10 +144,12 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
           JSON.stringify({ layers: [{ name, dir: ".", runtimes: [profile.fleet.sharedRuntime], providers: [profile.provider], regions: [`${profile.provider}:all`] }] }),
         );
         const doc = await publishWithConfig({ cwd: cfgDir }, { env: env(own), log: silentLogger }, publishCommand);
-        expect(doc.results.map((r) => [r.region, r.status, r.version]).sort()).toEqual([
-          [r2, "published", 1],
-          [r3, "published", 1],
-        ].sort());
+        expect(doc.results.map((r) => [r.region, r.status, r.version]).sort()).toEqual(
+          [
+            [r2, "published", 1],
+            [r3, "published", 1],
+          ].sort(),
+        );
       } finally {
         await own.close();
       }
@@ -291,7 +298,11 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
         { layerName: name, archive: zip, runtimes: provider.resolveRuntimes([profile.fleet.sharedRuntime]), architectures: [], description: "the deps", license: "MIT" },
         { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 },
       );
-      const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to: [`${profile.provider}:${r2},${profile.provider}:${r3}`] }, { env: env() });
+      const r = await runCommand(
+        "copy",
+        { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to: [`${profile.provider}:${r2},${profile.provider}:${r3}`] },
+        { env: env() },
+      );
       expect(r.code).toBe(0);
       const doc = copyDocumentSchema.parse(r.data);
       expect(doc.source).toMatchObject({ region: r1, version: 1, codeSha256: zip.sha256 });
