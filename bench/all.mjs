@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const failed = [];
-for (const script of ["release.mjs", "checksums.mjs", "storage.mjs"]) {
+for (const script of ["release.mjs", "checksums.mjs", "storage.mjs", "fleet.mjs"]) {
   const run = spawnSync(process.execPath, [path.join(here, script)], { stdio: "inherit" });
   if (run.status !== 0) failed.push(script);
 }

@@ -4,6 +4,7 @@
 import { CloudError } from "../../errors.js";
 import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { base64Of } from "../base64.js";
+import { releasedBodyCopies } from "../memory.js";
 import { assertChecksum } from "../checksum.js";
 import { unreadableAnswer } from "../content.js";
 import { blankRecord, sameSet } from "../record.js";
@@ -67,7 +68,7 @@ export class TencentClient implements ProviderClient {
           Content: req.staged ? cosContent(req.staged) : { ZipFile: base64Of(inlineBytes(req.archive)) },
           Description: req.description,
           LicenseInfo: req.license,
-        }),
+        }).finally(() => releasedBodyCopies(3 * bodyBytes)),
       // The SDK holds three copies of the JSON body while it sends (the body, the text it signs,
       // the bytes it writes).
       { creates: true, uploadBytes: bodyBytes, heldBytes: 3 * bodyBytes },
