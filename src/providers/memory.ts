@@ -25,7 +25,7 @@ function loadCollector(): (() => void) | null {
   }
 }
 
-/** A call that built `bytes` of request copies has ended: they are garbage now. */
+/** Work that made `bytes` of large short-lived buffers (a request body's copies, a download's chunks) has ended: they are garbage now. */
 export function releasedBodyCopies(bytes: number): void {
   pending += bytes;
   if (pending < COLLECT_EVERY_BYTES) return;

@@ -11,6 +11,7 @@ import { UsageError } from "../errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
 import { humanBytes } from "../output/table.js";
 import { downloadZip } from "../providers/content.js";
+import { releasedBodyCopies } from "../providers/memory.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import { translateRuntimes } from "../providers/runtimes.js";
 import { Traffic } from "../providers/traffic.js";
@@ -114,6 +115,8 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
       progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version} from ${where}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),
     });
     ctx.log.info(`${where}: ${layerName} version ${version} downloaded (${humanBytes(got.bytes)}, checksum verified)`);
+    // The download's chunks are garbage now; the zip is about to be read whole and encoded.
+    releasedBodyCopies(got.bytes);
     const publish: PublishInput = {
       source: file,
       name: newName,

@@ -7,7 +7,7 @@ import { Crc64 } from "../../archive/crc64.js";
 import { archiveCrc64, inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
-import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { bodyWithZip, ownArrayBuffer, sharedBodyKey, ZIP_MARKER_BASE64 } from "../inline-body.js";
 import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
 import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
@@ -135,6 +135,8 @@ export class AliyunClient implements ProviderClient {
     const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req, request, rt), {
       creates: true,
       uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)),
+      // The inline body is built once per zip and shared by every target (../inline-body.ts).
+      sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aliyun"),
     });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
@@ -373,7 +375,11 @@ export class AliyunClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
+  private call<T>(
+    action: string,
+    fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
+    opts: { creates?: boolean; uploadBytes?: number; sharedBody?: object } = {},
+  ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;

@@ -5,7 +5,7 @@ import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda
 import { CloudError, UsageError } from "../../errors.js";
 import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { shareInlineBody } from "./inline-body.js";
-import { ZIP_MARKER } from "../inline-body.js";
+import { sharedBodyKey, ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { cloudCall, retryCall } from "../retry.js";
@@ -103,7 +103,7 @@ class AwsLambdaClient implements ProviderClient {
   private call<T>(
     action: string,
     send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>,
-    opts: { creates?: boolean; uploadBytes?: number } = {},
+    opts: { creates?: boolean; uploadBytes?: number; sharedBody?: object } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     return retryCall(
@@ -132,7 +132,8 @@ class AwsLambdaClient implements ProviderClient {
         if (!req.staged) shareInlineBody(command, inlineBytes(req.archive));
         return this.lambda.send(command, h);
       },
-      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)) },
+      // The inline body is built once per zip and shared by every target (./inline-body.ts).
+      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)), sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aws") },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
     assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined, record);
