@@ -6,10 +6,11 @@
 // AccessDenied. Tencent's and Aliyun's references do not say how long their links last; the
 // emulator gives every cloud AWS's documented 10 minutes (tuning `contentUrlTtlMs`).
 //
-// The links are served by the emulator's one HTTP server under /_layerctl/blobs/<cloud>/, so the
-// fault layer sees a download as the cloud's action "DownloadLayerContent": throttling, 5xx,
-// resets, stalls, truncated bodies and HTML pages apply to downloads too, and "bad-checksum"
-// flips one byte of the body (the bytes differ from the stored zip, as a damaged transfer would).
+// The links are served by the emulator's one HTTP server under /_layerctl/blobs/<cloud>/, and the
+// fault layer sees a download as the cloud's action "DownloadLayerContent" (rules must name it: a
+// rule for every action stays with the APIs): throttling, 5xx, resets, stalls, truncated bodies
+// and HTML pages apply to downloads too, and "bad-checksum" flips one byte of the body (the bytes
+// differ from the stored zip, as a damaged transfer would).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ProviderName } from "../providers/names.js";
 import type { Reply } from "./types.js";

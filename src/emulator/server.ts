@@ -161,7 +161,7 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       return contentReply(bytes, typeof range === "string" ? range : undefined);
     };
     const head = call.method === "HEAD";
-    const decision = content.provider ? faults.decide(content.provider, DOWNLOAD_ACTION, Date.now()) : { latencyMs: 0, kind: null };
+    const decision = content.provider ? faults.decideNamed(content.provider, DOWNLOAD_ACTION) : { latencyMs: 0, kind: null };
     if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
     switch (decision.kind) {
       case "hang":

@@ -97,7 +97,16 @@ describe("record merge and schema (process)", () => {
 
   it("schema output names every document; get and attach documents validate against it", async () => {
     const schema = JSON.parse((await runCli(["schema", "output"], { env })).stdout);
-    expect(Object.keys(schema.$defs)).toEqual(["publishDocument", "layerDocument", "functionDocument", "attachDocument", "recordFile"]);
+    expect(Object.keys(schema.$defs)).toEqual([
+      "publishDocument",
+      "layerDocument",
+      "functionDocument",
+      "attachDocument",
+      "statusDocument",
+      "downloadDocument",
+      "copyDocument",
+      "recordFile",
+    ]);
     const got = await runCli(["get", "clideps", "1", "-p", "aws", "--output", "json"], { env });
     expect(layerDocumentSchema.safeParse(JSON.parse(got.stdout)).success).toBe(true);
     const att = await runCli(["attach", "clideps:1", "-f", "api", "-p", "aws", "--output", "json"], { env });
