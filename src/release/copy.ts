@@ -93,6 +93,13 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     await source.close();
     throw err;
   });
+  if (source.targets.length !== 1) {
+    await Promise.all([source.close(), targets.close()]);
+    throw new UsageError(`--from names ${source.targets.length} regions; a copy reads one version in one region`, {
+      code: "OneSourceOnly",
+      hint: "give --from provider:region",
+    });
+  }
   const tmp = await mkdtemp(path.join(tmpdir(), "layerctl-copy-"));
   const forget = removeOnInterrupt(tmp);
   try {
