@@ -25,8 +25,10 @@ export default defineCommand({
     { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
     {
       flags: "--profile <names>",
-      description: "credentials profile; for targets in another AWS partition add its own: prod,aws-cn:china,aws-us-gov:gov",
+      description: "credentials profile (NAME, provider:NAME); for targets in another AWS partition add its own: prod,aws-cn:china,aws-us-gov:gov",
+      repeatable: true,
     },
+    { flags: "--role-arn <arn>", description: "a role to assume with the resolved keys (its shape names the cloud, or provider:ARN)", repeatable: true },
     { flags: "--timeout <seconds>", description: "give up on a target after this long (default 300)" },
     { flags: "--concurrency <n>", description: "targets worked on at once; calls stay paced below each cloud's rate limit" },
   ],

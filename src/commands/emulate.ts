@@ -19,7 +19,20 @@ export interface EmulateInput {
   bucket?: string[];
 }
 
-const FAULT_KINDS: FaultKind[] = ["throttle", "server-error", "reset", "lost-response", "latency", "hang", "bad-checksum", "publish-failed", "stall", "truncate", "html-error"];
+const FAULT_KINDS: FaultKind[] = [
+  "throttle",
+  "server-error",
+  "reset",
+  "lost-response",
+  "latency",
+  "hang",
+  "bad-checksum",
+  "publish-failed",
+  "stall",
+  "truncate",
+  "html-error",
+  "expire-credentials",
+];
 
 /** `provider:action:kind[:times][:latencyMs]`, e.g. `tencent:PublishLayerVersion:throttle:2`, `*:*:latency::500`. */
 export function parseFault(spec: string): FaultRule {
@@ -159,7 +172,9 @@ export default defineCommand({
     "layerctl emulate --bucket aws:us-east-1=my-layers --bucket tencent:ap-guangzhou=layers-1250000000 --fault aws:UploadPart:reset:1",
   ],
   notes: `Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
-bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502).
+bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502),
+expire-credentials (every temporary key the cloud's STS issued expires now: the call gets the
+expired-token error).
 
 The object stores (S3, COS, OSS) answer on the same port as the layer APIs; storage faults use the
 store's operation names (PutObject, UploadPart, CompleteMultipartUpload...).

@@ -1,6 +1,7 @@
 // layerctl providers: what each cloud offers, straight from the adapters' own tables.
 import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
+import { providerCatalog } from "../providers/names.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
@@ -21,6 +22,8 @@ export interface ProviderInfo {
     maxVersionsPerLayer: number | null;
   };
   credentialVariables: string[];
+  /** Where credentials are looked for, first to last, as the cloud's CLI and SDK document it. */
+  credentialOrder: string[];
   regionVariables: string[];
   endpointVariables: string[];
   asyncPublish: boolean;
@@ -46,6 +49,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         maxVersionsPerLayer: p.limits.maxVersionsPerLayer,
       },
       credentialVariables: [...p.credentialVariables],
+      credentialOrder: [...providerCatalog[p.name].credentialOrder],
       regionVariables: [...p.regionVariables],
       endpointVariables: [...p.endpointVariables],
       asyncPublish: p.features.asyncPublish,

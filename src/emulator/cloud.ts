@@ -72,8 +72,12 @@ export interface Operation<Req> {
   run(req: Req): Reply | Promise<Reply>;
 }
 
-/** Which requests belong to a cloud: path prefixes (REST/ROA) or one RPC endpoint naming the action in a header. */
-export type Ownership = { prefixes: string[] } | { rpc: { method: string; path: string; actionHeader: string } };
+/**
+ * Which requests belong to a cloud: path prefixes (REST/ROA) or one RPC endpoint naming the action
+ * in a header. Several clouds answer at POST / (Tencent's API 3.0, and the STS of AWS and Aliyun):
+ * an RPC cloud claims only the requests `recognise` says are its own.
+ */
+export type Ownership = { prefixes: string[] } | { rpc: { method: string; path: string; actionHeader: string; recognise?: (call: IncomingCall) => boolean } };
 
 /** The name the skeleton gives a request of the cloud's that no operation matches. */
 export const UNKNOWN_OPERATION = "UnknownOperation";
@@ -101,8 +105,10 @@ export interface CloudRuntime<Req, E extends Error> {
   tooLarge(call: IncomingCall, action: string, maxBytes: number): E;
   /** The cloud's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
-  /** Other APIs of the cloud served on the same port (its object store). */
+  /** Other APIs of the cloud served on the same port (its object store, its STS). */
   companions?: Companion[];
+  /** The `expire-credentials` fault: every temporary key its STS issued expires now. */
+  expireCredentials?(): void;
 }
 
 export interface CloudDefinition<C extends object, T extends BaseTuning, R, Req, E extends Error> {
@@ -196,9 +202,9 @@ export interface RouteMatch {
  */
 function matcher(owns: Ownership, operations: Record<string, Operation<unknown>>): (call: IncomingCall) => RouteMatch | null {
   if ("rpc" in owns) {
-    const { method, path, actionHeader } = owns.rpc;
+    const { method, path, actionHeader, recognise } = owns.rpc;
     return (call) => {
-      if (call.method !== method || call.rawPath !== path) return null;
+      if (call.method !== method || call.rawPath !== path || (recognise && !recognise(call))) return null;
       const v = call.headers[actionHeader];
       const action = Array.isArray(v) ? v.join(",") : v;
       return { action: action || UNKNOWN_OPERATION, params: {} };
@@ -300,6 +306,7 @@ export function instantiate<C extends object, T extends BaseTuning, R, Req, E ex
       }
     },
     faultReply: (kind, call, action) => companionOf(call)?.faultReply(kind, call) ?? rt.faultReply(kind, call, action),
+    expireCredentials: rt.expireCredentials,
     state: () => ({ format: def.state.format, regions }),
   };
 }

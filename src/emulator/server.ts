@@ -130,6 +130,9 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
         case "publish-failed":
           call.failPublish = true;
           break;
+        case "expire-credentials":
+          mod.expireCredentials?.();
+          break;
         case "lost-response":
           await mod.handle(call, action);
           req.socket.resetAndDestroy();

@@ -34,7 +34,13 @@ export type FaultKind =
   /** Carry the call out, send the headers with the full content-length but only part of the body, then close. */
   | "truncate"
   /** A gateway's 502 with an HTML page instead of the cloud's error shape; the call is not carried out. */
-  | "html-error";
+  | "html-error"
+  /**
+   * Every temporary key the cloud's STS has issued expires now, long before its stated expiry (a
+   * revoked session, a clock ahead): this call and every later one signed with them get the
+   * cloud's expired-token error, until the caller asks its STS for new keys.
+   */
+  | "expire-credentials";
 
 export interface FaultRule {
   provider: ProviderName | "*";
@@ -114,6 +120,8 @@ export interface CloudEmulator {
   handle(call: IncomingCall, action: string): Promise<Reply>;
   /** The provider's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
+  /** The `expire-credentials` fault: every temporary key issued so far expires now. */
+  expireCredentials?(): void;
 }
 
 /** A bucket that exists from the start, in one cloud's object store. */

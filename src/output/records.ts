@@ -101,6 +101,7 @@ export function renderProviders(
       runtimes: Array<{ id: string; aliases: string[] }>;
       limits: { layerName: string; maxZipBytes: number; maxZipNote: string | null; maxUnzippedBytes: number | null; maxRuntimes: number; architectures: string[] | null };
       credentialVariables: string[];
+      credentialOrder: string[];
       asyncPublish: boolean;
     }>;
   },
@@ -121,6 +122,7 @@ export function renderProviders(
           `  architectures    ${p.limits.architectures ? p.limits.architectures.join(", ") : "none (a valid --arch is ignored with a warning)"}`,
           `  publishing       ${p.asyncPublish ? "asynchronous (layerctl waits until Active)" : "synchronous"}`,
           `  credentials      ${p.credentialVariables.join(", ")}`,
+          `  looked for in    ${p.credentialOrder.map((step, i) => `${i + 1}. ${step}`).join("\n                   ")}`,
         ].join("\n"),
       )
       .join("\n\n") + "\n"

@@ -10,6 +10,8 @@ export interface ProviderAbout {
   title: string;
   /** Where its credentials come from, one line. */
   credentials: string;
+  /** Where they are looked for, first to last, as the cloud's CLI and SDK document it (`layerctl providers`, README). */
+  credentialOrder: readonly string[];
   /** What --profile means for it, if anything. */
   profile?: string;
   /** Environment variables that override the endpoint, most specific first. */

@@ -249,6 +249,19 @@ export interface ResolvedCredentials {
   [key: string]: unknown;
 }
 
+/** What a run asks of one provider's credentials (see Provider.resolveCredentials). */
+export interface CredentialOptions {
+  /** --profile for this provider: its own entry (`aws:prod`), or the one name given for all. */
+  profile?: string;
+  /** --role-arn for this provider: assume that role with the resolved keys (STS AssumeRole). */
+  roleArn?: string;
+  /**
+   * A dry run: decide the source and read its files, but call no STS and look nothing up (the
+   * exchange is described, not made).
+   */
+  offline?: boolean;
+}
+
 export interface RuntimeEntry {
   /** The id the provider's API takes and returns. */
   native: string;
@@ -315,8 +328,18 @@ export interface Provider {
   checkLayerRegion?(layerName: string, region: string): void;
   /** Warn when the zip's names one and two levels deep (topLevel + secondLevel) do not match where this runtime looks (null: fine). */
   layoutWarning(paths: string[], nativeRuntimes: string[]): string | null;
-  /** From the standard places; UsageError naming the variables when missing. */
-  resolveCredentials(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<ResolvedCredentials>;
+  /** How a role ARN is written on this cloud: a plain --role-arn goes to the provider whose shape it has. */
+  readonly roleArn: { pattern: RegExp; example: string };
+  /**
+   * From the places the cloud's own CLI and SDK read, in their order (about.ts `credentialOrder`),
+   * then the role of opts.roleArn assumed with them. Every secret is registered with redact()
+   * before this returns. An exchange (STS) is made here, once for the run, unless opts.offline;
+   * the keys it gives are refreshed by the bag itself. UsageError (code MissingCredentials)
+   * naming the variables and files when there are none.
+   */
+  resolveCredentials(env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<ResolvedCredentials>;
+  /** The region the profile in effect names, used when neither --region nor a region variable gives one. */
+  profileRegion?(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<string | undefined>;
   /** Loads the SDK (dynamic import) and returns a client bound to one region. */
   connect(opts: ConnectOptions): Promise<ProviderClient>;
   /**

@@ -81,7 +81,7 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     if (to.some((t) => t.provider === p && t.region === undefined) && to.some((t) => t.provider === p && t.region !== undefined)) {
       throw new UsageError(`--to names ${p} both with and without a region`, { code: "ConflictingOptions", hint: `give every ${p} target a region, e.g. ${p}:<region>` });
     }
-  const common = { endpoint: input.endpoint, profile: input.profile, concurrency: input.concurrency };
+  const common = { endpoint: input.endpoint, profile: input.profile, roleArn: input.roleArn, concurrency: input.concurrency };
   const source = await resolveTargets(
     { ...common, provider: [from.provider], region: from.region ? [`${from.provider}:${from.region}`] : [] },
     { env: ctx.env, log: ctx.log, layerName, timeoutMs },

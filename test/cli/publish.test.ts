@@ -116,6 +116,18 @@ describe("help and start-up", () => {
     expect(sources.filter((i) => /^src\/(commands\/(publish|get|pack|emulate)\.ts|providers\/index\.ts|archive\/)/.test(i))).toEqual([]);
   });
 
+  it("an inline publish with keys in the variables loads no STS SDK", async () => {
+    const { files, sources } = await traceLoaded(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "trace-sts", "--runtime", "python3.9", "--output", "json"], shared.env());
+    // The STS clients credentials use. (The Lambda SDK's bundle holds its own default credential
+    // chain, nested STS client included, which a Lambda client carries whatever it is given.)
+    const sts = /@aws-sdk\/client-sts|tencentcloud-sdk-nodejs-sts|@alicloud\/sts20150401|src\/providers\/aliyun\/sts\.ts/;
+    expect([...files, ...sources].filter((f) => sts.test(f))).toEqual([]);
+    // ...while the layer SDKs were loaded (the trace can see them), and a role to assume does load one.
+    expect(sources.some((f) => /@aws-sdk\/client-lambda/.test(f))).toBe(true);
+    const role = await traceLoaded(["versions", "nothing", "-p", "aws", "--role-arn", "arn:aws:iam::210987654321:role/x", "--output", "json"], shared.env());
+    expect(role.sources.some((f) => /@aws-sdk\/client-sts/.test(f))).toBe(true);
+  });
+
   it("the SDK trace sees an SDK when a command loads one (so the test above can fail)", async () => {
     const loaded = await sdkFilesLoaded(["versions", "nothing", "-p", "aws", "--output", "json"], shared.env());
     expect(loaded.length).toBeGreaterThan(0);

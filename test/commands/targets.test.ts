@@ -1,6 +1,10 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { parseEndpoint, resolveTargets, splitList } from "../../src/commands/shared/targets.js";
+import { parseEndpoint, profilesFor, resolveTargets, roleArnsFor, splitList } from "../../src/commands/shared/targets.js";
+import { getProvider } from "../../src/providers/index.js";
+import { tempDir } from "../helpers/archive.js";
 import { silentLogger } from "../../src/output/log.js";
 
 const env = {
@@ -85,5 +89,72 @@ describe("credentials", () => {
       ["aws", null],
     ]);
     expect(r.uncredentialed).toHaveLength(2);
+  });
+});
+
+describe("--profile and --role-arn per cloud", () => {
+  const all = [getProvider("tencent"), getProvider("aws"), getProvider("aliyun")];
+
+  it("one NAME is every cloud's profile; provider:NAME is one cloud's, and wins over the plain one", () => {
+    expect(Object.fromEntries(profilesFor(all, "prod"))).toEqual({ tencent: "prod", aws: "prod", aliyun: "prod" });
+    expect(Object.fromEntries(profilesFor(all, ["aws:prod,aliyun:release"]))).toEqual({ aws: "prod", aliyun: "release" });
+    expect(Object.fromEntries(profilesFor(all, ["ci", "aws:prod"]))).toEqual({ tencent: "ci", aws: "prod", aliyun: "ci" });
+    // A colon in a name is only a prefix when it names a provider.
+    expect(Object.fromEntries(profilesFor([getProvider("aws")], "sso:dev"))).toEqual({ aws: "sso:dev" });
+    expect(profilesFor(all, undefined).size).toBe(0);
+  });
+
+  it.each([
+    [["a", "b"], "ConflictingOptions"],
+    [["aws:a", "aws:b"], "ConflictingOptions"],
+    [["tencent:x"], "UnusedProfile"],
+  ])("refuses --profile %j (%s)", (values, code) => {
+    expect(() => profilesFor([getProvider("aws")], values)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it("a role ARN goes to the cloud whose shape it has, or the one named", () => {
+    const roles = roleArnsFor(all, ["arn:aws:iam::123456789012:role/a,qcs::cam::uin/100012345678:roleName/b", "aliyun:acs:ram::1234567890123456:role/c"]);
+    expect(Object.fromEntries(roles)).toEqual({
+      aws: "arn:aws:iam::123456789012:role/a",
+      tencent: "qcs::cam::uin/100012345678:roleName/b",
+      aliyun: "acs:ram::1234567890123456:role/c",
+    });
+    // A comma inside an IAM role name is kept.
+    expect(roleArnsFor(all, "arn:aws:iam::123456789012:role/a,b").get("aws")).toBe("arn:aws:iam::123456789012:role/a,b");
+    expect(() => roleArnsFor([getProvider("aws")], "qcs::cam::uin/1:roleName/b")).toThrow(expect.objectContaining({ code: "UnusedRoleArn" }));
+    expect(() => roleArnsFor(all, "role/nothing")).toThrow(expect.objectContaining({ code: "InvalidRoleArn" }));
+  });
+
+  it("the profile's region is the default when no region is given (--region and the variables win)", async () => {
+    const home = await tempDir("layerctl-targets-home-");
+    try {
+      await mkdir(path.join(home, ".aws"));
+      await writeFile(path.join(home, ".aws", "config"), "[default]\nregion = eu-north-1\n[profile eu]\nregion = eu-west-3\n");
+      await writeFile(path.join(home, ".aws", "credentials"), "[eu]\naws_access_key_id = AKIAPROFILE000000000\naws_secret_access_key = profile-secret\n");
+      const base = { ...env, HOME: home, AWS_CONFIG_FILE: path.join(home, ".aws", "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(home, ".aws", "credentials") };
+      const regions = async (opts: object, e: NodeJS.ProcessEnv = base) =>
+        (await resolveTargets({ provider: ["aws"], ...opts }, { env: e, log: silentLogger })).targets.map((t) => t.region);
+      expect(await regions({})).toEqual(["eu-north-1"]);
+      expect(await regions({ profile: ["eu"] })).toEqual(["eu-west-3"]);
+      expect(await regions({ profile: ["aws:eu"] })).toEqual(["eu-west-3"]);
+      expect(await regions({ profile: ["eu"], region: ["us-west-2"] })).toEqual(["us-west-2"]);
+      expect(await regions({ profile: ["eu"] }, { ...base, AWS_REGION: "ap-south-1" })).toEqual(["ap-south-1"]);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it("tells where the credentials came from: at debug level, and in a dry run always", async () => {
+    const lines: string[] = [];
+    const log = { ...silentLogger, debug: (m: string) => lines.push(`debug: ${m}`), info: (m: string) => lines.push(m) };
+    await resolveTargets({ provider: ["aws"] }, { env, log });
+    expect(lines).toEqual(["debug: aws credentials: environment (AWS_ACCESS_KEY_ID)"]);
+    await resolveTargets({ provider: ["tencent"] }, { env, log, credentialsOptional: true });
+    expect(lines.at(-1)).toBe("dry run: tencent credentials: environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY)");
+  });
+
+  it("--emulator keeps its own keys: --profile is refused with it", async () => {
+    const err = await resolveTargets({ provider: ["aws"], emulator: true, profile: ["prod"] }, { env, log: silentLogger }).catch((e) => e);
+    expect(err).toMatchObject({ code: "ConflictingOptions" });
   });
 });

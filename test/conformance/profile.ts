@@ -69,4 +69,22 @@ export interface ConformanceProfile {
     /** A runtime (as users type it) every provider has, for copies across clouds. */
     sharedRuntime: string;
   };
+  /** Credential sources (test/conformance/credentials.test.ts). */
+  credentials: CredentialConformance;
+}
+
+/** What the credential scenarios need to know of one cloud: where its CLI keeps profiles, its OIDC variables, its STS. */
+export interface CredentialConformance {
+  /** Writes profile `name` with these keys where the cloud's CLI keeps it, under `home`; returns variables it needs besides HOME. */
+  writeProfile(home: string, name: string, keys: { id: string; secret: string; token?: string }): Promise<Record<string, string>>;
+  /** The variables that make layerctl exchange an OIDC token file for a role at STS. */
+  oidcVariables(tokenFile: string, roleArn: string): Record<string, string>;
+  /** A role ARN in another account than the emulator's own (a cross-account target). */
+  roleArn: string;
+  /** That account, as the cloud's caller identity names it. */
+  roleAccount: string;
+  /** The emulator's STS actions (as faults name them). */
+  sts: { assumeRole: string; oidc: string };
+  /** The layer API's code for a session token that has expired. */
+  expiredCode: string;
 }

@@ -12,6 +12,7 @@ import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { LayerVersionRecord, Provider } from "../../src/providers/types.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
+import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
 
 describe.each(profiles)("staging: $provider", (profile) => {
@@ -126,6 +127,34 @@ describe.each(profiles)("staging: $provider", (profile) => {
     const inline = await publish(small, { dryRun: true });
     expect(inline.results[0]).toMatchObject({ status: "planned", upload: "inline" });
     expect(JSON.stringify(emu.faults.counts())).toBe(before);
+  });
+
+  it("keys from an OIDC exchange that expire mid-staging are renewed, and the upload goes on", async () => {
+    const c = profile.credentials;
+    const dir = await tempDir();
+    const tokenFile = path.join(dir, "oidc-token");
+    await writeFile(tokenFile, oidcToken());
+    // No keys: the run's keys come from the exchange, and a store call finds them expired.
+    const [id, secret] = provider.credentialVariables;
+    const oidcEnv = Object.fromEntries(Object.entries({ ...env, HOME: dir, ...c.oidcVariables(tokenFile, c.roleArn) }).filter(([k]) => k !== id && k !== secret));
+    emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "expire-credentials", times: 1 });
+    const [exchanges, puts] = [calls(c.sts.oidc), calls("PutObject")];
+    const doc = await publishCommand(
+      {
+        source: small,
+        provider: [profile.provider],
+        region: [profile.region],
+        name: layerName(),
+        runtime: [profile.runtimes.canonical[0]!],
+        timeout: "60",
+        upload: "storage",
+        bucket: [profile.storage.bucket],
+      },
+      { env: oidcEnv, log: silentLogger },
+    );
+    expect(doc.results[0]).toMatchObject({ status: "published", upload: "storage" });
+    expect(calls("PutObject") - puts).toBe(2);
+    expect(calls(c.sts.oidc) - exchanges).toBe(2);
   });
 
   it("retries a connection reset of a single PUT", async () => {

@@ -232,10 +232,19 @@ describe("the variables `layerctl emulate` prints", () => {
         "LAYERCTL_STORAGE_ENDPOINT_TENCENT",
         "LAYERCTL_STORAGE_ENDPOINT_AWS",
         "LAYERCTL_STORAGE_ENDPOINT_ALIYUN",
+        // So do the STS APIs (AWS_ENDPOINT_URL_STS is the SDKs' own variable).
+        "LAYERCTL_STS_ENDPOINT_TENCENT",
+        "AWS_ENDPOINT_URL_STS",
+        "LAYERCTL_STS_ENDPOINT_ALIYUN",
+        // Every spelling of a Tencent session token layerctl reads, empty: none from the shell rides along.
+        "TENCENTCLOUD_TOKEN",
+        "TENCENTCLOUD_SECURITY_TOKEN",
       ].sort(),
     );
     expect(env.AWS_ENDPOINT_URL_LAMBDA).toBe(emu.url);
     expect(env.LAYERCTL_STORAGE_ENDPOINT_AWS).toBe(emu.url);
+    expect(env.AWS_ENDPOINT_URL_STS).toBe(emu.url);
+    expect(env.TENCENTCLOUD_TOKEN).toBe("");
   });
 
   it("let an AWS client with no endpoint configured reach the emulator", async () => {

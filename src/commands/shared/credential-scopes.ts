@@ -5,10 +5,10 @@
 //
 //   --profile prod,aws-cn:china,aws-us-gov:gov     prod for the usual targets, china for aws-cn, gov for aws-us-gov
 //
-// A plain entry is the profile for the usual targets (as --profile always was); an entry that
-// names a scope serves that scope only. A scope without an entry gets the usual credentials (and a
-// warning: the cloud will most likely refuse them). Only the scope prefixes are parsed here, so a
-// provider-qualified grammar for --profile (aws:prod) composes with this one.
+// The other entries (NAME, provider:NAME) serve the usual targets as --profile always does; an
+// entry that names a scope serves that scope only. A scope without an entry gets the usual
+// credentials (and a warning: the cloud will most likely refuse them). Only the scope prefixes are
+// taken out here; the rest goes to the per-cloud grammar (targets.ts profilesFor).
 import type { Logger } from "../../output/log.js";
 import type { Target } from "./targets.js";
 
@@ -16,27 +16,20 @@ import type { Target } from "./targets.js";
 const SCOPES = ["aws-cn", "aws-us-gov"];
 
 export interface PartitionProfiles {
-  /** The value without the scoped entries (what the usual targets use); undefined when nothing is left. */
-  rest?: string;
+  /** The entries without the scoped ones (what the usual targets use, per cloud or for all); undefined when none is left. */
+  rest?: string[];
   byScope: Map<string, string>;
 }
 
-export function partitionProfiles(value: string | undefined): PartitionProfiles {
+export function partitionProfiles(value: string | string[] | undefined): PartitionProfiles {
   const byScope = new Map<string, string>();
-  if (value === undefined) return { byScope };
   const rest: string[] = [];
-  for (const entry of value.split(",").map((e) => e.trim())) {
+  for (const entry of (typeof value === "string" ? [value] : (value ?? [])).flatMap((v) => v.split(",")).map((e) => e.trim())) {
     const m = /^([a-z-]+):(.+)$/.exec(entry);
     if (m && SCOPES.includes(m[1]!)) byScope.set(m[1]!, m[2]!);
     else if (entry) rest.push(entry);
   }
-  return { rest: rest.length > 0 ? rest.join(",") : undefined, byScope };
-}
-
-/** The --profile value for credentials of `scope` (undefined: the usual targets). */
-export function profileFor(value: string | undefined, parsed: PartitionProfiles, scope: string | undefined): string | undefined {
-  if (scope !== undefined && parsed.byScope.has(scope)) return parsed.byScope.get(scope);
-  return parsed.byScope.size > 0 ? parsed.rest : value;
+  return { rest: rest.length > 0 ? rest : undefined, byScope };
 }
 
 /**

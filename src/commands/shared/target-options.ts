@@ -9,7 +9,6 @@ export function listInWords(items: readonly string[], conjunction: "or" | "and" 
 }
 
 export function targetOptions(): OptionSpec[] {
-  const profiles = providerNames.filter((n) => providerCatalog[n].profile).map((n) => `${n}: ${providerCatalog[n].profile}`);
   return [
     {
       flags: "-p, --provider <names>",
@@ -19,7 +18,8 @@ export function targetOptions(): OptionSpec[] {
     },
     { flags: "-r, --region <region>", description: "region, or provider:region; comma-separate (or repeat) for several", repeatable: true },
     { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
-    { flags: "--profile <name>", description: `credentials profile (${profiles.join("; ")})` },
+    { flags: "--profile <name>", description: "credentials profile: NAME for every cloud, or provider:NAME (aws:prod,aliyun:release); comma-separate or repeat", repeatable: true },
+    { flags: "--role-arn <arn>", description: "assume this role with the keys found (STS AssumeRole); the ARN's shape names its cloud, or write provider:ARN", repeatable: true },
     { flags: "--emulator", description: "run against an embedded local emulator (nothing is sent to any cloud)" },
     { flags: "--timeout <seconds>", description: "give up on a target after this long: no attempt or poll starts later (default 300)" },
     { flags: "--concurrency <n>", description: "targets worked on at once (default 16); calls stay paced below each cloud's rate limit" },
@@ -29,11 +29,14 @@ export function targetOptions(): OptionSpec[] {
 export function targetHelp(): string {
   const width = Math.max(...providerNames.map((n) => n.length)) + 2;
   const credentials = providerNames.map((n) => `  ${n.padEnd(width)}${providerCatalog[n].credentials}`);
+  const profiles = providerNames.filter((n) => providerCatalog[n].profile).map((n) => `  ${n.padEnd(width)}${providerCatalog[n].profile}`);
   const endpoints = providerNames.map((n) => {
     const [first, ...more] = providerCatalog[n].endpointVariables;
     return more.length > 0 ? `${first} (also ${more.join(", ")})` : first;
   });
-  return `Credentials come from each cloud's standard places:
+  return `Credentials come from each cloud's standard places (\`layerctl providers\` lists them in order):
 ${credentials.join("\n")}
-Endpoints: --endpoint, or ${endpoints.join(" / ")}.`;
+--profile NAME is:
+${profiles.join("\n")}
+Endpoints: --endpoint, or ${endpoints.join(" / ")}. --debug (and --dry-run) say where the credentials came from.`;
 }

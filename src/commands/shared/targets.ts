@@ -2,13 +2,14 @@
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
 import { UsageError } from "../../errors.js";
 import { getProvider } from "../../providers/index.js";
-import type { Provider, ResolvedCredentials } from "../../providers/types.js";
+import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
+import { providerNames } from "../../providers/names.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
 import { Traffic } from "../../providers/traffic.js";
 import { ALL, expandAll, homeRegion } from "./all-regions.js";
-import { partitionProfiles, profileFor, warnUnscoped } from "./credential-scopes.js";
+import { partitionProfiles, warnUnscoped } from "./credential-scopes.js";
 
 const DEFAULT_LISTING_TIMEOUT_MS = 60_000;
 
@@ -20,7 +21,10 @@ export interface TargetOptions {
   /** Region entries: `region` (every selected provider) or `provider:region`, `all` / `provider:all` for every region the account may use; comma-separated or repeated. */
   region?: string[];
   endpoint?: string;
-  profile?: string;
+  /** `NAME` (each selected cloud's profile of that name) and/or `provider:NAME`; comma-separated or repeated. */
+  profile?: string | string[];
+  /** Roles to assume with the resolved keys: an ARN (its shape names the cloud) or `provider:ARN`; repeated or comma-separated. */
+  roleArn?: string | string[];
   emulator?: boolean;
 }
 
@@ -82,8 +86,80 @@ function endpointFor(provider: Provider, explicit: string | undefined, env: Node
   return undefined;
 }
 
+/** A `provider:` prefix naming a known provider, and the rest; undefined for a plain entry. */
+function providerPrefixed(entry: string): [ProviderName, string] | undefined {
+  const m = /^([a-z]+):(.+)$/.exec(entry);
+  return m && (providerNames as readonly string[]).includes(m[1]!) ? [m[1] as ProviderName, m[2]!] : undefined;
+}
+
+/**
+ * --profile for each provider: its own `provider:NAME` entry, else the one plain NAME (each cloud's
+ * profile of that name). Profile names may hold a colon: only a known provider's name is a prefix.
+ */
+export function profilesFor(providers: Provider[], values: string | string[] | undefined): Map<ProviderName, string> {
+  const own = new Map<ProviderName, string>();
+  const plain: string[] = [];
+  for (const e of splitList(typeof values === "string" ? [values] : values)) {
+    const prefixed = providerPrefixed(e);
+    if (!prefixed) plain.push(e);
+    else if (!providers.some((p) => p.name === prefixed[0])) {
+      throw new UsageError(`--profile ${e} names ${prefixed[0]}, which is not among the selected providers`, {
+        code: "UnusedProfile",
+        hint: `add ${prefixed[0]} to --provider, or drop that profile`,
+      });
+    } else if (own.has(prefixed[0]) && own.get(prefixed[0]) !== prefixed[1]) {
+      throw new UsageError(`--profile names two profiles for ${prefixed[0]}: ${own.get(prefixed[0])} and ${prefixed[1]}`, { code: "ConflictingOptions" });
+    } else own.set(prefixed[0], prefixed[1]);
+  }
+  if (new Set(plain).size > 1) {
+    throw new UsageError(`--profile names several profiles for every cloud: ${plain.join(", ")}`, {
+      code: "ConflictingOptions",
+      hint: "give one NAME for all, or one per cloud as provider:NAME (e.g. --profile aws:prod,aliyun:release)",
+    });
+  }
+  const out = new Map<ProviderName, string>();
+  for (const p of providers) {
+    const name = own.get(p.name) ?? plain[0];
+    if (name) out.set(p.name, name);
+  }
+  return out;
+}
+
+/**
+ * --role-arn for each provider: `provider:ARN`, or an ARN whose shape says whose it is (AWS
+ * `arn:aws:iam::`, Tencent `qcs::cam::`, Aliyun `acs:ram::`). Commas separate entries only before
+ * another ARN (an IAM role name may hold a comma).
+ */
+export function roleArnsFor(providers: Provider[], values: string | string[] | undefined): Map<ProviderName, string> {
+  const entries = (typeof values === "string" ? [values] : (values ?? []))
+    .flatMap((v) => v.split(/,(?=\s*(?:[a-z]+:)?(?:arn|qcs|acs):)/))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const out = new Map<ProviderName, string>();
+  for (const e of entries) {
+    const prefixed = providerPrefixed(e);
+    const name = prefixed?.[0] ?? providerNames.find((n) => getProvider(n).roleArn.pattern.test(e));
+    const arn = prefixed?.[1] ?? e;
+    if (!name) {
+      throw new UsageError(`--role-arn "${e}" is not a role ARN of any cloud`, {
+        code: "InvalidRoleArn",
+        hint: `e.g. ${providerNames.map((n) => getProvider(n).roleArn.example).join(", ")}`,
+      });
+    }
+    if (!providers.some((p) => p.name === name)) {
+      throw new UsageError(`--role-arn ${arn} is a ${name} role, but ${name} is not among the selected providers`, {
+        code: "UnusedRoleArn",
+        hint: `add ${name} to --provider, or drop that role`,
+      });
+    }
+    if (out.has(name) && out.get(name) !== arn) throw new UsageError(`--role-arn names two roles for ${name}: ${out.get(name)} and ${arn}`, { code: "ConflictingOptions" });
+    out.set(name, arn);
+  }
+  return out;
+}
+
 /** The regions asked for one provider; `all` (./all-regions.ts) is kept apart, expanded once credentials are known. */
-function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv): { regions: string[]; all: boolean } {
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, profileRegion?: string): { regions: string[]; all: boolean } {
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
@@ -98,7 +174,7 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   regions = regions.filter((r) => r !== ALL);
   if (regions.length === 0 && !all) {
     const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
-    regions = [fromEnv ?? provider.defaultRegion];
+    regions = [fromEnv ?? profileRegion ?? provider.defaultRegion];
   }
   for (const r of regions) {
     if (!provider.regions.includes(r) && env.LAYERCTL_ALLOW_UNKNOWN_REGION !== "1") {
@@ -109,6 +185,27 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
     }
   }
   return { regions: [...new Set(regions)], all };
+}
+
+/**
+ * Credentials resolved in this process, per environment object (a run's: process.env for the CLI)
+ * and per what decides them: a release of several layers (the config file) resolves targets once
+ * per layer, and must still make one STS exchange per cloud, not one per layer. A change of the
+ * variables or files in question resolves anew; a failure is not kept.
+ */
+const resolved = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<ResolvedCredentials>>>();
+
+function credentialsOnce(provider: Provider, env: NodeJS.ProcessEnv, opts: CredentialOptions): Promise<ResolvedCredentials> {
+  const key = JSON.stringify([provider.name, opts, env.HOME, env.USERPROFILE, provider.credentialVariables.map((v) => env[v] ?? null)]);
+  let byKey = resolved.get(env);
+  if (!byKey) resolved.set(env, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (!found) {
+    found = provider.resolveCredentials(env, opts);
+    byKey.set(key, found);
+    found.catch(() => byKey.delete(key));
+  }
+  return found;
 }
 
 /** One error for every provider whose credentials are missing, rather than one per run. */
@@ -153,11 +250,26 @@ export async function resolveTargets(
   let close = async () => {};
   let endpoint = opts.endpoint;
   let note: string | undefined;
-
-  // Validate what needs no emulator first, so a typo never starts a server.
-  const plan = providers.map((p) => ({ provider: p, ...regionsFor(p, regionEntries, env) }));
-  if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
+  // `aws-cn:NAME` / `aws-us-gov:NAME` name the profile of another partition's targets (./credential-scopes.ts).
   const scopes = partitionProfiles(opts.profile);
+  const profiles = profilesFor(providers, scopes.rest);
+  const roles = roleArnsFor(providers, opts.roleArn);
+  if (opts.emulator && (profiles.size > 0 || scopes.byScope.size > 0)) {
+    throw new UsageError("--emulator uses the emulator's own keys: --profile does not apply", {
+      code: "ConflictingOptions",
+      hint: "drop --profile (--role-arn works: the emulator serves STS)",
+    });
+  }
+
+  // Validate what needs no emulator first, so a typo never starts a server. With no region given,
+  // the profile in effect may name one (AWS config `region`, tccli, aliyun `region_id`).
+  const plan: Array<{ provider: Provider; regions: string[]; all: boolean }> = [];
+  for (const p of providers) {
+    const needsDefault = !regionEntries.some((e) => !/^([a-z]+)[:=]/.test(e) || e.startsWith(`${p.name}:`) || e.startsWith(`${p.name}=`));
+    const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
+    plan.push({ provider: p, ...regionsFor(p, regionEntries, env, fromProfile) });
+  }
+  if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
@@ -186,7 +298,12 @@ export async function resolveTargets(
         if (byScope.has(scope)) return byScope.get(scope)!;
         let credentials: ResolvedCredentials | null = null;
         try {
-          credentials = await provider.resolveCredentials(env, { profile: profileFor(opts.profile, scopes, scope) });
+          const profile = (scope !== undefined ? scopes.byScope.get(scope) : undefined) ?? profiles.get(provider.name);
+          // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
+          credentials = await credentialsOnce(provider, env, { profile, roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
+          const line = `${provider.name}${scope ? ` (${scope})` : ""} credentials: ${credentials.source}`;
+          if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
+          else ctx.log.debug(line);
         } catch (err) {
           // Every provider's missing credentials are collected, so one run names them all.
           if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
@@ -195,7 +312,7 @@ export async function resolveTargets(
         byScope.set(scope, credentials);
         return credentials;
       };
-      const given = [];
+      const given: Target[] = [];
       for (const region of regions) given.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
       if (!all) {
         targets.push(...given);
@@ -204,19 +321,11 @@ export async function resolveTargets(
       // `all`: asked of the cloud below, once every provider's credentials are known (a missing
       // one is a usage error before any call); the targets keep their place in the order.
       const at = targets.length;
-      const home = homeRegion(provider, env);
-      const credentials = await credentialsFor(home);
+      const credentials = await credentialsFor(homeRegion(provider, env));
       listings.push(async () => {
-        const { regions: listed } = await expandAll(provider, {
-          env,
-          endpoint: ep,
-          credentials,
-          timeoutMs: ctx.timeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS,
-          log: ctx.log,
-          traffic: new Traffic(),
-        });
+        const { regions: listed } = await expandAll(provider, { env, endpoint: ep, credentials, timeoutMs: ctx.timeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS, log: ctx.log, traffic: new Traffic() });
         const seen = new Set(regions);
-        const more = [];
+        const more: Target[] = [];
         for (const region of listed) if (!seen.has(region)) more.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
         targets.splice(at + given.length, 0, ...more);
       });

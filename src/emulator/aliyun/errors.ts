@@ -45,6 +45,13 @@ export const fcErrors = {
   timestampFormat: () => new FcError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."),
   timestampExpired: () => new FcError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),
   nonceUsed: () => new FcError(400, "SignatureNonceUsed", "Specified signature nonce was used already."),
+  // STS keys: "MissingSecurityToken: SecurityToken is mandatory for this action." is documented
+  // (Alibaba Cloud, "How to handle the common errors when you access OSS by using STS"); the
+  // gateway's InvalidSecurityToken.* codes for a wrong or expired token are, their statuses and
+  // wording are not: 400 and these messages are ours.
+  missingSecurityToken: () => new FcError(400, "MissingSecurityToken", "SecurityToken is mandatory for this action."),
+  securityTokenMismatch: () => new FcError(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."),
+  securityTokenExpired: () => new FcError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."),
 
   layerNotFound: (name: string) => new FcError(404, "LayerNotFound", `layer '${name}' does not exist`),
   layerVersionNotFound: (name: string, version: string) => new FcError(404, "LayerVersionNotFound", `version '${version}' of layer '${name}' does not exist`),

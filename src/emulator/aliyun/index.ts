@@ -14,6 +14,8 @@
 //   DescribeRegions                                          `--region aliyun:all` (./regions.ts)
 //   GetTempBucketToken (FC 2.0)                              staging without a bucket of one's own
 //   OSS (./oss.ts, same port)                                staging big layers
+//   STS AssumeRole, AssumeRoleWithOIDC, GetCallerIdentity    RamRoleArn/OIDC profiles, the OIDC variables,
+//     (./sts.ts, POST / with x-acs-version 2015-04-01)       --role-arn, the account id; keys need their token
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). FC 3.0 names the operation by method + path
 // (the SDK also sends x-acs-action, signed but not used to pick it); everything under
@@ -30,6 +32,8 @@ import { describeRegions } from "./regions.js";
 import { Acs3Verifier, type Caller } from "./signature.js";
 import { seedFunction, type RegionState } from "./state.js";
 import { OssEmulator } from "./oss.js";
+import { AliyunStsEmulator } from "./sts.js";
+import { ALNUM, KeyStore } from "../keys.js";
 import { TEMP_BUCKET_PATH, tempBucketToken } from "./temp-bucket.js";
 import { limits } from "./validate.js";
 
@@ -57,8 +61,9 @@ export const aliyunCloud = defineCloud({
     ALIBABA_CLOUD_SECURITY_TOKEN: "",
     ALIBABA_CLOUD_ACCOUNT_ID: c.accountId,
     LAYERCTL_ENDPOINT_ALIYUN: url,
-    // OSS answers on the same port (see ./oss.ts).
+    // OSS and STS answer on the same port (see ./oss.ts, ./sts.ts).
     LAYERCTL_STORAGE_ENDPOINT_ALIYUN: url,
+    LAYERCTL_STS_ENDPOINT_ALIYUN: url,
   }),
   tuning: {
     // The V3 signature's documented window: 15 minutes (see Acs3Verifier.verifyHeaders).
@@ -73,9 +78,16 @@ export const aliyunCloud = defineCloud({
   owns: { prefixes: [`${BASE}/`, "/2016-08-15/"] },
 
   setup(ctx: AliyunContext, seeds) {
-    const verifier = new Acs3Verifier(ctx);
+    // STS keys as STS hands them out ("STS." and 28 more characters): FC, OSS and STS itself take
+    // them, with their security token.
+    const keys = new KeyStore(
+      () => ({ keyId: ctx.credentials.accessKeyId, secret: ctx.credentials.accessKeySecret, account: ctx.credentials.accountId }),
+      { idPrefix: "STS.", idLength: 28, idAlphabet: ALNUM, secretBytes: 33, tokenBytes: 330 },
+      ctx.now,
+    );
+    const verifier = new Acs3Verifier(ctx, keys);
     // OSS shares the port; its requests are told apart by their signature scheme (see ./oss.ts).
-    const oss = new OssEmulator(ctx);
+    const oss = new OssEmulator(ctx, keys);
     const layers = new LayerOps(ctx, oss);
     const functions = new FunctionOps(ctx);
 
@@ -115,13 +127,14 @@ export const aliyunCloud = defineCloud({
         // `--region aliyun:all` (./regions.ts).
         DescribeRegions: op(`GET ${BASE}/regions`, (o) => describeRegions(o, ctx.tuning)),
       },
-      companions: [oss],
+      companions: [oss, new AliyunStsEmulator(ctx, keys, verifier)],
+      expireCredentials: () => keys.expireAll(),
       // Authentication comes first, as at the gateway: an unsigned request learns nothing.
       admit: (call) => void admitted.set(call, verifier.verifyHeaders(call)),
       authenticate(call) {
         const caller = admitted.get(call);
         if (!caller) throw new Error("an Aliyun call reached authentication without admission");
-        verifier.verifyBody(call);
+        verifier.verifyBody(call, caller);
         return caller;
       },
       request(call: IncomingCall, caller, params): OpContext {

@@ -28,6 +28,7 @@ import {
 } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { AliyunContext } from "./index.js";
+import type { KeyStore } from "../keys.js";
 
 const OSS_HOST = /^([a-z0-9-]+)\.oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com(?::\d+)?$/;
 /** OSS parts are at least 100 KB, except the last. */
@@ -58,7 +59,10 @@ export class OssEmulator extends ObjectApi {
     return ossRoute(call);
   }
 
-  constructor(private readonly ctx: AliyunContext) {
+  constructor(
+    private readonly ctx: AliyunContext,
+    private readonly keys: KeyStore,
+  ) {
     super(ctx);
   }
 
@@ -119,12 +123,18 @@ export class OssEmulator extends ObjectApi {
     const m = /^OSS ([^:]+):(.+)$/.exec(auth);
     if (!m) throw new StoreError(400, "InvalidArgument", "Authorization header is invalid (the layerctl emulator checks the OSS V1 signature ali-oss sends by default).");
     const [, keyId, signature] = m as unknown as [string, string, string];
-    const creds = this.ctx.credentials;
     let secret: string;
     let lentFor: string | null = null;
     const lent = this.lent.get(keyId);
-    if (keyId === creds.accessKeyId) secret = creds.accessKeySecret;
-    else if (lent) {
+    const found = this.keys.find(keyId);
+    if (found) {
+      // The account's key, or one its STS issued (with x-oss-security-token): OSS error codes
+      // 0002-00000007 SecurityTokenExpired and 0002-00000002 for a token that does not fit.
+      const problem = this.keys.tokenProblem(found, header(call, "x-oss-security-token"));
+      if (problem === "expired") throw new StoreError(403, "SecurityTokenExpired", "The security token you provided has expired.");
+      if (problem) throw new StoreError(403, "InvalidAccessKeyId", "The security token you provided is invalid.");
+      secret = found.secret;
+    } else if (lent) {
       if (header(call, "x-oss-security-token") !== lent.securityToken) throw new StoreError(403, "InvalidAccessKeyId", "The security token you provided is invalid.");
       if (this.ctx.now().getTime() > lent.expires) throw new StoreError(403, "SecurityTokenExpired", "The security token you provided has expired.");
       secret = lent.accessKeySecret;

@@ -6,6 +6,7 @@
 // Signed headers are `host`, `content-type` and every `x-acs-*` header; the header list comes
 // from the Authorization header, and we insist that everything that must be signed is in it.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { IssuedKey, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
 import type { AliyunContext } from "./index.js";
 import { fcErrors } from "./errors.js";
@@ -17,6 +18,8 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 export interface Caller {
   accessKeyId: string;
   accountId: string;
+  /** For a temporary key: the role session it was issued for. */
+  session?: IssuedKey;
 }
 
 export function sha256Hex(data: Buffer | string): string {
@@ -55,7 +58,10 @@ export class Acs3Verifier {
   /** Nonces seen within the allowed clock skew, with the time they may be forgotten. */
   private readonly nonces = new Map<string, number>();
 
-  constructor(private readonly ctx: AliyunContext) {}
+  constructor(
+    private readonly ctx: AliyunContext,
+    private readonly keys: KeyStore,
+  ) {}
 
   /**
    * The checks that need only the headers, made before the body is read. ACS3 signs the payload
@@ -83,8 +89,14 @@ export class Acs3Verifier {
     const when = parseAcsDate(date);
     if (when === null) throw fcErrors.timestampFormat();
 
-    const creds = this.ctx.credentials;
-    if (keyId !== creds.accessKeyId) throw fcErrors.unknownAccessKey();
+    const found = this.keys.find(keyId);
+    if (!found) throw fcErrors.unknownAccessKey();
+    // STS keys sign with their token in x-acs-security-token (a signed x-acs-* header); the
+    // account's own keys with none.
+    const problem = this.keys.tokenProblem(found, header(call, "x-acs-security-token"));
+    if (problem === "missing") throw fcErrors.missingSecurityToken();
+    if (problem === "mismatch") throw fcErrors.securityTokenMismatch();
+    if (problem === "expired") throw fcErrors.securityTokenExpired();
 
     // The V3 signature guide: x-acs-date must be within 15 minutes of the request ("值为请求发出前15分钟内的时间",
     // https://help.aliyun.com/zh/model-studio/user-guide/roa-style-request-body-signature-mechanism);
@@ -94,17 +106,47 @@ export class Acs3Verifier {
 
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
     const toSign = stringToSign(canonicalRequest(call, signedHeaders, payloadHash));
-    const expected = createHmac("sha256", creds.accessKeySecret).update(toSign).digest();
+    const expected = createHmac("sha256", found.secret).update(toSign).digest();
     const given = Buffer.from(signature, "hex");
     if (!timingSafeEqual(expected, given)) {
       // Like the gateway, show the string we signed (it holds a hash, never the secret).
       throw fcErrors.signatureMismatch(`server string to sign is:${JSON.stringify(toSign)}`);
     }
-    return { accessKeyId: keyId, accountId: creds.accountId };
+    return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
 
-  /** The body is the one the signed hash names; then the nonce is spent. */
-  verifyBody(call: IncomingCall): void {
+  /**
+   * The RPC signature (version 1.0, HMAC-SHA1 over the sorted parameters, `Signature` in the
+   * query) that @alicloud/credentials' RAM role provider and openapi-core's doRPCRequest send:
+   * StringToSign = METHOD & %2F & encode(canonicalized query), key = secret + "&".
+   */
+  verifyRpc(call: IncomingCall, params: URLSearchParams): Caller {
+    const keyId = params.get("AccessKeyId") ?? "";
+    if (params.get("SignatureMethod") !== "HMAC-SHA1" || params.get("SignatureVersion") !== "1.0") {
+      throw fcErrors.incompleteSignature("SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0.");
+    }
+    const found = this.keys.find(keyId);
+    if (!found) throw fcErrors.unknownAccessKey();
+    const problem = this.keys.tokenProblem(found, params.get("SecurityToken") ?? undefined);
+    if (problem === "missing") throw fcErrors.missingSecurityToken();
+    if (problem === "mismatch") throw fcErrors.securityTokenMismatch();
+    if (problem === "expired") throw fcErrors.securityTokenExpired();
+    const when = Date.parse(params.get("Timestamp") ?? "");
+    if (Number.isNaN(when)) throw fcErrors.timestampFormat();
+    if (Math.abs(this.ctx.now().getTime() - when) > this.ctx.tuning.maxClockSkewMs) throw fcErrors.timestampExpired();
+    const pairs = [...params].filter(([k]) => k !== "Signature").sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const canonical = pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join("&");
+    const toSign = `${call.method}&${encode("/")}&${encode(canonical)}`;
+    const expected = createHmac("sha1", `${found.secret}&`).update(toSign).digest();
+    const given = Buffer.from(params.get("Signature") ?? "", "base64");
+    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw fcErrors.signatureMismatch(`server string to sign is:${toSign}`);
+    this.useNonce(params.get("SignatureNonce") ?? "", this.ctx.now().getTime());
+    return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
+  }
+
+  /** The body is the one the signed hash names (and an STS key has not expired since); then the nonce is spent. */
+  verifyBody(call: IncomingCall, caller?: Caller): void {
+    if (this.keys.expiredSince(caller?.session)) throw fcErrors.securityTokenExpired();
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
     if (payloadHash !== sha256Hex(call.body)) {
       throw fcErrors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");

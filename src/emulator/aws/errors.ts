@@ -28,6 +28,8 @@ const SHAPES: Record<string, ErrorShape> = {
   IncompleteSignatureException: { status: 403, type: null, messageKey: "message" },
   InvalidSignatureException: { status: 403, type: null, messageKey: "message" },
   UnrecognizedClientException: { status: 403, type: null, messageKey: "message" },
+  // A temporary key past its expiry (STS session credentials): the front end's 403, like the two above.
+  ExpiredTokenException: { status: 403, type: null, messageKey: "message" },
   AccessDeniedException: { status: 403, type: null, messageKey: "Message" },
   UnknownOperationException: { status: 404, type: null, messageKey: "message" },
 };

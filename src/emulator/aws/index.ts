@@ -14,6 +14,8 @@
 //   ListRegions (Account API, ./regions.ts)                   `--region aws:all`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
+//   STS AssumeRole, AssumeRoleWithWebIdentity,                --role-arn, web identity and role
+//     GetCallerIdentity (./sts.ts, same port)                 profiles; their keys need their session token
 // Adding one: an entry in `operations` below (route and handler) and the handler in layers.ts /
 // functions.ts (or a new file for a new resource). Paths under Lambda's API version prefixes are
 // ours: one that names no operation is UnknownOperationException rather than another cloud's.
@@ -37,8 +39,10 @@ import {
 import { partition } from "./names.js";
 import { listRegions } from "./regions.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
-import { checkSigV4Headers, checkSigV4Signature, type AdmittedSigV4 } from "./signature.js";
+import { checkSigV4Headers, checkSigV4Signature, LAMBDA_KEY_ERRORS, type AdmittedSigV4 } from "./signature.js";
 import { S3Emulator } from "./s3.js";
+import { StsEmulator } from "./sts.js";
+import { KeyStore, UPPER_ALNUM } from "../keys.js";
 import type { RegionState } from "./state.js";
 import type { Reply } from "../types.js";
 
@@ -87,8 +91,10 @@ export const awsCloud = defineCloud({
     LAYERCTL_ENDPOINT_AWS: url,
     // The AWS CLI and SDKs read the service-specific endpoint variable, so they work without --endpoint-url.
     AWS_ENDPOINT_URL_LAMBDA: url,
-    // S3 answers on the same port (see ./s3.ts).
+    // S3 and STS answer on the same port (see ./s3.ts, ./sts.ts). AWS_ENDPOINT_URL_STS is the
+    // SDKs' own variable: the credential chain's role and web-identity steps use it too.
     LAYERCTL_STORAGE_ENDPOINT_AWS: url,
+    AWS_ENDPOINT_URL_STS: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
@@ -97,8 +103,29 @@ export const awsCloud = defineCloud({
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/", "/listRegions/"] },
 
   setup(ctx: AwsContext, seeds) {
+    // Temporary keys as STS issues them (ASIA + 16): Lambda, S3 and STS itself take them, with
+    // their session token.
+    const keys = new KeyStore(
+      () => ({ keyId: ctx.credentials.accessKeyId, secret: ctx.credentials.secretAccessKey, account: ctx.credentials.accountId }),
+      { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 },
+      ctx.now,
+    );
+    // Another partition's own account and keys, where `credentials.partitions` gives them: a
+    // request scoped to its regions is checked against them (its temporary keys are not modelled).
+    const partitionKeys = new Map<string, KeyStore>();
+    const keysOf = (region: string): KeyStore => {
+      const own = keysFor(ctx.credentials, region);
+      if (own === ctx.credentials) return keys;
+      const p = partition(region);
+      let store = partitionKeys.get(p);
+      if (!store) {
+        store = new KeyStore(() => ({ keyId: own.accessKeyId, secret: own.secretAccessKey, account: own.accountId }), { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 }, ctx.now);
+        partitionKeys.set(p, store);
+      }
+      return store;
+    };
     // S3 shares the port; its requests are told apart by their signature's service (see ./s3.ts).
-    const s3 = new S3Emulator(ctx);
+    const s3 = new S3Emulator(ctx, keys);
     const deps: AwsDeps = { ctx, s3, seeds: new Map(seeds.map((s) => [s.name, s])) };
     const op = (route: string, handler: Handler): Operation<AwsRequest> => ({ route, run: (req) => handler(req, deps) });
     const admitted = new WeakMap<IncomingCall, AdmittedSigV4>();
@@ -129,24 +156,28 @@ export const awsCloud = defineCloud({
         // `--region aws:all`: the account's enabled regions (Account API, signed for service "account").
         ListRegions: op("POST /listRegions", listRegions),
       },
-      companions: [s3],
+      companions: [s3, new StsEmulator(ctx, keys)],
       admit(call) {
         const service = call.rawPath === "/listRegions" ? "account" : "lambda";
-        admitted.set(
-          call,
-          checkSigV4Headers(call, (region) => keysFor(ctx.credentials, region), ctx.now(), ctx.tuning.maxClockSkewMs, service),
-        );
+        admitted.set(call, checkSigV4Headers(call, keysOf, ctx.now(), ctx.tuning.maxClockSkewMs, service));
       },
       authenticate(call) {
         const identity = admitted.get(call);
         if (!identity) throw new Error("an AWS call reached authentication without admission");
-        checkSigV4Signature(call, identity, keysFor(ctx.credentials, identity.region).secretAccessKey);
+        if (keys.expiredSince(identity.session)) throw LAMBDA_KEY_ERRORS.expiredToken();
+        checkSigV4Signature(call, identity);
         return identity;
       },
+      expireCredentials: () => {
+        keys.expireAll();
+        for (const store of partitionKeys.values()) store.expireAll();
+      },
+      // The caller's account names the ARNs (a role assumed in another account publishes there).
+      // State is not kept per account: two accounts see the same layers (not modelled).
       request: (call, identity, params): AwsRequest => ({
         call,
         region: (identity as AdmittedSigV4).region,
-        account: keysFor(ctx.credentials, (identity as AdmittedSigV4).region).accountId,
+        account: (identity as AdmittedSigV4).account,
         params,
         query: call.url.searchParams,
         body: call.method === "POST" || call.method === "PUT" ? parseJsonBody(call) : {},

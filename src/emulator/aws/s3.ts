@@ -28,7 +28,8 @@ import {
 } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { AwsContext } from "./index.js";
-import { canonicalQuery } from "./signature.js";
+import { canonicalQuery, lookUpKey } from "./signature.js";
+import type { KeyStore } from "../keys.js";
 
 const S3_HOST = /(^|\.)s3[.-]([a-z0-9-]+\.)?amazonaws\.com(:\d+)?$/i;
 const SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/s3\/aws4_request/;
@@ -48,7 +49,10 @@ export class S3Emulator extends ObjectApi {
     return s3Route(call);
   }
 
-  constructor(private readonly ctx: AwsContext) {
+  constructor(
+    private readonly ctx: AwsContext,
+    private readonly keys: KeyStore,
+  ) {
     super(ctx);
   }
 
@@ -180,9 +184,13 @@ export class S3Emulator extends ObjectApi {
         'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
       );
     const [, keyId, scopeDate, region, signedList, signature] = m as unknown as [string, string, string, string, string, string];
-    const creds = this.ctx.credentials;
-    if (keyId !== creds.accessKeyId)
-      throw new StoreError(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: keyId });
+    // Temporary keys come with their session token (x-amz-security-token); S3's "Error responses"
+    // table: ExpiredToken and InvalidToken, both 400.
+    const key = lookUpKey(this.keys, keyId, header(call, "x-amz-security-token"), {
+      unknownKey: () => new StoreError(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: keyId }),
+      badToken: () => new StoreError(400, "InvalidToken", "The provided token is malformed or otherwise invalid."),
+      expiredToken: () => new StoreError(400, "ExpiredToken", "The provided token has expired."),
+    });
     const amzDate = header(call, "x-amz-date") ?? "";
     const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
     if (!t) throw new StoreError(403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
@@ -200,7 +208,7 @@ export class S3Emulator extends ObjectApi {
     const canonical = [call.method, call.rawPath, canonicalQuery(call.url.search), canonicalHeaders, signedList, payloadHash].join("\n");
     const scope = `${scopeDate}/${region}/s3/aws4_request`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash("sha256").update(canonical).digest("hex")}`;
-    let k: Buffer = createHmac("sha256", `AWS4${creds.secretAccessKey}`).update(scopeDate).digest();
+    let k: Buffer = createHmac("sha256", `AWS4${key.secret}`).update(scopeDate).digest();
     for (const part of [region, "s3", "aws4_request"]) k = createHmac("sha256", k).update(part).digest();
     const expected = createHmac("sha256", k).update(toSign).digest();
     if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) {

@@ -3,17 +3,48 @@
 // Non-S3 services sign the path *encoded twice*: the wire path is already percent-encoded and
 // the canonical path escapes it once more (so ':' on the wire as %3A is signed as %253A).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { IssuedKey, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
 import { AwsApiError } from "./errors.js";
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
-const SERVICE = "lambda";
 const AMZ_DATE = /^(\d{8})T\d{6}Z$/;
 
 export interface SigV4Identity {
   accessKeyId: string;
   /** From the credential scope: the region the client is talking to. */
   region: string;
+  /** The caller's account: the account's own key, or the account of the role a temporary key is for. */
+  account: string;
+  /** For a temporary key: the role session it belongs to. */
+  session?: IssuedKey;
+}
+
+/** The errors one service gives for a key it does not know and a session token that does not open it. */
+export interface KeyErrors {
+  unknownKey(): Error;
+  badToken(problem: "missing" | "mismatch"): Error;
+  expiredToken(): Error;
+}
+
+/** Lambda's front end (and STS's): 403 for all three; the messages are the ones botocore users quote. */
+export const LAMBDA_KEY_ERRORS: KeyErrors = {
+  unknownKey: () => new AwsApiError("UnrecognizedClientException", "The security token included in the request is invalid."),
+  badToken: () => new AwsApiError("UnrecognizedClientException", "The security token included in the request is invalid."),
+  expiredToken: () => new AwsApiError("ExpiredTokenException", "The security token included in the request is expired"),
+};
+
+/**
+ * The key a request is signed with, looked up: the account's, or a temporary one, which must come
+ * with the session token STS issued it with (X-Amz-Security-Token) and not have expired.
+ */
+export function lookUpKey(keys: KeyStore, keyId: string, token: string | undefined, errors: KeyErrors): { secret: string; account: string; session?: IssuedKey } {
+  const found = keys.find(keyId);
+  if (!found) throw errors.unknownKey();
+  const problem = keys.tokenProblem(found, token);
+  if (problem === "expired") throw errors.expiredToken();
+  if (problem) throw errors.badToken(problem);
+  return { secret: found.secret, account: found.account, session: found.temporary ? found.key : undefined };
 }
 
 interface ParsedAuthorization {
@@ -31,18 +62,22 @@ export interface AdmittedSigV4 extends SigV4Identity {
   auth: ParsedAuthorization;
   amzDate: string;
   signed: string[];
+  /** The key's secret, for the signature check once the body is in. */
+  secret: string;
 }
 
 /**
  * The checks that need only the headers, made before the body is read: a well-formed
- * Authorization, a known key, a date within the clock window and a valid scope.
+ * Authorization, a known key (with its session token), a date within the clock window and a
+ * valid scope for `service`.
  */
 export function checkSigV4Headers(
   call: IncomingCall,
-  creds: { accessKeyId: string } | ((region: string) => { accessKeyId: string }),
+  keys: KeyStore | ((region: string) => KeyStore),
   now: Date,
   maxSkewMs: number,
-  service = SERVICE,
+  service = "lambda",
+  errors: KeyErrors = LAMBDA_KEY_ERRORS,
 ): AdmittedSigV4 {
   const header = headerValue(call, "authorization");
   if (header === undefined || header === "") {
@@ -53,11 +88,8 @@ export function checkSigV4Headers(
   if (amzDate === undefined) {
     throw new AwsApiError("IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  // A partition has accounts and keys of its own: the key is checked against the scope's partition.
-  const expected = typeof creds === "function" ? creds(auth.region) : creds;
-  if (auth.accessKeyId !== expected.accessKeyId) {
-    throw new AwsApiError("UnrecognizedClientException", "The security token included in the request is invalid.");
-  }
+  // A partition has accounts and keys of its own: the key is looked up in the scope's partition.
+  const key = lookUpKey(typeof keys === "function" ? keys(auth.region) : keys, auth.accessKeyId, headerValue(call, "x-amz-security-token"), errors);
   checkClock(amzDate, now, maxSkewMs);
   if (auth.scopeDate !== amzDate.slice(0, 8)) {
     throw new AwsApiError(
@@ -78,12 +110,12 @@ export function checkSigV4Headers(
   if (!signed.includes("host")) {
     throw new AwsApiError("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
-  return { accessKeyId: auth.accessKeyId, region: auth.region, auth, amzDate, signed };
+  return { accessKeyId: auth.accessKeyId, region: auth.region, account: key.account, session: key.session, secret: key.secret, auth, amzDate, signed };
 }
 
 /** The check that needs the body: the signature over the canonical request. */
-export function checkSigV4Signature(call: IncomingCall, admitted: AdmittedSigV4, secretAccessKey: string): void {
-  const { auth, amzDate, signed } = admitted;
+export function checkSigV4Signature(call: IncomingCall, admitted: AdmittedSigV4): void {
+  const { auth, amzDate, signed, secret: secretAccessKey } = admitted;
   const canonical = canonicalRequest(call, signed, auth.signedHeaders);
   const scope = `${auth.scopeDate}/${auth.region}/${auth.service}/${auth.terminator}`;
   const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;

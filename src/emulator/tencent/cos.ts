@@ -27,6 +27,7 @@ import {
 } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { TencentContext } from "./index.js";
+import type { KeyStore } from "../keys.js";
 
 const COS_HOST = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/;
 /** COS parts are at least 1 MB, except the last. */
@@ -49,7 +50,10 @@ export class CosEmulator extends ObjectApi {
     return cosRoute(call);
   }
 
-  constructor(private readonly ctx: TencentContext) {
+  constructor(
+    private readonly ctx: TencentContext,
+    private readonly keys: KeyStore,
+  ) {
     super(ctx);
   }
 
@@ -83,8 +87,13 @@ export class CosEmulator extends ObjectApi {
     const f = new Map(auth.split("&").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
     const need = ["q-sign-algorithm", "q-ak", "q-sign-time", "q-key-time", "q-header-list", "q-url-param-list", "q-signature"];
     if (need.some((k) => !f.has(k)) || f.get("q-sign-algorithm") !== "sha1") throw new StoreError(403, "AccessDenied", "Authorization is not a q-sign-algorithm=sha1 signature.");
-    const creds = this.ctx.credentials;
-    if (f.get("q-ak") !== creds.secretId) throw new StoreError(403, "InvalidAccessKeyId", "The access key Id format you provided is invalid.");
+    const found = this.keys.find(f.get("q-ak")!);
+    if (!found) throw new StoreError(403, "InvalidAccessKeyId", "The access key Id format you provided is invalid.");
+    // Temporary keys send their token in x-cos-security-token. The COS error-code table names no
+    // code for an expired one; ExpiredToken/InvalidToken are S3's, whose error codes COS follows.
+    const problem = this.keys.tokenProblem(found, header(call, "x-cos-security-token"));
+    if (problem === "expired") throw new StoreError(400, "ExpiredToken", "The provided token has expired.");
+    if (problem) throw new StoreError(403, "InvalidToken", "The provided token is malformed or otherwise invalid.");
     const [start, end] = f.get("q-sign-time")!.split(";").map(Number) as [number, number];
     const now = this.ctx.now().getTime() / 1000;
     const skew = this.ctx.tuning.maxClockSkewMs / 1000;
@@ -103,7 +112,7 @@ export class CosEmulator extends ObjectApi {
     const headers = f.get("q-header-list")!.split(";").filter(Boolean);
     const headerString = headers.map((h) => `${h}=${camSafe(header(call, h) ?? "")}`).join("&");
     const httpString = [call.method.toLowerCase(), `/${key}`, paramString, headerString, ""].join("\n");
-    const signKey = createHmac("sha1", creds.secretKey).update(f.get("q-key-time")!).digest("hex");
+    const signKey = createHmac("sha1", found.secret).update(f.get("q-key-time")!).digest("hex");
     const stringToSign = ["sha1", f.get("q-sign-time")!, createHash("sha1").update(httpString).digest("hex"), ""].join("\n");
     const expected = createHmac("sha1", signKey).update(stringToSign).digest();
     const given = /^[0-9a-f]{40}$/.test(f.get("q-signature")!) ? Buffer.from(f.get("q-signature")!, "hex") : Buffer.alloc(0);

@@ -12,6 +12,8 @@
 //   PublishVersion                                          `layerctl publish-function`
 //   ListNamespaces, ListFunctions, ListVersionByFunction    `layerctl prune`'s in-use scan (with GetFunction's Layers)
 //   COS (./cos.ts, same port)                               staging big layers
+//   STS AssumeRole, AssumeRoleWithWebIdentity,              credentials: --role-arn, the TKE_* OIDC
+//     GetCallerIdentity (./sts.ts, X-TC-Version 2018-08-13)  variables; their keys need their X-TC-Token
 // Adding one: an entry in `operations` below (the action name and its handler) and the handler in
 // layers.ts / functions.ts (or a new file for a new resource). API 3.0 has one path, so there is
 // no route: the X-TC-Action header names the operation.
@@ -25,8 +27,10 @@ import { FunctionUpdates } from "./function-updates.js";
 import { Layers } from "./layers.js";
 import { describeRegions, REGION_API_VERSION } from "./regions.js";
 import type { Params } from "./params.js";
-import { checkAuthHeaders, checkSignature, header, type AdmittedAuthorization } from "./signature.js";
+import { checkAuthHeaders, checkSignature, header, tokenExpired, type AdmittedAuthorization } from "./signature.js";
 import type { RegionState } from "./state.js";
+import { KeyStore, UPPER_ALNUM } from "../keys.js";
+import { STS_ACTIONS, STS_VERSION, stsOperations, UNSIGNED_ACTIONS } from "./sts.js";
 
 export const API_VERSION = "2018-04-16";
 /**
@@ -42,6 +46,8 @@ export interface TencentCredentials {
   secretKey: string;
   /** The account's APPID: the suffix of its COS bucket names (layers-1250000000). */
   appId: string;
+  /** The account's uin (GetCallerIdentity's AccountId). */
+  uin: string;
 }
 
 export interface TencentTuning extends BaseTuning {
@@ -56,6 +62,8 @@ export interface TencentRequest {
   region: string;
   params: Params;
   call: IncomingCall;
+  /** Who signed the call; null for an unsigned STS call (`Authorization: SKIP`). */
+  caller: AdmittedAuthorization | null;
 }
 
 /** Handlers return the Response members; the envelope (RequestId, HTTP 200) is added here. */
@@ -66,15 +74,19 @@ const json =
 
 export const tencentCloud = defineCloud({
   provider: "tencent",
-  credentials: { secretId: "AKIDlayerctlEmulatorKey0000000000", secretKey: "layerctl-emulator-tencent-secret", appId: "1250000000" } as TencentCredentials,
+  credentials: { secretId: "AKIDlayerctlEmulatorKey0000000000", secretKey: "layerctl-emulator-tencent-secret", appId: "1250000000", uin: "100012345678" } as TencentCredentials,
   env: (c, url) => ({
     TENCENTCLOUD_SECRET_ID: c.secretId,
     TENCENTCLOUD_SECRET_KEY: c.secretKey,
-    // Empty on purpose: a session token from the user's shell must not ride along to the emulator.
+    // Empty on purpose: a session token from the user's shell must not ride along to the emulator
+    // (every spelling layerctl reads).
     TENCENTCLOUD_SESSION_TOKEN: "",
+    TENCENTCLOUD_TOKEN: "",
+    TENCENTCLOUD_SECURITY_TOKEN: "",
     LAYERCTL_ENDPOINT_TENCENT: url,
-    // COS answers on the same port (see ./cos.ts).
+    // COS and STS answer on the same port (see ./cos.ts, ./sts.ts).
     LAYERCTL_STORAGE_ENDPOINT_TENCENT: url,
+    LAYERCTL_STS_ENDPOINT_TENCENT: url,
   }),
   tuning: {
     publishDelayMs: 1000,
@@ -87,16 +99,33 @@ export const tencentCloud = defineCloud({
   } as TencentTuning,
   tuningAliases: (o) => (o.tencentPublishDelayMs !== undefined ? { publishDelayMs: o.tencentPublishDelayMs } : {}),
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
-  // API 3.0 has a single path; AWS and Aliyun put a dated version in theirs, so POST / is ours.
-  owns: { rpc: { method: "POST", path: "/", actionHeader: "x-tc-action" } },
+  // API 3.0 has a single path. AWS and Aliyun put a dated version in their layer APIs' paths, but
+  // their STS answer at POST / too: an API 3.0 request is told by its X-TC-* headers or its TC3
+  // Authorization.
+  owns: {
+    rpc: {
+      method: "POST",
+      path: "/",
+      actionHeader: "x-tc-action",
+      recognise: (call) => Object.keys(call.headers).some((h) => h.startsWith("x-tc-")) || /^TC3-/.test(String(call.headers.authorization ?? "")),
+    },
+  },
 
   setup(ctx: TencentContext, seeds) {
+    // Temporary keys: `AKID` and 32 more characters, as the STS hands them out (TmpSecretId).
+    // SCF and COS both take them, with their token.
+    const keys = new KeyStore(
+      () => ({ keyId: ctx.credentials.secretId, secret: ctx.credentials.secretKey, account: ctx.credentials.uin }),
+      { idPrefix: "AKID", idLength: 32, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 180 },
+      ctx.now,
+    );
     // COS shares the port; its requests are told apart by their Host name (see ./cos.ts).
-    const cos = new CosEmulator(ctx);
+    const cos = new CosEmulator(ctx, keys);
     const layers = new Layers(ctx, ctx.region, cos);
     const functions = new Functions(ctx, ctx.region, seeds);
     const updates = (functions.updates = new FunctionUpdates(ctx, ctx.region, functions, layers));
-    const admitted = new WeakMap<IncomingCall, AdmittedAuthorization>();
+    const admitted = new WeakMap<IncomingCall, AdmittedAuthorization | null>();
+    const sts = stsOperations(keys, ctx.now);
 
     const operations: Record<string, Operation<TencentRequest>> = {
       // What `layerctl attach` changes (function-updates.ts).
@@ -105,6 +134,10 @@ export const tencentCloud = defineCloud({
       UpdateAlias: { run: json((q) => updates.updateAlias(q.region, q.params)) },
       GetAlias: { run: json((q) => updates.getAlias(q.region, q.params)) },
       PublishLayerVersion: { run: json((q) => layers.publish(q.region, q.params, q.call)) },
+      // STS (./sts.ts): X-TC-Version 2018-08-13.
+      AssumeRole: { run: json((q) => sts.AssumeRole(q.params, q.caller)) },
+      AssumeRoleWithWebIdentity: { run: json((q) => sts.AssumeRoleWithWebIdentity(q.params)) },
+      GetCallerIdentity: { run: json((q) => sts.GetCallerIdentity(q.params, q.caller)) },
       GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
       ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },
       ListLayers: { run: json((q) => layers.listLayers(q.region, q.params)) },
@@ -122,19 +155,28 @@ export const tencentCloud = defineCloud({
       operations,
       companions: [cos],
       admit(call) {
-        if (!header(call, "x-tc-action")) throw missing("X-TC-Action");
+        const action = header(call, "x-tc-action");
+        if (!action) throw missing("X-TC-Action");
         if (!header(call, "x-tc-version")) throw missing("X-TC-Version");
-        admitted.set(call, checkAuthHeaders(call, ctx.credentials, ctx.now().getTime(), ctx.tuning.maxClockSkewMs));
+        // AssumeRoleWithWebIdentity is sent unsigned: its OIDC token is the proof.
+        if (UNSIGNED_ACTIONS.has(action) && header(call, "authorization") === "SKIP") return void admitted.set(call, null);
+        admitted.set(call, checkAuthHeaders(call, keys, ctx.now().getTime(), ctx.tuning.maxClockSkewMs));
       },
       authenticate(call) {
         const auth = admitted.get(call);
-        if (!auth) throw new Error("a Tencent call reached authentication without admission");
-        checkSignature(call, auth, ctx.credentials.secretKey);
+        if (auth === undefined) throw new Error("a Tencent call reached authentication without admission");
+        if (auth) {
+          if (keys.expiredSince(auth.issued)) throw tokenExpired();
+          checkSignature(call, auth);
+        }
+        return auth;
       },
-      request(call, _caller, _params, action) {
-        if (header(call, "x-tc-version") !== (VERSIONS[action] ?? API_VERSION)) throw invalidAction(call, action);
-        return { region: header(call, "x-tc-region") || DEFAULT_REGION, params: parseBody(call), call };
+      request(call, caller, _params, action) {
+        const version = VERSIONS[action] ?? (STS_ACTIONS.has(action) ? STS_VERSION : API_VERSION);
+        if (header(call, "x-tc-version") !== version) throw invalidAction(call, action);
+        return { region: header(call, "x-tc-region") || DEFAULT_REGION, params: parseBody(call), call, caller: caller as AdmittedAuthorization | null };
       },
+      expireCredentials: () => keys.expireAll(),
       isError: (err): err is TencentApiError => err instanceof TencentApiError,
       errorReply: (err, call) => errorReply(call.requestId, err.code, err.message),
       unknownOperation: invalidAction,

@@ -3,15 +3,11 @@
 // the service comes from the credential scope (the SDK derives it from the first DNS label of
 // the endpoint, `127` for 127.0.0.1), and the signed host carries no port.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { IssuedKey, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
 import { TencentApiError, missing } from "./errors.js";
 
 export const ALGORITHM = "TC3-HMAC-SHA256";
-
-export interface SigningKey {
-  secretId: string;
-  secretKey: string;
-}
 
 export interface ParsedAuthorization {
   secretId: string;
@@ -53,18 +49,32 @@ export function parseAuthorization(value: string | undefined): ParsedAuthorizati
 
 export interface AdmittedAuthorization extends ParsedAuthorization {
   timestamp: number;
+  /** The key's secret, to check the signature with once the body is in. */
+  secretKey: string;
+  /** The caller's account (uin) and, for a temporary key, the role session it belongs to. */
+  account: string;
+  role?: { arn: string; name: string; session: string };
+  /** The temporary key, if one signed the request. */
+  issued?: IssuedKey;
 }
 
 /**
  * The checks that need only the headers (made before the body is read): a well-formed
- * Authorization, a known SecretId, a timestamp within the clock window. Throws the provider's
- * AuthFailure.* (or MissingParameter).
+ * Authorization, a known SecretId (the account's, or a temporary one with its X-TC-Token), a
+ * timestamp within the clock window. Throws the provider's AuthFailure.* (or MissingParameter).
  */
-export function checkAuthHeaders(call: IncomingCall, key: SigningKey, nowMs: number, maxSkewMs: number): AdmittedAuthorization {
+export function checkAuthHeaders(call: IncomingCall, keys: KeyStore, nowMs: number, maxSkewMs: number): AdmittedAuthorization {
   const auth = parseAuthorization(header(call, "authorization"));
-  if (auth.secretId !== key.secretId) {
+  const found = keys.find(auth.secretId);
+  if (!found) {
     throw new TencentApiError("AuthFailure.SecretIdNotFound", "The SecretId does not exist. Check that it was copied correctly and has not been deleted or disabled.");
   }
+  // Temporary keys go with the token STS issued them with, in X-TC-Token (API 3.0 common
+  // parameters). The common error table has one code for a token that is missing, wrong or
+  // expired, AuthFailure.TokenFailure; its messages are not documented: these are ours.
+  const problem = keys.tokenProblem(found, header(call, "x-tc-token"));
+  if (problem === "expired") throw tokenExpired();
+  if (problem) throw new TencentApiError("AuthFailure.TokenFailure", "The token is invalid: temporary credentials need the X-TC-Token issued with them, permanent ones none.");
   const rawTimestamp = header(call, "x-tc-timestamp");
   if (!rawTimestamp) throw missing("X-TC-Timestamp");
   if (!/^\d+$/.test(rawTimestamp)) throw new TencentApiError("InvalidParameter", "X-TC-Timestamp must be a Unix timestamp in seconds.");
@@ -77,12 +87,18 @@ export function checkAuthHeaders(call: IncomingCall, key: SigningKey, nowMs: num
       `The signature has expired: X-TC-Timestamp differs from the server time by more than ${Math.round(maxSkewMs / 1000)} seconds. Check the local clock.`,
     );
   }
-  return { ...auth, timestamp };
+  const role = found.temporary ? { arn: found.key.roleArn, name: found.key.roleName, session: found.key.session } : undefined;
+  return { ...auth, timestamp, secretKey: found.secret, account: found.account, role, issued: found.temporary ? found.key : undefined };
+}
+
+/** The token error for a temporary key that has expired. */
+export function tokenExpired(): TencentApiError {
+  return new TencentApiError("AuthFailure.TokenFailure", "The token has expired: request new temporary credentials from STS.");
 }
 
 /** The check that needs the body: the signature over the whole request. */
-export function checkSignature(call: IncomingCall, auth: AdmittedAuthorization, secretKey: string): void {
-  const expected = computeSignature(call, auth, secretKey, auth.timestamp);
+export function checkSignature(call: IncomingCall, auth: AdmittedAuthorization): void {
+  const expected = computeSignature(call, auth, auth.secretKey, auth.timestamp);
   if (auth.date !== utcDate(auth.timestamp) || !sameHex(expected, auth.signature)) {
     throw new TencentApiError("AuthFailure.SignatureFailure", "The signature could not be verified. Check the SecretKey and the signing steps.");
   }

@@ -27,7 +27,8 @@ import type {
 } from "../types.js";
 import * as lifecycle from "./lifecycle.js";
 import { asAliyunCredentials, type AliyunCredentials } from "./credentials.js";
-import { toCloudError } from "./errors.js";
+import { isExpiredToken, toCloudError } from "./errors.js";
+import { withFreshKeys } from "../credential-cache.js";
 import { aliyunEnv } from "./limits.js";
 import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
@@ -81,17 +82,32 @@ export function endpointFor(opts: Pick<ConnectOptions, "endpoint" | "region">, c
 
 export async function connectAliyun(opts: ConnectOptions): Promise<ProviderClient> {
   const creds = asAliyunCredentials(opts.credentials);
-  const endpoint = endpointFor(opts, creds);
+  const endpoint = await publicOrCustomEndpoint(opts, creds);
   const sdk = await loadAliyunSdk();
-  return new AliyunClient(sdk, new sdk.Client(fcConfig(sdk, opts, creds, endpoint)), opts);
+  return new AliyunClient(sdk, new sdk.Client(fcConfig(sdk, opts, creds, endpoint)), opts, creds);
+}
+
+/**
+ * The endpoint, with the account id the public one needs: known, or asked of STS once per run.
+ * A dry run asks nothing: its client, which sends nothing, gets a host that says so.
+ */
+export async function publicOrCustomEndpoint(opts: ConnectOptions, creds: AliyunCredentials): Promise<Endpoint> {
+  if (opts.endpoint || creds.accountId !== undefined) return endpointFor(opts, creds);
+  if (creds.offline) return { host: `account-id-from-sts.${opts.region}.fc.aliyuncs.com`, protocol: "https", custom: false };
+  return endpointFor(opts, { accountId: await creds.account() });
 }
 
 /** The FC client's settings, shared by the layer calls and the temporary bucket token. */
 export function fcConfig(sdk: AliyunSdk, opts: ConnectOptions, creds: AliyunCredentials, endpoint: Endpoint): InstanceType<AliyunSdk["Config"]> {
   return new sdk.Config({
-    accessKeyId: creds.accessKeyId,
-    accessKeySecret: creds.accessKeySecret,
-    securityToken: creds.securityToken,
+    // Asked for every request (openapi-core's credential interface): the keys of the moment,
+    // renewed ones after a refresh.
+    credential: {
+      async getCredential() {
+        const k = await creds.keys.get();
+        return { accessKeyId: k.keyId, accessKeySecret: k.secret, securityToken: k.token, type: k.token ? "sts" : "access_key" };
+      },
+    } as unknown as InstanceType<AliyunSdk["Config"]>["credential"],
     endpoint: endpoint.host,
     protocol: endpoint.protocol,
     regionId: opts.region,
@@ -108,6 +124,7 @@ export class AliyunClient implements ProviderClient {
     private readonly sdk: AliyunSdk,
     private readonly client: FcClientInstance,
     private readonly opts: ConnectOptions,
+    private readonly credentials: AliyunCredentials,
   ) {}
 
   /** The update side of functions (attach): ./functions.ts. */
@@ -383,10 +400,13 @@ export class AliyunClient implements ProviderClient {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
-    return retryCall(
-      cloudCall("aliyun", action, this.opts, opts),
-      (_signal, timeoutMs) => fn(runtime(timeoutMs)),
-      (err) => toCloudError(err, action),
+    // Keys whose token the cloud refuses are renewed once where their source can renew them.
+    return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
+      retryCall(
+        cloudCall("aliyun", action, this.opts, opts),
+        (_signal, timeoutMs) => fn(runtime(timeoutMs)),
+        (err) => toCloudError(err, action),
+      ),
     );
   }
 }

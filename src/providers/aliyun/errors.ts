@@ -23,6 +23,11 @@ interface SdkError {
 
 const SDK_ERROR_NAMES = new Set(["ThrottlingError", "ClientError", "ServerError", "AlibabaCloudError"]);
 
+/** The security token of the keys has expired (the gateway's InvalidSecurityToken.Expired; OSS's SecurityTokenExpired). */
+export function isExpiredToken(err: unknown): boolean {
+  return err instanceof CloudError && (err.code === "InvalidSecurityToken.Expired" || err.code === "SecurityTokenExpired");
+}
+
 export function toCloudError(err: unknown, action: string): LayerctlError {
   if (err instanceof LayerctlError) return err;
   const e = (err ?? {}) as SdkError;

@@ -6,7 +6,7 @@ import type { Provider } from "../types.js";
 import { validateAgainstLimits } from "../validate.js";
 import { aliyunAbout } from "./about.js";
 import { connectAliyun } from "./client.js";
-import { resolveAliyunCredentials } from "./credentials.js";
+import { ALIYUN_CREDENTIAL_VARIABLES, ALIYUN_ROLE_ARN, aliyunProfileRegion, resolveAliyunCredentials } from "./credentials.js";
 import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
 import { aliyunRuntimes } from "./runtimes.js";
 import { ALIYUN_SHARING } from "./sharing.js";
@@ -19,18 +19,19 @@ export const aliyunProvider: Provider = {
   regions: aliyunRegions,
   runtimes: aliyunRuntimes,
   limits: aliyunLimits,
-  credentialVariables: [aliyunEnv.accessKeyId, aliyunEnv.accessKeySecret, aliyunEnv.securityToken, aliyunEnv.accountId],
+  credentialVariables: ALIYUN_CREDENTIAL_VARIABLES,
   secretVariables: [aliyunEnv.accessKeySecret, aliyunEnv.securityToken],
   endpointVariables: aliyunAbout.endpointVariables,
   regionVariables: [aliyunEnv.region],
+  roleArn: ALIYUN_ROLE_ARN,
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
   storage: aliyunStorage,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),
   layoutWarning: (topLevel, nativeRuntimes) => layoutWarningFor(aliyunLayout, topLevel, nativeRuntimes, "aliyun", ["bin", "lib"]),
-  // --profile names an AWS shared-config profile; Alibaba Cloud credentials come from the environment.
-  resolveCredentials: async (env) => resolveAliyunCredentials(env),
+  resolveCredentials: resolveAliyunCredentials,
+  profileRegion: aliyunProfileRegion,
   connect: (opts) => connectAliyun(opts),
   async listRegions(opts) {
     const { listAliyunRegions } = await import("./regions.js");

@@ -13,6 +13,8 @@ import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
 import { asAliyunCredentials } from "./credentials.js";
+import { isExpiredToken } from "./errors.js";
+import { CredentialCache, withFreshKeys } from "../credential-cache.js";
 import { getTempBucket } from "./temp-bucket.js";
 
 interface OssResult {
@@ -29,20 +31,34 @@ export async function connectOss(opts: ConnectOptions, storage: { bucket?: strin
   const bucket = storage.bucket ?? temp!.bucket;
   const mod = (await import("ali-oss")) as unknown as { default?: new (o: object) => OssClient };
   const OSS = (mod.default ?? mod) as unknown as new (o: object) => OssClient;
-  const keys = temp?.credentials ?? { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, securityToken: creds.securityToken };
+  // FC's lent keys are for this one upload; the run's own are renewed where they can be.
+  const cache = temp
+    ? new CredentialCache({
+        provider: "aliyun",
+        source: "the temporary bucket's keys (FC GetTempBucketToken)",
+        keys: { keyId: temp.credentials.accessKeyId, secret: temp.credentials.accessKeySecret, token: temp.credentials.securityToken },
+        renewHint: "publish again (FC lends new keys), or name an OSS bucket of your own with --bucket aliyun=NAME",
+      })
+    : creds.keys;
+  const keys = await cache.get();
   const options: Record<string, unknown> = {
-    accessKeyId: keys.accessKeyId,
-    accessKeySecret: keys.accessKeySecret,
+    accessKeyId: keys.keyId,
+    accessKeySecret: keys.secret,
     bucket,
     region: temp?.ossRegion ?? `oss-${opts.region}`,
     timeout: opts.requestTimeoutMs,
     retryMax: 0,
     secure: true,
   };
-  if (keys.securityToken) {
-    options.stsToken = keys.securityToken;
-    // Without a refresh setting ali-oss prints a recommendation on the console; one upload needs none.
-    options.refreshSTSTokenInterval = 24 * 3600 * 1000;
+  if (keys.token) {
+    options.stsToken = keys.token;
+    // ali-oss asks refreshSTSToken before a request once the interval has passed: every time, so
+    // renewed keys are used at once (the cache answers without a call while its keys are good).
+    options.refreshSTSToken = async () => {
+      const k = await cache.get();
+      return { accessKeyId: k.keyId, accessKeySecret: k.secret, stsToken: k.token };
+    };
+    options.refreshSTSTokenInterval = 1;
   }
   if (storage.endpoint !== undefined) {
     const url = storageEndpointUrl(storage.endpoint, "OSS", "aliyun");
@@ -50,8 +66,7 @@ export async function connectOss(opts: ConnectOptions, storage: { bucket?: strin
     options.secure = url.protocol === "https:";
     options.sldEnable = true;
   }
-  const secrets = [keys.accessKeySecret, keys.securityToken ?? ""];
-  return new OssStorage(new OSS(options), bucket, opts, secrets, temp ? temp.key : null);
+  return new OssStorage(new OSS(options), bucket, opts, cache, temp ? temp.key : null);
 }
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
@@ -113,7 +128,7 @@ class OssStorage implements StorageClient, ObjectWriter {
     private readonly oss: OssClient,
     readonly bucket: string,
     private readonly opts: ConnectOptions,
-    private readonly secrets: string[],
+    private readonly keys: CredentialCache,
     /** The temporary bucket's own key for this upload, when borrowing it. */
     private readonly tempKey: string | null,
   ) {
@@ -136,10 +151,10 @@ class OssStorage implements StorageClient, ObjectWriter {
 
   /** ali-oss takes no abort signal: at the attempt's timeout retryCall gives up on the call and ali-oss's own timeout (the same figure) ends it. */
   private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0): Promise<OssResult> {
-    return retryCall(
-      { name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
-      fn,
-      (err) => withBucketHint(toCloudError(err, action, this.secrets), BUCKET_HINTS(this.bucket, this.opts.region)),
+    return withFreshKeys(this.keys, isExpiredToken, () =>
+      retryCall({ name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log }, fn, (err) =>
+        withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
+      ),
     );
   }
 

@@ -18,6 +18,8 @@ export interface AliyunSdk {
   OpenApiRequest: typeof $OpenApiUtil.OpenApiRequest;
   /** The SDK's own request-to-map step (model names to wire names), for bodies built once per zip. */
   parseToMap: (input: unknown) => Record<string, unknown>;
+  /** The SDK's flattening of RPC parameters into a query (OpenApiUtil.query), as generated clients call it. */
+  query: (input: Record<string, unknown>) => Record<string, string>;
 }
 
 export type FcClientInstance = InstanceType<FcClientClass>;
@@ -47,6 +49,7 @@ export function loadAliyunSdk(): Promise<AliyunSdk> {
       Params: util.Params,
       OpenApiRequest: util.OpenApiRequest,
       parseToMap: (input) => helpers.parseToMap(input) as Record<string, unknown>,
+      query: (input) => helpers.query(input) as Record<string, string>,
     };
   })();
   loading.catch(() => {

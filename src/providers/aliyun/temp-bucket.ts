@@ -11,7 +11,7 @@ import { CloudError } from "../../errors.js";
 import { registerSecret } from "../../output/redact.js";
 import { retryCall } from "../retry.js";
 import type { ConnectOptions } from "../types.js";
-import { endpointFor, fcConfig } from "./client.js";
+import { fcConfig, publicOrCustomEndpoint } from "./client.js";
 import { asAliyunCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { loadAliyunSdk } from "./sdk.js";
@@ -34,7 +34,7 @@ interface TokenBody {
 
 export async function getTempBucket(opts: ConnectOptions): Promise<TempBucket> {
   const creds = asAliyunCredentials(opts.credentials);
-  const endpoint = endpointFor(opts, creds);
+  const endpoint = await publicOrCustomEndpoint(opts, creds);
   const sdk = await loadAliyunSdk();
   const client = new sdk.Client(fcConfig(sdk, opts, creds, endpoint));
   const params = new sdk.Params({
@@ -73,7 +73,7 @@ export async function getTempBucket(opts: ConnectOptions): Promise<TempBucket> {
   return {
     bucket: b.ossBucket,
     ossRegion: region.startsWith("oss-") ? region : `oss-${region}`,
-    key: `${creds.accountId ?? "0"}/${b.objectName}`,
+    key: `${await creds.account()}/${b.objectName}`,
     credentials: { accessKeyId: c.AccessKeyId, accessKeySecret: c.AccessKeySecret, securityToken: c.SecurityToken },
   };
 }

@@ -26,8 +26,9 @@ import type {
 } from "../types.js";
 import * as fleet from "./fleet.js";
 import * as lifecycle from "./lifecycle.js";
-import { isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
-import { toCloudError } from "./errors.js";
+import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
+import { isExpiredToken, toCloudError } from "./errors.js";
+import { withFreshKeys } from "../credential-cache.js";
 import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
 import { quietAwsSdk } from "./sdk-env.js";
@@ -55,7 +56,7 @@ export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> 
   const lambda = new sdk.LambdaClient({
     region: opts.region,
     endpoint: opts.endpoint,
-    credentials: opts.credentials.identity,
+    credentials: awsIdentity(opts.credentials),
     maxAttempts: 1,
     retryMode: "standard",
     // A custom endpoint is the whole address: FIPS / dual-stack settings from the user's AWS config must not apply to it.
@@ -106,11 +107,14 @@ class AwsLambdaClient implements ProviderClient {
     opts: { creates?: boolean; uploadBytes?: number; sharedBody?: object } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
-    return retryCall(
-      cloudCall("aws", action, this.opts, opts),
-      // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
-      (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
-      (err) => toCloudError(err, ctx),
+    // Keys whose token the cloud refuses are renewed once where their source can renew them.
+    return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
+      retryCall(
+        cloudCall("aws", action, this.opts, opts),
+        // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
+        (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
+        (err) => toCloudError(err, ctx),
+      ),
     );
   }
 

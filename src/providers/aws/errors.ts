@@ -32,6 +32,11 @@ export interface ErrorContext {
   secrets: string[];
 }
 
+/** The session token of the keys has expired (Lambda's front end: ExpiredTokenException; S3: ExpiredToken). */
+export function isExpiredToken(err: unknown): boolean {
+  return err instanceof CloudError && (err.code === "ExpiredTokenException" || err.code === "ExpiredToken");
+}
+
 export function toCloudError(err: unknown, ctx: ErrorContext): LayerctlError {
   if (err instanceof LayerctlError) return err;
   const e = (err ?? {}) as SdkError;

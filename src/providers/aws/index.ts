@@ -4,7 +4,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
-import { AWS_CREDENTIAL_VARIABLES, resolveAwsCredentials } from "./credentials.js";
+import { AWS_CREDENTIAL_VARIABLES, AWS_ROLE_ARN, awsProfileRegion, resolveAwsCredentials } from "./credentials.js";
 import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, awsPartition, checkLayerArnRegion } from "./limits.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
@@ -30,6 +30,7 @@ export const awsProvider: Provider = {
   secretVariables: ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"],
   endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
+  roleArn: AWS_ROLE_ARN,
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
   storage: awsStorage,
 
@@ -42,6 +43,7 @@ export const awsProvider: Provider = {
   checkLayerRegion: checkLayerArnRegion,
   layoutWarning: awsLayoutWarning,
   resolveCredentials: resolveAwsCredentials,
+  profileRegion: awsProfileRegion,
   async connect(opts) {
     const { connectAws } = await import("./client.js");
     return connectAws(opts);

@@ -7,7 +7,7 @@ import { CloudError, UsageError } from "../../errors.js";
 import { unreadableAnswer } from "../content.js";
 import { cloudCall, retryCall } from "../retry.js";
 import type { ConnectOptions, RegionListing } from "../types.js";
-import { isAwsCredentials, knownSecrets } from "./credentials.js";
+import { awsIdentity, isAwsCredentials, knownSecrets } from "./credentials.js";
 import { toCloudError } from "./errors.js";
 import { awsPartition } from "./limits.js";
 import { quietAwsSdk } from "./sdk-env.js";
@@ -29,7 +29,7 @@ export async function listAwsRegions(opts: ConnectOptions): Promise<RegionListin
     // The Account API is global per partition: asked in the partition of opts.region.
     region: ACCOUNT_REGION[awsPartition(opts.region)] ?? "us-east-1",
     endpoint: opts.endpoint,
-    credentials: credentials.identity,
+    credentials: awsIdentity(credentials),
     maxAttempts: 1,
     ...(opts.endpoint !== undefined ? { useFipsEndpoint: false, useDualstackEndpoint: false } : {}),
     requestHandler: { requestTimeout: opts.requestTimeoutMs, connectionTimeout: Math.min(opts.requestTimeoutMs, 10_000), throwOnRequestTimeout: true },

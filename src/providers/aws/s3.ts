@@ -12,8 +12,9 @@ import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type Uploa
 import { retryCall } from "../retry.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
-import { isAwsCredentials, knownSecrets } from "./credentials.js";
-import { toCloudError } from "./errors.js";
+import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
+import { withFreshKeys } from "../credential-cache.js";
+import { isExpiredToken, toCloudError } from "./errors.js";
 import { quietAwsSdk } from "./sdk-env.js";
 
 type S3Sdk = typeof import("@aws-sdk/client-s3");
@@ -31,7 +32,7 @@ export async function connectS3(opts: ConnectOptions, storage: { bucket?: string
     // An endpoint override (the emulator, MinIO, LocalStack) is one host: address buckets by path.
     forcePathStyle: storage.endpoint !== undefined,
     ...(storage.endpoint !== undefined ? { useFipsEndpoint: false, useDualstackEndpoint: false } : {}),
-    credentials: opts.credentials.identity,
+    credentials: awsIdentity(opts.credentials),
     maxAttempts: 1,
     // The SDK's own notes (e.g. "non-retryable streaming request" before retryCall retries it) are debug detail.
     logger: {
@@ -42,7 +43,7 @@ export async function connectS3(opts: ConnectOptions, storage: { bucket?: string
     },
     requestHandler: { requestTimeout: opts.requestTimeoutMs, connectionTimeout: Math.min(opts.requestTimeoutMs, 10_000), throwOnRequestTimeout: true },
   });
-  return new S3Storage(sdk, s3, storage.bucket, opts, knownSecrets(opts.credentials));
+  return new S3Storage(sdk, s3, storage.bucket, opts, opts.credentials);
 }
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
@@ -74,7 +75,7 @@ class S3Storage implements StorageClient, ObjectWriter {
     private readonly s3: S3Client,
     readonly bucket: string,
     private readonly opts: ConnectOptions,
-    private readonly secrets: string[],
+    private readonly credentials: AwsCredentials,
   ) {}
 
   keyFor(preferred: string): string {
@@ -92,12 +93,14 @@ class S3Storage implements StorageClient, ObjectWriter {
 
   /** `send` gets the attempt's abort signal: it tears the socket down at the attempt's timeout, body still streaming or not. */
   private call<T>(action: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, uploadBytes = 0): Promise<T> {
-    const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: this.secrets };
+    const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     const { requestTimeoutMs, retry, log } = this.opts;
-    return retryCall(
-      { name: `aws s3 ${action}`, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes, retry, log },
-      (abortSignal) => send({ abortSignal }),
-      (err) => withBucketHint(toCloudError(err, ctx), BUCKET_HINTS(this.bucket, this.opts.region)),
+    return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
+      retryCall(
+        { name: `aws s3 ${action}`, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes, retry, log },
+        (abortSignal) => send({ abortSignal }),
+        (err) => withBucketHint(toCloudError(err, ctx), BUCKET_HINTS(this.bucket, this.opts.region)),
+      ),
     );
   }
 

@@ -29,7 +29,8 @@ import type {
 import * as lifecycle from "./lifecycle.js";
 import { TENCENT_SHARING } from "./sharing.js";
 import type { TencentCredentials } from "./credentials.js";
-import { toCloudError } from "./errors.js";
+import { isExpiredToken, toCloudError } from "./errors.js";
+import { withFreshKeys } from "../credential-cache.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
 
 /** Versions on their way out: they no longer count toward the 200-version cap (as `layerctl layers` counts). */
@@ -41,16 +42,12 @@ import { cosContent } from "./storage-names.js";
 type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
 
 export class TencentClient implements ProviderClient {
-  private readonly secrets: string[];
-
   constructor(
     private readonly sdk: ScfClient,
     private readonly opts: ConnectOptions,
-    credentials: TencentCredentials,
+    private readonly credentials: TencentCredentials,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {
-    this.secrets = [credentials.secretKey, credentials.token ?? ""];
-  }
+  ) {}
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): TencentFunctions {
@@ -269,7 +266,11 @@ export class TencentClient implements ProviderClient {
     fn: (signal: AbortSignal) => Promise<T>,
     opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
   ): Promise<T> {
-    return retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: this.secrets }));
+    // Keys whose token the cloud refuses are renewed once where their source can renew them.
+    const keys = this.credentials.keys;
+    return withFreshKeys(keys, isExpiredToken, () =>
+      retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: keys.knownSecrets() })),
+    );
   }
 
   /**

@@ -14,7 +14,9 @@ import { retryCall } from "../retry.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
-import type { TencentCredentials } from "./credentials.js";
+import { asTencentCredentials } from "./credentials.js";
+import { isExpiredToken } from "./errors.js";
+import { withFreshKeys, type CredentialCache } from "../credential-cache.js";
 
 type CosClient = {
   [op: string]: (params: Record<string, unknown>, cb: (err: unknown, data: CosData) => void) => void;
@@ -28,13 +30,24 @@ interface CosData {
 
 export async function connectCos(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient> {
   if (!storage.bucket) throw new Error("internal: COS staging needs a bucket");
-  const creds = opts.credentials as TencentCredentials;
-  const mod = (await import("cos-nodejs-sdk-v5")) as unknown as { default?: new (o: object) => CosClient };
-  const COS = (mod.default ?? mod) as unknown as new (o: object) => CosClient;
+  const creds = asTencentCredentials(opts.credentials);
+  const mod = (await import("cos-nodejs-sdk-v5")) as unknown as { default?: CosModule };
+  const COS = (mod.default ?? mod) as unknown as CosModule;
   const options: Record<string, unknown> = {
-    SecretId: creds.secretId,
-    SecretKey: creds.secretKey,
-    SecurityToken: creds.token,
+    // Each request is signed with the keys of the moment (renewed ones after a refresh), by the
+    // SDK's own signer: an Authorization string handed back makes the SDK keep no keys of its own.
+    getAuthorization(o: AuthorizationRequest, done: (auth: { Authorization: string; SecurityToken?: string } | string) => void) {
+      creds.keys.get().then(
+        (k) =>
+          done({
+            Authorization: COS.getAuthorization({ ...o, SecretId: k.keyId, SecretKey: k.secret }),
+            SecurityToken: k.token ?? "",
+          }),
+        // A key that cannot be had signs nothing: the request fails with the SDK's format error,
+        // and the call (which got the keys first, see CosStorage.call) has the real one.
+        () => done(""),
+      );
+    },
     Timeout: opts.requestTimeoutMs,
     // The backup domain (tencentcos.cn) is another host than the one the user allowed.
     AutoSwitchHost: false,
@@ -45,8 +58,14 @@ export async function connectCos(opts: ConnectOptions, storage: { bucket?: strin
     options.Protocol = url.protocol;
     options.Ip = url.host;
   }
-  return new CosStorage(new COS(options), storage.bucket, opts, [creds.secretKey, creds.token ?? ""]);
+  return new CosStorage(new COS(options), storage.bucket, opts, creds.keys);
 }
+
+/** The module's export: the client class, with the SDK's signer as a static (util.getAuth). */
+type CosModule = (new (o: object) => CosClient) & { getAuthorization(o: Record<string, unknown>): string };
+
+/** What the SDK passes getAuthorization (Method, Pathname, Query, Headers, ForceSignHost, ...). */
+type AuthorizationRequest = Record<string, unknown>;
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
   // COS answers NoSuchBucket for a bucket in another region too (the regional endpoint does not know it).
@@ -104,7 +123,7 @@ class CosStorage implements StorageClient, ObjectWriter {
     private readonly cos: CosClient,
     readonly bucket: string,
     private readonly opts: ConnectOptions,
-    private readonly secrets: string[],
+    private readonly keys: CredentialCache,
   ) {}
 
   keyFor(preferred: string): string {
@@ -125,15 +144,17 @@ class CosStorage implements StorageClient, ObjectWriter {
     const uploadBytes = typeof params.ContentLength === "number" ? params.ContentLength : 0;
     // The SDK takes no abort signal: at the attempt's timeout retryCall gives up on the call and the
     // SDK's own Timeout (the same figure) closes the socket.
-    return retryCall(
-      { name: `tencent cos ${action}`, provider: "tencent", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
-      () =>
-        new Promise<CosData>((resolve, reject) => {
-          // Streams are consumed by an attempt: make the body afresh for each one.
-          const body = typeof params.Body === "function" ? (params.Body as () => Readable)() : params.Body;
-          this.cos[op]!({ ...base, ...params, ...(body === undefined ? {} : { Body: body }) }, (err, data) => (err ? reject(err) : resolve(data)));
-        }),
-      (err) => withBucketHint(toCloudError(err, action, this.secrets), BUCKET_HINTS(this.bucket, this.opts.region)),
+    return withFreshKeys(this.keys, isExpiredToken, () =>
+      retryCall(
+        { name: `tencent cos ${action}`, provider: "tencent", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
+        () =>
+          new Promise<CosData>((resolve, reject) => {
+            // Streams are consumed by an attempt: make the body afresh for each one.
+            const body = typeof params.Body === "function" ? (params.Body as () => Readable)() : params.Body;
+            this.cos[op]!({ ...base, ...params, ...(body === undefined ? {} : { Body: body }) }, (err, data) => (err ? reject(err) : resolve(data)));
+          }),
+        (err) => withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
+      ),
     );
   }
 

@@ -31,6 +31,17 @@ const hints: Record<string, string> = {
   "InvalidParameterValue.CompatibleRuntimes": "see `layerctl providers` for the runtimes SCF accepts",
 };
 
+/**
+ * The cloud refused the session token of the keys (SCF: AuthFailure.TokenFailure, for a token
+ * that is wrong or expired alike; COS: ExpiredToken), or no longer knows a temporary SecretId
+ * (AuthFailure.SecretIdNotFound, sent with a token: the common error table does not say which an
+ * expired temporary key gets): new keys may help, if the source can give them.
+ */
+export function isExpiredToken(err: unknown, keys?: { token?: string }): boolean {
+  if (!(err instanceof CloudError)) return false;
+  return err.code === "AuthFailure.TokenFailure" || err.code === "ExpiredToken" || (Boolean(keys?.token) && err.code === "AuthFailure.SecretIdNotFound");
+}
+
 export function toCloudError(err: unknown, action: string, opts: { timeoutMs: number; secrets: string[] }): CloudError {
   if (err instanceof CloudError) return err;
   const e = (err ?? {}) as SdkException;

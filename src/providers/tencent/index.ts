@@ -4,7 +4,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { Provider } from "../types.js";
 import { TencentClient } from "./client.js";
-import { resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, type TencentCredentials } from "./credentials.js";
+import { asTencentCredentials, resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, TENCENT_ENV, TENCENT_ROLE_ARN, tencentProfileRegion } from "./credentials.js";
 import { tencentAbout } from "./about.js";
 import { tencentLayoutWarning } from "./layout.js";
 import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
@@ -20,9 +20,10 @@ export const tencentProvider: Provider = {
   runtimes: tencentRuntimes,
   limits: tencentLimits,
   credentialVariables: TENCENT_CREDENTIAL_VARIABLES,
-  secretVariables: ["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN"],
+  secretVariables: [TENCENT_ENV.secretKey, ...TENCENT_ENV.tokens],
   endpointVariables: tencentAbout.endpointVariables,
-  regionVariables: ["TENCENTCLOUD_REGION"],
+  regionVariables: [TENCENT_ENV.region],
+  roleArn: TENCENT_ROLE_ARN,
   features: { asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
   storage: tencentStorage,
 
@@ -30,10 +31,11 @@ export const tencentProvider: Provider = {
   validateLayer: (spec) => validateAgainstLimits("tencent", tencentLimits, spec),
   layoutWarning: (topLevel, nativeRuntimes) => tencentLayoutWarning(topLevel, nativeRuntimes),
   resolveCredentials: (env, opts) => resolveTencentCredentials(env, opts),
+  profileRegion: tencentProfileRegion,
 
   async connect(opts) {
     const { createScfClient } = await import("./sdk.js");
-    const credentials = opts.credentials as TencentCredentials;
+    const credentials = asTencentCredentials(opts.credentials);
     return new TencentClient(await createScfClient(opts, credentials), opts, credentials);
   },
   async listRegions(opts) {

@@ -26,17 +26,23 @@ export async function listTencentRegions(opts: ConnectOptions): Promise<RegionLi
   const mod = (await import("tencentcloud-sdk-nodejs-common")) as { CommonClient?: CommonClientClass; default?: { CommonClient: CommonClientClass } };
   const CommonClient = mod.CommonClient ?? mod.default!.CommonClient;
   const client = new CommonClient("region.tencentcloudapi.com", "2022-06-27", {
-    credential: { secretId: credentials.secretId, secretKey: credentials.secretKey, token: credentials.token },
+    // Asked for every request: the keys of the moment, as the SCF client does (./sdk.ts).
+    credential: {
+      async getCredential() {
+        const k = await credentials.keys.get();
+        return { secretId: k.keyId, secretKey: k.secret, token: k.token };
+      },
+    },
     region: opts.region,
     profile: { httpProfile: httpProfile(opts) },
   });
-  const secrets = [credentials.secretKey, credentials.token ?? ""];
+  const secrets = () => credentials.keys.knownSecrets();
   let res: DescribeRegionsAnswer;
   try {
     res = await retryCall(
       cloudCall("tencent", "DescribeRegions", opts),
       (signal) => client.request("DescribeRegions", { Product: "scf" }, { signal }) as Promise<DescribeRegionsAnswer>,
-      (err) => toCloudError(err, "DescribeRegions", { timeoutMs: opts.requestTimeoutMs, secrets }),
+      (err) => toCloudError(err, "DescribeRegions", { timeoutMs: opts.requestTimeoutMs, secrets: secrets() }),
     );
   } catch (err) {
     if (err instanceof CloudError && DENIED.test(err.code)) return { denied: err };
@@ -54,5 +60,9 @@ export async function listTencentRegions(opts: ConnectOptions): Promise<RegionLi
 type CommonClientClass = new (
   endpoint: string,
   version: string,
-  opts: { credential: { secretId: string; secretKey: string; token?: string }; region: string; profile: { httpProfile: ReturnType<typeof httpProfile> } },
+  opts: {
+    credential: { getCredential(): Promise<{ secretId: string; secretKey: string; token?: string }> };
+    region: string;
+    profile: { httpProfile: ReturnType<typeof httpProfile> };
+  },
 ) => { request(action: string, req: Record<string, unknown>, options: { signal: AbortSignal }): Promise<unknown> };

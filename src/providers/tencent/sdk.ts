@@ -15,7 +15,13 @@ export async function createScfClient(opts: ConnectOptions, credentials: Tencent
   const mod = (await import("tencentcloud-sdk-nodejs-scf")) as { scf?: typeof ScfNamespace; default?: { scf: typeof ScfNamespace } };
   const scf = mod.scf ?? mod.default!.scf;
   return new scf.v20180416.Client({
-    credential: { secretId: credentials.secretId, secretKey: credentials.secretKey, token: credentials.token },
+    // Asked for every request: the keys of the moment (renewed ones after a refresh).
+    credential: {
+      async getCredential() {
+        const k = await credentials.keys.get();
+        return { secretId: k.keyId, secretKey: k.secret, token: k.token };
+      },
+    },
     region: opts.region,
     profile: { httpProfile: httpProfile(opts) },
   });

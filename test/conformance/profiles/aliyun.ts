@@ -1,4 +1,6 @@
 // Alibaba Cloud FC 3.0 as the conformance suite sees it.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { loadAliyunSdk } from "../../../src/providers/aliyun/sdk.js";
 import type { ConformanceProfile } from "../profile.js";
@@ -38,6 +40,33 @@ export const aliyunProfile: ConformanceProfile = {
   grants: aliyunGrants,
   shareAction: "PutLayerACL",
   fleet: { listRegionsAction: "DescribeRegions", regions: ["cn-shanghai", "cn-hangzhou", "ap-southeast-1"], sharedRuntime: "python3.10" },
+  credentials: {
+    // ~/.aliyun/config.json, as the aliyun CLI writes it (mode AK or StsToken).
+    async writeProfile(home, name, keys) {
+      const file = path.join(home, ".aliyun", "config.json");
+      await mkdir(path.dirname(file), { recursive: true });
+      const conf = JSON.parse(await readFile(file, "utf8").catch(() => '{"current":"","profiles":[]}')) as { current: string; profiles: object[] };
+      conf.profiles.push({
+        name,
+        mode: keys.token ? "StsToken" : "AK",
+        access_key_id: keys.id,
+        access_key_secret: keys.secret,
+        sts_token: keys.token ?? "",
+        region_id: "cn-hangzhou",
+      });
+      await writeFile(file, JSON.stringify(conf, null, 2));
+      return {};
+    },
+    oidcVariables: (tokenFile, roleArn) => ({
+      ALIBABA_CLOUD_ROLE_ARN: roleArn,
+      ALIBABA_CLOUD_OIDC_PROVIDER_ARN: "acs:ram::1111222233334444:oidc-provider/github",
+      ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+    }),
+    roleArn: "acs:ram::1111222233334444:role/layer-publisher",
+    roleAccount: "1111222233334444",
+    sts: { assumeRole: "AssumeRole", oidc: "AssumeRoleWithOIDC" },
+    expiredCode: "InvalidSecurityToken.Expired",
+  },
 };
 
 /** FC shares whole layers with everyone: the version's `acl` "1" is public. */

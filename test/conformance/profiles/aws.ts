@@ -1,4 +1,6 @@
 // AWS Lambda as the conformance suite sees it.
+import { appendFile, mkdir } from "node:fs/promises";
+import path from "node:path";
 import { GetLayerVersionPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import type { ConformanceProfile } from "../profile.js";
@@ -40,6 +42,23 @@ export const awsProfile: ConformanceProfile = {
   grants: awsGrants,
   shareAction: "AddLayerVersionPermission",
   fleet: { listRegionsAction: "ListRegions", regions: ["eu-west-1", "us-west-2", "ap-northeast-1"], sharedRuntime: "python3.10" },
+  credentials: {
+    // ~/.aws/credentials, as the SDK's fromIni reads it.
+    async writeProfile(home, name, keys) {
+      await mkdir(path.join(home, ".aws"), { recursive: true });
+      await appendFile(
+        path.join(home, ".aws", "credentials"),
+        `[${name}]\naws_access_key_id = ${keys.id}\naws_secret_access_key = ${keys.secret}\n${keys.token ? `aws_session_token = ${keys.token}\n` : ""}`,
+      );
+      return { AWS_SHARED_CREDENTIALS_FILE: path.join(home, ".aws", "credentials"), AWS_CONFIG_FILE: path.join(home, ".aws", "config") };
+    },
+    // The SDK's web-identity step (fromTokenFile), through the default chain.
+    oidcVariables: (tokenFile, roleArn) => ({ AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: roleArn, AWS_ROLE_SESSION_NAME: "conformance" }),
+    roleArn: "arn:aws:iam::210987654321:role/layer-publisher",
+    roleAccount: "210987654321",
+    sts: { assumeRole: "AssumeRole", oidc: "AssumeRoleWithWebIdentity" },
+    expiredCode: "ExpiredTokenException",
+  },
 };
 
 /** The version's policy statements, as grantees: principal `*` (with an org condition or not) or an account. */

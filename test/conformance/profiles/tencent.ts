@@ -1,4 +1,6 @@
 // Tencent Cloud SCF as the conformance suite sees it.
+import { appendFile, mkdir } from "node:fs/promises";
+import path from "node:path";
 import type { ConformanceProfile } from "../profile.js";
 
 export const tencentProfile: ConformanceProfile = {
@@ -34,4 +36,20 @@ export const tencentProfile: ConformanceProfile = {
   grants: null,
   shareAction: null,
   fleet: { listRegionsAction: "DescribeRegions", regions: ["ap-guangzhou", "ap-shanghai", "na-ashburn"], sharedRuntime: "python3.10" },
+  credentials: {
+    // ~/.tencentcloud/credentials, as the SDK's ProfileCredential reads it.
+    async writeProfile(home, name, keys) {
+      await mkdir(path.join(home, ".tencentcloud"), { recursive: true });
+      await appendFile(
+        path.join(home, ".tencentcloud", "credentials"),
+        `[${name}]\nsecret_id = ${keys.id}\nsecret_key = ${keys.secret}\n${keys.token ? `token = ${keys.token}\n` : ""}`,
+      );
+      return {};
+    },
+    oidcVariables: (tokenFile, roleArn) => ({ TKE_PROVIDER_ID: "github", TKE_WEB_IDENTITY_TOKEN_FILE: tokenFile, TKE_ROLE_ARN: roleArn, TKE_REGION: "ap-guangzhou" }),
+    roleArn: "qcs::cam::uin/100099990000:roleName/layer-publisher",
+    roleAccount: "100099990000",
+    sts: { assumeRole: "AssumeRole", oidc: "AssumeRoleWithWebIdentity" },
+    expiredCode: "AuthFailure.TokenFailure",
+  },
 };

@@ -11,6 +11,8 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { storedZip } from "../../emulator/aliyun/helpers.js";
+import { assumeRole } from "../../../src/providers/aliyun/sts.js";
+import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
 
 let emu: RunningEmulator;
 let seq = 0;
@@ -137,9 +139,14 @@ describe("publishLayer", () => {
     expect(rec).toMatchObject({ description: null, license: null });
   });
 
-  it("publishes with STS credentials (the token is sent and signed)", async () => {
-    const client = await connect({}, { ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-for-test" });
+  it("publishes with STS credentials (the token is sent and signed); a made-up token is refused", async () => {
+    const env = emulatorEnv(emu.credentials, emu.url);
+    const base = { keyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID!, secret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET! };
+    const sts = await assumeRole(base, { roleArn: "acs:ram::1234567890123456:role/publisher", session: "adapter-test" }, aliyunStsTarget(env));
+    const client = await connect({}, { ALIBABA_CLOUD_ACCESS_KEY_ID: sts.keyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: sts.secret, ALIBABA_CLOUD_SECURITY_TOKEN: sts.token! });
     expect((await client.publishLayer(req(name()), publishOpts)).version).toBe(1);
+    const forged = await connect({}, { ALIBABA_CLOUD_SECURITY_TOKEN: "sts-token-for-test" });
+    expect(await forged.publishLayer(req(name()), publishOpts).catch((e: unknown) => e)).toMatchObject({ code: "InvalidSecurityToken.MismatchWithAccessKey" });
   });
 
   it("fails with ChecksumMismatch and the request id when FC reports another CRC-64, naming the version that exists", async () => {

@@ -5,6 +5,7 @@ import { CloudError } from "../../../src/errors.js";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
 import { publishRequestBytes } from "../../../src/providers/aws/limits.js";
+import { CredentialCache } from "../../../src/providers/credential-cache.js";
 import type { ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
 import { REGION, archiveOf, capturingLogger, connect, connectOptions, rejection, startEmulator } from "./helpers.js";
 import { RECORD_KEYS } from "../../helpers/record-keys.js";
@@ -172,14 +173,17 @@ describe("errors and retries", () => {
     const opts = await connectOptions(emu);
     const wrongSecret = await awsProvider.connect({
       ...opts,
-      credentials: { source: "test", identity: { accessKeyId: emu.credentials.aws.accessKeyId, secretAccessKey: "not-the-secret" } },
+      credentials: {
+        source: "test",
+        keys: new CredentialCache({ provider: "aws", source: "test", keys: { keyId: emu.credentials.aws.accessKeyId, secret: "not-the-secret" }, renewHint: "" }),
+      },
     });
     const e1 = await rejection(wrongSecret.getLayerVersion("known", 1));
     expect(e1).toMatchObject({ code: "InvalidSignatureException", httpStatus: 403, retryable: false });
     expect(e1.message).not.toContain("not-the-secret");
     const unknownKey = await awsProvider.connect({
       ...opts,
-      credentials: { source: "test", identity: { accessKeyId: "AKIANOTKNOWN00000000", secretAccessKey: "whatever" } },
+      credentials: { source: "test", keys: new CredentialCache({ provider: "aws", source: "test", keys: { keyId: "AKIANOTKNOWN00000000", secret: "whatever" }, renewHint: "" }) },
     });
     const e2 = await rejection(unknownKey.getLayerVersion("known", 1));
     expect(e2).toMatchObject({ code: "UnrecognizedClientException", httpStatus: 403 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CloudError, UsageError } from "../../../src/errors.js";
 import { redact } from "../../../src/output/redact.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
-import type { AwsCredentials } from "../../../src/providers/aws/credentials.js";
+import { awsIdentity, type AwsCredentials } from "../../../src/providers/aws/credentials.js";
 import { archiveOf, connectOptions, rejection, startEmulator } from "./helpers.js";
 
 const CLEARED = [
@@ -74,8 +74,8 @@ describe("from the environment given", () => {
       { AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000", AWS_SECRET_ACCESS_KEY: "env-secret-value", AWS_SESSION_TOKEN: "env-session-token" },
       {},
     )) as AwsCredentials;
-    expect(c.source).toBe("environment (AWS_ACCESS_KEY_ID)");
-    expect(c.identity).toEqual({ accessKeyId: "AKIAENVKEY0000000000", secretAccessKey: "env-secret-value", sessionToken: "env-session-token" });
+    expect(c.source).toBe("environment (AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN)");
+    expect(await awsIdentity(c)()).toEqual({ accessKeyId: "AKIAENVKEY0000000000", secretAccessKey: "env-secret-value", sessionToken: "env-session-token", expiration: undefined });
     expect(JSON.stringify({ source: c.source })).not.toContain("env-secret-value");
     expect(redact("secret env-secret-value token env-session-token")).toBe("secret **** token ****");
   });
@@ -135,9 +135,8 @@ describe("the default chain", () => {
       [files({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_PROFILE: "ci" }), {}],
     ] as const) {
       const c = (await awsProvider.resolveCredentials(env, opts)) as AwsCredentials;
-      expect(c.source).toBe("profile ci");
-      expect(typeof c.identity).toBe("function");
-      const id = await (c.identity as () => Promise<{ accessKeyId: string; secretAccessKey: string }>)();
+      expect(c.source).toBe("profile ci: keys in the shared files");
+      const id = await awsIdentity(c)();
       expect(id.accessKeyId).toBe("AKIAPROFILEKEY000000");
       expect(id.secretAccessKey).toBe("profile-secret-value");
     }
@@ -150,7 +149,7 @@ describe("the default chain", () => {
       files({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000", AWS_SECRET_ACCESS_KEY: "env-secret-value" }),
       { profile: "ci" },
     )) as AwsCredentials;
-    expect(c.source).toBe("profile ci");
+    expect(c.source).toBe("profile ci: keys in the shared files");
   });
 
   test("an unknown profile is a UsageError naming it", async () => {
@@ -249,5 +248,52 @@ describe("a role profile whose STS cannot be used", () => {
     const err = await rejection(awsProvider.resolveCredentials(files({ AWS_CONFIG_FILE: file, AWS_EC2_METADATA_DISABLED: "true" }), { profile: "orphan" }));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.code).toBe("MissingCredentials");
+  });
+});
+
+describe("the profile's region, a role on top, and keys with an end", () => {
+  test("with no region given, the region of the profile in effect ([profile NAME], else [default])", async () => {
+    const config = path.join(dir, "config-regions");
+    await writeFile(config, "[default]\nregion = eu-central-1\n[profile eu]\nregion = eu-west-1\n[profile none]\noutput = json\n");
+    const env = files({ AWS_CONFIG_FILE: config });
+    expect(await awsProvider.profileRegion!(env, { profile: "eu" })).toBe("eu-west-1");
+    expect(await awsProvider.profileRegion!({ ...env, AWS_PROFILE: "eu" }, {})).toBe("eu-west-1");
+    expect(await awsProvider.profileRegion!(env, {})).toBe("eu-central-1");
+    expect(await awsProvider.profileRegion!(env, { profile: "none" })).toBeUndefined();
+    // The credentials file holds a region too, read after the config file.
+    const creds = path.join(dir, "credentials-region");
+    await writeFile(creds, "[ci]\naws_access_key_id = AKIAX\naws_secret_access_key = y\nregion = ap-south-1\n");
+    expect(await awsProvider.profileRegion!(files({ AWS_SHARED_CREDENTIALS_FILE: creds }), { profile: "ci" })).toBe("ap-south-1");
+  });
+
+  test("--role-arn assumes the role with the profile's keys (STS through AWS_ENDPOINT_URL_STS), in the role's account", async () => {
+    const emu = await startEmulator();
+    try {
+      const file = path.join(dir, "credentials-emu-role");
+      await writeFile(file, `[emu]\naws_access_key_id = ${emu.credentials.aws.accessKeyId}\naws_secret_access_key = ${emu.credentials.aws.secretAccessKey}\n`);
+      const c = (await awsProvider.resolveCredentials(files({ AWS_SHARED_CREDENTIALS_FILE: file, AWS_ENDPOINT_URL_STS: emu.url }), {
+        profile: "emu",
+        roleArn: "arn:aws:iam::210987654321:role/release",
+      })) as AwsCredentials;
+      expect(c.source).toBe("role arn:aws:iam::210987654321:role/release (STS AssumeRole with profile emu: keys in the shared files)");
+      expect((await c.keys.get()).keyId).toMatch(/^ASIA/);
+      const client = await awsProvider.connect({ ...(await connectOptions(emu)), credentials: c });
+      await expect(client.listLayers()).resolves.toBeInstanceOf(Array);
+      // A role ARN that is not one is refused before anything is sent.
+      expect(await rejection(awsProvider.resolveCredentials(files(), { roleArn: "arn:aws:iam::210987654321:user/u" }))).toMatchObject({ code: "InvalidRoleArn" });
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test("keys past AWS_CREDENTIAL_EXPIRATION: one error naming the variables, nothing sent", async () => {
+    const c = (await awsProvider.resolveCredentials(
+      { AWS_ACCESS_KEY_ID: "AKIAENVKEY0000000000", AWS_SECRET_ACCESS_KEY: "env-secret-value", AWS_SESSION_TOKEN: "tok-value", AWS_CREDENTIAL_EXPIRATION: "2020-01-01T00:00:00Z" },
+      {},
+    )) as AwsCredentials;
+    const err = await rejection(c.keys.get());
+    expect(err).toBeInstanceOf(CloudError);
+    expect(err.message).toContain("environment (AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN) have expired");
+    expect(err.hint).toContain("AWS_SESSION_TOKEN");
   });
 });

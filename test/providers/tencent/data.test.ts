@@ -105,7 +105,17 @@ describe("limits", () => {
       functionAliases: false,
       sharing: { scope: "none", unsupported: expect.stringContaining("no API to share") },
     });
-    expect(p.credentialVariables).toEqual(["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN"]);
+    expect(p.credentialVariables.slice(0, 5)).toEqual([
+      "TENCENTCLOUD_SECRET_ID",
+      "TENCENTCLOUD_SECRET_KEY",
+      "TENCENTCLOUD_SESSION_TOKEN",
+      "TENCENTCLOUD_TOKEN",
+      "TENCENTCLOUD_SECURITY_TOKEN",
+    ]);
+    expect(p.credentialVariables).toEqual(
+      expect.arrayContaining(["TCCLI_PROFILE", "TKE_PROVIDER_ID", "TKE_WEB_IDENTITY_TOKEN_FILE", "TKE_ROLE_ARN", "TKE_REGION", "LAYERCTL_STS_ENDPOINT_TENCENT"]),
+    );
+    expect(p.secretVariables).toEqual(["TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN"]);
     expect(p.endpointVariables).toEqual(["LAYERCTL_ENDPOINT_TENCENT"]);
     expect(p.regionVariables).toEqual(["TENCENTCLOUD_REGION"]);
   });

@@ -16,21 +16,25 @@ const mod = await import(pathToFileURL(process.argv[1]).href);
 const req = createRequire(import.meta.url);
 const loaded = () => Object.keys(req.cache).filter((k) => k.includes("tencentcloud-sdk-nodejs")).length;
 const afterImport = loaded();
+// Keys from the variables need no SDK (no STS) to be resolved.
+const credentials = await mod.tencentProvider.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "k" }, {});
+const afterResolve = loaded();
 await mod.tencentProvider.connect({
   region: "ap-guangzhou", endpoint: "http://127.0.0.1:9", requestTimeoutMs: 1000,
-  credentials: { source: "test", secretId: "AKIDx", secretKey: "k" },
+  credentials,
   retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
   log: { debug() {}, info() {}, warn() {}, error() {}, debugEnabled: false },
 });
-console.log(JSON.stringify({ afterImport, afterConnect: loaded() }));
+console.log(JSON.stringify({ afterImport, afterResolve, afterConnect: loaded() }));
 `;
 
 describe("lazy SDK loading", () => {
   it("does not load tencentcloud-sdk-nodejs-* until connect()", async () => {
     expect(existsSync(built), `${built} is missing: run \`npm run build\` first`).toBe(true);
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", probe, built], { cwd: path.resolve(".") });
-    const result = JSON.parse(stdout.trim()) as { afterImport: number; afterConnect: number };
+    const result = JSON.parse(stdout.trim()) as { afterImport: number; afterResolve: number; afterConnect: number };
     expect(result.afterImport).toBe(0);
+    expect(result.afterResolve).toBe(0);
     expect(result.afterConnect).toBeGreaterThan(0);
   });
 });
