@@ -323,7 +323,14 @@ export async function resolveTargets(
       const at = targets.length;
       const credentials = await credentialsFor(homeRegion(provider, env));
       listings.push(async () => {
-        const { regions: listed } = await expandAll(provider, { env, endpoint: ep, credentials, timeoutMs: ctx.timeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS, log: ctx.log, traffic: new Traffic() });
+        const { regions: listed } = await expandAll(provider, {
+          env,
+          endpoint: ep,
+          credentials,
+          timeoutMs: ctx.timeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS,
+          log: ctx.log,
+          traffic: new Traffic(),
+        });
         const seen = new Set(regions);
         const more: Target[] = [];
         for (const region of listed) if (!seen.has(region)) more.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });

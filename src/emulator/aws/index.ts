@@ -119,7 +119,11 @@ export const awsCloud = defineCloud({
       const p = partition(region);
       let store = partitionKeys.get(p);
       if (!store) {
-        store = new KeyStore(() => ({ keyId: own.accessKeyId, secret: own.secretAccessKey, account: own.accountId }), { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 }, ctx.now);
+        store = new KeyStore(
+          () => ({ keyId: own.accessKeyId, secret: own.secretAccessKey, account: own.accountId }),
+          { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 },
+          ctx.now,
+        );
         partitionKeys.set(p, store);
       }
       return store;
