@@ -17,6 +17,8 @@ export interface EmulateInput {
   function?: string[];
   /** PROVIDER:REGION=NAME */
   bucket?: string[];
+  /** S3 answers without checksums, like moto, MinIO or Ceph RGW. */
+  s3WithoutChecksums?: boolean;
 }
 
 const FAULT_KINDS: FaultKind[] = [
@@ -126,7 +128,10 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
       host,
       port,
       stateDir: input.stateDir,
-      tuning: publishDelayMs === null ? {} : { tencent: { publishDelayMs } },
+      tuning: {
+        ...(publishDelayMs === null ? {} : { tencent: { publishDelayMs } }),
+        ...(input.s3WithoutChecksums ? { aws: { s3Checksums: false } } : {}),
+      },
       functionUpdateDelayMs: parseNumber("--update-delay", input.updateDelay, null) ?? undefined,
       rateLimit: parseNumber("--rate-limit", input.rateLimit, null),
       faults,
@@ -154,7 +159,7 @@ export default defineCommand({
     { flags: "--port <port>", description: "port to listen on (0: any free port)", default: "9000" },
     { flags: "--state-dir <dir>", description: "keep layers (metadata and zips) here across restarts (default: in memory)" },
     { flags: "--publish-delay <ms>", description: "how long a new Tencent layer version stays Publishing", default: "1000" },
-    { flags: "--update-delay <ms>", description: "how long a function update stays in progress (every cloud)", default: "1000" },
+    { flags: "--update-delay <ms>", description: "how long a function update, or a new function version, stays in progress (every cloud)", default: "1000" },
     { flags: "--fault <spec>", description: "inject a fault: provider:action:kind[:times][:latencyMs] (repeatable)", repeatable: true },
     { flags: "--rate-limit <n>", description: "calls per second per provider and action before throttling errors" },
     {
@@ -163,6 +168,7 @@ export default defineCommand({
       repeatable: true,
     },
     { flags: "--bucket <spec>", description: "an object storage bucket that exists from the start, PROVIDER:REGION=NAME (repeatable)", repeatable: true },
+    { flags: "--s3-without-checksums", description: "S3 returns no checksums, only ETags, as moto, MinIO and Ceph RGW do" },
   ],
   examples: [
     "layerctl emulate --port 9000",

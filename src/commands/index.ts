@@ -29,6 +29,7 @@ export const commands: CommandEntry[] = [
   { name: "providers", summary: "list each provider's runtimes, limits and credential variables", load: () => import("./providers.js") },
   { name: "emulate", summary: "run a local emulator of every provider's layer and function APIs", load: () => import("./emulate.js") },
   { name: "attach", summary: "move functions to a layer version (update, wait, optionally publish a version and point an alias)", load: () => import("./attach.js") },
+  { name: "detach", summary: "take a layer out of functions (update, wait, optionally publish a version and point an alias)", load: () => import("./detach.js") },
   { name: "init", summary: "write a starting layerctl.config.json, guessing runtimes and prefixes (never overwrites)", load: () => import("./init.js") },
   { name: "record", summary: "merge the --record files of several CI jobs (record merge a.json b.json -o all.json)", load: () => import("./record.js") },
   { name: "schema", summary: "print a JSON Schema: the config file, or the --output json documents and the record file", load: () => import("./schema.js") },

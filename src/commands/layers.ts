@@ -9,14 +9,18 @@ import { withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout } from "./shared/options.js";
 import { errorFields } from "./shared/records.js";
 import { mapTargets } from "./shared/run-targets.js";
-import type { Target, TargetOptions } from "./shared/targets.js";
-import { versionQuotaWarning } from "./shared/version-quota.js";
+import type { Target } from "./shared/targets.js";
+import { blankRecord } from "../providers/record.js";
+import { configRun, type ConfigInput } from "../release/config-targets.js";
+import { layerQuotaWarning, versionQuotaWarning } from "./shared/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
 
-export interface LayersInput extends TargetOptions {
+export interface LayersInput extends ConfigInput {
   timeout?: string;
+  /** With the config file: every layer of its targets, not only the file's. */
+  all?: boolean;
 }
 
 /** Counting versions is one list call per layer: a few at a time. */
@@ -41,10 +45,16 @@ function summary(t: Target, r: LayerVersionRecord, count: number | null): LayerS
   };
 }
 
-async function listTarget(client: ProviderClient, t: Target): Promise<LayerSummaryRecord[]> {
-  const layers = (await client.listLayers()).sort((a, b) => a.layerName.localeCompare(b.layerName));
+/** `only`: the config's layers for this target (each listed, with no version where it has none yet); undefined: every layer. */
+async function listTarget(client: ProviderClient, t: Target, log: CommandContext["log"], only?: string[]): Promise<LayerSummaryRecord[]> {
+  const listed = (await client.listLayers()).sort((a, b) => a.layerName.localeCompare(b.layerName));
+  const nearCap = layerQuotaWarning(t.provider, t.region, listed.length);
+  if (nearCap) log.warn(nearCap);
+  const layers = only === undefined ? listed : only.map((name) => listed.find((r) => r.layerName === name) ?? blankRecord(t.provider.name, t.region, name));
+  const none = new Set(only?.filter((name) => !listed.some((r) => r.layerName === name)));
   if (t.provider.limits.maxVersionsPerLayer === null) return layers.map((r) => summary(t, r, null));
   return mapLimit(layers, COUNT_CONCURRENCY, async (r) => {
+    if (none.has(r.layerName)) return summary(t, r, 0);
     const versions = await client.listLayerVersions(r.layerName);
     return summary(t, r, versions.filter((v) => !LEAVING.has(v.state ?? "")).length);
   });
@@ -52,11 +62,13 @@ async function listTarget(client: ProviderClient, t: Target): Promise<LayerSumma
 
 export async function layersCommand(input: LayersInput, ctx: CommandContext): Promise<{ results: LayerSummaryRecord[] }> {
   const timeoutMs = parseTimeout(input.timeout);
-  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
+  // In a folder with a config file: its layers, in their targets (--all: every layer there).
+  const run = await configRun(input, undefined, ctx);
+  return withTargets(run?.options ?? input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     const lists = await mapTargets(targets, async (t, i) => {
       policies[i]!.deadline = Date.now() + timeoutMs;
       try {
-        return await listTarget(clients[i]!, t);
+        return await listTarget(clients[i]!, t, ctx.log, run && !input.all ? run.layersOf(t) : undefined);
       } catch (err) {
         const error = errorFields(err);
         const failed: LayerSummaryRecord = {
@@ -85,11 +97,22 @@ export async function layersCommand(input: LayersInput, ctx: CommandContext): Pr
 }
 
 export default defineCommand({
+  options: [
+    { flags: "--all", description: "with the config file: every layer of its targets, not only the file's" },
+    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
+  ],
   targets: true,
-  examples: ["layerctl layers -p aws,aliyun -r aws:eu-west-1", "layerctl layers -p tencent --output json | jq -r '.results[] | select(.warning) | .layerName'"],
+  examples: [
+    "layerctl layers -p aws,aliyun -r aws:eu-west-1",
+    "layerctl layers -p tencent --output json | jq -r '.results[] | select(.warning) | .layerName'",
+    "layerctl layers                       # the layers of layerctl.config.json, in their targets",
+  ],
   notes: `Every page of each target's layers, each with its newest version. Where a cloud caps versions
 per layer (Tencent: 200), each layer's versions are counted (VERSIONS) and a layer holding more
-than 90% of the cap is flagged: WARNING in the table, "warning" in JSON, and a line on stderr.`,
+than 90% of the cap is flagged: WARNING in the table, "warning" in JSON, and a line on stderr.
+Where it caps layers per region (Tencent: 20), a region holding more than 90% of them is a line
+on stderr. With the config file: its layers in their targets (one not published there yet has no
+version); --all lists every layer of those targets.`,
   run: layersCommand,
   ...recordsOutput(renderLayerSummaries),
 });

@@ -2,10 +2,11 @@
 import { renderProviders } from "../output/records.js";
 import { providers } from "../providers/index.js";
 import { providerCatalog } from "../providers/names.js";
+import type { ProviderName } from "../providers/types.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface ProviderInfo {
-  name: string;
+  name: ProviderName;
   title: string;
   defaultRegion: string;
   regions: string[];
@@ -20,6 +21,7 @@ export interface ProviderInfo {
     maxDescriptionLength: number;
     maxLicenseLength: number;
     maxVersionsPerLayer: number | null;
+    maxLayersPerRegion: number | null;
   };
   credentialVariables: string[];
   /** Where credentials are looked for, first to last, as the cloud's CLI and SDK document it. */
@@ -47,6 +49,7 @@ export function providersCommand(): { providers: ProviderInfo[] } {
         maxDescriptionLength: p.limits.maxDescriptionLength,
         maxLicenseLength: p.limits.maxLicenseLength,
         maxVersionsPerLayer: p.limits.maxVersionsPerLayer,
+        maxLayersPerRegion: p.limits.maxLayersPerRegion,
       },
       credentialVariables: [...p.credentialVariables],
       credentialOrder: [...providerCatalog[p.name].credentialOrder],

@@ -10,13 +10,16 @@ import type { VersionActionRecord } from "./shared/lifecycle-records.js";
 import { deleteOne, failedVersion, versionRecord, withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout } from "./shared/options.js";
 import { describeTarget, mapTargets } from "./shared/run-targets.js";
-import { selectProviders, type Target, type TargetOptions } from "./shared/targets.js";
+import { selectProviders, type Target } from "./shared/targets.js";
+import { configRun, type ConfigInput } from "../release/config-targets.js";
+import { markManyLayers } from "../output/env.js";
 import { renderVersionActions } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
 
-export interface PruneInput extends TargetOptions {
-  name: string;
+export interface PruneInput extends ConfigInput {
+  /** Optional with the config file: every layer of it. */
+  name?: string;
   keep?: string;
   olderThan?: string;
   dryRun?: boolean;
@@ -78,36 +81,45 @@ async function planTarget(client: ProviderClient, t: Target, name: string, rules
 }
 
 export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Promise<{ results: VersionActionRecord[] }> {
-  const name = input.name?.trim();
-  if (!name) throw new UsageError("no layer name given", { code: "MissingLayerName" });
+  const name = input.name?.trim() || undefined;
   const keep = parseKeep(input.keep);
   const olderThanMs = input.olderThan === undefined ? null : parseDuration("--older-than", input.olderThan);
   const timeoutMs = parseTimeout(input.timeout);
-  selectProviders(input.provider);
+  // In a folder with a config file: its layers (or the one named) in their targets.
+  const run = await configRun(input, name, ctx);
+  if (!run && !name) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "name the layer, or run it where a config file declares the layers" });
+  const targetOptions = run?.options ?? input;
+  const layersOf = (t: Target) => run?.layersOf(t) ?? [name!];
+  const label = name ?? "every layer of the config";
+  selectProviders(targetOptions.provider);
   if (!input.dryRun) requireConsentPossible(input.yes, ctx, "prune");
   const rules: PruneRules = { keep, olderThanMs, olderThanText: input.olderThan?.trim(), includeInUse: Boolean(input.includeInUse), now: Date.now() };
 
-  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
+  const doc = await withTargets(targetOptions, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     if (rules.includeInUse) ctx.log.warn("--include-in-use: versions that functions still reference will be deleted too");
 
     // Plan every target; a target whose listing or scan fails deletes nothing.
     const plans = await mapTargets(targets, async (t, i) => {
       policies[i]!.deadline = Date.now() + timeoutMs;
-      try {
-        return await planTarget(clients[i]!, t, name, rules);
-      } catch (err) {
-        return [failedVersion(t, name, null, err)];
+      const out: VersionActionRecord[] = [];
+      for (const layer of layersOf(t)) {
+        try {
+          out.push(...(await planTarget(clients[i]!, t, layer, rules)));
+        } catch (err) {
+          out.push(failedVersion(t, layer, null, err));
+        }
       }
+      return out;
     });
     const planned = plans.map((records) => records.filter((r) => r.status === "planned"));
     const count = planned.reduce((n, p) => n + p.length, 0);
     if (input.dryRun || count === 0) return { results: plans.flat() };
 
     const summary = targets
-      .map((t, i) => (planned[i]!.length ? `${describeTarget(t)}: ${planned[i]!.map((r) => r.version).join(", ")}` : ""))
+      .map((t, i) => (planned[i]!.length ? `${describeTarget(t)}: ${planned[i]!.map((r) => (name ? `${r.version}` : `${r.layerName}:${r.version}`)).join(", ")}` : ""))
       .filter(Boolean)
       .join("; ");
-    await askOnce(input.yes, ctx, `delete ${count} version${count > 1 ? "s" : ""} of layer ${name} (${summary})?`);
+    await askOnce(input.yes, ctx, `delete ${count} version${count > 1 ? "s" : ""} of ${name ? `layer ${name}` : label} (${summary})?`);
 
     const done = await mapTargets(targets, async (t, i) => {
       const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
@@ -118,19 +130,25 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
     });
     return { results: done.flat() };
   });
+  return run?.allLayers ? markManyLayers(doc) : doc;
 }
 
 export default defineCommand({
-  arguments: [{ name: "name", description: "layer name" }],
+  arguments: [{ name: "name", description: "layer name (with the config file: default every layer of it)", optional: true }],
   options: [
     { flags: "--keep <n>", description: "how many of the newest versions to keep" },
     { flags: "--older-than <age>", description: "also keep every version younger than this, e.g. 30d, 12h, 2w" },
     { flags: "--dry-run", description: "list what would be deleted (status planned), delete nothing" },
     { flags: "--include-in-use", description: "delete versions that functions still reference too" },
     { flags: "-y, --yes", description: "delete without asking (required when stdin is not a terminal)" },
+    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
   ],
   targets: true,
-  examples: ["layerctl prune deps --keep 5 -p aws,tencent --dry-run", "layerctl prune deps --keep 3 --older-than 30d -p aliyun -r cn-shanghai --yes"],
+  examples: [
+    "layerctl prune deps --keep 5 -p aws,tencent --dry-run",
+    "layerctl prune deps --keep 3 --older-than 30d -p aliyun -r cn-shanghai --yes",
+    "layerctl prune --keep 3 --yes          # every layer of layerctl.config.json, in its targets",
+  ],
   notes: `Every page of versions is read. Before deleting, every function of the target is read (AWS:
 $LATEST, published versions and aliases; Tencent: every namespace, current configuration and
 published versions; Aliyun: current configuration and published versions): a version one of them
@@ -138,7 +156,9 @@ references is kept with status in-use, naming the functions, unless --include-in
 whose scan fails deletes nothing. Every target is planned first, then one question on a terminal
 (--yes when stdin is not one). One record per version: kept, in-use, planned (--dry-run), deleted,
 not-found or failed. --output version prints the versions deleted (or planned); env gives comma
-lists per target (LAYERCTL_AWS_US_EAST_1_DELETED=1,2).`,
+lists per target (LAYERCTL_AWS_US_EAST_1_DELETED=1,2; with every layer of the config file, per layer
+and target: LAYERCTL_DEPS_AWS_US_EAST_1_DELETED=1,2). With the config file, no name prunes every
+layer of it in its own targets (--provider / --region select among them).`,
   run: pruneCommand,
   ...recordsOutput(renderVersionActions),
 });

@@ -12,10 +12,11 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy, StagedFile } from "../providers/types.js";
 import { afterPublish } from "./shared/publish-after.js";
 import { valuesFor } from "../config/per-provider.js";
-import { attachPublished, planAttachments, type PlannedAttachment } from "../release/publish-attach.js";
+import { attachPublished, planAttachments, preflightFunctions, type PlannedAttachment } from "../release/publish-attach.js";
 import { attachOptionsFrom } from "./shared/attach-options.js";
 import { publishOnce } from "./publish-once.js";
-import { resolveGrantees } from "./shared/sharing.js";
+import { PUBLISH_SHARE_FLAGS, planGrants, sharesOf } from "./shared/sharing.js";
+import type { ShareRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { Traffic } from "../providers/traffic.js";
@@ -26,10 +27,11 @@ import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseM
 import { selectForResume, type ResumeSelection } from "../release/resume.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
+import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
-import { inlineCheck, parseStaging, planTarget, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
+import { inlineCheck, parseStaging, planTarget, planUploads, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
@@ -48,10 +50,16 @@ export interface PublishInput extends TargetOptions, StagingInput {
   symlinks?: string;
   /** Keep the built zip here. */
   out?: string;
-  /** Share each published version (see ./shared/publish-after.ts). */
-  public?: boolean;
+  /** Share each published version (see ./shared/publish-after.ts): with everyone, or on these providers only (the config's per-provider sharing). */
+  public?: boolean | string[];
   shareAccount?: string[];
   shareOrganization?: string[];
+  /**
+   * Share where the clouds can, with no error when none of this publish's can: the caller checked
+   * its whole run (per-provider prefixes publish in groups), or the grants are the config file's
+   * (a matrix leg on Tencent still publishes).
+   */
+  shareWhereCan?: boolean;
   /** Functions to attach the published version to (comma-separated or repeated). */
   attach?: string[];
   /** With attach: the function namespace (Tencent), publish a function version, point an alias. */
@@ -73,13 +81,14 @@ export interface PublishDocument {
   attachments?: AttachRecord[];
   /** With --dry-run --attach: what would be attached, one per target and function. */
   plannedAttachments?: PlannedAttachment[];
+  /** With --public / --share-*: each grant on each target (shared, skipped where the cloud cannot, failed). */
+  shares?: ShareRecord[];
   /** With --align-version: the version number every target was to hold. */
   alignedVersion?: number;
 }
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
 const POLL_INTERVAL_MS = 500;
-const SHARE_FLAGS = { public: "--public", account: "--share-account", organization: "--share-organization" };
 
 /** Targets resolved by the caller (copy resolves its source and targets itself); they are not closed here. */
 export interface PublishPreset {
@@ -117,7 +126,12 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
     provider.validateLayer({ layerName, runtimes, architectures, description: input.description, license: input.license, size: 0 });
     providers.set(provider, runtimes);
   }
-  const grantees = resolveGrantees({ public: input.public, account: input.shareAccount, organization: input.shareOrganization }, [...providers.keys()], SHARE_FLAGS);
+  const grants = planGrants(
+    { public: input.public, account: input.shareAccount, organization: input.shareOrganization },
+    [...providers.keys()],
+    PUBLISH_SHARE_FLAGS,
+    !input.shareWhereCan,
+  );
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
@@ -128,7 +142,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
     uncredentialed,
   } = preset
     ? { ...preset.resolved, close: async () => {} }
-    : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions });
+    : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions, embedded: ctx.embedded });
   let disposeArchive = async () => {};
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
@@ -170,7 +184,7 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
       policies = policies.filter((_, i) => keep[i]);
     }
 
-    const uploads = targets.map((t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
+    const uploads = planUploads(targets, (t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
 
     // The whole zip is read into memory only for inline uploads; staging streams it from disk.
     const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
@@ -195,6 +209,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
     }
 
     if (note && !align) ctx.log.info(note);
+    // Every function to attach to exists, with room for the layer, in every target: after every
+    // check that needs no call (a mistake found there calls nothing), before anything is published.
+    if (attach) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
+    const shares: ShareRecord[] = [];
     const results = await executePublish(
       plan,
       {
@@ -204,13 +222,15 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
         concurrency: concurrency ?? defaultConcurrencyFor(uploads, size),
         skipUnchanged: Boolean(input.skipUnchanged),
         wait: input.wait !== false,
-        grantees,
+        grantees: (t) => grants.byProvider.get(t.provider.name) ?? [],
+        onShare: (r) => shares.push(r),
         keepStaged: staging.keep,
         align,
       },
       ctx,
     );
     const aligned = align ? { alignedVersion: align.version } : {};
+    const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
     if (attach) {
       ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
       const attached = await mapTargets(
@@ -218,9 +238,9 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
         (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log),
         concurrency,
       );
-      return { archive: packed.archive, results, attachments: attached.flat(), ...aligned };
+      return { archive: packed.archive, results, attachments: attached.flat(), ...sharing, ...aligned };
     }
-    return { archive: packed.archive, results, ...aligned };
+    return { archive: packed.archive, results, ...sharing, ...aligned };
   } finally {
     await disposeArchive();
     await close();
@@ -286,8 +306,10 @@ export async function executePublish(
     concurrency?: number;
     skipUnchanged: boolean;
     wait: boolean;
-    /** Share each version published (or found unchanged) with these (--public, --share-*). */
-    grantees?: Grantee[];
+    /** Share each version published (or found unchanged) with these (--public, --share-*), per target. */
+    grantees?: (t: Target) => Grantee[];
+    /** Each grant made or failed. */
+    onShare?: (r: ShareRecord) => void;
     /** --keep-staged: leave staged objects in place after a successful publish. */
     keepStaged?: boolean;
     /** --align-version: what each target does to reach the plan's version (../release/align.ts). */
@@ -310,15 +332,17 @@ export async function executePublish(
       // --timeout is the target's budget from here: no attempt starts after it.
       const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
-      const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key } } : {}) });
+      let kept: Awaited<ReturnType<typeof removeStaged>> = {};
+      const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key, ...kept } } : {}) });
       const step = opts.align?.steps[i];
       try {
-        if (step && step.kind !== "publish") return await alignedWithoutPublish(client, t, step, opts.align!.version, layerName, { grantees: opts.grantees ?? [], log: ctx.log });
+        if (step && step.kind !== "publish")
+          return await alignedWithoutPublish(client, t, step, opts.align!.version, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare });
         if (opts.skipUnchanged && !step) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
           // license do not, so a build number in --description does not defeat the skip.
           const same = await client.findUnchanged(req, { wait: opts.wait, waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: POLL_INTERVAL_MS });
-          if (same) return await afterPublish(client, t, same, { grantees: opts.grantees ?? [], log: ctx.log });
+          if (same) return await afterPublish(client, t, same, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare });
         }
         if (upload.upload === "storage") {
           const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
@@ -328,9 +352,9 @@ export async function executePublish(
         const publishOpts = { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
         const onceCtx = { log: ctx.log, where, deadline, policy: opts.policies[i], checkCommand: versionsCommand(t, layerName) };
         const rec = step ? await publishAligned(client, req, step, opts.align!.version, publishOpts, onceCtx) : await publishOnce(client, req, publishOpts, onceCtx);
-        // The cloud keeps its own copy once the version exists: the staged object can go.
-        if (staged) await removeStaged(staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged) });
-        return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees ?? [], log: ctx.log })), ...how() };
+        // The cloud keeps its own copy once the version is Active: the staged object can go then.
+        if (staged) kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: rec });
+        return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare })), ...how() };
       } catch (err) {
         const padding = paddingOf(err);
         return { ...failedRecord(t, layerName, err), ...(padding ? { padding } : {}), ...how() };
@@ -409,9 +433,11 @@ export default defineCommand({
       description:
         "if the newest version has this exact zip, runtimes and architectures, report it (status unchanged) instead of publishing; description and license are not compared",
     },
-    { flags: "--public", description: "share each published version with everyone (see `layerctl share`)" },
-    { flags: "--share-account <id>", description: "share each published version with this account (repeatable)", repeatable: true },
-    { flags: "--share-organization <id>", description: "share each published version with this organization (AWS)", repeatable: true },
+    { flags: "--no-skip-unchanged", description: "publish even when the newest version is the same (overrides the config's skipUnchanged)" },
+    { flags: "--public", description: "share each published version with everyone, where the cloud can (Tencent cannot: skipped, with the reason)" },
+    { flags: "--no-public", description: "do not share publicly (overrides the config's sharing.public)" },
+    { flags: "--share-account <id>", description: "share each published version with this account; provider:ID for one provider (repeatable)", repeatable: true },
+    { flags: "--share-organization <id>", description: "share each published version with this organization (AWS; repeatable)", repeatable: true },
     { flags: "-o, --out <file>", description: "also keep the built zip here (a path ending in .zip; for the print format see --output)" },
     { flags: "--exclude <glob>", description: "leave out paths matching this gitignore-style pattern (repeatable)", repeatable: true },
     { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
@@ -421,7 +447,8 @@ export default defineCommand({
     { flags: "--record <file>", description: "merge the versions this run published into this record file (written atomically)" },
     { flags: "--attach <functions>", description: "then attach the published version to these functions (comma-separate or repeat)", repeatable: true },
     { flags: "--namespace <ns>", description: "with --attach: function namespace, where the provider has them (default: default)" },
-    { flags: "--publish-version", description: "with --attach: publish a function version after the update" },
+    { flags: "--publish-version", description: "with --attach: publish a function version after the update (unless one with these layers exists)" },
+    { flags: "--no-publish-version", description: "with --attach: no function version (overrides the config's attach.publishVersion)" },
     { flags: "--alias <name>", description: "with --attach: point this alias at the new function version (implies --publish-version)" },
     {
       flags: "--upload <mode>",
@@ -430,6 +457,7 @@ export default defineCommand({
     },
     { flags: "--bucket <spec>", description: "where to stage: NAME, provider=NAME or provider:region=NAME; {region} becomes the target's region (repeatable)", repeatable: true },
     { flags: "--keep-staged", description: "keep the staged object after publishing (default: removed)" },
+    { flags: "--no-keep-staged", description: "remove the staged object (overrides the config's keepStaged)" },
     { flags: "--storage-endpoint <url>", description: "object storage endpoint override (path-style addressing), a full http(s)://host:port URL" },
     {
       flags: "--align-version",
@@ -462,7 +490,12 @@ number for one target; "provider region version" lines for several; "planned" on
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
 --public / --share-account / --share-organization share each version right after it is published
-(see layerctl share); if that fails, the target is "failed", naming the version that was published.
+(see layerctl share), where the cloud can: Tencent's targets are listed as skipped under "shares"; if
+sharing fails, the target is "failed", naming the version that was published.
+With the config file (no source, or a layer's name): --provider and --region select among the
+targets it declares (a layer with none left is skipped, under "skipped"); every layer of the file
+puts the layer in each env key (LAYERCTL_DEPS_AWS_US_EAST_1_VERSION) and version line. With
+--emulator its record goes to <record>.emulator.json, never the real one.
 
 Big layers: over a cloud's inline limit the zip is staged in its object storage (S3, COS, OSS) and
 published from there, then removed. Buckets: --bucket, or LAYERCTL_BUCKET_AWS / _TENCENT / _ALIYUN
@@ -485,7 +518,9 @@ new versions into FILE; with --align-version, N is the version FILE holds.`,
     (doc: ConfigPublishDocument, format) =>
       renderLayerDocument(doc, format) +
       (doc.attachments && format === "table" ? `\n${renderAttachTable(doc.attachments)}` : "") +
-      (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : ""),
+      (doc.plannedAttachments && format === "table" ? `\n${renderPlannedAttachTable(doc.plannedAttachments)}` : "") +
+      (doc.shares?.length && format === "table" ? `\n${renderShares({ results: doc.shares }, "table")}` : "") +
+      (doc.skipped && format === "table" ? `\n${doc.skipped.map((l) => `skipped ${l.layerName}: ${l.reason}\n`).join("")}` : ""),
   ),
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),

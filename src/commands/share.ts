@@ -1,69 +1,130 @@
 // layerctl share: give (or, with --revoke, take back) access to a layer version. What a cloud can
 // share is its data (features.sharing): AWS grants per version to everyone, an account or an
-// organization; Aliyun makes the whole layer public or private; Tencent has no sharing API. All
-// of it is checked before any call.
-import { UsageError } from "../errors.js";
+// organization; Aliyun makes the whole layer public or private; Tencent has no sharing API. A grant
+// a cloud cannot make is skipped on its targets (with the reason) while the others share; ids
+// written wrong, or a run where no cloud can make any grant asked for, are usage errors before any
+// call. With the config file: a layer it declares goes to its targets, with its "sharing" unless
+// flags say who.
+import { CloudError, UsageError } from "../errors.js";
 import { renderShares } from "../output/lifecycle.js";
+import type { ProviderClient } from "../providers/types.js";
+import type { EffectiveLayer } from "../config/load.js";
+import { sharingEntries } from "../config/per-provider.js";
+import { configRun, type ConfigInput } from "../release/config-targets.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
 import { withTargets } from "./shared/lifecycle-targets.js";
 import { parseTimeout, parseVersion } from "./shared/options.js";
-import { recordsOutput } from "./shared/records.js";
+import { errorFields, recordsOutput } from "./shared/records.js";
 import { mapTargets } from "./shared/run-targets.js";
-import { applyGrant, noteLayerScope, resolveGrantees, type GranteeOptions } from "./shared/sharing.js";
-import { selectProviders, type TargetOptions } from "./shared/targets.js";
+import { applyGrant, noteLayerScope, planGrants, skippedGrant, type GranteeOptions } from "./shared/sharing.js";
+import { selectProviders, splitList } from "./shared/targets.js";
 
-export interface ShareInput extends TargetOptions, GranteeOptions {
+export interface ShareInput extends ConfigInput, GranteeOptions {
   name: string;
+  /** A number, or `latest`: each target's newest usable version (versions differ by region). */
   version: string;
   revoke?: boolean;
   timeout?: string;
 }
 
 export async function shareCommand(input: ShareInput, ctx: CommandContext): Promise<{ results: ShareRecord[] }> {
-  if (!input.name?.trim()) throw new UsageError("no layer name given", { code: "MissingLayerName" });
-  const version = parseVersion(input.version);
+  const name = input.name?.trim();
+  if (!name) throw new UsageError("no layer name given", { code: "MissingLayerName" });
+  const version = input.version?.trim() === "latest" ? ("latest" as const) : parseVersion(input.version);
   const timeoutMs = parseTimeout(input.timeout);
-  const providers = selectProviders(input.provider);
-  const grantees = resolveGrantees(input, providers);
-  if (grantees.length === 0) {
-    throw new UsageError("nobody to share with", { code: "MissingGrantee", hint: "pass --public, --account ID or --organization ID (with --revoke to take access back)" });
+  const run = await configRun(input, name, ctx);
+  const targetOptions = run?.options ?? input;
+  const providers = selectProviders(targetOptions.provider);
+  const asked = input.public !== undefined || splitList(input.account).length > 0 || splitList(input.organization).length > 0;
+  const grants = planGrants(asked ? input : configuredSharing(run?.scope.layers[0]?.layer), providers);
+  if (!grants.asked) {
+    throw new UsageError("nobody to share with", {
+      code: "MissingGrantee",
+      hint: 'pass --public, --account ID or --organization ID (with --revoke to take access back), or set "sharing" in the config file',
+    });
   }
-  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
-    noteLayerScope(providers, input.name, Boolean(input.revoke), ctx.log);
+  return withTargets(targetOptions, ctx, timeoutMs, async ({ targets, clients, policies }) => {
+    noteLayerScope(
+      providers.filter((p) => grants.byProvider.has(p.name)),
+      name,
+      Boolean(input.revoke),
+      ctx.log,
+    );
     const lists = await mapTargets(targets, async (t, i) => {
       policies[i]!.deadline = Date.now() + timeoutMs;
       const records: ShareRecord[] = [];
+      let v: number;
+      try {
+        v = version === "latest" ? await latest(clients[i]!, name) : version;
+      } catch (err) {
+        const error = errorFields(err);
+        const scope = t.provider.features.sharing.scope === "layer" ? ("layer" as const) : ("version" as const);
+        return [
+          {
+            provider: t.provider.name,
+            region: t.region,
+            layerName: name,
+            version: null,
+            status: "failed" as const,
+            grantee: "-",
+            scope,
+            statementId: null,
+            changed: null,
+            reason: null,
+            requestId: error.requestId,
+            error,
+          },
+        ];
+      }
       // A layer-wide grant is one call per layer, whatever the version.
-      for (const g of grantees) records.push(await applyGrant(clients[i]!, t, input.name, version, g, Boolean(input.revoke)));
+      for (const g of grants.byProvider.get(t.provider.name) ?? []) records.push(await applyGrant(clients[i]!, t, name, v, g, Boolean(input.revoke)));
+      for (const s of grants.skipped.filter((s) => s.provider === t.provider.name)) records.push(skippedGrant(t, name, v, s));
       return records;
     });
+    for (const r of lists.flat()) if (r.status === "skipped") ctx.log.info(`${r.provider} ${r.region}: ${r.grantee}: skipped: ${r.reason}`);
     return { results: lists.flat() };
   });
+}
+
+/** The config's "sharing" of the layer as grantee options. */
+function configuredSharing(layer: EffectiveLayer | undefined): GranteeOptions {
+  const s = sharingEntries(layer?.sharing);
+  return { public: s.public, account: s.accounts, organization: s.organizations };
+}
+
+/** The target's newest usable version. */
+async function latest(client: ProviderClient, name: string): Promise<number> {
+  const usable = (await client.listLayerVersions(name)).find((v) => v.status !== "failed" && (v.state === null || v.state === "Active"));
+  if (!usable || usable.version === null) throw new CloudError(`layer ${name} has no usable version here`, { code: "LayerNotFound" });
+  return usable.version;
 }
 
 export default defineCommand({
   arguments: [
     { name: "name", description: "layer name" },
-    { name: "version", description: "version number" },
+    { name: "version", description: "version number, or latest (each target's newest)" },
   ],
   options: [
-    { flags: "--public", description: "everyone" },
-    { flags: "--account <id>", description: "one account (repeatable)", repeatable: true },
+    { flags: "--public", description: "everyone (where the cloud can; Tencent cannot: skipped, with the reason)" },
+    { flags: "--account <id>", description: "one account; provider:ID for one provider only (repeatable)", repeatable: true },
     { flags: "--organization <id>", description: "every account of an organization (AWS; repeatable)", repeatable: true },
     { flags: "--revoke", description: "take the access back" },
+    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
   ],
   targets: true,
   examples: [
     "layerctl share deps 7 -p aws -r eu-west-1 --public",
     "layerctl share deps 7 -p aws --account 123456789012 --organization o-a1b2c3d4e5",
     "layerctl share deps 7 -p aliyun --public --revoke",
+    "layerctl share deps latest            # the config's sharing of deps, in its targets",
   ],
   notes: `AWS grants per version (AddLayerVersionPermission, one statement per grantee with a fixed id, so
 a re-run changes nothing; --revoke: RemoveLayerVersionPermission). Aliyun makes the whole layer
 public or private (PutLayerACL): every version, present and future. Tencent SCF has no sharing
-API: exit 2. The same grants right after publishing: publish --public / --share-account / --share-organization.`,
+API: its targets are listed as skipped, with the reason (exit 2 when no target can share at all).
+The same grants right after publishing: publish --public / --share-account / --share-organization.`,
   run: shareCommand,
   ...recordsOutput(renderShares),
 });

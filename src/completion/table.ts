@@ -40,6 +40,7 @@ function optionValue(long: string, o: OptionSpec): ValueKind {
       return { words: allRuntimes() };
     case "config":
     case "record":
+    case "from-record":
     case "out":
     case "state-dir":
       return "file";
@@ -52,7 +53,7 @@ function optionValue(long: string, o: OptionSpec): ValueKind {
 function argumentValue(command: string, a: ArgumentSpec): ValueKind {
   if (a.choices) return { words: [...a.choices] };
   if (command === "publish" && a.name === "source") return "dir-or-layer";
-  if (["attach", "get", "versions", "delete", "prune", "share"].includes(command) && ["layer", "name"].includes(a.name)) return "layer";
+  if (["attach", "detach", "get", "versions", "delete", "prune", "share"].includes(command) && ["layer", "name"].includes(a.name)) return "layer";
   if (["source", "dir", "files", "file"].includes(a.name)) return "file";
   return "free";
 }

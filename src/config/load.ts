@@ -8,7 +8,7 @@ import { lilconfig, type Loader } from "lilconfig";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { UsageError } from "../errors.js";
-import { configSchema, type Config } from "./schema.js";
+import { configSchema, INHERITED_KEYS, type Config, type LayerConfig } from "./schema.js";
 
 export const CONFIG_FILES = ["package.json", "layerctl.config.json", ".layerctlrc", ".layerctlrc.json", ".layerctlrc.yaml", ".layerctlrc.yml"];
 
@@ -24,18 +24,40 @@ const jsonLoader: Loader = (file, content) => {
   try {
     return JSON.parse(content);
   } catch (err) {
-    throw syntaxError(file, (err as Error).message);
+    throw syntaxError(file, jsonErrorAt(content, err));
   }
 };
+
+/**
+ * "line 3, column 6: Expected property name..." for a JSON.parse error. V8 names the offset ("at
+ * position 21"; Node 22 adds the line): the same words on every Node. A text that ends too soon
+ * ("Unexpected end of JSON input") is placed just after its last character.
+ */
+export function jsonErrorAt(content: string, err: unknown): string {
+  const message = (err as Error).message.replace(/ \(line \d+ column \d+\)$/, "");
+  const at = /at position (\d+)/.exec(message);
+  const offset = at ? Number(at[1]) : content.trimEnd().length;
+  return `${lineColumn(content, offset)}: ${message.replace(/ in JSON at position \d+$/, "")}`;
+}
 
 /** YAML 1.2 reads JSON too: `.layerctlrc` may be either. */
 const yamlLoader: Loader = (file, content) => {
   try {
     return parseYaml(content, { prettyErrors: false });
   } catch (err) {
-    throw syntaxError(file, (err as Error).message.split("\n")[0]!);
+    const pos = (err as { pos?: [number, number] }).pos;
+    const first = (err as Error).message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw syntaxError(file, pos ? `${lineColumn(content, pos[0])}: ${first}` : first);
   }
 };
+
+/** "line 3, column 6" (both from 1) of a character offset. */
+export function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `line ${line}, column ${column}`;
+}
 
 function syntaxError(file: string, detail: string): UsageError {
   return new UsageError(`${displayPath(file)}: not valid ${/\.ya?ml$|rc$/.test(file) ? "YAML or JSON" : "JSON"}: ${detail}`, { code: "InvalidConfig" });
@@ -74,27 +96,91 @@ export async function loadConfig(opts: { file?: string; cwd?: string } = {}): Pr
 
 export function validateConfig(raw: unknown, file: string): Config {
   const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  const layers = (raw as { layers?: unknown } | null)?.layers;
+  const named = Array.isArray(layers) ? layers : [];
+  if (parsed.success) {
+    checkCombinations(parsed.data, file);
+    return parsed.data;
+  }
   const issues = parsed.error.issues;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
-  throw new UsageError(`${displayPath(file)}: ${describeIssue(issues[0]!)}${more}`, {
+  throw new UsageError(`${displayPath(file)}: ${describeIssue(issues[0]!, named)}${more}`, {
     code: "InvalidConfig",
     hint: "`layerctl schema config` prints the schema",
   });
 }
 
-/** `layers[0].runtimes: expected ...` */
-export function describeIssue(issue: z.core.$ZodIssue): string {
+/** Keys that contradict each other once a layer has inherited the top level's (`upload: inline` with buckets). */
+function checkCombinations(config: Config, file: string): void {
+  for (const layer of effectiveLayers(config)) {
+    if (layer.upload === "inline" && layer.buckets !== undefined) {
+      // As `--upload inline --bucket ...`: a contradiction, said where the buckets are written.
+      throw new UsageError(`${displayPath(file)}: ${settingPath(layer, "buckets")}: has no use with "upload": "inline" (drop it, or use "auto" or "storage")`, {
+        code: "InvalidConfig",
+      });
+    }
+  }
+}
+
+/** `layers[0] (deps) runtimes: expected ...`; the layer's name is said when it has one. */
+export function describeIssue(issue: z.core.$ZodIssue, layers: unknown[] = []): string {
   if (issue.code === "unrecognized_keys") {
-    const at = keyPath(issue.path);
-    const keys = issue.keys.map((k) => keyPath([...issue.path, k])).join(", ");
-    return `${keys}: unknown key${issue.keys.length > 1 ? "s" : ""}${at ? ` in ${at}` : ""} (see \`layerctl schema config\` for the keys)`;
+    const [layerPart, inner] = splitLayerPath(issue.path, layers);
+    const keys = issue.keys.map((k) => join(layerPart, keyPath([...inner, k]))).join(", ");
+    return `${keys}: unknown key${issue.keys.length > 1 ? "s" : ""}${inner.length > 0 ? ` in ${keyPath(inner)}` : ""} (see \`layerctl schema config\` for the keys)`;
   }
   const message = issue.message
     .replace(/^Invalid input: /, "")
     .replace(/^Invalid option: /, "")
     .replace(/^expected (.*), received undefined$/, "missing (expected $1)");
-  return `${keyPath(issue.path) || "(top level)"}: ${message}`;
+  return `${configPath(issue.path, layers) || "(top level)"}: ${message}`;
+}
+
+/** `layers[1] (py-deps) regions[2]`: a key path in the file, naming the layer it is in. */
+export function configPath(parts: ReadonlyArray<PropertyKey>, layers: unknown[] = []): string {
+  const [layerPart, inner] = splitLayerPath(parts, layers);
+  return join(layerPart, keyPath(inner));
+}
+
+function splitLayerPath(parts: ReadonlyArray<PropertyKey>, layers: unknown[]): [string, ReadonlyArray<PropertyKey>] {
+  if (parts[0] !== "layers" || typeof parts[1] !== "number") return ["", parts];
+  const name = (layers[parts[1]] as { name?: unknown } | undefined)?.name;
+  return [`layers[${parts[1]}]${typeof name === "string" && name ? ` (${name})` : ""}`, parts.slice(2)];
+}
+
+function join(layerPart: string, inner: string): string {
+  return layerPart && inner ? `${layerPart} ${inner}` : layerPart || inner;
+}
+
+/** A layer with the top level's settings it does not set itself, and where each key is written. */
+export type EffectiveLayer = LayerConfig & {
+  /** Its index in "layers". */
+  index: number;
+  /** Keys it takes from the top level of the file. */
+  inherited: ReadonlySet<string>;
+};
+
+export function effectiveLayers(config: Config): EffectiveLayer[] {
+  return config.layers.map((own, index) => {
+    const layer = { ...own } as Record<string, unknown>;
+    const inherited = new Set<string>();
+    for (const key of INHERITED_KEYS) {
+      if (layer[key] === undefined && config[key] !== undefined) {
+        layer[key] = config[key];
+        inherited.add(key);
+      }
+    }
+    return { ...(layer as LayerConfig), index, inherited };
+  });
+}
+
+/**
+ * Where a setting of a layer is written: `layers[1] (py-deps) regions[2]`, or for one it inherits,
+ * `regions[2] (inherited by layers[1] py-deps)`.
+ */
+export function settingPath(layer: EffectiveLayer, key: string, ...inner: PropertyKey[]): string {
+  if (layer.inherited.has(key)) return `${keyPath([key, ...inner])} (inherited by layers[${layer.index}] ${layer.name})`;
+  return `layers[${layer.index}] (${layer.name}) ${keyPath([key, ...inner])}`;
 }
 
 export function keyPath(parts: ReadonlyArray<PropertyKey>): string {

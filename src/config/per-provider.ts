@@ -36,3 +36,29 @@ export function toEntries<T>(value: T | Partial<Record<ProviderName, T>> | undef
   if (isValue(value)) return each(value);
   return Object.entries(value as Partial<Record<ProviderName, T>>).flatMap(([p, v]) => (v === undefined ? [] : each(v).map((x) => `${p}:${x}`)));
 }
+
+type Grants = { public?: boolean; accounts?: string[]; organizations?: string[] };
+
+/**
+ * The config's "sharing" as the flags' values: `public` true (every provider) or the providers
+ * to make it public on; accounts and organizations as ID or provider:ID entries.
+ */
+export function sharingEntries(sharing: Grants | Partial<Record<ProviderName, Grants>> | undefined): {
+  public?: boolean | string[];
+  accounts?: string[];
+  organizations?: string[];
+} {
+  if (sharing === undefined) return {};
+  const keys = Object.keys(sharing);
+  if (keys.length === 0 || keys.some((k) => k === "public" || k === "accounts" || k === "organizations")) {
+    const s = sharing as Grants;
+    return { public: s.public, accounts: s.accounts, organizations: s.organizations };
+  }
+  const byProvider = Object.entries(sharing as Partial<Record<ProviderName, Grants>>);
+  const publicFor = byProvider.filter(([, s]) => s?.public).map(([p]) => p);
+  return {
+    public: publicFor.length > 0 ? publicFor : undefined,
+    accounts: byProvider.flatMap(([p, s]) => (s?.accounts ?? []).map((id) => `${p}:${id}`)),
+    organizations: byProvider.flatMap(([p, s]) => (s?.organizations ?? []).map((id) => `${p}:${id}`)),
+  };
+}

@@ -41,69 +41,94 @@ export const attachSchema = z
   })
   .describe("after publishing, move these functions to the new version");
 
-export const sharingSchema = z
-  .strictObject({
-    public: z.boolean().optional().describe("share each published version with everyone (--public)"),
-    accounts: z.array(nonEmpty).optional().describe("share with these accounts (--share-account)"),
-    organizations: z.array(nonEmpty).optional().describe("share with these organizations (--share-organization)"),
-  })
-  .describe("share each version right after it is published (see layerctl share)");
+const sharingObject = z.strictObject({
+  public: z.boolean().optional().describe("share each published version with everyone (--public)"),
+  accounts: z.array(nonEmpty).optional().describe("share with these accounts (--share-account)"),
+  organizations: z.array(nonEmpty).optional().describe("share with these organizations (--share-organization)"),
+});
+
+// One grant for every provider, or grants by provider ({"aws": {"accounts": [...]}, "aliyun": {"public": true}}).
+// A provider that cannot make a grant is skipped with the reason (Tencent has no sharing API).
+export const sharingSchema = perProvider(sharingObject, "public / accounts / organizations").describe(
+  "share each version right after it is published (see layerctl share), for every provider or by provider",
+);
+
+/**
+ * Everything a layer may set, and the top level of the file may set for every layer: a layer's
+ * own key replaces the top-level one (the whole value: lists and objects are not merged).
+ */
+const layerSettings = {
+  runtimes: perProvider(z.array(nonEmpty), "a list of runtime ids").optional().describe('compatible runtimes (--runtime), e.g. ["python3.10"] or {"aws": ["python3.11"]}'),
+  architectures: z
+    .array(z.enum(["x86_64", "arm64"]))
+    .optional()
+    .describe("AWS architectures (--arch)"),
+  description: z.string().optional().describe("version description (--description)"),
+  license: z.string().optional().describe("license (--license)"),
+  excludes: z.array(nonEmpty).optional().describe("gitignore-style patterns to leave out (--exclude)"),
+  prefix: perProvider(z.string(), "a folder inside the zip").optional().describe('folder to put the contents under (--prefix); "" for the zip root'),
+  symlinks: z.enum(["keep", "follow"]).optional().describe("keep links or store their targets (--symlinks)"),
+  providers: z.array(z.enum(PROVIDER_NAMES)).min(1, { error: "expected at least one provider" }).optional().describe("providers to publish to (--provider)"),
+  regions: z.array(nonEmpty).optional().describe("regions, or provider:region entries (--region)"),
+  skipUnchanged: z.boolean().optional().describe("report an identical newest version instead of publishing (--skip-unchanged)"),
+  sharing: sharingSchema.optional(),
+  upload: z
+    .enum(["auto", "inline", "storage"])
+    .optional()
+    .describe("inline in the API call, or staged in object storage first (--upload; default auto: staged only over the inline limit)"),
+  buckets: bucketsSchema
+    .optional()
+    .describe(
+      'where to stage (--bucket): a name for every provider, or {"aws": "my-layers-{region}", "tencent:ap-guangzhou": "layers-1250000000"}; {region} becomes the target\'s region',
+    ),
+  keepStaged: z.boolean().optional().describe("keep the staged object after publishing (--keep-staged)"),
+  storageEndpoint: plainEndpoint.optional().describe("object storage endpoint override, path-style addressing (--storage-endpoint)"),
+  attach: attachSchema.optional(),
+  record: nonEmpty.optional().describe("file to record what was published (--record), relative to this file"),
+  timeout: z.number().positive().max(86_400).optional().describe("seconds per target (--timeout)"),
+};
+
+/** The keys the top level may set for every layer. */
+export const INHERITED_KEYS = Object.keys(layerSettings) as Array<keyof typeof layerSettings>;
 
 export const layerSchema = z
   .strictObject({
     name: nonEmpty.describe("layer name (--name)"),
     dir: nonEmpty.describe("layer directory or .zip, relative to this file"),
-    runtimes: perProvider(z.array(nonEmpty), "a list of runtime ids").optional().describe('compatible runtimes (--runtime), e.g. ["python3.10"] or {"aws": ["python3.11"]}'),
-    architectures: z
-      .array(z.enum(["x86_64", "arm64"]))
-      .optional()
-      .describe("AWS architectures (--arch)"),
-    description: z.string().optional().describe("version description (--description)"),
-    license: z.string().optional().describe("license (--license)"),
-    excludes: z.array(nonEmpty).optional().describe("gitignore-style patterns to leave out (--exclude)"),
-    prefix: perProvider(z.string(), "a folder inside the zip").optional().describe('folder to put the contents under (--prefix); "" for the zip root'),
-    symlinks: z.enum(["keep", "follow"]).optional().describe("keep links or store their targets (--symlinks)"),
-    providers: z.array(z.enum(PROVIDER_NAMES)).min(1, { error: "expected at least one provider" }).optional().describe("providers to publish to (--provider)"),
-    regions: z.array(nonEmpty).optional().describe("regions, or provider:region entries (--region)"),
-    skipUnchanged: z.boolean().optional().describe("report an identical newest version instead of publishing (--skip-unchanged)"),
-    sharing: sharingSchema.optional(),
-    upload: z
-      .enum(["auto", "inline", "storage"])
-      .optional()
-      .describe("inline in the API call, or staged in object storage first (--upload; default auto: staged only over the inline limit)"),
-    buckets: bucketsSchema
-      .optional()
-      .describe(
-        'where to stage (--bucket): a name for every provider, or {"aws": "my-layers-{region}", "tencent:ap-guangzhou": "layers-1250000000"}; {region} becomes the target\'s region',
-      ),
-    keepStaged: z.boolean().optional().describe("keep the staged object after publishing (--keep-staged)"),
-    storageEndpoint: plainEndpoint.optional().describe("object storage endpoint override, path-style addressing (--storage-endpoint)"),
-    attach: attachSchema.optional(),
-    record: nonEmpty.optional().describe("file to record what was published (--record), relative to this file"),
-    timeout: z.number().positive().max(86_400).optional().describe("seconds per target (--timeout)"),
+    ...layerSettings,
   })
-  .superRefine((l, ctx) => {
-    // As `--upload inline --bucket ...`: a contradiction, said where it is written.
-    if (l.upload === "inline" && l.buckets !== undefined)
-      ctx.addIssue({ code: "custom", path: ["buckets"], message: 'has no use with "upload": "inline" (drop it, or use "auto" or "storage")' });
-  })
-  .describe("one layer to publish");
+  .describe("one layer to publish; keys it leaves out come from the top level of the file");
+
+/** The name a layer has in `--output env` keys (LAYERCTL_<LAYER>_...): upper case, anything else `_`. */
+export function envName(layerName: string): string {
+  return layerName.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
 
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema for editors"),
+    ...layerSettings,
     layers: z
       .array(layerSchema)
       .min(1, { error: "expected at least one layer" })
       .superRefine((layers, ctx) => {
         const seen = new Set<string>();
+        const keys = new Map<string, string>();
         layers.forEach((l, i) => {
           if (seen.has(l.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `expected a unique name, "${l.name}" is declared twice` });
+          // Two names that give one --output env key would overwrite each other's values in a script.
+          else if (keys.has(envName(l.name)))
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "name"],
+              message: `"${l.name}" and "${keys.get(envName(l.name))}" give the same --output env keys (LAYERCTL_${envName(l.name)}_...); rename one`,
+            });
           seen.add(l.name);
+          keys.set(envName(l.name), l.name);
         });
       }),
   })
-  .describe("layerctl configuration: the layers this project publishes");
+  .describe("layerctl configuration: the layers this project publishes, and settings every layer inherits");
 
 export type LayerConfig = z.infer<typeof layerSchema>;
 export type Config = z.infer<typeof configSchema>;

@@ -53,6 +53,8 @@ export const STORE_MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 export type Lookup<T> = { ok: true; value: T } | { ok: false; reason: "no-bucket" | "other-region" | "no-key"; bucketRegion?: string };
 
 export class ObjectStore {
+  private readonly removalWatchers: Array<(b: BucketState, key: string) => void> = [];
+
   constructor(
     private readonly where: StoreRegions,
     private readonly blobs: BlobStore,
@@ -113,6 +115,18 @@ export class ObjectStore {
     const o: StoredObject = { ...(await this.store(bytes)), partCrc32s: null, partMd5s: null, lastModified: now.toISOString() };
     b.objects[key] = o;
     return o;
+  }
+
+  /** Tells `watcher` of every object about to be deleted (a layer API still reading one decides what that means). */
+  watchRemovals(watcher: (b: BucketState, key: string) => void): void {
+    this.removalWatchers.push(watcher);
+  }
+
+  /** DeleteObject: idempotent, as in the three stores (deleting a missing key succeeds too). */
+  remove(b: BucketState, key: string): void {
+    if (!b.objects[key]) return;
+    for (const w of this.removalWatchers) w(b, key);
+    delete b.objects[key];
   }
 
   createUpload(b: BucketState, key: string): string {
@@ -427,8 +441,7 @@ export async function crc64StoreOperation(
       return d.ok(call, 200, await store.read(o), { ...objectHeaders(o), "Last-Modified": new Date(o.lastModified).toUTCString(), "Content-Type": "application/zip" });
     }
     case "DeleteObject": {
-      // Idempotent: deleting a missing key succeeds too.
-      delete bucket.objects[key];
+      store.remove(bucket, key);
       await ctx.save();
       return d.ok(call, 204);
     }

@@ -149,6 +149,8 @@ export interface SeedFunction {
 export interface SeedLayer {
   name: string;
   version: number;
+  /** Exactly this layer version ARN, e.g. another account's public layer (clouds with layer ARNs). */
+  arn?: string;
 }
 
 export interface EmulatorOptions {

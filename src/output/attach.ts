@@ -2,6 +2,7 @@
 import type { AttachRecord } from "../providers/types.js";
 import type { PlannedAttachment } from "../release/publish-attach.js";
 import { columnTable, versionCell } from "./table.js";
+import { envKey, envLines, holdsManyLayers } from "./env.js";
 
 export type AttachFormat = "table" | "json" | "env";
 
@@ -10,7 +11,7 @@ export function renderAttachDocument(doc: { results: AttachRecord[] }, format: A
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "env":
-      return attachEnvLines(doc.results);
+      return attachEnvLines(doc);
     case "table":
       return renderAttachTable(doc.results);
   }
@@ -49,14 +50,19 @@ export function renderPlannedAttachTable(planned: PlannedAttachment[]): string {
   );
 }
 
-/** LAYERCTL_<PROVIDER>_<REGION>_<FUNCTION>_FUNCTION_VERSION=... for each function that got a version. */
-function attachEnvLines(results: AttachRecord[]): string {
-  const lines: string[] = [];
-  for (const r of results) {
-    const key = `${r.provider}_${r.region}_${r.functionName}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-    lines.push(`LAYERCTL_${key}_STATUS=${r.status}`);
-    if (r.version !== null) lines.push(`LAYERCTL_${key}_LAYER_VERSION=${r.version}`);
-    if (r.functionVersion) lines.push(`LAYERCTL_${key}_FUNCTION_VERSION=${r.functionVersion.replace(/[^A-Za-z0-9._:/+@,-]/g, "_")}`);
+/**
+ * LAYERCTL_<PROVIDER>_<REGION>_<FUNCTION>_STATUS, _LAYER_VERSION, _PREVIOUS_VERSION and
+ * _FUNCTION_VERSION for each function (with the layer first when the document can hold several).
+ */
+function attachEnvLines(doc: { results: AttachRecord[] }): string {
+  const many = holdsManyLayers(doc);
+  const pairs: Array<[string, string | number]> = [];
+  for (const r of doc.results) {
+    const key = [...(many ? [r.layerName] : []), r.provider, r.region, r.functionName];
+    pairs.push([envKey(...key, "STATUS"), r.status]);
+    if (r.version !== null) pairs.push([envKey(...key, "LAYER_VERSION"), r.version]);
+    if (r.previousVersion !== null) pairs.push([envKey(...key, "PREVIOUS_VERSION"), r.previousVersion]);
+    if (r.functionVersion) pairs.push([envKey(...key, "FUNCTION_VERSION"), r.functionVersion]);
   }
-  return lines.join("\n") + (lines.length ? "\n" : "");
+  return envLines(pairs);
 }

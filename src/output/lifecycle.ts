@@ -4,32 +4,29 @@
 import type { LayerSummaryRecord, ShareRecord, VersionActionRecord, VersionStatus } from "../commands/shared/lifecycle-records.js";
 import type { RecordFormat } from "./records.js";
 import { columnTable, layerVersionCells, versionCell } from "./table.js";
+import { envGroups, envKey, envLines, holdsManyLayers, markManyLayers, versionLabel } from "./env.js";
 
-function targetKey(r: { provider: string; region: string }): string {
-  return `${r.provider}_${r.region}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-}
-
-function keyPart(s: string): string {
-  return s.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-}
-
-/** Values hold only characters no shell or make treats specially (as in records.ts). */
-function value(v: string | number): string {
-  return String(v).replace(/[^A-Za-z0-9._:/+@,-]/g, "_");
-}
-
-/** Lines per target; with one target the keys are also given plain (LAYERCTL_DELETED). */
-function envGroups<R extends { provider: string; region: string }>(results: R[], fields: (rs: R[]) => Record<string, string | number>): string {
-  const groups = new Map<string, R[]>();
-  for (const r of results) groups.set(targetKey(r), [...(groups.get(targetKey(r)) ?? []), r]);
-  const lines: string[] = [];
-  for (const [target, rs] of groups) {
-    for (const [k, v] of Object.entries(fields(rs))) {
-      if (groups.size === 1) lines.push(`LAYERCTL_${k}=${value(v)}`);
-      lines.push(`LAYERCTL_${target}_${k}=${value(v)}`);
+/**
+ * Lines per target (and per layer, when the document can hold several); with one target of one
+ * layer the keys are also given plain (LAYERCTL_DELETED).
+ */
+function envByTarget<R extends { provider: string; region: string; layerName: string }>(doc: { results: R[] }, fields: (rs: R[]) => Record<string, string | number>): string {
+  const groups = envGroups(doc.results, holdsManyLayers(doc));
+  const pairs: Array<[string, string | number]> = [];
+  for (const { key, records } of groups) {
+    for (const [k, v] of Object.entries(fields(records))) {
+      if (groups.length === 1 && !holdsManyLayers(doc)) pairs.push([envKey(k), v]);
+      pairs.push([envKey(...key, k), v]);
     }
   }
-  return lines.join("\n") + (lines.length ? "\n" : "");
+  return envLines(pairs);
+}
+
+/** `--output version`: the versions acted on, labelled when there are several targets or layers. */
+function actedOn<R extends { provider: string; region: string; layerName: string; version: number | null }>(doc: { results: R[] }, keep: (r: R) => boolean): string {
+  const rs = doc.results.filter((r) => keep(r) && r.version !== null);
+  const label = versionLabel(doc.results, holdsManyLayers(doc));
+  return rs.map((r) => `${label(r)}${r.version}\n`).join("");
 }
 
 const STATUSES: VersionStatus[] = ["deleted", "planned", "kept", "in-use", "not-found", "failed"];
@@ -39,15 +36,12 @@ export function renderVersionActions(doc: { results: VersionActionRecord[] }, fo
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results
-        .filter((r) => (r.status === "deleted" || r.status === "planned") && r.version !== null)
-        .map((r) => `${r.version}\n`)
-        .join("");
+      return actedOn(doc, (r) => r.status === "deleted" || r.status === "planned");
     case "env":
-      return envGroups(doc.results, (rs) =>
+      return envByTarget(doc, (rs) =>
         Object.fromEntries(
           STATUSES.map((s) => [
-            keyPart(s),
+            s,
             rs
               .filter((r) => r.status === s && r.version !== null)
               .map((r) => r.version)
@@ -69,12 +63,24 @@ export function renderLayerSummaries(doc: { results: LayerSummaryRecord[] }, for
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return ok.map((r) => `${r.version ?? ""}\n`).join("");
-    case "env":
-      return envGroups(ok, (rs) => ({
-        LAYERS: rs.map((r) => r.layerName).join(","),
-        ...Object.fromEntries(rs.map((r) => [`${keyPart(r.layerName)}_VERSION`, r.version ?? ""])),
-      }));
+      // A layer list holds several layers by nature: every line names its layer and target.
+      return actedOn(markManyLayers({ results: ok }), () => true);
+    case "env": {
+      // Per target: LAYERS=a,b and <LAYER>_VERSION=3 (the layer is in every key already).
+      const pairs: Array<[string, string | number]> = [];
+      const groups = envGroups(ok, false);
+      for (const { key, records } of groups) {
+        const fields: Array<[string, string | number]> = [
+          ["LAYERS", records.map((r) => r.layerName).join(",")],
+          ...records.map((r): [string, string | number] => [`${r.layerName}_VERSION`, r.version ?? ""]),
+        ];
+        for (const [k, v] of fields) {
+          if (groups.length === 1) pairs.push([envKey(k), v]);
+          pairs.push([envKey(...key, k), v]);
+        }
+      }
+      return envLines(pairs);
+    }
     case "table":
       return columnTable(
         ["PROVIDER", "REGION", "LAYER", "NEWEST", "VERSIONS", "CREATED", "RUNTIMES / NOTE"],
@@ -96,18 +102,19 @@ export function renderShares(doc: { results: ShareRecord[] }, format: RecordForm
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return doc.results
-        .filter((r) => !r.error)
-        .map((r) => `${r.version ?? ""}\n`)
-        .join("");
+      return actedOn(doc, (r) => r.status === "shared" || r.status === "revoked");
     case "env":
-      return envGroups(doc.results, (rs) => ({
+      return envByTarget(doc, (rs) => ({
         SHARED: rs
           .filter((r) => r.status === "shared")
           .map((r) => r.grantee.replace(" ", ":"))
           .join(","),
         REVOKED: rs
           .filter((r) => r.status === "revoked")
+          .map((r) => r.grantee.replace(" ", ":"))
+          .join(","),
+        SKIPPED: rs
+          .filter((r) => r.status === "skipped")
           .map((r) => r.grantee.replace(" ", ":"))
           .join(","),
         FAILED: rs
@@ -123,7 +130,7 @@ export function renderShares(doc: { results: ShareRecord[] }, format: RecordForm
           r.status,
           r.grantee,
           r.scope === "layer" ? "whole layer" : "this version",
-          r.error ? `${r.error.code}: ${r.error.message}` : r.changed === false ? "already so" : (r.statementId ?? "-"),
+          r.error ? `${r.error.code}: ${r.error.message}` : r.reason ? r.reason : r.changed === false ? "already so" : (r.statementId ?? "-"),
         ]),
       );
   }

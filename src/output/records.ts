@@ -3,6 +3,9 @@
 import type { ArchiveSummary } from "../archive/types.js";
 import type { FunctionVersionRecord, LayerVersionRecord } from "../providers/types.js";
 import { renderArchive } from "./archive.js";
+import { envGroups, envKey, envLines, holdsManyLayers, versionLabel } from "./env.js";
+
+export { markManyLayers } from "./env.js";
 import { columnTable, humanBytes, layerVersionCells } from "./table.js";
 
 export type RecordFormat = "table" | "json" | "version" | "env";
@@ -18,9 +21,9 @@ export function renderLayerDocument(doc: LayerDocument, format: RecordFormat): s
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return versionLines(doc.results, (r) => (r.status === "planned" ? "planned" : String(r.version ?? "")));
+      return versionLines(doc, (r) => (r.status === "planned" ? "planned" : String(r.version ?? "")));
     case "env":
-      return envLines(doc.results, (r) => ({
+      return recordEnv(doc, (r) => ({
         PROVIDER: r.provider,
         REGION: r.region,
         LAYER_NAME: r.layerName,
@@ -46,14 +49,19 @@ export function renderLayerDocument(doc: LayerDocument, format: RecordFormat): s
   }
 }
 
+/** Function records name no layer: for the shared line and key rules, they are all of one. */
+function withLayer(doc: { results: FunctionVersionRecord[] }): { results: Array<FunctionVersionRecord & { layerName: string }> } {
+  return { results: doc.results.map((r) => ({ ...r, layerName: "" })) };
+}
+
 export function renderFunctionDocument(doc: { results: FunctionVersionRecord[] }, format: RecordFormat): string {
   switch (format) {
     case "json":
       return JSON.stringify(doc, null, 2) + "\n";
     case "version":
-      return versionLines(doc.results, (r) => r.version ?? "");
+      return versionLines(withLayer(doc), (r) => r.version ?? "");
     case "env":
-      return envLines(doc.results, (r) => ({ PROVIDER: r.provider, REGION: r.region, FUNCTION_NAME: r.functionName, VERSION: r.version ?? "", ARN: r.arn ?? "" }));
+      return recordEnv(withLayer(doc), (r) => ({ PROVIDER: r.provider, REGION: r.region, FUNCTION_NAME: r.functionName, VERSION: r.version ?? "", ARN: r.arn ?? "" }));
     case "table":
       return columnTable(
         ["PROVIDER", "REGION", "FUNCTION", "VERSION", "ARN"],
@@ -64,32 +72,45 @@ export function renderFunctionDocument(doc: { results: FunctionVersionRecord[] }
 
 /**
  * One line per result. For one target (one publish, or `versions` of one layer) the bare version,
- * as `V=$(...)` wants it; with several targets, `provider region version`, since bare numbers
- * would not say which target they belong to. A dry run has no version: it prints `planned`.
+ * as `V=$(...)` wants it; with several targets, `provider region version`, and with several layers
+ * (or a document that can hold several) `layer provider region version`: bare numbers would not say
+ * what they belong to. A dry run has no version: it prints `planned`.
  */
-function versionLines<R extends { provider: string; region: string }>(results: R[], version: (r: R) => string): string {
-  const labelled = new Set(results.map((r) => `${r.provider} ${r.region}`)).size > 1;
-  return results.map((r) => `${labelled ? `${r.provider} ${r.region} ` : ""}${version(r)}\n`).join("");
+function versionLines<R extends { provider: string; region: string; layerName: string }>(doc: { results: R[] }, version: (r: R) => string): string {
+  const label = versionLabel(doc.results, holdsManyLayers(doc));
+  return doc.results.map((r) => `${label(r)}${version(r)}\n`).join("");
 }
 
 /**
- * KEY=value lines for $GITHUB_OUTPUT, `make` includes and `set -a; . file`. Values are single
- * tokens made only of characters that no shell or make treats specially (letters, digits and
- * `._:/+@,-`; anything else becomes `_`), so no quoting is needed and sourcing runs nothing. With one result the keys are plain
- * (LAYERCTL_VERSION); every result also gets keys named after its target
- * (LAYERCTL_AWS_US_EAST_1_VERSION), so multi-target runs stay unambiguous.
+ * Keys named after each target (LAYERCTL_AWS_US_EAST_1_VERSION), and after the layer too when the
+ * document can hold several (LAYERCTL_DEPS_AWS_US_EAST_1_VERSION). With one target (and one layer)
+ * the keys are also given plain (LAYERCTL_VERSION). A target listed with several versions (`versions`)
+ * gives the newest's fields and VERSIONS=3,2,1.
  */
-function envLines<R extends { provider: string; region: string }>(results: R[], fields: (r: R) => Record<string, string | number>): string {
-  const lines: string[] = [];
-  for (const r of results) {
-    const target = `${r.provider}_${r.region}`.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-    for (const [k, v] of Object.entries(fields(r))) {
-      const value = String(v).replace(/[^A-Za-z0-9._:/+@,-]/g, "_");
-      if (results.length === 1) lines.push(`LAYERCTL_${k}=${value}`);
-      lines.push(`LAYERCTL_${target}_${k}=${value}`);
+function recordEnv<R extends { provider: string; region: string; layerName: string; version: number | string | null }>(
+  doc: { results: R[] },
+  fields: (r: R) => Record<string, string | number>,
+): string {
+  const many = holdsManyLayers(doc);
+  const groups = envGroups(doc.results, many);
+  const plain = groups.length === 1 && !many;
+  const pairs: Array<[string, string | number]> = [];
+  for (const { key, records } of groups) {
+    const all =
+      records.length > 1
+        ? {
+            VERSIONS: records
+              .map((r) => r.version ?? "")
+              .filter((v) => v !== "")
+              .join(","),
+          }
+        : {};
+    for (const [k, v] of Object.entries({ ...fields(records[0]!), ...all })) {
+      if (plain) pairs.push([envKey(k), v]);
+      pairs.push([envKey(...key, k), v]);
     }
   }
-  return lines.join("\n") + (lines.length ? "\n" : "");
+  return envLines(pairs);
 }
 
 export function renderProviders(

@@ -76,3 +76,13 @@ export function layersFromArns(arns: Array<string | undefined>, where: { provide
     return parsed;
   });
 }
+
+/** Published function versions, newest first: numbers (every cloud's ids are), without $LATEST / LATEST. */
+export function newestFirst(versions: string[]): string[] {
+  return [...new Set(versions.filter((v) => /^\d+$/.test(v)))].sort((a, b) => Number(b) - Number(a));
+}
+
+/** An answer without a field we use is unreadable, never empty. */
+export function invalid(action: string, field: string, requestId?: string | null, provider?: ProviderName): CloudError {
+  return new CloudError(`${action}: the answer has no ${field}`, { code: "InvalidResponse", provider, requestId: requestId ?? undefined });
+}

@@ -2,6 +2,7 @@
 // interface: scripts parse them from `--output json`. Change them only with a major version.
 import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
+import type { RegionShape } from "./regions.js";
 import type { RateRule, TargetTraffic } from "./traffic.js";
 import type { CloudError } from "../errors.js";
 
@@ -44,13 +45,26 @@ export interface LayerVersionRecord {
   /** How the zip reached the cloud (set by publish; absent on reads). */
   upload?: UploadMode;
   /** Where the zip was staged, when it went through object storage. */
-  staged?: { bucket: string; key: string };
+  staged?: StagedRecord;
   /** publish --align-version: versions of this same zip created below `version` to reach it (padding). */
   padding?: number[];
   error?: RecordError;
 }
 
 export type UploadMode = "inline" | "storage";
+
+/** A staged object as a publish record names it. */
+export interface StagedRecord {
+  bucket: string;
+  key: string;
+  /**
+   * The object is still there after the run: --keep-staged, or a version not Active yet (Tencent
+   * --no-wait: SCF still reads it), which a delete would make fail.
+   */
+  kept?: true;
+  /** With `kept`: a command that removes it, pasteable as is (once the version is Active). */
+  removeCommand?: string;
+}
 
 export interface FunctionVersionRecord {
   provider: ProviderName;
@@ -86,7 +100,8 @@ export interface UpdateWaitOptions {
   pollIntervalMs: number;
 }
 
-export type AttachStatus = "attached" | "unchanged" | "failed";
+/** attached / detached: the layer list was changed; unchanged: it already was so; planned: would change (--dry-run). */
+export type AttachStatus = "attached" | "detached" | "unchanged" | "planned" | "failed";
 
 /** One function after `attach` (or `publish --attach`): public interface, like the layer records. */
 export interface AttachRecord {
@@ -98,13 +113,13 @@ export interface AttachRecord {
   layerName: string;
   /** The version of this layer the function used before; null if it did not use the layer. */
   previousVersion: number | null;
-  /** The version attached (or that would have been). */
+  /** The version attached (or that would have been); null when the layer was taken out (detach). */
   version: number | null;
-  /** "attached": the layer list was updated; "unchanged": it already held this version. */
+  /** "attached" / "detached": the layer list was updated; "unchanged": it already was so; "planned": --dry-run. */
   status: AttachStatus;
   /** The function's layer list afterwards (or as planned, on failure), as `name:version`, in order. */
   layers: string[];
-  /** The function version published after the update (--publish-version / --alias); null otherwise. */
+  /** The function version published after the update, or the one with these layers that was kept (--publish-version / --alias; with --dry-run, the one that would be kept, null when one would be published); null otherwise. */
   functionVersion: string | null;
   /** The alias pointed at functionVersion; null when none was asked for. */
   alias: string | null;
@@ -155,6 +170,8 @@ export interface ProviderStorage {
   readonly limitNote: string;
   /** With no bucket given, the cloud lends a temporary one (Aliyun FC). */
   readonly temporaryBucket: boolean;
+  /** A shell command with the cloud's own CLI that removes a staged object (for records and messages). */
+  removeCommand(obj: StagedObject): string;
   /** The store's bucket names, as users type them: checked before any call. */
   readonly bucketName: { pattern: RegExp /** "an S3 bucket name" */; what: string; hint: string };
   /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */
@@ -292,6 +309,8 @@ export interface ProviderLimits {
   maxLayersPerFunction: number;
   /** Versions kept per layer, if capped. */
   maxVersionsPerLayer: number | null;
+  /** Layers one region may hold, if capped (a new layer name past it is refused). */
+  maxLayersPerRegion: number | null;
   /** The documented request rate layerctl paces below; null where none is documented. */
   requestRate: RateRule | null;
 }
@@ -304,7 +323,10 @@ export interface Provider {
   readonly name: ProviderName;
   readonly title: string;
   readonly defaultRegion: string;
+  /** The regions layerctl knows (completion, `layerctl providers`); others of `regionShape` are accepted with a warning. */
   readonly regions: readonly string[];
+  /** What any region id of this provider looks like (src/providers/regions.ts checks both). */
+  readonly regionShape: RegionShape;
   readonly runtimes: readonly RuntimeEntry[];
   readonly limits: ProviderLimits;
   /** Environment variables read for credentials, in this order: key id, secret, session token, then any others. */
@@ -508,6 +530,18 @@ export interface FunctionUpdater {
   getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]>;
   /** Replace the function's whole layer list (in this order) and wait until the update has finished. */
   setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }>;
-  /** Point an alias at a function version: updated if it exists, else created. */
-  pointAlias(fn: FunctionRef, alias: string, version: string): Promise<{ created: boolean; requestId: string | null }>;
+  /**
+   * Point an alias at a function version: updated if it exists, else created. Where publishing a
+   * function version is asynchronous (Tencent Publishing, AWS State Pending), waits first until
+   * the version is Active, within opts.
+   */
+  pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }>;
+  /** As getLayers, but null when the function does not exist (the check before `publish --attach` creates anything). */
+  findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null>;
+  /** The function version an alias points at; null when there is no such alias. */
+  aliasVersion(fn: FunctionRef, alias: string): Promise<string | null>;
+  /** The function's published versions (not $LATEST), newest first. */
+  listVersions(fn: FunctionRef): Promise<string[]>;
+  /** The layer list of one published version, in order. */
+  versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]>;
 }

@@ -6,6 +6,9 @@ import { z } from "zod";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { AttachRecord, FunctionVersionRecord, LayerVersionRecord, RecordError } from "../providers/types.js";
 import type { PlannedAttachment } from "../release/publish-attach.js";
+import type { LayerSummaryRecord, ShareRecord, VersionActionRecord } from "../commands/shared/lifecycle-records.js";
+import type { ProviderInfo } from "../commands/providers.js";
+import type { SkippedLayer } from "../release/config-scope.js";
 import type { StatusDocument } from "../release/status.js";
 import type { DownloadDocument } from "../commands/download.js";
 import { recordFileSchema } from "./schema.js";
@@ -39,7 +42,8 @@ export const layerVersionRecordSchema = z
     requestId: z.string().nullable(),
     // publish only: how the zip reached the cloud, and where it was staged when it went through storage.
     upload: z.enum(["inline", "storage"]).optional(),
-    staged: z.strictObject({ bucket: z.string(), key: z.string() }).optional(),
+    // kept / removeCommand: the object is still there after the run (--keep-staged, or a version not Active yet).
+    staged: z.strictObject({ bucket: z.string(), key: z.string(), kept: z.literal(true).optional(), removeCommand: z.string().optional() }).optional(),
     // publish --align-version: the versions of the same zip created below `version` to reach it.
     padding: z.array(z.number().int()).optional(),
     error: recordErrorSchema.optional(),
@@ -72,7 +76,7 @@ export const attachRecordSchema = z
     ...attachTargetFields,
     previousVersion: z.number().int().nullable(),
     version: z.number().int().nullable(),
-    status: z.enum(["attached", "unchanged", "failed"]),
+    status: z.enum(["attached", "detached", "unchanged", "planned", "failed"]),
     layers: z.array(z.string()),
     functionVersion: z.string().nullable(),
     alias: z.string().nullable(),
@@ -97,6 +101,62 @@ export const archiveSummarySchema = z.strictObject({
   sha256: z.string(),
 });
 
+// Where a lifecycle record is and which version it speaks of: the first fields of each.
+const versionAt = {
+  provider,
+  region: z.string(),
+  layerName: z.string(),
+  version: z.number().int().nullable(),
+};
+
+export const versionActionRecordSchema = z
+  .strictObject({
+    ...versionAt,
+    arn: z.string().nullable(),
+    status: z.enum(["kept", "in-use", "planned", "deleted", "not-found", "failed"]),
+    state: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    reason: z.string().nullable(),
+    usedBy: z.array(z.string()),
+    requestId: z.string().nullable(),
+    error: recordErrorSchema.optional(),
+  })
+  .describe("one layer version after delete / prune");
+
+export const layerSummaryRecordSchema = z
+  .strictObject({
+    ...versionAt,
+    arn: z.string().nullable(),
+    state: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    compatibleRuntimes: z.array(z.string()),
+    description: z.string().nullable(),
+    versionCount: z.number().int().nullable(),
+    versionLimit: z.number().int().nullable(),
+    warning: z.string().nullable(),
+    requestId: z.string().nullable(),
+    error: recordErrorSchema.optional(),
+  })
+  .describe("one layer of one target (layerctl layers)");
+
+export const shareRecordSchema = z
+  .strictObject({
+    ...versionAt,
+    status: z.enum(["shared", "revoked", "skipped", "failed"]),
+    grantee: z.string(),
+    scope: z.enum(["version", "layer"]),
+    statementId: z.string().nullable(),
+    changed: z.boolean().nullable(),
+    reason: z.string().nullable(),
+    requestId: z.string().nullable(),
+    error: recordErrorSchema.optional(),
+  })
+  .describe("one grant on one target (share, publish --public / --share-*)");
+
+export const skippedLayerSchema = z
+  .strictObject({ layerName: z.string(), reason: z.string() })
+  .describe("a layer of the config file the run left out: --provider / --region selected none of its targets");
+
 export const publishDocumentSchema = z
   .strictObject({
     archive: archiveSummarySchema.optional().describe("the zip, when one was built"),
@@ -104,14 +164,51 @@ export const publishDocumentSchema = z
     results: z.array(layerVersionRecordSchema),
     attachments: z.array(attachRecordSchema).optional().describe("with --attach"),
     plannedAttachments: z.array(plannedAttachmentSchema).optional().describe("with --dry-run --attach: what would be attached (nothing is called)"),
-    recordFiles: z.array(z.string()).optional().describe("record files written (--record)"),
+    recordFiles: z.array(z.string()).optional().describe("record files (--record) of this run"),
+    shares: z.array(shareRecordSchema).optional().describe("with --public / --share-*: each grant on each target"),
+    skipped: z.array(skippedLayerSchema).optional().describe("layers of the config file left out by --provider / --region"),
     alignedVersion: z.number().int().optional().describe("with --align-version: the version number every target was to hold"),
   })
   .describe("layerctl publish --output json");
 
 export const layerDocumentSchema = z.strictObject({ results: z.array(layerVersionRecordSchema) }).describe("layerctl get / versions --output json");
 export const functionDocumentSchema = z.strictObject({ results: z.array(functionVersionRecordSchema) }).describe("layerctl publish-function --output json");
-export const attachDocumentSchema = z.strictObject({ results: z.array(attachRecordSchema) }).describe("layerctl attach --output json");
+export const attachDocumentSchema = z.strictObject({ results: z.array(attachRecordSchema) }).describe("layerctl attach / detach --output json");
+export const versionActionDocumentSchema = z.strictObject({ results: z.array(versionActionRecordSchema) }).describe("layerctl delete / prune --output json");
+export const layerSummaryDocumentSchema = z.strictObject({ results: z.array(layerSummaryRecordSchema) }).describe("layerctl layers --output json");
+export const shareDocumentSchema = z.strictObject({ results: z.array(shareRecordSchema) }).describe("layerctl share --output json");
+export const packDocumentSchema = archiveSummarySchema.describe("layerctl pack --output json");
+
+export const providersDocumentSchema = z
+  .strictObject({
+    providers: z.array(
+      z.strictObject({
+        name: provider,
+        title: z.string(),
+        defaultRegion: z.string(),
+        regions: z.array(z.string()),
+        runtimes: z.array(z.strictObject({ id: z.string(), aliases: z.array(z.string()) })),
+        limits: z.strictObject({
+          layerName: z.string(),
+          maxZipBytes: z.number().int(),
+          maxZipNote: z.string().nullable(),
+          maxUnzippedBytes: z.number().int().nullable(),
+          maxRuntimes: z.number().int(),
+          architectures: z.array(z.string()).nullable(),
+          maxDescriptionLength: z.number().int(),
+          maxLicenseLength: z.number().int(),
+          maxVersionsPerLayer: z.number().int().nullable(),
+          maxLayersPerRegion: z.number().int().nullable(),
+        }),
+        credentialVariables: z.array(z.string()),
+        credentialOrder: z.array(z.string()).describe("where credentials are looked for, first to last"),
+        regionVariables: z.array(z.string()),
+        endpointVariables: z.array(z.string()),
+        asyncPublish: z.boolean(),
+      }),
+    ),
+  })
+  .describe("layerctl providers --output json");
 
 const statusTargetSchema = z.strictObject({
   provider,
@@ -157,13 +254,38 @@ export const copyDocumentSchema = publishDocumentSchema
   .extend({ source: layerVersionRecordSchema.describe("the version copied (codeSha256 and codeSize from the verified download)") })
   .describe("layerctl copy --output json");
 
+/** Which document each command prints with --output json (`record merge` prints a record file). */
+export const DOCUMENT_OF_COMMAND = {
+  publish: "publishDocument",
+  get: "layerDocument",
+  versions: "layerDocument",
+  "publish-function": "functionDocument",
+  attach: "attachDocument",
+  detach: "attachDocument",
+  delete: "versionActionDocument",
+  prune: "versionActionDocument",
+  layers: "layerSummaryDocument",
+  share: "shareDocument",
+  providers: "providersDocument",
+  pack: "packDocument",
+  status: "statusDocument",
+  download: "downloadDocument",
+  copy: "copyDocument",
+  record: "recordFile",
+} as const;
+
 /** One JSON Schema document with every output shape under $defs. */
 export function outputJsonSchema(): Record<string, unknown> {
-  const defs: Record<string, z.ZodType> = {
+  const defs: Record<(typeof DOCUMENT_OF_COMMAND)[keyof typeof DOCUMENT_OF_COMMAND], z.ZodType> = {
     publishDocument: publishDocumentSchema,
     layerDocument: layerDocumentSchema,
     functionDocument: functionDocumentSchema,
     attachDocument: attachDocumentSchema,
+    versionActionDocument: versionActionDocumentSchema,
+    layerSummaryDocument: layerSummaryDocumentSchema,
+    shareDocument: shareDocumentSchema,
+    providersDocument: providersDocumentSchema,
+    packDocument: packDocumentSchema,
     statusDocument: statusDocumentSchema,
     downloadDocument: downloadDocumentSchema,
     copyDocument: copyDocumentSchema,
@@ -193,6 +315,11 @@ export const schemasMatchTypes: [
   Same<z.infer<typeof attachRecordSchema>, AttachRecord>,
   Same<z.infer<typeof archiveSummarySchema>, ArchiveSummary>,
   Same<z.infer<typeof plannedAttachmentSchema>, PlannedAttachment>,
+  Same<z.infer<typeof versionActionRecordSchema>, VersionActionRecord>,
+  Same<z.infer<typeof layerSummaryRecordSchema>, LayerSummaryRecord>,
+  Same<z.infer<typeof shareRecordSchema>, ShareRecord>,
+  Same<z.infer<typeof skippedLayerSchema>, SkippedLayer>,
+  Same<z.infer<typeof providersDocumentSchema>["providers"][number], ProviderInfo>,
   Same<z.infer<typeof statusDocumentSchema>, StatusDocument>,
   Same<z.infer<typeof downloadDocumentSchema>, DownloadDocument>,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -11,8 +11,12 @@ export const recordEntrySchema = z
     arn: z.string().nullable().describe("layer version ARN (AWS, Aliyun); null for Tencent"),
     codeSha256: z.string().nullable().describe("hex SHA-256 of the zip"),
     status: z.enum(["published", "unchanged"]).describe("published in that run, or found unchanged (--skip-unchanged)"),
-    time: z.string().describe("when the run recorded it, ISO 8601 UTC"),
+    time: z.string().describe("when this entry last changed (a run that finds the same version keeps it), ISO 8601 UTC"),
     padding: z.array(z.number().int().positive()).optional().describe("publish --align-version: versions of the same zip created below this one to reach it"),
+    previous: z
+      .strictObject({ version: z.number().int().positive(), arn: z.string().nullable() })
+      .optional()
+      .describe("the version this entry replaced (what `layerctl attach LAYER --to-previous --from-record FILE` goes back to)"),
   })
   .describe("one layer version in one provider region");
 

@@ -1,12 +1,14 @@
 // Writing and merging record files. A write is atomic (a temporary file in the same folder, then a
 // rename), and merges with what the file holds: entries of this run replace those of the same
 // layer/provider/region, the rest stay. Failed targets are not recorded (they would erase the
-// version that is still in place); dry runs write nothing.
+// version that is still in place); dry runs write nothing. An entry that says what the file
+// already says (same version, ARN and zip) is kept as it is, time included: a run that changed
+// nothing leaves the file byte for byte as it was (no churn in a committed lock file).
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CloudError, UsageError } from "../errors.js";
-import { describeIssue } from "../config/load.js";
+import { describeIssue, jsonErrorAt } from "../config/load.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { RECORD_FORMAT, recordFileSchema, type RecordEntry, type RecordFile } from "./schema.js";
 
@@ -32,17 +34,36 @@ export function entriesOf(results: LayerVersionRecord[], now = new Date()): Reco
   return file;
 }
 
-/** `over` replaces `base` entry by entry. */
+/** `over` replaces `base` entry by entry; an entry naming the same version as before keeps the old one (its time). */
 export function overlay(base: RecordFile, over: RecordFile): RecordFile {
   const out: RecordFile = structuredClone(base);
   for (const [layer, byProvider] of Object.entries(over.layers)) {
     for (const [provider, byRegion] of Object.entries(byProvider)) {
       for (const [region, entry] of Object.entries(byRegion)) {
-        ((out.layers[layer] ??= {})[provider as keyof (typeof out.layers)[string]] ??= {})[region] = entry;
+        const regions = ((out.layers[layer] ??= {})[provider as keyof (typeof out.layers)[string]] ??= {});
+        const before = regions[region];
+        if (sameVersion(before, entry)) continue;
+        // What it replaces stays known: the version to go back to (attach --to-previous).
+        regions[region] = before && before.version !== entry.version ? { ...entry, previous: { version: before.version, arn: before.arn } } : entry;
       }
     }
   }
   return out;
+}
+
+/** The same layer version: what a later step acts on (version, ARN, zip) is unchanged. */
+function sameVersion(a: RecordEntry | undefined, b: RecordEntry): boolean {
+  return a !== undefined && a.version === b.version && a.arn === b.arn && a.codeSha256 === b.codeSha256;
+}
+
+/**
+ * Where an `--emulator` run records: beside the real file, never in it (`layers.lock.json` ->
+ * `layers.lock.emulator.json`), so that a rehearsal cannot put the emulator's versions and ARNs
+ * where a release reads the real ones.
+ */
+export function emulatorRecordPath(file: string): string {
+  const ext = path.extname(file);
+  return ext ? `${file.slice(0, -ext.length)}.emulator${ext}` : `${file}.emulator`;
 }
 
 /** Several CI jobs' files into one; the same target with a different version (or zip) is a conflict. */
@@ -83,7 +104,7 @@ export async function readRecordFile(file: string, opts: { missingOk?: boolean }
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`, { code: "InvalidRecord" });
+    throw new UsageError(`${file}: not valid JSON: ${jsonErrorAt(text, err)}`, { code: "InvalidRecord" });
   }
   const parsed = recordFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -99,7 +120,7 @@ export async function readRecordFile(file: string, opts: { missingOk?: boolean }
 export async function writeAtomic(file: string, record: RecordFile): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    await writeFile(tmp, JSON.stringify(record, null, 2) + "\n");
+    await writeFile(tmp, serialize(record));
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -107,9 +128,14 @@ export async function writeAtomic(file: string, record: RecordFile): Promise<voi
   }
 }
 
-/** --record FILE: merge this run's published versions into the file. */
+/** --record FILE: merge this run's published versions into the file (not written when that changes nothing). */
 export async function writeRecordFile(file: string, results: LayerVersionRecord[], now = new Date()): Promise<RecordFile> {
   const merged = overlay(await readRecordFile(file, { missingOk: true }), entriesOf(results, now));
-  await writeAtomic(file, merged);
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text !== serialize(merged)) await writeAtomic(file, merged);
   return merged;
+}
+
+function serialize(record: RecordFile): string {
+  return JSON.stringify(record, null, 2) + "\n";
 }

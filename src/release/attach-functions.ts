@@ -1,13 +1,20 @@
-// Attaching one layer version to functions in one target, shared by `layerctl attach` and
-// `publish --attach`. For each function: read its layer list, replace the same layer's version in
-// place (order kept) or append it, and check the provider's per-function limit -- for every
-// function before any write. Then update, wait until the cloud has applied it, and optionally
-// publish a function version and point an alias at it. Each function gets its own record: one
-// that fails (missing, at the limit) does not stop the others.
+// Changing one layer in functions of one target, shared by `layerctl attach`, `detach`,
+// `attach --to-previous` and `publish --attach`. For each function: read its layer list, work out
+// the new one (the same layer's version replaced where it stands, order kept, or appended; or the
+// layer removed) and check the provider's per-function limit -- for every function before any
+// write. Then update, wait until the cloud has applied it, and optionally publish a function
+// version and point an alias at it. Each function gets its own record: one that fails (missing,
+// at the limit) does not stop the others.
+//
+// No churn: a function whose layer list already is the one asked for is not updated, and when a
+// published version with exactly that layer list exists (the alias's, else the newest) it is used
+// instead of publishing another: re-running a release leaves functions, versions and aliases as
+// they are. (AWS's PublishVersion would answer with the same version anyway; Tencent and Aliyun
+// publish a new one on every call.)
 import { CloudError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import { layerIdentity } from "../providers/function-update.js";
-import type { AttachRecord, AttachedLayer, FunctionRef, ProviderClient, UpdateWaitOptions } from "../providers/types.js";
+import type { AttachRecord, AttachedLayer, FunctionRef, FunctionUpdater, ProviderClient, UpdateWaitOptions } from "../providers/types.js";
 import { errorFields } from "../commands/shared/records.js";
 import type { Target } from "../commands/shared/targets.js";
 
@@ -20,7 +27,18 @@ export interface AttachOptions {
   alias?: string;
   /** Description of the published function version. */
   description?: string;
+  /** Read and plan only: records say `planned` (or `unchanged`), nothing is written. */
+  dryRun?: boolean;
 }
+
+/** What to do with the layer in each function. */
+export type LayerChange =
+  /** Use this version (replace the layer's version where it stands, or append it). */
+  | { kind: "attach"; layer: AttachedLayer }
+  /** Take the layer out of the list. */
+  | { kind: "detach"; layerName: string }
+  /** Go back to the version the function used before its current one (its published versions say which). */
+  | { kind: "previous"; layerName: string };
 
 /** The namespace a record names: the one given (or "default") where the provider has namespaces, else null. */
 export function namespaceOf(target: Target, opts: Pick<AttachOptions, "namespace">): string | null {
@@ -30,6 +48,8 @@ export function namespaceOf(target: Target, opts: Pick<AttachOptions, "namespace
 export interface LayerPlan {
   layers: AttachedLayer[];
   previousVersion: number | null;
+  /** The version the function ends with (null: the layer is taken out). */
+  version: number | null;
   unchanged: boolean;
 }
 
@@ -40,7 +60,7 @@ export function planLayers(current: AttachedLayer[], layer: AttachedLayer, max: 
   if (index >= 0) {
     const previousVersion = current[index]!.version;
     const layers = current.map((l, i) => (i === index ? layer : l));
-    return { layers, previousVersion, unchanged: previousVersion === layer.version };
+    return { layers, previousVersion, version: layer.version, unchanged: previousVersion === layer.version };
   }
   if (current.length >= max) {
     throw new CloudError(`function ${where.functionName} already uses ${current.length} layers, the most ${where.provider} allows (${max}); ${layer.layerName} was not attached`, {
@@ -49,31 +69,55 @@ export function planLayers(current: AttachedLayer[], layer: AttachedLayer, max: 
       hint: `remove a layer from ${where.functionName} first (it uses ${current.map(layerLabel).join(", ")})`,
     });
   }
-  return { layers: [...current, layer], previousVersion: null, unchanged: false };
+  return { layers: [...current, layer], previousVersion: null, version: layer.version, unchanged: false };
+}
+
+/** The list without the layer (every version of it, by name); unchanged when it was not there. */
+export function planDetach(current: AttachedLayer[], layerName: string): LayerPlan {
+  const found = current.find((l) => l.layerName === layerName);
+  return { layers: current.filter((l) => l.layerName !== layerName), previousVersion: found?.version ?? null, version: null, unchanged: !found };
 }
 
 export function layerLabel(l: AttachedLayer): string {
   return `${l.layerName}:${l.version}`;
 }
 
+function sameLayers(a: AttachedLayer[], b: AttachedLayer[]): boolean {
+  return a.length === b.length && a.every((l, i) => layerIdentity(l) === layerIdentity(b[i]!) && l.version === b[i]!.version);
+}
+
+/** The version of `layerName` the function used before `current`, from its published versions, newest first. */
+async function previousLayer(updater: FunctionUpdater, fn: FunctionRef, layerName: string, current: AttachedLayer): Promise<AttachedLayer> {
+  for (const v of await updater.listVersions(fn)) {
+    const found = (await updater.versionLayers(fn, v)).find((l) => l.layerName === layerName && layerIdentity(l) === layerIdentity(current));
+    if (found && found.version !== current.version) return found;
+  }
+  throw new CloudError(`no published version of function ${fn.functionName} used another version of ${layerName} than ${current.version}`, {
+    code: "NoPreviousVersion",
+    hint: `name the version: layerctl attach ${layerName}:<version> --function ${fn.functionName}`,
+  });
+}
+
 export async function attachFunctions(
   client: ProviderClient,
   target: Target,
-  layer: AttachedLayer,
+  change: LayerChange | AttachedLayer,
   opts: AttachOptions,
   wait: () => UpdateWaitOptions,
   log: Logger,
 ): Promise<AttachRecord[]> {
   const { provider } = target;
+  const ch: LayerChange = "kind" in change ? change : { kind: "attach", layer: change };
+  const layerName = ch.kind === "attach" ? ch.layer.layerName : ch.layerName;
   const namespace = provider.features.functionNamespaces ? opts.namespace : undefined;
   const base = (functionName: string): AttachRecord => ({
     provider: provider.name,
     region: target.region,
     functionName,
     namespace: namespaceOf(target, opts),
-    layerName: layer.layerName,
+    layerName,
     previousVersion: null,
-    version: layer.version,
+    version: ch.kind === "attach" ? ch.layer.version : null,
     status: "failed",
     layers: [],
     functionVersion: null,
@@ -88,8 +132,23 @@ export async function attachFunctions(
     const rec = base(functionName);
     try {
       const current = await client.functions.getLayers(fn, wait());
-      const plan = planLayers(current, layer, provider.limits.maxLayersPerFunction, { provider: provider.name, functionName });
+      let plan: LayerPlan;
+      if (ch.kind === "detach") plan = planDetach(current, ch.layerName);
+      else {
+        let layer = ch.kind === "attach" ? ch.layer : undefined;
+        if (ch.kind === "previous") {
+          const now = current.find((l) => l.layerName === ch.layerName);
+          if (!now)
+            throw new CloudError(`function ${functionName} does not use ${ch.layerName}: there is no version to go back from`, {
+              code: "LayerNotAttached",
+              provider: provider.name,
+            });
+          layer = await previousLayer(client.functions, fn, ch.layerName, now);
+        }
+        plan = planLayers(current, layer!, provider.limits.maxLayersPerFunction, { provider: provider.name, functionName });
+      }
       rec.previousVersion = plan.previousVersion;
+      rec.version = plan.version;
       rec.layers = plan.layers.map(layerLabel);
       plans.push({ fn, rec, plan });
     } catch (err) {
@@ -98,41 +157,82 @@ export async function attachFunctions(
   }
 
   const results: AttachRecord[] = [];
+  const wantsVersion = Boolean(opts.publishVersion || opts.alias);
   for (const { fn, rec, plan } of plans) {
     if (!plan) {
       results.push(rec);
       continue;
     }
+    if (opts.dryRun) {
+      // Reads only: the function version that would serve (null: one would be published).
+      try {
+        const existing = wantsVersion && plan.unchanged ? await publishedWith(client.functions, fn, plan.layers, opts.alias) : null;
+        results.push({ ...rec, status: plan.unchanged ? "unchanged" : "planned", functionVersion: existing?.version ?? null, alias: opts.alias ?? null });
+      } catch (err) {
+        results.push({ ...rec, error: errorFields(err) });
+      }
+      continue;
+    }
     let updated = false;
     try {
       if (plan.unchanged) {
-        log.debug(`${provider.name} ${target.region}: ${fn.functionName} already uses ${layerLabel(layer)}`);
+        log.debug(`${provider.name} ${target.region}: ${fn.functionName} already has ${rec.layers.join(", ") || "no layers"}`);
       } else {
         const { requestId } = await client.functions.setLayers(fn, plan.layers, wait());
         rec.requestId = requestId;
         updated = true;
       }
-      rec.status = plan.unchanged ? "unchanged" : "attached";
-      if (opts.publishVersion || opts.alias) {
-        const published = await client.publishFunctionVersion({ functionName: fn.functionName, namespace: fn.namespace, description: opts.description });
-        rec.functionVersion = published.version;
-        rec.requestId = published.requestId ?? rec.requestId;
+      rec.status = plan.unchanged ? "unchanged" : ch.kind === "detach" ? "detached" : "attached";
+      if (wantsVersion) {
+        const existing = updated ? null : await publishedWith(client.functions, fn, plan.layers, opts.alias);
+        if (existing) log.debug(`${provider.name} ${target.region}: ${fn.functionName} version ${existing.version} already has these layers; no new version`);
+        const version = existing?.version ?? (await publishVersion(client, fn, opts, rec));
+        rec.functionVersion = version;
         if (opts.alias) {
-          const pointed = await client.functions.pointAlias(fn, opts.alias, published.version!);
+          if (existing?.aliased !== true) {
+            const pointed = await client.functions.pointAlias(fn, opts.alias, version, wait());
+            rec.requestId = pointed.requestId ?? rec.requestId;
+          }
           rec.alias = opts.alias;
-          rec.requestId = pointed.requestId ?? rec.requestId;
         }
       }
       results.push(rec);
     } catch (err) {
       const error = errorFields(err);
       // Say what did happen: the layer list may already be updated, or a version published.
-      const done = updated || plan.unchanged ? `${fn.functionName} uses ${layerLabel(layer)}${rec.functionVersion ? ` and has version ${rec.functionVersion}` : ""}; ` : "";
-      const next = rec.functionVersion
-        ? `point the alias again with \`layerctl attach ${layer.layerName}:${layer.version} --function ${fn.functionName} -p ${provider.name} -r ${target.region} --alias ${opts.alias}\``
-        : `retry with \`layerctl attach ${layer.layerName}:${layer.version} --function ${fn.functionName} -p ${provider.name} -r ${target.region}${opts.publishVersion || opts.alias ? " --publish-version" : ""}${opts.alias ? ` --alias ${opts.alias}` : ""}\``;
-      results.push({ ...rec, status: "failed", error: { ...error, hint: `${done}${error.hint ? `${error.hint}; ` : ""}${next}` } });
+      const state =
+        ch.kind === "detach" ? `${fn.functionName} no longer uses ${layerName}` : `${fn.functionName} uses ${rec.layers.find((l) => l.startsWith(`${layerName}:`)) ?? layerName}`;
+      const done = updated || plan.unchanged ? `${state}${rec.functionVersion ? ` and has version ${rec.functionVersion}` : ""}; ` : "";
+      const again = retryCommand(ch, rec, target, opts);
+      results.push({ ...rec, status: "failed", error: { ...error, hint: `${done}${error.hint ? `${error.hint}; ` : ""}${again}` } });
     }
   }
   return results;
+}
+
+async function publishVersion(client: ProviderClient, fn: FunctionRef, opts: AttachOptions, rec: AttachRecord): Promise<string> {
+  const published = await client.publishFunctionVersion({ functionName: fn.functionName, namespace: fn.namespace, description: opts.description });
+  rec.requestId = published.requestId ?? rec.requestId;
+  if (!published.version)
+    throw new CloudError(`publishing a version of ${fn.functionName} gave no version number`, { code: "InvalidResponse", requestId: published.requestId ?? undefined });
+  return published.version;
+}
+
+/** A published version whose layer list is exactly `layers`: the alias's (then nothing changes), else the newest. */
+async function publishedWith(updater: FunctionUpdater, fn: FunctionRef, layers: AttachedLayer[], alias: string | undefined): Promise<{ version: string; aliased: boolean } | null> {
+  const aliased = alias ? await updater.aliasVersion(fn, alias) : null;
+  if (aliased && sameLayers(await updater.versionLayers(fn, aliased), layers)) return { version: aliased, aliased: true };
+  const newest = (await updater.listVersions(fn))[0];
+  if (newest && newest !== aliased && sameLayers(await updater.versionLayers(fn, newest), layers)) return { version: newest, aliased: false };
+  return null;
+}
+
+/** The command that finishes the job for one function, to paste. */
+function retryCommand(ch: LayerChange, rec: AttachRecord, target: Target, opts: AttachOptions): string {
+  const where = `--function ${rec.functionName} -p ${target.provider.name} -r ${target.region}`;
+  const version = `${opts.publishVersion || opts.alias ? " --publish-version" : ""}${opts.alias ? ` --alias ${opts.alias}` : ""}`;
+  if (rec.functionVersion && opts.alias) return `point the alias again with \`layerctl attach ${rec.layerName}:${rec.version} ${where} --alias ${opts.alias}\``;
+  if (ch.kind === "detach") return `retry with \`layerctl detach ${rec.layerName} ${where}${version}\``;
+  if (rec.version === null) return `retry with \`layerctl attach ${rec.layerName} --to-previous ${where}${version}\``;
+  return `retry with \`layerctl attach ${rec.layerName}:${rec.version} ${where}${version}\``;
 }

@@ -1,8 +1,17 @@
-// `publish --attach`: after each target publishes, attach the version just published (or found
-// unchanged) to the functions, within what is left of that target's --timeout.
+// `publish --attach`: before anything is published, every function must exist in every target and
+// have room for the layer (a missing function is the user's to fix, exit 2, nothing published);
+// after each target publishes, attach the version that target just got (or found unchanged) to
+// the functions, within what is left of that target's --timeout.
+import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } from "../providers/types.js";
-import type { Target } from "../commands/shared/targets.js";
+import { resolveTargets, type Target } from "../commands/shared/targets.js";
+import { connectTarget, describeTarget, mapTargets } from "../commands/shared/run-targets.js";
+import { Traffic } from "../providers/traffic.js";
+import { attachOptionsFrom } from "../commands/shared/attach-options.js";
+import { parseTimeout } from "../commands/shared/options.js";
+import type { PublishInput } from "../commands/publish.js";
+import type { CommandContext } from "../commands/shared/context.js";
 import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 
 /** Polls of a function update: 2 calls/s per function, far below every cloud's rate limit. */
@@ -65,4 +74,52 @@ export function planAttachments(targets: Target[], layerName: string, opts: Atta
       alias: opts.alias ?? null,
     })),
   );
+}
+
+/**
+ * Reads every function of every target: each must exist and have room for one more layer (or use
+ * this layer already). Every problem of every target in one usage error, before any publish.
+ * Reads that fail otherwise (the network, the cloud) end the run too: nothing is published that
+ * could not be attached.
+ */
+export async function preflightFunctions(targets: Target[], clients: ProviderClient[], layerName: string, opts: AttachOptions, timeoutMs: number): Promise<void> {
+  const problems = await mapTargets(targets, async (t, i) => {
+    const out: Array<{ missing: boolean; text: string }> = [];
+    const deadline = Date.now() + timeoutMs;
+    for (const functionName of opts.functions) {
+      const namespace = t.provider.features.functionNamespaces ? opts.namespace : undefined;
+      const layers = await clients[i]!.functions.findLayers(
+        { functionName, namespace },
+        { waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS },
+      );
+      const name = `${namespace && namespace !== "default" ? `${namespace}/` : ""}${functionName}`;
+      if (layers === null) out.push({ missing: true, text: `function ${name} does not exist in ${describeTarget(t)}` });
+      else if (!layers.some((l) => l.layerName === layerName) && layers.length >= t.provider.limits.maxLayersPerFunction) {
+        out.push({ missing: false, text: `function ${name} in ${describeTarget(t)} already uses ${layers.length} layers, the most ${t.provider.name} allows` });
+      }
+    }
+    return out;
+  });
+  const all = problems.flat();
+  if (all.length === 0) return;
+  const missing = all.every((p) => p.missing);
+  throw new UsageError(`--attach: ${all.map((p) => p.text).join("; ")}; nothing was published`, {
+    code: missing ? "MissingFunction" : "LayerLimitReached",
+    hint: missing ? "create the functions first, or drop them from --attach (or the config's attach.functions)" : "remove a layer from those functions first",
+  });
+}
+
+/** The check of `preflightFunctions` for a publish that has not connected yet (each layer of a config run, before the first publishes). */
+export async function checkAttachTargets(input: PublishInput, ctx: CommandContext): Promise<void> {
+  const opts = attachOptionsFrom({ ...input, function: input.attach });
+  const timeoutMs = parseTimeout(input.timeout);
+  const seedFunctions = opts.functions.map((name) => ({ name, namespace: input.namespace }));
+  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name, seedFunctions, embedded: ctx.embedded });
+  try {
+    const traffic = new Traffic();
+    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
+    await preflightFunctions(targets, clients, input.name ?? "", opts, timeoutMs);
+  } finally {
+    await close();
+  }
 }

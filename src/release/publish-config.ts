@@ -1,18 +1,24 @@
 // `layerctl publish` with the config file: no source publishes every configured layer, a source
-// that names a configured layer publishes that one, anything else is a plain publish of that path.
-// Flags given on the command line override the file's keys (they mean the same thing).
+// that names a configured layer publishes that one, a path is a plain publish of that path, and
+// anything else is a mistake that lists the file's layers. Flags given on the command line
+// override the file's keys (they mean the same thing), except --provider and --region, which
+// select among the targets the file declares (./config-scope.ts).
 import path from "node:path";
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
-import { displayPath, keyPath, loadConfig, type LoadedConfig } from "../config/load.js";
-import { valuesFor, toEntries } from "../config/per-provider.js";
+import { displayPath, loadConfig, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
+import { hasProviderEntries, sharingEntries, valuesFor, toEntries } from "../config/per-provider.js";
 import type { LayerConfig } from "../config/schema.js";
 import { publishByPrefix, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
-import { writeRecordFile } from "../record/write.js";
+import { emulatorRecordPath, writeRecordFile } from "../record/write.js";
+import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
-import { selectProviders, splitList } from "../commands/shared/targets.js";
+import { selectProviders, splitList, startEmbedded } from "../commands/shared/targets.js";
+import { providerNames } from "../providers/index.js";
 import { parseStaging } from "../commands/shared/staging.js";
+import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
+import { checkAttachTargets } from "./publish-attach.js";
 
 export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
   source?: string;
@@ -26,23 +32,71 @@ export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
 export interface ConfigPublishDocument extends MultiPublishDocument {
   /** Record files written (absolute paths), when any. */
   recordFiles?: string[];
+  /** Layers of the file this run left out: --provider / --region selected none of their targets. */
+  skipped?: SkippedLayer[];
+}
+
+interface LayerPlan {
+  input: PublishInput;
+  /** Absolute path of the record file, if any. */
+  record?: string;
+  /** The layer of the file it comes from (for messages); none for a plain publish. */
+  layer?: EffectiveLayer;
+  loaded?: LoadedConfig;
 }
 
 export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, publishOne: PublishOne): Promise<ConfigPublishDocument> {
   const { config: configFile, cwd, record, source, ...flags } = input;
   const loaded = await loadConfig({ file: configFile, cwd });
+  const here = cwd ?? process.cwd();
   // --resume FILE reads FILE and, unless --record names another, merges the new versions into it.
-  if (flags.resume !== undefined) flags.resume = path.resolve(cwd ?? process.cwd(), flags.resume);
-  const plans = planLayers(loaded, source, flags, record ?? flags.resume, cwd);
+  if (flags.resume !== undefined) flags.resume = path.resolve(here, flags.resume);
+  const { plans, skipped } = await planLayers(loaded, source, flags, record ?? flags.resume, here, ctx.env);
   // Everything checkable without a call, for every layer, before the first one publishes.
-  for (const plan of plans) await precheck(plan.input, ctx.env);
+  for (const plan of plans) await precheck(plan, ctx.env);
+  for (const s of skipped) ctx.log.info(`${s.layerName}: skipped: ${s.reason}`);
+  const zips = plans.length + plans.filter((p) => hasProviderEntries(splitList(p.input.prefix === undefined ? [] : [p.input.prefix]))).length;
+  if (flags.emulator && zips > 1) {
+    // One embedded emulator for every layer (and prefix) of the run, seeded with every function to attach to.
+    const seeds = plans.flatMap((p) => splitList(p.input.attach).map((name) => ({ name, namespace: p.input.namespace })));
+    const embedded = await startEmbedded(seeds);
+    try {
+      ctx.log.info(embedded.note);
+      return await publishPlans(plans, skipped, { ...ctx, embedded }, publishOne, { ...input, loaded });
+    } finally {
+      await embedded.close();
+    }
+  }
+  return publishPlans(plans, skipped, ctx, publishOne, { ...input, loaded });
+}
+
+async function publishPlans(
+  plans: LayerPlan[],
+  skipped: SkippedLayer[],
+  ctx: CommandContext,
+  publishOne: PublishOne,
+  run: ConfigPublishInput & { loaded: LoadedConfig | null },
+): Promise<ConfigPublishDocument> {
+  const { source, loaded, ...flags } = run;
+  // The functions to attach to, in every target of every layer, before the first publish (a
+  // single publish checks its own, right after connecting).
+  if (!flags.dryRun && plans.length > 1) {
+    for (const plan of plans) if (splitList(plan.input.attach).length > 0) await inLayer(plan, () => checkAttachTargets(plan.input, ctx));
+  }
+  const recordOf = (plan: LayerPlan) => (plan.record && flags.emulator ? emulatorRecordPath(plan.record) : plan.record);
+  if (flags.emulator && !flags.dryRun) {
+    for (const file of new Set(plans.map((p) => p.record).filter((f): f is string => f !== undefined))) {
+      ctx.log.info(`--emulator: recording in ${displayPath(emulatorRecordPath(file))}, not ${displayPath(file)} (a rehearsal never touches a real run's record)`);
+    }
+  }
 
   const docs: MultiPublishDocument[] = [];
   const records = new Map<string, MultiPublishDocument[]>();
   for (const plan of plans) {
-    const doc = await publishByPrefix(plan.input, ctx, publishOne);
+    const doc = await inLayer(plan, () => publishByPrefix(plan.input, ctx, publishOne));
     docs.push(doc);
-    if (plan.record) records.set(plan.record, [...(records.get(plan.record) ?? []), doc]);
+    const file = recordOf(plan);
+    if (file && !flags.dryRun) records.set(file, [...(records.get(file) ?? []), doc]);
   }
   const merged: ConfigPublishDocument = mergeDocuments(docs);
   if (records.size > 0) {
@@ -53,25 +107,21 @@ export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandC
       );
     merged.recordFiles = [...records.keys()];
   }
-  return merged;
+  if (skipped.length > 0) merged.skipped = skipped;
+  // Every layer of the file: the document can hold several, so its env keys and version lines name the layer.
+  return loaded && source === undefined ? markManyLayers(merged) : merged;
 }
 
-interface LayerPlan {
-  input: PublishInput;
-  /** Absolute path of the record file, if any. */
-  record?: string;
-}
-
-function planLayers(
+async function planLayers(
   loaded: LoadedConfig | null,
   source: string | undefined,
   flags: Omit<PublishInput, "source">,
   record: string | undefined,
-  cwd: string | undefined,
-): LayerPlan[] {
-  const here = cwd ?? process.cwd();
+  here: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ plans: LayerPlan[]; skipped: SkippedLayer[] }> {
   const recordFlag = record === undefined ? undefined : path.resolve(here, record);
-  const configured = loaded?.config.layers ?? [];
+  const plain = () => ({ plans: [{ input: { ...flags, source: path.resolve(here, source!) }, record: recordFlag }], skipped: [] });
   if (source === undefined) {
     if (!loaded) {
       throw new UsageError("no layer directory given and no config file found", {
@@ -79,18 +129,35 @@ function planLayers(
         hint: "give a directory (layerctl publish ./layer -n NAME ...), or declare layers in layerctl.config.json (layerctl init writes one)",
       });
     }
-    if (flags.name && configured.length > 1) {
-      throw new UsageError(`--name cannot rename all ${configured.length} configured layers`, { code: "ConflictingOptions", hint: "publish one of them: layerctl publish <name>" });
+    if (flags.name && loaded.config.layers.length > 1) {
+      throw new UsageError(`--name cannot rename all ${loaded.config.layers.length} configured layers`, {
+        code: "ConflictingOptions",
+        hint: "publish one of them: layerctl publish <name>",
+      });
     }
-    return configured.map((l) => fromLayer(l, loaded, flags, recordFlag));
+  } else if (!loaded?.config.layers.some((l) => l.name === source)) {
+    // A path (the file is not involved), or, with a file, a layer name mistyped.
+    if (!loaded || (await stat(path.resolve(here, source)).catch(() => null))) return plain();
+    throw notALayer(loaded, source, ", nor a file or folder here");
   }
-  const named = configured.find((l) => l.name === source);
-  if (named && loaded) return [fromLayer(named, loaded, flags, recordFlag)];
-  return [{ input: { ...flags, source: path.resolve(here, source) }, record: recordFlag }];
+  const scope = scopeLayers(loaded, source === undefined ? undefined : [source], flags, env);
+  // A --bucket for a provider no layer of this run publishes to serves nothing: a mistake.
+  const providers = new Set(scope.layers.flatMap((l) => l.providers as string[]));
+  for (const entry of splitList(flags.bucket)) {
+    const named = /^([a-z]+)[:=]/.exec(entry)?.[1];
+    if (named && (providerNames as string[]).includes(named) && !providers.has(named)) {
+      throw new UsageError(`--bucket ${entry} names ${named}, to which no layer of this run publishes`, {
+        code: "UnusedBucket",
+        hint: `drop that bucket, or select ${named} with --provider`,
+      });
+    }
+  }
+  return { plans: scope.layers.map((l) => fromLayer(l, loaded, flags, recordFlag)), skipped: scope.skipped };
 }
 
 /** The layer's keys as publish input, with the flags that were given laid over them. */
-export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<PublishInput, "source">, recordFlag?: string): LayerPlan {
+export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit<PublishInput, "source">, recordFlag?: string): LayerPlan {
+  const l = scoped.layer;
   const isList = (v: unknown): v is string[] => Array.isArray(v);
   const isString = (v: unknown): v is string => typeof v === "string";
   const prefixEntries = toEntries(l.prefix, isString, (v) => [v]);
@@ -104,12 +171,8 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
     exclude: l.excludes,
     prefix: prefixEntries.length === 0 ? undefined : typeof l.prefix === "string" ? (l.prefix === "" ? undefined : l.prefix) : prefixEntries.join(","),
     symlinks: l.symlinks,
-    provider: l.providers,
-    region: l.regions,
     skipUnchanged: l.skipUnchanged,
-    public: l.sharing?.public,
-    shareAccount: l.sharing?.accounts,
-    shareOrganization: l.sharing?.organizations,
+    ...sharingInput(l.sharing),
     attach: l.attach?.functions,
     namespace: l.attach?.namespace,
     publishVersion: l.attach?.publishVersion,
@@ -125,21 +188,36 @@ export function fromLayer(l: LayerConfig, loaded: LoadedConfig, flags: Omit<Publ
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     input[k] = v;
   }
-  // --provider narrows the file's providers (a CI matrix job per provider): the file's
-  // provider:region entries (regions, buckets) for the others no longer apply.
-  const given = splitList(flags.provider);
-  const ofGiven = (entries: string[]) =>
+  // The file's sharing serves every layer and leg: a leg whose clouds cannot share still publishes.
+  const sharingFlags = flags.public !== undefined || splitList(flags.shareAccount).length > 0 || splitList(flags.shareOrganization).length > 0;
+  if (!sharingFlags) input.shareWhereCan = true;
+  // --provider / --region selected these targets among the file's.
+  input.provider = scoped.providers;
+  input.region = scoped.regions;
+  const kept = (entries: string[]) =>
     entries.filter((r) => {
       const m = /^([a-z]+)[:=]/.exec(r);
-      return !m || given.includes(m[1]!);
+      return !m || (scoped.providers as string[]).includes(m[1]!);
     });
   const fileBuckets = splitList(flags.bucket).length === 0 && base.bucket!.length > 0;
-  if (given.length > 0 && splitList(flags.region).length === 0 && l.regions) input.region = ofGiven(l.regions);
-  if (given.length > 0 && fileBuckets) input.bucket = ofGiven(base.bucket!);
+  // Top-level buckets serve every layer; a layer's own bucket for a provider it does not use is a mistake.
+  if (fileBuckets && typeof l.buckets === "object" && !l.inherited.has("buckets")) checkBucketProviders(l, loaded);
+  // The file's buckets (or --bucket's) for providers this run leaves out have nothing to do here.
+  input.bucket = kept(splitList(input.bucket as string[] | undefined));
   // --upload inline for this run: the file's buckets have nothing to do.
   if (flags.upload === "inline" && fileBuckets) input.bucket = [];
-  if (fileBuckets && given.length === 0 && typeof l.buckets === "object") checkBucketProviders(l, loaded, splitList(input.provider as string[] | undefined));
-  return { input: input as unknown as PublishInput, record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined) };
+  return {
+    input: input as unknown as PublishInput,
+    record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined),
+    layer: l,
+    loaded,
+  };
+}
+
+/** "sharing" as --public / --share-account / --share-organization; by provider, as provider:ID entries. */
+function sharingInput(sharing: LayerConfig["sharing"]): Pick<PublishInput, "public" | "shareAccount" | "shareOrganization"> {
+  const s = sharingEntries(sharing);
+  return { public: s.public, shareAccount: s.accounts, shareOrganization: s.organizations };
 }
 
 /** "buckets" as the --bucket entries they mean: `NAME`, `aws=NAME`, `tencent:ap-guangzhou=NAME`. */
@@ -149,14 +227,14 @@ function bucketEntries(buckets: LayerConfig["buckets"]): string[] {
 }
 
 /** A bucket for a provider the layer does not publish to is a mistake in the file: name its key, not --bucket. */
-function checkBucketProviders(l: LayerConfig, loaded: LoadedConfig, providers: string[]): void {
+function checkBucketProviders(l: EffectiveLayer, loaded: LoadedConfig): void {
+  const providers = l.providers ?? [];
   if (providers.length === 0) return;
-  const i = loaded.config.layers.indexOf(l);
   for (const target of Object.keys(l.buckets as Record<string, string>)) {
     const provider = target.split(":")[0]!;
-    if (providers.includes(provider)) continue;
+    if ((providers as string[]).includes(provider)) continue;
     throw new UsageError(
-      `${displayPath(loaded.file)}: ${keyPath(["layers", i, "buckets", target])}: names ${provider}, which is not among the layer's providers (${providers.join(", ")})`,
+      `${displayPath(loaded.file)}: ${settingPath(l, "buckets", target)}: names ${provider}, which is not among the layer's providers (${providers.join(", ")})`,
       {
         code: "UnusedBucket",
         hint: `add ${provider} to "providers", or drop that bucket`,
@@ -165,12 +243,67 @@ function checkBucketProviders(l: LayerConfig, loaded: LoadedConfig, providers: s
   }
 }
 
-async function precheck(input: PublishInput, env: NodeJS.ProcessEnv): Promise<void> {
+async function precheck(plan: LayerPlan, env: NodeJS.ProcessEnv): Promise<void> {
+  const { input, layer, loaded } = plan;
   const providers = selectProviders(input.provider);
   const runtimes = splitList(input.runtime);
-  for (const p of providers) p.resolveRuntimes(valuesFor(p.name, runtimes));
+  for (const p of providers) {
+    const mine = valuesFor(p.name, runtimes);
+    try {
+      p.resolveRuntimes(mine);
+    } catch (err) {
+      if (!(err instanceof UsageError) || !layer || !loaded || splitList(runtimesFlag(input, layer)).length > 0) throw err;
+      // Said where the file wrote it: runtimes[1], or runtimes.aws[0].
+      const perProvider = layer.runtimes !== undefined && !Array.isArray(layer.runtimes);
+      const list = perProvider ? ((layer.runtimes as Record<string, string[]>)[p.name] ?? []) : ((layer.runtimes as string[] | undefined) ?? []);
+      const bad = list.findIndex((r) => {
+        try {
+          p.resolveRuntimes([r]);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      const key = bad < 0 ? [] : perProvider ? [p.name, bad] : [bad];
+      throw err.with({ message: `${displayPath(loaded.file)}: ${settingPath(layer, "runtimes", ...key)}: ${err.message}` });
+    }
+  }
   // --upload, --bucket and --storage-endpoint (or their keys) of every layer, before any publishes.
-  parseStaging(input, env, providers);
+  await inLayer(plan, async () => parseStaging(input, env, providers));
   const st = await stat(input.source).catch(() => null);
-  if (!st) throw new UsageError(`${input.source} does not exist`, { code: "MissingSource", hint: `layer ${input.name ?? ""} needs its dir` });
+  if (!st) {
+    if (layer && loaded) {
+      throw new UsageError(`${displayPath(loaded.file)}: ${settingPath(layer, "dir")}: ${displayPath(input.source)} does not exist`, {
+        code: "MissingSource",
+        hint: `"dir" is relative to ${displayPath(loaded.file)}`,
+      });
+    }
+    throw new UsageError(`${input.source} does not exist`, { code: "MissingSource", hint: "give a layer directory or a .zip file" });
+  }
+}
+
+/** The runtimes given on the command line, if any (the file's are not): those errors name --runtime. */
+function runtimesFlag(input: PublishInput, layer: EffectiveLayer): string[] {
+  const fromFile = toEntries(
+    layer.runtimes,
+    (v: unknown): v is string[] => Array.isArray(v),
+    (v) => v,
+  );
+  const given = splitList(input.runtime);
+  return given.join(",") === fromFile.join(",") ? [] : given;
+}
+
+/** A usage error while publishing a layer of the file says which layer it concerns. */
+async function inLayer<T>(plan: LayerPlan, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    const { layer, loaded } = plan;
+    if (!(err instanceof UsageError) || !layer || !loaded || err.message.startsWith(displayPath(loaded.file)) || err.code === "MissingCredentials") throw err;
+    const bucket = err.code === "MissingBucket";
+    throw err.with({
+      message: `${displayPath(loaded.file)}: layers[${layer.index}] (${layer.name})${bucket ? " buckets" : ""}: ${err.message}`,
+      ...(bucket ? { hint: `add them to "buckets" (the layer's, or the top level's for every layer), e.g. {"aws": "my-layers-{region}"}, or pass --bucket PROVIDER=NAME` } : {}),
+    });
+  }
 }

@@ -1,11 +1,10 @@
 // publish's fleet options: how many targets go at once by default, --max-padding, and what
 // --align-version reports for a target it publishes nothing to (../commands/publish.ts).
 import { UsageError } from "../errors.js";
-import type { Logger } from "../output/log.js";
 import { UPLOAD_BUDGET_BYTES } from "../providers/traffic.js";
-import type { Grantee, LayerVersionRecord, ProviderClient } from "../providers/types.js";
+import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { errorFields } from "../commands/shared/records.js";
-import { afterPublish } from "../commands/shared/publish-after.js";
+import { afterPublish, type AfterPublish } from "../commands/shared/publish-after.js";
 import { DEFAULT_CONCURRENCY, FLEET_CONCURRENCY, parseConcurrency } from "../commands/shared/options.js";
 import { describeTarget } from "../commands/shared/run-targets.js";
 import type { TargetPlan } from "../commands/shared/staging.js";
@@ -43,8 +42,7 @@ export async function alignedWithoutPublish(
   t: Target,
   step: Exclude<AlignStep, { kind: "publish" }>,
   version: number,
-  _layerName: string,
-  opts: { grantees: Grantee[]; log: Logger },
+  opts: AfterPublish,
 ): Promise<LayerVersionRecord> {
   if (step.kind === "done") return afterPublish(client, t, step.record, opts);
   if (step.kind === "overshoot") throw overshootError(t, step.highest, version);

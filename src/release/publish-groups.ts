@@ -7,6 +7,7 @@ import { hasProviderEntries, valueFor, valuesFor } from "../config/per-provider.
 import { providerNames } from "../providers/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { PublishDocument, PublishInput } from "../commands/publish.js";
+import { PUBLISH_SHARE_FLAGS, planGrants } from "../commands/shared/sharing.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
 
@@ -44,10 +45,20 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
       return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
     });
   const regionsFor = (names: string[]) => entriesFor(input.region, names);
+  // Sharing is checked over the whole run: a group of clouds that cannot share is skipped, not refused.
+  planGrants(
+    { public: input.public, account: input.shareAccount, organization: input.shareOrganization },
+    selectProviders(input.provider),
+    PUBLISH_SHARE_FLAGS,
+    !input.shareWhereCan,
+  );
   const docs: PublishDocument[] = [];
   for (const [prefix, names] of groups) {
     docs.push(
-      await publishCommand({ ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix }, ctx),
+      await publishCommand(
+        { ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix, shareWhereCan: true },
+        ctx,
+      ),
     );
   }
   return mergeDocuments(docs);
@@ -60,11 +71,13 @@ export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocume
   // --align-version: one number when every publish aligned at the same one (per-provider prefixes
   // build several zips, each aligned on its own; several layers each have their own).
   const aligned = [...new Set(docs.map((d) => d.alignedVersion))];
+  const shares = docs.flatMap((d) => d.shares ?? []);
   return {
     ...(aligned.length === 1 && aligned[0] !== undefined ? { alignedVersion: aligned[0] } : {}),
     ...(archives.length === 1 ? { archive: archives[0] } : { archives }),
     results: docs.flatMap((d) => d.results),
     ...(docs.some((d) => d.attachments) ? { attachments } : {}),
     ...(docs.some((d) => d.plannedAttachments) ? { plannedAttachments } : {}),
+    ...(docs.some((d) => d.shares) ? { shares } : {}),
   };
 }

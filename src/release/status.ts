@@ -28,6 +28,8 @@ import { FLEET_CONCURRENCY, parseConcurrency, parseSymlinkMode, parseTimeout } f
 import { errorFields } from "../commands/shared/records.js";
 import { callEveryTarget } from "../commands/shared/run-targets.js";
 import { resolveTargets, selectProviders, type Target, type TargetOptions } from "../commands/shared/targets.js";
+import type { Logger } from "../output/log.js";
+import { scopeLayers } from "./config-scope.js";
 import { fromLayer } from "./publish-config.js";
 
 export type TargetState = "in-sync" | "behind" | "differs" | "missing" | "error";
@@ -85,7 +87,7 @@ interface LayerJob {
 export async function statusCommand(input: StatusInput, ctx: CommandContext): Promise<StatusDocument> {
   const timeoutMs = parseTimeout(input.timeout);
   const concurrency = input.concurrency === undefined ? FLEET_CONCURRENCY : parseConcurrency(input.concurrency);
-  const jobs = await planJobs(input);
+  const jobs = await planJobs(input, ctx.env, ctx.log);
   // Everything checkable before any call: providers and regions of every layer.
   for (const job of jobs) selectProviders(job.targets.provider);
   const tmp = await mkdtemp(path.join(tmpdir(), "layerctl-status-"));
@@ -112,7 +114,7 @@ export async function statusCommand(input: StatusInput, ctx: CommandContext): Pr
   }
 }
 
-async function planJobs(input: StatusInput): Promise<LayerJob[]> {
+async function planJobs(input: StatusInput, env: NodeJS.ProcessEnv, log: Logger): Promise<LayerJob[]> {
   const flagTargets: TargetOptions = { provider: input.provider, region: input.region, endpoint: input.endpoint, profile: input.profile, emulator: input.emulator };
   if (input.name !== undefined) {
     if (!input.name.trim()) throw new UsageError("--name is empty", { code: "MissingLayerName" });
@@ -131,14 +133,14 @@ async function planJobs(input: StatusInput): Promise<LayerJob[]> {
       hint: "run in a directory with layerctl.config.json, or pass --name <layer> with -p/-r (and the layer directory to compare with)",
     });
   }
-  const layers = input.source === undefined ? loaded.config.layers : loaded.config.layers.filter((l) => l.name === input.source);
-  if (layers.length === 0)
-    throw new UsageError(`the config has no layer named ${input.source}`, { code: "UnknownLayer", hint: `layers: ${loaded.config.layers.map((l) => l.name).join(", ")}` });
-  return layers.map((l) => {
-    // The same reading of the file as publish: flags given on the command line override its keys.
-    const { input: p } = fromLayer(l, loaded, { provider: input.provider, region: input.region, endpoint: input.endpoint, profile: input.profile, emulator: input.emulator });
+  // The same reading of the file as publish: its layers (or the one named) and their targets, which
+  // --provider / --region select among; a layer left with none is skipped and said so.
+  const scope = scopeLayers(loaded, input.source === undefined ? undefined : [input.source], input, env);
+  for (const s of scope.skipped) log.info(`${s.layerName}: skipped: ${s.reason}`);
+  return scope.layers.map((scoped) => {
+    const { input: p } = fromLayer(scoped, loaded, { endpoint: input.endpoint, profile: input.profile, emulator: input.emulator });
     return {
-      layerName: l.name,
+      layerName: scoped.layer.name,
       targets: { provider: p.provider, region: p.region, endpoint: p.endpoint, profile: p.profile, emulator: p.emulator },
       build: { source: p.source, prefix: p.prefix, exclude: p.exclude, symlinks: p.symlinks },
     };

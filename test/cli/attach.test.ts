@@ -25,27 +25,43 @@ describe("attach (process)", () => {
     expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^layerctl: "deps" does not name a layer version; write <layer>:<version>/)]);
   });
 
-  it("publish --attach prints one JSON document with the attachments; a missing function is exit 1 with one stderr line", async () => {
-    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "cliattach", "--runtime", "python3.9", "--attach", "api,ghost", "--publish-version", "--output", "json"], {
-      env,
-    });
-    expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(["archive", "results", "attachments"]);
-    expect(doc.attachments.map((a: { functionName: string; status: string }) => [a.functionName, a.status])).toEqual([
-      ["api", "attached"],
-      ["ghost", "failed"],
+  it("publish --attach with a missing function is exit 2 with one stderr line, and nothing is published", async () => {
+    const before = emu.faults.counts()["tencent:PublishLayerVersion"] ?? 0;
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "cliattach", "--runtime", "python3.9", "--attach", "api,ghost", "--output", "json"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^layerctl: --attach: function ghost does not exist in tencent ap-guangzhou; nothing was published; create the functions first/),
     ]);
-    expect(doc.attachments[0].functionVersion).toBe("1");
-    const lines = r.stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^layerctl: tencent ap-guangzhou ghost: ResourceNotFound.Function: /);
+    expect(emu.faults.counts()["tencent:PublishLayerVersion"] ?? 0).toBe(before);
   });
 
-  it("attach <layer>:latest --output json exits 0 when every function moved", async () => {
+  it("publish --attach prints one JSON document with the attachments", async () => {
+    const r = await runCli(["publish", PY_LAYER, "-p", "tencent", "-n", "cliattach", "--runtime", "python3.9", "--attach", "api", "--publish-version", "--output", "json"], {
+      env,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(["archive", "results", "attachments"]);
+    expect(doc.attachments.map((a: { functionName: string; status: string }) => [a.functionName, a.status])).toEqual([["api", "attached"]]);
+    expect(doc.attachments[0].functionVersion).toBe("1");
+  });
+
+  it("attach <layer>:latest --output json exits 0 when every function moved; a missing one is exit 1 with one stderr line", async () => {
     const r = await runCli(["attach", "cliattach:latest", "-f", "api", "-p", "tencent", "--output", "json"], { env });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results).toEqual([expect.objectContaining({ functionName: "api", status: "unchanged", version: 1, previousVersion: 1 })]);
+
+    const ghost = await runCli(["attach", "cliattach:latest", "-f", "api,ghost", "-p", "tencent", "--output", "json"], { env });
+    expect(ghost.code).toBe(1);
+    expect(JSON.parse(ghost.stdout).results.map((a: { functionName: string; status: string }) => [a.functionName, a.status])).toEqual([
+      ["api", "unchanged"],
+      ["ghost", "failed"],
+    ]);
+    const lines = ghost.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^layerctl: tencent ap-guangzhou ghost: ResourceNotFound.Function: /);
   });
 });

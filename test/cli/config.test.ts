@@ -64,7 +64,7 @@ describe("publish from the config (process)", () => {
     const r = await runCli(["publish", "-p", "aws"], { env, cwd: bad });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^layerctl: layerctl\.config\.json: layers\[0\]\.runtimes: expected a list of runtime ids/)]);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^layerctl: layerctl\.config\.json: layers\[0\] \(x\) runtimes: expected a list of runtime ids/)]);
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
@@ -102,6 +102,11 @@ describe("record merge and schema (process)", () => {
       "layerDocument",
       "functionDocument",
       "attachDocument",
+      "versionActionDocument",
+      "layerSummaryDocument",
+      "shareDocument",
+      "providersDocument",
+      "packDocument",
       "statusDocument",
       "downloadDocument",
       "copyDocument",

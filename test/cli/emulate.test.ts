@@ -1,17 +1,13 @@
 // `layerctl emulate` as a user runs it: start it, read the exported variables it prints, point
 // layerctl at them, stop it with Ctrl-C, start it again on the same state dir.
 import { afterEach, describe, expect, it } from "vitest";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { BIN, REPO, baseEnv, runCli } from "../helpers/cli.js";
+import { REPO, runCli, startEmulatorProcess, type EmulatorProcess } from "../helpers/cli.js";
 import { tempDir } from "../helpers/archive.js";
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  env: Record<string, string>;
-  stderr: () => string;
-}
+type Running = EmulatorProcess;
 
 // Whatever a test started is killed afterwards, even when an assertion failed half-way.
 const started: ChildProcessWithoutNullStreams[] = [];
@@ -19,21 +15,8 @@ afterEach(() => {
   for (const c of started.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
 });
 
-/** Resolves once the emulator has printed all its export lines (it prints them when listening). */
 function startEmulator(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, "emulate", "--port", "0", ...args], { cwd: REPO, env: baseEnv(), stdio: ["pipe", "pipe", "pipe"] });
-  started.push(child);
-  let out = "";
-  let err = "";
-  child.stderr.on("data", (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      out += d;
-      const env = Object.fromEntries([...out.matchAll(/^export ([A-Z_0-9]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-      if (env.LAYERCTL_ENDPOINT_ALIYUN) resolve({ child, env, stderr: () => err });
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited early (${code}): ${err}`)));
-  });
+  return startEmulatorProcess(args, started);
 }
 
 function stop(r: Running): Promise<number | null> {

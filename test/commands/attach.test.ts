@@ -18,7 +18,17 @@ let env: NodeJS.ProcessEnv;
 let dir: string;
 
 beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0, functionUpdateDelayMs: 0, functions: [{ name: "api" }, { name: "worker" }] });
+  emu = await start({
+    port: 0,
+    tencentPublishDelayMs: 0,
+    functionUpdateDelayMs: 0,
+    functions: [
+      { name: "api" },
+      { name: "worker" },
+      // At the limit of five layers (every cloud's): no room for another.
+      { name: "full", layers: ["l1", "l2", "l3", "l4", "l5"].map((name) => ({ name, version: 1 })) },
+    ],
+  });
   env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
   dir = await tempDir();
   await mkdir(path.join(dir, "python"), { recursive: true });
@@ -145,12 +155,63 @@ describe("publish --attach", () => {
     ).rejects.toMatchObject({ code: "ConflictingOptions", exitCode: 2 });
   });
 
-  it("reports a function it could not attach to as failed, and the layer as published", async () => {
-    const doc = await publishCommand({ source: dir, name: "cmdmissing", runtime: ["python3.10"], provider: ["aws"], attach: ["api,ghost"] }, { env, log: silentLogger });
-    expect(doc.results[0]).toMatchObject({ status: "published", version: 1 });
-    expect(doc.attachments!.map((a) => [a.functionName, a.status, a.error?.code ?? null])).toEqual([
-      ["api", "attached", null],
-      ["ghost", "failed", "ResourceNotFoundException"],
+  it("checks every function of every target before publishing: a missing one is exit 2 and nothing is published", async () => {
+    const before = { ...emu.faults.counts() };
+    const err = await publishCommand(
+      { source: dir, name: "cmdmissing", runtime: ["python3.10"], provider: ["aws,tencent"], attach: ["api,ghost"] },
+      { env, log: silentLogger },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).code).toBe("MissingFunction");
+    expect((err as UsageError).message).toBe(
+      "--attach: function ghost does not exist in aws us-east-1; function ghost does not exist in tencent ap-guangzhou; nothing was published",
+    );
+    const after = emu.faults.counts();
+    for (const creating of ["aws:PublishLayerVersion", "tencent:PublishLayerVersion"]) expect(after[creating] ?? 0).toBe(before[creating] ?? 0);
+  });
+
+  it("a function with no room for the layer is found before publishing: exit 2, nothing published", async () => {
+    const before = emu.faults.counts()["aws:PublishLayerVersion"] ?? 0;
+    const err = await publishCommand({ source: dir, name: "cmdfull", runtime: ["python3.10"], provider: ["aws"], attach: ["api,full"] }, { env, log: silentLogger }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: "LayerLimitReached",
+      exitCode: 2,
+      message: "--attach: function full in aws us-east-1 already uses 5 layers, the most aws allows; nothing was published",
+    });
+    expect(emu.faults.counts()["aws:PublishLayerVersion"] ?? 0).toBe(before);
+  });
+
+  it("no churn: an attach that changes nothing publishes no function version and moves no alias (Tencent, Aliyun, AWS)", async () => {
+    await publishCommand({ source: dir, name: "cmdchurn", runtime: ["python3.10"], provider: ["tencent,aliyun,aws"], prefix: "python" }, { env, log: silentLogger });
+    const input = { layer: "cmdchurn:1", provider: ["tencent,aliyun,aws"], function: ["worker"], alias: "live" };
+    const first = await attachCommand(input, { env, log: silentLogger });
+    expect(first.results.map((r) => [r.provider, r.status, r.functionVersion !== null])).toEqual([
+      ["tencent", "attached", true],
+      ["aliyun", "attached", true],
+      ["aws", "attached", true],
     ]);
+    const writes = [
+      "tencent:PublishVersion",
+      "aliyun:PublishFunctionVersion",
+      "aws:PublishVersion",
+      "tencent:UpdateAlias",
+      "aliyun:UpdateAlias",
+      "aws:UpdateAlias",
+      "tencent:CreateAlias",
+      "aliyun:CreateAlias",
+      "aws:CreateAlias",
+    ];
+    const counts = () => writes.map((w) => emu.faults.counts()[w] ?? 0);
+    const before = counts();
+    const again = await attachCommand(input, { env, log: silentLogger });
+    expect(counts()).toEqual(before);
+    // The same function versions and alias, reported as unchanged.
+    expect(again.results.map((r) => [r.provider, r.status, r.functionVersion, r.alias])).toEqual(first.results.map((r) => [r.provider, "unchanged", r.functionVersion, "live"]));
   });
 });

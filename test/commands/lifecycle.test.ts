@@ -154,8 +154,12 @@ describe("rendering", () => {
     expect(out).not.toMatch(/^LAYERCTL_PLANNED=/m);
   });
 
-  it("version prints only the versions acted on", () => {
-    expect(renderVersionActions(doc, "version")).toBe("2\n1\n3\n");
+  it("version prints only the versions acted on, labelled with the target when there are several", () => {
+    expect(renderVersionActions(doc, "version")).toBe("aws us-east-1 2\naws us-east-1 1\naws eu-west-1 3\n");
+    expect(renderVersionActions({ results: records }, "version")).toBe("2\n1\n");
+    // Several layers: the layer too.
+    const two = { results: [...records, { ...records[1]!, layerName: "tools" }] };
+    expect(renderVersionActions(two, "version")).toBe("deps aws us-east-1 2\ndeps aws us-east-1 1\ntools aws us-east-1 2\n");
   });
 
   it("the layers table shows the count against the cap and the warning", () => {

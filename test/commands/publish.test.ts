@@ -203,7 +203,7 @@ describe("bad input: one line, exit 2, no call made", () => {
     ["unknown runtime", { provider: ["aws"], runtime: ["python3.9", "cobol85"] }, {}, ["cobol85", "python3.12"]],
     ["too many runtimes", { provider: ["aws"], runtime: ["python3.9", AWS_RUNTIMES.join(",")] }, {}, ["16 runtimes", "at most 15"]],
     ["malformed endpoint", { provider: ["aws"], endpoint: "not a url" }, {}, ["--endpoint", "not a URL"]],
-    ["unknown region", { provider: ["tencent"], region: ["mars-north-1"] }, {}, ["unknown tencent region", "mars-north-1"]],
+    ["a region without the provider's region shape", { provider: ["tencent"], region: ["mars-north-1"] }, {}, ['unknown tencent region "mars-north-1"']],
     ["a timeout that is not a number", { provider: ["aws"], timeout: "abc" }, {}, ["--timeout", '"abc"']],
     ["a timeout too long for timers", { provider: ["aws"], timeout: "3000000" }, {}, ["--timeout", "86400"]],
     ["a concurrency of zero", { provider: ["aws"], concurrency: "0" }, {}, ["--concurrency", '"0"']],

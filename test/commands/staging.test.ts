@@ -1,5 +1,6 @@
 // Which way each target goes and where it stages: decided before any call, from --upload,
 // --bucket, LAYERCTL_BUCKET_* and each provider's limits (data on Provider.storage).
+import { usageErrorOf } from "../helpers/cli-expect.js";
 import { describe, expect, it } from "vitest";
 import { parseStaging, planTarget } from "../../src/commands/shared/staging.js";
 import type { Target } from "../../src/commands/shared/targets.js";
@@ -11,15 +12,7 @@ const target = (name: keyof typeof providers, region: string, endpoint?: string)
 const over = new UsageError("too big", { code: "ZipTooLarge" });
 const sizes = { zip: 60_000_000 };
 
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return err as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
+const usage = usageErrorOf;
 
 describe("bucket rules", () => {
   it("picks provider:region over provider over a plain name, and fills in {region}", () => {

@@ -6,6 +6,7 @@ import { parseEndpoint, profilesFor, resolveTargets, roleArnsFor, splitList } fr
 import { getProvider } from "../../src/providers/index.js";
 import { tempDir } from "../helpers/archive.js";
 import { silentLogger } from "../../src/output/log.js";
+import { recordingLogger } from "../helpers/log.js";
 
 const env = {
   TENCENTCLOUD_SECRET_ID: "AKIDx",
@@ -47,12 +48,48 @@ describe("targets", () => {
     expect(targets.map((t) => `${t.provider.name}:${t.region}`)).toEqual(["aws:eu-west-1", "aws:us-west-2", "tencent:ap-shanghai"]);
   });
 
-  it("rejects an unknown region with the list of known ones, unless told to allow it", async () => {
-    const err = await resolveTargets({ provider: ["aws"], region: ["us-moon-1"] }, ctx).catch((e) => e);
+  it("accepts a region of the provider's shape that layerctl does not know, warning once per run", async () => {
+    const log = recordingLogger();
+    const shaped = { provider: ["aws", "aliyun"], region: ["aws:ap-southeast-9,aws:us-moon-1", "aliyun:cn-wuhan", "aliyun:me-east-2"] };
+    const { targets } = await resolveTargets(shaped, { ...ctx, log });
+    expect(targets.map((t) => `${t.provider.name}:${t.region}`)).toEqual(["aws:ap-southeast-9", "aws:us-moon-1", "aliyun:cn-wuhan", "aliyun:me-east-2"]);
+    await resolveTargets(shaped, { ...ctx, log });
+    const warnings = log.lines.filter((l) => l.startsWith("warn: "));
+    expect(warnings).toHaveLength(4);
+    expect(warnings[0]).toContain('aws region "ap-southeast-9" is not in layerctl\'s list');
+    // A new region of a known family is no typo: no suggestion.
+    expect(warnings[0]).not.toContain("did you mean");
+  });
+
+  it("knows the regions the clouds added lately", async () => {
+    const log = recordingLogger();
+    const { targets } = await resolveTargets({ provider: ["aws", "aliyun"], region: ["aws:ap-southeast-6", "aliyun:cn-wulanchabu,aliyun:me-central-1"] }, { ...ctx, log });
+    expect(targets).toHaveLength(3);
+    // No warning: the only lines are where the credentials came from (debug, since #20).
+    expect(log.lines).toEqual(["debug: aws credentials: environment (AWS_ACCESS_KEY_ID)", "debug: aliyun credentials: environment (ALIBABA_CLOUD_ACCESS_KEY_ID)"]);
+  });
+
+  it.each([
+    ["aws", "us-east1", "us-east-1"],
+    ["aws", "eu_west_1", "eu-west-1"],
+    ["tencent", "ap-guangzhou1", "ap-guangzhou"],
+    ["tencent", "guangzhou", "ap-guangzhou"],
+    ["aliyun", "cn-hangzhou1", "cn-hangzhou"],
+    ["aliyun", "ap-southeast1", "ap-southeast-1"],
+  ])("refuses %s region %s, which has no region's shape, suggesting %s", async (provider, region, near) => {
+    const err = await resolveTargets({ provider: [provider], region: [region] }, ctx).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect(err.hint).toContain("us-east-1");
-    const { targets } = await resolveTargets({ provider: ["aws"], region: ["us-moon-1"] }, { ...ctx, env: { ...env, LAYERCTL_ALLOW_UNKNOWN_REGION: "1" } });
-    expect(targets[0]!.region).toBe("us-moon-1");
+    expect(err.code).toBe("UnknownRegion");
+    expect(err.message).toBe(`unknown ${provider} region "${region}" (did you mean ${near}?)`);
+    expect(err.hint).toContain("LAYERCTL_ALLOW_UNKNOWN_REGION=1");
+  });
+
+  it("suggests the known region for a shaped typo, and takes any region with LAYERCTL_ALLOW_UNKNOWN_REGION=1", async () => {
+    const log = recordingLogger();
+    await resolveTargets({ provider: ["aws"], region: ["us-esat-1"] }, { ...ctx, log });
+    expect(log.lines).toEqual([expect.stringContaining("(did you mean us-east-1?)"), "debug: aws credentials: environment (AWS_ACCESS_KEY_ID)"]);
+    const { targets } = await resolveTargets({ provider: ["aws"], region: ["moon"] }, { ...ctx, env: { ...env, LAYERCTL_ALLOW_UNKNOWN_REGION: "1" } });
+    expect(targets[0]!.region).toBe("moon");
   });
 
   it("takes endpoints from --endpoint, else the provider's variables in order", async () => {

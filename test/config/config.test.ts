@@ -7,6 +7,7 @@ import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { configJsonSchema } from "../../src/config/schema.js";
 import { outputJsonSchema } from "../../src/record/output-schema.js";
 import { fromLayer, publishWithConfig } from "../../src/release/publish-config.js";
+import { scopeLayers } from "../../src/release/config-scope.js";
 import { publishCommand } from "../../src/commands/publish.js";
 import { pack } from "../../src/archive/index.js";
 import { UsageError } from "../../src/errors.js";
@@ -67,13 +68,13 @@ describe("schema errors: one line naming the file, the key path and what is expe
   const layer = (extra: Record<string, unknown>) => JSON.stringify({ layers: [{ name: "deps", dir: "deps", ...extra }] });
   it.each([
     ["an unknown top-level key", JSON.stringify({ ...MINIMAL, layer: [] }), /layerctl\.config\.json: layer: unknown key/],
-    ["an unknown layer key", layer({ runtime: ["python3.10"] }), /layerctl\.config\.json: layers\[0\]\.runtime: unknown key/],
-    ["a wrong type", layer({ runtimes: "python3.10" }), /layers\[0\]\.runtimes: expected a list of runtime ids, or an object of them by provider/],
-    ["a wrong value", layer({ providers: ["gcp"] }), /layers\[0\]\.providers\[0\]: expected one of "tencent"\|"aws"\|"aliyun"/],
-    ["a missing key", JSON.stringify({ layers: [{ name: "deps" }] }), /layers\[0\]\.dir: missing \(expected string\)/],
-    ["a wrong type in a nested object", layer({ attach: { functions: "api" } }), /layers\[0\]\.attach\.functions: expected array, received string/],
-    ["an unknown provider in a per-provider value", layer({ prefix: { gcp: "python" } }), /layers\[0\]\.prefix\.gcp: unknown key in layers\[0\]\.prefix/],
-    ["a boolean as a string", layer({ skipUnchanged: "yes" }), /layers\[0\]\.skipUnchanged: expected boolean, received string/],
+    ["an unknown layer key", layer({ runtime: ["python3.10"] }), /layerctl\.config\.json: layers\[0\] \(deps\) runtime: unknown key \(/],
+    ["a wrong type", layer({ runtimes: "python3.10" }), /layers\[0\] \(deps\) runtimes: expected a list of runtime ids, or an object of them by provider/],
+    ["a wrong value", layer({ providers: ["gcp"] }), /layers\[0\] \(deps\) providers\[0\]: expected one of "tencent"\|"aws"\|"aliyun"/],
+    ["a missing key", JSON.stringify({ layers: [{ name: "deps" }] }), /layers\[0\] \(deps\) dir: missing \(expected string\)/],
+    ["a wrong type in a nested object", layer({ attach: { functions: "api" } }), /layers\[0\] \(deps\) attach\.functions: expected array, received string/],
+    ["an unknown provider in a per-provider value", layer({ prefix: { gcp: "python" } }), /layers\[0\] \(deps\) prefix\.gcp: unknown key in prefix/],
+    ["a boolean as a string", layer({ skipUnchanged: "yes" }), /layers\[0\] \(deps\) skipUnchanged: expected boolean, received string/],
     ["no layers", JSON.stringify({ layers: [] }), /layers: expected at least one layer/],
     [
       "a name declared twice",
@@ -83,16 +84,21 @@ describe("schema errors: one line naming the file, the key path and what is expe
           { name: "a", dir: "b" },
         ],
       }),
-      /layers\[1\]\.name: expected a unique name, "a" is declared twice/,
+      /layers\[1\] \(a\) name: expected a unique name, "a" is declared twice/,
     ],
-    ["invalid JSON", "{layers: ", /layerctl\.config\.json: not valid JSON: /],
-    ["a bucket for an unknown provider", layer({ buckets: { gcp: "x" } }), /layers\[0\]\.buckets\.gcp: expected a provider \(tencent, aws, aliyun\) or provider:region as the key/],
-    ["a bucket rule written as a name", layer({ buckets: { aws: "aws=x" } }), /layers\[0\]\.buckets\.aws: expected a bucket name/],
-    ["buckets as a list", layer({ buckets: ["x"] }), /layers\[0\]\.buckets: expected a bucket name, or an object of them by provider or provider:region/],
-    ["an upload mode it does not know", layer({ upload: "s3" }), /layers\[0\]\.upload: expected one of "auto"\|"inline"\|"storage"/],
-    ["keepStaged as a string", layer({ keepStaged: "yes" }), /layers\[0\]\.keepStaged: expected boolean, received string/],
-    ["a storage endpoint without a scheme", layer({ storageEndpoint: "127.0.0.1:9000" }), /layers\[0\]\.storageEndpoint: expected a plain http\(s\):\/\/host\[:port\] URL/],
-    ["buckets with upload inline", layer({ upload: "inline", buckets: "b" }), /layers\[0\]\.buckets: has no use with "upload": "inline"/],
+    ["invalid JSON", '{\n  "layers": [\n    {name: "x"}\n]}', /layerctl\.config\.json: not valid JSON: line 3, column 6: Expected property name or '\}'$/],
+    ["JSON cut short", '{"layers": [', /layerctl\.config\.json: not valid JSON: line 1, column 13: Unexpected end of JSON input$/],
+    [
+      "a bucket for an unknown provider",
+      layer({ buckets: { gcp: "x" } }),
+      /layers\[0\] \(deps\) buckets\.gcp: expected a provider \(tencent, aws, aliyun\) or provider:region as the key/,
+    ],
+    ["a bucket rule written as a name", layer({ buckets: { aws: "aws=x" } }), /layers\[0\] \(deps\) buckets\.aws: expected a bucket name/],
+    ["buckets as a list", layer({ buckets: ["x"] }), /layers\[0\] \(deps\) buckets: expected a bucket name, or an object of them by provider or provider:region/],
+    ["an upload mode it does not know", layer({ upload: "s3" }), /layers\[0\] \(deps\) upload: expected one of "auto"\|"inline"\|"storage"/],
+    ["keepStaged as a string", layer({ keepStaged: "yes" }), /layers\[0\] \(deps\) keepStaged: expected boolean, received string/],
+    ["a storage endpoint without a scheme", layer({ storageEndpoint: "127.0.0.1:9000" }), /layers\[0\] \(deps\) storageEndpoint: expected a plain http\(s\):\/\/host\[:port\] URL/],
+    ["buckets with upload inline", layer({ upload: "inline", buckets: "b" }), /layers\[0\] \(deps\) buckets: has no use with "upload": "inline"/],
   ])("%s", async (_label, content, expected) => {
     const root = await project({ "layerctl.config.json": content });
     const err = await usageError(loadConfig({ cwd: root }));
@@ -151,10 +157,14 @@ describe("shipped JSON Schemas", () => {
 });
 
 describe("the staging keys as publish input", () => {
-  const loaded = (l: Record<string, unknown>): LoadedConfig => ({ file: "/p/layerctl.config.json", dir: "/p", config: { layers: [{ name: "deps", dir: "deps", ...l }] } });
+  const loaded = (l: Record<string, unknown>): LoadedConfig => ({
+    file: "/p/layerctl.config.json",
+    dir: "/p",
+    config: { layers: [{ name: "deps", dir: "deps", providers: ["aws"], ...l }] },
+  });
   const input = (l: Record<string, unknown>, flags: Record<string, unknown> = {}) => {
     const c = loaded(l);
-    return fromLayer(c.config.layers[0]!, c, { bucket: [], ...flags }).input;
+    return fromLayer(scopeLayers(c, undefined, flags, {}).layers[0]!, c, { bucket: [], ...flags }).input;
   };
   const keys = {
     providers: ["tencent", "aws", "aliyun"],
@@ -255,10 +265,16 @@ describe("publishing from the config", () => {
     expect(again.archive.sha256).toBe(python.sha256);
   });
 
-  it("publishes one configured layer by name, with flags overriding the file", async () => {
-    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"], description: "flag wins" }, ctx(), publishCommand);
-    expect(doc.results.map((r) => [r.layerName, r.region, r.version, r.description])).toEqual([["cfgtools", "us-west-2", 1, "flag wins"]]);
+  it("publishes one configured layer by name, with flags overriding the file and --region selecting among its regions", async () => {
+    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["eu-west-1"], description: "flag wins" }, ctx(), publishCommand);
+    expect(doc.results.map((r) => [r.layerName, r.region, r.version, r.description])).toEqual([["cfgtools", "eu-west-1", 2, "flag wins"]]);
     expect(doc.archive).toBeDefined();
+    // A region the layer does not publish to selects nothing: a mistake, said before any call.
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    const err = await usageError(publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"] }, ctx(), publishCommand));
+    expect(err.message).toMatch(/^--region us-west-2: no layer of .*layerctl\.config\.json named here \(cfgtools\) publishes there$/);
+    expect(err.hint).toBe("its layers publish to: cfgtools (aws:us-east-1, aws:eu-west-1)");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
   it("--runtime aws:...,aliyun:... on the command line picks per-provider runtimes", async () => {
@@ -281,23 +297,35 @@ describe("publishing from the config", () => {
     expect(doc.archive).toBeDefined();
   });
 
-  it('"sharing" means what --public / --share-account mean: refused where the provider cannot share, before any call', async () => {
+  it('"sharing" means what --public / --share-account mean: shared where the provider can, skipped where it cannot', async () => {
     const shared = await project({
       "a/x.py": "",
       "layerctl.config.json": JSON.stringify({
         layers: [
           { name: "cfgshared", dir: "a", runtimes: ["python3.10"], providers: ["aws"], sharing: { accounts: ["210987654321"] } },
           { name: "cfgnoshare", dir: "a", runtimes: ["python3.10"], providers: ["tencent"], sharing: { public: true } },
+          { name: "cfgbyprovider", dir: "a", runtimes: ["python3.10"], providers: ["aws", "aliyun"], sharing: { aws: { accounts: ["210987654321"] }, aliyun: { public: true } } },
+          { name: "cfgbadid", dir: "a", runtimes: ["python3.10"], providers: ["aws"], sharing: { accounts: ["12345"] } },
         ],
       }),
     });
-    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand));
-    expect(err.code).toBe("SharingUnsupported");
-    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
+    // Tencent has no sharing API: the layer is published, its grant listed as skipped with the reason.
+    const none = await publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand);
+    expect(none.results).toEqual([expect.objectContaining({ provider: "tencent", status: "published" })]);
+    expect(none.shares).toEqual([expect.objectContaining({ provider: "tencent", status: "skipped", grantee: "public", reason: expect.stringMatching(/no API/) })]);
     const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), publishCommand);
     expect(doc.results).toEqual([expect.objectContaining({ provider: "aws", status: "published" })]);
     expect(emu.faults.counts()["aws:AddLayerVersionPermission"]).toBe(1);
+    // By provider: each provider its own grants.
+    const byProvider = await publishWithConfig({ cwd: shared, source: "cfgbyprovider" }, ctx(), publishCommand);
+    expect(byProvider.shares!.map((s) => [s.provider, s.grantee, s.status])).toEqual([
+      ["aws", "account 210987654321", "shared"],
+      ["aliyun", "public", "shared"],
+    ]);
+    // An id written wrong is still refused before any call.
+    const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
+    expect((await usageError(publishWithConfig({ cwd: shared, source: "cfgbadid" }, ctx(), publishCommand))).code).toBe("InvalidGrantee");
+    expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
   it("checks every layer before publishing any", async () => {
@@ -312,7 +340,8 @@ describe("publishing from the config", () => {
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
-    expect(err.message).toContain("cobol");
+    // Named where the file writes it.
+    expect(err.message).toMatch(/layerctl\.config\.json: layers\[1\] \(second\) runtimes\[0\]: .*cobol/);
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
@@ -338,8 +367,8 @@ describe("publishing from the config", () => {
     const doc = await publishWithConfig({ cwd: staged }, ctx(), publishCommand);
     const key = `layerctl/cfgstaged/${doc.archive!.sha256}.zip`;
     expect(doc.results.map((r) => [r.provider, r.status, r.upload, r.staged])).toEqual([
-      ["tencent", "published", "storage", { bucket: "cfg-layers-1250000000", key }],
-      ["aws", "published", "storage", { bucket: "cfg-layers-us-east-1", key }],
+      ["tencent", "published", "storage", { bucket: "cfg-layers-1250000000", key, kept: true, removeCommand: expect.stringContaining(`cos://cfg-layers-1250000000/${key}`) }],
+      ["aws", "published", "storage", { bucket: "cfg-layers-us-east-1", key, kept: true, removeCommand: `aws s3 rm s3://cfg-layers-us-east-1/${key} --region us-east-1` }],
     ]);
     expect(removed()).toBe(before);
     // --upload inline on the command line wins, and the file's buckets then have nothing to do.
@@ -359,7 +388,7 @@ describe("publishing from the config", () => {
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
-    expect(err.message).toMatch(/layerctl\.config\.json: layers\[0\]\.buckets\.tencent: names tencent, which is not among the layer's providers \(aws\)$/);
+    expect(err.message).toMatch(/layerctl\.config\.json: layers\[0\] \(cfgunused\) buckets\.tencent: names tencent, which is not among the layer's providers \(aws\)$/);
     expect(err.code).toBe("UnusedBucket");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
@@ -375,9 +404,10 @@ describe("publishing from the config", () => {
       }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    // The bucket serves the first layer; the second does not publish to Tencent.
-    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["tencent=b-1250000000"] }, ctx(), publishCommand));
+    // No layer of the run publishes to Aliyun: that bucket serves nothing.
+    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["aliyun=b", "tencent=b-1250000000"] }, ctx(), publishCommand));
     expect(err.code).toBe("UnusedBucket");
+    expect(err.message).toBe("--bucket aliyun=b names aliyun, to which no layer of this run publishes");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 

@@ -102,7 +102,8 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
 
   describe("layers", () => {
     it("lists every layer across pages, each with its newest version", async () => {
-      const own = await startEmulator();
+      // More layers than a page: past SCF's default quota of 20 layers per region, as a raised quota allows.
+      const own = await startEmulator({ tuning: { tencent: { layersPerRegion: 100 } } });
       try {
         const names = range(1, profile.pages.layers + 1).map((i) => `many${String(i).padStart(3, "0")}`);
         for (const n of names) await publishVersions(n, 1, own);
@@ -134,6 +135,35 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
           expect(loud.results[0]!.versionCount).toBe(Math.floor(max * 0.9) + 1);
           expect(loud.results[0]!.warning).toContain(`of at most ${max} versions`);
           expect(log.lines).toEqual([`warning: ${loud.results[0]!.warning}`]);
+        } finally {
+          await own.close();
+        }
+      },
+    );
+  });
+
+  describe("layers per region", () => {
+    when(provider.limits.maxLayersPerRegion !== null, "the provider does not cap layers per region")(
+      "warns near the cap of layers per region, and a new layer past it fails with the cloud's code and a hint",
+      async () => {
+        const max = provider.limits.maxLayersPerRegion!;
+        const own = await startEmulator();
+        try {
+          const names = range(1, max).map((i) => `cap${String(i).padStart(3, "0")}`);
+          for (const n of names.slice(0, Math.floor(max * 0.9))) await publishVersions(n, 1, own);
+          const quiet = capture();
+          await layersCommand(target(own), ctx(own, quiet));
+          expect(quiet.lines).toEqual([]);
+          for (const n of names.slice(Math.floor(max * 0.9))) await publishVersions(n, 1, own);
+          const loud = capture();
+          await layersCommand(target(own), ctx(own, loud));
+          expect(loud.lines).toEqual([expect.stringContaining(`${max} layers of at most ${max} per region`)]);
+          // A new version of a layer that exists is no new layer; a new name past the cap is refused.
+          await publishVersions(names[0]!, 1, own);
+          const dir = await tempDir();
+          await writeFile(path.join(dir, "mod.py"), "x = 1\n");
+          const doc = await publishCommand({ source: dir, name: "onetoomany", runtime: [profile.runtimes.canonical[0]!], ...target(own) }, ctx(own));
+          expect(doc.results[0]).toMatchObject({ status: "failed", error: { code: "LimitExceeded.Layer", hint: expect.stringContaining(`at most ${max} layers per region`) } });
         } finally {
           await own.close();
         }

@@ -48,6 +48,11 @@ export interface ConformanceProfile {
       stagedMissing: string;
     };
   };
+  /**
+   * A layer version ARN of another account in `region` (a public layer) that functions may use;
+   * null where functions reference layers by name and version of the account's own (Tencent).
+   */
+  foreignLayerArn: ((region: string) => string) | null;
   /** Function seeded into the emulator for publishFunctionVersion. */
   functionName: string;
   namespace?: string;

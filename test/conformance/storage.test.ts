@@ -10,8 +10,9 @@ import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/ind
 import { buildZip } from "../../src/emulator/zip.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
-import type { LayerVersionRecord, Provider } from "../../src/providers/types.js";
+import type { LayerVersionRecord, Provider, ProviderClient, StorageClient } from "../../src/providers/types.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
+import { recordingLogger } from "../helpers/log.js";
 import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
 
@@ -214,6 +215,123 @@ describe.each(profiles)("staging: $provider", (profile) => {
       expect((err as UsageError).hint).toContain(provider.storage.bucketVariable);
       expect(JSON.stringify(emu.faults.counts())).toBe(before);
     }
+  });
+
+  // Publishing from storage is asynchronous where publishing is (Tencent: the cloud reads the
+  // object until the version is Active): a run that does not wait must leave the object in place,
+  // and say so; the emulator reads it when publishing ends.
+  describe.runIf(provider.features.asyncPublish)("asynchronous publishing from storage", () => {
+    /** An emulator whose versions stay Publishing until the test moves its clock on. */
+    async function slowEmulator<T>(
+      fn: (s: { env: Record<string, string>; tick: () => void; connect: () => Promise<{ layers: ProviderClient; store: StorageClient }>; emu: RunningEmulator }) => Promise<T>,
+    ): Promise<T> {
+      let clock = Date.now();
+      const slow = await start({
+        port: 0,
+        tencentPublishDelayMs: 60_000,
+        now: () => new Date(clock),
+        buckets: [{ provider: profile.provider, name: bucket, region: profile.region }],
+      });
+      try {
+        const slowEnv = { ...emulatorEnv(slow.credentials, slow.url), AWS_EC2_METADATA_DISABLED: "true" };
+        const connect = async () => {
+          const credentials = await provider.resolveCredentials(slowEnv, {});
+          const opts = {
+            region: profile.region,
+            endpoint: slow.url,
+            credentials,
+            requestTimeoutMs: 10_000,
+            retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+            log: silentLogger,
+          };
+          return { layers: await provider.connect(opts), store: await provider.storage.connect(opts, { bucket: profile.storage.bucket, endpoint: slow.url }) };
+        };
+        return await fn({ env: slowEnv, tick: () => (clock += 60_000), connect, emu: slow });
+      } finally {
+        await slow.close();
+      }
+    }
+
+    const publishNoWait = (env: Record<string, string>, name: string) =>
+      publishCommand(
+        {
+          source: small,
+          provider: [profile.provider],
+          region: [profile.region],
+          name,
+          runtime: [profile.runtimes.canonical[0]!],
+          wait: false,
+          upload: "storage",
+          bucket: [profile.storage.bucket],
+        },
+        { env, log: silentLogger },
+      );
+
+    it("with --no-wait keeps the staged object, says so in the record, and the version becomes Active from it", async () => {
+      await slowEmulator(async ({ env, tick, connect, emu: slow }) => {
+        const name = layerName();
+        const rec = (await publishNoWait(env, name)).results[0]!;
+        expect(rec).toMatchObject({
+          status: "published",
+          state: "Publishing",
+          upload: "storage",
+          staged: { bucket, kept: true, removeCommand: expect.stringContaining(rec.staged!.key) },
+        });
+        expect(slow.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0).toBe(0);
+        tick();
+        const { layers } = await connect();
+        expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "Active", codeSha256: smallSha });
+      });
+    });
+
+    it("a staged object deleted while the version is still publishing makes it PublishFailed", async () => {
+      await slowEmulator(async ({ env, tick, connect }) => {
+        const name = layerName();
+        const rec = (await publishNoWait(env, name)).results[0]!;
+        const { layers, store } = await connect();
+        await store.remove({ bucket, key: rec.staged!.key, region: profile.region });
+        tick();
+        expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "PublishFailed", status: "failed" });
+      });
+    });
+  });
+
+  // The reference clients (@alicloud/fc2 publishLayerVersionForBigCode, Serverless Devs fc3) send
+  // one PutObject with the lent keys and nothing else; the emulator's lent keys allow nothing else.
+  describe.runIf(provider.storage.temporaryBucket)("the cloud's temporary bucket", () => {
+    const storeCalls = () => ({ put: calls("PutObject"), head: calls("HeadObject"), parts: calls("UploadPart"), init: calls("InitiateMultipartUpload") });
+
+    it("takes a zip over the inline limit in one streamed PutObject, checked by its CRC-64, then publishes from it", async () => {
+      const before = storeCalls();
+      const log = recordingLogger();
+      const doc = await publishCommand(
+        { source: big, provider: [profile.provider], region: [profile.region], name: layerName(), runtime: [profile.runtimes.canonical[0]!], timeout: "60" },
+        { env, log },
+      );
+      expect(doc.results[0]!.error).toBeUndefined();
+      expect(doc.results[0]).toMatchObject({ status: "published", upload: "storage" });
+      const after = storeCalls();
+      expect({ put: after.put - before.put, head: after.head - before.head, parts: after.parts - before.parts, init: after.init - before.init }).toEqual({
+        put: 1,
+        head: 0,
+        parts: 0,
+        init: 0,
+      });
+      expect(log.lines.some((l) => l.startsWith("debug: ") && l.includes("CRC-64 in the PutObject answer"))).toBe(true);
+    });
+
+    it("retries a reset PutObject, and refuses an upload whose CRC-64 differs, before any layer call", async () => {
+      emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "reset", times: 1 });
+      const puts = calls("PutObject");
+      const ok = await publish(small, { upload: "storage" });
+      expect(ok.results[0]).toMatchObject({ status: "published", upload: "storage" });
+      expect(calls("PutObject") - puts).toBe(2);
+      emu.faults.add({ provider: profile.provider, action: "PutObject", kind: "bad-checksum", times: 1 });
+      const creates = calls(profile.publishLayerAction);
+      const bad = await publish(small, { upload: "storage" });
+      expect(bad.results[0]).toMatchObject({ status: "failed", error: { code: "ChecksumMismatch" } });
+      expect(calls(profile.publishLayerAction)).toBe(creates);
+    });
   });
 
   it("surfaces a wrong secret as the store's signature error, without the secret", async () => {

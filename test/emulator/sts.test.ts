@@ -182,6 +182,13 @@ describe("Alibaba Cloud STS (2015-04-01, @alicloud/sts20150401)", () => {
     expect(await wrong.getCallerIdentity().catch((e: unknown) => e)).toMatchObject({ code: "SignatureDoesNotMatch" });
   });
 
+  it("refuses keys with the gateway's codes, not FC's (STS is not FC): an unknown key, a wrong ACS3 signature", async () => {
+    const { client: unknown } = await client({ accessKeyId: "LTAIunknownKey000000", accessKeySecret: "not-the-secret" });
+    expect(await unknown.getCallerIdentity().catch((e: unknown) => e)).toMatchObject({ code: "InvalidAccessKeyId.NotFound", statusCode: 404 });
+    const { client: wrong } = await client({ ...base(), accessKeySecret: "not-the-secret" });
+    expect(await wrong.getCallerIdentity().catch((e: unknown) => e)).toMatchObject({ code: "SignatureDoesNotMatch", statusCode: 400 });
+  });
+
   it("AssumeRoleWithOIDC goes unsigned; a malformed or expired token is refused", async () => {
     const { ns, client: c } = await client({});
     const req = (token: string) =>

@@ -11,10 +11,13 @@ import { baseEnv, type CliResult } from "./cli.js";
 async function defaultsOf(name: string): Promise<Record<string, unknown>> {
   const spec = (await commands.find((c) => c.name === name)!.load()).default;
   const defaults: Record<string, unknown> = {};
-  for (const o of optionsOf(spec)) {
+  const options = optionsOf(spec);
+  for (const o of options) {
     const long = /--(no-)?([a-z0-9-]+)/.exec(o.flags)!;
     const key = long[2]!.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    if (long[1]) defaults[key] = true;
+    // `--no-x` alone defaults x to true; beside `--x` it leaves x unset (commander's rule).
+    const positive = options.some((p) => new RegExp(`--${long[2]}(\\s|$)`).test(p.flags));
+    if (long[1] && !positive) defaults[key] = true;
     else if (o.repeatable) defaults[key] = [];
     else if (o.default !== undefined) defaults[key] = o.default;
   }

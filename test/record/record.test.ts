@@ -1,14 +1,14 @@
 // Record files: what a run published, merged into the file atomically; merging several CI jobs'
 // files; a conflict names the target. The --output json documents validate against their schemas.
 import { describe, expect, it } from "vitest";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CloudError, UsageError } from "../../src/errors.js";
 import { recordMergeCommand } from "../../src/commands/record.js";
 import { blankRecord } from "../../src/providers/record.js";
 import type { LayerVersionRecord } from "../../src/providers/types.js";
 import { recordFileSchema } from "../../src/record/schema.js";
-import { readRecordFile, writeRecordFile } from "../../src/record/write.js";
+import { emulatorRecordPath, readRecordFile, writeRecordFile } from "../../src/record/write.js";
 import { tempDir } from "../helpers/archive.js";
 
 function rec(provider: "aws" | "tencent" | "aliyun", region: string, version: number | null, extra: Partial<LayerVersionRecord> = {}): LayerVersionRecord {
@@ -97,5 +97,41 @@ describe("record merge", () => {
     expect((err as CloudError).exitCode).toBe(1);
     expect((err as CloudError).code).toBe("RecordConflict");
     expect((err as CloudError).message).toBe(`records conflict on deps aws us-east-1: version 3 in ${a}, version 4 in ${b}`);
+  });
+});
+
+describe("no churn", () => {
+  it("a run that finds the same versions leaves the file byte for byte as it was (and does not write it)", async () => {
+    const file = path.join(await tempDir(), "layers.lock.json");
+    await writeRecordFile(file, [rec("aws", "us-east-1", 3), rec("tencent", "ap-guangzhou", 7)], new Date("2026-01-01T00:00:00.000Z"));
+    const before = await readFile(file);
+    const { mtimeMs } = await stat(file);
+    // The next run finds them unchanged, later.
+    await writeRecordFile(
+      file,
+      [rec("aws", "us-east-1", 3, { status: "unchanged" }), rec("tencent", "ap-guangzhou", 7, { status: "unchanged" })],
+      new Date("2026-02-01T00:00:00.000Z"),
+    );
+    expect((await readFile(file)).equals(before)).toBe(true);
+    expect((await stat(file)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it("a new version is written with its time, and keeps the one it replaced as previous", async () => {
+    const file = path.join(await tempDir(), "layers.lock.json");
+    await writeRecordFile(file, [rec("aws", "us-east-1", 3)], new Date("2026-01-01T00:00:00.000Z"));
+    await writeRecordFile(file, [rec("aws", "us-east-1", 4)], new Date("2026-02-01T00:00:00.000Z"));
+    expect((await readRecordFile(file)).layers.deps!.aws!["us-east-1"]).toEqual({
+      version: 4,
+      arn: "arn-4",
+      codeSha256: "sha4",
+      status: "published",
+      time: "2026-02-01T00:00:00.000Z",
+      previous: { version: 3, arn: "arn-3" },
+    });
+  });
+
+  it("an --emulator run records beside the real file", () => {
+    expect(emulatorRecordPath("/p/layers.lock.json")).toBe("/p/layers.lock.emulator.json");
+    expect(emulatorRecordPath("/p/versions")).toBe("/p/versions.emulator");
   });
 });

@@ -1,5 +1,6 @@
 // What a command gets from the CLI besides its input: the environment, a logger, progress.
 import type { Logger } from "../../output/log.js";
+import type { EmbeddedEmulator } from "./targets.js";
 
 export interface CommandContext {
   env: NodeJS.ProcessEnv;
@@ -8,4 +9,6 @@ export interface CommandContext {
   progress?: (text: string) => void;
   /** Asks one yes/no question on the terminal (destructive commands); undefined when stdin is not a terminal. */
   confirm?: (question: string) => Promise<boolean>;
+  /** With --emulator: one embedded emulator for every publish of the run (a config's layers). */
+  embedded?: EmbeddedEmulator;
 }

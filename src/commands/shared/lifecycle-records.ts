@@ -54,8 +54,8 @@ export interface ShareRecord {
   region: string;
   layerName: string;
   version: number | null;
-  /** shared / revoked: what holds now; failed: see `error`. */
-  status: "shared" | "revoked" | "failed";
+  /** shared / revoked: what holds now; skipped: the provider cannot make this grant (see `reason`); failed: see `error`. */
+  status: "shared" | "revoked" | "skipped" | "failed";
   /** `public`, `account 123456789012`, `organization o-abc...`. */
   grantee: string;
   /** What the grant covers: the version, or the whole layer (every version, present and future). */
@@ -64,6 +64,8 @@ export interface ShareRecord {
   statementId: string | null;
   /** false: it already was so (a re-run); null: the provider cannot tell. */
   changed: boolean | null;
+  /** Why it was skipped (Tencent has no sharing API); null otherwise. */
+  reason: string | null;
   requestId: string | null;
   error?: RecordError;
 }

@@ -3,6 +3,7 @@
 // makes the target failed, naming the version that was published (it exists, unshared).
 import type { Logger } from "../../output/log.js";
 import type { Grantee, LayerVersionRecord, ProviderClient } from "../../providers/types.js";
+import type { ShareRecord } from "./lifecycle-records.js";
 import { applyGrant } from "./sharing.js";
 import type { Target } from "./targets.js";
 import { versionQuotaWarning } from "./version-quota.js";
@@ -10,6 +11,8 @@ import { versionQuotaWarning } from "./version-quota.js";
 export interface AfterPublish {
   grantees: Grantee[];
   log: Logger;
+  /** Each grant made (or failed), for the document's "shares". */
+  onShare?: (r: ShareRecord) => void;
 }
 
 function shareFlag(g: Grantee): string {
@@ -20,6 +23,7 @@ export async function afterPublish(client: ProviderClient, t: Target, rec: Layer
   if ((rec.status !== "published" && rec.status !== "unchanged") || rec.version === null) return rec;
   for (const g of opts.grantees) {
     const shared = await applyGrant(client, t, rec.layerName, rec.version, g, false);
+    opts.onShare?.(shared);
     if (shared.error) {
       return {
         ...rec,

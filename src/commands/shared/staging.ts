@@ -7,7 +7,7 @@ import type { Logger } from "../../output/log.js";
 import { humanBytes } from "../../output/table.js";
 import { getProvider } from "../../providers/index.js";
 import { stagedKey } from "../../providers/object-upload.js";
-import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StorageClient, UploadMode } from "../../providers/types.js";
+import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StagedRecord, StorageClient, UploadMode } from "../../providers/types.js";
 import { parseEndpoint, splitList, type Target } from "./targets.js";
 
 export type UploadChoice = "auto" | UploadMode;
@@ -204,16 +204,38 @@ export async function stageZip(
   return { client, staged };
 }
 
-/** After a successful publish: the cloud keeps its own copy, so the staged object can go. */
-export async function removeStaged(client: StorageClient, staged: StagedObject, ctx: { log: Logger; where: string; keep: boolean }): Promise<void> {
-  if (ctx.keep || !client.removable) return;
+/**
+ * After a successful publish: once the version is Active the cloud holds its own copy, so the
+ * staged object can go. Before that it stays: Tencent publishes from COS asynchronously and reads
+ * the object until the version is Active (release-apis.md), so with --no-wait removing it would
+ * make the version fail. Kept (that, --keep-staged, or a removal that failed), the record says so
+ * with the command that removes it.
+ */
+export async function removeStaged(
+  provider: Provider,
+  client: StorageClient,
+  staged: StagedObject,
+  ctx: { log: Logger; where: string; keep: boolean; version: { version: number | null; state: string | null } },
+): Promise<Pick<StagedRecord, "kept" | "removeCommand">> {
+  if (!client.removable) return {};
+  const kept = { kept: true as const, removeCommand: provider.storage.removeCommand(staged) };
+  const { version, state } = ctx.version;
+  if (state !== null && state !== "Active") {
+    ctx.log.info(
+      `${ctx.where}: version ${version} is ${state}, and the cloud reads ${staged.bucket}/${staged.key} until it is Active: the staged object is kept; once the version is Active, remove it with: ${kept.removeCommand}`,
+    );
+    return kept;
+  }
+  if (ctx.keep) return kept;
   try {
     await client.remove(staged);
+    return {};
   } catch (err) {
     const e = err as { code?: string; message?: string };
     ctx.log.warn(
-      `${ctx.where}: published, but the staged object ${staged.bucket}/${staged.key} could not be removed (${e.code ?? "error"}: ${e.message ?? String(err)}); remove it by hand`,
+      `${ctx.where}: published, but the staged object ${staged.bucket}/${staged.key} could not be removed (${e.code ?? "error"}: ${e.message ?? String(err)}); remove it with: ${kept.removeCommand}`,
     );
+    return kept;
   }
 }
 
@@ -224,4 +246,27 @@ export function plannedStaging(plan: TargetPlan, layerName: string, sha256: stri
 
 function rate(bytes: number, ms: number): string {
   return ms <= 0 ? "-" : `${humanBytes(Math.round((bytes * 1000) / ms))}/s`;
+}
+
+/** Each target's upload; every target lacking a bucket is named in one error, not only the first. */
+export function planUploads(targets: Target[], plan: (t: Target) => TargetPlan): TargetPlan[] {
+  const missing: UsageError[] = [];
+  const plans = targets.map((t) => {
+    try {
+      return plan(t);
+    } catch (err) {
+      if (!(err instanceof UsageError) || err.code !== "MissingBucket") throw err;
+      missing.push(err);
+      return { upload: "inline" } as const;
+    }
+  });
+  if (missing.length > 1) {
+    throw missing[0]!.with({
+      message: `no bucket for ${missing.map((e) => e.message.split(":")[0]).join(", ")}: each must stage the zip in its object storage (over its inline limit, or --upload storage), and none is given`,
+      hint: `pass --bucket PROVIDER=NAME for each (${[...new Set(missing.map((e) => e.provider))].join(", ")}; {region} in the name becomes the target's region), or set their LAYERCTL_BUCKET_* variables`,
+      provider: undefined,
+    });
+  }
+  if (missing.length === 1) throw missing[0]!;
+  return plans;
 }

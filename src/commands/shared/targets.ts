@@ -2,6 +2,7 @@
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
 import { UsageError } from "../../errors.js";
 import { getProvider } from "../../providers/index.js";
+import { checkRegion as checkRegionShape } from "../../providers/regions.js";
 import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
 import { providerNames } from "../../providers/names.js";
 import { registerSecret } from "../../output/redact.js";
@@ -159,7 +160,7 @@ export function roleArnsFor(providers: Provider[], values: string | string[] | u
 }
 
 /** The regions asked for one provider; `all` (./all-regions.ts) is kept apart, expanded once credentials are known. */
-function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, profileRegion?: string): { regions: string[]; all: boolean } {
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, warnings: string[], profileRegion?: string): { regions: string[]; all: boolean } {
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
@@ -176,15 +177,39 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
     const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
     regions = [fromEnv ?? profileRegion ?? provider.defaultRegion];
   }
-  for (const r of regions) {
-    if (!provider.regions.includes(r) && env.LAYERCTL_ALLOW_UNKNOWN_REGION !== "1") {
-      throw new UsageError(`unknown ${provider.name} region "${r}"`, {
-        code: "UnknownRegion",
-        hint: `use one of: ${provider.regions.join(", ")} (for a region newer than layerctl, set LAYERCTL_ALLOW_UNKNOWN_REGION=1)`,
-      });
-    }
+  const unique = [...new Set(regions)];
+  // Any region of the provider's shape (a new one too, with a warning); a typo is a usage error.
+  for (const r of unique) {
+    const warning = checkRegionShape(provider, r, env);
+    if (warning) warnings.push(warning);
   }
-  return { regions: [...new Set(regions)], all };
+  return { regions: unique, all };
+}
+
+/** Warnings already given to a logger: a run that resolves targets per layer (the config file) says each once. */
+const warned = new WeakMap<Logger, Set<string>>();
+
+function warnOnce(log: Logger, warnings: string[]): void {
+  const seen = warned.get(log) ?? new Set<string>();
+  warned.set(log, seen);
+  for (const w of warnings) {
+    if (!seen.has(w)) log.warn(w);
+    seen.add(w);
+  }
+}
+
+/**
+ * Checks one region of a provider as --region does (a config file's regions go through here too).
+ * A well-shaped region we do not know is warned about once, when the run resolves its targets.
+ * `all` passes: it is expanded when the run resolves its targets (./all-regions.ts).
+ */
+export function checkRegion(provider: Provider, region: string, env: NodeJS.ProcessEnv): void {
+  regionsFor(provider, [region], env, []);
+}
+
+/** The region a provider gets when none is given: its region variable, else its default. */
+export function defaultRegion(provider: Provider, env: NodeJS.ProcessEnv): string {
+  return regionsFor(provider, [], env, []).regions[0]!;
 }
 
 /**
@@ -221,6 +246,30 @@ function missingCredentials(errors: UsageError[]): UsageError {
   });
 }
 
+/** The emulator `--emulator` runs in this process: its URL, the variables that point every SDK at it, and what to say once. */
+export interface EmbeddedEmulator {
+  url: string;
+  env: Record<string, string>;
+  note: string;
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<EmbeddedEmulator> {
+  const { start, emulatorEnv } = await import("../../emulator/index.js");
+  // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
+  // with --bucket exist on first use: the embedded emulator starts empty.
+  const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
+  const overlay = emulatorEnv(emu.credentials, emu.url);
+  for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
+  return {
+    url: emu.url,
+    env: overlay,
+    // `versions --emulator` right after `publish --emulator` finds nothing: say why, and what lasts.
+    note: `using the embedded emulator at ${emu.url} (nothing is sent to any cloud); what it holds lasts for this command only: for state that lasts, run \`layerctl emulate --state-dir DIR\` and export the variables it prints`,
+    close: () => emu.close(),
+  };
+}
+
 export async function resolveTargets(
   opts: TargetOptions,
   ctx: {
@@ -232,6 +281,8 @@ export async function resolveTargets(
     credentialsOptional?: boolean;
     /** Budget of a region listing (`all`), ms; default 60 s. */
     timeoutMs?: number;
+    /** With --emulator: the run's embedded emulator, when the caller started one for several publishes. */
+    embedded?: EmbeddedEmulator;
   },
 ): Promise<ResolvedTargets> {
   const providers = selectProviders(opts.provider);
@@ -263,26 +314,26 @@ export async function resolveTargets(
 
   // Validate what needs no emulator first, so a typo never starts a server. With no region given,
   // the profile in effect may name one (AWS config `region`, tccli, aliyun `region_id`).
+  const regionWarnings: string[] = [];
   const plan: Array<{ provider: Provider; regions: string[]; all: boolean }> = [];
   for (const p of providers) {
     const needsDefault = !regionEntries.some((e) => !/^([a-z]+)[:=]/.test(e) || e.startsWith(`${p.name}:`) || e.startsWith(`${p.name}=`));
     const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
-    plan.push({ provider: p, ...regionsFor(p, regionEntries, env, fromProfile) });
+    plan.push({ provider: p, ...regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
   }
   if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
+  warnOnce(ctx.log, regionWarnings);
 
   if (opts.emulator) {
     if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
-    const { start, emulatorEnv } = await import("../../emulator/index.js");
-    // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
-    // with --bucket exist on first use: the embedded emulator starts empty.
-    const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: ctx.seedFunctions, autoCreateBuckets: true });
-    const overlay = emulatorEnv(emu.credentials, emu.url);
-    for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
-    env = { ...env, ...overlay };
+    // One emulator for a whole run of several publishes (a config's layers), or one of our own.
+    const emu = ctx.embedded ?? (await startEmbedded(ctx.seedFunctions));
+    env = { ...env, ...emu.env };
     endpoint = emu.url;
-    close = () => emu.close();
-    note = `using the embedded emulator at ${emu.url} (nothing is sent to any cloud)`;
+    if (!ctx.embedded) {
+      close = () => emu.close();
+      note = emu.note;
+    }
   }
 
   try {

@@ -28,10 +28,14 @@ export function errorReply(err: FcError, requestId: string): Reply {
   };
 }
 
-// Codes and statuses. Sources: the FC error-code tables (InvalidArgument, MissingRequiredHeader,
-// PathNotSupported, EntityTooLarge, AccessDenied, *NotFound), the FC 3.0 layer resources in
-// terraform-provider-alicloud (LayerNotFound, LayerVersionNotFound, FunctionNotFound), and the
-// Alibaba Cloud OpenAPI gateway's common errors for ACS3 authentication.
+// Codes and statuses. Sources: FC's error centre (help.aliyun.com/zh/fc/developer-reference/error-codes:
+// InvalidArgument, MissingRequiredHeader, PathNotSupported, EntityTooLarge 400; AccessDenied,
+// SignatureNotMatch, InvalidAccessKeyID 403; ResourceExhausted 429; InternalServerError 500;
+// ResourceThrottled 503), the FC 3.0 layer resources in terraform-provider-alicloud (LayerNotFound,
+// LayerVersionNotFound, FunctionNotFound), and the Alibaba Cloud OpenAPI gateway's common errors
+// for what FC's table does not list (IncompleteSignature, InvalidTimeStamp.*, SignatureNonceUsed).
+// Older clients and proxies still see the gateway's spellings (InvalidAccessKeyId.NotFound,
+// SignatureDoesNotMatch, Throttling.User): the adapter recognises both, the emulator speaks FC's.
 export const fcErrors = {
   invalidArgument: (message: string) => new FcError(400, "InvalidArgument", message),
   missingHeader: (name: string) => new FcError(400, "MissingRequiredHeader", `required HTTP header ${name} was not specified`),
@@ -40,8 +44,9 @@ export const fcErrors = {
   accessDenied: (message: string) => new FcError(403, "AccessDenied", message),
 
   incompleteSignature: (detail: string) => new FcError(400, "IncompleteSignature", `The request signature does not conform to Aliyun standards. ${detail}`),
-  unknownAccessKey: () => new FcError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
-  signatureMismatch: (detail: string) => new FcError(400, "SignatureDoesNotMatch", `Specified signature is not matched with our calculation. ${detail}`),
+  unknownAccessKey: (keyId: string) => new FcError(403, "InvalidAccessKeyID", `invalid access key ID '${keyId}'`),
+  signatureMismatch: (detail: string) =>
+    new FcError(403, "SignatureNotMatch", `The request signature we calculated does not match the signature you provided. Check your access key and signing method. ${detail}`),
   timestampFormat: () => new FcError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."),
   timestampExpired: () => new FcError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),
   nonceUsed: () => new FcError(400, "SignatureNonceUsed", "Specified signature nonce was used already."),
@@ -59,7 +64,26 @@ export const fcErrors = {
   functionVersionNotFound: (name: string, version: string) => new FcError(404, "VersionNotFound", `version '${version}' of function '${name}' does not exist`),
   functionExists: (name: string) => new FcError(409, "FunctionAlreadyExists", `function '${name}' already exists`),
 
-  // A Code containing "Throttling" is what the SDK recognises; 429 as FC uses for its own throttling.
-  throttled: () => new FcError(429, "Throttling.User", "Request was denied due to user flow control."),
+  // FC's own throttling code (the SDK raises a plain ClientError for it: it only recognises codes
+  // containing "Throttling"); FC also answers 503 ResourceThrottled when it lacks capacity.
+  throttled: () => new FcError(429, "ResourceExhausted", "Request was denied due to resource flow control; retry later."),
   internal: () => new FcError(500, "InternalServerError", "An internal error has occurred. Please retry your request."),
+};
+
+/** How an API refuses a key it does not know and a signature that does not match. */
+export interface AuthErrors {
+  unknownAccessKey: (keyId: string) => FcError;
+  signatureMismatch: (detail: string) => FcError;
+}
+
+/** FC 3.0: its error centre's 403 InvalidAccessKeyID and 403 SignatureNotMatch. */
+export const fcAuthErrors: AuthErrors = { unknownAccessKey: fcErrors.unknownAccessKey, signatureMismatch: fcErrors.signatureMismatch };
+
+/**
+ * The OpenAPI gateway's common errors, which the APIs it fronts answer (STS: sts.ts): 404
+ * InvalidAccessKeyId.NotFound and 400 SignatureDoesNotMatch. FC speaks its own (fcAuthErrors).
+ */
+export const gatewayAuthErrors: AuthErrors = {
+  unknownAccessKey: () => new FcError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+  signatureMismatch: (detail: string) => new FcError(400, "SignatureDoesNotMatch", `Specified signature is not matched with our calculation. ${detail}`),
 };

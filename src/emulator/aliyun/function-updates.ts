@@ -11,10 +11,40 @@ import { setAlias, updateInProgress, type AliasState } from "../function-updates
 import { FcError, fcErrors, requestIdHeaders } from "./errors.js";
 import type { OpContext } from "./layers.js";
 import { fcTime, type FunctionState } from "./state.js";
-import { jsonBody, limits, optionalString } from "./validate.js";
+import { jsonBody, limits, listLimit, optionalString } from "./validate.js";
 
+/** At most 5 layers per function (release-apis.md, "Attach to functions"). */
 const MAX_LAYERS = 5;
-const LAYER_ARN = /^acs:fc:([a-z0-9-]+):(\d+):layers\/([^/]+)\/versions\/(\d+)$/;
+/** A layer version ARN: this account's, another's (a shared public layer), or FC's official ones (account "official"). */
+const LAYER_ARN = /^acs:fc:([a-z0-9-]+):(\d+|official):layers\/([^/]+)\/versions\/(\d+)$/;
+
+/**
+ * A function's `layers` entries (CreateFunction and UpdateFunction alike): ARNs of layer versions
+ * in the function's region; this account's must exist. Another account's public layer or FC's
+ * official ones (acs:fc:<region>:official:layers/<name>/versions/<n>) are accepted as FC accepts
+ * them: the emulator holds no other account's layers to check against. The references are silent
+ * on the errors: InvalidArgument for a malformed list and LayerVersionNotFound for a missing version
+ * are our choices.
+ */
+export function functionLayers(op: OpContext, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((l) => typeof l !== "string")) throw fcErrors.invalidArgument("layers must be an array of layer version ARNs");
+  if (value.length > MAX_LAYERS) throw fcErrors.invalidArgument(`layers can hold at most ${MAX_LAYERS} items, got ${value.length}`);
+  const seen = new Set<string>();
+  for (const arn of value as string[]) {
+    const m = LAYER_ARN.exec(arn);
+    if (!m) throw fcErrors.invalidArgument(`'${arn}' is not a layer version ARN (acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version})`);
+    const [, region, account, name, version] = m as unknown as [string, string, string, string, string];
+    const own = account === op.accountId;
+    if (region !== op.region || (own && !op.regionState.layers[name]?.versions.some((v) => v.version === Number(version)))) {
+      throw fcErrors.layerVersionNotFound(name, version);
+    }
+    // The same layer is its ARN without the version: a same-named layer of another account is another layer.
+    const layer = arn.replace(/\/versions\/\d+$/, "");
+    if (seen.has(layer)) throw fcErrors.invalidArgument(`layers names layer '${name}' more than once`);
+    seen.add(layer);
+  }
+  return [...(value as string[])];
+}
 const ALIAS_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]{0,127}$/;
 
 export class FunctionUpdates {
@@ -31,23 +61,7 @@ export class FunctionUpdates {
     }
     const body = jsonBody(op.call);
     const description = optionalString(body, "description", limits.maxDescription);
-    const layers = body.layers;
-    if (layers !== undefined && layers !== null) {
-      if (!Array.isArray(layers) || layers.some((l) => typeof l !== "string")) throw fcErrors.invalidArgument("layers must be an array of layer version ARNs");
-      if (layers.length > MAX_LAYERS) throw fcErrors.invalidArgument(`layers can hold at most ${MAX_LAYERS} items, got ${layers.length}`);
-      const names = new Set<string>();
-      for (const arn of layers as string[]) {
-        const m = LAYER_ARN.exec(arn);
-        if (!m) throw fcErrors.invalidArgument(`invalid layer version ARN '${arn}'`);
-        const [, region, account, name, version] = m as unknown as [string, string, string, string, string];
-        if (region !== op.region || account !== op.accountId || !op.regionState.layers[name]?.versions.some((v) => v.version === Number(version))) {
-          throw fcErrors.layerVersionNotFound(name, version);
-        }
-        if (names.has(name)) throw fcErrors.invalidArgument(`layers names layer '${name}' more than once`);
-        names.add(name);
-      }
-      fn.layers = [...(layers as string[])];
-    }
+    if (body.layers !== undefined && body.layers !== null) fn.layers = functionLayers(op, body.layers);
     if (description !== undefined) fn.description = description;
     fn.lastModifiedTime = fcTime(this.ctx.now());
     fn.updateStartedAtMs = this.ctx.now().getTime();
@@ -77,6 +91,24 @@ export class FunctionUpdates {
     const alias = setAlias(fn, name, (version as string | undefined) ?? existing.version, optionalString(body, "description", limits.maxDescription), this.ctx.now());
     await this.ctx.save();
     return ok(op, aliasBody(alias));
+  }
+
+  /**
+   * ListAliases GET /2023-03-30/functions/{name}/aliases?limit&nextToken&prefix -> {aliases:
+   * [Alias], nextToken} (the SDK's ListAliasesOutput): what `aliyun fc` scripts read. By name;
+   * nextToken is the name the next page starts at (opaque to clients; references silent on its form).
+   */
+  listAliases(op: OpContext, fn: FunctionState): Reply {
+    const q = op.call.url.searchParams;
+    const limit = listLimit(op.call);
+    const prefix = q.get("prefix") ?? "";
+    const token = q.get("nextToken") ?? "";
+    const names = Object.keys(fn.aliases ?? {})
+      .filter((n) => n.startsWith(prefix) && n >= token)
+      .sort();
+    const out: Record<string, unknown> = { aliases: names.slice(0, limit).map((n) => aliasBody(fn.aliases![n]!)) };
+    if (names.length > limit) out.nextToken = names[limit];
+    return ok(op, out);
   }
 
   getAlias(op: OpContext, fn: FunctionState, name: string): Reply {

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import type { AliyunContext } from "./index.js";
 import { fcErrors, requestIdHeaders } from "./errors.js";
-import { FunctionUpdates } from "./function-updates.js";
+import { FunctionUpdates, functionLayers } from "./function-updates.js";
 import type { OpContext } from "./layers.js";
 import { FC_FUNCTION_RUNTIMES } from "./runtimes.js";
 import { fcTime, type FunctionState, type FunctionVersionState } from "./state.js";
@@ -32,6 +32,10 @@ export class FunctionOps {
     return this.updates.updateAlias(op, this.fn(op, op.params.functionName!), op.params.aliasName!);
   }
 
+  listAliases(op: OpContext): Reply {
+    return this.updates.listAliases(op, this.fn(op, op.params.functionName!));
+  }
+
   getAlias(op: OpContext): Reply {
     return this.updates.getAlias(op, this.fn(op, op.params.functionName!), op.params.aliasName!);
   }
@@ -50,7 +54,7 @@ export class FunctionOps {
     const memorySize = positiveInt(body, "memorySize", 128);
     const timeout = positiveInt(body, "timeout", 3);
     const code = decodeCode(body.code, false);
-    const layers = layerArns(op, body.layers);
+    const layers = body.layers === undefined || body.layers === null ? [] : functionLayers(op, body.layers);
     if (op.regionState.functions[name]) throw fcErrors.functionExists(name);
     if (code) await this.ctx.blobs.put(code.zip);
 
@@ -140,9 +144,8 @@ function positiveInt(body: Record<string, unknown>, field: string, fallback: num
 }
 
 const LAYER_ARN = /^acs:fc:([a-z0-9-]+):(\d+):layers\/([^/]+)\/versions\/(\d+)$/;
-/** At most 5 layers per function (release-apis.md, "Attach to functions"). */
-const MAX_LAYERS = 5;
 
+/** This account's layer version an ARN names, if any (another account's or an official one: not known here). */
 function findLayerVersion(op: OpContext, arn: string) {
   const m = LAYER_ARN.exec(arn);
   if (!m || m[1] !== op.region || m[2] !== op.accountId) return undefined;
@@ -152,23 +155,4 @@ function findLayerVersion(op: OpContext, arn: string) {
 /** Size of a layer version a function uses; 0 once the version is deleted (the function keeps working). */
 function layerSize(op: OpContext, arn: string): number {
   return findLayerVersion(op, arn)?.codeSize ?? 0;
-}
-
-/**
- * CreateFunction's `layers`: ARNs of this account's existing layer versions in this region. The
- * references are silent on the errors: InvalidArgument for a malformed list and
- * LayerVersionNotFound for a missing version are our choices.
- */
-function layerArns(op: OpContext, value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw fcErrors.invalidArgument("layers must be an array of layer version ARNs");
-  if (value.length > MAX_LAYERS) throw fcErrors.invalidArgument(`layers has ${value.length} entries; at most ${MAX_LAYERS} are allowed`);
-  for (const arn of value as string[]) {
-    if (!LAYER_ARN.test(arn)) throw fcErrors.invalidArgument(`'${arn}' is not a layer version ARN (acs:fc:{region}:{accountId}:layers/{layerName}/versions/{version})`);
-    if (!findLayerVersion(op, arn)) {
-      const m = LAYER_ARN.exec(arn)!;
-      throw fcErrors.layerVersionNotFound(m[3]!, m[4]!);
-    }
-  }
-  return [...(value as string[])];
 }

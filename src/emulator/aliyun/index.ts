@@ -6,13 +6,14 @@
 //   GetLayerVersionByArn, ListLayers                         reads by ARN; `layerctl layers`
 //   DeleteLayerVersion                                       lifecycle
 //   UpdateFunction (layers; lastUpdateStatus InProgress for  `layerctl attach`, `publish --attach`
-//     functionUpdateDelayMs), Create/Update/GetAlias         (function-updates.ts)
+//     functionUpdateDelayMs), Create/Update/GetAlias,        (function-updates.ts)
+//     ListAliases                                            and `aliyun fc` scripts' reads
 //   CreateFunction, GetFunction                              so there is a function to version
 //   PublishFunctionVersion                                   `layerctl publish-function`
 //   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
 //   PutLayerACL                                              `layerctl share` (the whole layer public or private)
 //   DescribeRegions                                          `--region aliyun:all` (./regions.ts)
-//   GetTempBucketToken (FC 2.0)                              staging without a bucket of one's own
+//   GetTempBucketToken (FC 2.0, signed the FC 2.0 way: fc2.ts) staging without a bucket of one's own
 //   OSS (./oss.ts, same port)                                staging big layers
 //   STS AssumeRole, AssumeRoleWithOIDC, GetCallerIdentity    RamRoleArn/OIDC profiles, the OIDC variables,
 //     (./sts.ts, POST / with x-acs-version 2015-04-01)       --role-arn, the account id; keys need their token
@@ -23,7 +24,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingCall, Reply, SeedLayer } from "../types.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
-import { errorReply, FcError, fcErrors } from "./errors.js";
+import { errorReply, FcError, fcErrors, gatewayAuthErrors } from "./errors.js";
+import { Fc2Verifier, fc2ErrorReply, isFc2 } from "./fc2.js";
 import { FunctionOps } from "./functions.js";
 import { listFunctions, listFunctionVersions, putLayerAcl } from "./function-reads.js";
 import { LayerOps, layerVersionArn, type OpContext } from "./layers.js";
@@ -74,7 +76,7 @@ export const aliyunCloud = defineCloud({
   } as AliyunTuning,
   // States saved before the format field existed hold the same shape.
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions(), acceptsUnversioned: () => true },
-  // And FC 2.0's temporary bucket token (./temp-bucket.ts), the one 2016-08-15 path served.
+  // And FC 2.0's temporary bucket token (./temp-bucket.ts), the one 2016-08-15 path served (./fc2.ts).
   owns: { prefixes: [`${BASE}/`, "/2016-08-15/"] },
 
   setup(ctx: AliyunContext, seeds) {
@@ -86,6 +88,8 @@ export const aliyunCloud = defineCloud({
       ctx.now,
     );
     const verifier = new Acs3Verifier(ctx, keys);
+    // FC 2.0 paths take FC 2.0's signature only, FC 3.0 paths ACS3 only; both take the STS keys.
+    const fc2 = new Fc2Verifier(ctx, keys);
     // OSS shares the port; its requests are told apart by their signature scheme (see ./oss.ts).
     const oss = new OssEmulator(ctx, keys);
     const layers = new LayerOps(ctx, oss);
@@ -94,7 +98,7 @@ export const aliyunCloud = defineCloud({
     // Seeded functions exist in every region, like a deployment the user already has.
     function regionState(region: string): RegionState {
       const rs = ctx.region(region);
-      const arn = (l: SeedLayer) => layerVersionArn(region, ctx.credentials.accountId, l.name, l.version);
+      const arn = (l: SeedLayer) => l.arn ?? layerVersionArn(region, ctx.credentials.accountId, l.name, l.version);
       for (const seed of seeds) rs.functions[seed.name] ??= seedFunction(seed, ctx.now(), randomUUID(), arn);
       return rs;
     }
@@ -116,6 +120,8 @@ export const aliyunCloud = defineCloud({
         CreateAlias: op(`POST ${BASE}/functions/{functionName}/aliases`, (o) => functions.createAlias(o)),
         UpdateAlias: op(`PUT ${BASE}/functions/{functionName}/aliases/{aliasName}`, (o) => functions.updateAlias(o)),
         GetAlias: op(`GET ${BASE}/functions/{functionName}/aliases/{aliasName}`, (o) => functions.getAlias(o)),
+        // What `aliyun fc` scripts read around functions' aliases.
+        ListAliases: op(`GET ${BASE}/functions/{functionName}/aliases`, (o) => functions.listAliases(o)),
         CreateFunction: op(`POST ${BASE}/functions`, (o) => functions.create(o)),
         GetFunction: op(`GET ${BASE}/functions/{functionName}`, (o) => functions.get(o)),
         PublishFunctionVersion: op(`POST ${BASE}/functions/{functionName}/versions`, (o) => functions.publishVersion(o)),
@@ -123,18 +129,20 @@ export const aliyunCloud = defineCloud({
         ListFunctions: op(`GET ${BASE}/functions`, (o) => listFunctions(o, functions)),
         ListFunctionVersions: op(`GET ${BASE}/functions/{functionName}/versions`, (o) => listFunctionVersions(o)),
         PutLayerACL: op(`PUT ${BASE}/layers/{layerName}/acl`, (o) => putLayerAcl(o, ctx)),
-        GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, oss, ctx.now())),
+        GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, o.accountId, oss, ctx.now())),
         // `--region aliyun:all` (./regions.ts).
         DescribeRegions: op(`GET ${BASE}/regions`, (o) => describeRegions(o, ctx.tuning)),
       },
-      companions: [oss, new AliyunStsEmulator(ctx, keys, verifier)],
+      // STS answers as the gateway does, FC with its own codes: each has its verifier.
+      companions: [oss, new AliyunStsEmulator(ctx, keys, new Acs3Verifier(ctx, keys, gatewayAuthErrors))],
       expireCredentials: () => keys.expireAll(),
       // Authentication comes first, as at the gateway: an unsigned request learns nothing.
-      admit: (call) => void admitted.set(call, verifier.verifyHeaders(call)),
+      admit: (call) => void admitted.set(call, isFc2(call) ? fc2.verifyHeaders(call) : verifier.verifyHeaders(call)),
       authenticate(call) {
         const caller = admitted.get(call);
         if (!caller) throw new Error("an Aliyun call reached authentication without admission");
-        verifier.verifyBody(call, caller);
+        if (isFc2(call)) fc2.verifyBody(call, caller);
+        else verifier.verifyBody(call, caller);
         return caller;
       },
       request(call: IncomingCall, caller, params): OpContext {
@@ -143,10 +151,10 @@ export const aliyunCloud = defineCloud({
         return { call, params, region, accountId, regionState: regionState(region) };
       },
       isError: (err): err is FcError => err instanceof FcError,
-      errorReply: (err, call) => errorReply(err, call.requestId),
+      errorReply: (err, call) => (isFc2(call) ? fc2ErrorReply : errorReply)(err, call.requestId),
       unknownOperation: (call) => fcErrors.pathNotSupported(call.method, call.rawPath),
       tooLarge: (_call, _action, max) => fcErrors.entityTooLarge(max),
-      faultReply: (kind, call) => errorReply(kind === "throttle" ? fcErrors.throttled() : fcErrors.internal(), call.requestId),
+      faultReply: (kind, call) => (isFc2(call) ? fc2ErrorReply : errorReply)(kind === "throttle" ? fcErrors.throttled() : fcErrors.internal(), call.requestId),
     };
   },
 });

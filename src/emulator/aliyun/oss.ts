@@ -38,11 +38,13 @@ const SUBRESOURCES = new Set(["uploads", "uploadId", "partNumber", "acl", "delet
 
 export const OSS_ACTIONS = objectActions("InitiateMultipartUpload", "UnknownOssOperation");
 
-/** STS keys lent with FC's temporary bucket: usable for that bucket only. */
+/** STS keys lent with FC's temporary bucket: one PutObject of one key in that bucket, nothing else. */
 export interface LentKey {
   accessKeySecret: string;
   securityToken: string;
   bucket: string;
+  /** The object FC named for this upload (<accountId>/<objectName>). */
+  objectKey: string;
   expires: number;
 }
 
@@ -66,8 +68,8 @@ export class OssEmulator extends ObjectApi {
     super(ctx);
   }
 
-  /** FC's temporary bucket for a region (created on first use) and STS keys for it. */
-  lendTemporaryBucket(region: string): { bucket: string; accessKeyId: string; key: LentKey } {
+  /** FC's temporary bucket for a region (created on first use) and STS keys to put `objectKey` there. */
+  lendTemporaryBucket(region: string, objectKey: string): { bucket: string; accessKeyId: string; key: LentKey } {
     const bucket = `fc-temp-code-${region}`;
     this.store.addBucket(bucket, region);
     const accessKeyId = `STS.${randomBytes(12).toString("hex")}`;
@@ -75,6 +77,7 @@ export class OssEmulator extends ObjectApi {
       accessKeySecret: randomBytes(20).toString("base64"),
       securityToken: randomBytes(48).toString("base64"),
       bucket,
+      objectKey,
       expires: this.ctx.now().getTime() + 3600_000,
     };
     this.lent.set(accessKeyId, key);
@@ -92,9 +95,17 @@ export class OssEmulator extends ObjectApi {
 
   protected async dispatch(call: IncomingCall, action: string): Promise<Reply> {
     const { bucket: name, key } = pathStyleTarget(call);
-    const lentFor = this.verify(call, name, key);
+    const lent = this.verify(call, name, key);
     if (action === "UnknownOssOperation") throw new StoreError(501, "NotImplemented", "The layerctl emulator does not implement this OSS request.");
-    if (lentFor !== null && lentFor !== name) throw new StoreError(403, "AccessDenied", "You have no right to access this bucket with these temporary credentials.");
+    // Lent keys: the one upload the reference clients make (one PutObject of the object FC named);
+    // their policy beyond that is not documented, so anything else is refused as a policy would.
+    if (lent !== null && (lent.bucket !== name || action !== "PutObject" || key !== lent.objectKey)) {
+      throw new StoreError(
+        403,
+        "AccessDenied",
+        `You have no right to access this object because of bucket acl (the temporary credentials allow one PutObject of ${lent.objectKey}).`,
+      );
+    }
     const hostRegion = OSS_HOST.exec(String(call.headers.host ?? ""))?.[2];
     return crc64StoreOperation(OSS_DIALECT, this.store, this.ctx, call, action, { name, bucket: this.bucketIn(name, hostRegion), key });
   }
@@ -116,15 +127,15 @@ export class OssEmulator extends ObjectApi {
     throw new StoreError(404, "NoSuchBucket", "The specified bucket does not exist.", { BucketName: name });
   }
 
-  /** Checks the V1 signature; returns the bucket a lent (STS) key is limited to, or null for the account's own key. */
-  private verify(call: IncomingCall, bucket: string, key: string): string | null {
+  /** Checks the V1 signature; returns what a lent (STS) key is limited to, or null for the account's own key. */
+  private verify(call: IncomingCall, bucket: string, key: string): LentKey | null {
     const auth = header(call, "authorization");
     if (!auth) throw new StoreError(403, "AccessDenied", "You have no right to access this object because of bucket acl.");
     const m = /^OSS ([^:]+):(.+)$/.exec(auth);
     if (!m) throw new StoreError(400, "InvalidArgument", "Authorization header is invalid (the layerctl emulator checks the OSS V1 signature ali-oss sends by default).");
     const [, keyId, signature] = m as unknown as [string, string, string];
     let secret: string;
-    let lentFor: string | null = null;
+    let lentFor: LentKey | null = null;
     const lent = this.lent.get(keyId);
     const found = this.keys.find(keyId);
     if (found) {
@@ -138,7 +149,7 @@ export class OssEmulator extends ObjectApi {
       if (header(call, "x-oss-security-token") !== lent.securityToken) throw new StoreError(403, "InvalidAccessKeyId", "The security token you provided is invalid.");
       if (this.ctx.now().getTime() > lent.expires) throw new StoreError(403, "SecurityTokenExpired", "The security token you provided has expired.");
       secret = lent.accessKeySecret;
-      lentFor = lent.bucket;
+      lentFor = lent;
     } else throw new StoreError(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.", { OSSAccessKeyId: keyId });
     const date = header(call, "x-oss-date") ?? header(call, "date") ?? "";
     const when = Date.parse(date);

@@ -6,10 +6,10 @@
 // Signed headers are `host`, `content-type` and every `x-acs-*` header; the header list comes
 // from the Authorization header, and we insist that everything that must be signed is in it.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { IssuedKey, KeyStore } from "../keys.js";
+import type { IssuedKey, KeyLookup, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
 import type { AliyunContext } from "./index.js";
-import { fcErrors } from "./errors.js";
+import { fcAuthErrors, fcErrors, type AuthErrors } from "./errors.js";
 
 const ALGORITHM = "ACS3-HMAC-SHA256";
 const AUTH_PATTERN = /^ACS3-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]{64})$/;
@@ -54,6 +54,14 @@ export function stringToSign(canonical: string): string {
   return `${ALGORITHM}\n${sha256Hex(canonical)}`;
 }
 
+/** A key's session token as FC and its gateway refuse it: none for an STS key, another key's (or one with the account's key), or expired. */
+export function refuseBadToken(keys: KeyStore, found: NonNullable<KeyLookup>, token: string | undefined): void {
+  const problem = keys.tokenProblem(found, token);
+  if (problem === "missing") throw fcErrors.missingSecurityToken();
+  if (problem === "mismatch") throw fcErrors.securityTokenMismatch();
+  if (problem === "expired") throw fcErrors.securityTokenExpired();
+}
+
 export class Acs3Verifier {
   /** Nonces seen within the allowed clock skew, with the time they may be forgotten. */
   private readonly nonces = new Map<string, number>();
@@ -61,6 +69,8 @@ export class Acs3Verifier {
   constructor(
     private readonly ctx: AliyunContext,
     private readonly keys: KeyStore,
+    /** The refusals of the API behind it: FC's own codes, or the gateway's (STS). */
+    private readonly errors: AuthErrors = fcAuthErrors,
   ) {}
 
   /**
@@ -90,13 +100,10 @@ export class Acs3Verifier {
     if (when === null) throw fcErrors.timestampFormat();
 
     const found = this.keys.find(keyId);
-    if (!found) throw fcErrors.unknownAccessKey();
+    if (!found) throw this.errors.unknownAccessKey(keyId);
     // STS keys sign with their token in x-acs-security-token (a signed x-acs-* header); the
     // account's own keys with none.
-    const problem = this.keys.tokenProblem(found, header(call, "x-acs-security-token"));
-    if (problem === "missing") throw fcErrors.missingSecurityToken();
-    if (problem === "mismatch") throw fcErrors.securityTokenMismatch();
-    if (problem === "expired") throw fcErrors.securityTokenExpired();
+    refuseBadToken(this.keys, found, header(call, "x-acs-security-token"));
 
     // The V3 signature guide: x-acs-date must be within 15 minutes of the request ("值为请求发出前15分钟内的时间",
     // https://help.aliyun.com/zh/model-studio/user-guide/roa-style-request-body-signature-mechanism);
@@ -110,7 +117,7 @@ export class Acs3Verifier {
     const given = Buffer.from(signature, "hex");
     if (!timingSafeEqual(expected, given)) {
       // Like the gateway, show the string we signed (it holds a hash, never the secret).
-      throw fcErrors.signatureMismatch(`server string to sign is:${JSON.stringify(toSign)}`);
+      throw this.errors.signatureMismatch(`server string to sign is:${JSON.stringify(toSign)}`);
     }
     return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
@@ -126,11 +133,8 @@ export class Acs3Verifier {
       throw fcErrors.incompleteSignature("SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0.");
     }
     const found = this.keys.find(keyId);
-    if (!found) throw fcErrors.unknownAccessKey();
-    const problem = this.keys.tokenProblem(found, params.get("SecurityToken") ?? undefined);
-    if (problem === "missing") throw fcErrors.missingSecurityToken();
-    if (problem === "mismatch") throw fcErrors.securityTokenMismatch();
-    if (problem === "expired") throw fcErrors.securityTokenExpired();
+    if (!found) throw this.errors.unknownAccessKey(keyId);
+    refuseBadToken(this.keys, found, params.get("SecurityToken") ?? undefined);
     const when = Date.parse(params.get("Timestamp") ?? "");
     if (Number.isNaN(when)) throw fcErrors.timestampFormat();
     if (Math.abs(this.ctx.now().getTime() - when) > this.ctx.tuning.maxClockSkewMs) throw fcErrors.timestampExpired();
@@ -139,7 +143,7 @@ export class Acs3Verifier {
     const toSign = `${call.method}&${encode("/")}&${encode(canonical)}`;
     const expected = createHmac("sha1", `${found.secret}&`).update(toSign).digest();
     const given = Buffer.from(params.get("Signature") ?? "", "base64");
-    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw fcErrors.signatureMismatch(`server string to sign is:${toSign}`);
+    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw this.errors.signatureMismatch(`server string to sign is:${toSign}`);
     this.useNonce(params.get("SignatureNonce") ?? "", this.ctx.now().getTime());
     return { accessKeyId: keyId, accountId: found.account, session: found.temporary ? found.key : undefined };
   }
@@ -149,7 +153,7 @@ export class Acs3Verifier {
     if (this.keys.expiredSince(caller?.session)) throw fcErrors.securityTokenExpired();
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
     if (payloadHash !== sha256Hex(call.body)) {
-      throw fcErrors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
+      throw this.errors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
     }
     this.useNonce(header(call, "x-acs-signature-nonce")!, this.ctx.now().getTime());
   }

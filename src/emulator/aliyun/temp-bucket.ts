@@ -1,9 +1,12 @@
-// FC 2.0's GET /2016-08-15/tempBucketToken, which Serverless Devs uses to stage code too big to
-// send inline: STS credentials for FC's own temporary OSS bucket in the region, and an object
-// name to upload to (at <accountId>/<objectName>). Shape as Serverless Devs reads it
+// FC 2.0's GET /2016-08-15/tempBucketToken, which the reference clients use to stage code too big
+// to send inline (@alicloud/fc2 getTempBucketToken(), used by its publishLayerVersionForBigCode
+// and by Serverless Devs fc3): STS credentials for FC's own temporary OSS bucket in the region, and
+// an object name to upload to at <accountId>/<objectName>. Shape as those clients read it
 // ({credentials: {AccessKeyId, AccessKeySecret, SecurityToken, Expiration}, ossRegion, ossBucket,
-// objectName}); FC's references are silent on it (FC 3.0 lists no such operation). The emulator
-// answers it on the FC endpoint, authenticated like the 2023-03-30 API.
+// objectName, codeSizeLimit}); FC's references are silent on the operation itself (FC 3.0 lists no
+// such operation). Authenticated the FC 2.0 way (./fc2.ts). The lent keys may put that one object
+// and nothing else (./oss.ts): what they allow beyond the upload is not documented, so the
+// emulator allows only what the reference clients do.
 import { randomUUID } from "node:crypto";
 import type { IncomingCall, Reply } from "../types.js";
 import { requestIdHeaders } from "./errors.js";
@@ -11,8 +14,15 @@ import type { OssEmulator } from "./oss.js";
 
 export const TEMP_BUCKET_PATH = "/2016-08-15/tempBucketToken";
 
-export function tempBucketToken(call: IncomingCall, region: string, oss: OssEmulator, now: Date): Reply {
-  const lent = oss.lendTemporaryBucket(region);
+/**
+ * @alicloud/fc2 refuses a zip over codeSizeLimit before uploading; the figure FC sends is not
+ * documented (references silent): FC 3.0's 500 MB for code through OSS is used.
+ */
+const CODE_SIZE_LIMIT = 500 * 1024 * 1024;
+
+export function tempBucketToken(call: IncomingCall, region: string, accountId: string, oss: OssEmulator, now: Date): Reply {
+  const objectName = `${randomUUID()}.zip`;
+  const lent = oss.lendTemporaryBucket(region, `${accountId}/${objectName}`);
   return {
     status: 200,
     headers: requestIdHeaders(call.requestId),
@@ -25,7 +35,8 @@ export function tempBucketToken(call: IncomingCall, region: string, oss: OssEmul
       },
       ossRegion: `oss-${region}`,
       ossBucket: lent.bucket,
-      objectName: `${randomUUID()}.zip`,
+      objectName,
+      codeSizeLimit: CODE_SIZE_LIMIT,
     },
   };
 }

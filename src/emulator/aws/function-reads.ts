@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Reply } from "../types.js";
 import { AwsApiError } from "./errors.js";
-import { configuration, findFunction, notFound } from "./functions.js";
+import { describeConfiguration, findFunction, notFound } from "./functions.js";
 import { decodeMarker, encodeMarker } from "./layers.js";
 import { functionArn, functionNameFrom } from "./names.js";
 import { ok, queryInteger, type AwsDeps, type AwsRequest } from "./request.js";
@@ -34,14 +34,11 @@ function versionsOf(fn: FunctionState): string[] {
   return Object.keys(fn.versions).sort((a, b) => Number(a) - Number(b));
 }
 
-type Listed = { key: string; body: ReturnType<typeof configuration> };
+type Listed = { key: string; body: Record<string, unknown> };
 
-/** $LATEST first, then (if asked) the published versions in order; each keyed for paging as `prefix` + qualifier. */
-function configurations(req: AwsRequest, fn: FunctionState, withVersions: boolean, prefix: string): Listed[] {
-  return [
-    { key: `${prefix}$LATEST`, body: configuration(req, fn, fn.latest, "$LATEST") },
-    ...(withVersions ? versionsOf(fn).map((n) => ({ key: `${prefix}${n}`, body: configuration(req, fn, fn.versions[n]!, n) })) : []),
-  ];
+/** $LATEST first, then (if asked) the published versions in order, each as reads report it now; keyed for paging as `prefix` + qualifier. */
+function configurations(req: AwsRequest, deps: AwsDeps, fn: FunctionState, withVersions: boolean, prefix: string): Listed[] {
+  return ["$LATEST", ...(withVersions ? versionsOf(fn) : [])].map((q) => ({ key: `${prefix}${q}`, body: describeConfiguration(req, deps, fn, q) }));
 }
 
 /** One page of FunctionConfigurations under `field`, with NextMarker while more follow. */
@@ -63,7 +60,7 @@ export async function listFunctions(req: AwsRequest, deps: AwsDeps): Promise<Rep
     v.enumValue(all, "functionVersion", ["ALL"]);
     v.throwIfAny();
   }
-  const configs = (await allFunctions(req, deps)).flatMap((fn) => configurations(req, fn, all === "ALL", `${fn.name}:`));
+  const configs = (await allFunctions(req, deps)).flatMap((fn) => configurations(req, deps, fn, all === "ALL", `${fn.name}:`));
   return configurationPage(req, "Functions", configs);
 }
 
@@ -71,7 +68,7 @@ export async function listVersionsByFunction(req: AwsRequest, deps: AwsDeps): Pr
   const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
-  return configurationPage(req, "Versions", configurations(req, fn, true, ""));
+  return configurationPage(req, "Versions", configurations(req, deps, fn, true, ""));
 }
 
 export async function listAliases(req: AwsRequest, deps: AwsDeps): Promise<Reply> {

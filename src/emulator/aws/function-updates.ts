@@ -2,12 +2,16 @@
 // reported InProgress for functionUpdateDelayMs, and the alias operations CreateAlias,
 // UpdateAlias, GetAlias. Shapes and messages follow the Lambda API reference
 // (FunctionConfiguration, AliasConfiguration; ResourceConflictException while an update runs).
+// An alias to a version still Pending: the references do not say whether Lambda refuses it
+// (silent); CreateAlias / UpdateAlias list ResourceConflictException ("another operation is in
+// progress"), and the emulator refuses it so, the strict reading: a client that points an alias
+// before waitUntilPublishedVersionActive would have returned is caught here.
 import { randomUUID } from "node:crypto";
 import type { Reply } from "../types.js";
 import { setAlias, type AliasState } from "../function-updates.js";
 import { AwsApiError } from "./errors.js";
-import { IN_PROGRESS, MAX_LAYERS, checkLayersExist, checkLayersItems, configuration, findFunction, functionToChange, layersArns, notFound } from "./functions.js";
-import { functionArn, functionNameFrom, parseLayersItem } from "./names.js";
+import { IN_PROGRESS, MAX_LAYERS, checkLayersExist, checkLayersItems, configuration, findFunction, functionToChange, layersArns, notFound, stateFields } from "./functions.js";
+import { functionArn, functionNameFrom } from "./names.js";
 import { ok, readString, readStringList, type AwsDeps, type AwsRequest } from "./request.js";
 import { lambdaDate, type FunctionState } from "./state.js";
 import { Violations } from "./validation.js";
@@ -28,7 +32,8 @@ export async function updateFunctionConfiguration(req: AwsRequest, deps: AwsDeps
   if (layers !== undefined) {
     if (layers.length > MAX_LAYERS) throw new AwsApiError("InvalidParameterValueException", `Cannot reference more than ${MAX_LAYERS} layers.`);
     checkLayersExist(req, deps, layers);
-    const names = layers.map((arn) => parseLayersItem(arn)!.name);
+    // The same layer is its ARN without the version: a same-named layer of another account is another layer.
+    const names = layers.map((arn) => arn.replace(/:\d+$/, ""));
     if (new Set(names).size !== names.length) {
       throw new AwsApiError("InvalidParameterValueException", "Two different versions of the same layer are not allowed to be referenced in the same function.");
     }
@@ -51,7 +56,7 @@ export async function createAlias(req: AwsRequest, deps: AwsDeps): Promise<Reply
   checkAlias(name, version, description, true);
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
-  requireVersion(req, fn, version!);
+  requireVersion(req, deps, fn, version!);
   if (fn.aliases?.[name!]) throw new AwsApiError("ResourceConflictException", `Alias already exists: ${functionArn(req.region, req.account, fn.name, name)}`);
   const alias = setAlias(fn, name!, version!, description, deps.ctx.now());
   deps.ctx.region(req.region).functions[fn.name] = fn;
@@ -68,7 +73,7 @@ export async function updateAlias(req: AwsRequest, deps: AwsDeps): Promise<Reply
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
   if (!fn.aliases?.[name]) throw aliasNotFound(req, fn, name);
-  if (version !== undefined) requireVersion(req, fn, version);
+  if (version !== undefined) requireVersion(req, deps, fn, version);
   const alias = setAlias(fn, name, version ?? fn.aliases[name]!.version, description, deps.ctx.now());
   await deps.ctx.save();
   return ok(req, 200, aliasConfiguration(req, fn, alias));
@@ -95,8 +100,16 @@ function checkAlias(name: string | undefined, version: string | undefined, descr
   v.throwIfAny();
 }
 
-function requireVersion(req: AwsRequest, fn: FunctionState, version: string): void {
-  if (version !== "$LATEST" && !fn.versions[version]) throw notFound(req, fn.name, version);
+function requireVersion(req: AwsRequest, deps: AwsDeps, fn: FunctionState, version: string): void {
+  if (version === "$LATEST") return;
+  const v = fn.versions[version];
+  if (!v) throw notFound(req, fn.name, version);
+  if (stateFields(deps, v).State === "Pending") {
+    throw new AwsApiError(
+      "ResourceConflictException",
+      `The operation cannot be performed at this time. The function version ${functionArn(req.region, req.account, fn.name, version)} is in state Pending.`,
+    );
+  }
 }
 
 function aliasNotFound(req: AwsRequest, fn: FunctionState, name: string): AwsApiError {

@@ -1,6 +1,13 @@
 // The function operations layerctl needs: PublishVersion, plus a minimal CreateFunction and
-// GetFunction so there is something to version. Seeded functions exist in every region from the
-// start; their record is created the first time a call touches them.
+// GetFunction / GetFunctionConfiguration so there is something to version (and what the AWS CLI's
+// waiters read: botocore data/lambda/2015-03-31/waiters-2.json polls GetFunctionConfiguration for
+// function-updated, function-active and published-version-active, GetFunction for the -v2 ones).
+// Seeded functions exist in every region from the start; their record is created the first time a
+// call touches them.
+// A published version starts in State Pending and becomes Active ("Lambda function states": a new
+// version is Pending while Lambda prepares it; the SDK's waitUntilPublishedVersionActive waits for
+// it). Here it is Pending for functionUpdateDelayMs after PublishVersion (0: Active at once),
+// computed from the clock.
 import { randomUUID } from "node:crypto";
 import type { Reply, SeedLayer } from "../types.js";
 import { codeSha256, storeInlineZip } from "./code.js";
@@ -32,13 +39,18 @@ export function checkLayersItems(v: Violations, layers: string[] | undefined): v
   }
 }
 
-/** Every listed layer version must exist in the caller's region and account. */
+/**
+ * Every listed layer version must be in the caller's region ("a layer from another region cannot
+ * be attached") and, when it is the caller's own, exist. Another account's layer version (a public
+ * one such as Lambda Insights, arn:aws:lambda:<region>:580247275435:layer:LambdaInsightsExtension:N,
+ * or a partner's shared with this account) is accepted, as Lambda accepts it when its layer
+ * permission allows: the emulator holds no other account's layers or policies to check it against.
+ */
 export function checkLayersExist(req: AwsRequest, deps: AwsDeps, layers: string[]): void {
   const region = deps.ctx.region(req.region);
   for (const arn of layers) {
     const l = parseLayersItem(arn)!;
-    // A layer of another region cannot be attached; another account's would need its policy (not emulated).
-    const exists = l.account === req.account && l.region === req.region && region.layers[l.name]?.versions[String(l.version)];
+    const exists = l.region === req.region && (l.account !== req.account || region.layers[l.name]?.versions[String(l.version)]);
     if (!exists) throw new AwsApiError("InvalidParameterValueException", `Layer version ${arn} does not exist.`);
   }
 }
@@ -70,7 +82,7 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
   const zip = buildZip([{ name: "index.py", data: Buffer.from("def handler(event, context):\n    return {'ok': True}\n") }]);
   const blob = await deps.ctx.blobs.put(zip);
   const seed = deps.seeds.get(name);
-  const arns = (layers: SeedLayer[] = []) => layers.map((l) => layerVersionArn(req.region, req.account, l.name, l.version));
+  const arns = (layers: SeedLayer[] = []) => layers.map((l) => l.arn ?? layerVersionArn(req.region, req.account, l.name, l.version));
   const fn: FunctionState = {
     name,
     latest: {
@@ -96,7 +108,7 @@ async function seedFunction(req: AwsRequest, deps: AwsDeps, name: string): Promi
   for (const v of seed?.versions ?? []) {
     fn.latest.layers = arns(v.layers);
     fn.latest.revisionId = randomUUID();
-    newVersion(fn, v.description);
+    newVersion(fn, v.description, 0);
   }
   fn.latest.layers = arns(seed?.layers);
   fn.latest.revisionId = randomUUID();
@@ -132,7 +144,25 @@ export function configuration(req: AwsRequest, fn: FunctionState, c: FunctionCon
   };
 }
 
-function newVersion(fn: FunctionState, description: string | undefined): FunctionVersionState {
+/** What State says of a configuration: Pending for a version just published (see the header), else Active. */
+export function stateFields(deps: AwsDeps, c: FunctionConfigState | FunctionVersionState): Record<string, string> {
+  const at = "publishedAtMs" in c ? c.publishedAtMs : undefined;
+  if (at === undefined || deps.ctx.now().getTime() - at >= deps.ctx.tuning.functionUpdateDelayMs) return {};
+  return { State: "Pending", StateReason: "The function is being created.", StateReasonCode: "Creating" };
+}
+
+/**
+ * The FunctionConfiguration of $LATEST or a version as reads report it now: its State, and for
+ * $LATEST an update still in progress.
+ */
+export function describeConfiguration(req: AwsRequest, deps: AwsDeps, fn: FunctionState, qualifier: string): Record<string, unknown> {
+  const c = qualifier === "$LATEST" ? fn.latest : fn.versions[qualifier];
+  if (!c) throw notFound(req, fn.name, qualifier);
+  const updating = qualifier === "$LATEST" && updateInProgress(fn, deps.ctx.now(), deps.ctx.tuning.functionUpdateDelayMs);
+  return { ...configuration(req, fn, c, qualifier), ...stateFields(deps, c), ...(updating ? IN_PROGRESS : {}) };
+}
+
+function newVersion(fn: FunctionState, description: string | undefined, publishedAtMs: number): FunctionVersionState {
   const version: FunctionVersionState = {
     ...fn.latest,
     architectures: [...fn.latest.architectures],
@@ -141,6 +171,7 @@ function newVersion(fn: FunctionState, description: string | undefined): Functio
     revisionId: randomUUID(),
     version: String(fn.nextVersion++),
     sourceRevisionId: fn.latest.revisionId,
+    publishedAtMs,
   };
   fn.versions[version.version] = version;
   return version;
@@ -166,11 +197,11 @@ export async function publishVersion(req: AwsRequest, deps: AwsDeps): Promise<Re
   // last one: it answers with that version.
   const newest = Object.values(fn.versions).sort((a, b) => Number(b.version) - Number(a.version))[0];
   if (newest && newest.sourceRevisionId === fn.latest.revisionId) {
-    return ok(req, 201, configuration(req, fn, newest, newest.version));
+    return ok(req, 201, { ...configuration(req, fn, newest, newest.version), ...stateFields(deps, newest) });
   }
-  const version = newVersion(fn, description);
+  const version = newVersion(fn, description, deps.ctx.now().getTime());
   await deps.ctx.save();
-  return ok(req, 201, configuration(req, fn, version, version.version));
+  return ok(req, 201, { ...configuration(req, fn, version, version.version), ...stateFields(deps, version) });
 }
 
 export async function getFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
@@ -178,13 +209,18 @@ export async function getFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply
   const qualifier = req.query.get("Qualifier") ?? ref.qualifier ?? "$LATEST";
   const fn = await findFunction(req, deps, ref.name);
   if (!fn) throw notFound(req, ref.name);
-  const config = qualifier === "$LATEST" ? fn.latest : fn.versions[qualifier];
-  if (!config) throw notFound(req, ref.name, qualifier);
-  const updating = qualifier === "$LATEST" && updateInProgress(fn, deps.ctx.now(), deps.ctx.tuning.functionUpdateDelayMs);
-  return ok(req, 200, {
-    Configuration: { ...configuration(req, fn, config, qualifier), ...(updating ? IN_PROGRESS : {}) },
-    Code: { RepositoryType: "S3", ...(config.blob ? { Location: deps.ctx.blobUrl(config.blob) } : {}) },
-  });
+  const configuration = describeConfiguration(req, deps, fn, qualifier);
+  const blob = (qualifier === "$LATEST" ? fn.latest : fn.versions[qualifier])!.blob;
+  return ok(req, 200, { Configuration: configuration, Code: { RepositoryType: "S3", ...(blob ? { Location: deps.ctx.blobUrl(blob) } : {}) } });
+}
+
+/** GET /2015-03-31/functions/{FunctionName}/configuration?Qualifier=: the FunctionConfiguration alone (what the AWS CLI's waiters poll). */
+export async function getFunctionConfiguration(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
+  const ref = functionNameFrom(req.params.FunctionName!, req.region, req.account);
+  const qualifier = req.query.get("Qualifier") ?? ref.qualifier ?? "$LATEST";
+  const fn = await findFunction(req, deps, ref.name);
+  if (!fn) throw notFound(req, ref.name);
+  return ok(req, 200, describeConfiguration(req, deps, fn, qualifier));
 }
 
 export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Reply> {
@@ -258,7 +294,7 @@ export async function createFunction(req: AwsRequest, deps: AwsDeps): Promise<Re
     versions: dict(),
   };
   region.functions[fn.name] = fn;
-  const published = publish ? newVersion(fn, undefined) : undefined;
+  const published = publish ? newVersion(fn, undefined, deps.ctx.now().getTime()) : undefined;
   await deps.ctx.save();
   // Lambda creates functions asynchronously: the create answer says Pending, later reads say Active.
   const { LastUpdateStatus: _notYet, ...body } = configuration(req, fn, published ?? fn.latest, published?.version ?? "$LATEST");

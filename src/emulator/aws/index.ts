@@ -10,7 +10,10 @@
 //   UpdateFunctionConfiguration (Layers; InProgress for       `layerctl attach`, `publish --attach`
 //     functionUpdateDelayMs), Create/Update/GetAlias          (function-updates.ts)
 //   CreateFunction, GetFunction                               so there is a function to version
-//   PublishVersion                                            `layerctl publish-function`
+//   GetFunctionConfiguration (State Pending for a new         waiting before an alias; the AWS CLI's
+//     version, LastUpdateStatus InProgress)                   `aws lambda wait function-updated` and
+//                                                             `published-version-active`
+//   PublishVersion (State Pending for functionUpdateDelayMs)  `layerctl publish-function`, attach --alias
 //   ListRegions (Account API, ./regions.ts)                   `--region aws:all`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
@@ -23,7 +26,7 @@ import { AwsApiError, errorReply, serviceError, throttled } from "./errors.js";
 import { createAlias, getAlias, updateAlias, updateFunctionConfiguration } from "./function-updates.js";
 import { defineCloud, emptyLayersAndFunctions, type BaseTuning, type CloudContext, type Operation } from "../cloud.js";
 import type { IncomingCall } from "../types.js";
-import { createFunction, getFunction, publishVersion } from "./functions.js";
+import { createFunction, getFunction, getFunctionConfiguration, publishVersion } from "./functions.js";
 import { listAliases, listFunctions, listVersionsByFunction } from "./function-reads.js";
 import {
   addLayerVersionPermission,
@@ -70,8 +73,14 @@ export function keysFor(credentials: AwsCredentials, region: string): AwsKeys {
   return (p === "aws-cn" || p === "aws-us-gov" ? credentials.partitions?.[p] : undefined) ?? credentials;
 }
 
-/** Only the knobs every cloud has. */
-export type AwsTuning = BaseTuning;
+export interface AwsTuning extends BaseTuning {
+  /**
+   * S3 returns the checksums it computed (CRC-32, composite for multipart uploads), as AWS does.
+   * false: like S3-compatible stores that return none (moto, MinIO, Ceph RGW, older LocalStack),
+   * so only ETags are left to check an upload by (./s3.ts).
+   */
+  s3Checksums: boolean;
+}
 
 export type AwsContext = CloudContext<AwsCredentials, AwsTuning, RegionState>;
 
@@ -97,7 +106,7 @@ export const awsCloud = defineCloud({
     AWS_ENDPOINT_URL_STS: url,
   }),
   // SigV4's window is five minutes (see checkClock in signature.ts).
-  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000 } as AwsTuning,
+  tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000, s3Checksums: true } as AwsTuning,
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   // And the Account API's ListRegions (./regions.ts), the one path of another AWS service served.
   owns: { prefixes: ["/2018-10-31/", "/2015-03-31/", "/listRegions/"] },
@@ -152,6 +161,7 @@ export const awsCloud = defineCloud({
         GetAlias: op(`GET ${FUNCTIONS}/{FunctionName}/aliases/{Name}`, getAlias),
         CreateFunction: op(`POST ${FUNCTIONS}`, createFunction),
         GetFunction: op(`GET ${FUNCTIONS}/{FunctionName}`, getFunction),
+        GetFunctionConfiguration: op(`GET ${FUNCTIONS}/{FunctionName}/configuration`, getFunctionConfiguration),
         PublishVersion: op(`POST ${FUNCTIONS}/{FunctionName}/versions`, publishVersion),
         // What `layerctl prune` reads to find the layer versions functions still use.
         ListFunctions: op(`GET ${FUNCTIONS}`, listFunctions),

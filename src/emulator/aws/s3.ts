@@ -9,6 +9,10 @@
 // (codes and statuses below), "Checking object integrity" (composite checksums), and
 // "Authenticating requests (AWS Signature Version 4)" incl. "Signature calculations for the
 // Authorization header: transferring payload in multiple chunks" (aws-chunked trailers).
+// With tuning.s3Checksums false it answers like the S3-compatible stores that return no checksum
+// (moto, MinIO, Ceph RGW, older LocalStack): a checksum sent is still checked against the body,
+// but none is returned, in no answer; ETags stay S3's (the MD5, or the MD5 of the parts' MD5s
+// with "-N"), and the bad-checksum fault then damages the ETag, the one thing left to check.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { crc32 } from "../../archive/crc32.js";
 import {
@@ -82,7 +86,7 @@ export class S3Emulator extends ObjectApi {
         const { data, checksum } = this.payload(call);
         const o = await this.store.put(bucket, key, data, now);
         await this.ctx.save();
-        return ok(call, 200, undefined, { ETag: `"${o.md5}"`, ...checksumHeader(o, checksum, call.corruptChecksum) });
+        return ok(call, 200, undefined, { ETag: this.etag(o.md5, call), ...this.checksumHeader(o, checksum, call.corruptChecksum) });
       }
       case "CreateMultipartUpload": {
         const algorithm = header(call, "x-amz-checksum-algorithm");
@@ -91,7 +95,7 @@ export class S3Emulator extends ObjectApi {
         await this.ctx.save();
         const headers: Record<string, string> = {
           "content-type": "application/xml",
-          ...(algorithm ? { "x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "COMPOSITE" } : {}),
+          ...(algorithm && this.ctx.tuning.s3Checksums ? { "x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "COMPOSITE" } : {}),
         };
         return ok(call, 200, xml("InitiateMultipartUploadResult", { Bucket: name, Key: key, UploadId: id }), headers);
       }
@@ -103,8 +107,8 @@ export class S3Emulator extends ObjectApi {
         const part = await this.store.putPart(upload, n, data);
         await this.ctx.save();
         return ok(call, 200, undefined, {
-          ETag: `"${part.md5}"`,
-          ...checksumHeader({ ...part, partCrc32s: null, partMd5s: null, lastModified: "" }, checksum, call.corruptChecksum),
+          ETag: this.etag(part.md5, call),
+          ...this.checksumHeader({ ...part, partCrc32s: null, partMd5s: null, lastModified: "" }, checksum, call.corruptChecksum),
         });
       }
       case "CompleteMultipartUpload": {
@@ -120,9 +124,8 @@ export class S3Emulator extends ObjectApi {
             Location: `${this.ctx.baseUrl()}/${name}/${encodeURIComponent(key).replace(/%2F/g, "/")}`,
             Bucket: name,
             Key: key,
-            ETag: `"${multipartEtag(o)}"`,
-            ChecksumCRC32: compositeCrc32(o, call.corruptChecksum),
-            ChecksumType: "COMPOSITE",
+            ETag: this.etag(multipartEtag(o), call),
+            ...(this.ctx.tuning.s3Checksums ? { ChecksumCRC32: compositeCrc32(o, call.corruptChecksum), ChecksumType: "COMPOSITE" } : {}),
           }),
           { "content-type": "application/xml" },
         );
@@ -139,11 +142,11 @@ export class S3Emulator extends ObjectApi {
         const o = bucket.objects[key];
         if (!o) throw new StoreError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
         const headers: Record<string, string> = {
-          ETag: `"${o.partMd5s ? multipartEtag(o) : o.md5}"`,
+          ETag: this.etag(o.partMd5s ? multipartEtag(o) : o.md5, call),
           "Last-Modified": new Date(o.lastModified).toUTCString(),
           "Content-Type": "application/zip",
         };
-        if (header(call, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
+        if (header(call, "x-amz-checksum-mode")?.toUpperCase() === "ENABLED" && this.ctx.tuning.s3Checksums) {
           headers["x-amz-checksum-crc32"] = o.partCrc32s ? compositeCrc32(o, call.corruptChecksum) : crc32Base64(o.crc32, call.corruptChecksum);
           headers["x-amz-checksum-type"] = o.partCrc32s ? "COMPOSITE" : "FULL_OBJECT";
         }
@@ -151,13 +154,23 @@ export class S3Emulator extends ObjectApi {
         return ok(call, 200, await this.store.read(o), headers);
       }
       case "DeleteObject": {
-        // Idempotent: deleting a missing key succeeds too.
-        delete bucket.objects[key];
+        this.store.remove(bucket, key);
         await this.ctx.save();
         return ok(call, 204);
       }
     }
     throw notImplemented(action);
+  }
+
+  /** A quoted ETag; damaged by the bad-checksum fault when it is the only check the store offers. */
+  private etag(value: string, call: IncomingCall): string {
+    const damaged = call.corruptChecksum && !this.ctx.tuning.s3Checksums;
+    return `"${damaged ? `${value.slice(0, 31)}${value[31] === "0" ? "1" : "0"}${value.slice(32)}` : value}"`;
+  }
+
+  /** S3 echoes the checksum it computed when the request carried one; a store without checksums never does. */
+  private checksumHeader(o: StoredObject, sent: boolean, corrupt: boolean): Record<string, string> {
+    return sent && this.ctx.tuning.s3Checksums ? { "x-amz-checksum-crc32": crc32Base64(o.crc32, corrupt) } : {};
   }
 
   private bucketIn(name: string, region: string): BucketState {
@@ -280,11 +293,6 @@ function crc32Base64(value: number, corrupt = false): string {
   const b = Buffer.alloc(4);
   b.writeUInt32BE((corrupt ? value ^ 1 : value) >>> 0);
   return b.toString("base64");
-}
-
-function checksumHeader(o: StoredObject, sent: boolean, corrupt: boolean): Record<string, string> {
-  // S3 echoes the checksum it computed when the request carried one.
-  return sent ? { "x-amz-checksum-crc32": crc32Base64(o.crc32, corrupt) } : {};
 }
 
 function compositeCrc32(o: StoredObject, corrupt: boolean): string {

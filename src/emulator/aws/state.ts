@@ -59,6 +59,8 @@ export interface FunctionVersionState extends FunctionConfigState {
   version: string;
   /** $LATEST's revision this version was published from (PublishVersion is a no-op while unchanged). */
   sourceRevisionId: string;
+  /** Epoch ms of the PublishVersion: State Pending until functionUpdateDelayMs has passed (absent: Active). */
+  publishedAtMs?: number;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   xml,
   type BucketState,
   type Crc64Dialect,
+  type StoredObject,
 } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
 import type { TencentContext } from "./index.js";
@@ -55,6 +56,22 @@ export class CosEmulator extends ObjectApi {
     private readonly keys: KeyStore,
   ) {
     super(ctx);
+  }
+
+  /** For SCF: the staged object's record now, without its bytes (undefined: not there). */
+  stagedObject(bucket: string, key: string, region: string): StoredObject | undefined {
+    const found = this.store.object(bucket, key, region);
+    return found.ok ? found.value : undefined;
+  }
+
+  /** For SCF: called before an object is deleted, with a test of whether it is that bucket (named with its APPID), key and region. */
+  watchRemovals(watcher: (removing: (bucket: string, key: string, region: string) => boolean) => void): void {
+    this.store.watchRemovals((b, removedKey) =>
+      watcher((bucket, key, region) => {
+        const found = this.store.bucket(bucket, region);
+        return key === removedKey && found.ok && found.value === b;
+      }),
+    );
   }
 
   /** For SCF: the staged zip (bucket named with its APPID), or the store's reason it is not there. */

@@ -71,9 +71,16 @@ export function functionReads(functions: Functions): Record<string, Handler> {
       const namespace = optionalString(p, "Namespace") ?? DEFAULT_NAMESPACE;
       const fn = functions.find(regionName, namespace, name);
       if (!fn) throw new TencentApiError("ResourceNotFound.Function", `Function ${name} does not exist in namespace ${namespace}.`);
+      const status = functions.updates;
       const all = [
-        { Version: "$LATEST", Description: fn.description, AddTime: chinaTime(fn.createdAtMs), ModTime: chinaTime(fn.createdAtMs), Status: "Active" },
-        ...fn.versions.map((v) => ({ Version: v.version, Description: v.description, AddTime: chinaTime(v.createdAtMs), ModTime: chinaTime(v.createdAtMs), Status: "Active" })),
+        { Version: "$LATEST", Description: fn.description, AddTime: chinaTime(fn.createdAtMs), ModTime: chinaTime(fn.createdAtMs), Status: status?.status(fn) ?? "Active" },
+        ...fn.versions.map((v) => ({
+          Version: v.version,
+          Description: v.description,
+          AddTime: chinaTime(v.createdAtMs),
+          ModTime: chinaTime(v.createdAtMs),
+          Status: status?.versionStatus(v) ?? "Active",
+        })),
       ];
       const page = all.slice(offset, offset + limit);
       return { FunctionVersion: page.map((v) => v.Version), Versions: page, TotalCount: all.length };

@@ -6,13 +6,19 @@
 // function version. Error codes for a busy function and for too many layers are not documented
 // per action: FailedOperation.UpdateFunctionConfiguration and InvalidParameterValue.Layers are
 // our choice (unconfirmed).
+// PublishVersion is asynchronous: the new version's Status (GetFunction with Qualifier) is
+// Publishing, then Active; Tencent's own tooling (tencent-component-toolkit src/modules/scf)
+// polls it until Active before pointing an alias at it. Here a version is Publishing for
+// functionUpdateDelayMs after its publish (computed from the clock, no timers), and an alias is
+// not pointed at a version that is not Active yet. The code for that refusal is not documented
+// (references silent): FailedOperation.CreateAlias / FailedOperation.UpdateAlias are our choice.
 import { setAlias, updateInProgress, type AliasState } from "../function-updates.js";
 import { TencentApiError } from "./errors.js";
 import type { Functions } from "./functions.js";
 import type { TencentContext } from "./index.js";
 import type { Layers } from "./layers.js";
 import { optionalString, requiredString, type Params } from "./params.js";
-import { functionKey, type FunctionState, type RegionState } from "./state.js";
+import { functionKey, type FunctionState, type FunctionVersionState, type RegionState } from "./state.js";
 import { chinaTime } from "./time.js";
 
 const DEFAULT_NAMESPACE = "default";
@@ -30,6 +36,11 @@ export class FunctionUpdates {
   /** Status as GetFunction reports it. */
   status(fn: FunctionState): string {
     return updateInProgress(fn, this.ctx.now(), this.ctx.tuning.functionUpdateDelayMs) ? "Updating" : "Active";
+  }
+
+  /** A published version's Status: Publishing for functionUpdateDelayMs after PublishVersion, then Active. */
+  versionStatus(v: FunctionVersionState): string {
+    return this.ctx.now().getTime() - v.createdAtMs < this.ctx.tuning.functionUpdateDelayMs ? "Publishing" : "Active";
   }
 
   async updateConfiguration(regionName: string, p: Params): Promise<Record<string, unknown>> {
@@ -52,7 +63,7 @@ export class FunctionUpdates {
     const { fn, namespace, name } = this.require(regionName, p);
     const alias = aliasName(p);
     const version = requiredString(p, "FunctionVersion");
-    this.requireVersion(fn, version);
+    this.requireVersion(fn, version, "CreateAlias");
     if (fn.aliases?.[alias]) throw new TencentApiError("ResourceInUse.Alias", `Alias ${alias} of function ${name} already exists.`);
     setAlias(fn, alias, version, optionalString(p, "Description"), this.ctx.now());
     this.region(regionName).functions[functionKey(namespace, name)] = fn;
@@ -65,7 +76,7 @@ export class FunctionUpdates {
     const alias = requiredString(p, "Name");
     const version = requiredString(p, "FunctionVersion");
     if (!fn.aliases?.[alias]) throw aliasNotFound(name, alias);
-    this.requireVersion(fn, version);
+    this.requireVersion(fn, version, "UpdateAlias");
     setAlias(fn, alias, version, optionalString(p, "Description"), this.ctx.now());
     await this.ctx.save();
     return {};
@@ -79,6 +90,23 @@ export class FunctionUpdates {
     return aliasFields(a);
   }
 
+  /**
+   * ListAliases (what `tccli scf ListAliases` scripts read): {Aliases: [Alias], TotalCount}, an
+   * optional FunctionVersion filter, Offset / Limit paging. The SDK's model types Offset and Limit
+   * as strings (scf_models.d.ts ListAliasesRequest); numbers are taken too. Default limit and
+   * order are not documented (references silent): 20, by name.
+   */
+  listAliases(regionName: string, p: Params): Record<string, unknown> {
+    const { fn } = this.require(regionName, p);
+    const only = optionalString(p, "FunctionVersion");
+    const offset = whole(p.Offset, "Offset") ?? 0;
+    const limit = whole(p.Limit, "Limit") ?? 20;
+    const all = Object.values(fn.aliases ?? {})
+      .filter((a) => only === undefined || a.version === only)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { Aliases: all.slice(offset, offset + limit).map(aliasFields), TotalCount: all.length };
+  }
+
   private require(regionName: string, p: Params): { fn: FunctionState; namespace: string; name: string } {
     const name = requiredString(p, "FunctionName");
     const namespace = optionalString(p, "Namespace") ?? DEFAULT_NAMESPACE;
@@ -87,9 +115,14 @@ export class FunctionUpdates {
     return { fn, namespace, name };
   }
 
-  private requireVersion(fn: FunctionState, version: string): void {
-    if (version !== "$LATEST" && !fn.versions.some((v) => v.version === version)) {
-      throw new TencentApiError("ResourceNotFound.Version", `Version ${version} of function ${fn.name} does not exist.`);
+  /** The version an alias may point at: $LATEST, or a published version that is Active. */
+  private requireVersion(fn: FunctionState, version: string, action: "CreateAlias" | "UpdateAlias"): void {
+    if (version === "$LATEST") return;
+    const v = fn.versions.find((x) => x.version === version);
+    if (!v) throw new TencentApiError("ResourceNotFound.Version", `Version ${version} of function ${fn.name} does not exist.`);
+    const status = this.versionStatus(v);
+    if (status !== "Active") {
+      throw new TencentApiError(`FailedOperation.${action}`, `Version ${version} of function ${fn.name} is ${status}; point an alias at it once it is Active.`);
     }
   }
 
@@ -121,6 +154,14 @@ export class FunctionUpdates {
     }
     return items;
   }
+}
+
+/** A non-negative whole number given as a number or a decimal string; undefined when absent. */
+function whole(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new TencentApiError(`InvalidParameterValue.${name}`, `${name} must be a non-negative whole number.`);
+  return n;
 }
 
 function aliasName(p: Params): string {

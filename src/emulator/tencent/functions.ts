@@ -86,7 +86,7 @@ export class Functions {
       MemorySize: fn.memorySize,
       Timeout: fn.timeout,
       CodeSize: fn.codeSize,
-      Status: version || !this.updates ? "Active" : this.updates.status(fn),
+      Status: !this.updates ? "Active" : version ? this.updates.versionStatus(version) : this.updates.status(fn),
       Type: "Event",
       AddTime: chinaTime(fn.createdAtMs),
       ModTime: chinaTime(version?.createdAtMs ?? fn.createdAtMs),
@@ -104,6 +104,11 @@ export class Functions {
     this.requireNamespace(regionName, namespace);
     const fn = this.find(regionName, namespace, name);
     if (!fn) throw notFound(name, namespace);
+    // PublishVersion's error codes: "FailedOperation.PublishVersion: You cannot publish a version in
+    // the current function state".
+    if (this.updates && this.updates.status(fn) !== "Active") {
+      throw new TencentApiError("FailedOperation.PublishVersion", `You cannot publish a version of ${name} while it is ${this.updates.status(fn)}; try again when it is Active.`);
+    }
     if (fn.versions.length >= MAX_FUNCTION_VERSIONS) {
       throw new TencentApiError("LimitExceeded.Version", `Function ${name} already has ${MAX_FUNCTION_VERSIONS} versions.`);
     }

@@ -7,9 +7,13 @@
 //   DescribeRegions (Region Management System, 2022-06-27)  `--region tencent:all` (./regions.ts)
 //   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
 //   UpdateFunctionConfiguration (Layers; Updating for       `layerctl attach`, `publish --attach`
-//     functionUpdateDelayMs), Create/Update/GetAlias        (function-updates.ts)
+//     functionUpdateDelayMs), Create/Update/GetAlias,       (function-updates.ts)
+//     ListAliases
+//   GetFunction (Qualifier: a version's Status is           waiting for a new function version before
+//     Publishing, then Active)                              an alias points at it; tccli scripts
 //   CreateFunction, GetFunction                             so there is a function to version
-//   PublishVersion                                          `layerctl publish-function`
+//   PublishVersion (asynchronous: Publishing for            `layerctl publish-function`, attach --alias
+//     functionUpdateDelayMs)
 //   ListNamespaces, ListFunctions, ListVersionByFunction    `layerctl prune`'s in-use scan (with GetFunction's Layers)
 //   COS (./cos.ts, same port)                               staging big layers
 //   STS AssumeRole, AssumeRoleWithWebIdentity,              credentials: --role-arn, the TKE_* OIDC
@@ -53,6 +57,8 @@ export interface TencentCredentials {
 export interface TencentTuning extends BaseTuning {
   /** How long a new layer version stays `Publishing` before `Active`. */
   publishDelayMs: number;
+  /** Layers a region may hold: SCF's default quota is 20 (document 583/11637); a raised quota is more. */
+  layersPerRegion: number;
 }
 
 export type TencentContext = CloudContext<TencentCredentials, TencentTuning, RegionState>;
@@ -90,6 +96,7 @@ export const tencentCloud = defineCloud({
   }),
   tuning: {
     publishDelayMs: 1000,
+    layersPerRegion: 20,
     functionUpdateDelayMs: 1000,
     // Common error codes of API 3.0: "Timestamp and server time cannot differ by more than five minutes".
     maxClockSkewMs: 5 * 60 * 1000,
@@ -133,6 +140,7 @@ export const tencentCloud = defineCloud({
       CreateAlias: { run: json((q) => updates.createAlias(q.region, q.params)) },
       UpdateAlias: { run: json((q) => updates.updateAlias(q.region, q.params)) },
       GetAlias: { run: json((q) => updates.getAlias(q.region, q.params)) },
+      ListAliases: { run: json((q) => updates.listAliases(q.region, q.params)) },
       PublishLayerVersion: { run: json((q) => layers.publish(q.region, q.params, q.call)) },
       // STS (./sts.ts): X-TC-Version 2018-08-13.
       AssumeRole: { run: json((q) => sts.AssumeRole(q.params, q.caller)) },

@@ -1,4 +1,11 @@
 // Layer actions: PublishLayerVersion, GetLayerVersion, ListLayerVersions, ListLayers, DeleteLayerVersion.
+// Publishing is asynchronous (Publishing -> Active | PublishFailed) and, from COS, SCF reads the
+// staged object while it publishes (release-apis.md: "Tencent publishing from COS is
+// asynchronous: keep the staged object until the version is Active"). Here the object is checked
+// when the call is made (the documented InvalidParameterValue.Cos* codes) and read again when
+// publishing ends: deleted before then, the version ends PublishFailed, as the real service's
+// would; overwritten, the version holds what was there at the end. (Whether SCF reads it at the
+// start, the end or throughout is not documented: the end is the strictest reading.)
 import type { IncomingCall } from "../types.js";
 import type { TencentContext } from "./index.js";
 import { TencentApiError } from "./errors.js";
@@ -27,7 +34,9 @@ export class Layers {
     private readonly ctx: TencentContext,
     private readonly region: (name: string) => RegionState,
     private readonly cos: CosEmulator,
-  ) {}
+  ) {
+    cos.watchRemovals((removing) => this.stagedObjectRemoved(removing));
+  }
 
   async publish(regionName: string, p: Params, call: IncomingCall): Promise<Record<string, unknown>> {
     const name = layerName(p);
@@ -42,10 +51,13 @@ export class Layers {
     if (license.length > MAX_LICENSE) {
       throw new TencentApiError("InvalidParameterValue", `LicenseInfo is ${license.length} characters; at most ${MAX_LICENSE} are allowed.`);
     }
-    const zip = (await this.cosContent(content, regionName)) ?? zipContent(content);
+    const fromCos = await this.cosContent(content, regionName);
+    const zip = fromCos?.bytes ?? zipContent(content);
 
     const region = this.region(regionName);
-    const layer: LayerState = this.sweep(region.layers[name]) ?? { nextVersion: 1, versions: [] };
+    const existing = this.sweep(region.layers[name]);
+    if (!existing || existing.versions.length === 0) this.checkLayerQuota(region, name);
+    const layer: LayerState = existing ?? { nextVersion: 1, versions: [] };
     if (layer.versions.length >= MAX_VERSIONS_PER_LAYER) {
       throw new TencentApiError(
         "LimitExceeded.LayerVersions",
@@ -63,6 +75,7 @@ export class Layers {
       createdAtMs: this.ctx.now().getTime(),
       failed: call.failPublish,
       corrupt: call.corruptChecksum,
+      ...(fromCos ? { cos: fromCos.source } : {}),
     };
     layer.nextVersion++;
     layer.versions.push(version);
@@ -78,7 +91,7 @@ export class Layers {
    * are ours (references silent on their wording). A region other than the layer's is refused:
    * the bucket must be in the function's region.
    */
-  private async cosContent(content: Params, regionName: string): Promise<Buffer | null> {
+  private async cosContent(content: Params, regionName: string): Promise<{ bytes: Buffer; source: NonNullable<LayerVersionState["cos"]> } | null> {
     if (["CosBucketName", "CosObjectName", "CosBucketRegion"].every((k) => content[k] === undefined || content[k] === null)) {
       if (content.TempCosObjectName !== undefined && content.TempCosObjectName !== null) {
         throw new TencentApiError("UnsupportedOperation.Cos", "TempCosObjectName is not emulated: pass CosBucketName, CosObjectName and CosBucketRegion.");
@@ -103,7 +116,48 @@ export class Layers {
     if (!got.ok && got.reason === "no-key") throw new TencentApiError("InvalidParameterValue.CosObjectName", `COS object ${object} does not exist in bucket ${bucket}.`);
     if (!got.ok) throw new TencentApiError("InvalidParameterValue.Cos", `COS bucket ${bucket} does not exist in ${bucketRegion} (NoSuchBucket).`);
     if (!isZip(got.bytes)) throw new TencentApiError("InvalidParameterValue.Content", "The COS object is not a zip archive.");
-    return got.bytes;
+    return { bytes: got.bytes, source: { bucket: `${bucket}-${this.ctx.credentials.appId}`, key: object.slice(1), region: bucketRegion } };
+  }
+
+  /**
+   * "Number of layers per region: 20" (SCF quota limits, document 583/11637): a new layer past it
+   * is refused. The error code is not documented (references silent; PublishLayerVersion's list
+   * has LimitExceeded.LayerVersions only): LimitExceeded.Layer is our choice. A layer whose
+   * versions are all deleted no longer counts.
+   */
+  private checkLayerQuota(region: RegionState, name: string): void {
+    const max = this.ctx.tuning.layersPerRegion;
+    const held = Object.entries(region.layers).filter(([n, l]) => n !== name && (this.sweep(l)?.versions.length ?? 0) > 0).length;
+    if (held >= max) {
+      throw new TencentApiError("LimitExceeded.Layer", `The region already holds ${held} layers, the most allowed (${max}); delete a layer before publishing ${name}.`);
+    }
+  }
+
+  /** Publishing from COS ends: SCF reads the object now; gone, the version fails (see the header). */
+  private settle(v: LayerVersionState): void {
+    if (!v.cos || this.ctx.now().getTime() - v.createdAtMs < this.ctx.tuning.publishDelayMs) return;
+    const o = this.cos.stagedObject(v.cos.bucket, v.cos.key, v.cos.region);
+    if (o) {
+      v.sha256 = o.blob;
+      v.size = o.size;
+    } else v.failed = true;
+    delete v.cos;
+  }
+
+  /** A staged object is being deleted: versions still reading it fail; those whose publishing has ended read it first. */
+  private stagedObjectRemoved(removing: (bucket: string, key: string, region: string) => boolean): void {
+    for (const region of Object.values(this.ctx.regions())) {
+      for (const layer of Object.values(region.layers)) {
+        for (const v of layer.versions) {
+          if (!v.cos || !removing(v.cos.bucket, v.cos.key, v.cos.region)) continue;
+          this.settle(v);
+          if (v.cos) {
+            v.failed = true;
+            delete v.cos;
+          }
+        }
+      }
+    }
   }
 
   get(regionName: string, p: Params, call: IncomingCall): Record<string, unknown> {
@@ -181,6 +235,7 @@ export class Layers {
 
   /** Publishing for tuning.publishDelayMs after the publish, then Active (or PublishFailed); Deleting / DeleteFailed once deleted. */
   status(v: LayerVersionState): LayerStatus {
+    this.settle(v);
     if (v.deletedAtMs !== undefined) return this.deleteDone(v) ? "DeleteFailed" : "Deleting";
     if (this.ctx.now().getTime() - v.createdAtMs < this.ctx.tuning.publishDelayMs) return "Publishing";
     return v.failed ? "PublishFailed" : "Active";

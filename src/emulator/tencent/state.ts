@@ -17,6 +17,11 @@ export interface LayerVersionState {
   failed: boolean;
   /** The bad-checksum fault hit this publish: the service reports a wrong CodeSha256 for it. */
   corrupt: boolean;
+  /**
+   * Published from a COS object that SCF reads when publishing ends (./layers.ts): set until then.
+   * The bucket is named with its APPID, the key without the leading "/".
+   */
+  cos?: { bucket: string; key: string; region: string };
   /** Epoch ms of the DeleteLayerVersion call: `Deleting` until the delay passes, then gone (or DeleteFailed). */
   deletedAtMs?: number;
   /** The delete was hit by the publish-failed fault: it ends DeleteFailed and the version stays. */

@@ -129,7 +129,7 @@ export class AliyunClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AliyunFunctions {
-    return new AliyunFunctions(this.sdk, this.client, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
+    return new AliyunFunctions(this.sdk, this.client, (action, fn, opts) => this.call(action, fn, opts), requestIdOf, this.opts.log);
   }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {

@@ -23,6 +23,15 @@ interface SdkError {
 
 const SDK_ERROR_NAMES = new Set(["ThrottlingError", "ClientError", "ServerError", "AlibabaCloudError"]);
 
+/**
+ * FC turning a request away for load, by its own codes (FC error centre: 429 ResourceExhausted,
+ * 503 ResourceThrottled) or the gateway's (any code containing "Throttling", which is all the SDK
+ * recognises): nothing was carried out, so even a creating call may be repeated.
+ */
+export function isThrottleCode(code: string): boolean {
+  return code === "ResourceExhausted" || code === "ResourceThrottled" || code.includes("Throttling");
+}
+
 /** The security token of the keys has expired (the gateway's InvalidSecurityToken.Expired; OSS's SecurityTokenExpired). */
 export function isExpiredToken(err: unknown): boolean {
   return err instanceof CloudError && (err.code === "InvalidSecurityToken.Expired" || err.code === "SecurityTokenExpired");
@@ -39,7 +48,7 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
     const requestId = cleanId(e.requestId) ?? cleanId(e.data?.RequestId) ?? cleanId(e.data?.requestId);
     const text = firstString(e.data?.Message, e.data?.message) ?? "the request failed";
     const byStatus = status === undefined ? { retryable: false, unprocessed: false } : classifyStatus(status);
-    const throttled = name === "ThrottlingError" || code.includes("Throttling") || byStatus.unprocessed;
+    const throttled = name === "ThrottlingError" || isThrottleCode(code) || byStatus.unprocessed;
     const retryAfterMs = typeof e.retryAfter === "number" && e.retryAfter > 0 ? e.retryAfter : undefined;
     return new CloudError(`${action} failed${status ? ` (HTTP ${status})` : ""}: ${text}`, {
       code,
@@ -95,9 +104,10 @@ export function toCloudError(err: unknown, action: string): LayerctlError {
   return new CloudError(`${action} failed: ${message}`, { code: "UnknownError", provider: "aliyun", cause: err });
 }
 
-function hintFor(code: string): string | undefined {
-  if (code === "InvalidAccessKeyId.NotFound") return `check ${aliyunEnv.accessKeyId}`;
-  if (code === "SignatureDoesNotMatch") return `check ${aliyunEnv.accessKeySecret}`;
+/** FC's codes (error centre: InvalidAccessKeyID, SignatureNotMatch) and the gateway's older spellings. */
+export function hintFor(code: string): string | undefined {
+  if (code === "InvalidAccessKeyID" || code === "InvalidAccessKeyId.NotFound" || code === "InvalidAccessKeyId") return `check ${aliyunEnv.accessKeyId}`;
+  if (code === "SignatureNotMatch" || code === "SignatureDoesNotMatch") return `check ${aliyunEnv.accessKeySecret}`;
   if (code.startsWith("InvalidTimeStamp")) return "check this machine's clock";
   if (code.startsWith("InvalidSecurityToken")) return `refresh ${aliyunEnv.securityToken}`;
   return undefined;

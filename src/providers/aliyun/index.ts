@@ -7,7 +7,8 @@ import { validateAgainstLimits } from "../validate.js";
 import { aliyunAbout } from "./about.js";
 import { connectAliyun } from "./client.js";
 import { ALIYUN_CREDENTIAL_VARIABLES, ALIYUN_ROLE_ARN, aliyunProfileRegion, resolveAliyunCredentials } from "./credentials.js";
-import { aliyunDefaultRegion, aliyunEnv, aliyunLayout, aliyunLimits, aliyunRegions } from "./limits.js";
+import { aliyunEnv, aliyunLayout, aliyunLimits } from "./limits.js";
+import { ALIYUN_DEFAULT_REGION, ALIYUN_REGION_SHAPE, ALIYUN_REGIONS } from "./regions.js";
 import { aliyunRuntimes } from "./runtimes.js";
 import { ALIYUN_SHARING } from "./sharing.js";
 import { aliyunStorage } from "./storage.js";
@@ -15,8 +16,9 @@ import { aliyunStorage } from "./storage.js";
 export const aliyunProvider: Provider = {
   name: "aliyun",
   title: aliyunAbout.title,
-  defaultRegion: aliyunDefaultRegion,
-  regions: aliyunRegions,
+  defaultRegion: ALIYUN_DEFAULT_REGION,
+  regions: ALIYUN_REGIONS,
+  regionShape: ALIYUN_REGION_SHAPE,
   runtimes: aliyunRuntimes,
   limits: aliyunLimits,
   credentialVariables: ALIYUN_CREDENTIAL_VARIABLES,
@@ -34,7 +36,7 @@ export const aliyunProvider: Provider = {
   profileRegion: aliyunProfileRegion,
   connect: (opts) => connectAliyun(opts),
   async listRegions(opts) {
-    const { listAliyunRegions } = await import("./regions.js");
+    const { listAliyunRegions } = await import("./region-listing.js");
     return listAliyunRegions(opts);
   },
 };

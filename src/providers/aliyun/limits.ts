@@ -26,6 +26,8 @@ export const aliyunLimits: ProviderLimits = {
   // FC 3.0: a function references at most 5 layers (FC layer documentation).
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: null,
+  // FC documents no cap on layers per region.
+  maxLayersPerRegion: null,
   // The FC 3.0 references we have give no per-API rate: nothing to pace below (the conformance
   // suite still covers its Throttling errors).
   requestRate: null,
@@ -36,31 +38,6 @@ export const aliyunLayout: LayoutRule[] = [
   { runtimePrefixes: ["python"], expected: ["python"], suggestPrefix: "python" },
   { runtimePrefixes: ["nodejs"], expected: ["nodejs/node_modules"], suggestPrefix: "nodejs/node_modules" },
   { runtimePrefixes: ["java"], expected: ["java/lib"], suggestPrefix: "java/lib" },
-];
-
-export const aliyunDefaultRegion = "cn-hangzhou";
-
-/** FC 3.0 regions (endpoint {accountId}.{region}.fc.aliyuncs.com). */
-export const aliyunRegions: readonly string[] = [
-  "cn-hangzhou",
-  "cn-shanghai",
-  "cn-qingdao",
-  "cn-beijing",
-  "cn-zhangjiakou",
-  "cn-huhehaote",
-  "cn-shenzhen",
-  "cn-chengdu",
-  "cn-hongkong",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-southeast-1",
-  "ap-southeast-3",
-  "ap-southeast-5",
-  "ap-southeast-7",
-  "eu-central-1",
-  "eu-west-1",
-  "us-east-1",
-  "us-west-1",
 ];
 
 export const aliyunEnv = {

@@ -3,11 +3,16 @@
 // (V1, "OSS AK:signature"); its own retries are off (retryMax 0) and retryCall retries each
 // call. An endpoint override is addressed by path (sldEnable: http://host:port/<bucket>/<key>).
 // Integrity: OSS returns x-oss-hash-crc64ecma (CRC-64/XZ) for every PUT and part; ours must match.
+// FC's temporary bucket (no --bucket) is used as the reference clients use it (@alicloud/fc2
+// publishLayerVersionForBigCode, Serverless Devs fc3): one streamed PutObject to the key FC names,
+// nothing else (no HEAD, no multipart, no delete: what the lent keys may do beyond that one upload
+// is not documented), verified by the CRC-64 in the PUT's answer.
 import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { CloudError } from "../../errors.js";
+import { humanBytes } from "../../output/table.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
-import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart, type UploadSettings } from "../object-upload.js";
 import { retryCall } from "../retry.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
@@ -15,7 +20,10 @@ import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
 import { asAliyunCredentials } from "./credentials.js";
 import { isExpiredToken } from "./errors.js";
 import { CredentialCache, withFreshKeys } from "../credential-cache.js";
-import { getTempBucket } from "./temp-bucket.js";
+import { getTempBucket, type TempBucket } from "./temp-bucket.js";
+
+/** The temporary bucket's one streamed PUT, whatever the zip's size; its answer's CRC-64 is the check. */
+const ONE_PUT: UploadSettings = { partSize: Number.POSITIVE_INFINITY, concurrency: 1, readBack: false };
 
 interface OssResult {
   res?: { status?: number; headers?: Record<string, string> };
@@ -66,7 +74,7 @@ export async function connectOss(opts: ConnectOptions, storage: { bucket?: strin
     options.secure = url.protocol === "https:";
     options.sldEnable = true;
   }
-  return new OssStorage(new OSS(options), bucket, opts, cache, temp ? temp.key : null);
+  return new OssStorage(new OSS(options), bucket, opts, cache, temp);
 }
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
@@ -129,19 +137,29 @@ class OssStorage implements StorageClient, ObjectWriter {
     readonly bucket: string,
     private readonly opts: ConnectOptions,
     private readonly keys: CredentialCache,
-    /** The temporary bucket's own key for this upload, when borrowing it. */
-    private readonly tempKey: string | null,
+    /** FC's temporary bucket, when borrowing it: its key for this upload, its size limit. */
+    private readonly temp: TempBucket | null,
   ) {
     // Objects in FC's temporary bucket expire on FC's terms; its STS policy is for the upload.
-    this.removable = tempKey === null;
+    this.removable = temp === null;
   }
 
   keyFor(preferred: string): string {
-    return this.tempKey ?? preferred;
+    return this.temp?.key ?? preferred;
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
-    const whole = await uploadFile(this, file, key, hooks, DEFAULT_UPLOAD);
+    const limit = this.temp?.codeSizeLimit ?? null;
+    if (limit !== null && file.size > limit) {
+      throw new CloudError(`the zip is ${file.size} bytes (${humanBytes(file.size)}); FC's temporary bucket takes at most ${limit} bytes (codeSizeLimit)`, {
+        code: "ZipTooLarge",
+        provider: "aliyun",
+        hint: "leave out files with --exclude or a .layerignore, or stage in an OSS bucket of your own with --bucket aliyun=NAME",
+      });
+    }
+    const whole = await uploadFile(this, file, key, hooks, this.temp ? ONE_PUT : DEFAULT_UPLOAD);
+    if (this.temp)
+      this.opts.log.debug(`aliyun: ${this.bucket}/${key}: upload checked by the CRC-64 in the PutObject answer (no read-back: FC's temporary keys are for the upload)`);
     return { bucket: this.bucket, key, region: this.opts.region, crc64: whole.crc64 };
   }
 
@@ -164,8 +182,16 @@ class OssStorage implements StorageClient, ObjectWriter {
   }
 
   async putObject(key: string, body: () => Readable, whole: Digests): Promise<void> {
-    // A single PUT is at most one part (8 MiB): sent from memory. With a file stream, a reset makes
-    // urllib (ali-oss's HTTP client) call back twice and print a warning on the console.
+    if (this.temp) {
+      // The whole zip (up to FC's limit) in one PUT: streamed from disk, with its length, as
+      // ali-oss sends a file (putStream with Content-Length).
+      const r = await this.call("PutObject", () => this.oss.put!(key, body(), { mime: "application/zip", contentLength: whole.size }), whole.size);
+      this.check("x-oss-hash-crc64ecma", whole.crc64, r);
+      return;
+    }
+    // A single PUT to one's own bucket is at most one part (8 MiB): sent from memory. With a file
+    // stream, a reset makes urllib (ali-oss's HTTP client) call back twice and print a warning on
+    // the console.
     const bytes = await buffer(body());
     const r = await this.call("PutObject", () => this.oss.put!(key, bytes, { mime: "application/zip" }), whole.size);
     this.check("x-oss-hash-crc64ecma", whole.crc64, r);

@@ -1,39 +1,41 @@
-// `--region aliyun:all`: FC 3.0's DescribeRegions (GET /2023-03-30/regions), "the regions where
-// Function Compute 3.0 is available": {Regions: {Region: [{RegionId, LocalName}]}}. A RAM user
-// without fc:DescribeRegions is refused (403 AccessDenied / Forbidden.*), and the caller falls back
-// to layerctl's list.
-import { CloudError } from "../../errors.js";
-import { unreadableAnswer } from "../content.js";
-import { cloudCall, retryCall } from "../retry.js";
-import type { ConnectOptions, RegionListing } from "../types.js";
-import { endpointFor, fcConfig } from "./client.js";
-import { asAliyunCredentials } from "./credentials.js";
-import { toCloudError } from "./errors.js";
-import { loadAliyunSdk } from "./sdk.js";
+// FC 3.0 regions: the ones layerctl knows, and the shape of any other (src/providers/regions.ts).
+import type { RegionShape } from "../regions.js";
 
-const DENIED = /^(AccessDenied|Forbidden|NoPermission)(\.|$)/;
+export const ALIYUN_DEFAULT_REGION = "cn-hangzhou";
 
-export async function listAliyunRegions(opts: ConnectOptions): Promise<RegionListing> {
-  const creds = asAliyunCredentials(opts.credentials);
-  const sdk = await loadAliyunSdk();
-  const client = new sdk.Client(fcConfig(sdk, opts, creds, endpointFor(opts, creds)));
-  let resp: { headers?: Record<string, string>; body?: { regions?: { region?: Array<{ regionId?: unknown }> } } };
-  try {
-    resp = await retryCall(
-      cloudCall("aliyun", "DescribeRegions", opts),
-      (_signal, timeoutMs) =>
-        client.describeRegionsWithOptions(new sdk.models.DescribeRegionsRequest({}), {}, { readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) } as never),
-      (err) => toCloudError(err, "DescribeRegions"),
-    );
-  } catch (err) {
-    if (err instanceof CloudError && (err.httpStatus === 403 || DENIED.test(err.code))) return { denied: err };
-    throw err;
-  }
-  const requestId = resp.headers?.["x-acs-request-id"] || resp.headers?.["x-fc-request-id"] || null;
-  const list = resp.body?.regions?.region;
-  if (!Array.isArray(list) || list.some((r) => typeof r?.regionId !== "string" || r.regionId === "")) {
-    throw unreadableAnswer("aliyun", "DescribeRegions", "Regions.Region is not a list of RegionId", requestId);
-  }
-  if (list.length === 0) throw unreadableAnswer("aliyun", "DescribeRegions", "the list of regions is empty", requestId);
-  return { regions: [...new Set(list.map((r) => r.regionId as string))], requestId };
-}
+/**
+ * Alibaba Cloud documents region lists (FC's endpoints page), not a grammar for region ids:
+ * references silent. The shape covers every listed id: an area, then hyphenated lower-case words
+ * ending in a word, optionally followed by a number (cn-hangzhou, ap-southeast-1,
+ * cn-shanghai-finance-1, me-central-1); a number glued to a word ("us-east1") is not a region.
+ */
+export const ALIYUN_REGION_SHAPE: RegionShape = {
+  pattern: /^[a-z]{2}(?:-[a-z0-9]+)*-[a-z]+(?:-\d+)?$/,
+  example: "cn-hangzhou",
+  source: "the ids of FC's endpoint list (no grammar is documented)",
+};
+
+/** FC 3.0 regions (endpoint {accountId}.{region}.fc.aliyuncs.com, FC endpoints page). */
+export const ALIYUN_REGIONS: readonly string[] = [
+  "cn-hangzhou",
+  "cn-shanghai",
+  "cn-qingdao",
+  "cn-beijing",
+  "cn-zhangjiakou",
+  "cn-huhehaote",
+  "cn-wulanchabu",
+  "cn-shenzhen",
+  "cn-chengdu",
+  "cn-hongkong",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-3",
+  "ap-southeast-5",
+  "ap-southeast-7",
+  "eu-central-1",
+  "eu-west-1",
+  "us-east-1",
+  "us-west-1",
+  "me-central-1",
+];

@@ -13,7 +13,7 @@ export interface AliyunSdk {
   models: FcExports;
   Config: typeof $OpenApiUtil.Config;
   GlobalParameters: typeof $OpenApiUtil.GlobalParameters;
-  /** For calls the FC 3.0 client has no method for (FC's temporary bucket token). */
+  /** For calling an operation with a body built by us (CreateLayerVersion's, built once per zip). */
   Params: typeof $OpenApiUtil.Params;
   OpenApiRequest: typeof $OpenApiUtil.OpenApiRequest;
   /** The SDK's own request-to-map step (model names to wire names), for bodies built once per zip. */

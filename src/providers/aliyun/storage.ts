@@ -12,6 +12,7 @@ export const aliyunStorage: ProviderStorage = {
   maxStagedZipBytes: 500 * 1024 * 1024,
   limitNote: "FC takes layers of at most 500 MB zipped through OSS",
   temporaryBucket: true,
+  removeCommand: (o) => `ossutil rm oss://${o.bucket}/${o.key} -e oss-${o.region}.aliyuncs.com`,
   bucketName: { pattern: BUCKET, what: "an OSS bucket name", hint: "OSS bucket names are 3-63 lower-case letters, digits and hyphens" },
   async connect(opts, storage) {
     const { connectOss } = await import("./oss.js");

@@ -93,7 +93,7 @@ class AwsLambdaClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AwsFunctions {
-    return new AwsFunctions(this.sdk, this.lambda, (action, send, opts) => this.call(action, send, opts));
+    return new AwsFunctions(this.sdk, this.lambda, (action, send, opts) => this.call(action, send, opts), this.opts.log);
   }
 
   /**
@@ -146,8 +146,19 @@ class AwsLambdaClient implements ProviderClient {
 
   async getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord> {
     const { GetLayerVersionCommand } = this.sdk;
-    const out = await this.call("GetLayerVersion", (h) => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
-    return layerRecord(this.opts.region, layerName, out);
+    try {
+      const out = await this.call("GetLayerVersion", (h) => this.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
+      return layerRecord(this.opts.region, layerName, out);
+    } catch (err) {
+      // Lambda's own words ("The resource you requested does not exist.") name nothing: say what was asked for.
+      if (err instanceof CloudError && err.code === "ResourceNotFoundException") {
+        throw err.with({
+          message: `GetLayerVersion: layer ${layerName} version ${version} does not exist in ${this.opts.region} (${err.message.replace(/^GetLayerVersion: /, "")})`,
+          hint: err.hint ?? `list its versions: layerctl versions ${layerName} -p aws -r ${this.opts.region}`,
+        });
+      }
+      throw err;
+    }
   }
 
   /** List items carry no checksum, size or location: those stay null (getLayerVersion has them). */

@@ -5,7 +5,8 @@ import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
 import { AWS_CREDENTIAL_VARIABLES, AWS_ROLE_ARN, awsProfileRegion, resolveAwsCredentials } from "./credentials.js";
-import { AWS_DEFAULT_REGION, AWS_LIMITS, AWS_REGIONS, assertRequestFits, awsPartition, checkLayerArnRegion } from "./limits.js";
+import { AWS_LIMITS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
+import { AWS_DEFAULT_REGION, AWS_REGION_SHAPE, AWS_REGIONS, awsPartition } from "./regions.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
 import { AWS_SHARING } from "./sharing.js";
@@ -24,6 +25,7 @@ export const awsProvider: Provider = {
   title: awsAbout.title,
   defaultRegion: AWS_DEFAULT_REGION,
   regions: AWS_REGIONS,
+  regionShape: AWS_REGION_SHAPE,
   runtimes: AWS_RUNTIMES,
   limits: AWS_LIMITS,
   credentialVariables: AWS_CREDENTIAL_VARIABLES,
@@ -49,7 +51,7 @@ export const awsProvider: Provider = {
     return connectAws(opts);
   },
   async listRegions(opts) {
-    const { listAwsRegions } = await import("./regions.js");
+    const { listAwsRegions } = await import("./region-listing.js");
     return listAwsRegions(opts);
   },
   // The default partition needs no scope of its own; China and GovCloud do.

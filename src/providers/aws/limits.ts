@@ -26,6 +26,8 @@ export const AWS_LIMITS: ProviderLimits = {
   // "A function can use up to 5 layers at a time" (Lambda quotas); UpdateFunctionConfiguration refuses more.
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: null,
+  // Lambda caps layer storage (75 GB per region, shared with functions), not the number of layers.
+  maxLayersPerRegion: null,
   // Not in the Lambda quotas page for these APIs; ~15 requests per second across the Lambda
   // control-plane APIs is what users report being throttled at, per account and region.
   requestRate: { perSecond: 15, scope: "region" },
@@ -63,56 +65,3 @@ export function checkLayerArnRegion(layerName: string, region: string): void {
     hint: `target --region aws:${m[1]}, or give the layer name (${m[2]}) instead of its ARN`,
   });
 }
-
-export const AWS_DEFAULT_REGION = "us-east-1";
-
-/**
- * The partition a region belongs to: aws-cn for China (cn-*), aws-us-gov for GovCloud (us-gov-*),
- * aws elsewhere (IAM User Guide, ARNs: "aws, aws-cn, aws-us-gov"). Each partition has accounts and
- * credentials of its own: a target in another partition needs its own (credentialScope).
- */
-export function awsPartition(region: string): "aws" | "aws-cn" | "aws-us-gov" {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
-export const AWS_REGIONS: readonly string[] = [
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-  "af-south-1",
-  "ap-east-1",
-  "ap-east-2",
-  "ap-south-1",
-  "ap-south-2",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ap-southeast-3",
-  "ap-southeast-4",
-  "ap-southeast-5",
-  "ap-southeast-7",
-  "ca-central-1",
-  "ca-west-1",
-  "eu-central-1",
-  "eu-central-2",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "eu-south-1",
-  "eu-south-2",
-  "eu-north-1",
-  "il-central-1",
-  "me-south-1",
-  "me-central-1",
-  "mx-central-1",
-  "sa-east-1",
-  "us-gov-east-1",
-  "us-gov-west-1",
-  "cn-north-1",
-  "cn-northwest-1",
-];

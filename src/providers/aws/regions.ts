@@ -1,65 +1,68 @@
-// `--region aws:all`: the regions enabled for the account, from the Account Management API's
-// ListRegions (RegionOptStatusContains ENABLED and ENABLED_BY_DEFAULT; opt-in regions the account
-// has not enabled are left out). It needs account:ListRegions: without it the answer is
-// AccessDeniedException, and the caller falls back to layerctl's list. @aws-sdk/client-account is
-// imported here only, so a run without `all` never loads it.
-import { CloudError, UsageError } from "../../errors.js";
-import { unreadableAnswer } from "../content.js";
-import { cloudCall, retryCall } from "../retry.js";
-import type { ConnectOptions, RegionListing } from "../types.js";
-import { awsIdentity, isAwsCredentials, knownSecrets } from "./credentials.js";
-import { toCloudError } from "./errors.js";
-import { awsPartition } from "./limits.js";
-import { quietAwsSdk } from "./sdk-env.js";
+// AWS regions: the ones layerctl knows, and the shape of any other (src/providers/regions.ts).
+import type { RegionShape } from "../regions.js";
 
-const PAGE = 50;
-const MAX_PAGES = 20;
-/** Codes that mean "this caller may not ask", not "the call failed". */
-const DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
+export const AWS_DEFAULT_REGION = "us-east-1";
 
-/** Where each partition's Account API is signed (its endpoint's region). */
-const ACCOUNT_REGION: Record<string, string> = { aws: "us-east-1", "aws-cn": "cn-northwest-1", "aws-us-gov": "us-gov-west-1" };
+/**
+ * The union of the partitions' `regionRegex` in botocore's data/partitions.json (aws, aws-cn,
+ * aws-us-gov, aws-iso*, aws-eusc), with `\w` narrowed to lower-case letters and digits: region
+ * ids are lower case.
+ */
+export const AWS_REGION_SHAPE: RegionShape = {
+  pattern: /^(?:(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-[a-z0-9]+|us-(?:gov|iso|isob|isof)-[a-z0-9]+|eu-isoe-[a-z0-9]+|eusc-de-[a-z0-9]+)-\d+$/,
+  example: "us-east-1",
+  source: "botocore data/partitions.json regionRegex",
+};
 
-export async function listAwsRegions(opts: ConnectOptions): Promise<RegionListing> {
-  if (!isAwsCredentials(opts.credentials)) throw new UsageError("aws: no usable credentials were resolved", { code: "MissingCredentials" });
-  const credentials = opts.credentials;
-  quietAwsSdk();
-  const { AccountClient, ListRegionsCommand } = await import("@aws-sdk/client-account");
-  const client = new AccountClient({
-    // The Account API is global per partition: asked in the partition of opts.region.
-    region: ACCOUNT_REGION[awsPartition(opts.region)] ?? "us-east-1",
-    endpoint: opts.endpoint,
-    credentials: awsIdentity(credentials),
-    maxAttempts: 1,
-    ...(opts.endpoint !== undefined ? { useFipsEndpoint: false, useDualstackEndpoint: false } : {}),
-    requestHandler: { requestTimeout: opts.requestTimeoutMs, connectionTimeout: Math.min(opts.requestTimeoutMs, 10_000), throwOnRequestTimeout: true },
-  });
-  const ctx = { action: "ListRegions", timeoutMs: opts.requestTimeoutMs, secrets: knownSecrets(credentials) };
-  const regions: string[] = [];
-  let token: string | undefined;
-  let requestId: string | null = null;
-  try {
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const out = await retryCall(
-        cloudCall("aws", "ListRegions", opts),
-        (abortSignal, requestTimeout) =>
-          client.send(new ListRegionsCommand({ MaxResults: PAGE, NextToken: token, RegionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"] }), { abortSignal, requestTimeout }),
-        (err) => toCloudError(err, ctx),
-      );
-      requestId = out.$metadata.requestId ?? requestId;
-      if (!Array.isArray(out.Regions) || out.Regions.some((r) => typeof r?.RegionName !== "string" || typeof r.RegionOptStatus !== "string")) {
-        throw unreadableAnswer("aws", "ListRegions", "Regions is not a list of RegionName and RegionOptStatus", out.$metadata.requestId);
-      }
-      for (const r of out.Regions) if (r.RegionOptStatus === "ENABLED" || r.RegionOptStatus === "ENABLED_BY_DEFAULT") regions.push(r.RegionName!);
-      token = out.NextToken || undefined;
-      if (!token) break;
-    }
-  } catch (err) {
-    if (err instanceof CloudError && DENIED.has(err.code)) return { denied: err };
-    throw err;
-  } finally {
-    client.destroy();
-  }
-  if (regions.length === 0) throw unreadableAnswer("aws", "ListRegions", "no region is enabled (an account always has its default regions)", requestId);
-  return { regions: [...new Set(regions)], requestId };
+/**
+ * The partition a region belongs to: aws-cn for China (cn-*), aws-us-gov for GovCloud (us-gov-*),
+ * aws elsewhere (IAM User Guide, ARNs: "aws, aws-cn, aws-us-gov"). Each partition has accounts and
+ * credentials of its own: a target in another partition needs its own (credentialScope).
+ */
+export function awsPartition(region: string): "aws" | "aws-cn" | "aws-us-gov" {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
 }
+
+/** Lambda's commercial, China and GovCloud regions (AWS regional services list). */
+export const AWS_REGIONS: readonly string[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-north-1",
+  "il-central-1",
+  "me-south-1",
+  "me-central-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-gov-east-1",
+  "us-gov-west-1",
+  "cn-north-1",
+  "cn-northwest-1",
+];

@@ -1,11 +1,21 @@
 // S3 behind the ObjectWriter interface (src/providers/object-upload.ts). Imported lazily: only a
 // publish that stages in S3 loads @aws-sdk/client-s3. The SDK's own retries are off (maxAttempts
-// 1): retryCall retries each call, each part separately. Integrity: every PUT carries a CRC-32
-// (the SDK's flexible checksums; a streamed PUT sends it as an aws-chunked trailer) and S3 returns
-// the CRC-32 it computed, which must equal ours. ETags are not compared: with SSE-KMS they are
-// not MD5s.
+// 1): retryCall retries each call, each part separately.
+// Integrity, with what the store returns, best first:
+//   1. CRC-32: every PUT carries one (the SDK's flexible checksums; a streamed PUT sends it as an
+//      aws-chunked trailer) and S3 returns the CRC-32 it computed (a multipart upload's is
+//      COMPOSITE: the CRC-32 of the parts' CRC-32s, "-N"), which must equal ours.
+//   2. The ETag, where a store returns no checksum (moto, MinIO, Ceph RGW, older LocalStack): a
+//      single PUT's ETag is the body's MD5, a multipart upload's the MD5 of the parts' binary
+//      MD5s plus "-N" (S3 "Checking object integrity"), both computed while the zip streams.
+//      Not for SSE-KMS objects, whose ETags are no MD5s.
+//   3. Neither: nothing is compared at the store, and the upload is checked end to end only, by
+//      the CodeSha256 Lambda reports for the published layer (which publishLayer always compares
+//      with ours: a store that checks nothing is therefore never a reason to refuse).
+// Which check was made is said at --debug.
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
+import { createHash } from "node:crypto";
 import { crc32 } from "../../archive/crc32.js";
 import { UsageError } from "../../errors.js";
 import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
@@ -66,6 +76,24 @@ function compositeCrc32(parts: UploadedPart[]): string {
   return `${crc32Base64(crc32(raw))}-${parts.length}`;
 }
 
+/** A multipart upload's ETag as S3 computes it: the MD5 of the parts' binary MD5s, then "-<parts>". */
+export function multipartEtag(parts: UploadedPart[]): string {
+  const md5 = createHash("md5");
+  for (const p of parts) md5.update(Buffer.from(p.digests.md5, "hex"));
+  return `${md5.digest("hex")}-${parts.length}`;
+}
+
+/** What an S3 answer offers to check an upload by. */
+interface Answer {
+  ChecksumCRC32?: string;
+  ETag?: string;
+  ServerSideEncryption?: string;
+  $metadata: { requestId?: string };
+}
+
+/** The checks that can be made, in order of preference (see the header). */
+type Check = "CRC-32" | "ETag (MD5)" | "none";
+
 class S3Storage implements StorageClient, ObjectWriter {
   readonly removable = true;
   readonly usesCrc64 = false;
@@ -78,12 +106,22 @@ class S3Storage implements StorageClient, ObjectWriter {
     private readonly credentials: AwsCredentials,
   ) {}
 
+  /** How each answer of the current upload was checked (said at --debug once it is done). */
+  private readonly checks = new Set<Check>();
+
   keyFor(preferred: string): string {
     return preferred;
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
+    this.checks.clear();
     await uploadFile(this, file, key, hooks, DEFAULT_UPLOAD);
+    const how = [...this.checks].filter((c) => c !== "none");
+    this.opts.log.debug(
+      how.length > 0
+        ? `aws s3: ${this.bucket}/${key}: upload checked by ${how.join(" and ")}${this.checks.has("none") ? " (some answers carried neither)" : ""}; end to end by Lambda's CodeSha256 after publishing`
+        : `aws s3: ${this.bucket}/${key}: the store returned no checksum and no MD5 ETag: the upload is checked end to end only, by Lambda's CodeSha256 after publishing`,
+    );
     return { bucket: this.bucket, key, region: this.opts.region };
   }
 
@@ -108,6 +146,27 @@ class S3Storage implements StorageClient, ObjectWriter {
     if (actual !== expected) throw integrityError("aws", "S3", what, expected, actual, requestId);
   }
 
+  /**
+   * One answer checked by the best thing it carries: the CRC-32 when there is one, else the ETag
+   * when it is an MD5 (not with SSE-KMS), else nothing here (see the header).
+   */
+  private verify(what: string, answer: Answer, expected: { crc32: string; etag: string }): void {
+    const requestId = answer.$metadata.requestId;
+    if (answer.ChecksumCRC32 !== undefined) {
+      this.check(`${what} CRC-32`, expected.crc32, answer.ChecksumCRC32, requestId);
+      this.checks.add("CRC-32");
+      return;
+    }
+    const etag = answer.ETag?.replace(/"/g, "").toLowerCase();
+    const kms = answer.ServerSideEncryption?.startsWith("aws:kms") ?? false;
+    if (etag !== undefined && !kms && /^[0-9a-f]{32}(?:-\d+)?$/.test(etag)) {
+      this.check(`${what} ETag (MD5)`, expected.etag, etag, requestId);
+      this.checks.add("ETag (MD5)");
+      return;
+    }
+    this.checks.add("none");
+  }
+
   async putObject(key: string, body: () => Readable, whole: Digests): Promise<void> {
     const out = await this.call(
       "PutObject",
@@ -118,7 +177,7 @@ class S3Storage implements StorageClient, ObjectWriter {
         ),
       whole.size,
     );
-    this.check("CRC-32", crc32Base64(whole.crc32), out.ChecksumCRC32, out.$metadata.requestId);
+    this.verify("the object's", out, { crc32: crc32Base64(whole.crc32), etag: whole.md5 });
   }
 
   async createUpload(key: string): Promise<string> {
@@ -141,7 +200,7 @@ class S3Storage implements StorageClient, ObjectWriter {
       },
       bytes.length,
     );
-    this.check(`CRC-32 of part ${partNumber}`, crc32Base64(digests.crc32), out.ChecksumCRC32, out.$metadata.requestId);
+    this.verify(`part ${partNumber}'s`, out, { crc32: crc32Base64(digests.crc32), etag: digests.md5 });
     if (!out.ETag) throw integrityError("aws", "S3", `ETag of part ${partNumber}`, "an ETag", undefined, out.$metadata.requestId);
     return out.ETag;
   }
@@ -158,7 +217,7 @@ class S3Storage implements StorageClient, ObjectWriter {
         o,
       ),
     );
-    this.check("composite CRC-32", compositeCrc32(parts), out.ChecksumCRC32, out.$metadata.requestId);
+    this.verify("the completed upload's composite", out, { crc32: compositeCrc32(parts), etag: multipartEtag(parts) });
   }
 
   async abortUpload(key: string, uploadId: string): Promise<void> {
@@ -168,6 +227,6 @@ class S3Storage implements StorageClient, ObjectWriter {
   async verifyObject(key: string, whole: Digests, parts: UploadedPart[] | null): Promise<void> {
     const out = await this.call("HeadObject", (o) => this.s3.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: "ENABLED" }), o));
     this.check("size", String(whole.size), out.ContentLength === undefined ? undefined : String(out.ContentLength), out.$metadata.requestId);
-    this.check("CRC-32", parts ? compositeCrc32(parts) : crc32Base64(whole.crc32), out.ChecksumCRC32, out.$metadata.requestId);
+    this.verify("the stored object's", out, parts ? { crc32: compositeCrc32(parts), etag: multipartEtag(parts) } : { crc32: crc32Base64(whole.crc32), etag: whole.md5 });
   }
 }

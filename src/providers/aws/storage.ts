@@ -14,6 +14,7 @@ export const awsStorage: ProviderStorage = {
   maxStagedZipBytes: null,
   limitNote: "Lambda sets no zip limit for S3 content, only 262,144,000 bytes unzipped",
   temporaryBucket: false,
+  removeCommand: (o) => `aws s3 rm s3://${o.bucket}/${o.key} --region ${o.region}`,
   bucketName: { pattern: BUCKET, what: "an S3 bucket name", hint: "S3 bucket names are 3-63 lower-case letters, digits, dots and hyphens" },
   async connect(opts, storage) {
     const { connectS3 } = await import("./s3.js");

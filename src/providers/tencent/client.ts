@@ -51,7 +51,7 @@ export class TencentClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): TencentFunctions {
-    return new TencentFunctions(this.sdk, (action, fn, opts) => this.call(action, fn, opts));
+    return new TencentFunctions(this.sdk, (action, fn, opts) => this.call(action, fn, opts), this.opts.log);
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {

@@ -28,6 +28,11 @@ const hints: Record<string, string> = {
   "AuthFailure.InvalidAuthorization": "the request signature header was rejected; check the credentials",
   "UnauthorizedOperation.CAM": "the key has no permission for this SCF action: grant it in CAM",
   "LimitExceeded.LayerVersions": "SCF keeps at most 200 versions per layer: delete old versions first",
+  // SCF's quota page documents 20 layers per region; the code for passing it is not documented
+  // (references silent): the emulator's LimitExceeded.Layer, and any LimitExceeded.Layer* but the
+  // versions one, get this hint.
+  "LimitExceeded.Layer": "SCF allows at most 20 layers per region: delete a layer you no longer use (every version of it), or publish under an existing name",
+  "LimitExceeded.Layers": "SCF allows at most 20 layers per region: delete a layer you no longer use (every version of it), or publish under an existing name",
   "InvalidParameterValue.CompatibleRuntimes": "see `layerctl providers` for the runtimes SCF accepts",
 };
 

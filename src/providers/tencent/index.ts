@@ -7,7 +7,8 @@ import { TencentClient } from "./client.js";
 import { asTencentCredentials, resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, TENCENT_ENV, TENCENT_ROLE_ARN, tencentProfileRegion } from "./credentials.js";
 import { tencentAbout } from "./about.js";
 import { tencentLayoutWarning } from "./layout.js";
-import { TENCENT_DEFAULT_REGION, tencentLimits, tencentRegions } from "./limits.js";
+import { tencentLimits } from "./limits.js";
+import { TENCENT_DEFAULT_REGION, TENCENT_REGION_SHAPE, TENCENT_REGIONS } from "./regions.js";
 import { tencentRuntimes } from "./runtimes.js";
 import { TENCENT_SHARING } from "./sharing.js";
 import { tencentStorage } from "./storage.js";
@@ -16,7 +17,8 @@ export const tencentProvider: Provider = {
   name: "tencent",
   title: tencentAbout.title,
   defaultRegion: TENCENT_DEFAULT_REGION,
-  regions: tencentRegions,
+  regions: TENCENT_REGIONS,
+  regionShape: TENCENT_REGION_SHAPE,
   runtimes: tencentRuntimes,
   limits: tencentLimits,
   credentialVariables: TENCENT_CREDENTIAL_VARIABLES,
@@ -39,7 +41,7 @@ export const tencentProvider: Provider = {
     return new TencentClient(await createScfClient(opts, credentials), opts, credentials);
   },
   async listRegions(opts) {
-    const { listTencentRegions } = await import("./regions.js");
+    const { listTencentRegions } = await import("./region-listing.js");
     return listTencentRegions(opts);
   },
 };

@@ -27,32 +27,8 @@ export const tencentLimits: ProviderLimits = {
   // Up to 5 layers per function version (SCF layer documentation).
   maxLayersPerFunction: 5,
   maxVersionsPerLayer: 200,
+  // "Number of layers per region: 20" (SCF quota limits, document 583/11637).
+  maxLayersPerRegion: 20,
   // "20 requests per second" per API (SCF API docs, request limits): counted per action and region.
   requestRate: { perSecond: 20, scope: "action" },
 };
-
-/** Regions where SCF is offered (public region list); the default is the first. */
-export const tencentRegions: readonly string[] = [
-  "ap-guangzhou",
-  "ap-shanghai",
-  "ap-beijing",
-  "ap-chengdu",
-  "ap-chongqing",
-  "ap-nanjing",
-  "ap-hongkong",
-  "ap-singapore",
-  "ap-bangkok",
-  "ap-jakarta",
-  "ap-mumbai",
-  "ap-seoul",
-  "ap-tokyo",
-  "na-siliconvalley",
-  "na-ashburn",
-  "na-toronto",
-  "eu-frankfurt",
-  "sa-saopaulo",
-  "ap-shanghai-fsi",
-  "ap-shenzhen-fsi",
-];
-
-export const TENCENT_DEFAULT_REGION = "ap-guangzhou";

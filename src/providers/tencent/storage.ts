@@ -10,6 +10,8 @@ export const tencentStorage: ProviderStorage = {
   maxStagedZipBytes: null,
   limitNote: "SCF documents no zip limit for COS content, only 500 MB unzipped per function version",
   temporaryBucket: false,
+  // COSCLI "rm": a bucket given by its full name needs the endpoint flag.
+  removeCommand: (o) => `coscli rm cos://${o.bucket}/${o.key} -e cos.${o.region}.myqcloud.com`,
   // At most 60 characters with the suffix.
   bucketName: {
     pattern: new RegExp(`(?=^.{1,60}$)${COS_BUCKET.source}`),

@@ -20,9 +20,10 @@ export const aliyunProfile: ConformanceProfile = {
   codes: {
     layerVersionNotFound: "LayerVersionNotFound",
     functionNotFound: "FunctionNotFound",
-    badSignature: "SignatureDoesNotMatch",
-    unknownKey: "InvalidAccessKeyId.NotFound",
-    throttled: "Throttling.User",
+    // FC 3.0's error centre (the gateway's older spellings are recognised too: providers/aliyun/errors.ts).
+    badSignature: "SignatureNotMatch",
+    unknownKey: "InvalidAccessKeyID",
+    throttled: "ResourceExhausted",
     serverError: "InternalServerError",
   },
   publishLayerAction: "CreateLayerVersion",
@@ -35,6 +36,8 @@ export const aliyunProfile: ConformanceProfile = {
     // OSS: "must be addressed using the specified endpoint".
     codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "AccessDenied", stagedMissing: "InvalidArgument" },
   },
+  // One of FC's official public layers (account "official").
+  foreignLayerArn: (region) => `acs:fc:${region}:official:layers/Python310/versions/2`,
   functionName: "conformance-fn",
   pages: { layers: 100, versions: 100 },
   grants: aliyunGrants,

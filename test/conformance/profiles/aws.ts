@@ -37,6 +37,8 @@ export const awsProfile: ConformanceProfile = {
     // S3 answers a request signed for another region than the bucket's with this (400).
     codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "AuthorizationHeaderMalformed", stagedMissing: "InvalidParameterValueException" },
   },
+  // CloudWatch Lambda Insights, AWS's public extension layer (account 580247275435).
+  foreignLayerArn: (region) => `arn:aws:lambda:${region}:580247275435:layer:LambdaInsightsExtension:38`,
   functionName: "conformance-fn",
   pages: { layers: 50, versions: 50 },
   grants: awsGrants,

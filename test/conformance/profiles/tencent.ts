@@ -29,6 +29,8 @@ export const tencentProfile: ConformanceProfile = {
     // COS: another region's endpoint does not know the bucket.
     codes: { noSuchBucket: "NoSuchBucket", wrongRegion: "NoSuchBucket", stagedMissing: "InvalidParameterValue.CosObjectName" },
   },
+  // SCF functions name layers by name and version, of the account's own.
+  foreignLayerArn: null,
   functionName: "release-fn",
   namespace: "default",
   // ListLayers pages by Offset/Limit (layerctl asks for 20); ListLayerVersions does not page.

@@ -24,19 +24,20 @@ describe("signature checks through the SDK", () => {
     expect((await fc.getLayerVersion("raw", "1")).body!.description).toBe("raw");
   });
 
-  it("rejects a wrong secret with SignatureDoesNotMatch, showing the string to sign but no secret", async () => {
+  // FC's error centre: 403 SignatureNotMatch and 403 InvalidAccessKeyID.
+  it("rejects a wrong secret with 403 SignatureNotMatch, showing the string to sign but no secret", async () => {
     const fc = await fcClient(emu, { accessKeySecret: "wrong-secret-value" });
     const err = await rejection(fc.getLayerVersion("raw", "1"));
-    expect(err).toMatchObject({ name: "ClientError", code: "SignatureDoesNotMatch", statusCode: 400 });
+    expect(err).toMatchObject({ name: "ClientError", code: "SignatureNotMatch", statusCode: 403 });
     expect(err.data.Message).toContain("ACS3-HMAC-SHA256");
     expect(JSON.stringify(err.data)).not.toContain(emu.credentials.aliyun.accessKeySecret);
     expect(err.requestId).toMatch(/[0-9a-f-]{36}/);
   });
 
-  it("rejects an unknown access key id with InvalidAccessKeyId.NotFound", async () => {
+  it("rejects an unknown access key id with 403 InvalidAccessKeyID", async () => {
     const fc = await fcClient(emu, { accessKeyId: "LTAIunknownKey000000" });
     const err = await rejection(fc.getLayerVersion("raw", "1"));
-    expect(err).toMatchObject({ name: "ClientError", code: "InvalidAccessKeyId.NotFound", statusCode: 404 });
+    expect(err).toMatchObject({ name: "ClientError", code: "InvalidAccessKeyID", statusCode: 403 });
   });
 });
 
@@ -78,7 +79,7 @@ describe("hand-built requests", () => {
       contentType: "application/json",
       contentSha256: "0".repeat(64),
     });
-    expect(res.json.Code).toBe("SignatureDoesNotMatch");
+    expect(res.json.Code).toBe("SignatureNotMatch");
     expect(res.json.Message).toContain("x-acs-content-sha256");
   });
 

@@ -31,11 +31,11 @@ describe("faults", () => {
     emu.faults.setRateLimit(null);
   });
 
-  it("throttle: the SDK raises its ThrottlingError with FC's code and request id", async () => {
+  it("throttle: FC's 429 ResourceExhausted (error centre), which the SDK raises as a ClientError", async () => {
     emu.faults.add({ provider: "aliyun", action: "GetLayerVersion", kind: "throttle", times: 1 });
     const fc = await fcClient(emu);
     const err = await rejection(fc.getLayerVersion("faulty", "1"));
-    expect(err).toMatchObject({ name: "ThrottlingError", code: "Throttling.User", statusCode: 429 });
+    expect(err).toMatchObject({ name: "ClientError", code: "ResourceExhausted", statusCode: 429 });
     expect(err.requestId).toMatch(/[0-9a-f-]{36}/);
     // `times` used up: the next call goes through.
     expect((await fc.getLayerVersion("faulty", "1")).body!.version).toBe(1);
@@ -79,7 +79,7 @@ describe("faults", () => {
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toMatchObject({ name: "ThrottlingError", code: "Throttling.User" });
+    expect(rejected[0]!.reason).toMatchObject({ code: "ResourceExhausted", statusCode: 429 });
   });
 
   it("bad-checksum: the reply's codeChecksum does not match the stored zip (publish and get)", async () => {

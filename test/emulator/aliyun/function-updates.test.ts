@@ -74,5 +74,12 @@ describe("aliases", () => {
     const v2 = (await client.publishFunctionVersion("al", new m.PublishFunctionVersionRequest({ body: new m.PublishVersionInput({}) }))).body!.versionId!;
     await updateTo(v2);
     expect((await client.getAlias("al", "live")).body!.versionId).toBe(v2);
+    // ListAliases, paged by limit / nextToken as the SDK reads it.
+    await client.createAlias("al", new m.CreateAliasRequest({ body: new m.CreateAliasInput({ aliasName: "blue", versionId: v }) }));
+    const first = (await client.listAliases("al", new m.ListAliasesRequest({ limit: 1 }))).body!;
+    expect(first.aliases!.map((a) => [a.aliasName, a.versionId])).toEqual([["blue", v]]);
+    const rest = (await client.listAliases("al", new m.ListAliasesRequest({ limit: 1, nextToken: first.nextToken }))).body!;
+    expect(rest.aliases!.map((a) => [a.aliasName, a.versionId])).toEqual([["live", v2]]);
+    expect(rest.nextToken).toBeUndefined();
   });
 });

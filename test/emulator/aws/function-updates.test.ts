@@ -10,6 +10,7 @@ import {
   UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
+  GetFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { REGION, lambda, rejection, startEmulator, zipOf } from "./helpers.js";
@@ -83,6 +84,12 @@ describe("aliases", () => {
     clock += 1_000;
     const v1 = (await client.send(new PublishVersionCommand({ FunctionName: "al" }))).Version!;
     expect((await rejection(client.send(new UpdateAliasCommand({ FunctionName: "al", Name: "live", FunctionVersion: v1 })))).name).toBe("ResourceNotFoundException");
+    // The new version is Pending for the update delay: no alias points at it yet.
+    expect((await client.send(new GetFunctionConfigurationCommand({ FunctionName: "al", Qualifier: v1 }))).State).toBe("Pending");
+    const pending = await rejection(client.send(new CreateAliasCommand({ FunctionName: "al", Name: "live", FunctionVersion: v1 })));
+    expect([pending.name, pending.message]).toEqual(["ResourceConflictException", expect.stringContaining("is in state Pending")]);
+    clock += 1_000;
+    expect((await client.send(new GetFunctionConfigurationCommand({ FunctionName: "al", Qualifier: v1 }))).State).toBe("Active");
     const created = await client.send(new CreateAliasCommand({ FunctionName: "al", Name: "live", FunctionVersion: v1 }));
     expect(created).toMatchObject({ Name: "live", FunctionVersion: v1, AliasArn: expect.stringMatching(/:function:al:live$/) });
     expect((await rejection(client.send(new CreateAliasCommand({ FunctionName: "al", Name: "live", FunctionVersion: v1 })))).name).toBe("ResourceConflictException");

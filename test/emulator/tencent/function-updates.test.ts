@@ -68,10 +68,31 @@ describe("aliases", () => {
   test("CreateAlias, UpdateAlias, GetAlias with the service's not-found and in-use codes", async () => {
     const v = (await client.PublishVersion({ FunctionName: "al" })).FunctionVersion!;
     expect((await sdkError(client.UpdateAlias({ FunctionName: "al", Name: "live", FunctionVersion: v }))).code).toBe("ResourceNotFound.Alias");
+    // PublishVersion is asynchronous: the version is Publishing, and no alias points at it yet.
+    expect((await client.GetFunction({ FunctionName: "al", Qualifier: v })).Status).toBe("Publishing");
+    expect((await sdkError(client.CreateAlias({ FunctionName: "al", Name: "live", FunctionVersion: v }))).code).toBe("FailedOperation.CreateAlias");
+    clock += 1_000;
+    expect((await client.GetFunction({ FunctionName: "al", Qualifier: v })).Status).toBe("Active");
     await client.CreateAlias({ FunctionName: "al", Name: "live", FunctionVersion: v });
     expect((await sdkError(client.CreateAlias({ FunctionName: "al", Name: "live", FunctionVersion: v }))).code).toBe("ResourceInUse.Alias");
     expect((await sdkError(client.UpdateAlias({ FunctionName: "al", Name: "live", FunctionVersion: "7" }))).code).toBe("ResourceNotFound.Version");
     await client.UpdateAlias({ FunctionName: "al", Name: "live", FunctionVersion: "$LATEST" });
     expect((await client.GetAlias({ FunctionName: "al", Name: "live" })).FunctionVersion).toBe("$LATEST");
+    const listed = await client.ListAliases({ FunctionName: "al" });
+    expect(listed).toMatchObject({ TotalCount: 1, Aliases: [{ Name: "live", FunctionVersion: "$LATEST" }] });
+    expect((await client.ListAliases({ FunctionName: "al", FunctionVersion: v })).TotalCount).toBe(0);
+  });
+
+  test("an alias is not moved to a version still Publishing; PublishVersion waits for an update to end", async () => {
+    clock += 1_000;
+    await client.UpdateFunctionConfiguration({ FunctionName: "al", Description: "busy" });
+    expect((await sdkError(client.PublishVersion({ FunctionName: "al" }))).code).toBe("FailedOperation.PublishVersion");
+    clock += 1_000;
+    const v = (await client.PublishVersion({ FunctionName: "al" })).FunctionVersion!;
+    expect((await sdkError(client.UpdateAlias({ FunctionName: "al", Name: "live", FunctionVersion: v }))).code).toBe("FailedOperation.UpdateAlias");
+    const versions = await client.ListVersionByFunction({ FunctionName: "al" });
+    expect(versions.Versions?.find((x) => x.Version === v)?.Status).toBe("Publishing");
+    clock += 1_000;
+    await client.UpdateAlias({ FunctionName: "al", Name: "live", FunctionVersion: v });
   });
 });

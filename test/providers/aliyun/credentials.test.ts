@@ -10,7 +10,7 @@ import { silentLogger } from "../../../src/output/log.js";
 import { redact } from "../../../src/output/redact.js";
 import type { AliyunCredentials } from "../../../src/providers/aliyun/credentials.js";
 import { aliyunProvider as p } from "../../../src/providers/aliyun/index.js";
-import { tempDir } from "../../helpers/archive.js";
+import { makeArchive, tempDir } from "../../helpers/archive.js";
 import { oidcToken } from "../../helpers/oidc.js";
 
 let emu: RunningEmulator;
@@ -200,5 +200,56 @@ describe("the account id", () => {
     const dry = await resolve(env(base), { offline: true });
     await connect(dry, "cn-hangzhou", "public");
     expect(calls("GetCallerIdentity")).toBe(0);
+  });
+});
+
+// FC's temporary bucket (FC 2.0, signed its own way, ./temp-bucket.ts) with the run's credentials:
+// the account id it needs for x-fc-account-id and the object's key is looked up like the public
+// endpoint's, and keys whose token FC refuses are renewed once, as for the FC 3.0 calls.
+describe("FC's temporary bucket", () => {
+  async function stageThere(creds: AliyunCredentials, region = "cn-hangzhou") {
+    const storage = await p.storage.connect(
+      { region, endpoint: emu.url, credentials: creds, requestTimeoutMs: 5000, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, log: silentLogger },
+      { endpoint: emu.url },
+    );
+    const archive = await makeArchive();
+    const file = path.join(home, "layer.zip");
+    await writeFile(file, archive.bytes);
+    const key = storage.keyFor("ignored.zip");
+    const staged = await storage.stage({ path: file, size: archive.size, sha256: archive.sha256 }, key);
+    return { key, staged };
+  }
+
+  it("with keys and no account id anywhere: STS GetCallerIdentity once for the run, the object under that account", async () => {
+    const k = emuKeys();
+    const creds = await resolve(env({ ALIBABA_CLOUD_ACCESS_KEY_ID: k.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: k.secret }));
+    expect(creds.accountId).toBeUndefined();
+    const first = await stageThere(creds);
+    expect(first.key.startsWith(`${emu.credentials.aliyun.accountId}/`)).toBe(true);
+    expect(first.staged.key).toBe(first.key);
+    await stageThere(creds, "cn-beijing");
+    expect(calls("GetCallerIdentity")).toBe(1);
+    expect(calls("GetTempBucketToken")).toBe(2);
+    expect(calls("PutObject")).toBe(2);
+  });
+
+  it("with an OIDC role's keys: signed with their token in the role's account; expired keys are exchanged again once", async () => {
+    const tokenFile = path.join(home, "oidc-token");
+    await writeFile(tokenFile, oidcToken());
+    const creds = await resolve(
+      env({
+        ALIBABA_CLOUD_ROLE_ARN: "acs:ram::1111222233334444:role/publisher",
+        ALIBABA_CLOUD_OIDC_PROVIDER_ARN: "acs:ram::1111222233334444:oidc-provider/github",
+        ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+      }),
+    );
+    // The token call is admitted, then its keys expire before FC authenticates the body.
+    emu.faults.add({ provider: "aliyun", action: "GetTempBucketToken", kind: "expire-credentials", times: 1 });
+    const { key } = await stageThere(creds);
+    expect(key.startsWith("1111222233334444/")).toBe(true);
+    expect(calls("GetTempBucketToken")).toBe(2);
+    expect(calls("AssumeRoleWithOIDC")).toBe(2);
+    expect(calls("GetCallerIdentity")).toBe(0);
+    expect(calls("PutObject")).toBe(1);
   });
 });

@@ -250,8 +250,25 @@ describe("error mapping", () => {
     expect(toCloudError(new ClientError({ statusCode: 400, code: "Throttling.Resource", data: {} }), "x")).toMatchObject({ retryable: true, unprocessed: true });
   });
 
-  it("adds a hint for auth errors", async () => {
+  it("recognises FC 3.0's own throttling codes (error centre: 429 ResourceExhausted, 503 ResourceThrottled)", async () => {
+    const { ClientError, ServerError } = await sdkErrors();
+    expect(toCloudError(new ClientError({ statusCode: 429, code: "ResourceExhausted", data: {} }), "x")).toMatchObject({
+      code: "ResourceExhausted",
+      retryable: true,
+      unprocessed: true,
+    });
+    // A 503 alone may have been acted on; ResourceThrottled says FC turned the request away.
+    expect(toCloudError(new ServerError({ statusCode: 503, code: "ResourceThrottled", data: {} }), "x")).toMatchObject({
+      code: "ResourceThrottled",
+      retryable: true,
+      unprocessed: true,
+    });
+  });
+
+  it("adds a hint for auth errors, in FC 3.0's codes and the older gateway spellings", async () => {
     const { ClientError } = await sdkErrors();
+    expect(toCloudError(new ClientError({ statusCode: 403, code: "SignatureNotMatch", data: {} }), "x").hint).toContain("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
+    expect(toCloudError(new ClientError({ statusCode: 403, code: "InvalidAccessKeyID", data: {} }), "x").hint).toContain("ALIBABA_CLOUD_ACCESS_KEY_ID");
     expect(toCloudError(new ClientError({ statusCode: 400, code: "SignatureDoesNotMatch", data: {} }), "x").hint).toContain("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
     expect(toCloudError(new ClientError({ statusCode: 404, code: "InvalidAccessKeyId.NotFound", data: {} }), "x").hint).toContain("ALIBABA_CLOUD_ACCESS_KEY_ID");
   });

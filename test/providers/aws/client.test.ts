@@ -110,6 +110,8 @@ describe("publishLayer / getLayerVersion / listLayerVersions", () => {
     expect(err).toMatchObject({ code: "ResourceNotFoundException", provider: "aws", httpStatus: 404, retryable: false, exitCode: 1 });
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(err.message).toContain("The resource you requested does not exist.");
+    // Lambda's words name nothing: the message says what was asked for.
+    expect(err.message).toBe(`GetLayerVersion: layer known version 42 does not exist in ${REGION} (The resource you requested does not exist.)`);
   });
 
   test("a layer ARN works as the layer name; the record keeps the bare name", async () => {
