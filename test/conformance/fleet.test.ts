@@ -156,6 +156,73 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
     });
   });
 
+  describe("<provider>:all beside a config's targets", () => {
+    /** A config folder whose one layer declares these regions (`<provider>:all` among them, maybe). */
+    async function configFolder(regions: string[]): Promise<{ cwd: string; name: string }> {
+      const cwd = path.join(dir, `cfg-${++seq}`);
+      await mkdir(cwd, { recursive: true });
+      await writeFile(path.join(cwd, "m.txt"), `scoped ${seq}\n`);
+      const name = layerName();
+      await writeFile(
+        path.join(cwd, "layerctl.config.json"),
+        JSON.stringify({ layers: [{ name, dir: ".", runtimes: [profile.fleet.sharedRuntime], providers: [profile.provider], regions }] }),
+      );
+      return { cwd, name };
+    }
+
+    it("--region <provider>:all selects every region the file declares, with no listing call", async () => {
+      const { cwd } = await configFolder([r1, r2]);
+      const listings = calls(profile.fleet.listRegionsAction);
+      const doc = await publishWithConfig({ cwd, region: [`${profile.provider}:all`] }, { env: env(), log: silentLogger }, publishCommand);
+      expect(doc.results.map((r) => [r.region, r.status])).toEqual([
+        [r1, "published"],
+        [r2, "published"],
+      ]);
+      expect(calls(profile.fleet.listRegionsAction)).toBe(listings);
+    });
+
+    it("a file declaring <provider>:all: --region narrows to one region; versions and status read every listed region", async () => {
+      const own = await startEmulator({ tuning: { [profile.provider]: { regions: [r2, r3] } } });
+      try {
+        const { cwd, name } = await configFolder([`${profile.provider}:all`]);
+        const one = await publishWithConfig({ cwd, region: [`${profile.provider}:${r3}`] }, { env: env(own), log: silentLogger }, publishCommand);
+        expect(one.results.map((r) => [r.region, r.status, r.version])).toEqual([[r3, "published", 1]]);
+        expect(calls(profile.fleet.listRegionsAction, own)).toBe(0);
+        // status and the lifecycle commands take the file's targets: `all` listed, the layer in each region.
+        const status = await runCommand("status", { cwd }, { env: env(own) });
+        expect(status.code).toBe(3);
+        expect(
+          statusDocumentSchema
+            .parse(status.data)
+            .layers[0]!.targets.map((t) => [t.region, t.state])
+            .sort(),
+        ).toEqual(
+          [
+            [r2, "missing"],
+            [r3, "in-sync"],
+          ].sort(),
+        );
+        const all = await publishWithConfig({ cwd, skipUnchanged: true }, { env: env(own), log: silentLogger }, publishCommand);
+        expect(all.results.map((r) => [r.region, r.status, r.version]).sort()).toEqual(
+          [
+            [r2, "published", 1],
+            [r3, "unchanged", 1],
+          ].sort(),
+        );
+        const versions = await runCommand("versions", { cwd }, { env: env(own) });
+        expect(versions.code).toBe(0);
+        expect((versions.data as { results: LayerVersionRecord[] }).results.map((r) => [r.layerName, r.region, r.version]).sort()).toEqual(
+          [
+            [name, r2, 1],
+            [name, r3, 1],
+          ].sort(),
+        );
+      } finally {
+        await own.close();
+      }
+    });
+  });
+
   describe("publish --align-version", () => {
     it("pads each target with the new zip up to the highest version + 1 and records the padding", async () => {
       const name = layerName();
