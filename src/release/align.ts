@@ -61,7 +61,10 @@ export function planAlign(targets: Target[], heads: Array<LayerHead | { error: u
   const version = opts.fixed ?? (readable.length > 0 ? Math.max(...readable) : 1);
   const steps: AlignStep[] = heads.map((h) => {
     if ("error" in h) return { kind: "unread", error: h.error };
-    if (h.newest?.version === version && holdsZip(h.digest, local) === true) return { kind: "done", record: { ...h.newest, status: "unchanged" } };
+    // It holds exactly this zip: its SHA-256 is ours where the cloud reports none (FC's CRC-64),
+    // as --skip-unchanged says, so a record file sees the same entry and keeps it as it is.
+    if (h.newest?.version === version && holdsZip(h.digest, local) === true)
+      return { kind: "done", record: { ...h.newest, codeSha256: h.newest.codeSha256 ?? local.sha256, status: "unchanged" } };
     if (h.highest >= version) return { kind: "overshoot", highest: h.highest };
     return { kind: "publish", highest: h.highest, count: version - h.highest };
   });

@@ -258,6 +258,28 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       expect(calls(profile.publishLayerAction) - before).toBe(0);
     });
 
+    it("with --record, a re-run that changes nothing leaves the file byte for byte (padding and time kept); a new build keeps the old as previous", async () => {
+      const name = layerName();
+      await seed(name, r1, await makeArchive({ "lib/rec.txt": "older\n" }), 1);
+      const src = await layerDir("recorded build\n");
+      const file = path.join(dir, `${name}.json`);
+      const first = await runCommand("publish", publishInput(src, name, [r1, r2], { alignVersion: true, record: file }), { env: env() });
+      expect(first.code).toBe(0);
+      const written = await readFile(file);
+      expect(JSON.parse(written.toString()).layers[name][profile.provider][r2]).toMatchObject({ version: 2, padding: [1] });
+      // Every target is "done" now: the cloud's newest version read back, not published.
+      const again = await runCommand("publish", publishInput(src, name, [r1, r2], { alignVersion: true, record: file }), { env: env() });
+      expect((again.data as { results: LayerVersionRecord[] }).results.map((x) => x.status)).toEqual(["unchanged", "unchanged"]);
+      expect((await readFile(file)).equals(written)).toBe(true);
+      // A new build: version 3 everywhere, version 2 remembered as what it replaced.
+      await writeFile(path.join(src, "lib", "m.txt"), "recorded build, again\n");
+      const next = await runCommand("publish", publishInput(src, name, [r1, r2], { alignVersion: true, record: file }), { env: env() });
+      expect(next.code).toBe(0);
+      const entry = JSON.parse(await readFile(file, "utf8")).layers[name][profile.provider][r2];
+      expect(entry).toMatchObject({ version: 3, previous: { version: 2 } });
+      expect(entry.padding).toBeUndefined();
+    });
+
     it("a region that was down fails alone, and the same command catches it up later", async () => {
       const name = layerName();
       await seed(name, r2, await makeArchive({ "lib/x.txt": "x\n" }), 2);
