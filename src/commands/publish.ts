@@ -22,7 +22,7 @@ import { defineCommand } from "./shared/define.js";
 import { Traffic } from "../providers/traffic.js";
 import { checkZipOut, FLEET_CONCURRENCY, parseSymlinkMode, parseTimeout } from "./shared/options.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
-import { publishAligned, paddingOf, planAlign, readHeads, type AlignPlan } from "../release/align.js";
+import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "../release/align.js";
 import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, parseOptionalConcurrency, plannedAligned } from "../release/publish-fleet.js";
 import { selectForResume, type ResumeSelection } from "../release/resume.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
@@ -351,9 +351,16 @@ export async function executePublish(
         }
         const publishOpts = { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
         const onceCtx = { log: ctx.log, where, deadline, policy: opts.policies[i], checkCommand: versionsCommand(t, layerName) };
-        const rec = step ? await publishAligned(client, req, step, opts.align!.version, publishOpts, onceCtx) : await publishOnce(client, req, publishOpts, onceCtx);
+        const { record: rec, unsettled } = step
+          ? await publishAligned(client, req, step, opts.align!.version, publishOpts, onceCtx)
+          : { record: await publishOnce(client, req, publishOpts, onceCtx), unsettled: [] };
         // The cloud keeps its own copy once the version is Active: the staged object can go then.
-        if (staged) kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: rec });
+        // Padding versions were not waited for: one still publishing keeps it too.
+        if (staged) {
+          const reads = !opts.keepStaged && staged.client.removable && (rec.state === "Active" || rec.state === null);
+          const reading = reads ? await stillPublishing(client, unsettled) : null;
+          kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: reading ?? rec });
+        }
         return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare })), ...how() };
       } catch (err) {
         const padding = paddingOf(err);

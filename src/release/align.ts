@@ -107,6 +107,9 @@ export function paddingOf(err: unknown): number[] | undefined {
  * for (an asynchronous cloud numbers a version when it accepts it); the last one is, as publish
  * waits. A number past `target` (someone else published meanwhile) stops it: the version exists
  * and holds this zip, but the target is not aligned, and the error says so.
+ *
+ * `unsettled` are the padding versions whose answers did not say Active: a staged object they
+ * were published from may still be read (Tencent) until they are (see stillPublishing).
  */
 export async function publishAligned(
   client: ProviderClient,
@@ -115,15 +118,17 @@ export async function publishAligned(
   target: number,
   opts: PublishOptions,
   ctx: PublishOnceContext,
-): Promise<LayerVersionRecord> {
+): Promise<{ record: LayerVersionRecord; unsettled: LayerVersionRecord[] }> {
   const padding: number[] = [];
+  const unsettled: LayerVersionRecord[] = [];
   try {
     for (let n = 1; ; n++) {
       const last = n >= step.count;
       const rec = await publishOnce(client, req, last ? opts : { ...opts, wait: false }, ctx);
       const v = rec.version;
       if (v === null) throw new CloudError("the publish answered without a version number", { code: "InvalidResponse", provider: rec.provider });
-      if (v === target) return padding.length > 0 ? { ...rec, padding } : rec;
+      if (v === target) return { record: padding.length > 0 ? { ...rec, padding } : rec, unsettled };
+      if (!last && rec.state !== null && rec.state !== "Active") unsettled.push(rec);
       if (v > target) {
         throw new CloudError(`published version ${v}, past the aligned version ${target}: another publish got there first; stopped here`, {
           code: "AlignOvershoot",
@@ -144,6 +149,19 @@ export async function publishAligned(
     if (padding.length > 0 && typeof err === "object" && err !== null) paddingByError.set(err, padding);
     throw err;
   }
+}
+
+/**
+ * The first padding version still being published, read again once the aligned version is Active
+ * (one read each, only for versions whose publish answer was not Active); null when every one is.
+ * A version that cannot be read counts as still publishing: the staged object it may read is kept.
+ */
+export async function stillPublishing(client: ProviderClient, unsettled: LayerVersionRecord[]): Promise<LayerVersionRecord | null> {
+  for (const rec of unsettled) {
+    const now = await client.getLayerVersion(rec.layerName, rec.version!).catch(() => rec);
+    if (now.state !== "Active") return now;
+  }
+  return null;
 }
 
 /** What a target that publishes nothing reports: done (unchanged), overshoot or unread (failed). */
