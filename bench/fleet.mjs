@@ -7,8 +7,8 @@
 //
 // The emulator runs inside this process (200 ms latency on every call, Tencent publish delay
 // 500 ms), layerctl as a child, so its wall time and peak RSS (GNU time) are its own. "Every region
-// we know" is each provider's list in src/providers/<cloud>/limits.ts (20 Tencent + 37 AWS + 19
-// Aliyun = 76 targets today). Timings on a shared machine are noisy: the load is printed first.
+// we know" is each provider's list in src/providers/<cloud>/regions.ts (20 Tencent + 38 AWS + 21
+// Aliyun = 79 targets today). Timings on a shared machine are noisy: the load is printed first.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";

@@ -20,7 +20,7 @@ export function parseTimeout(value: string | undefined): number {
 export const DEFAULT_CONCURRENCY = 16;
 /**
  * Targets at once where a run holds no big upload per target (reads; publishes of small zips):
- * every region of the three clouds (76 today) at once. Calls stay paced per provider and region
+ * every region of the three clouds (79 today) at once. Calls stay paced per provider and region
  * below the documented rates (../../providers/traffic.ts), so more targets in flight never means
  * more calls per second to one region.
  */
