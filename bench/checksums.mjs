@@ -1,7 +1,10 @@
 // Checksum throughput (the CRC-64/XZ Aliyun verifies, next to Node's SHA-256): a 50 MB layer is
 // hashed on every publish, so both must stay far below a second. Figures, not assertions.
 import { createHash, randomBytes } from "node:crypto";
-import { crc64 } from "../dist/archive/crc64.js";
+import { sourceBundle } from "../test/helpers/source-bundle.mjs";
+
+const [crc64Module] = await sourceBundle("archive/crc64.ts");
+const { crc64 } = await import(crc64Module);
 
 const data = randomBytes(64 * 1024 * 1024);
 function mbps(fn) {

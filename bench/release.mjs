@@ -2,8 +2,9 @@
 // in the same run (alternated runs, medians); the process exits 1 when a target is missed.
 //
 //   npm run bench                        (builds dist/ first; ~3-5 minutes)
-//   BENCH_ONLY=startup,release npm run bench   (some sections: startup, packmem, packspeed, release, memory)
-//   BENCH_RUNS=5 ...                     (alternated runs per figure; default 3, start-up 41 pairs)
+//   BENCH_ONLY=packmem,release npm run bench   (some sections: packmem, packspeed, release, memory)
+//   BENCH_RUNS=5 ...                     (alternated runs per figure; default 3)
+// The start-up targets are bench/startup.mjs's.
 //
 // The emulator runs inside this process (200 ms latency on every call, Tencent publish delay
 // 500 ms) so its calls can be counted; layerctl runs as a child, so its wall time and peak RSS
@@ -12,7 +13,9 @@ import { spawnSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { cliEnv } from "./env.mjs";
+import { sourceBundle } from "../test/helpers/source-bundle.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -31,19 +34,6 @@ function report(name, value, limit, detail) {
   const ok = value <= limit;
   if (!ok) missed.push(name);
   console.log(`${ok ? "ok    " : "MISSED"} ${name}: ${value.toFixed(2)}x (target <= ${limit}x)  ${detail}`);
-}
-
-function cliEnv(extra = {}) {
-  return {
-    PATH: process.env.PATH,
-    HOME: "/nonexistent-layerctl-home",
-    LANG: "C.UTF-8",
-    NO_COLOR: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: "/nonexistent/layerctl-aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/layerctl-aws-credentials",
-    ...extra,
-  };
 }
 
 /** Runs a command to completion (async, so the in-process emulator keeps answering): wall ms, peak RSS KiB, stdout. */
@@ -65,49 +55,6 @@ function run(cmd, args, { env = cliEnv(), cwd = repo, check = true } = {}) {
       else resolve({ ms, rssKiB, stdout, stderr: lines.join("\n"), code });
     });
   });
-}
-
-// ---- start-up -----------------------------------------------------------------------------------
-/**
- * `layerctl --help` against `node -e 0`, run in pairs one right after the other in `env`: the
- * figure is the median of the pairs' ratios. A shared machine's slow spells last longer than a
- * pair (~60 ms), so each ratio compares runs under the same conditions; medians of the two lists
- * taken apart mixed calm and busy moments (1.16x to 1.47x for the same build).
- */
-function startupRatio(env, command = [BIN, "--help"]) {
-  const n = Math.max(RUNS, 41);
-  const base = [];
-  const help = [];
-  for (let i = 0; i < n; i++) {
-    for (const [list, args] of [
-      [base, ["-e", "0"]],
-      [help, command],
-    ]) {
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, args, { stdio: "ignore", env });
-      if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed`);
-      list.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-  }
-  const ratio = median(help.map((ms, i) => ms / base[i]));
-  return { ratio, detail: `medians ${median(help).toFixed(0)} ms vs ${median(base).toFixed(0)} ms; median of ${n} paired ratios` };
-}
-
-async function startup() {
-  // Both in the environment the bench runs in, as a user's shell would start it, and in a bare
-  // one. Node's own start-up depends on the environment: NODE_EXTRA_CA_CERTS (set on this
-  // machine) adds ~50 ms to every process, `node -e 0` included, so the same CLI shows a smaller
-  // ratio there. The bare figure is the strict one; both must meet the target.
-  const shell = startupRatio(process.env);
-  report("start-up: layerctl --help / node -e 0", shell.ratio, 1.3, shell.detail);
-  const bare = startupRatio(cliEnv());
-  report("start-up, bare environment (no NODE_EXTRA_CA_CERTS or NODE_OPTIONS)", bare.ratio, 1.3, bare.detail);
-  // What any script file costs over `node -e 0` (resolving and reading it, its package scope):
-  // the floor under the figures above, printed to read them by.
-  const oneLine = path.join(work, "one-line.cjs");
-  fs.writeFileSync(oneLine, "void 0;\n");
-  const floor = startupRatio(cliEnv(), [oneLine]);
-  console.log(`       floor, a one-line script file, bare environment: ${floor.ratio.toFixed(2)}x  ${floor.detail}`);
 }
 
 // ---- pack memory: 100k tiny files vs 5k ----------------------------------------------------------
@@ -191,7 +138,7 @@ function layerDir(name, mb) {
 }
 
 async function startEmulator() {
-  const { start, emulatorEnv } = await import(pathToFileURL(path.join(repo, "dist/emulator/index.js")).href);
+  const { start, emulatorEnv } = await import((await sourceBundle("emulator/index.ts"))[0]);
   const emu = await start({ port: 0, tencentPublishDelayMs: 500, faults: [{ provider: "*", action: "*", kind: "latency", latencyMs: 200 }] });
   return { emu, env: cliEnv(emulatorEnv(emu.credentials, emu.url)) };
 }
@@ -275,13 +222,13 @@ async function memory() {
 }
 
 // ---- main -----------------------------------------------------------------------------------------
-if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }
 fs.mkdirSync(path.join(work, "out"), { recursive: true });
 console.log(`release targets (issue #10): ${process.version}, ${RUNS} alternated runs per figure, medians`);
-const sections = { startup, packmem: packMemory, packspeed: packSpeed, release, memory };
+const sections = { packmem: packMemory, packspeed: packSpeed, release, memory };
 for (const [name, fn] of Object.entries(sections)) if (!ONLY || ONLY.has(name)) await fn();
 if (missed.length) {
   console.log(`\n${missed.length} target(s) missed: ${missed.join("; ")}`);

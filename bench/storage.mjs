@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sourceBundle } from "../test/helpers/source-bundle.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -24,7 +25,7 @@ const zipPath = path.join(work, `staged-${MB}mb.zip`);
 const bin = path.join(repo, "bin", "layerctl");
 const hasTime = fs.existsSync("/usr/bin/time");
 
-const { buildZip } = await import(path.join(repo, "dist/emulator/zip.js"));
+const { buildZip } = await import((await sourceBundle("emulator/zip.ts"))[0]);
 
 function generate() {
   if (fs.existsSync(zipPath)) return;

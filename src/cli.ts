@@ -12,7 +12,6 @@ import { removeLeftovers } from "./interrupt.js";
 // Every command that touches credentials loads src/providers/index.ts, which registers each
 // provider's secret variables with redact() before anything is printed.
 import { redact } from "./output/redact.js";
-import { debugDetail } from "./output/debug-detail.js";
 import { drained, stream, terminalColumns, terminalHasColors, writeText } from "./output/stdio.js";
 import { providerCatalog, providerNames } from "./providers/names.js";
 
@@ -26,6 +25,8 @@ Exit codes:
   130/143  interrupted (SIGINT/SIGTERM); temporary files are removed`;
 
 const debug = process.argv.includes("--debug");
+// Only with --debug: it needs node:util, whose loading is a sixth of what `--help` costs on Node 24.
+const detail = debug ? await import("./output/debug-detail.js") : undefined;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -33,7 +34,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function fail(err: unknown): void {
   writeText(2, `${redact(`layerctl: ${formatError(err)}`)}\n`);
-  if (debug) writeText(2, debugDetail(err));
+  if (detail) writeText(2, detail.debugDetail(err));
   process.exitCode = exitCodeOf(err);
 }
 
@@ -97,7 +98,7 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     stdout.write(spec.unredacted ? outcome.stdout : redact(outcome.stdout));
     for (const { line, error } of outcome.errors) {
       stderr.write(`${redact(`layerctl: ${line}`)}\n`);
-      if (debug) stderr.write(debugDetail(error));
+      if (detail) stderr.write(detail.debugDetail(error));
     }
     process.exitCode = outcome.exitCode;
     if (service && stopped !== undefined) {

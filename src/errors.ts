@@ -13,6 +13,8 @@ export interface LayerctlErrorOptions {
   /** Throttling, 5xx, resets and timeouts: safe to try again with backoff. */
   retryable?: boolean;
   cause?: unknown;
+  /** Lines reported before the error's own, one problem each (e.g. each file the contents check refused). */
+  details?: string[];
 }
 
 export interface CloudErrorOptions extends LayerctlErrorOptions {
@@ -37,6 +39,7 @@ export abstract class LayerctlError extends Error {
   readonly requestId?: string;
   readonly httpStatus?: number;
   readonly retryable: boolean;
+  readonly details?: string[];
 
   constructor(message: string, opts: LayerctlErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -46,6 +49,7 @@ export abstract class LayerctlError extends Error {
     this.requestId = opts.requestId;
     this.httpStatus = opts.httpStatus;
     this.retryable = opts.retryable ?? false;
+    this.details = opts.details;
   }
 
   /**
@@ -68,6 +72,7 @@ export abstract class LayerctlError extends Error {
       httpStatus: this.httpStatus,
       retryable: this.retryable,
       cause: this.cause,
+      details: this.details,
     };
   }
 

@@ -2,6 +2,9 @@
 // files, CRC them, deflate them, and lay out complete local records so the main thread only writes.
 import fs from "node:fs";
 import zlib from "node:zlib";
+import { fileSource, memorySource } from "../contents/byte-source.js";
+import { noteFor, worthALook } from "../contents/sniff.js";
+import type { ContentNote } from "../contents/types.js";
 import { crc32 } from "./crc32.js";
 import type { Entry } from "./walk.js";
 import { LOCAL_HEADER_SIZE, METHOD_DEFLATE, METHOD_STORE, writeLocalHeader } from "./zip-format.js";
@@ -22,6 +25,8 @@ export interface BatchTask {
   type: "batch";
   dosDateTime: number;
   items: Entry[];
+  /** Note executables and wheel metadata for the contents check (from the bytes read anyway). */
+  inspect?: boolean;
 }
 
 /** One slice of a large file; slices are deflated independently and concatenated in order. */
@@ -31,6 +36,8 @@ export interface ChunkTask {
   offset: number;
   length: number;
   final: boolean;
+  /** On a file's first chunk, for the contents check: its name in the zip and whole size. */
+  inspect?: { name: string; size: number };
 }
 
 export type DeflateTask = BatchTask | ChunkTask;
@@ -40,12 +47,15 @@ export interface BatchDone {
   records: Uint8Array;
   /** Per item: crc, compressed size, method. */
   meta: number[];
+  /** What the contents check should know, by item index; absent when nothing was noted. */
+  notes?: Array<[number, ContentNote]>;
 }
 
 export interface ChunkDone {
   type: "chunk";
   data: Uint8Array;
   crc: number;
+  note?: ContentNote;
 }
 
 /** An errno code, or "CHANGED" when the file's size no longer matches the walk. */
@@ -102,6 +112,7 @@ function runBatch(task: BatchTask): BatchDone {
   // Not from the shared pool: the whole ArrayBuffer is transferred to the main thread.
   const out = Buffer.allocUnsafeSlow(bound);
   const meta: number[] = [];
+  let notes: Array<[number, ContentNote]> | undefined;
   let p = 0;
   task.items.forEach((item, i) => {
     const name = names[i]!;
@@ -118,6 +129,11 @@ function runBatch(task: BatchTask): BatchDone {
       size = compressedSize = item.size;
       const raw = out.subarray(dataAt, dataAt + size);
       crc = crc32(raw);
+      // Before deflate overwrites the raw bytes: a few byte compares per file, more only for executables.
+      if (task.inspect && worthALook(item.name, raw)) {
+        const note = noteFor(item.name, memorySource(raw));
+        if (note) (notes ??= []).push([i, note]);
+      }
       if (size > 0) {
         const deflated = zlib.deflateRawSync(raw, { level: LEVEL, chunkSize: outputBufferFor(size) });
         if (deflated.length < size) {
@@ -131,7 +147,7 @@ function runBatch(task: BatchTask): BatchDone {
     p = dataAt + compressedSize;
     meta.push(crc, compressedSize, method);
   });
-  return { type: "batch", records: out.subarray(0, p), meta };
+  return notes ? { type: "batch", records: out.subarray(0, p), meta, notes } : { type: "batch", records: out.subarray(0, p), meta };
 }
 
 function runChunk(task: ChunkTask): ChunkDone {
@@ -147,7 +163,23 @@ function runChunk(task: ChunkTask): ChunkDone {
   });
   const own = new Uint8Array(deflated.length);
   own.set(deflated);
-  return { type: "chunk", data: own, crc: crc32(data) };
+  const note = task.inspect && worthALook(task.inspect.name, data) ? noteOfLargeFile(task.source, task.inspect) : null;
+  return note ? { type: "chunk", data: own, crc: crc32(data), note } : { type: "chunk", data: own, crc: crc32(data) };
+}
+
+/** A large executable's tables are read from the file at their offsets (a few small reads). */
+function noteOfLargeFile(source: string, { name, size }: { name: string; size: number }): ContentNote | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(source, "r");
+  } catch (err) {
+    throw new ReadFailure((err as NodeJS.ErrnoException).code ?? "EIO", source);
+  }
+  try {
+    return noteFor(name, fileSource(fd, size));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export function runTask(task: DeflateTask): TaskOutcome {

@@ -5,6 +5,7 @@
 // survive and folders extract with the same mode everywhere; entries are sorted bytewise on their
 // UTF-8 path; no extra fields except zip64 where sizes, offsets or the entry count need it.
 import path from "node:path";
+import type { NamedNote } from "../contents/types.js";
 import { createDeflater, type Deflater } from "./deflate-pool.js";
 import { loadIgnore } from "./ignore.js";
 import { checkPaths, normalisePrefix } from "./paths.js";
@@ -52,8 +53,11 @@ export async function pack(opts: PackOptions): Promise<PackResult> {
   const shown = (source: string) => path.join(shownRoot, path.relative(root, source));
   const zip = ZipFileWriter.create(output);
   const deflater: Deflater = createDeflater();
+  const notes: NamedNote[] = [];
   try {
-    await writeEntries(counted(), zip, deflater, stamp, shown);
+    await writeEntries(counted(), zip, deflater, stamp, shown, opts.check ? (name, note) => notes.push({ name, note }) : undefined);
+    // Before the zip is put in place: a check that refuses the layer leaves no zip behind.
+    opts.check?.(notes);
     const { zipBytes, sha256 } = zip.finish();
     return {
       archive: { path: output, fileCount, uncompressedBytes, zipBytes, sha256 },

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { NamedNote } from "../contents/types.js";
 import { UsageError } from "../errors.js";
 import type { PackResult } from "./types.js";
 import { compareUtf8 } from "./utf8-order.js";
@@ -53,7 +54,8 @@ async function findDirectory(fh: fs.promises.FileHandle, fileSize: number, shown
   throw notZip(shown);
 }
 
-export async function inspectZip(file: string): Promise<PackResult> {
+/** `check`: the contents check, given what the entries hold (see PackOptions.check). */
+export async function inspectZip(file: string, opts: { check?: (notes: NamedNote[]) => void } = {}): Promise<PackResult> {
   const abs = path.resolve(file);
   const st = fs.statSync(abs, { throwIfNoEntry: false });
   if (!st) throw new UsageError(`${abs} does not exist`, { hint: "check the path to the .zip" });
@@ -92,7 +94,10 @@ export async function inspectZip(file: string): Promise<PackResult> {
       if (segments.length > 1) second.add(`${segments[0]}/${segments[1]}`);
       p += 46 + nameLength + extraLength + cd.readUInt16LE(p + 32);
     }
-    await verifyEntries(fh, st.size, entries, abs);
+    const notes: NamedNote[] = [];
+    await verifyEntries(fh, st.size, entries, abs, opts.check ? (name, note) => notes.push({ name, note }) : undefined);
+    // Entries were read in file order; the check reads them in name order, as pack gives them.
+    opts.check?.(notes.sort((a, b) => compareUtf8(a.name, b.name)));
   } finally {
     await fh.close();
   }

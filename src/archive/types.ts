@@ -1,5 +1,7 @@
 // The pack summary. Its JSON field names are public: it is printed by `pack --output json` and
 // appears as `archive` inside `publish --output json`.
+import type { NamedNote } from "../contents/types.js";
+
 export interface ArchiveSummary {
   /** Where the zip was written (absolute); null when it only lived in memory / a temp file. */
   path: string | null;
@@ -23,6 +25,12 @@ export interface PackOptions {
   symlinks?: SymlinkMode;
   /** Seconds since epoch for every entry's timestamp; default: env SOURCE_DATE_EPOCH, else 1980-01-01. */
   sourceDateEpoch?: number;
+  /**
+   * The contents check: executables and wheel metadata are noted from the bytes the pass reads
+   * anyway, and handed over once every entry is written, before the zip is put in place (a throw
+   * leaves no zip).
+   */
+  check?: (notes: NamedNote[]) => void;
 }
 
 export interface PackResult {

@@ -6,6 +6,9 @@ import type fs from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
+import { Unavailable, capturedSource, memorySource } from "../contents/byte-source.js";
+import { noteFor, worthALook } from "../contents/sniff.js";
+import type { ContentNote } from "../contents/types.js";
 import { UsageError } from "../errors.js";
 import { crc32 } from "./crc32.js";
 import { METHOD_DEFLATE, METHOD_STORE } from "./zip-format.js";
@@ -19,6 +22,14 @@ const CHUNK = 1024 * 1024;
 /** Entries up to this size (both ways) are checked in one synchronous inflate; bigger ones stream. */
 const SMALL = 4 * 1024 * 1024;
 const WINDOW = 8 * 1024 * 1024;
+/** A large entry's first and last bytes are kept as it streams past: an executable's tables are nearly always there. */
+const KEEP_HEAD = 1024 * 1024;
+const KEEP_TAIL = 256 * 1024;
+/** Rounds of re-reading a large entry for tables outside what was kept (each inflates up to the bytes asked for). */
+const MAX_REREADS = 4;
+
+/** What the contents check hears about, entry by entry. */
+export type EntryNoteSink = (name: string, note: ContentNote) => void;
 
 /**
  * Reads the file forward through one window: entries are visited in file order, so tens of
@@ -113,7 +124,7 @@ async function* readRange(fh: fs.promises.FileHandle, start: number, length: num
 }
 
 /** Unpacks one entry as an extractor would, checking its CRC-32 and both sizes against the central directory. */
-async function verifyEntry(fh: fs.promises.FileHandle, win: Window, fileSize: number, e: CentralEntry, shown: string): Promise<void> {
+async function verifyEntry(fh: fs.promises.FileHandle, win: Window, fileSize: number, e: CentralEntry, shown: string, onNote?: EntryNoteSink): Promise<void> {
   if (e.flags & FLAG_ENCRYPTED) throw new UsageError(`${shown} holds an encrypted entry "${e.name}"; clouds cannot extract it`, { code: "EncryptedZip", hint: REBUILD });
   if (e.method !== METHOD_STORE && e.method !== METHOD_DEFLATE) {
     throw new UsageError(`${shown}: entry "${e.name}" uses compression method ${e.method}; layers must be stored or deflated`, { code: "UnsupportedZipMethod", hint: REBUILD });
@@ -122,32 +133,110 @@ async function verifyEntry(fh: fs.promises.FileHandle, win: Window, fileSize: nu
   if (local.length < 30 || local.readUInt32LE(0) !== SIG_LOCAL) throw corrupt(shown, e.name, "has no local header where the directory says");
   const dataStart = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   if (dataStart + e.compressedSize > fileSize) throw corrupt(shown, e.name, "claims more compressed bytes than the file holds");
-  if (e.compressedSize <= SMALL && e.size <= SMALL) return verifySmall(await win.get(dataStart, e.compressedSize), e, shown);
+  const inspect = onNote !== undefined && !e.name.endsWith("/");
+  if (e.compressedSize <= SMALL && e.size <= SMALL) {
+    const out = verifySmall(await win.get(dataStart, e.compressedSize), e, shown);
+    if (inspect && worthALook(e.name, out)) {
+      const note = noteFor(e.name, memorySource(out));
+      if (note) onNote(e.name, note);
+    }
+    return;
+  }
 
   let crc = 0;
   let size = 0;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  const tail = inspect ? Buffer.allocUnsafe(Math.min(KEEP_TAIL, e.size)) : undefined;
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
+      const at = size;
       size += chunk.length;
       if (size > e.size) return done(corrupt(shown, e.name, `unpacks to more than the ${e.size} bytes it declares`));
       crc = crc32(chunk, crc);
+      if (inspect) {
+        if (headBytes < KEEP_HEAD) {
+          const part = Buffer.from(chunk.subarray(0, KEEP_HEAD - headBytes));
+          head.push(part);
+          headBytes += part.length;
+        }
+        copyOverlap(chunk, at, tail!, e.size - tail!.length);
+      }
       done();
     },
   });
+  await inflateEntry(fh, e, dataStart, sink, shown);
+  if (size !== e.size) throw corrupt(shown, e.name, `unpacks to ${size} bytes, not the ${e.size} it declares`);
+  if (crc >>> 0 !== e.crc >>> 0) throw corrupt(shown, e.name, "fails its CRC-32 check");
+  const first = Buffer.concat(head);
+  if (inspect && worthALook(e.name, first)) {
+    const note = await noteOfLargeEntry(fh, e, dataStart, shown, [
+      { offset: 0, bytes: first },
+      { offset: e.size - tail!.length, bytes: tail! },
+    ]);
+    if (note) onNote(e.name, note);
+  }
+}
+
+/** Streams an entry's uncompressed bytes into `sink` (a damaged deflate stream is a corrupt entry). */
+async function inflateEntry(fh: fs.promises.FileHandle, e: CentralEntry, dataStart: number, sink: Writable, shown: string): Promise<void> {
   const source = Readable.from(readRange(fh, dataStart, e.compressedSize));
   try {
     if (e.method === METHOD_STORE) await pipeline(source, sink);
     else await pipeline(source, zlib.createInflateRaw(), sink);
   } catch (err) {
-    if (err instanceof UsageError) throw err;
+    if (err instanceof UsageError || err instanceof StopReading) {
+      if (err instanceof StopReading) return;
+      throw err;
+    }
     throw corrupt(shown, e.name, `does not inflate (${(err as Error).message})`);
   }
-  if (size !== e.size) throw corrupt(shown, e.name, `unpacks to ${size} bytes, not the ${e.size} it declares`);
-  if (crc >>> 0 !== e.crc >>> 0) throw corrupt(shown, e.name, "fails its CRC-32 check");
 }
 
-/** A small entry in one go; inflating stops one byte past the declared size, so a lie costs nothing. */
-function verifySmall(data: Buffer, e: CentralEntry, shown: string): void {
+class StopReading extends Error {}
+
+/** Copies the part of `chunk` (at `at` in the entry) that falls in `into` (at `start`). */
+function copyOverlap(chunk: Buffer, at: number, into: Buffer, start: number): void {
+  const from = Math.max(at, start);
+  const to = Math.min(at + chunk.length, start + into.length);
+  if (to > from) chunk.copy(into, from - start, from - at, to - at);
+}
+
+/**
+ * An executable in a large entry, from the bytes kept while verifying it; tables elsewhere (a
+ * library whose string table sits mid-file) are read in another pass over the entry, which stops
+ * once it has them.
+ */
+async function noteOfLargeEntry(
+  fh: fs.promises.FileHandle,
+  e: CentralEntry,
+  dataStart: number,
+  shown: string,
+  kept: Array<{ offset: number; bytes: Buffer }>,
+): Promise<ContentNote | null> {
+  for (let round = 0; ; round++) {
+    try {
+      return noteFor(e.name, capturedSource(e.size, kept));
+    } catch (err) {
+      if (!(err instanceof Unavailable) || round >= MAX_REREADS) throw err;
+      const want = { offset: err.offset, bytes: Buffer.alloc(Math.max(0, Math.min(Math.max(err.length, 64 * 1024), e.size - err.offset))) };
+      let at = 0;
+      const end = want.offset + want.bytes.length;
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          copyOverlap(chunk, at, want.bytes, want.offset);
+          at += chunk.length;
+          done(at >= end ? new StopReading() : undefined);
+        },
+      });
+      await inflateEntry(fh, e, dataStart, sink, shown);
+      kept.push(want);
+    }
+  }
+}
+
+/** A small entry in one go; inflating stops one byte past the declared size, so a lie costs nothing. Returns its bytes. */
+function verifySmall(data: Buffer, e: CentralEntry, shown: string): Buffer {
   let out: Buffer;
   if (e.method === METHOD_STORE) out = data;
   else {
@@ -161,10 +250,12 @@ function verifySmall(data: Buffer, e: CentralEntry, shown: string): void {
   if (out.length > e.size) throw corrupt(shown, e.name, `unpacks to more than the ${e.size} bytes it declares`);
   if (out.length !== e.size) throw corrupt(shown, e.name, `unpacks to ${out.length} bytes, not the ${e.size} it declares`);
   if (crc32(out) >>> 0 !== e.crc >>> 0) throw corrupt(shown, e.name, "fails its CRC-32 check");
+  return out;
 }
 
-export async function verifyEntries(fh: fs.promises.FileHandle, fileSize: number, entries: CentralEntry[], shown: string): Promise<void> {
+/** `onNote`: executables and wheel metadata, for the contents check, read from the bytes verified anyway. */
+export async function verifyEntries(fh: fs.promises.FileHandle, fileSize: number, entries: CentralEntry[], shown: string, onNote?: EntryNoteSink): Promise<void> {
   checkNames(entries, shown);
   const win = new Window(fh);
-  for (const e of [...entries].sort((a, b) => a.localOffset - b.localOffset)) await verifyEntry(fh, win, fileSize, e, shown);
+  for (const e of [...entries].sort((a, b) => a.localOffset - b.localOffset)) await verifyEntry(fh, win, fileSize, e, shown, onNote);
 }

@@ -4,6 +4,7 @@
 // files are not all in flight at once) and as many tasks as keep the deflater busy are being read,
 // deflated or waiting.
 import fs from "node:fs";
+import type { ContentNote } from "../contents/types.js";
 import { crc32, crc32Combine } from "./crc32.js";
 import type { Deflater } from "./deflate-pool.js";
 import type { BatchDone, BatchTask, ChunkDone, ChunkTask, TaskOutcome } from "./deflate-task.js";
@@ -30,11 +31,11 @@ type FileEntry = Extract<Entry, { kind: "file" }>;
 
 type Planned = { kind: "batch"; bytes: number; task: BatchTask } | { kind: "chunk"; entry: FileEntry; bytes: number; task: ChunkTask };
 
-function* plan(entries: Iterable<Entry>, dosDateTime: number): Generator<Planned> {
+function* plan(entries: Iterable<Entry>, dosDateTime: number, inspect: boolean): Generator<Planned> {
   let items: Entry[] = [];
   let bytes = 0;
   const batch = (): Planned => {
-    const planned: Planned = { kind: "batch", bytes, task: { type: "batch", dosDateTime, items } };
+    const planned: Planned = { kind: "batch", bytes, task: inspect ? { type: "batch", dosDateTime, items, inspect } : { type: "batch", dosDateTime, items } };
     items = [];
     bytes = 0;
     return planned;
@@ -44,7 +45,9 @@ function* plan(entries: Iterable<Entry>, dosDateTime: number): Generator<Planned
       if (items.length) yield batch();
       for (let offset = 0; offset < e.size; offset += CHUNK) {
         const length = Math.min(CHUNK, e.size - offset);
-        yield { kind: "chunk", entry: e, bytes: length, task: { type: "chunk", source: e.source, offset, length, final: offset + length === e.size } };
+        const task: ChunkTask = { type: "chunk", source: e.source, offset, length, final: offset + length === e.size };
+        if (inspect && offset === 0) task.inspect = { name: e.name, size: e.size };
+        yield { kind: "chunk", entry: e, bytes: length, task };
       }
       continue;
     }
@@ -67,10 +70,21 @@ interface OpenLarge {
   compressedSize: number;
 }
 
-export async function writeEntries(entries: Iterable<Entry>, zip: ZipFileWriter, deflater: Deflater, dosDateTime: number, shown: (source: string) => string): Promise<void> {
+/** What the contents check hears about, entry by entry in zip order. */
+export type NoteSink = (name: string, note: ContentNote) => void;
+
+export async function writeEntries(
+  entries: Iterable<Entry>,
+  zip: ZipFileWriter,
+  deflater: Deflater,
+  dosDateTime: number,
+  shown: (source: string) => string,
+  onNote?: NoteSink,
+): Promise<void> {
   let large: OpenLarge | undefined;
 
   const writeBatch = (items: Entry[], done: BatchDone) => {
+    if (onNote && done.notes) for (const [i, note] of done.notes) onNote(items[i]!.name, note);
     let offset = zip.position;
     zip.append(done.records);
     items.forEach((e, i) => {
@@ -86,6 +100,7 @@ export async function writeEntries(entries: Iterable<Entry>, zip: ZipFileWriter,
   };
 
   const writeChunk = (p: Extract<Planned, { kind: "chunk" }>, done: ChunkDone) => {
+    if (onNote && done.note) onNote(p.entry.name, done.note);
     large ??= { headerAt: zip.reserve(localHeaderLength(Buffer.byteLength(p.entry.name), p.entry.size)), crc: 0, compressedSize: 0 };
     zip.append(done.data);
     large.crc = crc32Combine(large.crc, done.crc, p.task.length);
@@ -121,7 +136,7 @@ export async function writeEntries(entries: Iterable<Entry>, zip: ZipFileWriter,
 
   const inFlight: InFlight[] = [];
   let bytes = 0;
-  for (const planned of plan(entries, dosDateTime)) {
+  for (const planned of plan(entries, dosDateTime, onNote !== undefined)) {
     while (inFlight.length > 0 && (bytes + planned.bytes > MAX_IN_FLIGHT || inFlight.length >= deflater.ahead)) bytes -= await settle(inFlight.shift()!);
     const outcome = deflater.run(planned.task);
     // Awaited in order later; this only stops a failure from counting as unhandled meanwhile.

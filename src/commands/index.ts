@@ -15,6 +15,8 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: "pack", summary: "zip a directory into a deterministic layer archive", load: () => import("./pack.js") },
+  { name: "check", summary: "check a layer's binaries against each target's CPU, C library and runtime (pack and publish do it too)", load: () => import("./check.js") },
+  { name: "build", summary: "install a layer's packages from its lockfile for each target's runtime, CPU and C library", load: () => import("./build.js") },
   { name: "publish", summary: "pack a directory (or take a .zip) and publish it as a new layer version", load: () => import("./publish.js") },
   { name: "get", summary: "show one layer version", load: () => import("./get.js") },
   { name: "versions", summary: "list the versions of a layer, newest first", load: () => import("./versions.js") },

@@ -25,6 +25,8 @@ import { archiveCrc64 } from "../providers/archive-content.js";
 import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "../release/align.js";
 import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, parseOptionalConcurrency, plannedAligned } from "../release/publish-fleet.js";
 import { selectForResume, type ResumeSelection } from "../release/resume.js";
+import { checkTargets, contentsCheck } from "./shared/contents-check.js";
+import type { NamedNote } from "../contents/types.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { renderShares } from "../output/lifecycle.js";
@@ -50,6 +52,8 @@ export interface PublishInput extends TargetOptions, StagingInput {
   symlinks?: string;
   /** Keep the built zip here. */
   out?: string;
+  /** false (--no-check): skip the compatibility check of the binaries inside. */
+  check?: boolean;
   /** Share each published version (see ./shared/publish-after.ts): with everyone, or on these providers only (the config's per-provider sharing). */
   public?: boolean | string[];
   shareAccount?: string[];
@@ -154,7 +158,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
     for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
-    const built = await buildArchive(kind, source, { ...input, symlinks });
+    const check = input.check === false ? undefined : contentsCheck(checkTargets(providers, architectures), ctx.log, "published");
+    const built = await buildArchive(kind, source, { ...input, symlinks, check });
     disposeArchive = built.dispose;
     const { packed } = built;
     const size = packed.archive.zipBytes;
@@ -390,17 +395,17 @@ async function sourceKind(source: string, given: string): Promise<"dir" | "zip">
 async function buildArchive(
   kind: "dir" | "zip",
   source: string,
-  opts: { exclude?: string[]; prefix?: string; symlinks: "keep" | "follow"; out?: string },
+  opts: { exclude?: string[]; prefix?: string; symlinks: "keep" | "follow"; out?: string; check?: (notes: NamedNote[]) => void },
 ): Promise<{ packed: PackResult; path: string; dispose: () => Promise<void> }> {
   if (kind === "zip") {
-    const packed = await inspectZip(source);
+    const packed = await inspectZip(source, { check: opts.check });
     if (packed.archive.fileCount === 0) {
       throw new UsageError(`${source} holds no files`, { code: "EmptyZip", hint: "publish a zip with the layer's files, or a folder to pack" });
     }
     return { packed, path: source, dispose: async () => {} };
   }
   if (opts.out) {
-    const packed = await pack({ dir: source, output: path.resolve(opts.out), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    const packed = await pack({ dir: source, output: path.resolve(opts.out), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks, check: opts.check });
     return { packed, path: packed.archive.path!, dispose: async () => {} };
   }
   // A temporary zip, kept until every target is done with it (staging streams it from disk).
@@ -411,7 +416,7 @@ async function buildArchive(
     forget();
   };
   try {
-    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks });
+    const packed = await pack({ dir: source, output: path.join(tmp, "layer.zip"), exclude: opts.exclude, prefix: opts.prefix, symlinks: opts.symlinks, check: opts.check });
     return { packed: { ...packed, archive: { ...packed.archive, path: null } }, path: path.join(tmp, "layer.zip"), dispose };
   } catch (err) {
     await dispose();
@@ -450,6 +455,7 @@ export default defineCommand({
     { flags: "--prefix <path>", description: "put the contents under this folder in the zip (e.g. python, nodejs)" },
     // No default here: a default would override the config file's "symlinks" (parseSymlinkMode keeps links).
     { flags: "--symlinks <mode>", description: "keep links (inside the dir only) or store their targets (default: keep)", choices: ["keep", "follow"] },
+    { flags: "--no-check", description: "skip the compatibility check of the binaries inside (see `layerctl check`)" },
     { flags: "--config <file>", description: 'config file (default: layerctl.config.json, .layerctlrc[.json|.yaml] or package.json "layerctl", searched upwards)' },
     { flags: "--record <file>", description: "merge the versions this run published into this record file (written atomically)" },
     { flags: "--attach <functions>", description: "then attach the published version to these functions (comma-separate or repeat)", repeatable: true },
@@ -496,6 +502,8 @@ were built, "attachments" with --attach ("plannedAttachments" with --dry-run), "
 number for one target; "provider region version" lines for several; "planned" on --dry-run),
 env (KEY=value lines). Only the document goes to stdout; progress and warnings go to stderr.
 A failed target is listed with status "failed" and reported on stderr; the exit code is then 1.
+Before anything is uploaded, the binaries inside are checked for each provider's runtimes and
+--arch (see layerctl check): a file that will not load is exit 2, one line each; --no-check skips it.
 --public / --share-account / --share-organization share each version right after it is published
 (see layerctl share), where the cloud can: Tencent's targets are listed as skipped under "shares"; if
 sharing fails, the target is "failed", naming the version that was published.

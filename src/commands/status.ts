@@ -55,5 +55,6 @@ Exit codes: 0 everything in sync, 3 something behind, missing or different, 1 a 
   run: statusCommand,
   render,
   failures: (doc: StatusDocument) => recordFailures(doc.layers.flatMap((l) => l.targets)),
-  exitCode: statusExitCode,
+  // A target that could not be read (exit 1) outranks one that is behind (exit 3).
+  exitCode: (doc: StatusDocument, failures) => (failures.length > 0 ? 1 : statusExitCode(doc)),
 });

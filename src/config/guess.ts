@@ -37,7 +37,12 @@ export async function guessLayer(dir: string, relDir: string): Promise<LayerGues
     return { kind: "nodejs", notes, layer: { ...base, runtimes: RUNTIMES.nodejs, providers: ["aws", "aliyun"] } };
   }
   const pythonish = names.has("requirements.txt") || entries.some((e) => e.isFile() && e.name.endsWith(".py"));
-  if (names.has("requirements.txt")) notes.push(`${base.dir}: install the packages into the folder before publishing: pip install -r requirements.txt -t ${base.dir}`);
+  if (names.has("requirements.txt")) {
+    const req = path.posix.join(base.dir, "requirements.txt");
+    notes.push(
+      `${base.dir}: install the packages into the folder before publishing (pip install -r requirements.txt -t ${base.dir}), or replace "dir" with "build": {"python": "${req}"} to have layerctl install them for each target`,
+    );
+  }
   if (pythonish || (await hasPythonPackage(dir, entries))) {
     return {
       kind: "python",
@@ -46,7 +51,11 @@ export async function guessLayer(dir: string, relDir: string): Promise<LayerGues
     };
   }
   if (names.has("package.json") || isDir("node_modules")) {
-    if (!isDir("node_modules")) notes.push(`${base.dir}: install the packages before publishing: npm install --omit=dev`);
+    if (!isDir("node_modules")) {
+      notes.push(
+        `${base.dir}: install the packages before publishing (npm install --omit=dev), or replace "dir" with "build": {"node": "${path.posix.join(base.dir, "package.json")}"} to have layerctl install them for each target`,
+      );
+    }
     return {
       kind: "nodejs",
       notes,

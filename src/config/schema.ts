@@ -53,6 +53,16 @@ export const sharingSchema = perProvider(sharingObject, "public / accounts / org
   "share each version right after it is published (see layerctl share), for every provider or by provider",
 );
 
+export const buildSchema = z
+  .union(
+    [
+      z.strictObject({ python: nonEmpty.describe("requirements.txt (or pyproject.toml / uv.lock, exported with uv), relative to this file") }),
+      z.strictObject({ node: nonEmpty.describe("package.json, with its package-lock.json beside it, relative to this file") }),
+    ],
+    { error: 'expected {"python": "requirements.txt"} or {"node": "package.json"}' },
+  )
+  .describe("build the layer's tree from a lockfile for each target (layerctl build) instead of packing a folder");
+
 /**
  * Everything a layer may set, and the top level of the file may set for every layer: a layer's
  * own key replaces the top-level one (the whole value: lists and objects are not merged).
@@ -86,6 +96,7 @@ const layerSettings = {
   attach: attachSchema.optional(),
   record: nonEmpty.optional().describe("file to record what was published (--record), relative to this file"),
   timeout: z.number().positive().max(86_400).optional().describe("seconds per target (--timeout)"),
+  check: z.boolean().optional().describe("check the binaries inside for each target before publishing (default true; false is --no-check)"),
 };
 
 /** The keys the top level may set for every layer. */
@@ -94,8 +105,18 @@ export const INHERITED_KEYS = Object.keys(layerSettings) as Array<keyof typeof l
 export const layerSchema = z
   .strictObject({
     name: nonEmpty.describe("layer name (--name)"),
-    dir: nonEmpty.describe("layer directory or .zip, relative to this file"),
+    dir: nonEmpty.optional().describe("layer directory or .zip, relative to this file (or build)"),
+    build: buildSchema.optional(),
     ...layerSettings,
+  })
+  .superRefine((l, ctx) => {
+    // The contents come from one place: a folder (or zip), or a build.
+    if (l.dir === undefined && l.build === undefined) ctx.addIssue({ code: "custom", path: ["dir"], message: 'missing (expected a layer directory or .zip, or a "build" key)' });
+    if (l.dir !== undefined && l.build !== undefined)
+      ctx.addIssue({ code: "custom", path: ["build"], message: 'has no use with "dir": give one of them (the build makes the layer\'s tree)' });
+    // A top-level prefix is for the file's folder layers; a built layer's own would be a mistake.
+    if (l.build !== undefined && l.prefix !== undefined)
+      ctx.addIssue({ code: "custom", path: ["prefix"], message: 'has no use with "build": the build lays packages out where each provider looks' });
   })
   .describe("one layer to publish; keys it leaves out come from the top level of the file");
 

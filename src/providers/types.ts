@@ -284,6 +284,38 @@ export interface RuntimeEntry {
   native: string;
   /** Canonical spellings users may type for it (e.g. `nodejs20`, `nodejs20.x`). */
   aliases: string[];
+  /** What functions of this runtime run on, for the layer contents check and `layerctl build`. */
+  platform?: RuntimePlatform;
+}
+
+/** A runtime's OS, C library and language, each with where the fact comes from (shown in findings). */
+export interface RuntimePlatform {
+  /** "Amazon Linux 2", "CentOS 7", "Debian 10". */
+  os: string;
+  /** The glibc the OS ships ("2.26"): a binary needing a newer GLIBC_ symbol version does not load. */
+  glibc: string;
+  /** The newest GLIBCXX_ version of the OS's libstdc++ ("3.4.24"), when known. */
+  libstdcxx?: string;
+  /** documented: the cloud names the OS for this runtime; inferred: the OS is documented for the cloud, not per runtime; unconfirmed: neither. */
+  evidence: "documented" | "inferred" | "unconfirmed";
+  /** Where it comes from, in a few words. */
+  source: string;
+  /** CPython version ("3.10"), for Python runtimes. */
+  python?: string;
+  /** Node.js major and the Node-API version every release of it the cloud may run has, for Node.js runtimes. */
+  node?: { major: number; napi?: number };
+}
+
+export type Architecture = "x86_64" | "arm64";
+
+/** What functions of a cloud run on and where built packages go: the check's and `layerctl build`'s facts. */
+export interface ProviderContents {
+  /** The CPU architectures functions run on. */
+  architectures: readonly Architecture[];
+  /** What a layer is checked and built for when no --arch is given, and why (said in findings). */
+  defaultArchitecture: { arch: Architecture; why: string };
+  /** Where `layerctl build` puts packages in the zip, per ecosystem ("" is the zip root). */
+  installPaths: { python: string; node: string };
 }
 
 export interface ProviderLimits {
@@ -341,6 +373,8 @@ export interface Provider {
   readonly features: ProviderFeatures;
   /** Staging big layers in the provider's object storage. */
   readonly storage: ProviderStorage;
+  /** Architectures, default architecture and package folders: the layer contents check and `layerctl build`. */
+  readonly contents: ProviderContents;
 
   /** Map user-typed runtime ids to native ones; UsageError listing what exists if one is unknown. */
   resolveRuntimes(ids: string[]): string[];

@@ -7,6 +7,17 @@ import type { LayerSpec, ProviderLimits } from "./types.js";
 export const KNOWN_ARCHITECTURES: readonly string[] = ["x86_64", "arm64"];
 const ARCH_SPELLINGS: Record<string, string> = { amd64: "x86_64", x64: "x86_64", "x86-64": "x86_64", aarch64: "arm64", arm: "arm64" };
 
+/** An architecture no provider knows is a typo (amd64, aarch64): refused, with the spelling meant. */
+export function checkArchitectureNames(architectures: readonly string[]): void {
+  const typo = architectures.find((a) => !KNOWN_ARCHITECTURES.includes(a));
+  if (typo === undefined) return;
+  const meant = ARCH_SPELLINGS[typo.toLowerCase()];
+  throw new UsageError(`unknown architecture "${typo}"`, {
+    code: "InvalidArchitecture",
+    hint: `${meant ? `did you mean ${meant}? ` : ""}--arch takes ${KNOWN_ARCHITECTURES.join(" or ")}`,
+  });
+}
+
 export function validateAgainstLimits(provider: ProviderName, limits: ProviderLimits, spec: LayerSpec): string[] {
   const warnings: string[] = [];
   const name = spec.layerName;
@@ -26,14 +37,7 @@ export function validateAgainstLimits(provider: ProviderName, limits: ProviderLi
     });
   }
   if (spec.architectures.length > 0) {
-    const typo = spec.architectures.find((a) => !KNOWN_ARCHITECTURES.includes(a));
-    if (typo !== undefined) {
-      const meant = ARCH_SPELLINGS[typo.toLowerCase()];
-      throw new UsageError(`unknown architecture "${typo}"`, {
-        code: "InvalidArchitecture",
-        hint: `${meant ? `did you mean ${meant}? ` : ""}--arch takes ${KNOWN_ARCHITECTURES.join(" or ")}`,
-      });
-    }
+    checkArchitectureNames(spec.architectures);
     if (limits.architectures === null) {
       warnings.push(`${provider} layers have no architecture setting; --arch ${spec.architectures.join(",")} is ignored`);
     } else {

@@ -4,6 +4,9 @@
 // output against them (strict objects: an undeclared field fails).
 import { z } from "zod";
 import type { ArchiveSummary } from "../archive/types.js";
+import type { BuildDocument } from "../build/index.js";
+import type { CheckDocument } from "../commands/check.js";
+import type { Finding } from "../contents/types.js";
 import type { AttachRecord, FunctionVersionRecord, LayerVersionRecord, RecordError } from "../providers/types.js";
 import type { PlannedAttachment } from "../release/publish-attach.js";
 import type { LayerSummaryRecord, ShareRecord, VersionActionRecord } from "../commands/shared/lifecycle-records.js";
@@ -271,8 +274,59 @@ export const DOCUMENT_OF_COMMAND = {
   status: "statusDocument",
   download: "downloadDocument",
   copy: "copyDocument",
+  check: "checkDocument",
+  build: "buildDocument",
   record: "recordFile",
 } as const;
+
+export const findingSchema = z
+  .strictObject({
+    severity: z.enum(["error", "warning"]),
+    code: z
+      .string()
+      .describe(
+        "WrongArchitecture, MissingArchitecture, GlibcTooNew, LibstdcxxTooNew, MuslBinary, MacOSBinary, WindowsBinary, NotForLinux, PythonAbi, NodeAbi, NodeApiVersion, UnsupportedArchitecture, MixedArchitectures",
+      ),
+    file: z.string().describe("the file inside the zip"),
+    provider: provider.nullable().describe("null: a problem on any cloud"),
+    runtimes: z.array(z.string()),
+    architectures: z.array(z.string()),
+    needs: z.string(),
+    has: z.string(),
+    fix: z.string(),
+  })
+  .describe("one file that will not load (error) or may not (warning) on one target");
+
+export const checkDocumentSchema = z
+  .strictObject({
+    source: z.string(),
+    targets: z.array(z.strictObject({ provider: provider.nullable(), runtimes: z.array(z.string()), architectures: z.array(z.string()) })),
+    binaries: z.number().int(),
+    errors: z.number().int(),
+    warnings: z.number().int(),
+    findings: z.array(findingSchema),
+  })
+  .describe("layerctl check --output json");
+
+export const buildDocumentSchema = z
+  .strictObject({
+    layer: z.string(),
+    ecosystem: z.enum(["python", "node"]),
+    builds: z.array(
+      z.strictObject({
+        id: z.string(),
+        architecture: z.string(),
+        python: z.string().nullable(),
+        glibc: z.string(),
+        os: z.string(),
+        tool: z.string(),
+        status: z.enum(["built", "unchanged"]),
+        dir: z.string(),
+      }),
+    ),
+    trees: z.array(z.strictObject({ provider, dir: z.string(), installPath: z.string(), builds: z.array(z.string()) })),
+  })
+  .describe("layerctl build --output json");
 
 /** One JSON Schema document with every output shape under $defs. */
 export function outputJsonSchema(): Record<string, unknown> {
@@ -289,6 +343,8 @@ export function outputJsonSchema(): Record<string, unknown> {
     statusDocument: statusDocumentSchema,
     downloadDocument: downloadDocumentSchema,
     copyDocument: copyDocumentSchema,
+    checkDocument: checkDocumentSchema,
+    buildDocument: buildDocumentSchema,
     recordFile: recordFileSchema,
   };
   const $defs = Object.fromEntries(
@@ -322,4 +378,7 @@ export const schemasMatchTypes: [
   Same<z.infer<typeof providersDocumentSchema>["providers"][number], ProviderInfo>,
   Same<z.infer<typeof statusDocumentSchema>, StatusDocument>,
   Same<z.infer<typeof downloadDocumentSchema>, DownloadDocument>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<z.infer<typeof findingSchema>, Finding>,
+  Same<z.infer<typeof checkDocumentSchema>, CheckDocument>,
+  Same<z.infer<typeof buildDocumentSchema>, BuildDocument>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

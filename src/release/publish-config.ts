@@ -19,6 +19,7 @@ import { providerNames } from "../providers/index.js";
 import { parseStaging } from "../commands/shared/staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
 import { checkAttachTargets } from "./publish-attach.js";
+import { layerBuild, publishBuilt, type LayerBuild } from "./publish-built.js";
 
 export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
   source?: string;
@@ -43,6 +44,8 @@ interface LayerPlan {
   /** The layer of the file it comes from (for messages); none for a plain publish. */
   layer?: EffectiveLayer;
   loaded?: LoadedConfig;
+  /** The layer's `build` key: its tree is built (per provider) and that is what gets published. */
+  build?: LayerBuild;
 }
 
 export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, publishOne: PublishOne): Promise<ConfigPublishDocument> {
@@ -93,7 +96,7 @@ async function publishPlans(
   const docs: MultiPublishDocument[] = [];
   const records = new Map<string, MultiPublishDocument[]>();
   for (const plan of plans) {
-    const doc = await inLayer(plan, () => publishByPrefix(plan.input, ctx, publishOne));
+    const doc = await inLayer(plan, () => (plan.build ? publishBuilt(plan.input, plan.build, ctx, publishOne) : publishByPrefix(plan.input, ctx, publishOne)));
     docs.push(doc);
     const file = recordOf(plan);
     if (file && !flags.dryRun) records.set(file, [...(records.get(file) ?? []), doc]);
@@ -161,15 +164,17 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
   const isList = (v: unknown): v is string[] => Array.isArray(v);
   const isString = (v: unknown): v is string => typeof v === "string";
   const prefixEntries = toEntries(l.prefix, isString, (v) => [v]);
+  const build = layerBuild(l, loaded);
   const base: PublishInput = {
-    source: path.resolve(loaded.dir, l.dir),
+    source: l.dir === undefined ? "" : path.resolve(loaded.dir, l.dir),
     name: l.name,
     runtime: toEntries(l.runtimes, isList, (v) => v),
     arch: l.architectures,
     description: l.description,
     license: l.license,
     exclude: l.excludes,
-    prefix: prefixEntries.length === 0 ? undefined : typeof l.prefix === "string" ? (l.prefix === "" ? undefined : l.prefix) : prefixEntries.join(","),
+    // A built layer is laid out by its build: a top-level prefix (for the file's folders) is not its.
+    prefix: prefixEntries.length === 0 || build ? undefined : typeof l.prefix === "string" ? (l.prefix === "" ? undefined : l.prefix) : prefixEntries.join(","),
     symlinks: l.symlinks,
     skipUnchanged: l.skipUnchanged,
     ...sharingInput(l.sharing),
@@ -182,10 +187,13 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
     keepStaged: l.keepStaged,
     storageEndpoint: l.storageEndpoint,
     timeout: l.timeout === undefined ? undefined : String(l.timeout),
+    check: l.check,
   };
   const input = { ...base } as Record<string, unknown>;
   for (const [k, v] of Object.entries(flags)) {
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    // true is commander's value when --no-check is not given: only --no-check overrides the file.
+    if (k === "check" && v === true) continue;
     input[k] = v;
   }
   // The file's sharing serves every layer and leg: a leg whose clouds cannot share still publishes.
@@ -211,6 +219,7 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
     record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined),
     layer: l,
     loaded,
+    ...(build ? { build } : {}),
   };
 }
 
@@ -270,6 +279,7 @@ async function precheck(plan: LayerPlan, env: NodeJS.ProcessEnv): Promise<void> 
   }
   // --upload, --bucket and --storage-endpoint (or their keys) of every layer, before any publishes.
   await inLayer(plan, async () => parseStaging(input, env, providers));
+  if (plan.build) return plan.build.check(input);
   const st = await stat(input.source).catch(() => null);
   if (!st) {
     if (layer && loaded) {

@@ -38,12 +38,6 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
       hint: "drop --out, or publish each prefix on its own",
     });
   }
-  // Region (and bucket) entries of providers outside a group would be refused as unused by that group.
-  const entriesFor = (list: string[] | undefined, names: string[]) =>
-    splitList(list).filter((r) => {
-      const m = /^([a-z]+)[:=]/.exec(r);
-      return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
-    });
   const regionsFor = (names: string[]) => entriesFor(input.region, names);
   // Sharing is checked over the whole run: a group of clouds that cannot share is skipped, not refused.
   planGrants(
@@ -62,6 +56,14 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
     );
   }
   return mergeDocuments(docs);
+}
+
+/** Region (and bucket) entries for some providers: others' entries would be refused as unused by a publish to these. */
+export function entriesFor(list: string[] | undefined, names: string[]): string[] {
+  return splitList(list).filter((r) => {
+    const m = /^([a-z]+)[:=]/.exec(r);
+    return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
+  });
 }
 
 export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocument {

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pack } from "../../src/archive/index.js";
+import { runCli } from "../helpers/cli.js";
 import { readZip, tempDir } from "./helpers.js";
 
 const work = tempDir();
@@ -76,17 +77,15 @@ describe("deterministic output", () => {
     expect(fromOption.archive.sha256).not.toBe(sha(path.join(work, "a.zip")));
   });
 
-  it("gives the same bytes from the worker threads (dist/) as inline (src/)", async () => {
-    const dist = path.resolve(__dirname, "../../dist/archive/index.js");
-    expect(fs.existsSync(dist), "run `npx tsc -p .` first").toBe(true);
-    const { pack: distPack } = (await import(dist)) as { pack: typeof pack };
+  it("gives the same bytes from the worker threads (the CLI, dist/) as inline (src/)", async () => {
     // Over the inline threshold, with a file large enough to be deflated in chunks.
     const dir = path.join(work, "big");
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, "big.txt"), Array.from({ length: 300_000 }, (_, i) => `line ${i} ${i % 97}\n`).join(""));
     for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(dir, `f${i}.txt`), `file ${i}\n`.repeat(i));
-    const viaWorkers = await distPack({ dir, output: path.join(work, "workers.zip") });
+    const viaWorkers = await runCli(["pack", dir, "-o", path.join(work, "workers.zip"), "--output", "json"]);
+    expect(viaWorkers.stderr).toBe("");
     const inline = await pack({ dir, output: path.join(work, "inline.zip") });
-    expect(viaWorkers.archive.sha256).toBe(inline.archive.sha256);
+    expect(JSON.parse(viaWorkers.stdout).sha256).toBe(inline.archive.sha256);
   });
 });

@@ -110,6 +110,8 @@ describe("record merge and schema (process)", () => {
       "statusDocument",
       "downloadDocument",
       "copyDocument",
+      "checkDocument",
+      "buildDocument",
       "recordFile",
     ]);
     const got = await runCli(["get", "clideps", "1", "-p", "aws", "--output", "json"], { env });

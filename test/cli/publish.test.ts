@@ -83,8 +83,9 @@ describe("secrets", () => {
 });
 
 describe("help and start-up", () => {
-  // The CLI is bundled (scripts/build.mjs): SDK code lives in dist/app chunks as well as in
-  // node_modules. dist/build-meta.json says which source files each output holds.
+  // The CLI is bundled (scripts/build.mjs): SDK code lives in dist/ chunks, and would be in
+  // node_modules if a package were left out of the bundle. dist/build-meta.json says which source
+  // files each output holds.
   const SDK_SOURCE = /node_modules\/(@aws-sdk|@smithy|tencentcloud-sdk|@alicloud|cos-nodejs-sdk-v5|ali-oss)/;
   /** Files the process loaded, and the source files inside the bundle outputs among them. */
   async function traceLoaded(args: string[], extraEnv: Record<string, string> = {}): Promise<{ files: string[]; sources: string[] }> {
@@ -93,7 +94,7 @@ describe("help and start-up", () => {
     const r = await runCli(args, { nodeArgs: ["--import", path.join(REPO, "test/helpers/trace-imports.mjs")], env: { LAYERCTL_TRACE_IMPORTS: trace, ...extraEnv } });
     expect(r.code, r.stderr).toBe(0);
     const files = (await readFile(trace, "utf8")).split("\n").map((l) => (l.startsWith("file:") ? fileURLToPath(l) : l));
-    expect(files).toContain(path.join(REPO, "dist/cli.cjs")); // the trace sees the bundle's own files
+    expect(files).toContain(path.join(REPO, "dist/cli.js")); // the trace sees the bundle's own files
     const sources = Object.entries(meta.outputs)
       .filter(([out]) => files.includes(path.join(REPO, "dist", out)))
       .flatMap(([, inputs]) => inputs);

@@ -39,6 +39,13 @@ beforeAll(async () => {
   await writeFile(path.join(root, "deps/mod.py"), "x = 1\n");
   await writeFile(path.join(root, "tools/bin/tool"), "#!/bin/sh\n");
   await writeFile(path.join(root, "layerctl.config.json"), JSON.stringify(CONFIG, null, 2));
+  // A Node.js project with nothing to install, for `layerctl build` (npm ci, offline).
+  await mkdir(path.join(root, "app"), { recursive: true });
+  await writeFile(path.join(root, "app/package.json"), JSON.stringify({ name: "app", version: "1.0.0" }));
+  await writeFile(
+    path.join(root, "app/package-lock.json"),
+    JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "app", version: "1.0.0" } } }),
+  );
 });
 afterAll(async () => {
   await emu?.close();
@@ -162,6 +169,8 @@ describe("every output format of every command", () => {
     { name: "publish-function", args: ["publish-function", "api", "-p", "tencent,aws"], formats: ["json", "env", "version"] },
     { name: "providers", args: ["providers"], formats: ["json"] },
     { name: "pack", args: ["pack", "deps", "-o", "deps.zip"], formats: ["json"] },
+    { name: "check", args: ["check", "deps", "-p", "tencent,aws", "--runtime", "python3.10"], formats: ["json"] },
+    { name: "build", args: ["build", "app/package.json", "-p", "aws", "--runtime", "nodejs20", "-o", "built"], formats: ["json"] },
     { name: "record", args: ["record", "merge", "layers.lock.json"], formats: ["json", "env"] },
     // The fleet's documents (#22): every layer of the file against its build, one verified zip, and
     // a copy onto two targets that already hold it (--skip-unchanged: nothing new is published).

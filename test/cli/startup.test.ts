@@ -1,8 +1,8 @@
-// What `layerctl --help` loads and how the launcher runs the entry (issue #10's start-up target;
-// its timing is measured by `npm run bench`, never here). Which SDKs are loaded: publish.test.ts.
+// What `layerctl --help` loads and how the launcher runs the bundle (the start-up targets are
+// measured by `npm run bench`, never here). Which SDKs are loaded: publish.test.ts.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import module from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { blankRecord } from "../../src/providers/record.js";
@@ -26,16 +26,16 @@ async function builtinsLoaded(args: string[]): Promise<{ code: number | null; st
 
 const STREAM_MODULES = ["stream", "net", "tty"];
 
-/** What `layerctl --help` needs, copied with its code caches into a temporary folder. */
-async function entryCopy(): Promise<string> {
-  const root = await tempDir("layerctl-cache-");
-  await mkdir(path.join(root, "bin"));
-  await mkdir(path.join(root, "dist"));
-  for (const f of ["package.json", "bin/layerctl", "bin/package.json", "dist/cli.cjs", "dist/shared.cjs", "dist/cli.cjs.cache", "dist/shared.cjs.cache"]) {
-    await copyFile(path.join(REPO, f), path.join(root, f));
-  }
+/** What an install of layerctl holds (package.json, bin/, dist/), copied into a folder with no node_modules. */
+async function installedCopy(): Promise<string> {
+  const root = await tempDir("layerctl-installed-");
+  await cp(path.join(REPO, "bin"), path.join(root, "bin"), { recursive: true });
+  await cp(path.join(REPO, "dist"), path.join(root, "dist"), { recursive: true });
+  await copyFile(path.join(REPO, "package.json"), path.join(root, "package.json"));
   return root;
 }
+
+const hasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
 
 describe("start-up", () => {
   it("--help makes no stdio stream: Node's stream, net and tty modules stay unloaded", async () => {
@@ -76,59 +76,44 @@ describe("start-up", () => {
     expect(narrow.split("\n").length).toBeGreaterThan(wide.split("\n").length);
   });
 
-  it("the code caches, written by the build, belong to their bundles and are accepted by this Node", () => {
-    const bundles = [
-      "cli.cjs",
-      "shared.cjs",
-      ...readdirSync(path.join(REPO, "dist/sdk"))
-        .filter((f) => f.endsWith(".cjs"))
-        .map((f) => `sdk/${f}`),
-    ];
-    expect(bundles.length).toBeGreaterThan(3);
-    for (const file of bundles) {
-      const bundle = path.join(REPO, "dist", file);
-      // The cache starts with the build id on the bundle's first line; V8's data follows.
-      const id = /^\/\/ layerctl build ([0-9a-f]{16})\n/.exec(readFileSync(bundle, "utf8"))?.[1];
-      expect(id, file).toBeDefined();
-      expect(readFileSync(`${bundle}.cache`).subarray(0, 17).toString(), file).toBe(`${id}\n`);
-      const script = `const fs = require("node:fs"), vm = require("node:vm"), Module = require("node:module");
-        const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(bundle)}, "utf8")), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(`${bundle}.cache`)}).subarray(17) });
-        process.stdout.write(String(s.cachedDataRejected));`;
-      const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
-      expect(r.stderr).toBe("");
-      expect(r.stdout, file).toBe("false");
-    }
+  it("runs from dist/ alone: every package it loads is bundled", async () => {
+    const root = await installedCopy();
+    const help = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "--help"], { env: baseEnv(), encoding: "utf8" });
+    expect(help.stderr).toBe("");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: layerctl /);
+    // A command, a renderer and the zip writer's worker threads (the layer is over their threshold).
+    const layer = path.join(root, "layer");
+    await mkdir(layer);
+    await writeFile(path.join(layer, "data.txt"), "row\n".repeat(100_000));
+    const out = path.join(root, "layer.zip");
+    const pack = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "pack", layer, "-o", out, "--output", "json"], { env: baseEnv(), encoding: "utf8" });
+    expect(pack.stderr).toBe("");
+    expect(pack.status).toBe(0);
+    expect(JSON.parse(pack.stdout)).toMatchObject({ path: out, fileCount: 1 });
   });
 
-  it("a code cache from another build is not used, even when V8 would take it", async () => {
-    // V8 checks a cache against its source's length only: this bundle differs from the one the
-    // cache was made from in one letter and in its build id, and is as long.
-    const root = await entryCopy();
-    const bundle = path.join(root, "dist/cli.cjs");
-    const text = readFileSync(bundle, "utf8");
-    const changed = text
-      .replace(/^\/\/ layerctl build [0-9a-f]{16}\n/, "// layerctl build 0123456789abcdef\n")
-      .replace("Publish serverless layers to", "Publish serverless layerz to");
-    expect(changed.length).toBe(text.length);
-    await writeFile(bundle, changed);
+  it("without dist/: one line saying to build, exit 2", async () => {
+    const root = await installedCopy();
+    await rm(path.join(root, "dist"), { recursive: true });
     const r = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "--help"], { env: baseEnv(), encoding: "utf8" });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain("Publish serverless layerz to");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("layerctl: dist/ is missing; run `npm run build` first\n");
   });
 
-  it("a damaged or missing code cache only costs the compile: the same help, exit 0", async () => {
-    const expected = await runCli(["--help"]);
-    for (const damage of ["garbage", "missing"] as const) {
-      const root = await entryCopy();
-      for (const f of ["dist/cli.cjs.cache", "dist/shared.cjs.cache"]) {
-        if (damage === "garbage") await writeFile(path.join(root, f), Buffer.alloc(4096, 0x5a));
-        else await rm(path.join(root, f));
-      }
-      const r = spawnSync(process.execPath, [path.join(root, "bin/layerctl"), "--help"], { env: baseEnv(), encoding: "utf8" });
-      expect(r.stderr).toBe("");
-      expect(r.status).toBe(0);
-      expect(r.stdout).toBe(expected.stdout);
-    }
+  it.runIf(hasCompileCache)("keeps Node's compile cache of the bundle, and a damaged cache only costs the compile", async () => {
+    const cache = await tempDir("layerctl-compile-cache-");
+    const run = () => spawnSync(process.execPath, [BIN, "--help"], { env: baseEnv({ NODE_COMPILE_CACHE: cache }), encoding: "utf8" });
+    const first = run();
+    expect(first.status).toBe(0);
+    const files = (await readdir(cache, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) await writeFile(path.join(f.parentPath, f.name), Buffer.alloc(4096, 0x5a));
+    const damaged = run();
+    expect(damaged.stderr).toBe("");
+    expect(damaged.status).toBe(0);
+    expect(damaged.stdout).toBe(first.stdout);
   });
 });
 

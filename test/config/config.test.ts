@@ -71,7 +71,7 @@ describe("schema errors: one line naming the file, the key path and what is expe
     ["an unknown layer key", layer({ runtime: ["python3.10"] }), /layerctl\.config\.json: layers\[0\] \(deps\) runtime: unknown key \(/],
     ["a wrong type", layer({ runtimes: "python3.10" }), /layers\[0\] \(deps\) runtimes: expected a list of runtime ids, or an object of them by provider/],
     ["a wrong value", layer({ providers: ["gcp"] }), /layers\[0\] \(deps\) providers\[0\]: expected one of "tencent"\|"aws"\|"aliyun"/],
-    ["a missing key", JSON.stringify({ layers: [{ name: "deps" }] }), /layers\[0\] \(deps\) dir: missing \(expected string\)/],
+    ["a missing key", JSON.stringify({ layers: [{ name: "deps" }] }), /layers\[0\] \(deps\) dir: missing \(expected a layer directory or \.zip, or a "build" key\)/],
     ["a wrong type in a nested object", layer({ attach: { functions: "api" } }), /layers\[0\] \(deps\) attach\.functions: expected array, received string/],
     ["an unknown provider in a per-provider value", layer({ prefix: { gcp: "python" } }), /layers\[0\] \(deps\) prefix\.gcp: unknown key in prefix/],
     ["a boolean as a string", layer({ skipUnchanged: "yes" }), /layers\[0\] \(deps\) skipUnchanged: expected boolean, received string/],

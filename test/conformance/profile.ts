@@ -74,6 +74,8 @@ export interface ConformanceProfile {
     /** A runtime (as users type it) every provider has, for copies across clouds. */
     sharedRuntime: string;
   };
+  /** One runtime of each family the contents check judges (test/conformance/contents.test.ts), as users type them. */
+  contents: { python: string; node: string; custom: string };
   /** Credential sources (test/conformance/credentials.test.ts). */
   credentials: CredentialConformance;
 }

@@ -5,6 +5,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import type { Provider } from "../types.js";
 import { validateAgainstLimits } from "../validate.js";
 import { aliyunAbout } from "./about.js";
+import { aliyunContents } from "./contents.js";
 import { connectAliyun } from "./client.js";
 import { ALIYUN_CREDENTIAL_VARIABLES, ALIYUN_ROLE_ARN, aliyunProfileRegion, resolveAliyunCredentials } from "./credentials.js";
 import { aliyunEnv, aliyunLayout, aliyunLimits } from "./limits.js";
@@ -28,6 +29,7 @@ export const aliyunProvider: Provider = {
   roleArn: ALIYUN_ROLE_ARN,
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
   storage: aliyunStorage,
+  contents: aliyunContents,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aliyun", aliyunRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("aliyun", aliyunLimits, spec),

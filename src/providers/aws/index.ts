@@ -4,6 +4,7 @@ import { resolveRuntimeIds } from "../runtimes.js";
 import { validateAgainstLimits } from "../validate.js";
 import type { LayerSpec, Provider } from "../types.js";
 import { awsAbout } from "./about.js";
+import { AWS_CONTENTS } from "./contents.js";
 import { AWS_CREDENTIAL_VARIABLES, AWS_ROLE_ARN, awsProfileRegion, resolveAwsCredentials } from "./credentials.js";
 import { AWS_LIMITS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
 import { AWS_DEFAULT_REGION, AWS_REGION_SHAPE, AWS_REGIONS, awsPartition } from "./regions.js";
@@ -35,6 +36,7 @@ export const awsProvider: Provider = {
   roleArn: AWS_ROLE_ARN,
   features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
   storage: awsStorage,
+  contents: AWS_CONTENTS,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("aws", AWS_RUNTIMES, ids),
   validateLayer(spec) {

@@ -6,6 +6,7 @@ import type { Provider } from "../types.js";
 import { TencentClient } from "./client.js";
 import { asTencentCredentials, resolveTencentCredentials, TENCENT_CREDENTIAL_VARIABLES, TENCENT_ENV, TENCENT_ROLE_ARN, tencentProfileRegion } from "./credentials.js";
 import { tencentAbout } from "./about.js";
+import { tencentContents } from "./contents.js";
 import { tencentLayoutWarning } from "./layout.js";
 import { tencentLimits } from "./limits.js";
 import { TENCENT_DEFAULT_REGION, TENCENT_REGION_SHAPE, TENCENT_REGIONS } from "./regions.js";
@@ -28,6 +29,7 @@ export const tencentProvider: Provider = {
   roleArn: TENCENT_ROLE_ARN,
   features: { asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
   storage: tencentStorage,
+  contents: tencentContents,
 
   resolveRuntimes: (ids) => resolveRuntimeIds("tencent", tencentRuntimes, ids),
   validateLayer: (spec) => validateAgainstLimits("tencent", tencentLimits, spec),

@@ -1,12 +1,17 @@
 // Loading the adapter must not load the SDK (~250 ms): only connect() may. Checked in a fresh
-// Node process on the built dist/ (run `npm run build` first, as for the other process tests).
-import { describe, expect, it } from "vitest";
+// Node process on the adapter built from src/ (test/helpers/source-bundle.mjs).
+import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sourceBundle } from "../../helpers/source-bundle.mjs";
 
 const root = path.resolve(__dirname, "../../..");
-const entry = path.join(root, "dist/providers/aliyun/index.js");
+let entry: string;
+
+beforeAll(async () => {
+  entry = fileURLToPath((await sourceBundle("providers/aliyun/index.ts"))[0]);
+});
 
 // Prints the @alicloud/@darabonba modules in the CommonJS cache after `steps`.
 function loadedSdkModules(steps: string): string[] {
@@ -23,10 +28,6 @@ function loadedSdkModules(steps: string): string[] {
 }
 
 describe("lazy SDK import", () => {
-  it("dist/ is built", () => {
-    expect(existsSync(entry), "run `npm run build` before the tests").toBe(true);
-  });
-
   it("importing the adapter and using its synchronous parts loads no SDK module", () => {
     const loaded = loadedSdkModules(`
       aliyunProvider.resolveRuntimes(["python3.12"]);

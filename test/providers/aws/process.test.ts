@@ -1,21 +1,21 @@
-// Whole-process properties, checked in child processes running the built dist/ (`npm run build`
-// first): importing the adapter loads no SDK, and using it leaves stderr clean on Node 20.
+// Whole-process properties, checked in child processes running the adapter built from src/
+// (test/helpers/source-bundle.mjs): importing the adapter loads no SDK, and using it leaves stderr
+// clean on Node 20.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { beforeAll, expect, test } from "vitest";
+import { sourceBundle } from "../../helpers/source-bundle.mjs";
 
 const root = path.resolve(__dirname, "../../..");
-const adapter = pathToFileURL(path.join(root, "dist/providers/aws/index.js")).href;
-const emulator = pathToFileURL(path.join(root, "dist/emulator/index.js")).href;
+let adapter: string;
+let emulator: string;
 
-beforeAll(() => {
-  if (!existsSync(new URL(adapter))) throw new Error("dist/ is missing: run `npm run build` before the tests");
+beforeAll(async () => {
+  [adapter, emulator] = await sourceBundle("providers/aws/index.ts", "emulator/index.ts");
 });
 
 function runModule(source: string, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; stderr: string }> {

@@ -1,13 +1,14 @@
-// `layerctl --help` must not pay for the SDK: importing the built adapter loads none of it, and
-// connect() does (which proves the probe can see it). Runs against dist/: build first.
+// `layerctl --help` must not pay for the SDK: importing the adapter (built from src/ by
+// test/helpers/source-bundle.mjs) loads none of it, and connect() does (which proves the probe can
+// see it).
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { sourceBundle } from "../../helpers/source-bundle.mjs";
 
 const run = promisify(execFile);
-const built = path.resolve("dist/providers/tencent/index.js");
 
 const probe = `
 import { createRequire } from "node:module";
@@ -30,7 +31,7 @@ console.log(JSON.stringify({ afterImport, afterResolve, afterConnect: loaded() }
 
 describe("lazy SDK loading", () => {
   it("does not load tencentcloud-sdk-nodejs-* until connect()", async () => {
-    expect(existsSync(built), `${built} is missing: run \`npm run build\` first`).toBe(true);
+    const built = fileURLToPath((await sourceBundle("providers/tencent/index.ts"))[0]);
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", probe, built], { cwd: path.resolve(".") });
     const result = JSON.parse(stdout.trim()) as { afterImport: number; afterResolve: number; afterConnect: number };
     expect(result.afterImport).toBe(0);
