@@ -14,7 +14,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { cliEnv } from "./env.mjs";
+import { sourceBundle } from "../test/helpers/source-bundle.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -33,19 +35,6 @@ function report(name, value, limit, detail) {
   const ok = value <= limit;
   if (!ok) missed.push(name);
   console.log(`${ok ? "ok    " : "MISSED"} ${name}: ${value.toFixed(2)}x (target <= ${limit}x)  ${detail}`);
-}
-
-function cliEnv(extra = {}) {
-  return {
-    PATH: process.env.PATH,
-    HOME: "/nonexistent-layerctl-home",
-    LANG: "C.UTF-8",
-    NO_COLOR: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: "/nonexistent/layerctl-aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/layerctl-aws-credentials",
-    ...extra,
-  };
 }
 
 /** Runs layerctl to completion (async, so the in-process emulator keeps answering): wall ms, peak RSS KiB, stdout. */
@@ -82,14 +71,14 @@ function layerDir(name, mb) {
 }
 
 async function startEmulator() {
-  const { start, emulatorEnv } = await import(pathToFileURL(path.join(repo, "dist/emulator/index.js")).href);
+  const { start, emulatorEnv } = await import((await sourceBundle("emulator/index.ts"))[0]);
   const emu = await start({ port: 0, tencentPublishDelayMs: 500, faults: [{ provider: "*", action: "*", kind: "latency", latencyMs: 200 }] });
   return { emu, env: cliEnv(emulatorEnv(emu.credentials, emu.url)) };
 }
 
 /** Every region layerctl knows, per provider (its own lists, not an `all` listing). */
 async function knownRegions() {
-  const { providers } = await import(pathToFileURL(path.join(repo, "dist/providers/index.js")).href);
+  const { providers } = await import((await sourceBundle("providers/index.ts"))[0]);
   return Object.fromEntries(["tencent", "aws", "aliyun"].map((p) => [p, [...providers[p].regions]]));
 }
 
@@ -222,7 +211,7 @@ async function copy() {
 }
 
 // ---- main -----------------------------------------------------------------------------------------
-if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }
