@@ -14,6 +14,7 @@ export default defineCommand({
     { flags: "--runtime <ids>", description: "runtimes at the targets instead of the source's, translated (provider:id entries allowed)", repeatable: true },
     { flags: "--skip-unchanged", description: "report a target whose newest version already holds this zip (status unchanged) instead of publishing" },
     { flags: "--dry-run", description: "download and verify the source, print what would be published, publish nothing" },
+    { flags: "--no-check", description: "skip the compatibility check of the binaries inside for the targets (see `layerctl check`)" },
     { flags: "--record <file>", description: "merge the versions this copy published into this record file" },
     { flags: "--public", description: "share each published version with everyone (see `layerctl share`)" },
     { flags: "--share-account <id>", description: "share each published version with this account (repeatable)", repeatable: true },
@@ -43,7 +44,9 @@ export default defineCommand({
 against the source cloud's own checksum (AWS and Tencent SHA-256, Aliyun CRC-64); a mismatch
 publishes nothing (exit 1). It is then published like \`layerctl publish <zip>\`: the source's
 description and licence, its runtimes in each target cloud's spelling (a runtime a cloud lacks is
-refused, exit 2: give --runtime provider:id), its architectures where the cloud has them.
+refused, exit 2: give --runtime provider:id), its architectures where the cloud has them. Its
+binaries are checked for each target's runtimes as publish checks them (see layerctl check): a
+file that will not load there is exit 2, nothing published; --no-check skips it.
 AWS partitions: regions of aws-cn and aws-us-gov have accounts and keys of their own; name a
 profile for each with --profile aws-cn:NAME / aws-us-gov:NAME (the plain entry serves the rest).
 Output: as publish (json: "source", "archive", "results", "recordFiles").`,

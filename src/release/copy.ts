@@ -44,6 +44,8 @@ export interface CopyInput extends Omit<TargetOptions, "provider" | "region">, S
   public?: boolean;
   shareAccount?: string[];
   shareOrganization?: string[];
+  /** false (--no-check): skip the compatibility check of the binaries inside for the targets' runtimes. */
+  check?: boolean;
 }
 
 export interface CopyDocument extends PublishDocument {
@@ -143,6 +145,9 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
       public: input.public,
       shareAccount: input.shareAccount,
       shareOrganization: input.shareOrganization,
+      // Loading on the source says nothing about the targets (another cloud's OS and glibc, another
+      // runtime): the zip is checked for them as publish checks it.
+      check: input.check,
     };
     const doc = await publishCommand(publish, ctx, { resolved: targets });
     // The zip was a temporary file, gone when this returns: its path means nothing afterwards.

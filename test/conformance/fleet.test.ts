@@ -17,6 +17,7 @@ import { publishWithConfig } from "../../src/release/publish-config.js";
 import { publishCommand } from "../../src/commands/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
+import { glibcElf } from "../helpers/binaries.js";
 import { profiles } from "./profiles.js";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -428,6 +429,27 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       } finally {
         emu.faults.clear();
       }
+    });
+
+    it("checks the binaries for the targets as publish does: exit 2 and nothing published; --no-check copies", async () => {
+      const name = layerName();
+      const arch = provider.contents.architectures[0]!;
+      const wrong = arch === "x86_64" ? "arm64" : "x86_64";
+      const base = provider.contents.installPaths.python;
+      const file = `${base ? `${base}/` : ""}native/core.so`;
+      // Published at the source without the check (as `publish --no-check` would): it will not load.
+      await seed(name, r1, await makeArchive({ [file]: glibcElf(wrong, "2.17") }), 1);
+      const input = { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to: [`${profile.provider}:${r2}`] };
+      const before = calls(profile.publishLayerAction);
+      const refused = await runCommand("copy", input, { env: env() });
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe("");
+      expect(refused.stderr).toMatch(new RegExp(`^layerctl: error: ${profile.provider} .*: ${file.replace(/[.]/g, "\\.")}: needs an ${wrong} CPU; target: ${arch}`, "m"));
+      expect(refused.stderr).toMatch(/^layerctl: 1 file in the layer will not load on .*nothing was uploaded; .*--no-check/m);
+      expect(calls(profile.publishLayerAction) - before).toBe(0);
+      const forced = await runCommand("copy", { ...input, check: false }, { env: env() });
+      expect(forced.code).toBe(0);
+      expect(copyDocumentSchema.parse(forced.data).results[0]).toMatchObject({ region: r2, status: "published", version: 1 });
     });
 
     when(provider.credentialScope !== undefined && provider.credentialScope(r1) === undefined, "the provider has no partitions with credentials of their own")(
