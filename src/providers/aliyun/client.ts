@@ -7,13 +7,16 @@ import { Crc64 } from "../../archive/crc64.js";
 import { archiveCrc64, inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
-import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { bodyWithZip, ownArrayBuffer, sharedBodyKey, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
 import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
   ProviderClient,
@@ -149,6 +152,8 @@ export class AliyunClient implements ProviderClient {
     const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req, request, rt), {
       creates: true,
       uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)),
+      // The inline body is built once per zip and shared by every target (../inline-body.ts).
+      sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aliyun"),
     });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
@@ -305,6 +310,65 @@ export class AliyunClient implements ProviderClient {
     return lifecycle.shareLayer(this.lifecycle, req);
   }
 
+  /**
+   * Every page of ListLayerVersions (FC pages oldest first, so the newest is on the last): each
+   * item carries codeChecksum (CRC-64) and codeSize, so the newest version's digest needs no
+   * further read and no download. FC caps no layer's versions (versionCount null).
+   */
+  async layerHead(layerName: string): Promise<LayerHead> {
+    const m = this.sdk.models;
+    const all: Array<{ layer: FcLayer; requestId: string | null }> = [];
+    let start: number | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
+      let resp: SdkResponse<unknown>;
+      try {
+        resp = await this.call("ListLayerVersions", (rt) => this.client.listLayerVersionsWithOptions(layerName, request, {}, rt));
+      } catch (err) {
+        if (err instanceof CloudError && err.code === "LayerNotFound") return { highest: 0, newest: null, digest: null, versionCount: null };
+        throw err;
+      }
+      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
+      const requestId = requestIdOf(resp);
+      if (!Array.isArray(body.layers) || body.layers.some((l) => typeof l?.version !== "number" || typeof l.codeChecksum !== "string" || typeof l.codeSize !== "number")) {
+        throw unreadableAnswer("aliyun", "ListLayerVersions", "layers is not a list of versions with version, codeChecksum and codeSize", requestId);
+      }
+      for (const layer of body.layers) all.push({ layer, requestId });
+      const next = body.nextVersion;
+      if (typeof next !== "number" || next <= 0 || (start !== undefined && next <= start)) break;
+      start = next;
+    }
+    const newest = all.sort((a, b) => b.layer.version! - a.layer.version!)[0];
+    if (!newest) return { highest: 0, newest: null, digest: null, versionCount: null };
+    return {
+      highest: newest.layer.version!,
+      newest: layerRecord(this.opts.region, layerName, newest.layer, newest.requestId, null),
+      digest: { crc64: newest.layer.codeChecksum!, size: newest.layer.codeSize! },
+      versionCount: null,
+    };
+  }
+
+  /** GetLayerVersion: code.location (an OSS link), codeChecksum (CRC-64/XZ, decimal) and codeSize. */
+  async layerContent(layerName: string, version: number): Promise<LayerContent> {
+    const resp = await this.call("GetLayerVersion", (rt) => this.client.getLayerVersionWithOptions(layerName, String(version), {}, rt));
+    const layer = (resp.body ?? {}) as FcLayer;
+    const requestId = requestIdOf(resp);
+    if (
+      typeof layer.version !== "number" ||
+      typeof layer.code?.location !== "string" ||
+      !layer.code.location ||
+      typeof layer.codeChecksum !== "string" ||
+      !/^\d+$/.test(layer.codeChecksum)
+    ) {
+      throw unreadableAnswer("aliyun", "GetLayerVersion", "version, code.location or a decimal codeChecksum is missing", requestId);
+    }
+    return {
+      record: layerRecord(this.opts.region, layerName, layer, requestId, null),
+      location: layer.code.location,
+      digest: { crc64: layer.codeChecksum, ...(typeof layer.codeSize === "number" ? { size: layer.codeSize } : {}) },
+    };
+  }
+
   /** Every live version, newest first (FC pages them oldest first from startVersion). */
   private async listRaw(layerName: string): Promise<Array<{ layer: FcLayer; requestId: string | null }>> {
     const m = this.sdk.models;
@@ -328,7 +392,11 @@ export class AliyunClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
+  private call<T>(
+    action: string,
+    fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
+    opts: { creates?: boolean; uploadBytes?: number; sharedBody?: object } = {},
+  ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
