@@ -38,6 +38,12 @@ export interface BaseTuning {
   buckets?: SeedBucket[];
   /** A bucket is created, in the region asked for, on first use (the embedded --emulator). */
   autoCreateBuckets?: boolean;
+  /** How long a download link (Content.Location, Location, code.location) works; default 10 minutes (./content.ts). */
+  contentUrlTtlMs?: number;
+  /** The regions the account may use, as the region-listing operation reports them (default: every region the cloud's module knows). */
+  regions?: string[];
+  /** The region-listing operation refuses the caller as one without permission for it (403 / UnauthorizedOperation). */
+  denyRegionListing?: boolean;
 }
 
 /**

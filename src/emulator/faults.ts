@@ -77,6 +77,31 @@ export class Faults implements FaultController {
     return decision;
   }
 
+  /**
+   * The faults of a download link (./content.ts): only rules that name this action apply. A rule
+   * for every action ("*") stands for the cloud's API and stores; a download link is a store's GET
+   * that no layer API call makes, and counting it would change what "every call" meant to the
+   * rules and counts users already have. Not counted, not rate limited.
+   */
+  decideNamed(provider: ProviderName, action: string): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0, kind: null };
+    for (const rule of this.rules) {
+      if (rule.remaining <= 0 || rule.action !== action || (rule.provider !== "*" && rule.provider !== provider)) continue;
+      if (rule.skip > 0) {
+        rule.skip--;
+        continue;
+      }
+      if (rule.kind === "latency") {
+        decision.latencyMs += rule.latencyMs ?? 0;
+        rule.remaining--;
+      } else if (decision.kind === null) {
+        decision.kind = rule.kind;
+        rule.remaining--;
+      }
+    }
+    return decision;
+  }
+
   // Sliding one-second window per provider+action, as the clouds document their limits.
   private overRate(key: string, now: number): boolean {
     if (this.rateLimit === null) return false;

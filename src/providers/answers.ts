@@ -15,11 +15,11 @@ export type AnswerSchemas<A extends string> = Record<A, z.ZodType>;
 export const UNREADABLE_HINT = "a proxy, a gateway or a broken connection left the answer incomplete; the call may have been carried out";
 
 /** An answer that arrived with a success status but does not hold what the operation answers. */
-export function unreadableAnswer(provider: ProviderName, action: string, what: string, requestId?: string): CloudError {
+export function unreadableAnswer(provider: ProviderName, action: string, what: string, requestId?: string | null): CloudError {
   return new CloudError(`${action}: the answer could not be read (${what})`, {
     code: "InvalidResponse",
     provider,
-    requestId,
+    requestId: requestId ?? undefined,
     retryable: true,
     hint: UNREADABLE_HINT,
   });

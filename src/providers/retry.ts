@@ -120,6 +120,8 @@ export interface CloudCall {
   action?: string;
   /** The run's pacing and upload budget, awaited before every attempt. */
   traffic?: TargetTraffic;
+  /** The body is one buffer shared by several uploads (held once: see TargetTraffic.gate). */
+  sharedBody?: object;
 }
 
 /**
@@ -130,7 +132,7 @@ export function cloudCall(
   provider: ProviderName,
   action: string,
   opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "log" | "traffic">,
-  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
+  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
 ): CloudCall {
   return {
     name: `${provider} ${action}`,
@@ -143,6 +145,7 @@ export function cloudCall(
     log: opts.log,
     creates: call.creates,
     traffic: opts.traffic,
+    sharedBody: call.sharedBody,
   };
 }
 
@@ -155,7 +158,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
   return withRetry(
     call.retry,
     async () => {
-      const release = await call.traffic?.gate(call.action ?? call.name, call.heldBytes ?? call.uploadBytes ?? 0);
+      const release = await call.traffic?.gate(call.action ?? call.name, call.heldBytes ?? call.uploadBytes ?? 0, call.sharedBody);
       const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.retry.deadline);
       const abort = new AbortController();
       let timer: NodeJS.Timeout | undefined;

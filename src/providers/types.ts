@@ -4,6 +4,7 @@ import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
 import type { RegionShape } from "./regions.js";
 import type { RateRule, TargetTraffic } from "./traffic.js";
+import type { CloudError } from "../errors.js";
 
 export type { ProviderName };
 
@@ -45,6 +46,8 @@ export interface LayerVersionRecord {
   upload?: UploadMode;
   /** Where the zip was staged, when it went through object storage. */
   staged?: StagedRecord;
+  /** publish --align-version: versions of this same zip created below `version` to reach it (padding). */
+  padding?: number[];
   error?: RecordError;
 }
 
@@ -399,6 +402,16 @@ export interface Provider {
   profileRegion?(env: NodeJS.ProcessEnv, opts: { profile?: string }): Promise<string | undefined>;
   /** Loads the SDK (dynamic import) and returns a client bound to one region. */
   connect(opts: ConnectOptions): Promise<ProviderClient>;
+  /**
+   * The regions the account may use, asked of the cloud in opts.region (`--region <provider>:all`):
+   * AWS Account ListRegions, Tencent DescribeRegions (Product scf), FC 3.0 DescribeRegions.
+   */
+  listRegions(opts: ConnectOptions): Promise<RegionListing>;
+  /**
+   * Regions that need credentials of their own (an AWS partition: aws-cn, aws-us-gov, each with
+   * its own accounts) name that scope; undefined: the provider's usual credentials serve it.
+   */
+  credentialScope?(region: string): string | undefined;
 }
 
 export interface ProviderFeatures {
@@ -522,6 +535,10 @@ export interface ProviderClient {
   layerReferences(layerName: string): Promise<LayerReference[]>;
   /** Grant or revoke access to a layer version (or, where sharing is per layer, the whole layer). */
   shareLayer(req: ShareRequest): Promise<ShareOutcome>;
+  /** The newest version, its digest and the version count, for fleet planning (no download). */
+  layerHead(layerName: string): Promise<LayerHead>;
+  /** A version's download link and the cloud's checksum of it (copy, download). */
+  layerContent(layerName: string, version: number): Promise<LayerContent>;
 }
 
 /** A function's layer list as one well-formed read gave it, with what an update can be conditioned on. */
@@ -536,6 +553,41 @@ export interface FunctionVersionItem {
   version: string;
   description: string | null;
 }
+
+/**
+ * What a cloud says a stored zip is: a SHA-256 (hex) where it reports one (AWS, Tencent), else a
+ * CRC-64/XZ (decimal) and the size (Aliyun FC). Compared with a local zip by ../providers/content.ts.
+ */
+export interface ContentDigest {
+  sha256?: string;
+  crc64?: string;
+  size?: number;
+}
+
+/** A layer's newest version in one region, read with as few calls as the cloud allows (align, status, resume). */
+export interface LayerHead {
+  /** The highest version number listed, in any state; 0 when the layer has none. A publish gets a higher number. */
+  highest: number;
+  /** The newest version that is or will be usable (not failed, not being deleted); null when there is none. */
+  newest: LayerVersionRecord | null;
+  /** What the newest version's zip is, as the cloud reports it; null when there is no newest version. */
+  digest: ContentDigest | null;
+  /** Versions counting toward the cloud's per-layer cap (limits.maxVersionsPerLayer); null where there is no cap. */
+  versionCount: number | null;
+}
+
+/** Where a version's zip can be downloaded, and what the cloud says the zip is. */
+export interface LayerContent {
+  /** The version as `get` reports it (runtimes, description, license...), its checksum not computed by download. */
+  record: LayerVersionRecord;
+  /** A short-lived link to the zip (AWS Content.Location, Tencent Location, Aliyun code.location). */
+  location: string;
+  /** What the cloud reports of the stored zip: the download is checked against it. */
+  digest: ContentDigest;
+}
+
+/** The regions an account may use, asked of the cloud; `denied` when the caller may not ask (the caller falls back to layerctl's list). */
+export type RegionListing = { regions: string[]; requestId: string | null } | { denied: CloudError };
 
 /** The update side of a cloud's functions (attach). */
 export interface FunctionUpdater {

@@ -23,7 +23,14 @@ export function entriesOf(results: LayerVersionRecord[], now = new Date()): Reco
   const file = emptyRecord();
   for (const r of results) {
     if ((r.status !== "published" && r.status !== "unchanged") || r.error || r.version === null) continue;
-    const entry: RecordEntry = { version: r.version, arn: r.arn, codeSha256: r.codeSha256, status: r.status, time: now.toISOString() };
+    const entry: RecordEntry = {
+      version: r.version,
+      arn: r.arn,
+      codeSha256: r.codeSha256,
+      status: r.status,
+      time: now.toISOString(),
+      ...(r.padding?.length ? { padding: r.padding } : {}),
+    };
     ((file.layers[r.layerName] ??= {})[r.provider] ??= {})[r.region] = entry;
   }
   return file;
@@ -39,7 +46,10 @@ export function overlay(base: RecordFile, over: RecordFile): RecordFile {
         const before = regions[region];
         if (sameVersion(before, entry)) continue;
         // What it replaces stays known: the version to go back to (attach --to-previous).
-        regions[region] = before && before.version !== entry.version ? { ...entry, previous: { version: before.version, arn: before.arn } } : entry;
+        if (before && before.version !== entry.version) regions[region] = { ...entry, previous: { version: before.version, arn: before.arn } };
+        // The same version read differently (a field the first run did not know): the padding
+        // created below it is still what it was.
+        else regions[region] = before?.padding && !entry.padding ? { ...entry, padding: before.padding } : entry;
       }
     }
   }

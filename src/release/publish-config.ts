@@ -55,7 +55,10 @@ interface LayerPlan {
 export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, prepareOne: PrepareOne): Promise<ConfigPublishDocument> {
   const { config: configFile, cwd, record, source, ...flags } = input;
   const loaded = await loadConfig({ file: configFile, cwd });
-  const { plans, skipped } = await planLayers(loaded, source, flags, record, cwd ?? process.cwd(), ctx.env);
+  const here = cwd ?? process.cwd();
+  // --resume FILE reads FILE and, unless --record names another, merges the new versions into it.
+  if (flags.resume !== undefined) flags.resume = path.resolve(here, flags.resume);
+  const { plans, skipped } = await planLayers(loaded, source, flags, record ?? flags.resume, here, ctx.env);
   // Everything checkable without a call, for every layer, before the first one publishes.
   for (const plan of plans) await precheck(plan, ctx.env);
   for (const s of skipped) ctx.log.info(`${s.layerName}: skipped: ${s.reason}`);

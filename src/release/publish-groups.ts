@@ -92,8 +92,12 @@ export function mergeDocuments(docs: MultiPublishDocument[]): MultiPublishDocume
   const archives = docs.flatMap((d) => d.archives ?? (d.archive ? [d.archive] : []));
   const attachments = docs.flatMap((d) => d.attachments ?? []);
   const plannedAttachments = docs.flatMap((d) => d.plannedAttachments ?? []);
+  // --align-version: one number when every publish aligned at the same one (per-provider prefixes
+  // build several zips, each aligned on its own; several layers each have their own).
+  const aligned = [...new Set(docs.map((d) => d.alignedVersion))];
   const shares = docs.flatMap((d) => d.shares ?? []);
   return {
+    ...(aligned.length === 1 && aligned[0] !== undefined ? { alignedVersion: aligned[0] } : {}),
     ...(archives.length === 1 ? { archive: archives[0] } : { archives }),
     results: docs.flatMap((d) => d.results),
     ...(docs.some((d) => d.attachments) ? { attachments } : {}),

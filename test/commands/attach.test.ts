@@ -8,6 +8,7 @@ import { parseLayerRef } from "../../src/commands/shared/attach-options.js";
 import { preparePublish, publishCommand } from "../../src/commands/publish.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
+import { writeRecordFile } from "../../src/record/write.js";
 import { runCommand } from "../helpers/invoke.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../src/output/log.js";
@@ -80,6 +81,20 @@ describe("attach", () => {
     expect(doc.results[0]).toMatchObject({ status: "failed", version: 9, error: { code: "ResourceNotFoundException" } });
     const none = await attachCommand({ layer: "never-published:latest", provider: ["tencent"], function: ["api"] }, { env, log: silentLogger });
     expect(none.results[0]).toMatchObject({ status: "failed", version: null, error: { code: "LayerNotFound" } });
+  });
+
+  it("--from-record with --region aws:all takes every aws region the record has, and no other cloud's", async () => {
+    const published = await publishCommand(
+      { source: dir, name: "cmdrecall", runtime: ["python3.10"], provider: ["aws,tencent"], region: ["aws:us-east-1,aws:eu-west-1,tencent:ap-guangzhou"], prefix: "python" },
+      { env, log: silentLogger },
+    );
+    const file = path.join(dir, "cmdrecall.lock.json");
+    await writeRecordFile(file, published.results);
+    const doc = await attachCommand({ layer: "cmdrecall", fromRecord: file, region: ["aws:all"], function: ["api"], dryRun: true }, { env, log: silentLogger });
+    expect(doc.results.map((r) => [r.provider, r.region, r.version])).toEqual([
+      ["aws", "us-east-1", 1],
+      ["aws", "eu-west-1", 1],
+    ]);
   });
 
   it("warns that --namespace means nothing where functions have none", async () => {

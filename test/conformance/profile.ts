@@ -84,6 +84,15 @@ export interface ConformanceProfile {
   grants: ((emu: RunningEmulator, region: string, layer: string, version: number) => Promise<string[]>) | null;
   /** The provider's action that shares a layer (faults target it); null: no sharing. */
   shareAction: string | null;
+  /** Fleet scenarios (test/conformance/fleet.test.ts). */
+  fleet: {
+    /** The region-listing action (`--region <provider>:all`), as the emulator's faults name it. */
+    listRegionsAction: string;
+    /** Three regions of the provider, `region` first; the emulator's account enables these only. */
+    regions: [string, string, string];
+    /** A runtime (as users type it) every provider has, for copies across clouds. */
+    sharedRuntime: string;
+  };
   /** One runtime of each family the contents check judges (test/conformance/contents.test.ts), as users type them. */
   contents: { python: string; node: string; custom: string };
   /** Credential sources (test/conformance/credentials.test.ts). */

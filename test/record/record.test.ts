@@ -206,6 +206,24 @@ describe("no churn", () => {
     });
   });
 
+  it("padding (--align-version) is kept with its entry: unchanged, re-read with other fields, and never carried to a new version", async () => {
+    const file = path.join(await tempDir(), "layers.lock.json");
+    await writeRecordFile(file, [rec("aws", "us-east-1", 3, { padding: [1, 2] })], new Date("2026-01-01T00:00:00.000Z"));
+    const before = await readFile(file);
+    expect(JSON.parse(before.toString()).layers.deps.aws["us-east-1"].padding).toEqual([1, 2]);
+    // Found again (aligned, nothing to publish): the entry as it was, padding and time.
+    await writeRecordFile(file, [rec("aws", "us-east-1", 3, { status: "unchanged" })], new Date("2026-02-01T00:00:00.000Z"));
+    expect((await readFile(file)).equals(before)).toBe(true);
+    // The same version read with a field that differs (here its ARN): still the padding below it.
+    await writeRecordFile(file, [rec("aws", "us-east-1", 3, { status: "unchanged", arn: "arn-3-read" })], new Date("2026-03-01T00:00:00.000Z"));
+    expect((await readRecordFile(file)).layers.deps!.aws!["us-east-1"]).toMatchObject({ version: 3, arn: "arn-3-read", padding: [1, 2] });
+    // A new version has padding of its own, or none.
+    await writeRecordFile(file, [rec("aws", "us-east-1", 4)], new Date("2026-04-01T00:00:00.000Z"));
+    const entry = (await readRecordFile(file)).layers.deps!.aws!["us-east-1"]!;
+    expect(entry).toMatchObject({ version: 4, previous: { version: 3, arn: "arn-3-read" } });
+    expect(entry.padding).toBeUndefined();
+  });
+
   it("an --emulator run records beside the real file", () => {
     expect(emulatorRecordPath("/p/layers.lock.json")).toBe("/p/layers.lock.emulator.json");
     expect(emulatorRecordPath("/p/versions")).toBe("/p/versions.emulator");

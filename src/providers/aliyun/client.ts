@@ -7,7 +7,8 @@ import { Crc64 } from "../../archive/crc64.js";
 import { archiveCrc64, inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
-import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { bodyWithZip, ownArrayBuffer, sharedBodyKey, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
 import { collectPages, unending } from "../paging.js";
 import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
@@ -16,6 +17,8 @@ import type {
   DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
   Lookup,
@@ -184,6 +187,8 @@ export class AliyunClient implements ProviderClient {
     const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req, request, rt), {
       creates: true,
       uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)),
+      // The inline body is built once per zip and shared by every target (../inline-body.ts).
+      sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aliyun"),
     });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
@@ -347,6 +352,50 @@ export class AliyunClient implements ProviderClient {
     return lifecycle.shareLayer(this.lifecycle, req);
   }
 
+  /**
+   * The newest version and its digest, from ListLayerVersions (every page, checked as a whole):
+   * each item carries codeChecksum (CRC-64) and codeSize, so the newest version's digest needs no
+   * further read and no download. FC caps no layer's versions (versionCount null).
+   */
+  async layerHead(layerName: string): Promise<LayerHead> {
+    let all: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      all = await this.listRaw(layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return { highest: 0, newest: null, digest: null, versionCount: null };
+      throw err;
+    }
+    const newest = all[0];
+    if (!newest) return { highest: 0, newest: null, digest: null, versionCount: null };
+    return {
+      highest: newest.layer.version!,
+      newest: layerRecord(this.opts.region, layerName, newest.layer, newest.requestId, null),
+      digest: { crc64: newest.layer.codeChecksum!, size: newest.layer.codeSize! },
+      versionCount: null,
+    };
+  }
+
+  /** GetLayerVersion: code.location (an OSS link), codeChecksum (CRC-64/XZ, decimal) and codeSize. */
+  async layerContent(layerName: string, version: number): Promise<LayerContent> {
+    const resp = await this.call("GetLayerVersion", (rt) => this.client.getLayerVersionWithOptions(layerName, String(version), {}, rt));
+    const layer = (resp.body ?? {}) as FcLayer;
+    const requestId = requestIdOf(resp);
+    if (
+      typeof layer.version !== "number" ||
+      typeof layer.code?.location !== "string" ||
+      !layer.code.location ||
+      typeof layer.codeChecksum !== "string" ||
+      !/^\d+$/.test(layer.codeChecksum)
+    ) {
+      throw unreadableAnswer("aliyun", "GetLayerVersion", "version, code.location or a decimal codeChecksum is missing", requestId);
+    }
+    return {
+      record: layerRecord(this.opts.region, layerName, layer, requestId, null),
+      location: layer.code.location,
+      digest: { crc64: layer.codeChecksum, ...(typeof layer.codeSize === "number" ? { size: layer.codeSize } : {}) },
+    };
+  }
+
   /** Every live version, newest first (FC pages them oldest first from startVersion, up to nextVersion). */
   private async listRaw(layerName: string): Promise<Array<{ layer: FcLayer; requestId: string | null }>> {
     const m = this.sdk.models;
@@ -374,7 +423,7 @@ export class AliyunClient implements ProviderClient {
   private call<T>(
     action: AliyunAction,
     fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
-    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
   ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.

@@ -5,7 +5,7 @@ import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda
 import { CloudError, UsageError } from "../../errors.js";
 import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { shareInlineBody } from "./inline-body.js";
-import { ZIP_MARKER } from "../inline-body.js";
+import { sharedBodyKey, ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { findOne, layerMatch } from "../lookup.js";
@@ -16,6 +16,8 @@ import type {
   DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
   Lookup,
@@ -26,6 +28,7 @@ import type {
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
+import * as fleet from "./fleet.js";
 import * as lifecycle from "./lifecycle.js";
 import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { isExpiredToken, toCloudError } from "./errors.js";
@@ -128,7 +131,7 @@ class AwsLambdaClient implements ProviderClient {
   private call<T>(
     action: AwsAction,
     send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>,
-    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     // Keys whose token the cloud refuses are renewed once where their source can renew them.
@@ -165,7 +168,8 @@ class AwsLambdaClient implements ProviderClient {
         if (!req.staged) shareInlineBody(command, inlineBytes(req.archive));
         return this.lambda.send(command, h);
       },
-      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)) },
+      // The inline body is built once per zip and shared by every target (./inline-body.ts).
+      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)), sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aws") },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
     assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined, record);
@@ -256,5 +260,14 @@ class AwsLambdaClient implements ProviderClient {
 
   shareLayer(req: ShareRequest): Promise<ShareOutcome> {
     return lifecycle.shareLayer(this.lifecycle, req);
+  }
+
+  // Reads for a fleet (align, status, copy, download) live in ./fleet.ts.
+  layerHead(layerName: string): Promise<LayerHead> {
+    return fleet.layerHead(this.lifecycle, layerName);
+  }
+
+  layerContent(layerName: string, version: number): Promise<LayerContent> {
+    return fleet.layerContent(this.lifecycle, layerName, version);
   }
 }

@@ -4,7 +4,9 @@
 import { CloudError } from "../../errors.js";
 import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { base64Of } from "../base64.js";
+import { releasedBodyCopies } from "../memory.js";
 import { assertChecksum } from "../checksum.js";
+import { unreadableAnswer } from "../content.js";
 import { blankRecord, sameSet } from "../record.js";
 import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import { UsageError } from "../../errors.js";
@@ -13,6 +15,8 @@ import type {
   DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
   Lookup,
@@ -29,6 +33,9 @@ import type { TencentCredentials } from "./credentials.js";
 import { isExpiredToken, toCloudError } from "./errors.js";
 import { withFreshKeys } from "../credential-cache.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
+
+/** Versions on their way out: they no longer count toward the 200-version cap (as `layerctl layers` counts). */
+const LEAVING = new Set(["Deleting", "Deleted"]);
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 import { cosContent } from "./storage-names.js";
@@ -88,7 +95,7 @@ export class TencentClient implements ProviderClient {
           Content: req.staged ? cosContent(req.staged) : { ZipFile: base64Of(inlineBytes(req.archive)) },
           Description: req.description,
           LicenseInfo: req.license,
-        }),
+        }).finally(() => releasedBodyCopies(3 * bodyBytes)),
       // The SDK holds three copies of the JSON body while it sends (the body, the text it signs,
       // the bytes it writes).
       { creates: true, uploadBytes: bodyBytes, heldBytes: 3 * bodyBytes },
@@ -233,6 +240,46 @@ export class TencentClient implements ProviderClient {
 
   layerReferences(layerName: string): Promise<LayerReference[]> {
     return lifecycle.layerReferences(this.lifecycle, layerName);
+  }
+
+  /**
+   * One ListLayerVersions (SCF lists every version at once, each with its Status) and one
+   * GetLayerVersion of the newest usable one (its CodeSha256). Versions count toward SCF's 200
+   * until they are being deleted.
+   */
+  async layerHead(layerName: string): Promise<LayerHead> {
+    let res;
+    try {
+      res = await this.call("ListLayerVersions", (signal) => this.send("ListLayerVersions", signal, { LayerName: layerName }));
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "ResourceNotFound.Layer") return { highest: 0, newest: null, digest: null, versionCount: 0 };
+      throw err;
+    }
+    const items = res.LayerVersions;
+    if (!Array.isArray(items) || items.some((v) => typeof v?.LayerVersion !== "number" || typeof v.Status !== "string")) {
+      throw unreadableAnswer("tencent", "ListLayerVersions", "LayerVersions is not a list of versions with LayerVersion and Status", res.RequestId);
+    }
+    const highest = Math.max(0, ...items.map((v) => v.LayerVersion!));
+    const versionCount = items.filter((v) => !LEAVING.has(v.Status!)).length;
+    const live = items.filter((v) => !DEAD_STATES.has(v.Status!)).sort((a, b) => b.LayerVersion! - a.LayerVersion!)[0];
+    if (!live) return { highest, newest: null, digest: null, versionCount };
+    const content = await this.layerContent(layerName, live.LayerVersion!);
+    return { highest, newest: content.record, digest: content.digest, versionCount };
+  }
+
+  /** GetLayerVersion: Location (a COS link) and CodeSha256 (hex); SCF reports no size there. */
+  async layerContent(layerName: string, version: number): Promise<LayerContent> {
+    const got = await this.getRaw(layerName, version);
+    if (
+      typeof got.LayerVersion !== "number" ||
+      typeof got.Location !== "string" ||
+      !got.Location ||
+      typeof got.CodeSha256 !== "string" ||
+      !/^[0-9a-fA-F]{64}$/.test(got.CodeSha256)
+    ) {
+      throw unreadableAnswer("tencent", "GetLayerVersion", "LayerVersion, Location or a hex CodeSha256 is missing", got.RequestId);
+    }
+    return { record: layerRecord(this.opts.region, layerName, got), location: got.Location, digest: { sha256: got.CodeSha256.toLowerCase() } };
   }
 
   async shareLayer(): Promise<ShareOutcome> {

@@ -51,6 +51,7 @@ export const awsProfile: ConformanceProfile = {
   pages: { layers: 50, versions: 50 },
   grants: awsGrants,
   shareAction: "AddLayerVersionPermission",
+  fleet: { listRegionsAction: "ListRegions", regions: ["eu-west-1", "us-west-2", "ap-northeast-1"], sharedRuntime: "python3.10" },
   contents: { python: "python3.11", node: "nodejs20", custom: "custom" },
   credentials: {
     // ~/.aws/credentials, as the SDK's fromIni reads it.
