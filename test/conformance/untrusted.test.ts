@@ -7,6 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
 import { publishCommand } from "../../src/commands/publish.js";
+import { downloadCommand } from "../../src/commands/download.js";
+import { statusCommand } from "../../src/release/status.js";
 import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind } from "../../src/emulator/types.js";
@@ -14,7 +16,7 @@ import { providers } from "../../src/providers/index.js";
 import type { FunctionRef, LayerArchive, ProviderClient } from "../../src/providers/types.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { INCOMPLETE, LOST, onEmulator, wait, withoutIds } from "./untrusted-helpers.js";
@@ -192,6 +194,28 @@ describe.each(profiles)("untrusted answers: $provider", (profile) => {
       expect((pub.faults.counts()["blob:GET"] ?? 0) - downloads).toBe(0);
       pub.faults.clear();
       expect(await versionsOnPub(name)).toEqual([1, 2]);
+    });
+    it.each(INCOMPLETE)("status and --align-version never take a list answered %s for a missing layer", async (kind) => {
+      const name = fresh("fleet");
+      await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub) }, ctx(pub));
+      fault("ListLayerVersions", kind, {}, pub);
+      const status = await statusCommand({ source: dir, name, ...target(pub), timeout: "3" }, ctx(pub));
+      expect(status.layers[0]!.targets.map((t) => t.state)).toEqual(["error"]);
+      const aligned = await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub), alignVersion: true, timeout: "3" }, ctx(pub));
+      expect(aligned.results[0]).toMatchObject({ status: "failed", version: null });
+      expect(aligned.results[0]!.error!.code).toBe("InvalidResponse");
+      pub.faults.clear();
+      expect(await versionsOnPub(name)).toEqual([1]);
+    });
+
+    // (no-list: GetLayerVersion answers no list whose absence would matter; hollow leaves its fields out.)
+    it.each(INCOMPLETE.filter((k) => k !== "no-list"))("download writes nothing when the version's read is answered %s", async (kind) => {
+      const name = fresh("dl");
+      await publishCommand({ source: dir, name, runtime: profile.runtimes.canonical, ...target(pub) }, ctx(pub));
+      fault("GetLayerVersion", kind, {}, pub);
+      const out = path.join(dir, `${name}.zip`);
+      await expect(downloadCommand({ layerVersion: `${name}:1`, ...target(pub), out, timeout: "3" }, ctx(pub))).rejects.toMatchObject({ code: "InvalidResponse" });
+      await expect(stat(out)).rejects.toMatchObject({ code: "ENOENT" });
     });
   });
 
