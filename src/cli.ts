@@ -8,7 +8,7 @@ import type { CommandSpec } from "./commands/shared/define.js";
 import { invoke, type Outcome } from "./commands/shared/invoke.js";
 import { listInWords, targetHelp } from "./commands/shared/target-options.js";
 import { exitCodeOf, formatError } from "./errors.js";
-import { removeLeftovers } from "./interrupt.js";
+import { isInterrupted, removeLeftovers, settleInterrupted } from "./interrupt.js";
 // Every command that touches credentials loads src/providers/index.ts, which registers each
 // provider's secret variables with redact() before anything is printed.
 import { redact } from "./output/redact.js";
@@ -91,6 +91,8 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     } finally {
       ctx.stop();
     }
+    // Interrupted meanwhile: the signal handler reports and exits; the document would claim a finished run.
+    if (isInterrupted()) return new Promise<void>(() => {});
     const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
     // A service (the emulator) listens for Ctrl-C before it prints anything a script may act on.
     const stopped = service ? untilInterrupted() : undefined;
@@ -194,19 +196,28 @@ ${EXIT_CODES}`,
   return program;
 }
 
+/** How long an interrupted run may take to abort its uploads and remove its staged objects before it exits. */
+const INTERRUPT_BUDGET_MS = 3_000;
+
 /**
- * Ctrl-C or a CI's SIGTERM: remove temp files, say so on stderr, exit 128+signal as shells do.
- * (`emulate` replaces these with its own clean shutdown.)
+ * Ctrl-C or a CI's SIGTERM: remove temp files, abort unfinished uploads and remove staged objects
+ * (or name them), name the calls under way whose outcome will not be known, say so on stderr, and
+ * exit 128+signal as shells do. A second signal exits at once. (`emulate` replaces these with its
+ * own clean shutdown.)
  */
 function exitOnSignals(): void {
   for (const [signal, code] of [
     ["SIGINT", 130],
     ["SIGTERM", 143],
   ] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (isInterrupted()) process.exit(code);
       removeLeftovers();
-      writeText(2, `layerctl: interrupted (${signal})\n`);
-      process.exit(code);
+      void settleInterrupted(INTERRUPT_BUDGET_MS).then((lines) => {
+        for (const line of lines) writeText(2, `${redact(`layerctl: ${line}`)}\n`);
+        writeText(2, `layerctl: interrupted (${signal})\n`);
+        process.exit(code);
+      });
     });
   }
 }
@@ -229,6 +240,7 @@ async function run(): Promise<void> {
 async function main(): Promise<void> {
   exitOnSignals();
   await run();
+  if (isInterrupted()) return;
   // The run is over and every document and message has left the process: end now. Left to
   // itself Node would first tear the runtime down (~2.5 ms, a tenth of its own start-up), and
   // wait on anything an SDK left behind.
