@@ -5,6 +5,7 @@ import { getProvider } from "../../providers/index.js";
 import { checkRegion as checkRegionShape } from "../../providers/regions.js";
 import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
 import { providerNames } from "../../providers/names.js";
+import { parseQualified, providerPrefixed, qualifierOf } from "../../providers/qualified.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
@@ -87,12 +88,6 @@ function endpointFor(provider: Provider, explicit: string | undefined, env: Node
   return undefined;
 }
 
-/** A `provider:` prefix naming a known provider, and the rest; undefined for a plain entry. */
-function providerPrefixed(entry: string): [ProviderName, string] | undefined {
-  const m = /^([a-z]+):(.+)$/.exec(entry);
-  return m && (providerNames as readonly string[]).includes(m[1]!) ? [m[1] as ProviderName, m[2]!] : undefined;
-}
-
 /**
  * --profile for each provider: its own `provider:NAME` entry, else the one plain NAME (each cloud's
  * profile of that name). Profile names may hold a colon: only a known provider's name is a prefix.
@@ -103,14 +98,14 @@ export function profilesFor(providers: Provider[], values: string | string[] | u
   for (const e of splitList(typeof values === "string" ? [values] : values)) {
     const prefixed = providerPrefixed(e);
     if (!prefixed) plain.push(e);
-    else if (!providers.some((p) => p.name === prefixed[0])) {
-      throw new UsageError(`--profile ${e} names ${prefixed[0]}, which is not among the selected providers`, {
+    else if (!providers.some((p) => p.name === prefixed.provider)) {
+      throw new UsageError(`--profile ${e} names ${prefixed.provider}, which is not among the selected providers`, {
         code: "UnusedProfile",
-        hint: `add ${prefixed[0]} to --provider, or drop that profile`,
+        hint: `add ${prefixed.provider} to --provider, or drop that profile`,
       });
-    } else if (own.has(prefixed[0]) && own.get(prefixed[0]) !== prefixed[1]) {
-      throw new UsageError(`--profile names two profiles for ${prefixed[0]}: ${own.get(prefixed[0])} and ${prefixed[1]}`, { code: "ConflictingOptions" });
-    } else own.set(prefixed[0], prefixed[1]);
+    } else if (own.has(prefixed.provider) && own.get(prefixed.provider) !== prefixed.value) {
+      throw new UsageError(`--profile names two profiles for ${prefixed.provider}: ${own.get(prefixed.provider)} and ${prefixed.value}`, { code: "ConflictingOptions" });
+    } else own.set(prefixed.provider, prefixed.value);
   }
   if (new Set(plain).size > 1) {
     throw new UsageError(`--profile names several profiles for every cloud: ${plain.join(", ")}`, {
@@ -139,8 +134,8 @@ export function roleArnsFor(providers: Provider[], values: string | string[] | u
   const out = new Map<ProviderName, string>();
   for (const e of entries) {
     const prefixed = providerPrefixed(e);
-    const name = prefixed?.[0] ?? providerNames.find((n) => getProvider(n).roleArn.pattern.test(e));
-    const arn = prefixed?.[1] ?? e;
+    const name = prefixed?.provider ?? providerNames.find((n) => getProvider(n).roleArn.pattern.test(e));
+    const arn = prefixed?.value ?? e;
     if (!name) {
       throw new UsageError(`--role-arn "${e}" is not a role ARN of any cloud`, {
         code: "InvalidRoleArn",
@@ -164,10 +159,10 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
-    const m = /^([a-z]+)[:=](.+)$/.exec(e);
-    if (m) {
-      getProvider(m[1]!); // an unknown provider prefix is a mistake, not something to ignore
-      if (m[1] === provider.name) mine.push(m[2]!);
+    const q = parseQualified(e);
+    if (q && q.rest !== "") {
+      getProvider(q.qualifier); // an unknown provider prefix is a mistake, not something to ignore
+      if (q.qualifier === provider.name) mine.push(q.rest);
     } else shared.push(e);
   }
   let regions = mine.length > 0 ? mine : shared;
@@ -288,12 +283,12 @@ export async function resolveTargets(
   const providers = selectProviders(opts.provider);
   const regionEntries = splitList(opts.region);
   for (const e of regionEntries) {
-    const m = /^([a-z]+)[:=]/.exec(e);
-    if (m && !providers.some((p) => p.name === m[1])) {
-      getProvider(m[1]!); // an unknown provider name gets that error first
-      throw new UsageError(`--region ${e} names ${m[1]}, which is not among the selected providers`, {
+    const named = qualifierOf(e);
+    if (named !== undefined && !providers.some((p) => p.name === named)) {
+      getProvider(named); // an unknown provider name gets that error first
+      throw new UsageError(`--region ${e} names ${named}, which is not among the selected providers`, {
         code: "UnusedRegion",
-        hint: `add ${m[1]} to --provider, or drop that region`,
+        hint: `add ${named} to --provider, or drop that region`,
       });
     }
   }
@@ -317,7 +312,10 @@ export async function resolveTargets(
   const regionWarnings: string[] = [];
   const plan: Array<{ provider: Provider; regions: string[]; all: boolean }> = [];
   for (const p of providers) {
-    const needsDefault = !regionEntries.some((e) => !/^([a-z]+)[:=]/.test(e) || e.startsWith(`${p.name}:`) || e.startsWith(`${p.name}=`));
+    const needsDefault = !regionEntries.some((e) => {
+      const named = qualifierOf(e);
+      return named === undefined || named === p.name;
+    });
     const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
     plan.push({ provider: p, ...regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
   }
