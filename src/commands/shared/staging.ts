@@ -9,7 +9,8 @@ import { getProvider } from "../../providers/index.js";
 import { parseQualified } from "../../providers/qualified.js";
 import { stagedKey } from "../../providers/object-upload.js";
 import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StagedRecord, StorageClient, UploadMode } from "../../providers/types.js";
-import { parseEndpoint, splitList, type Target } from "./targets.js";
+import { parseEndpoint } from "../../providers/endpoint.js";
+import { splitList, type Target } from "./targets.js";
 
 export type UploadChoice = "auto" | UploadMode;
 const CHOICES: UploadChoice[] = ["auto", "inline", "storage"];

@@ -6,6 +6,7 @@ import { checkRegion as checkRegionShape } from "../../providers/regions.js";
 import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
 import { providerNames } from "../../providers/names.js";
 import { parseQualified, providerPrefixed, qualifierOf } from "../../providers/qualified.js";
+import { parseEndpoint } from "../../providers/endpoint.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
@@ -61,22 +62,6 @@ export function selectProviders(names: string[] | undefined): Provider[] {
     throw new UsageError("no provider given", { code: "MissingProvider", hint: "pass --provider tencent, aws or aliyun (comma-separate several)" });
   }
   return [...new Set(list)].map(getProvider);
-}
-
-export function parseEndpoint(value: string, from: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${from} "${value}" is not a URL`, { code: "InvalidEndpoint", hint: "give a full URL such as http://127.0.0.1:9000" });
-  }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
-    throw new UsageError(`${from} "${value}" must be a plain http(s)://host[:port] URL`, {
-      code: "InvalidEndpoint",
-      hint: "give scheme, host and port only, e.g. https://lambda.us-east-1.amazonaws.com or http://127.0.0.1:9000",
-    });
-  }
-  return `${url.protocol}//${url.host}`;
 }
 
 function endpointFor(provider: Provider, explicit: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
