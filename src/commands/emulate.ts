@@ -135,8 +135,8 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
       host,
       port,
       stateDir: input.stateDir,
+      ...(publishDelayMs === null ? {} : { publishDelayMs }),
       tuning: {
-        ...(publishDelayMs === null ? {} : { tencent: { publishDelayMs } }),
         ...(input.s3WithoutChecksums ? { aws: { s3Checksums: false } } : {}),
       },
       functionUpdateDelayMs: parseNumber("--update-delay", input.updateDelay, null) ?? undefined,

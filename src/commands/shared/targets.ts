@@ -59,7 +59,10 @@ export function splitList(values: string[] | undefined): string[] {
 export function selectProviders(names: string[] | undefined): Provider[] {
   const list = splitList(names);
   if (list.length === 0) {
-    throw new UsageError("no provider given", { code: "MissingProvider", hint: "pass --provider tencent, aws or aliyun (comma-separate several)" });
+    throw new UsageError("no provider given", {
+      code: "MissingProvider",
+      hint: `pass --provider ${providerNames.slice(0, -1).join(", ")} or ${providerNames.at(-1)} (comma-separate several)`,
+    });
   }
   return [...new Set(list)].map(getProvider);
 }
@@ -238,7 +241,7 @@ export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<Emb
   const { start, emulatorEnv } = await import("../../emulator/index.js");
   // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
   // with --bucket exist on first use: the embedded emulator starts empty.
-  const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
+  const emu = await start({ port: 0, publishDelayMs: 300, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
   const overlay = emulatorEnv(emu.credentials, emu.url);
   for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
   return {
