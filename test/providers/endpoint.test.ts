@@ -5,17 +5,9 @@ import { endpointUrl, parseEndpoint } from "../../src/providers/endpoint.js";
 import { endpointFor } from "../../src/providers/aliyun/client.js";
 import { httpProfile } from "../../src/providers/tencent/sdk.js";
 import { stsEndpoint } from "../../src/providers/sts.js";
-import { UsageError } from "../../src/errors.js";
+import { usageErrorOf } from "../helpers/cli-expect.js";
 
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return err as UsageError;
-  }
-  throw new Error("expected a usage error");
-}
+const usage = usageErrorOf;
 
 describe("endpointUrl", () => {
   it("takes a plain http(s)://host[:port], with at most a trailing slash", () => {
