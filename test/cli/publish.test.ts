@@ -94,7 +94,7 @@ describe("help and start-up", () => {
     const r = await runCli(args, { nodeArgs: ["--import", path.join(REPO, "test/helpers/trace-imports.mjs")], env: { LAYERCTL_TRACE_IMPORTS: trace, ...extraEnv } });
     expect(r.code, r.stderr).toBe(0);
     const files = (await readFile(trace, "utf8")).split("\n").map((l) => (l.startsWith("file:") ? fileURLToPath(l) : l));
-    expect(files).toContain(path.join(REPO, "dist/cli.js")); // the trace sees the bundle's own files
+    expect(files).toContain(path.join(REPO, "dist/cli.cjs")); // the trace sees the bundle's own files
     const sources = Object.entries(meta.outputs)
       .filter(([out]) => files.includes(path.join(REPO, "dist", out)))
       .flatMap(([, inputs]) => inputs);
