@@ -117,6 +117,15 @@ describe("help and start-up", () => {
     expect(sources.filter((i) => /^src\/(commands\/(publish|get|pack|emulate)\.ts|providers\/index\.ts|archive\/)/.test(i))).toEqual([]);
   });
 
+  it("--help, --version and help load one file of the bundle, dist/cli.cjs (so Node starts no ESM loader)", async () => {
+    const bundleFiles = (files: string[]) => [...new Set(files.filter((f) => f.startsWith(path.join(REPO, "dist/"))))];
+    for (const args of [["--help"], ["--version"], ["help"]]) {
+      expect(bundleFiles((await traceLoaded(args)).files)).toEqual([path.join(REPO, "dist/cli.cjs")]);
+    }
+    // A command loads its chunks beside it (so the test above can fail).
+    expect(bundleFiles((await traceLoaded(["providers", "--output", "json"])).files).length).toBeGreaterThan(1);
+  });
+
   it("an inline publish with keys in the variables loads no STS SDK", async () => {
     const { files, sources } = await traceLoaded(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "trace-sts", "--runtime", "python3.9", "--output", "json"], shared.env());
     // The STS clients credentials use. (The Lambda SDK's bundle holds its own default credential
