@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const failed = [];
-for (const script of ["startup.mjs", "release.mjs", "checksums.mjs", "storage.mjs", "contents.mjs"]) {
+for (const script of ["startup.mjs", "release.mjs", "checksums.mjs", "storage.mjs", "contents.mjs", "fleet.mjs"]) {
   const run = spawnSync(process.execPath, [path.join(here, script)], { stdio: "inherit" });
   if (run.status !== 0) failed.push(script);
 }

@@ -33,6 +33,12 @@ async function debugDetail(err: unknown): Promise<string> {
 // provider's secret variables with redact() before anything is printed.
 const redaction = () => import("./output/redact.js");
 
+/**
+ * What a run registers to settle if it is interrupted (./interrupt.ts), once a command runs: the
+ * signal handler then acts at once, before the command can write another line.
+ */
+let interrupt: typeof import("./interrupt.js") | undefined;
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -91,6 +97,7 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     // Before anything of the command writes: the streams' error handlers (see stream()).
     const [stdout, stderr] = [stream(1), stream(2)];
     const [{ invoke }, { redact }] = await Promise.all([import("./commands/shared/invoke.js"), redaction()]);
+    interrupt = await import("./interrupt.js");
     const ctx = await context(Boolean(spec.progress));
     let outcome: Outcome;
     try {
@@ -98,6 +105,8 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     } finally {
       ctx.stop();
     }
+    // Interrupted meanwhile: the signal handler reports and exits; the document would claim a finished run.
+    if (interrupt.isInterrupted()) return new Promise<void>(() => {});
     const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
     // A service (the emulator) listens for Ctrl-C before it prints anything a script may act on.
     const stopped = service ? untilInterrupted() : undefined;
@@ -206,19 +215,28 @@ ${EXIT_CODES}`,
   return program;
 }
 
+/** How long an interrupted run may take to abort its uploads and remove its staged objects before it exits. */
+const INTERRUPT_BUDGET_MS = 3_000;
+
 /**
- * Ctrl-C or a CI's SIGTERM: remove temp files, say so on stderr, exit 128+signal as shells do.
- * (`emulate` replaces these with its own clean shutdown.)
+ * Ctrl-C or a CI's SIGTERM: remove temp files, abort unfinished uploads and remove staged objects
+ * (or name them), name the calls under way whose outcome will not be known, say so on stderr, and
+ * exit 128+signal as shells do. A second signal exits at once. (`emulate` replaces these with its
+ * own clean shutdown.)
  */
 function exitOnSignals(): void {
   for (const [signal, code] of [
     ["SIGINT", 130],
     ["SIGTERM", 143],
   ] as const) {
-    process.once(signal, async () => {
-      // The commands register their temp files in ./interrupt.ts (a chunk, loaded by them).
-      const { removeLeftovers } = await import("./interrupt.js");
+    process.on(signal, async () => {
+      // Loaded already when a command runs (no await then); before that nothing is registered.
+      const { isInterrupted, removeLeftovers, settleInterrupted } = interrupt ?? (interrupt = await import("./interrupt.js"));
+      if (isInterrupted()) process.exit(code);
       removeLeftovers();
+      const lines = await settleInterrupted(INTERRUPT_BUDGET_MS);
+      const { redact } = await redaction();
+      for (const line of lines) writeText(2, `${redact(`layerctl: ${line}`)}\n`);
       writeText(2, `layerctl: interrupted (${signal})\n`);
       process.exit(code);
     });
@@ -245,6 +263,7 @@ async function run(): Promise<void> {
 async function main(): Promise<void> {
   exitOnSignals();
   await run();
+  if (interrupt?.isInterrupted()) return;
   // The run is over and every document and message has left the process: end now. Left to
   // itself Node would first tear the runtime down (~2.5 ms, a tenth of its own start-up), and
   // wait on anything an SDK left behind.

@@ -5,7 +5,7 @@ import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
 import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
-import { removeOnInterrupt } from "../interrupt.js";
+import { onInterrupt, removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
@@ -20,7 +20,11 @@ import type { ShareRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { Traffic } from "../providers/traffic.js";
-import { checkZipOut, parseConcurrency, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { checkZipOut, FLEET_CONCURRENCY, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { archiveCrc64 } from "../providers/archive-content.js";
+import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "../release/align.js";
+import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, parseOptionalConcurrency, plannedAligned } from "../release/publish-fleet.js";
+import { selectForResume, type ResumeSelection } from "../release/resume.js";
 import { checkTargets, contentsCheck } from "./shared/contents-check.js";
 import type { NamedNote } from "../contents/types.js";
 import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
@@ -28,8 +32,19 @@ import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js
 import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "./shared/targets.js";
-import { inlineCheck, parseStaging, planTarget, planUploads, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
+import { resolveTargets, selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
+import {
+  inlineCheck,
+  parseStaging,
+  planTarget,
+  planUploads,
+  plannedStaging,
+  removeStaged,
+  removeStagedAfterFailure,
+  stageZip,
+  type StagingInput,
+  type TargetPlan,
+} from "./shared/staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
@@ -66,6 +81,12 @@ export interface PublishInput extends TargetOptions, StagingInput {
   namespace?: string;
   publishVersion?: boolean;
   alias?: string;
+  /** Publish until every target holds the same version number (../release/align.ts). */
+  alignVersion?: boolean;
+  /** With alignVersion: the most padding versions one target may need (as typed; default 10). */
+  maxPadding?: string;
+  /** A record file: publish only to the targets it does not show holding this zip (../release/resume.ts). */
+  resume?: string;
 }
 
 export interface PublishDocument {
@@ -77,17 +98,46 @@ export interface PublishDocument {
   plannedAttachments?: PlannedAttachment[];
   /** With --public / --share-*: each grant on each target (shared, skipped where the cloud cannot, failed). */
   shares?: ShareRecord[];
+  /** With --align-version: the version number every target was to hold. */
+  alignedVersion?: number;
 }
 
 /** Asynchronous publishing (Tencent) is polled at 2 calls/s per target, far below its 20/s limit. */
 const POLL_INTERVAL_MS = 500;
 
-export async function publishCommand(input: PublishInput, ctx: CommandContext): Promise<PublishDocument> {
+/** Targets resolved by the caller (copy resolves its source and targets itself); they are not closed here. */
+export interface PublishPreset {
+  resolved: ResolvedTargets;
+}
+
+/**
+ * A publish checked and packed, not yet begun: every check that can refuse it (inputs, the zip's
+ * limits, staging, --align-version's padding) has passed, and nothing has been created. A config
+ * run prepares every layer before the first one runs, so a later layer's mistake never stops a
+ * release half way.
+ */
+export interface PreparedPublish {
+  run(): Promise<PublishDocument>;
+  /** Removes the temporary zip and stops the embedded emulator; call it however run() ended. */
+  dispose(): Promise<void>;
+}
+
+export async function publishCommand(input: PublishInput, ctx: CommandContext, preset?: PublishPreset): Promise<PublishDocument> {
+  const prepared = await preparePublish(input, ctx, preset);
+  try {
+    return await prepared.run();
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+export async function preparePublish(input: PublishInput, ctx: CommandContext, preset?: PublishPreset): Promise<PreparedPublish> {
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
   const timeoutMs = parseTimeout(input.timeout);
-  const concurrency = parseConcurrency(input.concurrency);
   const symlinks = parseSymlinkMode(input.symlinks);
+  const maxPadding = parseMaxPadding(input.maxPadding, input.alignVersion);
+  const concurrency = parseOptionalConcurrency(input.concurrency);
   const architectures = splitList(input.arch);
   const userRuntimes = splitList(input.runtime);
   const source = path.resolve(input.source);
@@ -121,21 +171,26 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
-  const { targets, close, note, uncredentialed } = await resolveTargets(input, {
-    env: ctx.env,
-    log: ctx.log,
-    layerName,
-    credentialsOptional: input.dryRun,
-    seedFunctions,
-    embedded: ctx.embedded,
-  });
+  const {
+    targets: allTargets,
+    close,
+    note,
+    uncredentialed,
+  } = preset
+    ? { ...preset.resolved, close: async () => {} }
+    : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions, embedded: ctx.embedded });
   let disposeArchive = async () => {};
+  const dispose = async () => {
+    await disposeArchive();
+    await close();
+  };
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
-    const policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
+    let targets = allTargets;
+    let policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
     const traffic = new Traffic();
-    const clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic }) : null)));
+    let clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic }) : null)));
     for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
@@ -160,51 +215,84 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext): 
       }
     }
 
+    // --resume: the targets the record file shows holding this zip are left as they are.
+    let resumed: ResumeSelection | undefined;
+    if (input.resume !== undefined) {
+      resumed = await selectForResume(input.resume, layerName, targets, packed.archive.sha256, ctx.log);
+      const keep = resumed.keep;
+      targets = targets.filter((_, i) => keep[i]);
+      clients = clients.filter((_, i) => keep[i]);
+      policies = policies.filter((_, i) => keep[i]);
+    }
+
     const uploads = planUploads(targets, (t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
-
-    // The whole zip is read into memory only for inline uploads; staging streams it from disk.
-    const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
-    const archive = { bytes, path: built.path, sha256: packed.archive.sha256, size };
+    const archive: LayerArchive = { path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
-    if (input.dryRun) {
-      const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
-      return { archive: packed.archive, results: plannedRecords(plan), ...planned };
+
+    // --align-version reads every target first (a dry run too: reads create nothing) and plans N;
+    // a target past --max-padding refuses the run here, before anything is published.
+    let align: AlignPlan | undefined;
+    if (input.alignVersion && targets.length > 0) {
+      if (note) ctx.log.info(note);
+      ctx.progress?.(`reading the newest version of ${layerName} in ${targets.length} targets`);
+      for (const p of policies) p.deadline = Date.now() + timeoutMs;
+      const readable = clients.map((c) => c);
+      const heads = await readHeads(readable, layerName, concurrency ?? FLEET_CONCURRENCY);
+      const local = { sha256: packed.archive.sha256, crc64: await archiveCrc64(archive), size };
+      align = planAlign(targets, heads, local, { maxPadding, fixed: resumed?.alignedVersion });
+      ctx.log.info(describeAlignPlan(layerName, targets, align));
     }
 
-    if (note) ctx.log.info(note);
     // Every function to attach to exists, with room for the layer, in every target: after every
-    // check that needs no call (a mistake found there calls nothing), before anything is published.
-    if (attach) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
-    const shares: ShareRecord[] = [];
-    const results = await executePublish(
-      plan,
-      {
-        clients,
-        policies,
-        timeoutMs,
-        concurrency,
-        skipUnchanged: Boolean(input.skipUnchanged),
-        wait: input.wait !== false,
-        grantees: (t) => grants.byProvider.get(t.provider.name) ?? [],
-        onShare: (r) => shares.push(r),
-        keepStaged: staging.keep,
-      },
-      ctx,
-    );
-    const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
-    if (attach) {
-      ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
-      const attached = await mapTargets(
-        targets,
-        (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log),
-        concurrency,
+    // check that needs no call (a mistake found there calls nothing), before anything is published
+    // (a config run prepares every layer, so every layer's functions are checked first).
+    if (attach && !input.dryRun) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
+
+    const run = async (): Promise<PublishDocument> => {
+      if (input.dryRun) {
+        const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
+        const results = plannedRecords(plan).map((r, i) => (align ? plannedAligned(r, align, i) : r));
+        return { archive: packed.archive, results, ...planned, ...(align ? { alignedVersion: align.version } : {}) };
+      }
+      // The whole zip is read into memory only for inline uploads (and only now: a config run
+      // prepares every layer first); staging streams it from disk.
+      if (uploads.some((u) => u.upload === "inline")) archive.bytes = await readFile(built.path);
+      if (note && !align) ctx.log.info(note);
+      const shares: ShareRecord[] = [];
+      const results = await executePublish(
+        plan,
+        {
+          clients,
+          policies,
+          timeoutMs,
+          concurrency: concurrency ?? defaultConcurrencyFor(uploads, size),
+          skipUnchanged: Boolean(input.skipUnchanged),
+          wait: input.wait !== false,
+          grantees: (t) => grants.byProvider.get(t.provider.name) ?? [],
+          onShare: (r) => shares.push(r),
+          keepStaged: staging.keep,
+          align,
+          traffic,
+        },
+        ctx,
       );
-      return { archive: packed.archive, results, attachments: attached.flat(), ...sharing };
-    }
-    return { archive: packed.archive, results, ...sharing };
-  } finally {
-    await disposeArchive();
-    await close();
+      const aligned = align ? { alignedVersion: align.version } : {};
+      const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
+      if (attach) {
+        ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
+        const attached = await mapTargets(
+          targets,
+          (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log, policies[i]),
+          concurrency,
+        );
+        return { archive: packed.archive, results, attachments: attached.flat(), ...sharing, ...aligned };
+      }
+      return { archive: packed.archive, results, ...sharing, ...aligned };
+    };
+    return { run, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
 }
 
@@ -273,12 +361,17 @@ export async function executePublish(
     onShare?: (r: ShareRecord) => void;
     /** --keep-staged: leave staged objects in place after a successful publish. */
     keepStaged?: boolean;
+    /** The run's pacing and upload budget, shared with the staging calls (default: a fresh one). */
+    traffic?: Traffic;
+    /** --align-version: what each target does to reach the plan's version (../release/align.ts). */
+    align?: AlignPlan;
   },
   ctx: CommandContext,
 ): Promise<LayerVersionRecord[]> {
   const { layerName } = plan;
   const targets = plan.steps.map((s) => s.target);
   const { timeoutMs } = opts;
+  const traffic = opts.traffic ?? new Traffic();
   let done = 0;
   ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
   return mapTargets(
@@ -293,36 +386,84 @@ export async function executePublish(
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
       let kept: Awaited<ReturnType<typeof removeStaged>> = {};
       const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key, ...kept } } : {}) });
+      // Ctrl-C: a staged object no publish has used yet is removed; one a publish under way may
+      // read is named; a publish under way is named as a version that may exist.
+      let publishing = false;
+      /** The version exists and the staged object has been dealt with (what follows, sharing, needs neither). */
+      let settled = false;
+      const forget = onInterrupt({
+        note: () => (publishing ? `${where}: a version of ${layerName} may exist (its publish was under way): check with \`${versionsCommand(t, layerName)}\`` : undefined),
+        cleanup: {
+          run: async () => {
+            if (!staged || settled || opts.keepStaged || !staged.client.removable) return;
+            if (publishing) throw new Error("in use");
+            await staged.client.remove(staged.staged);
+          },
+          left: () =>
+            staged
+              ? `${where}: the staged object ${staged.staged.bucket}/${staged.staged.key} was left behind: remove it with \`${staged.client.removeCommand(staged.staged)}\``
+              : "",
+        },
+      });
+      const step = opts.align?.steps[i];
       try {
-        if (opts.skipUnchanged) {
+        if (step && step.kind !== "publish")
+          return await alignedWithoutPublish(client, t, step, opts.align!.version, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare });
+        if (opts.skipUnchanged && !step) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
           // license do not, so a build number in --description does not defeat the skip.
           const same = await client.findUnchanged(req, { wait: opts.wait, waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: POLL_INTERVAL_MS });
           if (same) return await afterPublish(client, t, same, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare });
         }
         if (upload.upload === "storage") {
-          const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
+          const connect = {
+            region: t.region,
+            endpoint: t.endpoint,
+            credentials: t.credentials!,
+            requestTimeoutMs: timeoutMs,
+            retry: opts.policies[i]!,
+            log: ctx.log,
+            // Storage calls are paced and count against the upload budget like every other call.
+            traffic: traffic.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
+          };
           staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
           req.staged = staged.staged;
         }
-        const rec = await publishOnce(
-          client,
-          req,
-          { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS },
-          {
-            log: ctx.log,
-            where,
-            deadline,
-            policy: opts.policies[i],
-            checkCommand: versionsCommand(t, layerName),
+        const publishOpts = { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
+        const onceCtx = {
+          log: ctx.log,
+          where,
+          deadline,
+          policy: opts.policies[i],
+          checkCommand: versionsCommand(t, layerName),
+          calling: () => {
+            publishing = true;
           },
-        );
+        };
+        const { record: rec, unsettled } = step
+          ? await publishAligned(client, req, step, opts.align!.version, publishOpts, onceCtx)
+          : { record: await publishOnce(client, req, publishOpts, onceCtx), unsettled: [] };
+        publishing = false;
         // The cloud keeps its own copy once the version is Active: the staged object can go then.
-        if (staged) kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: rec });
+        // Padding versions were not waited for: one still publishing keeps it too.
+        if (staged) {
+          const reads = !opts.keepStaged && staged.client.removable && (rec.state === "Active" || rec.state === null);
+          const reading = reads ? await stillPublishing(client, unsettled) : null;
+          kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: reading ?? rec });
+        }
+        settled = true;
         return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare })), ...how() };
       } catch (err) {
-        return { ...failedRecord(t, layerName, err), ...how() };
+        publishing = false;
+        // Nothing left behind silently: the staged object goes, or is named with the command that removes it.
+        const reported =
+          staged && !settled
+            ? await removeStagedAfterFailure(staged.client, staged.staged, err, { keep: Boolean(opts.keepStaged), asyncPublish: t.provider.features.asyncPublish })
+            : err;
+        const padding = paddingOf(err);
+        return { ...failedRecord(t, layerName, reported), ...(padding ? { padding } : {}), ...how() };
       } finally {
+        forget();
         done++;
         if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
       }
@@ -424,6 +565,15 @@ export default defineCommand({
     { flags: "--keep-staged", description: "keep the staged object after publishing (default: removed)" },
     { flags: "--no-keep-staged", description: "remove the staged object (overrides the config's keepStaged)" },
     { flags: "--storage-endpoint <url>", description: "object storage endpoint override (path-style addressing), a full http(s)://host:port URL" },
+    {
+      flags: "--align-version",
+      description: "publish until every target holds the same version number (the highest + 1), padding with this same zip; targets already holding it there are left alone",
+    },
+    { flags: "--max-padding <n>", description: "with --align-version: refuse (before any publish) when a target would need more padding versions than this (default 10)" },
+    {
+      flags: "--resume <file>",
+      description: "a record file of an earlier run: publish only to the targets it does not show holding this zip (and merge the new versions into it)",
+    },
   ],
   targets: true,
   progress: true,
@@ -437,6 +587,8 @@ export default defineCommand({
     "layerctl publish deps -p aws --record layers.lock.json --attach api --alias live",
     "layerctl publish ./l -n deps -p aws,aliyun --runtime aws:python3.11,aliyun:python3.10 --prefix aws:python,aliyun:python",
     "layerctl publish ./big-layer -p tencent,aws,aliyun -n deps --runtime python3.10 --bucket 'aws=my-layers-{region}' --bucket tencent=layers-1250000000",
+    "layerctl publish ./l -n deps --runtime python3.12 -p aws -r aws:all --align-version --record layers.lock.json",
+    "layerctl publish ./l -n deps --runtime python3.12 -p aws -r aws:all --align-version --resume layers.lock.json",
   ],
   notes: `Output: table (people), json ({"archive": {...}, "results": [record, ...]}; "archives" when several zips
 were built, "attachments" with --attach ("plannedAttachments" with --dry-run), "recordFiles" with --record), version (the bare
@@ -457,9 +609,19 @@ Big layers: over a cloud's inline limit the zip is staged in its object storage 
 published from there, then removed. Buckets: --bucket, or LAYERCTL_BUCKET_AWS / _TENCENT / _ALIYUN
 (same syntax); a bucket must be in the target's region. Tencent bucket names carry the -APPID suffix.
 Aliyun without a bucket uses FC's temporary bucket. Storage endpoints: --storage-endpoint, or
-LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).`,
+LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).
+
+Fleets: --region aws:all (tencent:all, aliyun:all, or all) is every region the account may use, asked
+of the cloud (layerctl's list, with a warning, when the credentials may not ask). --align-version reads
+every target's newest version first, takes N = the highest + 1 (a target already holding this zip
+stands at its version), and publishes this zip in each target until it holds version N; the versions
+below N it creates are padding (same zip; "padding" in the record). A target that already has N or more
+is reported (AlignOvershoot), never forced; one that could not be read fails and the same command later
+catches it up. --max-padding (default 10) and Tencent's 200 versions per layer are checked before any
+publish. --resume FILE publishes only to the targets FILE does not show holding this zip, and merges the
+new versions into FILE; with --align-version, N is the version FILE holds.`,
   // With the config file: no source publishes every configured layer; flags override its keys.
-  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
+  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, preparePublish),
   ...recordsOutput(
     (doc: ConfigPublishDocument, format) =>
       renderLayerDocument(doc, format) +
@@ -471,5 +633,6 @@ LAYERCTL_STORAGE_ENDPOINT_AWS / _TENCENT / _ALIYUN (AWS also AWS_ENDPOINT_URL_S3
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),
     ...recordFailures((doc.attachments ?? []).map((a) => ({ ...a, region: `${a.region} ${a.functionName}` }))),
+    ...(doc.recordErrors ?? []).map(({ file, ...error }) => ({ where: `record ${file}`, ...error, message: `${error.message} (the versions listed were published)` })),
   ],
 });

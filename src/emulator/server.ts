@@ -8,11 +8,10 @@ import path from "node:path";
 import { instantiate, restoreState } from "./cloud.js";
 import { cloudNames, clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
-import { Faults, gatewayError, stallAfterHeaders, truncateBody } from "./faults.js";
+import { ContentLinks, contentReply, damaged, DEFAULT_CONTENT_URL_TTL_MS, DOWNLOAD_ACTION, xmlError } from "./content.js";
+import { emptyBody, Faults, gatewayError, incompleteReply, stallAfterHeaders, truncateBody, truncateChunked } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
 import type { CloudEmulator, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
-
-const BLOB_PATH = /^\/_layerctl\/blobs\/([0-9a-f]{64})\.zip$/;
 
 export async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const stateDir = options.stateDir ? path.resolve(options.stateDir) : undefined;
@@ -31,6 +30,8 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
   const files = new StateFiles(stateDir);
   const faults = new Faults(options.faults ?? [], options.rateLimit ?? null);
   const seeds = options.functions ?? [];
+  const links = new ContentLinks();
+  const now = options.now ?? (() => new Date());
   let baseUrl = "";
 
   const modules: CloudEmulator[] = [];
@@ -54,8 +55,8 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
         tuning,
         blobs,
         baseUrl: () => baseUrl,
-        blobUrl: (sha) => `${baseUrl}/_layerctl/blobs/${sha}.zip`,
-        now: options.now ?? (() => new Date()),
+        blobUrl: (sha) => links.url(baseUrl, name, sha, now(), tuning.contentUrlTtlMs ?? DEFAULT_CONTENT_URL_TTL_MS),
+        now,
         save: (): Promise<void> => files.save(name, () => mod.state()),
       },
       saved,
@@ -90,13 +91,11 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       failPublish: false,
     };
 
-    const blob = BLOB_PATH.exec(call.rawPath);
-    if (blob && (call.method === "GET" || call.method === "HEAD")) {
-      const bytes = await blobs.get(blob[1]!);
-      if (!bytes) return send(res, { status: 404, body: { message: "no such object" } });
-      res.writeHead(200, { "content-type": "application/zip", "content-length": String(bytes.length) });
-      res.end(call.method === "HEAD" ? undefined : bytes);
-      return;
+    const content = ContentLinks.parse(call.rawPath);
+    if (content && (call.method === "GET" || call.method === "HEAD")) {
+      // Counted apart from the APIs' calls: what a lookup downloads (it should download nothing).
+      faults.count(`blob:${call.method}`);
+      return serveContent(call, content, req, res);
     }
 
     const owner = modules.find((m) => m.route(call) !== null);
@@ -148,10 +147,64 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
           return truncateBody(res, await mod.handle(call, action));
         case "html-error":
           return gatewayError(res);
+        case "empty-body":
+          return emptyBody(res, await mod.handle(call, action));
+        case "hollow":
+        case "no-list": {
+          const reply = await mod.handle(call, action);
+          return send(res, incompleteReply(reply, decision.kind, mod.hollow?.(reply, call)));
+        }
+        case "truncate-chunked":
+          return truncateChunked(res, await mod.handle(call, action));
         case null:
           break;
       }
       return send(res, await mod.handle(call, action));
+    }
+  }
+
+  /**
+   * A download link (./content.ts): checked like a presigned URL, then the stored bytes (or a
+   * range of them), with the cloud's faults for "DownloadLayerContent" applied on the way.
+   */
+  async function serveContent(call: IncomingCall, content: NonNullable<ReturnType<typeof ContentLinks.parse>>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const refused = links.refusal(content, call.url.searchParams, now());
+    if (refused) return send(res, refused);
+    const answer = async (): Promise<Reply> => {
+      const bytes = await blobs.get(content.sha256);
+      if (!bytes) return xmlError(404, "NoSuchKey", "The specified key does not exist.");
+      const range = req.headers.range;
+      return contentReply(bytes, typeof range === "string" ? range : undefined);
+    };
+    const head = call.method === "HEAD";
+    const decision = content.provider ? faults.decideNamed(content.provider, DOWNLOAD_ACTION) : { latencyMs: 0, kind: null };
+    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    switch (decision.kind) {
+      case "hang":
+        return;
+      case "reset":
+      case "lost-response":
+        req.socket.resetAndDestroy();
+        return;
+      case "throttle":
+      case "rate-limited":
+        return send(res, xmlError(503, "SlowDown", "Please reduce your request rate."));
+      case "server-error":
+        return send(res, xmlError(500, "InternalError", "We encountered an internal error. Please try again."));
+      case "html-error":
+        return gatewayError(res);
+      case "stall":
+        return stallAfterHeaders(res, await answer());
+      case "truncate":
+        return truncateBody(res, await answer());
+      case "bad-checksum":
+        return send(res, damaged(await answer()), head);
+      case "empty-body":
+        return emptyBody(res, await answer());
+      case "truncate-chunked":
+        return truncateChunked(res, await answer());
+      default:
+        return send(res, await answer(), head);
     }
   }
 
@@ -200,7 +253,8 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null
   });
 }
 
-function send(res: http.ServerResponse, reply: Reply): void {
+/** `head`: the headers a GET would get (its content-length included), no body. */
+function send(res: http.ServerResponse, reply: Reply, head = false): void {
   const headers: Record<string, string> = { ...reply.headers };
   let payload: Buffer;
   if (Buffer.isBuffer(reply.body)) {
@@ -213,5 +267,5 @@ function send(res: http.ServerResponse, reply: Reply): void {
   }
   headers["content-length"] = String(payload.length);
   res.writeHead(reply.status, headers);
-  res.end(payload);
+  res.end(head ? undefined : payload);
 }

@@ -87,3 +87,17 @@ export function ownArrayBuffer(bytes: Buffer): ArrayBuffer {
   bytes.copy(own);
   return own.buffer as ArrayBuffer;
 }
+
+const sharedKeys = new WeakMap<Uint8Array, Map<string, object>>();
+
+/**
+ * The identity of the body `provider` builds around `zip` (one per zip and cloud: every target of
+ * the cloud sends that one buffer), for counting it once against the run's upload budget.
+ */
+export function sharedBodyKey(zip: Uint8Array, provider: string): object {
+  let perZip = sharedKeys.get(zip);
+  if (!perZip) sharedKeys.set(zip, (perZip = new Map()));
+  let key = perZip.get(provider);
+  if (!key) perZip.set(provider, (key = {}));
+  return key;
+}

@@ -24,6 +24,27 @@ export function isSafeToRepeat(err: unknown): boolean {
   return err instanceof CloudError && err.retryable && err.unprocessed;
 }
 
+/**
+ * After this error the call may or may not have been carried out (a timeout, reset, 5xx or an
+ * unreadable answer), and nothing names what it made: for a call that changes something, what
+ * happened must be looked into before anything is repeated or reported.
+ */
+export function outcomeUnknown(err: unknown): err is CloudError {
+  return err instanceof CloudError && err.retryable && !err.unprocessed && err.version === undefined;
+}
+
+/**
+ * After an unknown outcome, looking into it may run this long past the target's deadline: telling
+ * the truth about what may exist is worth a few seconds. This is the one margin `--timeout`
+ * documents (README: a target ends within --timeout + 5 s); everything else ends by the deadline.
+ */
+export const LOOKUP_GRACE_MS = 5_000;
+
+/** A lookup's own policy: the target's, with a deadline at least LOOKUP_GRACE_MS away (a copy: the target's is left as it is). */
+export function lookupPolicy(policy: RetryPolicy): RetryPolicy {
+  return { ...policy, deadline: Math.max(policy.deadline ?? 0, Date.now() + LOOKUP_GRACE_MS) };
+}
+
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(random() * cap);
@@ -99,6 +120,8 @@ export interface CloudCall {
   action?: string;
   /** The run's pacing and upload budget, awaited before every attempt. */
   traffic?: TargetTraffic;
+  /** The body is one buffer shared by several uploads (held once: see TargetTraffic.gate). */
+  sharedBody?: object;
 }
 
 /**
@@ -109,7 +132,7 @@ export function cloudCall(
   provider: ProviderName,
   action: string,
   opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "log" | "traffic">,
-  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
+  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
 ): CloudCall {
   return {
     name: `${provider} ${action}`,
@@ -122,6 +145,7 @@ export function cloudCall(
     log: opts.log,
     creates: call.creates,
     traffic: opts.traffic,
+    sharedBody: call.sharedBody,
   };
 }
 
@@ -134,7 +158,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
   return withRetry(
     call.retry,
     async () => {
-      const release = await call.traffic?.gate(call.action ?? call.name, call.heldBytes ?? call.uploadBytes ?? 0);
+      const release = await call.traffic?.gate(call.action ?? call.name, call.heldBytes ?? call.uploadBytes ?? 0, call.sharedBody);
       const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.retry.deadline);
       const abort = new AbortController();
       let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,7 @@
 // What every target of one run shares on the way to the clouds: request pacing per provider and
-// region (below the documented rate limits, so 16 targets in flight never set off a throttling
-// storm), and a bound on the bytes of uploads in flight (Tencent's SDK builds each upload's
-// JSON body of the zip itself, and all uploads share one uplink).
+// region (below the documented rate limits, so every region in flight never sets off a throttling
+// storm), and a bound on the bytes upload bodies hold in memory (Tencent's SDK builds each
+// upload's JSON body of the zip itself; AWS and Aliyun send one shared body, counted once).
 import type { ProviderName } from "./names.js";
 
 /** A provider's documented request rate, and what it is counted per. */
@@ -74,8 +74,12 @@ export class ByteBudget {
 
 /** One target's view of the run's traffic: awaited before every attempt of every call. */
 export interface TargetTraffic {
-  /** Waits for the call's turn; the returned function ends its hold on the upload budget. */
-  gate(action: string, uploadBytes: number): Promise<() => void>;
+  /**
+   * Waits for the call's turn; the returned function ends its hold on the upload budget. `shared`
+   * names a body several uploads send as one buffer (./inline-body.ts): it is held in memory once,
+   * so it counts against the budget once, however many uploads of it are in flight.
+   */
+  gate(action: string, uploadBytes: number, shared?: object): Promise<() => void>;
 }
 
 /**
@@ -96,11 +100,33 @@ export class Traffic {
     this.pacer = new Pacer(opts.clock);
   }
 
+  private readonly sharedHolds = new Map<object, { users: number; held: Promise<() => void> }>();
+
+  /** The budget for a shared body: taken by its first upload in flight, given back by its last. */
+  private async takeShared(shared: object, bytes: number): Promise<() => void> {
+    let hold = this.sharedHolds.get(shared);
+    if (!hold) {
+      hold = { users: 0, held: this.uploads.take(bytes) };
+      this.sharedHolds.set(shared, hold);
+    }
+    hold.users++;
+    const release = await hold.held;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--hold.users === 0) {
+        this.sharedHolds.delete(shared);
+        release();
+      }
+    };
+  }
+
   forTarget(provider: ProviderName, region: string, rate: RateRule | null): TargetTraffic {
     return {
-      gate: async (action, uploadBytes) => {
+      gate: async (action, uploadBytes, shared) => {
         // The budget first: a call waiting for bytes must not hold a paced slot meanwhile.
-        const release = uploadBytes > 0 ? await this.uploads.take(uploadBytes) : () => {};
+        const release = uploadBytes <= 0 ? () => {} : shared ? await this.takeShared(shared, uploadBytes) : await this.uploads.take(uploadBytes);
         if (rate) await this.pacer.wait(rate.scope === "action" ? `${provider} ${region} ${action}` : `${provider} ${region}`, rate.perSecond);
         return release;
       },

@@ -12,6 +12,8 @@ import type { PlannedAttachment } from "../release/publish-attach.js";
 import type { LayerSummaryRecord, ShareRecord, VersionActionRecord } from "../commands/shared/lifecycle-records.js";
 import type { ProviderInfo } from "../commands/providers.js";
 import type { SkippedLayer } from "../release/config-scope.js";
+import type { StatusDocument } from "../release/status.js";
+import type { DownloadDocument } from "../commands/download.js";
 import { recordFileSchema } from "./schema.js";
 
 const provider = z.enum(["tencent", "aws", "aliyun"]);
@@ -45,6 +47,8 @@ export const layerVersionRecordSchema = z
     upload: z.enum(["inline", "storage"]).optional(),
     // kept / removeCommand: the object is still there after the run (--keep-staged, or a version not Active yet).
     staged: z.strictObject({ bucket: z.string(), key: z.string(), kept: z.literal(true).optional(), removeCommand: z.string().optional() }).optional(),
+    // publish --align-version: the versions of the same zip created below `version` to reach it.
+    padding: z.array(z.number().int()).optional(),
     error: recordErrorSchema.optional(),
   })
   .describe("one layer version in one provider region");
@@ -166,6 +170,7 @@ export const publishDocumentSchema = z
     recordFiles: z.array(z.string()).optional().describe("record files (--record) of this run"),
     shares: z.array(shareRecordSchema).optional().describe("with --public / --share-*: each grant on each target"),
     skipped: z.array(skippedLayerSchema).optional().describe("layers of the config file left out by --provider / --region"),
+    alignedVersion: z.number().int().optional().describe("with --align-version: the version number every target was to hold"),
   })
   .describe("layerctl publish --output json");
 
@@ -208,6 +213,50 @@ export const providersDocumentSchema = z
   })
   .describe("layerctl providers --output json");
 
+const statusTargetSchema = z.strictObject({
+  provider,
+  region: z.string(),
+  layerName: z.string(),
+  version: z.number().int().nullable(),
+  state: z.enum(["in-sync", "behind", "differs", "missing", "error"]),
+  codeSha256: z.string().nullable(),
+  versionCount: z.number().int().nullable(),
+  versionLimit: z.number().int().nullable(),
+  requestId: z.string().nullable(),
+  error: recordErrorSchema.optional(),
+});
+
+export const statusDocumentSchema = z
+  .strictObject({
+    layers: z.array(
+      z.strictObject({
+        layerName: z.string(),
+        local: z
+          .array(z.strictObject({ providers: z.array(provider), sha256: z.string(), crc64: z.string(), size: z.number().int() }))
+          .nullable()
+          .describe("the local build compared with (one per prefix group); null without one"),
+        aligned: z.boolean().describe("every target's newest version is the same number"),
+        highestVersion: z.number().int().nullable(),
+        targets: z.array(statusTargetSchema),
+      }),
+    ),
+  })
+  .describe("layerctl status --output json");
+
+export const downloadDocumentSchema = z
+  .strictObject({
+    file: z.string(),
+    bytes: z.number().int(),
+    sha256: z.string(),
+    crc64: z.string(),
+    version: layerVersionRecordSchema,
+  })
+  .describe("layerctl download --output json");
+
+export const copyDocumentSchema = publishDocumentSchema
+  .extend({ source: layerVersionRecordSchema.describe("the version copied (codeSha256 and codeSize from the verified download)") })
+  .describe("layerctl copy --output json");
+
 /** Which document each command prints with --output json (`record merge` prints a record file). */
 export const DOCUMENT_OF_COMMAND = {
   publish: "publishDocument",
@@ -222,6 +271,9 @@ export const DOCUMENT_OF_COMMAND = {
   share: "shareDocument",
   providers: "providersDocument",
   pack: "packDocument",
+  status: "statusDocument",
+  download: "downloadDocument",
+  copy: "copyDocument",
   check: "checkDocument",
   build: "buildDocument",
   record: "recordFile",
@@ -288,6 +340,9 @@ export function outputJsonSchema(): Record<string, unknown> {
     shareDocument: shareDocumentSchema,
     providersDocument: providersDocumentSchema,
     packDocument: packDocumentSchema,
+    statusDocument: statusDocumentSchema,
+    downloadDocument: downloadDocumentSchema,
+    copyDocument: copyDocumentSchema,
     checkDocument: checkDocumentSchema,
     buildDocument: buildDocumentSchema,
     recordFile: recordFileSchema,
@@ -321,7 +376,9 @@ export const schemasMatchTypes: [
   Same<z.infer<typeof shareRecordSchema>, ShareRecord>,
   Same<z.infer<typeof skippedLayerSchema>, SkippedLayer>,
   Same<z.infer<typeof providersDocumentSchema>["providers"][number], ProviderInfo>,
+  Same<z.infer<typeof statusDocumentSchema>, StatusDocument>,
+  Same<z.infer<typeof downloadDocumentSchema>, DownloadDocument>,
   Same<z.infer<typeof findingSchema>, Finding>,
   Same<z.infer<typeof checkDocumentSchema>, CheckDocument>,
   Same<z.infer<typeof buildDocumentSchema>, BuildDocument>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -12,6 +12,7 @@ export const recordEntrySchema = z
     codeSha256: z.string().nullable().describe("hex SHA-256 of the zip"),
     status: z.enum(["published", "unchanged"]).describe("published in that run, or found unchanged (--skip-unchanged)"),
     time: z.string().describe("when this entry last changed (a run that finds the same version keeps it), ISO 8601 UTC"),
+    padding: z.array(z.number().int().positive()).optional().describe("publish --align-version: versions of the same zip created below this one to reach it"),
     previous: z
       .strictObject({ version: z.number().int().positive(), arn: z.string().nullable() })
       .optional()

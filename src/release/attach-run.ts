@@ -15,6 +15,7 @@ import type { CommandContext } from "../commands/shared/context.js";
 import { parseTimeout } from "../commands/shared/options.js";
 import { errorFields } from "../commands/shared/records.js";
 import { connectTarget, describeTarget, mapTargets } from "../commands/shared/run-targets.js";
+import { ALL } from "../commands/shared/all-regions.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../commands/shared/targets.js";
 import { attachFunctions, namespaceOf, type AttachOptions, type LayerChange } from "./attach-functions.js";
 import { notALayer, scopeLayers } from "./config-scope.js";
@@ -75,7 +76,8 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
   } else if (recorded && !flagsGiven) {
     const pairs = Object.entries(recorded).flatMap(([p, byRegion]) => Object.keys(byRegion ?? {}).map((r) => `${p}:${r}`));
     const regions = splitList(input.region);
-    const chosen = regions.length === 0 ? pairs : pairs.filter((pr) => regions.some((r) => pr === r || pr.endsWith(`:${r}`)));
+    // `all` / `aws:all`: every region the record has (for that provider).
+    const chosen = regions.length === 0 ? pairs : pairs.filter((pr) => regions.some((r) => pr === r || pr.endsWith(`:${r}`) || r === ALL || r === `${pr.split(":")[0]}:${ALL}`));
     if (chosen.length === 0) throw new UsageError(`--region ${regions.join(",")}: ${input.fromRecord} records ${name} in ${pairs.join(", ")} only`, { code: "NoSuchTarget" });
     targetOptions = { ...input, provider: [...new Set(chosen.map((pr) => pr.split(":")[0]!))], region: chosen };
   }
@@ -123,7 +125,7 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
       } catch (err) {
         return failAll(t, name, source.kind === "number" ? source.version : null, attachOpts, err);
       }
-      return attachFunctions(clients[i]!, t, change, attachOpts, wait, ctx.log);
+      return attachFunctions(clients[i]!, t, change, attachOpts, wait, ctx.log, { deadline, policy: policies[i]! });
     });
     return { results: perTarget.flat() };
   } finally {

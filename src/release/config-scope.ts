@@ -9,6 +9,7 @@ import { displayPath, effectiveLayers, settingPath, type EffectiveLayer, type Lo
 import { getProvider, providerNames } from "../providers/index.js";
 import type { ProviderName } from "../providers/types.js";
 import { checkRegion, defaultRegion, splitList } from "../commands/shared/targets.js";
+import { ALL } from "../commands/shared/all-regions.js";
 
 export interface ScopeFlags {
   provider?: string[];
@@ -74,7 +75,7 @@ export function scopeLayers(loaded: LoadedConfig, names: string[] | undefined, f
         targets.push(...[...new Set(picked)].map((region) => ({ provider, region })));
         continue;
       }
-      const selected = entries.length === 0 ? regions : regions.filter((r) => entries.some((e) => e.region === r && (e.provider === null || e.provider === provider)));
+      const selected = entries.length === 0 ? regions : selectRegions(provider, regions, entries, env);
       targets.push(...selected.map((region) => ({ provider, region })));
     }
     if (targets.length === 0) {
@@ -96,7 +97,7 @@ export function scopeLayers(loaded: LoadedConfig, names: string[] | undefined, f
     }
   }
   for (const e of entries) {
-    if (!kept.some((t) => t.region === e.region && (e.provider === null || e.provider === t.provider))) {
+    if (!kept.some((t) => (t.region === e.region || e.region === ALL) && (e.provider === null || e.provider === t.provider))) {
       throw new UsageError(`--region ${e.text}: no layer of ${displayPath(loaded.file)}${names ? ` named here (${names.join(", ")})` : ""} publishes there`, {
         code: "NoSuchTarget",
         hint: `its layers publish to: ${describeAll(chosen, loaded, env)}`,
@@ -104,6 +105,32 @@ export function scopeLayers(loaded: LoadedConfig, names: string[] | undefined, f
     }
   }
   return { loaded, layers, skipped };
+}
+
+/**
+ * The declared regions of one provider that the --region entries select. `all` (../commands/shared/all-regions.ts)
+ * works both ways: an entry `all` / `aws:all` selects every declared region, and a declared `all`
+ * (every region the account may use, listed when the run starts) holds any region an entry names
+ * for that provider. Which regions `all` will stand for is not known before that call, so an entry
+ * is taken on its shape: a plain entry that is not of this provider's shape (another cloud's
+ * region) selects nothing here, a `provider:` entry is checked like --region.
+ */
+function selectRegions(provider: ProviderName, declared: string[], entries: Entry[], env: NodeJS.ProcessEnv): string[] {
+  const mine = entries.filter((e) => e.provider === null || e.provider === provider);
+  if (mine.some((e) => e.region === ALL)) return declared;
+  const out = declared.filter((r) => mine.some((e) => e.region === r));
+  if (!declared.includes(ALL)) return out;
+  for (const e of mine) {
+    if (out.includes(e.region)) continue;
+    try {
+      checkRegion(getProvider(provider), e.region, env);
+    } catch (err) {
+      if (e.provider === null && err instanceof UsageError) continue;
+      throw err;
+    }
+    out.push(e.region);
+  }
+  return out;
 }
 
 /** A layer of the file by name, or a usage error listing them (with the closest one). */
@@ -174,7 +201,13 @@ function declaredTargets(loaded: LoadedConfig, layer: EffectiveLayer, wanted: Pr
   });
 }
 
-function parseEntry(text: string): { text: string; provider: ProviderName | null; region: string } {
+interface Entry {
+  text: string;
+  provider: ProviderName | null;
+  region: string;
+}
+
+function parseEntry(text: string): Entry {
   const m = QUALIFIED.exec(text);
   if (m && (providerNames as string[]).includes(m[1]!)) return { text, provider: m[1] as ProviderName, region: m[2]! };
   if (m) getProvider(m[1]!); // an unknown provider name is that error

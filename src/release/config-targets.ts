@@ -5,6 +5,7 @@
 import { loadConfig } from "../config/load.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { splitList, type Target, type TargetOptions } from "../commands/shared/targets.js";
+import { ALL } from "../commands/shared/all-regions.js";
 import { notALayer, scopeLayers, type ConfigScope } from "./config-scope.js";
 
 export interface ConfigRun {
@@ -45,7 +46,8 @@ export async function configRun(input: ConfigInput, name: string | undefined, ct
   return {
     scope,
     options,
-    layersOf: (t) => scope.layers.filter((l) => l.targets.some((x) => x.provider === t.provider.name && x.region === t.region)).map((l) => l.layer.name),
+    // A layer declared in `provider:all` goes to every region that expanded to.
+    layersOf: (t) => scope.layers.filter((l) => l.targets.some((x) => x.provider === t.provider.name && (x.region === t.region || x.region === ALL))).map((l) => l.layer.name),
     allLayers: name === undefined,
   };
 }

@@ -172,6 +172,11 @@ describe("every output format of every command", () => {
     { name: "check", args: ["check", "deps", "-p", "tencent,aws", "--runtime", "python3.10"], formats: ["json"] },
     { name: "build", args: ["build", "app/package.json", "-p", "aws", "--runtime", "nodejs20", "-o", "built"], formats: ["json"] },
     { name: "record", args: ["record", "merge", "layers.lock.json"], formats: ["json", "env"] },
+    // The fleet's documents (#22): every layer of the file against its build, one verified zip, and
+    // a copy onto two targets that already hold it (--skip-unchanged: nothing new is published).
+    { name: "status", args: ["status"], formats: ["json"] },
+    { name: "download", args: ["download", "reldeps:1", "-p", "aws", "-r", "us-east-1", "-o", "dl.zip"], formats: ["json"] },
+    { name: "copy", args: ["copy", "reldeps:1", "--from", "aws:us-east-1", "--to", "aws:eu-west-1,tencent:ap-guangzhou", "--skip-unchanged"], formats: ["json", "env", "version"] },
   ];
 
   let schema: { $id: string };

@@ -5,9 +5,10 @@ import path from "node:path";
 import { UsageError } from "../../src/errors.js";
 import { attachCommand } from "../../src/commands/attach.js";
 import { parseLayerRef } from "../../src/commands/shared/attach-options.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { preparePublish, publishCommand } from "../../src/commands/publish.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
+import { writeRecordFile } from "../../src/record/write.js";
 import { runCommand } from "../helpers/invoke.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../src/output/log.js";
@@ -82,6 +83,20 @@ describe("attach", () => {
     expect(none.results[0]).toMatchObject({ status: "failed", version: null, error: { code: "LayerNotFound" } });
   });
 
+  it("--from-record with --region aws:all takes every aws region the record has, and no other cloud's", async () => {
+    const published = await publishCommand(
+      { source: dir, name: "cmdrecall", runtime: ["python3.10"], provider: ["aws,tencent"], region: ["aws:us-east-1,aws:eu-west-1,tencent:ap-guangzhou"], prefix: "python" },
+      { env, log: silentLogger },
+    );
+    const file = path.join(dir, "cmdrecall.lock.json");
+    await writeRecordFile(file, published.results);
+    const doc = await attachCommand({ layer: "cmdrecall", fromRecord: file, region: ["aws:all"], function: ["api"], dryRun: true }, { env, log: silentLogger });
+    expect(doc.results.map((r) => [r.provider, r.region, r.version])).toEqual([
+      ["aws", "us-east-1", 1],
+      ["aws", "eu-west-1", 1],
+    ]);
+  });
+
   it("warns that --namespace means nothing where functions have none", async () => {
     const log = collecting();
     await attachCommand({ layer: "cmdlatest:1", provider: ["aws"], function: ["api"], namespace: "prod" }, { env, log });
@@ -140,7 +155,7 @@ describe("publish --attach", () => {
     const doc = await publishWithConfig(
       { cwd: dir, source: dir, name: "cmddryprefix", runtime: ["python3.10"], provider: ["tencent,aws"], prefix: "aws:python,tencent:", attach: ["api"], dryRun: true },
       { env, log: silentLogger },
-      publishCommand,
+      preparePublish,
     );
     expect(doc.archives).toHaveLength(2);
     expect(doc.plannedAttachments!.map((p) => [p.provider, p.functionName, p.publishVersion])).toEqual([

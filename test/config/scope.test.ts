@@ -79,6 +79,30 @@ describe("flags select among the declared targets", () => {
     expect(targets(open, { region: ["aws:us-west-2"] }).layers).toEqual({ x: ["aws:us-west-2"] });
   });
 
+  it("--region aws:all (and all) selects every region a layer declares for aws (for every provider)", () => {
+    expect(targets(loaded(FILE), { region: ["aws:all"] })).toEqual({
+      layers: { deps: ["aws:us-east-1", "aws:eu-west-1"], tools: ["aws:us-east-1", "aws:eu-west-1"], assets: ["aws:us-east-1"] },
+      skipped: [],
+    });
+    expect(targets(loaded(FILE), { region: ["all"] }).layers.deps).toEqual(["tencent:ap-guangzhou", "aws:us-east-1", "aws:eu-west-1", "aliyun:cn-hangzhou"]);
+    expect(targets(loaded(FILE), { provider: ["aliyun"], region: ["aliyun:all"] })).toEqual({
+      layers: { deps: ["aliyun:cn-hangzhou"], assets: ["aliyun:cn-shanghai"] },
+      skipped: ["tools"],
+    });
+  });
+
+  it('a layer declaring "aws:all" holds any aws region --region names: taken on its shape, typos refused', () => {
+    const fleet = loaded({ providers: ["aws", "tencent"], regions: ["aws:all", "tencent:ap-guangzhou"], layers: [{ name: "x", dir: "." }] });
+    expect(targets(fleet).layers).toEqual({ x: ["aws:all", "tencent:ap-guangzhou"] });
+    expect(targets(fleet, { region: ["aws:all"] }).layers).toEqual({ x: ["aws:all"] });
+    expect(targets(fleet, { region: ["aws:eu-west-1"] }).layers).toEqual({ x: ["aws:eu-west-1"] });
+    // A bare region is another cloud's where it has that cloud's shape only.
+    expect(targets(fleet, { region: ["ap-guangzhou"] }).layers).toEqual({ x: ["tencent:ap-guangzhou"] });
+    expect(targets(fleet, { region: ["ap-southeast-6"] }).layers).toEqual({ x: ["aws:ap-southeast-6"] });
+    expect(usage(() => targets(fleet, { region: ["aws:us-east1"] })).message).toBe('unknown aws region "us-east1" (did you mean us-east-1?)');
+    expect(usage(() => targets(fleet, { region: ["tencent:ap-shanghai"] })).message).toBe("--region tencent:ap-shanghai: no layer of /p/layerctl.config.json publishes there");
+  });
+
   it("a layer named that the file does not declare lists its layers, with the closest", () => {
     const err = usage(() => scopeLayers(loaded(FILE), ["dep"], {}, {}));
     expect(err.message).toBe("dep is not a layer of /p/layerctl.config.json (its layers: deps, tools, assets)");

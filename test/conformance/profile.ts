@@ -25,6 +25,25 @@ export interface ConformanceProfile {
   };
   /** The API action that creates a layer version, as the emulator's faults name it. */
   publishLayerAction: string;
+  /** The other actions as the emulator's faults name them (test/conformance/untrusted.test.ts). */
+  actions: {
+    /** Every read of prune's in-use scan. */
+    scan: string[];
+    /** Publishing a function version. */
+    publishVersion: string;
+    /** Listing a function's versions. */
+    listFunctionVersions: string;
+    /** Replacing a function's layer list. */
+    updateLayers: string;
+    createAlias: string;
+  };
+  /**
+   * The references do not say whether the cloud sends an empty layer list for a function without
+   * layers: an absent list is confirmed by a second read (and, for the current configuration, by
+   * the function's entry in ListFunctions), so one lost list is caught; a list lost from every read
+   * of a published version is not (it reads as none).
+   */
+  functionLayersMayBeOmitted: boolean;
   /** Regex the version ARN must match for version N of layer L in region R; null: no ARNs. */
   arnPattern: ((layer: string, version: number, region: string) => RegExp) | null;
   /**
@@ -65,6 +84,15 @@ export interface ConformanceProfile {
   grants: ((emu: RunningEmulator, region: string, layer: string, version: number) => Promise<string[]>) | null;
   /** The provider's action that shares a layer (faults target it); null: no sharing. */
   shareAction: string | null;
+  /** Fleet scenarios (test/conformance/fleet.test.ts). */
+  fleet: {
+    /** The region-listing action (`--region <provider>:all`), as the emulator's faults name it. */
+    listRegionsAction: string;
+    /** Three regions of the provider, `region` first; the emulator's account enables these only. */
+    regions: [string, string, string];
+    /** A runtime (as users type it) every provider has, for copies across clouds. */
+    sharedRuntime: string;
+  };
   /** One runtime of each family the contents check judges (test/conformance/contents.test.ts), as users type them. */
   contents: { python: string; node: string; custom: string };
   /** Credential sources (test/conformance/credentials.test.ts). */

@@ -97,8 +97,12 @@ describe.each(profiles)("staging: $provider", (profile) => {
     const doc = await publish(big, { name, bucket: [`${profile.provider}=${profile.storage.bucket}`] });
     const rec = doc.results[0]!;
     expect(rec.error).toBeUndefined();
-    expect(rec).toMatchObject({ status: "published", upload: "storage", staged: { bucket, key: expect.stringMatching(new RegExp(`^layerctl/${name}/[0-9a-f]{64}\\.zip$`)) } });
-    expect(rec.codeSha256).toBe(rec.staged!.key.slice(-68, -4));
+    expect(rec).toMatchObject({
+      status: "published",
+      upload: "storage",
+      staged: { bucket, key: expect.stringMatching(new RegExp(`^layerctl/${name}/[0-9a-f]{64}-[0-9a-f]{8}\\.zip$`)) },
+    });
+    expect(rec.codeSha256).toBe(/([0-9a-f]{64})-[0-9a-f]{8}\.zip$/.exec(rec.staged!.key)![1]);
     const parts = Math.ceil((provider.limits.maxZipBytes + 1024 + 200) / (8 * 1024 * 1024));
     expect(calls("UploadPart") - before).toBe(parts + 2);
     // The lost completion was repeated, found the upload completed, and the object was checked instead.
@@ -281,6 +285,101 @@ describe.each(profiles)("staging: $provider", (profile) => {
         tick();
         const { layers } = await connect();
         expect(await layers.getLayerVersion(name, rec.version!)).toMatchObject({ state: "Active", codeSha256: smallSha });
+      });
+    });
+
+    // publish --align-version (#22) publishes padding versions without waiting, all from the same
+    // staged object: it may go only once every one of them is Active, not just the aligned one.
+    describe("--align-version from storage", () => {
+      const other = profile.storage.otherRegion;
+      const staging = { upload: "storage", bucket: [`${profile.provider}:${profile.region}=${bucket}`, `${profile.provider}:${other}=${profile.storage.otherBucket}`] };
+
+      /** `other` at version 2 (another zip), `profile.region` empty: aligning at 3 pads the empty one with 1 and 2. */
+      async function alignRun(shiftAfterPublishes: number | null) {
+        let on: RunningEmulator | undefined;
+        let base = 0;
+        // From the aligned version's publish on, the emulator's clock runs SHIFT_MS behind: that
+        // version is Active after the publish delay, the padding versions before it much later.
+        const SHIFT_MS = 30_000;
+        const publishes = () => on?.faults.counts()[`${profile.provider}:${profile.publishLayerAction}`] ?? 0;
+        const shifted = () => shiftAfterPublishes !== null && publishes() >= base + shiftAfterPublishes;
+        on = await start({
+          port: 0,
+          tencentPublishDelayMs: 300,
+          now: () => new Date(Date.now() - (shifted() ? SHIFT_MS : 0)),
+          buckets: [
+            { provider: profile.provider, name: bucket, region: profile.region },
+            { provider: profile.provider, name: profile.storage.otherBucket, region: other },
+          ],
+        });
+        try {
+          const onEnv = { ...emulatorEnv(on.credentials, on.url), AWS_EC2_METADATA_DISABLED: "true" };
+          const name = layerName();
+          const older = path.join(await tempDir(), "older.zip");
+          await writeFile(older, (await makeArchive({ "python/older.py": "x = 0\n" })).bytes!);
+          for (const version of [1, 2]) {
+            const seeded = await publishCommand(
+              { source: older, provider: [profile.provider], region: [`${profile.provider}:${other}`], name, runtime: [profile.runtimes.canonical[0]!] },
+              { env: onEnv, log: silentLogger },
+            );
+            expect(seeded.results[0]).toMatchObject({ status: "published", version });
+          }
+          base = publishes();
+          const deletes = on.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0;
+          const log = recordingLogger();
+          const doc = await publishCommand(
+            {
+              source: small,
+              provider: [profile.provider],
+              // The padded target first, one target at a time: its publishes are base+1, +2, +3.
+              region: [`${profile.provider}:${profile.region}`, `${profile.provider}:${other}`],
+              name,
+              runtime: [profile.runtimes.canonical[0]!],
+              alignVersion: true,
+              concurrency: "1",
+              timeout: "60",
+              ...staging,
+            },
+            { env: onEnv, log },
+          );
+          const credentials = await provider.resolveCredentials(onEnv, {});
+          const layers = await provider.connect({
+            region: profile.region,
+            endpoint: on.url,
+            credentials,
+            requestTimeoutMs: 10_000,
+            retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+            log: silentLogger,
+          });
+          const states = await Promise.all([1, 2, 3].map(async (v) => (await layers.getLayerVersion(name, v)).state));
+          return { doc, log, states, deleted: (on.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0) - deletes };
+        } finally {
+          await on.close();
+        }
+      }
+
+      it("padding versions still publishing keep the staged object, said in the record with the command that removes it", async () => {
+        const { doc, log, states, deleted } = await alignRun(3);
+        const [padded, single] = doc.results;
+        expect(padded).toMatchObject({ region: profile.region, status: "published", version: 3, padding: [1, 2], state: "Active" });
+        expect(padded!.staged).toMatchObject({ bucket, kept: true, removeCommand: expect.stringContaining(padded!.staged!.key) });
+        expect(log.lines.join("\n")).toContain(`version 1 is Publishing, and the cloud reads ${bucket}/${padded!.staged!.key} until it is Active`);
+        // The other target published once (no padding): its object went as usual.
+        expect(single).toMatchObject({ region: other, status: "published", version: 3 });
+        expect(single!.staged!.kept).toBeUndefined();
+        expect(deleted).toBe(1);
+        // Nothing was taken from under the padding: still publishing, not PublishFailed.
+        expect(states).toEqual(["Publishing", "Publishing", "Active"]);
+      });
+
+      it("once every padding version is Active, the staged object is removed", async () => {
+        const { doc, states, deleted } = await alignRun(null);
+        expect(doc.results.map((r) => [r.region, r.version, r.padding ?? [], r.staged?.kept ?? false])).toEqual([
+          [profile.region, 3, [1, 2], false],
+          [other, 3, [], false],
+        ]);
+        expect(deleted).toBe(2);
+        expect(states).toEqual(["Active", "Active", "Active"]);
       });
     });
 

@@ -12,7 +12,7 @@ export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
 }
 
 /** A zip of `files` (path -> content) under `prefix`, as publish would upload it. */
-export async function makeArchive(files: Record<string, string> = { "python/hello.py": "print('hi')\n" }): Promise<LayerArchive & { bytes: Buffer }> {
+export async function makeArchive(files: Record<string, string | Buffer> = { "python/hello.py": "print('hi')\n" }): Promise<LayerArchive & { bytes: Buffer }> {
   const dir = await tempDir();
   try {
     const src = path.join(dir, "src");

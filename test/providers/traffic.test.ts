@@ -93,4 +93,31 @@ describe("Traffic", () => {
     release();
     expect(traffic.uploads.inFlight).toBe(0);
   });
+
+  it("counts a body several uploads share once, however many are in flight; another body still waits", async () => {
+    const traffic = new Traffic({ uploadBudgetBytes: 64, clock: steppedClock() });
+    const body = {};
+    const targets = ["us-east-1", "eu-west-1", "us-west-2"].map((r) => traffic.forTarget("aws", r, null));
+    const shared = await Promise.all(targets.map((t) => t.gate("PublishLayerVersion", 50, body)));
+    expect(traffic.uploads.inFlight).toBe(50);
+    let otherGot = false;
+    const other = traffic
+      .forTarget("tencent", "ap-guangzhou", null)
+      .gate("PublishLayerVersion", 50)
+      .then((r) => {
+        otherGot = true;
+        return r;
+      });
+    await Promise.resolve();
+    expect(otherGot).toBe(false);
+    shared[0]!();
+    shared[1]!();
+    await Promise.resolve();
+    expect(otherGot).toBe(false);
+    expect(traffic.uploads.inFlight).toBe(50);
+    shared[2]!();
+    (await other)();
+    expect(otherGot).toBe(true);
+    expect(traffic.uploads.inFlight).toBe(0);
+  });
 });

@@ -59,10 +59,14 @@ export interface CommandSpec<Input = unknown, Data = unknown> {
   run(input: Input, ctx: CommandContext): Promise<Data>;
   /** The stdout document ("" for none). */
   render(data: Data, format: string): string;
-  /** Targets that failed, reported one line each on stderr; any of them makes the exit code 1 (or failureExitCode). */
+  /** Targets that failed, reported one line each on stderr; any of them makes the exit code 1 (unless exitCode says otherwise). */
   failures?(data: Data): FailureParts[];
-  /** The exit code failures() give: 1 (a cloud or network failure, the default) or 2 (the input is wrong, e.g. `check`'s findings). */
-  failureExitCode?: 1 | 2;
+  /**
+   * The exit code, from the data and the failures above (default: 1 when there are failures, else
+   * 0). What a script gates on: `check` exits 2 on findings (the input is wrong), `status` 3 when a
+   * target is behind. A run with failures never exits 0 (invoke() makes a 0 a 1).
+   */
+  exitCode?(data: Data, failures: readonly FailureParts[]): number;
   /** For a command that keeps running once its document is printed. */
   service?(data: Data): Service;
 }

@@ -18,6 +18,13 @@ export function parseTimeout(value: string | undefined): number {
 
 /** Large enough that a typical release (3 clouds x 4-5 regions) runs all at once. */
 export const DEFAULT_CONCURRENCY = 16;
+/**
+ * Targets at once where a run holds no big upload per target (reads; publishes of small zips):
+ * every region of the three clouds (79 today) at once. Calls stay paced per provider and region
+ * below the documented rates (../../providers/traffic.ts), so more targets in flight never means
+ * more calls per second to one region.
+ */
+export const FLEET_CONCURRENCY = 128;
 const MAX_CONCURRENCY = 256;
 
 export function parseConcurrency(value: string | undefined): number {

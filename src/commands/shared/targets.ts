@@ -8,13 +8,18 @@ import { providerNames } from "../../providers/names.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
 import type { SeedFunction } from "../../emulator/types.js";
+import { Traffic } from "../../providers/traffic.js";
+import { ALL, expandAll, homeRegion } from "./all-regions.js";
+import { partitionProfiles, warnUnscoped } from "./credential-scopes.js";
+
+const DEFAULT_LISTING_TIMEOUT_MS = 60_000;
 
 export interface TargetOptions {
   /** Targets worked on at once (--concurrency), as typed; default DEFAULT_CONCURRENCY. */
   concurrency?: string;
   /** Comma-separated or repeated provider names. */
   provider?: string[];
-  /** Region entries: `region` (every selected provider) or `provider:region`; comma-separated or repeated. */
+  /** Region entries: `region` (every selected provider) or `provider:region`, `all` / `provider:all` for every region the account may use; comma-separated or repeated. */
   region?: string[];
   endpoint?: string;
   /** `NAME` (each selected cloud's profile of that name) and/or `provider:NAME`; comma-separated or repeated. */
@@ -154,7 +159,8 @@ export function roleArnsFor(providers: Provider[], values: string | string[] | u
   return out;
 }
 
-function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, warnings: string[], profileRegion?: string): string[] {
+/** The regions asked for one provider; `all` (./all-regions.ts) is kept apart, expanded once credentials are known. */
+function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEnv, warnings: string[], profileRegion?: string): { regions: string[]; all: boolean } {
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
@@ -165,7 +171,9 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
     } else shared.push(e);
   }
   let regions = mine.length > 0 ? mine : shared;
-  if (regions.length === 0) {
+  const all = regions.includes(ALL);
+  regions = regions.filter((r) => r !== ALL);
+  if (regions.length === 0 && !all) {
     const fromEnv = provider.regionVariables.map((v) => env[v]).find(Boolean);
     regions = [fromEnv ?? profileRegion ?? provider.defaultRegion];
   }
@@ -175,7 +183,7 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
     const warning = checkRegionShape(provider, r, env);
     if (warning) warnings.push(warning);
   }
-  return unique;
+  return { regions: unique, all };
 }
 
 /** Warnings already given to a logger: a run that resolves targets per layer (the config file) says each once. */
@@ -193,6 +201,7 @@ function warnOnce(log: Logger, warnings: string[]): void {
 /**
  * Checks one region of a provider as --region does (a config file's regions go through here too).
  * A well-shaped region we do not know is warned about once, when the run resolves its targets.
+ * `all` passes: it is expanded when the run resolves its targets (./all-regions.ts).
  */
 export function checkRegion(provider: Provider, region: string, env: NodeJS.ProcessEnv): void {
   regionsFor(provider, [region], env, []);
@@ -200,7 +209,7 @@ export function checkRegion(provider: Provider, region: string, env: NodeJS.Proc
 
 /** The region a provider gets when none is given: its region variable, else its default. */
 export function defaultRegion(provider: Provider, env: NodeJS.ProcessEnv): string {
-  return regionsFor(provider, [], env, [])[0]!;
+  return regionsFor(provider, [], env, []).regions[0]!;
 }
 
 /**
@@ -270,6 +279,8 @@ export async function resolveTargets(
     layerName?: string;
     /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
     credentialsOptional?: boolean;
+    /** Budget of a region listing (`all`), ms; default 60 s. */
+    timeoutMs?: number;
     /** With --emulator: the run's embedded emulator, when the caller started one for several publishes. */
     embedded?: EmbeddedEmulator;
   },
@@ -290,9 +301,11 @@ export async function resolveTargets(
   let close = async () => {};
   let endpoint = opts.endpoint;
   let note: string | undefined;
-  const profiles = profilesFor(providers, opts.profile);
+  // `aws-cn:NAME` / `aws-us-gov:NAME` name the profile of another partition's targets (./credential-scopes.ts).
+  const scopes = partitionProfiles(opts.profile);
+  const profiles = profilesFor(providers, scopes.rest);
   const roles = roleArnsFor(providers, opts.roleArn);
-  if (opts.emulator && profiles.size > 0) {
+  if (opts.emulator && (profiles.size > 0 || scopes.byScope.size > 0)) {
     throw new UsageError("--emulator uses the emulator's own keys: --profile does not apply", {
       code: "ConflictingOptions",
       hint: "drop --profile (--role-arn works: the emulator serves STS)",
@@ -302,11 +315,11 @@ export async function resolveTargets(
   // Validate what needs no emulator first, so a typo never starts a server. With no region given,
   // the profile in effect may name one (AWS config `region`, tccli, aliyun `region_id`).
   const regionWarnings: string[] = [];
-  const plan: Array<{ provider: Provider; regions: string[] }> = [];
+  const plan: Array<{ provider: Provider; regions: string[]; all: boolean }> = [];
   for (const p of providers) {
     const needsDefault = !regionEntries.some((e) => !/^([a-z]+)[:=]/.test(e) || e.startsWith(`${p.name}:`) || e.startsWith(`${p.name}=`));
     const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
-    plan.push({ provider: p, regions: regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
+    plan.push({ provider: p, ...regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
   }
   if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
   warnOnce(ctx.log, regionWarnings);
@@ -326,24 +339,65 @@ export async function resolveTargets(
   try {
     const targets: Target[] = [];
     const missing: UsageError[] = [];
-    for (const { provider, regions } of plan) {
+    const listings: Array<() => Promise<void>> = [];
+    for (const { provider, regions, all } of plan) {
       const ep = endpointFor(provider, endpoint, env);
-      let credentials: ResolvedCredentials | null = null;
-      try {
-        // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
-        credentials = await credentialsOnce(provider, env, { profile: profiles.get(provider.name), roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
-        const line = `${provider.name} credentials: ${credentials.source}`;
-        if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
-        else ctx.log.debug(line);
-      } catch (err) {
-        // Every provider's missing credentials are collected, so one run names them all.
-        if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
-        missing.push(err);
+      // Credentials per scope: a region of another AWS partition needs that partition's own.
+      const byScope = new Map<string | undefined, ResolvedCredentials | null>();
+      const credentialsFor = async (region: string): Promise<ResolvedCredentials | null> => {
+        const scope = provider.credentialScope?.(region);
+        if (byScope.has(scope)) return byScope.get(scope)!;
+        let credentials: ResolvedCredentials | null = null;
+        try {
+          const profile = (scope !== undefined ? scopes.byScope.get(scope) : undefined) ?? profiles.get(provider.name);
+          // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
+          credentials = await credentialsOnce(provider, env, { profile, roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
+          const line = `${provider.name}${scope ? ` (${scope})` : ""} credentials: ${credentials.source}`;
+          if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
+          else ctx.log.debug(line);
+        } catch (err) {
+          // Every provider's missing credentials are collected, so one run names them all.
+          if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
+          missing.push(err);
+        }
+        byScope.set(scope, credentials);
+        return credentials;
+      };
+      const given: Target[] = [];
+      for (const region of regions) given.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
+      if (!all) {
+        targets.push(...given);
+        continue;
       }
-      for (const region of regions) targets.push({ provider, region, endpoint: ep, credentials });
+      // `all`: asked of the cloud below, once every provider's credentials are known (a missing
+      // one is a usage error before any call); the targets keep their place in the order.
+      const at = targets.length;
+      const credentials = await credentialsFor(homeRegion(provider, env));
+      listings.push(async () => {
+        const { regions: listed } = await expandAll(provider, {
+          env,
+          endpoint: ep,
+          credentials,
+          timeoutMs: ctx.timeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS,
+          log: ctx.log,
+          traffic: new Traffic(),
+        });
+        const seen = new Set(regions);
+        const more: Target[] = [];
+        for (const region of listed) if (!seen.has(region)) more.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
+        targets.splice(at + given.length, 0, ...more);
+      });
+      targets.push(...given);
     }
     if (missing.length > 0 && !ctx.credentialsOptional) throw missingCredentials(missing);
-    return { targets, close, note, uncredentialed: missing.map((e) => e.message + (e.hint ? ` (${e.hint})` : "")) };
+    // Listings after the emulator note: they are the run's first calls.
+    if (listings.length > 0 && note) {
+      ctx.log.info(note);
+      note = undefined;
+    }
+    for (const list of listings.reverse()) await list();
+    warnUnscoped(targets, scopes, ctx.log);
+    return { targets, close, note, uncredentialed: [...new Set(missing.map((e) => e.message + (e.hint ? ` (${e.hint})` : "")))] };
   } catch (err) {
     await close();
     throw err;

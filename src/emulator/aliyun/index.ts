@@ -12,6 +12,7 @@
 //   PublishFunctionVersion                                   `layerctl publish-function`
 //   ListFunctions, ListFunctionVersions                      `layerctl prune`'s in-use scan (with GetFunction's layers)
 //   PutLayerACL                                              `layerctl share` (the whole layer public or private)
+//   DescribeRegions                                          `--region aliyun:all` (./regions.ts)
 //   GetTempBucketToken (FC 2.0, signed the FC 2.0 way: fc2.ts) staging without a bucket of one's own
 //   OSS (./oss.ts, same port)                                staging big layers
 //   STS AssumeRole, AssumeRoleWithOIDC, GetCallerIdentity    RamRoleArn/OIDC profiles, the OIDC variables,
@@ -29,6 +30,7 @@ import { FunctionOps } from "./functions.js";
 import { listFunctions, listFunctionVersions, putLayerAcl } from "./function-reads.js";
 import { LayerOps, layerVersionArn, type OpContext } from "./layers.js";
 import { requestRegion } from "./region.js";
+import { describeRegions } from "./regions.js";
 import { Acs3Verifier, type Caller } from "./signature.js";
 import { seedFunction, type RegionState } from "./state.js";
 import { OssEmulator } from "./oss.js";
@@ -128,6 +130,8 @@ export const aliyunCloud = defineCloud({
         ListFunctionVersions: op(`GET ${BASE}/functions/{functionName}/versions`, (o) => listFunctionVersions(o)),
         PutLayerACL: op(`PUT ${BASE}/layers/{layerName}/acl`, (o) => putLayerAcl(o, ctx)),
         GetTempBucketToken: op(`GET ${TEMP_BUCKET_PATH}`, (o) => tempBucketToken(o.call, o.region, o.accountId, oss, ctx.now())),
+        // `--region aliyun:all` (./regions.ts).
+        DescribeRegions: op(`GET ${BASE}/regions`, (o) => describeRegions(o, ctx.tuning)),
       },
       // STS answers as the gateway does, FC with its own codes: each has its verifier.
       companions: [oss, new AliyunStsEmulator(ctx, keys, new Acs3Verifier(ctx, keys, gatewayAuthErrors))],

@@ -14,6 +14,7 @@
 //     version, LastUpdateStatus InProgress)                   `aws lambda wait function-updated` and
 //                                                             `published-version-active`
 //   PublishVersion (State Pending for functionUpdateDelayMs)  `layerctl publish-function`, attach --alias
+//   ListRegions (Account API, ./regions.ts)                   `--region aws:all`
 //   ListFunctions, ListVersionsByFunction, ListAliases        `layerctl prune`'s in-use scan
 //   S3 (./s3.ts, same port)                                   staging big layers
 //   STS AssumeRole, AssumeRoleWithWebIdentity,                --role-arn, web identity and role
@@ -38,6 +39,8 @@ import {
   publishLayerVersion,
   removeLayerVersionPermission,
 } from "./layers.js";
+import { partition } from "./names.js";
+import { listRegions } from "./regions.js";
 import { parseJsonBody, type AwsDeps, type AwsRequest } from "./request.js";
 import { checkSigV4Headers, checkSigV4Signature, LAMBDA_KEY_ERRORS, type AdmittedSigV4 } from "./signature.js";
 import { S3Emulator } from "./s3.js";
@@ -49,10 +52,25 @@ import type { Reply } from "../types.js";
 /** Lambda rejects larger requests before reading them (a 50 MB zip, base64-encoded, is just over). */
 export const MAX_REQUEST_BYTES = 69_905_067;
 
-export interface AwsCredentials {
+export interface AwsKeys {
   accessKeyId: string;
   secretAccessKey: string;
   accountId: string;
+}
+
+export interface AwsCredentials extends AwsKeys {
+  /**
+   * Accounts of the other partitions (aws-cn, aws-us-gov): a request scoped to one of their
+   * regions must be signed with that partition's keys, and its ARNs name that account, as on AWS,
+   * where each partition has accounts of its own. Absent: the keys above work in every partition.
+   */
+  partitions?: Partial<Record<"aws-cn" | "aws-us-gov", AwsKeys>>;
+}
+
+/** The keys and account a request scoped to `region` is checked against. */
+export function keysFor(credentials: AwsCredentials, region: string): AwsKeys {
+  const p = partition(region);
+  return (p === "aws-cn" || p === "aws-us-gov" ? credentials.partitions?.[p] : undefined) ?? credentials;
 }
 
 export interface AwsTuning extends BaseTuning {
@@ -90,7 +108,8 @@ export const awsCloud = defineCloud({
   // SigV4's window is five minutes (see checkClock in signature.ts).
   tuning: { maxClockSkewMs: 5 * 60 * 1000, maxRequestBytes: MAX_REQUEST_BYTES, functionUpdateDelayMs: 1000, s3Checksums: true } as AwsTuning,
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
-  owns: { prefixes: ["/2018-10-31/", "/2015-03-31/"] },
+  // And the Account API's ListRegions (./regions.ts), the one path of another AWS service served.
+  owns: { prefixes: ["/2018-10-31/", "/2015-03-31/", "/listRegions/"] },
 
   setup(ctx: AwsContext, seeds) {
     // Temporary keys as STS issues them (ASIA + 16): Lambda, S3 and STS itself take them, with
@@ -100,6 +119,24 @@ export const awsCloud = defineCloud({
       { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 },
       ctx.now,
     );
+    // Another partition's own account and keys, where `credentials.partitions` gives them: a
+    // request scoped to its regions is checked against them (its temporary keys are not modelled).
+    const partitionKeys = new Map<string, KeyStore>();
+    const keysOf = (region: string): KeyStore => {
+      const own = keysFor(ctx.credentials, region);
+      if (own === ctx.credentials) return keys;
+      const p = partition(region);
+      let store = partitionKeys.get(p);
+      if (!store) {
+        store = new KeyStore(
+          () => ({ keyId: own.accessKeyId, secret: own.secretAccessKey, account: own.accountId }),
+          { idPrefix: "ASIA", idLength: 16, idAlphabet: UPPER_ALNUM, secretBytes: 30, tokenBytes: 270 },
+          ctx.now,
+        );
+        partitionKeys.set(p, store);
+      }
+      return store;
+    };
     // S3 shares the port; its requests are told apart by their signature's service (see ./s3.ts).
     const s3 = new S3Emulator(ctx, keys);
     const deps: AwsDeps = { ctx, s3, seeds: new Map(seeds.map((s) => [s.name, s])) };
@@ -130,10 +167,13 @@ export const awsCloud = defineCloud({
         ListFunctions: op(`GET ${FUNCTIONS}`, listFunctions),
         ListVersionsByFunction: op(`GET ${FUNCTIONS}/{FunctionName}/versions`, listVersionsByFunction),
         ListAliases: op(`GET ${FUNCTIONS}/{FunctionName}/aliases`, listAliases),
+        // `--region aws:all`: the account's enabled regions (Account API, signed for service "account").
+        ListRegions: op("POST /listRegions", listRegions),
       },
       companions: [s3, new StsEmulator(ctx, keys)],
       admit(call) {
-        admitted.set(call, checkSigV4Headers(call, keys, ctx.now(), ctx.tuning.maxClockSkewMs));
+        const service = call.rawPath === "/listRegions" ? "account" : "lambda";
+        admitted.set(call, checkSigV4Headers(call, keysOf, ctx.now(), ctx.tuning.maxClockSkewMs, service));
       },
       authenticate(call) {
         const identity = admitted.get(call);
@@ -142,7 +182,10 @@ export const awsCloud = defineCloud({
         checkSigV4Signature(call, identity);
         return identity;
       },
-      expireCredentials: () => keys.expireAll(),
+      expireCredentials: () => {
+        keys.expireAll();
+        for (const store of partitionKeys.values()) store.expireAll();
+      },
       // The caller's account names the ARNs (a role assumed in another account publishes there).
       // State is not kept per account: two accounts see the same layers (not modelled).
       request: (call, identity, params): AwsRequest => ({

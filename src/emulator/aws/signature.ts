@@ -71,7 +71,14 @@ export interface AdmittedSigV4 extends SigV4Identity {
  * Authorization, a known key (with its session token), a date within the clock window and a
  * valid scope for `service`.
  */
-export function checkSigV4Headers(call: IncomingCall, keys: KeyStore, now: Date, maxSkewMs: number, service = "lambda", errors: KeyErrors = LAMBDA_KEY_ERRORS): AdmittedSigV4 {
+export function checkSigV4Headers(
+  call: IncomingCall,
+  keys: KeyStore | ((region: string) => KeyStore),
+  now: Date,
+  maxSkewMs: number,
+  service = "lambda",
+  errors: KeyErrors = LAMBDA_KEY_ERRORS,
+): AdmittedSigV4 {
   const header = headerValue(call, "authorization");
   if (header === undefined || header === "") {
     throw new AwsApiError("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -81,7 +88,8 @@ export function checkSigV4Headers(call: IncomingCall, keys: KeyStore, now: Date,
   if (amzDate === undefined) {
     throw new AwsApiError("IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  const key = lookUpKey(keys, auth.accessKeyId, headerValue(call, "x-amz-security-token"), errors);
+  // A partition has accounts and keys of its own: the key is looked up in the scope's partition.
+  const key = lookUpKey(typeof keys === "function" ? keys(auth.region) : keys, auth.accessKeyId, headerValue(call, "x-amz-security-token"), errors);
   checkClock(amzDate, now, maxSkewMs);
   if (auth.scopeDate !== amzDate.slice(0, 8)) {
     throw new AwsApiError(

@@ -4,6 +4,7 @@
 // Operations served, and why:
 //   PublishLayerVersion, GetLayerVersion, ListLayerVersions  what `layerctl publish/get/versions` call
 //   ListLayers                                              `layerctl layers` and the conformance suite
+//   DescribeRegions (Region Management System, 2022-06-27)  `--region tencent:all` (./regions.ts)
 //   DeleteLayerVersion                                      freeing the 200-versions quota; lifecycle
 //   UpdateFunctionConfiguration (Layers; Updating for       `layerctl attach`, `publish --attach`
 //     functionUpdateDelayMs), Create/Update/GetAlias,       (function-updates.ts)
@@ -28,6 +29,7 @@ import { functionReads } from "./function-reads.js";
 import { Functions } from "./functions.js";
 import { FunctionUpdates } from "./function-updates.js";
 import { Layers } from "./layers.js";
+import { describeRegions, REGION_API_VERSION } from "./regions.js";
 import type { Params } from "./params.js";
 import { checkAuthHeaders, checkSignature, header, tokenExpired, type AdmittedAuthorization } from "./signature.js";
 import type { RegionState } from "./state.js";
@@ -35,6 +37,12 @@ import { KeyStore, UPPER_ALNUM } from "../keys.js";
 import { STS_ACTIONS, STS_VERSION, stsOperations, UNSIGNED_ACTIONS } from "./sts.js";
 
 export const API_VERSION = "2018-04-16";
+/**
+ * Actions of other services served on the same endpoint, with their API version. Real requests
+ * for them go to another host (region.tencentcloudapi.com), which the SDK also signs as the
+ * service: pointed at one emulator endpoint, only the action and its version tell them apart.
+ */
+const VERSIONS: Record<string, string> = { DescribeRegions: REGION_API_VERSION };
 const DEFAULT_REGION = "ap-guangzhou";
 
 export interface TencentCredentials {
@@ -141,6 +149,8 @@ export const tencentCloud = defineCloud({
       GetLayerVersion: { run: json((q) => layers.get(q.region, q.params, q.call)) },
       ListLayerVersions: { run: json((q) => layers.list(q.region, q.params)) },
       ListLayers: { run: json((q) => layers.listLayers(q.region, q.params)) },
+      // `--region tencent:all`: the Region Management System's action (./regions.ts).
+      DescribeRegions: { run: json((q) => describeRegions(q.params, ctx.tuning)) },
       DeleteLayerVersion: { run: json((q) => layers.delete(q.region, q.params, q.call)) },
       CreateFunction: { run: json((q) => functions.create(q.region, q.params)) },
       GetFunction: { run: json((q) => functions.get(q.region, q.params)) },
@@ -170,7 +180,8 @@ export const tencentCloud = defineCloud({
         return auth;
       },
       request(call, caller, _params, action) {
-        if (header(call, "x-tc-version") !== (STS_ACTIONS.has(action) ? STS_VERSION : API_VERSION)) throw invalidAction(call, action);
+        const version = VERSIONS[action] ?? (STS_ACTIONS.has(action) ? STS_VERSION : API_VERSION);
+        if (header(call, "x-tc-version") !== version) throw invalidAction(call, action);
         return { region: header(call, "x-tc-region") || DEFAULT_REGION, params: parseBody(call), call, caller: caller as AdmittedAuthorization | null };
       },
       expireCredentials: () => keys.expireAll(),
@@ -180,6 +191,8 @@ export const tencentCloud = defineCloud({
       tooLarge: (_call, _action, max) => new TencentApiError("RequestSizeLimitExceeded", `The request is larger than ${max} bytes.`),
       // The service's own shapes: both are HTTP 200 with an error code, as the real API answers
       // them. (A gateway in front of it could also send a bare 5xx; the adapter handles that too.)
+      // Every answer is {"Response": {..., "RequestId"}}: a hollow one keeps the envelope and its id.
+      hollow: (_reply, call) => ({ Response: { RequestId: call.requestId } }),
       faultReply(kind, call): Reply {
         return kind === "throttle"
           ? errorReply(call.requestId, "RequestLimitExceeded", "The request rate exceeds the limit for this action; retry later.")

@@ -7,18 +7,25 @@ import { Crc64 } from "../../archive/crc64.js";
 import { archiveCrc64, inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
-import { bodyWithZip, ownArrayBuffer, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { bodyWithZip, ownArrayBuffer, sharedBodyKey, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
-import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
+import { collectPages, unending } from "../paging.js";
+import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import type {
   ConnectOptions,
+  DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
+  RetryPolicy,
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
@@ -30,10 +37,12 @@ import { aliyunEnv } from "./limits.js";
 import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
+import { checkAnswer } from "../answers.js";
+import { findOne, layerMatch } from "../lookup.js";
+import { aliyunAnswers, type AliyunAction } from "./answers.js";
 
 /** ListLayerVersions pages at most 100 versions. */
 const PAGE_SIZE = 100;
-const MAX_PAGES = 10_000;
 
 export interface Endpoint {
   host: string;
@@ -126,7 +135,36 @@ export class AliyunClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AliyunFunctions {
-    return new AliyunFunctions(this.sdk, this.client, (action, fn, opts) => this.call(action, fn, opts), requestIdOf, this.opts.log);
+    return new AliyunFunctions(this.sdk, this.client, this.opts, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new AliyunClient(this.sdk, this.client, { ...this.opts, retry }, this.credentials);
+  }
+
+  /**
+   * The listing carries each version's CRC-64 and size: a version holding this zip is told by
+   * them, without downloading anything (a download that fails must not make a version "not ours").
+   */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const crc = req.staged?.crc64 ?? (await archiveCrc64(req.archive));
+    let versions: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      versions = await this.listRaw(req.layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return { absent: true };
+      throw err;
+    }
+    const newer = versions.filter(({ layer }) => (layer.version ?? 0) > after);
+    const found = await findOne(
+      newer,
+      ({ layer }) =>
+        layerMatch({ compatibleRuntimes: layer.compatibleRuntime ?? [], compatibleArchitectures: [] }, layer.codeChecksum === crc && layer.codeSize === req.archive.size, req),
+      ({ layer }) => `version ${layer.version}`,
+    );
+    if (!("found" in found)) return found;
+    // Same CRC-64 and size as our zip: the stored bytes are ours, so our sha256 is theirs.
+    return { found: layerRecord(this.opts.region, req.layerName, found.found.layer, found.found.requestId, req.archive.sha256) };
   }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
@@ -149,6 +187,8 @@ export class AliyunClient implements ProviderClient {
     const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req, request, rt), {
       creates: true,
       uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)),
+      // The inline body is built once per zip and shared by every target (../inline-body.ts).
+      sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aliyun"),
     });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
@@ -286,15 +326,22 @@ export class AliyunClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.AliyunLifecycleDeps {
-    return { sdk: this.sdk, client: this.client, opts: this.opts, call: (action, fn) => this.call(action, fn), requestIdOf };
+    return {
+      sdk: this.sdk,
+      client: this.client,
+      opts: this.opts,
+      call: (action, fn, o) => this.call(action, fn, o),
+      requestIdOf,
+      lookup: () => new AliyunClient(this.sdk, this.client, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {
     return lifecycle.listLayers(this.lifecycle);
   }
 
-  deleteLayerVersion(layerName: string, version: number): Promise<DeleteOutcome> {
-    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version);
+  deleteLayerVersion(layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome> {
+    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version, opts);
   }
 
   layerReferences(layerName: string): Promise<LayerReference[]> {
@@ -305,22 +352,67 @@ export class AliyunClient implements ProviderClient {
     return lifecycle.shareLayer(this.lifecycle, req);
   }
 
-  /** Every live version, newest first (FC pages them oldest first from startVersion). */
+  /**
+   * The newest version and its digest, from ListLayerVersions (every page, checked as a whole):
+   * each item carries codeChecksum (CRC-64) and codeSize, so the newest version's digest needs no
+   * further read and no download. FC caps no layer's versions (versionCount null).
+   */
+  async layerHead(layerName: string): Promise<LayerHead> {
+    let all: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      all = await this.listRaw(layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return { highest: 0, newest: null, digest: null, versionCount: null };
+      throw err;
+    }
+    const newest = all[0];
+    if (!newest) return { highest: 0, newest: null, digest: null, versionCount: null };
+    return {
+      highest: newest.layer.version!,
+      newest: layerRecord(this.opts.region, layerName, newest.layer, newest.requestId, null),
+      digest: { crc64: newest.layer.codeChecksum!, size: newest.layer.codeSize! },
+      versionCount: null,
+    };
+  }
+
+  /** GetLayerVersion: code.location (an OSS link), codeChecksum (CRC-64/XZ, decimal) and codeSize. */
+  async layerContent(layerName: string, version: number): Promise<LayerContent> {
+    const resp = await this.call("GetLayerVersion", (rt) => this.client.getLayerVersionWithOptions(layerName, String(version), {}, rt));
+    const layer = (resp.body ?? {}) as FcLayer;
+    const requestId = requestIdOf(resp);
+    if (
+      typeof layer.version !== "number" ||
+      typeof layer.code?.location !== "string" ||
+      !layer.code.location ||
+      typeof layer.codeChecksum !== "string" ||
+      !/^\d+$/.test(layer.codeChecksum)
+    ) {
+      throw unreadableAnswer("aliyun", "GetLayerVersion", "version, code.location or a decimal codeChecksum is missing", requestId);
+    }
+    return {
+      record: layerRecord(this.opts.region, layerName, layer, requestId, null),
+      location: layer.code.location,
+      digest: { crc64: layer.codeChecksum, ...(typeof layer.codeSize === "number" ? { size: layer.codeSize } : {}) },
+    };
+  }
+
+  /** Every live version, newest first (FC pages them oldest first from startVersion, up to nextVersion). */
   private async listRaw(layerName: string): Promise<Array<{ layer: FcLayer; requestId: string | null }>> {
     const m = this.sdk.models;
-    const out: Array<{ layer: FcLayer; requestId: string | null }> = [];
-    let start: number | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
+    const pages = await collectPages(`aliyun ListLayerVersions ${layerName}`, this.opts.log, async (start) => {
+      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start });
       const resp = await this.call("ListLayerVersions", (rt) => this.client.listLayerVersionsWithOptions(layerName, request, {}, rt));
-      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
+      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number | null };
       const requestId = requestIdOf(resp);
-      for (const layer of body.layers ?? []) out.push({ layer, requestId });
       const next = body.nextVersion;
-      if (typeof next !== "number" || next <= 0 || (start !== undefined && next <= start)) break;
-      start = next;
-    }
-    return out.sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
+      // The next page starts past this one; a nextVersion that does not is a listing going round.
+      if (typeof next === "number" && start !== undefined && next <= Number(start)) {
+        throw unending(`aliyun ListLayerVersions ${layerName}`, `nextVersion ${next} does not move past ${start}`);
+      }
+      return { items: (body.layers ?? []).map((layer) => ({ layer, requestId })), next: typeof next === "number" && next > 0 ? String(next) : undefined };
+    });
+    const byVersion = new Map(pages.map((p) => [p.layer.version, p]));
+    return [...byVersion.values()].sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
   }
 
   /**
@@ -328,7 +420,11 @@ export class AliyunClient implements ProviderClient {
    * that certainly had no effect: after a timeout, reset or 5xx the version may exist already,
    * and a blind retry would create a second one.
    */
-  private call<T>(action: string, fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>, opts: { creates?: boolean; uploadBytes?: number } = {}): Promise<SdkResponse<T>> {
+  private call<T>(
+    action: AliyunAction,
+    fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
+  ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
     const runtime = (timeoutMs: number) => ({ readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000) }) as RuntimeOptions;
@@ -336,7 +432,12 @@ export class AliyunClient implements ProviderClient {
     return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
       retryCall(
         cloudCall("aliyun", action, this.opts, opts),
-        (_signal, timeoutMs) => fn(runtime(timeoutMs)),
+        // The body is checked inside the attempt: an unreadable one is retried like any failed read.
+        async (_signal, timeoutMs) => {
+          const resp = await fn(runtime(timeoutMs));
+          checkAnswer(aliyunAnswers[action], resp.body, { provider: "aliyun", action, requestId: requestIdOf(resp) ?? undefined });
+          return resp;
+        },
         (err) => toCloudError(err, action),
       ),
     );

@@ -37,4 +37,8 @@ export const aliyunProvider: Provider = {
   resolveCredentials: resolveAliyunCredentials,
   profileRegion: aliyunProfileRegion,
   connect: (opts) => connectAliyun(opts),
+  async listRegions(opts) {
+    const { listAliyunRegions } = await import("./region-listing.js");
+    return listAliyunRegions(opts);
+  },
 };

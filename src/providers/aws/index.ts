@@ -7,7 +7,7 @@ import { awsAbout } from "./about.js";
 import { AWS_CONTENTS } from "./contents.js";
 import { AWS_CREDENTIAL_VARIABLES, AWS_ROLE_ARN, awsProfileRegion, resolveAwsCredentials } from "./credentials.js";
 import { AWS_LIMITS, assertRequestFits, checkLayerArnRegion } from "./limits.js";
-import { AWS_DEFAULT_REGION, AWS_REGION_SHAPE, AWS_REGIONS } from "./regions.js";
+import { AWS_DEFAULT_REGION, AWS_REGION_SHAPE, AWS_REGIONS, awsPartition } from "./regions.js";
 import { awsLayoutWarning } from "./layout.js";
 import { AWS_RUNTIMES } from "./runtimes.js";
 import { AWS_SHARING } from "./sharing.js";
@@ -52,4 +52,10 @@ export const awsProvider: Provider = {
     const { connectAws } = await import("./client.js");
     return connectAws(opts);
   },
+  async listRegions(opts) {
+    const { listAwsRegions } = await import("./region-listing.js");
+    return listAwsRegions(opts);
+  },
+  // The default partition needs no scope of its own; China and GovCloud do.
+  credentialScope: (region) => (awsPartition(region) === "aws" ? undefined : awsPartition(region)),
 };

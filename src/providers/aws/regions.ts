@@ -14,6 +14,17 @@ export const AWS_REGION_SHAPE: RegionShape = {
   source: "botocore data/partitions.json regionRegex",
 };
 
+/**
+ * The partition a region belongs to: aws-cn for China (cn-*), aws-us-gov for GovCloud (us-gov-*),
+ * aws elsewhere (IAM User Guide, ARNs: "aws, aws-cn, aws-us-gov"). Each partition has accounts and
+ * credentials of its own: a target in another partition needs its own (credentialScope).
+ */
+export function awsPartition(region: string): "aws" | "aws-cn" | "aws-us-gov" {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
 /** Lambda's commercial, China and GovCloud regions (AWS regional services list). */
 export const AWS_REGIONS: readonly string[] = [
   "us-east-1",

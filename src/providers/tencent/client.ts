@@ -4,17 +4,22 @@
 import { CloudError } from "../../errors.js";
 import { inlineBytes, publishBodyBytes } from "../archive-content.js";
 import { base64Of } from "../base64.js";
+import { releasedBodyCopies } from "../memory.js";
 import { assertChecksum } from "../checksum.js";
+import { unreadableAnswer } from "../content.js";
 import { blankRecord, sameSet } from "../record.js";
-import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
+import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import { UsageError } from "../../errors.js";
 import type {
   ConnectOptions,
   DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
+  LayerContent,
+  LayerHead,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
@@ -28,9 +33,18 @@ import type { TencentCredentials } from "./credentials.js";
 import { isExpiredToken, toCloudError } from "./errors.js";
 import { withFreshKeys } from "../credential-cache.js";
 import { DEAD_STATES, layerRecord, type LayerVersionFields } from "./records.js";
+
+/** Versions on their way out: they no longer count toward the 200-version cap (as `layerctl layers` counts). */
+const LEAVING = new Set(["Deleting", "Deleted"]);
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 import { cosContent } from "./storage-names.js";
+import { findOne, layerMatch } from "../lookup.js";
+
+/** What SCF answers for a version (or a layer) that is not there. */
+const NOT_FOUND = new Set(["ResourceNotFound.LayerVersion", "ResourceNotFound.Layer"]);
+import { checkAnswer } from "../answers.js";
+import { tencentAnswers, type TencentAction } from "./answers.js";
 
 type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
 
@@ -44,7 +58,30 @@ export class TencentClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): TencentFunctions {
-    return new TencentFunctions(this.sdk, (action, fn, opts) => this.call(action, fn, opts), this.opts.log);
+    return new TencentFunctions(this.sdk, this.opts, (action, fn, opts) => this.call(action, fn, opts));
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new TencentClient(this.sdk, { ...this.opts, retry }, this.credentials, this.sleep);
+  }
+
+  /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const newer = (await this.listLayerVersions(req.layerName)).filter((v) => v.version !== null && v.version > after);
+    const read: LayerVersionRecord[] = [];
+    for (const item of newer) {
+      try {
+        read.push(layerRecord(this.opts.region, req.layerName, await this.getRaw(req.layerName, item.version!)));
+      } catch (err) {
+        // Deleted since it was listed: not a version this publish can report.
+        if (!(err instanceof CloudError && NOT_FOUND.has(err.code))) throw err;
+      }
+    }
+    return findOne(
+      read,
+      (v) => layerMatch(v, v.codeSha256 === req.archive.sha256.toLowerCase(), req),
+      (v) => `version ${v.version}`,
+    );
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
@@ -58,7 +95,7 @@ export class TencentClient implements ProviderClient {
           Content: req.staged ? cosContent(req.staged) : { ZipFile: base64Of(inlineBytes(req.archive)) },
           Description: req.description,
           LicenseInfo: req.license,
-        }),
+        }).finally(() => releasedBodyCopies(3 * bodyBytes)),
       // The SDK holds three copies of the JSON body while it sends (the body, the text it signs,
       // the bytes it writes).
       { creates: true, uploadBytes: bodyBytes, heldBytes: 3 * bodyBytes },
@@ -185,7 +222,12 @@ export class TencentClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.TencentLifecycleDeps {
-    return { opts: this.opts, request: (action, req) => this.call(action, (signal) => this.send(action, signal, req)), sleep: this.sleep };
+    return {
+      opts: this.opts,
+      request: (action, req, o) => this.call(action, (signal) => this.send(action, signal, req), o),
+      sleep: this.sleep,
+      lookup: () => new TencentClient(this.sdk, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials, this.sleep).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {
@@ -198,6 +240,46 @@ export class TencentClient implements ProviderClient {
 
   layerReferences(layerName: string): Promise<LayerReference[]> {
     return lifecycle.layerReferences(this.lifecycle, layerName);
+  }
+
+  /**
+   * One ListLayerVersions (SCF lists every version at once, each with its Status) and one
+   * GetLayerVersion of the newest usable one (its CodeSha256). Versions count toward SCF's 200
+   * until they are being deleted.
+   */
+  async layerHead(layerName: string): Promise<LayerHead> {
+    let res;
+    try {
+      res = await this.call("ListLayerVersions", (signal) => this.send("ListLayerVersions", signal, { LayerName: layerName }));
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "ResourceNotFound.Layer") return { highest: 0, newest: null, digest: null, versionCount: 0 };
+      throw err;
+    }
+    const items = res.LayerVersions;
+    if (!Array.isArray(items) || items.some((v) => typeof v?.LayerVersion !== "number" || typeof v.Status !== "string")) {
+      throw unreadableAnswer("tencent", "ListLayerVersions", "LayerVersions is not a list of versions with LayerVersion and Status", res.RequestId);
+    }
+    const highest = Math.max(0, ...items.map((v) => v.LayerVersion!));
+    const versionCount = items.filter((v) => !LEAVING.has(v.Status!)).length;
+    const live = items.filter((v) => !DEAD_STATES.has(v.Status!)).sort((a, b) => b.LayerVersion! - a.LayerVersion!)[0];
+    if (!live) return { highest, newest: null, digest: null, versionCount };
+    const content = await this.layerContent(layerName, live.LayerVersion!);
+    return { highest, newest: content.record, digest: content.digest, versionCount };
+  }
+
+  /** GetLayerVersion: Location (a COS link) and CodeSha256 (hex); SCF reports no size there. */
+  async layerContent(layerName: string, version: number): Promise<LayerContent> {
+    const got = await this.getRaw(layerName, version);
+    if (
+      typeof got.LayerVersion !== "number" ||
+      typeof got.Location !== "string" ||
+      !got.Location ||
+      typeof got.CodeSha256 !== "string" ||
+      !/^[0-9a-fA-F]{64}$/.test(got.CodeSha256)
+    ) {
+      throw unreadableAnswer("tencent", "GetLayerVersion", "LayerVersion, Location or a hex CodeSha256 is missing", got.RequestId);
+    }
+    return { record: layerRecord(this.opts.region, layerName, got), location: got.Location, digest: { sha256: got.CodeSha256.toLowerCase() } };
   }
 
   async shareLayer(): Promise<ShareOutcome> {
@@ -215,14 +297,23 @@ export class TencentClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(
-    action: string,
+    action: TencentAction,
     fn: (signal: AbortSignal) => Promise<T>,
     opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
   ): Promise<T> {
     // Keys whose token the cloud refuses are renewed once where their source can renew them.
     const keys = this.credentials.keys;
     return withFreshKeys(keys, isExpiredToken, () =>
-      retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: keys.knownSecrets() })),
+      retryCall(
+        cloudCall("tencent", action, this.opts, opts),
+        // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
+        async (signal) => {
+          const out = await fn(signal);
+          const requestId = (out as { RequestId?: unknown } | undefined)?.RequestId;
+          return checkAnswer(tencentAnswers[action], out, { provider: "tencent", action, requestId: typeof requestId === "string" ? requestId : undefined });
+        },
+        (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: keys.knownSecrets() }),
+      ),
     );
   }
 

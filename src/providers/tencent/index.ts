@@ -42,4 +42,8 @@ export const tencentProvider: Provider = {
     const credentials = asTencentCredentials(opts.credentials);
     return new TencentClient(await createScfClient(opts, credentials), opts, credentials);
   },
+  async listRegions(opts) {
+    const { listTencentRegions } = await import("./region-listing.js");
+    return listTencentRegions(opts);
+  },
 };

@@ -27,6 +27,14 @@ export const aliyunProfile: ConformanceProfile = {
     serverError: "InternalServerError",
   },
   publishLayerAction: "CreateLayerVersion",
+  actions: {
+    scan: ["ListFunctions", "ListFunctionVersions", "GetFunction"],
+    publishVersion: "PublishFunctionVersion",
+    listFunctionVersions: "ListFunctionVersions",
+    updateLayers: "UpdateFunction",
+    createAlias: "CreateAlias",
+  },
+  functionLayersMayBeOmitted: true,
   arnPattern: (layer, version, region) => new RegExp(`^acs:fc:${region}:\\d+:layers/${layer}/versions/${version}$`),
   unchangedFunctionKeepsVersion: false,
   storage: {
@@ -42,6 +50,7 @@ export const aliyunProfile: ConformanceProfile = {
   pages: { layers: 100, versions: 100 },
   grants: aliyunGrants,
   shareAction: "PutLayerACL",
+  fleet: { listRegionsAction: "DescribeRegions", regions: ["cn-shanghai", "cn-hangzhou", "ap-southeast-1"], sharedRuntime: "python3.10" },
   contents: { python: "python3.10", node: "nodejs20", custom: "custom.debian10" },
   credentials: {
     // ~/.aliyun/config.json, as the aliyun CLI writes it (mode AK or StsToken).

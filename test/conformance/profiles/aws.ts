@@ -28,6 +28,14 @@ export const awsProfile: ConformanceProfile = {
     serverError: "ServiceException",
   },
   publishLayerAction: "PublishLayerVersion",
+  actions: {
+    scan: ["ListFunctions", "ListVersionsByFunction", "ListAliases"],
+    publishVersion: "PublishVersion",
+    listFunctionVersions: "ListVersionsByFunction",
+    updateLayers: "UpdateFunctionConfiguration",
+    createAlias: "CreateAlias",
+  },
+  functionLayersMayBeOmitted: false,
   arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escapeRegExp(region)}:\\d{12}:layer:${escapeRegExp(layer)}:${version}$`),
   unchangedFunctionKeepsVersion: true,
   storage: {
@@ -43,6 +51,7 @@ export const awsProfile: ConformanceProfile = {
   pages: { layers: 50, versions: 50 },
   grants: awsGrants,
   shareAction: "AddLayerVersionPermission",
+  fleet: { listRegionsAction: "ListRegions", regions: ["eu-west-1", "us-west-2", "ap-northeast-1"], sharedRuntime: "python3.10" },
   contents: { python: "python3.11", node: "nodejs20", custom: "custom" },
   credentials: {
     // ~/.aws/credentials, as the SDK's fromIni reads it.

@@ -20,6 +20,14 @@ export const tencentProfile: ConformanceProfile = {
     serverError: "InternalError",
   },
   publishLayerAction: "PublishLayerVersion",
+  actions: {
+    scan: ["ListNamespaces", "ListFunctions", "ListVersionByFunction", "GetFunction"],
+    publishVersion: "PublishVersion",
+    listFunctionVersions: "ListVersionByFunction",
+    updateLayers: "UpdateFunctionConfiguration",
+    createAlias: "CreateAlias",
+  },
+  functionLayersMayBeOmitted: false,
   arnPattern: null,
   unchangedFunctionKeepsVersion: false,
   storage: {
@@ -37,6 +45,7 @@ export const tencentProfile: ConformanceProfile = {
   pages: { layers: 20, versions: null },
   grants: null,
   shareAction: null,
+  fleet: { listRegionsAction: "DescribeRegions", regions: ["ap-guangzhou", "ap-shanghai", "na-ashburn"], sharedRuntime: "python3.10" },
   contents: { python: "python3.10", node: "nodejs18", custom: "custom" },
   credentials: {
     // ~/.tencentcloud/credentials, as the SDK's ProfileCredential reads it.

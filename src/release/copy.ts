@@ -1,0 +1,172 @@
+// `layerctl copy deps:7 --from aws:us-east-1 --to aws:cn-north-1,aliyun:cn-hangzhou`: one version
+// to other regions, clouds or partitions. The source's zip is streamed to a temporary file from
+// its download link and checked against the source's own checksum (AWS/Tencent SHA-256, Aliyun
+// CRC-64) before anything is published; then it is published to the targets exactly as `publish`
+// publishes a .zip (limits, staging, pacing, ambiguous failures, records), with the source's
+// description and licence and its runtimes in each cloud's spelling.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import { removeOnInterrupt } from "../interrupt.js";
+import { humanBytes } from "../output/table.js";
+import { downloadZip } from "../providers/content.js";
+import { releasedBodyCopies } from "../providers/memory.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import { translateRuntimes } from "../providers/runtimes.js";
+import { Traffic } from "../providers/traffic.js";
+import type { LayerVersionRecord } from "../providers/types.js";
+import { writeRecordFile } from "../record/write.js";
+import { publishCommand, type PublishDocument, type PublishInput } from "../commands/publish.js";
+import type { CommandContext } from "../commands/shared/context.js";
+import { bareLayerName, parseLayerVersion } from "../commands/shared/layer-version.js";
+import { parseTimeout } from "../commands/shared/options.js";
+import { connectTarget, describeTarget } from "../commands/shared/run-targets.js";
+import { resolveTargets, selectProviders, splitList, type TargetOptions } from "../commands/shared/targets.js";
+import type { StagingInput } from "../commands/shared/staging.js";
+
+export interface CopyInput extends Omit<TargetOptions, "provider" | "region">, StagingInput {
+  /** `<layer>:<version>` */
+  layerVersion: string;
+  /** provider[:region] */
+  from: string;
+  /** provider[:region] entries, comma-separated or repeated; provider:all for every region. */
+  to: string[];
+  /** The layer name at the targets (default: the source's). */
+  name?: string;
+  /** Runtimes at the targets, instead of the source's translated ones (provider:id entries allowed). */
+  runtime?: string[];
+  timeout?: string;
+  skipUnchanged?: boolean;
+  dryRun?: boolean;
+  /** Merge the versions this copy published into this record file. */
+  record?: string;
+  public?: boolean;
+  shareAccount?: string[];
+  shareOrganization?: string[];
+  /** false (--no-check): skip the compatibility check of the binaries inside for the targets' runtimes. */
+  check?: boolean;
+}
+
+export interface CopyDocument extends PublishDocument {
+  /** The version copied, as its cloud reports it (codeSha256 and codeSize from the verified download). */
+  source: LayerVersionRecord;
+  recordFiles?: string[];
+}
+
+const SPEC = /^([a-z]+)(?::(.+))?$/;
+
+function parseTargetSpec(spec: string, flag: string): { provider: string; region?: string } {
+  const m = SPEC.exec(spec.trim());
+  if (!m) throw new UsageError(`${flag} "${spec}" is not provider[:region]`, { code: "InvalidTarget", hint: `e.g. ${flag} aws:us-east-1` });
+  selectProviders([m[1]!]); // an unknown provider is named now
+  return { provider: m[1]!, region: m[2] };
+}
+
+export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<CopyDocument> {
+  const { layerName, version } = parseLayerVersion(input.layerVersion);
+  if (input.emulator) {
+    throw new UsageError("copy cannot use the embedded --emulator: it starts empty, with no version to copy", {
+      code: "ConflictingOptions",
+      hint: "run `layerctl emulate` and point copy at it (--endpoint or the variables it prints)",
+    });
+  }
+  const timeoutMs = parseTimeout(input.timeout);
+  const from = parseTargetSpec(input.from ?? "", "--from");
+  const to = splitList(input.to).map((s) => parseTargetSpec(s, "--to"));
+  if (to.length === 0)
+    throw new UsageError("no target given", { code: "MissingTarget", hint: "pass --to provider[:region] (comma-separate several; provider:all for every region)" });
+  const newName = input.name?.trim() || bareLayerName(layerName);
+  const toProviders = [...new Set(to.map((t) => t.provider))];
+  // A bare provider in --to means its default region, as -p without -r does.
+  for (const p of toProviders)
+    if (to.some((t) => t.provider === p && t.region === undefined) && to.some((t) => t.provider === p && t.region !== undefined)) {
+      throw new UsageError(`--to names ${p} both with and without a region`, { code: "ConflictingOptions", hint: `give every ${p} target a region, e.g. ${p}:<region>` });
+    }
+  const common = { endpoint: input.endpoint, profile: input.profile, roleArn: input.roleArn, concurrency: input.concurrency };
+  const source = await resolveTargets(
+    { ...common, provider: [from.provider], region: from.region ? [`${from.provider}:${from.region}`] : [] },
+    { env: ctx.env, log: ctx.log, layerName, timeoutMs },
+  );
+  const targets = await resolveTargets(
+    { ...common, provider: toProviders, region: to.filter((t) => t.region).map((t) => `${t.provider}:${t.region}`) },
+    { env: ctx.env, log: ctx.log, layerName: newName, credentialsOptional: input.dryRun, timeoutMs },
+  ).catch(async (err: unknown) => {
+    await source.close();
+    throw err;
+  });
+  if (source.targets.length !== 1) {
+    await Promise.all([source.close(), targets.close()]);
+    throw new UsageError(`--from names ${source.targets.length} regions; a copy reads one version in one region`, {
+      code: "OneSourceOnly",
+      hint: "give --from provider:region",
+    });
+  }
+  const tmp = await mkdtemp(path.join(tmpdir(), "layerctl-copy-"));
+  const forget = removeOnInterrupt(tmp);
+  try {
+    const src = source.targets[0]!;
+    const where = describeTarget(src);
+    const deadline = Date.now() + timeoutMs;
+    const client = await connectTarget(src, { timeoutMs, log: ctx.log, retry: { ...defaultRetryPolicy, deadline }, traffic: new Traffic() });
+    const content = await client.layerContent(layerName, version);
+    const record = content.record;
+    // Runtimes in each target cloud's spelling, before anything is downloaded or sent.
+    const runtimeEntries = splitList(input.runtime).length > 0 ? splitList(input.runtime) : translatedRuntimes(src.provider, record.compatibleRuntimes, toProviders);
+    const file = path.join(tmp, `${bareLayerName(layerName)}-${version}.zip`);
+    ctx.progress?.(`downloading ${layerName} version ${version} from ${where}`);
+    const got = await downloadZip(content, file, {
+      provider: src.provider.name,
+      deadline,
+      retry: { ...defaultRetryPolicy, deadline },
+      log: ctx.log,
+      refresh: () => client.layerContent(layerName, version),
+      progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version} from ${where}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),
+    });
+    ctx.log.info(`${where}: ${layerName} version ${version} downloaded (${humanBytes(got.bytes)}, checksum verified)`);
+    // The download's chunks are garbage now; the zip is about to be read whole and encoded.
+    releasedBodyCopies(got.bytes);
+    const publish: PublishInput = {
+      source: file,
+      name: newName,
+      runtime: runtimeEntries,
+      arch: record.compatibleArchitectures,
+      description: record.description ?? undefined,
+      license: record.license ?? undefined,
+      provider: toProviders,
+      concurrency: input.concurrency,
+      timeout: input.timeout,
+      dryRun: input.dryRun,
+      skipUnchanged: input.skipUnchanged,
+      upload: input.upload,
+      bucket: input.bucket,
+      keepStaged: input.keepStaged,
+      storageEndpoint: input.storageEndpoint,
+      public: input.public,
+      shareAccount: input.shareAccount,
+      shareOrganization: input.shareOrganization,
+      // Loading on the source says nothing about the targets (another cloud's OS and glibc, another
+      // runtime): the zip is checked for them as publish checks it.
+      check: input.check,
+    };
+    const doc = await publishCommand(publish, ctx, { resolved: targets });
+    // The zip was a temporary file, gone when this returns: its path means nothing afterwards.
+    const out: CopyDocument = { ...doc, ...(doc.archive ? { archive: { ...doc.archive, path: null } } : {}), source: { ...record, codeSha256: got.sha256, codeSize: got.bytes } };
+    if (input.record && !input.dryRun) {
+      const file = path.resolve(input.record);
+      await writeRecordFile(file, doc.results);
+      out.recordFiles = [file];
+    }
+    return out;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    forget();
+    await targets.close();
+    await source.close();
+  }
+}
+
+/** `provider:runtime` entries for every target provider, translated from the source's own ids. */
+function translatedRuntimes(from: ReturnType<typeof selectProviders>[number], natives: string[], toProviders: string[]): string[] {
+  return selectProviders(toProviders).flatMap((p) => translateRuntimes(from, natives, p).map((r) => `${p.name}:${r}`));
+}
