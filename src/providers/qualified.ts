@@ -62,6 +62,16 @@ export function providerPrefixed(text: string, allowEmpty = false): { provider: 
   return { provider: q.provider, value: q.rest };
 }
 
+/**
+ * A region entry's qualifier and region (`aws:us-east-1`, `aws=us-east-1`, `aws:all`); undefined
+ * for a plain region, and for `aws:` (a region written wrong, which the region check then names).
+ */
+export function qualifiedRegion(text: string): { qualifier: string; provider?: ProviderName; region: string } | undefined {
+  const q = parseQualified(text);
+  if (!q || q.rest === "") return undefined;
+  return { qualifier: q.qualifier, ...(q.provider ? { provider: q.provider } : {}), region: q.rest };
+}
+
 /** The word a `word:...` or `word=...` entry starts with (a provider's name, or a mistake for one); undefined for a plain entry. */
 export function qualifierOf(text: string): string | undefined {
   return parseQualified(text)?.qualifier;

@@ -19,7 +19,7 @@ import { ALL } from "../commands/shared/all-regions.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../commands/shared/targets.js";
 import { attachFunctions, namespaceOf, type AttachOptions, type LayerChange } from "./attach-functions.js";
 import { notALayer, scopeLayers } from "./config-scope.js";
-import { parseQualified } from "../providers/qualified.js";
+import { qualifiedRegion } from "../providers/qualified.js";
 import { UPDATE_POLL_INTERVAL_MS } from "./publish-attach.js";
 
 export interface AttachInput extends TargetOptions {
@@ -78,12 +78,9 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
     const pairs = Object.entries(recorded).flatMap(([provider, byRegion]) => Object.keys(byRegion ?? {}).map((region) => ({ provider, region })));
     const regions = splitList(input.region);
     // `region` / `provider:region` (or `provider=region`); `all` / `aws:all`: every region the record has (for that provider).
-    const wanted = regions.map((r) => {
-      const q = parseQualified(r);
-      return q && q.rest !== "" ? { provider: q.qualifier, region: q.rest } : { region: r };
-    });
+    const wanted = regions.map((r) => qualifiedRegion(r) ?? { qualifier: undefined, region: r });
     const chosen =
-      regions.length === 0 ? pairs : pairs.filter((pr) => wanted.some((w) => (w.provider ?? pr.provider) === pr.provider && (w.region === pr.region || w.region === ALL)));
+      regions.length === 0 ? pairs : pairs.filter((pr) => wanted.some((w) => (w.qualifier ?? pr.provider) === pr.provider && (w.region === pr.region || w.region === ALL)));
     const named = (list: typeof pairs) => list.map((pr) => `${pr.provider}:${pr.region}`);
     if (chosen.length === 0)
       throw new UsageError(`--region ${regions.join(",")}: ${input.fromRecord} records ${name} in ${named(pairs).join(", ")} only`, { code: "NoSuchTarget" });

@@ -8,7 +8,7 @@ import { UsageError } from "../errors.js";
 import { displayPath, effectiveLayers, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
 import { getProvider, providerNames } from "../providers/index.js";
 import type { ProviderName } from "../providers/types.js";
-import { parseQualified } from "../providers/qualified.js";
+import { qualifiedRegion } from "../providers/qualified.js";
 import { checkRegion, defaultRegion, splitList } from "../commands/shared/targets.js";
 import { ALL } from "../commands/shared/all-regions.js";
 
@@ -168,7 +168,7 @@ function declaredTargets(loaded: LoadedConfig, layer: EffectiveLayer, wanted: Pr
   const parsed = regions
     .map((entry, i) => {
       const e = parseEntry(entry);
-      const named = regionQualifier(entry);
+      const named = qualifiedRegion(entry)?.qualifier;
       if (e.provider === null && named !== undefined) {
         throw new UsageError(`${file}: ${settingPath(layer, "regions", i)}: ${named} is not a provider`, {
           code: "InvalidConfig",
@@ -206,16 +206,10 @@ interface Entry {
   region: string;
 }
 
-/** The word in front of `provider:region` / `provider=region` (a region is never empty). */
-function regionQualifier(text: string): string | undefined {
-  const q = parseQualified(text);
-  return q && q.rest !== "" ? q.qualifier : undefined;
-}
-
 function parseEntry(text: string): Entry {
-  const q = parseQualified(text);
-  if (q?.provider && q.rest !== "") return { text, provider: q.provider, region: q.rest };
-  if (q && q.rest !== "") getProvider(q.qualifier); // an unknown provider name is that error
+  const q = qualifiedRegion(text);
+  if (q?.provider) return { text, provider: q.provider, region: q.region };
+  if (q) getProvider(q.qualifier); // an unknown provider name is that error
   return { text, provider: null, region: text };
 }
 

@@ -1,7 +1,7 @@
 // The one grammar of provider-qualified values (src/providers/qualified.ts): how it splits, and
 // that every flag built on it still refuses bad input with its own one-line message.
 import { describe, expect, it } from "vitest";
-import { isProviderName, parseQualified, providerPrefixed, qualifierOf } from "../../src/providers/qualified.js";
+import { isProviderName, parseQualified, providerPrefixed, qualifiedRegion, qualifierOf } from "../../src/providers/qualified.js";
 import { providerNames } from "../../src/providers/names.js";
 import { providers } from "../../src/providers/index.js";
 import { valueFor, valuesFor } from "../../src/config/per-provider.js";
@@ -51,6 +51,14 @@ describe("parseQualified", () => {
     expect(providerPrefixed("aws=prod")).toBeUndefined();
     expect(providerPrefixed("aws:")).toBeUndefined();
     expect(providerPrefixed("aws:", true)).toEqual({ provider: "aws", value: "" });
+  });
+
+  it("reads a region entry: provider:region or provider=region, the qualifier kept when unknown", () => {
+    expect(qualifiedRegion("aws:us-east-1")).toEqual({ qualifier: "aws", provider: "aws", region: "us-east-1" });
+    expect(qualifiedRegion("aws=all")).toEqual({ qualifier: "aws", provider: "aws", region: "all" });
+    expect(qualifiedRegion("gcp:us-central1")).toEqual({ qualifier: "gcp", region: "us-central1" });
+    expect(qualifiedRegion("us-east-1")).toBeUndefined();
+    expect(qualifiedRegion("aws:")).toBeUndefined();
   });
 
   it("knows the names of providers/names.ts, and only those", () => {

@@ -5,7 +5,7 @@ import { getProvider } from "../../providers/index.js";
 import { checkRegion as checkRegionShape } from "../../providers/regions.js";
 import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
 import { providerNames } from "../../providers/names.js";
-import { parseQualified, providerPrefixed, qualifierOf } from "../../providers/qualified.js";
+import { providerPrefixed, qualifiedRegion, qualifierOf } from "../../providers/qualified.js";
 import { parseEndpoint } from "../../providers/endpoint.js";
 import { registerSecret } from "../../output/redact.js";
 import type { Logger } from "../../output/log.js";
@@ -147,10 +147,10 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
-    const q = parseQualified(e);
-    if (q && q.rest !== "") {
+    const q = qualifiedRegion(e);
+    if (q) {
       getProvider(q.qualifier); // an unknown provider prefix is a mistake, not something to ignore
-      if (q.qualifier === provider.name) mine.push(q.rest);
+      if (q.qualifier === provider.name) mine.push(q.region);
     } else shared.push(e);
   }
   let regions = mine.length > 0 ? mine : shared;
