@@ -3,8 +3,8 @@ import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { emulatorEnv } from "../emulator/env.js";
 import type { FaultKind, FaultRule, RunningEmulator, SeedBucket, SeedFunction } from "../emulator/types.js";
-import { providerNames, type ProviderName } from "../providers/names.js";
-import { parseQualified } from "../providers/qualified.js";
+import type { ProviderName } from "../providers/names.js";
+import { isProviderName, parseQualified } from "../providers/qualified.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface EmulateInput {
@@ -50,7 +50,7 @@ export function parseFault(spec: string): FaultRule {
       hint: `write provider:action:kind[:times][:latencyMs], kind one of ${FAULT_KINDS.join(", ")}; e.g. aws:*:throttle:2`,
     });
   if (!provider || !action || !kind) throw bad("missing parts");
-  if (provider !== "*" && !providerNames.includes(provider as ProviderName)) throw bad(`unknown provider "${provider}"`);
+  if (provider !== "*" && !isProviderName(provider)) throw bad(`unknown provider "${provider}"`);
   if (!FAULT_KINDS.includes(kind as FaultKind)) throw bad(`unknown kind "${kind}"`);
   const rule: FaultRule = { provider: provider as ProviderName | "*", action, kind: kind as FaultKind };
   if (times) {
