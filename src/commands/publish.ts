@@ -1,5 +1,5 @@
 // layerctl publish: validate everything, pack once, publish to every target, return the records.
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
@@ -191,9 +191,8 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
 
     const uploads = planUploads(targets, (t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
 
-    // The whole zip is read into memory only for inline uploads; staging streams it from disk.
-    const bytes = uploads.some((u) => u.upload === "inline") ? await readFile(built.path) : undefined;
-    const archive = { bytes, path: built.path, sha256: packed.archive.sha256, size };
+    // Never read whole: an inline upload's body is encoded from the file (providers/inline-body.ts), staging streams it.
+    const archive = { path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
     // --align-version reads every target first (a dry run too: reads create nothing) and plans N.
     let align: AlignPlan | undefined;
