@@ -34,6 +34,10 @@ const FAULT_KINDS: FaultKind[] = [
   "truncate",
   "html-error",
   "expire-credentials",
+  "empty-body",
+  "hollow",
+  "no-list",
+  "truncate-chunked",
 ];
 
 /** `provider:action:kind[:times][:latencyMs]`, e.g. `tencent:PublishLayerVersion:throttle:2`, `*:*:latency::500`. */
@@ -180,7 +184,8 @@ export default defineCommand({
   notes: `Fault kinds: throttle, server-error, reset, lost-response (carried out, answer lost), latency, hang,
 bad-checksum, publish-failed, stall (headers then no body), truncate (part of the body), html-error (gateway 502),
 expire-credentials (every temporary key the cloud's STS issued expires now: the call gets the
-expired-token error).
+expired-token error); "2xx but incomplete" (carried out, then): empty-body, hollow (the envelope only),
+no-list (every list left out), truncate-chunked (half the answer, chunked, ended cleanly).
 
 The object stores (S3, COS, OSS) answer on the same port as the layer APIs; storage faults use the
 store's operation names (PutObject, UploadPart, CompleteMultipartUpload...).

@@ -2,7 +2,7 @@
 // than --older-than), delete the rest. Every page of versions is read, and by default a version
 // that any function configuration still references is never deleted (`in-use`, naming them).
 // Everything is planned on every target first; then one question (or --yes); then deletes.
-import { UsageError } from "../errors.js";
+import { LayerctlError, UsageError } from "../errors.js";
 import type { LayerReference, LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
 import { parseDuration } from "./shared/duration.js";
@@ -66,6 +66,13 @@ export function planVersions(t: Target, layerName: string, versions: LayerVersio
   });
 }
 
+/** A planning failure: nothing was deleted in that target, because deciding needs every read whole. */
+function nothingDeleted(err: unknown, t: Target): unknown {
+  if (!(err instanceof LayerctlError)) return err;
+  const why = `nothing was deleted in ${describeTarget(t)}: prune decides only on a complete list of versions and of the functions using them`;
+  return err.with({ hint: err.hint ? `${why}; ${err.hint}` : why });
+}
+
 export function parseKeep(value: string | undefined): number {
   if (value === undefined) throw new UsageError("prune needs --keep N (how many of the newest versions to keep)", { code: "MissingKeep", hint: "e.g. --keep 5" });
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`--keep must be a whole number, not "${value}"`, { code: "InvalidKeep" });
@@ -98,7 +105,8 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
   const doc = await withTargets(targetOptions, ctx, timeoutMs, async ({ targets, clients, policies }) => {
     if (rules.includeInUse) ctx.log.warn("--include-in-use: versions that functions still reference will be deleted too");
 
-    // Plan every target; a target whose listing or scan fails deletes nothing.
+    // Plan every target; a target whose listing or scan fails (or any of whose reads could not be
+    // read whole) deletes nothing, and says so.
     const plans = await mapTargets(targets, async (t, i) => {
       policies[i]!.deadline = Date.now() + timeoutMs;
       const out: VersionActionRecord[] = [];
@@ -106,7 +114,7 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
         try {
           out.push(...(await planTarget(clients[i]!, t, layer, rules)));
         } catch (err) {
-          out.push(failedVersion(t, layer, null, err));
+          out.push(failedVersion(t, layer, null, nothingDeleted(err, t)));
         }
       }
       return out;

@@ -6,37 +6,35 @@
 // is never reported `published`.
 import { CloudError, LayerctlError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import { sameSet } from "../providers/record.js";
-import { backoffDelay, defaultRetryPolicy } from "../providers/retry.js";
-import type { LayerVersionRecord, ProviderClient, PublishLayerRequest, PublishOptions, RetryPolicy } from "../providers/types.js";
+import { backoffDelay, defaultRetryPolicy, LOOKUP_GRACE_MS } from "../providers/retry.js";
+import type { LayerVersionRecord, Lookup, ProviderClient, PublishLayerRequest, PublishOptions, RetryPolicy } from "../providers/types.js";
 
-/**
- * After an ambiguous failure the lookup (and, for an asynchronous cloud, the wait for the
- * version it finds) may run this long past the target's deadline: telling the truth about a
- * version that may exist is worth a few seconds. This is the one margin `--timeout` documents
- * (README: a target ends within --timeout + 5 s); everything else ends by the deadline.
- */
-export const LOOKUP_GRACE_MS = 5_000;
+/** After an ambiguous failure the lookup (and the wait for the version it finds) may run this long past the target's deadline. */
+export { LOOKUP_GRACE_MS };
 
 export interface PublishOnceContext {
   log: Logger;
   /** "aws us-east-1", for messages. */
   where: string;
   deadline: number;
-  /** The target's retry policy, which the client reads on every call: the lookup's grace extends its deadline. */
+  /** The target's retry policy; the lookup runs under a copy with its own deadline (never changed in place). */
   policy?: RetryPolicy;
   /** A command that lists the layer's versions for this target, pasteable as is. */
   checkCommand: string;
   sleep?: (ms: number) => Promise<void>;
+  /** Called as the first creating call starts (from then on a version may exist). */
+  calling?: () => void;
 }
 
 export async function publishOnce(client: ProviderClient, req: PublishLayerRequest, opts: PublishOptions, ctx: PublishOnceContext): Promise<LayerVersionRecord> {
   const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  // One cheap read before the first attempt: the newest version that is certainly not ours.
-  const baseline = await persistently(ctx.policy, undefined, () => newestVersion(client, req.layerName), sleep).catch((err: unknown) => {
-    ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer will not be looked for`);
+  // One cheap read before the first attempt: the newest version that is certainly not ours. Only a
+  // well-formed list gives a baseline; an unreadable one leaves it unknown (never 0).
+  const baseline = await persistently(ctx.policy, () => newestVersion(client, req.layerName), sleep).catch((err: unknown) => {
+    ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer cannot be looked for`);
     return undefined;
   });
+  ctx.calling?.();
   for (let attempt = 1; ; attempt++) {
     let err: unknown;
     try {
@@ -56,29 +54,32 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
       await sleep(delay);
       continue;
     }
-    if (baseline === undefined) throw mayExist(err, req.layerName, ctx.checkCommand);
-    let ours: LayerVersionRecord | null;
-    try {
-      const until = Math.max(ctx.deadline, Date.now() + LOOKUP_GRACE_MS);
-      ours = await persistently(
-        ctx.policy,
-        until,
-        async () => {
-          const found = await findOurs(client, req, baseline);
-          return found && untilSettled(client, found, opts, until, sleep);
-        },
-        sleep,
+    if (baseline === undefined) {
+      throw mayExist(
+        err,
+        `the versions of ${req.layerName} could not be read before publishing, so a version made by this publish cannot be told from an older one`,
+        ctx.checkCommand,
       );
+    }
+    let look: Lookup<LayerVersionRecord>;
+    // The lookup has its own budget (the target's, or a few seconds past it): the target's policy is left as it is.
+    const until = Math.max(ctx.deadline, Date.now() + LOOKUP_GRACE_MS);
+    const lookup = client.within({ ...(ctx.policy ?? defaultRetryPolicy), deadline: until });
+    try {
+      look = await persistently({ ...(ctx.policy ?? defaultRetryPolicy), deadline: until }, () => lookup.findPublished(req, baseline), sleep);
+      if ("found" in look) look = { found: await untilSettled(lookup, look.found, opts, until, sleep) };
     } catch (lookupErr) {
       if (lookupErr instanceof CloudError && lookupErr.version !== undefined) throw lookupErr;
       throw checkFailed(err, lookupErr, req.layerName, ctx.checkCommand);
     }
-    if (ours) {
+    if ("found" in look) {
       ctx.log.warn(
-        `${ctx.where}: the answer to the publish was lost (${err.code}), but version ${ours.version} holds exactly this zip and was created by this publish; reporting it`,
+        `${ctx.where}: the answer to the publish was lost (${err.code}), but version ${look.found.version} holds exactly this zip and was created by this publish; reporting it`,
       );
-      return { ...ours, status: "published" };
+      return { ...look.found, status: "published" };
     }
+    // Cannot tell which version is ours, or whether one is: say so, never publish another.
+    if ("undecided" in look) throw mayExist(err, look.undecided, ctx.checkCommand);
     if (last || outOfTime) throw err;
     ctx.log.debug(`${ctx.where}: ${err.code} while publishing and no version newer than ${baseline} holds this zip; publishing again (attempt ${attempt + 1})`);
     await sleep(delay);
@@ -88,45 +89,26 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
 /**
  * The reads that decide what to report keep going through throttling for as long as the budget
  * lasts, not a fixed number of attempts: under rate limiting a lookup must not give up while a
- * version may exist. Other failures keep the policy's bound. `until` extends the client's
- * deadline for the lookup's grace.
+ * version may exist. Other failures keep the policy's bound. The budget is `policy`'s deadline.
  */
-async function persistently<T>(policy: RetryPolicy | undefined, until: number | undefined, fn: () => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
+async function persistently<T>(policy: RetryPolicy | undefined, fn: () => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
   if (!policy) return fn();
-  const saved = policy.deadline;
-  if (until !== undefined) policy.deadline = Math.max(policy.deadline ?? 0, until);
-  try {
-    for (;;) {
-      try {
-        return await fn();
-      } catch (err) {
-        const delay = backoffDelay(policy, policy.maxAttempts, Math.random, err instanceof CloudError ? err.retryAfterMs : undefined);
-        const throttled = err instanceof CloudError && err.retryable && err.unprocessed;
-        if (!throttled || policy.deadline === undefined || Date.now() + delay >= policy.deadline) throw err;
-        await sleep(delay);
-      }
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const delay = backoffDelay(policy, policy.maxAttempts, Math.random, err instanceof CloudError ? err.retryAfterMs : undefined);
+      const throttled = err instanceof CloudError && err.retryable && err.unprocessed;
+      if (!throttled || policy.deadline === undefined || Date.now() + delay >= policy.deadline) throw err;
+      await sleep(delay);
     }
-  } finally {
-    policy.deadline = saved;
   }
 }
 
-/** The newest version number of the layer, 0 when it has none (or does not exist). */
+/** The newest version number of the layer, 0 when it has none (or does not exist); throws when the list cannot be read. */
 async function newestVersion(client: ProviderClient, layerName: string): Promise<number> {
   const versions = await client.listLayerVersions(layerName);
   return Math.max(0, ...versions.map((v) => v.version ?? 0));
-}
-
-/** A version newer than the baseline holding exactly this zip, runtimes and architectures. */
-async function findOurs(client: ProviderClient, req: PublishLayerRequest, baseline: number): Promise<LayerVersionRecord | null> {
-  const newer = (await client.listLayerVersions(req.layerName)).filter((v) => v.version !== null && v.version > baseline);
-  for (const item of newer) {
-    // List items of some clouds carry no checksum: read the version itself.
-    const v = item.codeSha256 ? item : await client.getLayerVersion(req.layerName, item.version!);
-    const sameZip = v.codeSha256 !== null && v.codeSha256.toLowerCase() === req.archive.sha256.toLowerCase();
-    if (sameZip && sameSet(v.compatibleRuntimes, req.runtimes) && sameSet(v.compatibleArchitectures, req.architectures)) return v;
-  }
-  return null;
 }
 
 /**
@@ -170,9 +152,9 @@ function codeOf(err: unknown): string {
   return err instanceof LayerctlError ? err.code : err instanceof Error ? err.message : String(err);
 }
 
-/** An ambiguous failure we could not look into: say that a version may exist, and how to find out. */
-function mayExist(err: CloudError, layerName: string, command: string): CloudError {
-  return withHint(err, `the cloud may still have created a version of ${layerName}: check with \`${command}\` before publishing again`);
+/** An ambiguous failure we could not decide: say that a version may exist, why it is not known, and how to find out. */
+function mayExist(err: CloudError, why: string, command: string): CloudError {
+  return withHint(err, `a version may exist (${why}): check with \`${command}\` before publishing again`);
 }
 
 /** The publish failure first, then that the check for a version created despite it could not be made. */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
 import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
-import { removeOnInterrupt } from "../interrupt.js";
+import { onInterrupt, removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
 import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
@@ -33,7 +33,18 @@ import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
 import { resolveTargets, selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
-import { inlineCheck, parseStaging, planTarget, planUploads, plannedStaging, removeStaged, stageZip, type StagingInput, type TargetPlan } from "./shared/staging.js";
+import {
+  inlineCheck,
+  parseStaging,
+  planTarget,
+  planUploads,
+  plannedStaging,
+  removeStaged,
+  removeStagedAfterFailure,
+  stageZip,
+  type StagingInput,
+  type TargetPlan,
+} from "./shared/staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
@@ -99,7 +110,28 @@ export interface PublishPreset {
   resolved: ResolvedTargets;
 }
 
+/**
+ * A publish checked and packed, not yet begun: every check that can refuse it (inputs, the zip's
+ * limits, staging, --align-version's padding) has passed, and nothing has been created. A config
+ * run prepares every layer before the first one runs, so a later layer's mistake never stops a
+ * release half way.
+ */
+export interface PreparedPublish {
+  run(): Promise<PublishDocument>;
+  /** Removes the temporary zip and stops the embedded emulator; call it however run() ended. */
+  dispose(): Promise<void>;
+}
+
 export async function publishCommand(input: PublishInput, ctx: CommandContext, preset?: PublishPreset): Promise<PublishDocument> {
+  const prepared = await preparePublish(input, ctx, preset);
+  try {
+    return await prepared.run();
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+export async function preparePublish(input: PublishInput, ctx: CommandContext, preset?: PublishPreset): Promise<PreparedPublish> {
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
   const timeoutMs = parseTimeout(input.timeout);
@@ -148,6 +180,10 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
     ? { ...preset.resolved, close: async () => {} }
     : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions, embedded: ctx.embedded });
   let disposeArchive = async () => {};
+  const dispose = async () => {
+    await disposeArchive();
+    await close();
+  };
   try {
     // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
     // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
@@ -192,9 +228,11 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
     const uploads = planUploads(targets, (t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
 
     // Never read whole: an inline upload's body is encoded from the file (providers/inline-body.ts), staging streams it.
-    const archive = { path: built.path, sha256: packed.archive.sha256, size };
+    const archive: LayerArchive = { path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
-    // --align-version reads every target first (a dry run too: reads create nothing) and plans N.
+
+    // --align-version reads every target first (a dry run too: reads create nothing) and plans N;
+    // a target past --max-padding refuses the run here, before anything is published.
     let align: AlignPlan | undefined;
     if (input.alignVersion && targets.length > 0) {
       if (note) ctx.log.info(note);
@@ -206,48 +244,54 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
       align = planAlign(targets, heads, local, { maxPadding, fixed: resumed?.alignedVersion });
       ctx.log.info(describeAlignPlan(layerName, targets, align));
     }
-    if (input.dryRun) {
-      const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
-      const results = plannedRecords(plan).map((r, i) => (align ? plannedAligned(r, align, i) : r));
-      return { archive: packed.archive, results, ...planned, ...(align ? { alignedVersion: align.version } : {}) };
-    }
 
-    if (note && !align) ctx.log.info(note);
     // Every function to attach to exists, with room for the layer, in every target: after every
-    // check that needs no call (a mistake found there calls nothing), before anything is published.
-    if (attach) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
-    const shares: ShareRecord[] = [];
-    const results = await executePublish(
-      plan,
-      {
-        clients,
-        policies,
-        timeoutMs,
-        concurrency: concurrency ?? defaultConcurrencyFor(uploads, size),
-        skipUnchanged: Boolean(input.skipUnchanged),
-        wait: input.wait !== false,
-        grantees: (t) => grants.byProvider.get(t.provider.name) ?? [],
-        onShare: (r) => shares.push(r),
-        keepStaged: staging.keep,
-        align,
-      },
-      ctx,
-    );
-    const aligned = align ? { alignedVersion: align.version } : {};
-    const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
-    if (attach) {
-      ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
-      const attached = await mapTargets(
-        targets,
-        (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log),
-        concurrency,
+    // check that needs no call (a mistake found there calls nothing), before anything is published
+    // (a config run prepares every layer, so every layer's functions are checked first).
+    if (attach && !input.dryRun) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
+
+    const run = async (): Promise<PublishDocument> => {
+      if (input.dryRun) {
+        const planned = attach ? { plannedAttachments: planAttachments(targets, layerName, attach) } : {};
+        const results = plannedRecords(plan).map((r, i) => (align ? plannedAligned(r, align, i) : r));
+        return { archive: packed.archive, results, ...planned, ...(align ? { alignedVersion: align.version } : {}) };
+      }
+      if (note && !align) ctx.log.info(note);
+      const shares: ShareRecord[] = [];
+      const results = await executePublish(
+        plan,
+        {
+          clients,
+          policies,
+          timeoutMs,
+          concurrency: concurrency ?? defaultConcurrencyFor(uploads, size),
+          skipUnchanged: Boolean(input.skipUnchanged),
+          wait: input.wait !== false,
+          grantees: (t) => grants.byProvider.get(t.provider.name) ?? [],
+          onShare: (r) => shares.push(r),
+          keepStaged: staging.keep,
+          align,
+          traffic,
+        },
+        ctx,
       );
-      return { archive: packed.archive, results, attachments: attached.flat(), ...sharing, ...aligned };
-    }
-    return { archive: packed.archive, results, ...sharing, ...aligned };
-  } finally {
-    await disposeArchive();
-    await close();
+      const aligned = align ? { alignedVersion: align.version } : {};
+      const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
+      if (attach) {
+        ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
+        const attached = await mapTargets(
+          targets,
+          (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log, policies[i]),
+          concurrency,
+        );
+        return { archive: packed.archive, results, attachments: attached.flat(), ...sharing, ...aligned };
+      }
+      return { archive: packed.archive, results, ...sharing, ...aligned };
+    };
+    return { run, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
 }
 
@@ -316,6 +360,8 @@ export async function executePublish(
     onShare?: (r: ShareRecord) => void;
     /** --keep-staged: leave staged objects in place after a successful publish. */
     keepStaged?: boolean;
+    /** The run's pacing and upload budget, shared with the staging calls (default: a fresh one). */
+    traffic?: Traffic;
     /** --align-version: what each target does to reach the plan's version (../release/align.ts). */
     align?: AlignPlan;
   },
@@ -324,6 +370,7 @@ export async function executePublish(
   const { layerName } = plan;
   const targets = plan.steps.map((s) => s.target);
   const { timeoutMs } = opts;
+  const traffic = opts.traffic ?? new Traffic();
   let done = 0;
   ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
   return mapTargets(
@@ -338,6 +385,25 @@ export async function executePublish(
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
       let kept: Awaited<ReturnType<typeof removeStaged>> = {};
       const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key, ...kept } } : {}) });
+      // Ctrl-C: a staged object no publish has used yet is removed; one a publish under way may
+      // read is named; a publish under way is named as a version that may exist.
+      let publishing = false;
+      /** The version exists and the staged object has been dealt with (what follows, sharing, needs neither). */
+      let settled = false;
+      const forget = onInterrupt({
+        note: () => (publishing ? `${where}: a version of ${layerName} may exist (its publish was under way): check with \`${versionsCommand(t, layerName)}\`` : undefined),
+        cleanup: {
+          run: async () => {
+            if (!staged || settled || opts.keepStaged || !staged.client.removable) return;
+            if (publishing) throw new Error("in use");
+            await staged.client.remove(staged.staged);
+          },
+          left: () =>
+            staged
+              ? `${where}: the staged object ${staged.staged.bucket}/${staged.staged.key} was left behind: remove it with \`${staged.client.removeCommand(staged.staged)}\``
+              : "",
+        },
+      });
       const step = opts.align?.steps[i];
       try {
         if (step && step.kind !== "publish")
@@ -349,15 +415,34 @@ export async function executePublish(
           if (same) return await afterPublish(client, t, same, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare });
         }
         if (upload.upload === "storage") {
-          const connect = { region: t.region, endpoint: t.endpoint, credentials: t.credentials!, requestTimeoutMs: timeoutMs, retry: opts.policies[i]!, log: ctx.log };
+          const connect = {
+            region: t.region,
+            endpoint: t.endpoint,
+            credentials: t.credentials!,
+            requestTimeoutMs: timeoutMs,
+            retry: opts.policies[i]!,
+            log: ctx.log,
+            // Storage calls are paced and count against the upload budget like every other call.
+            traffic: traffic.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
+          };
           staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
           req.staged = staged.staged;
         }
         const publishOpts = { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
-        const onceCtx = { log: ctx.log, where, deadline, policy: opts.policies[i], checkCommand: versionsCommand(t, layerName) };
+        const onceCtx = {
+          log: ctx.log,
+          where,
+          deadline,
+          policy: opts.policies[i],
+          checkCommand: versionsCommand(t, layerName),
+          calling: () => {
+            publishing = true;
+          },
+        };
         const { record: rec, unsettled } = step
           ? await publishAligned(client, req, step, opts.align!.version, publishOpts, onceCtx)
           : { record: await publishOnce(client, req, publishOpts, onceCtx), unsettled: [] };
+        publishing = false;
         // The cloud keeps its own copy once the version is Active: the staged object can go then.
         // Padding versions were not waited for: one still publishing keeps it too.
         if (staged) {
@@ -365,11 +450,19 @@ export async function executePublish(
           const reading = reads ? await stillPublishing(client, unsettled) : null;
           kept = await removeStaged(t.provider, staged.client, staged.staged, { log: ctx.log, where, keep: Boolean(opts.keepStaged), version: reading ?? rec });
         }
+        settled = true;
         return { ...(await afterPublish(client, t, rec, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare })), ...how() };
       } catch (err) {
+        publishing = false;
+        // Nothing left behind silently: the staged object goes, or is named with the command that removes it.
+        const reported =
+          staged && !settled
+            ? await removeStagedAfterFailure(staged.client, staged.staged, err, { keep: Boolean(opts.keepStaged), asyncPublish: t.provider.features.asyncPublish })
+            : err;
         const padding = paddingOf(err);
-        return { ...failedRecord(t, layerName, err), ...(padding ? { padding } : {}), ...how() };
+        return { ...failedRecord(t, layerName, reported), ...(padding ? { padding } : {}), ...how() };
       } finally {
+        forget();
         done++;
         if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
       }
@@ -527,7 +620,7 @@ catches it up. --max-padding (default 10) and Tencent's 200 versions per layer a
 publish. --resume FILE publishes only to the targets FILE does not show holding this zip, and merges the
 new versions into FILE; with --align-version, N is the version FILE holds.`,
   // With the config file: no source publishes every configured layer; flags override its keys.
-  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, publishCommand),
+  run: (input: ConfigPublishInput, ctx: CommandContext) => publishWithConfig(input, ctx, preparePublish),
   ...recordsOutput(
     (doc: ConfigPublishDocument, format) =>
       renderLayerDocument(doc, format) +
@@ -539,5 +632,6 @@ new versions into FILE; with --align-version, N is the version FILE holds.`,
   failures: (doc: ConfigPublishDocument) => [
     ...recordFailures(doc.results),
     ...recordFailures((doc.attachments ?? []).map((a) => ({ ...a, region: `${a.region} ${a.functionName}` }))),
+    ...(doc.recordErrors ?? []).map(({ file, ...error }) => ({ where: `record ${file}`, ...error, message: `${error.message} (the versions listed were published)` })),
   ],
 });

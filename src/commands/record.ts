@@ -2,6 +2,7 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { RecordFile } from "../record/schema.js";
+import { withRecordLock } from "../record/lock.js";
 import { mergeRecords, readRecordFile, writeAtomic } from "../record/write.js";
 import { renderRecordEnv } from "../output/record-file.js";
 import { defineCommand } from "./shared/define.js";
@@ -29,7 +30,8 @@ export async function recordMergeCommand(input: RecordMergeInput): Promise<Recor
   const record = mergeRecords(files);
   if (input.out === undefined) return { record, written: null, print: true };
   const out = path.resolve(input.out);
-  await writeAtomic(out, record);
+  // Under the file's lock, like every writer of a record file (src/record/lock.ts).
+  await withRecordLock(out, () => writeAtomic(out, record));
   return { record, written: out, print: input.output !== undefined };
 }
 

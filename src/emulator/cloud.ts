@@ -105,6 +105,8 @@ export interface CloudRuntime<Req, E extends Error> {
   tooLarge(call: IncomingCall, action: string, maxBytes: number): E;
   /** The cloud's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
+  /** The envelope of an answer with its payload left out (the "hollow" fault); default `{}`. */
+  hollow?(reply: Reply, call: IncomingCall): unknown;
   /** Other APIs of the cloud served on the same port (its object store, its STS). */
   companions?: Companion[];
   /** The `expire-credentials` fault: every temporary key its STS issued expires now. */
@@ -306,6 +308,7 @@ export function instantiate<C extends object, T extends BaseTuning, R, Req, E ex
       }
     },
     faultReply: (kind, call, action) => companionOf(call)?.faultReply(kind, call) ?? rt.faultReply(kind, call, action),
+    hollow: (reply, call) => (companionOf(call) ? undefined : rt.hollow?.(reply, call)),
     expireCredentials: rt.expireCredentials,
     state: () => ({ format: def.state.format, regions }),
   };

@@ -6,6 +6,7 @@ import type { FaultController, FaultKind, FaultRule, Reply } from "./types.js";
 
 interface ActiveRule extends FaultRule {
   remaining: number;
+  skip: number;
 }
 
 export interface FaultDecision {
@@ -29,7 +30,7 @@ export class Faults implements FaultController {
     if (rule.kind === "latency" && !(rule.latencyMs && rule.latencyMs > 0)) {
       throw new Error("a latency fault needs latencyMs > 0");
     }
-    this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
+    this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY, skip: rule.after ?? 0 });
   }
 
   clear(): void {
@@ -45,6 +46,11 @@ export class Faults implements FaultController {
     return Object.fromEntries(this.calls);
   }
 
+  /** Counts a request that no cloud's fault rules apply to (the download links: `blob:GET`). */
+  count(key: string): void {
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+  }
+
   /** Decide what happens to one call; consumes `times` of the rules that fire. */
   decide(provider: ProviderName, action: string, now: number): FaultDecision {
     const key = `${provider}:${action}`;
@@ -55,6 +61,10 @@ export class Faults implements FaultController {
       if (rule.remaining <= 0) continue;
       if (rule.provider !== "*" && rule.provider !== provider) continue;
       if (rule.action !== "*" && rule.action !== action) continue;
+      if (rule.skip > 0) {
+        rule.skip--;
+        continue;
+      }
       if (rule.kind === "latency") {
         decision.latencyMs += rule.latencyMs ?? 0;
         rule.remaining--;
@@ -77,6 +87,10 @@ export class Faults implements FaultController {
     const decision: FaultDecision = { latencyMs: 0, kind: null };
     for (const rule of this.rules) {
       if (rule.remaining <= 0 || rule.action !== action || (rule.provider !== "*" && rule.provider !== provider)) continue;
+      if (rule.skip > 0) {
+        rule.skip--;
+        continue;
+      }
       if (rule.kind === "latency") {
         decision.latencyMs += rule.latencyMs ?? 0;
         rule.remaining--;
@@ -135,4 +149,51 @@ export function gatewayError(res: ServerResponse): void {
   const page = Buffer.from("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
   res.writeHead(502, { "content-type": "text/html", "content-length": String(page.length) });
   res.end(page);
+}
+
+// "2xx but incomplete": answers whose status says success and whose body does not hold the
+// answer. The call was carried out first, so a creating call's version exists.
+
+/** "empty-body": the status and headers of the answer, and no body at all. */
+export function emptyBody(res: ServerResponse, reply: Reply): void {
+  const { headers } = encode(reply);
+  res.writeHead(reply.status, { ...headers, "content-length": "0" });
+  res.end();
+}
+
+/** An XML answer's root element, emptied (object stores answer XML). */
+function emptyXmlRoot(xml: string): string | null {
+  const root = /<([A-Za-z][\w.-]*)[\s>]/.exec(xml.replace(/^<\?xml[^>]*\?>\s*/, ""));
+  return root ? `<?xml version="1.0" encoding="UTF-8"?>\n<${root[1]}></${root[1]}>` : null;
+}
+
+/** Every array in a JSON value left out, at any depth. */
+function withoutLists(value: unknown): unknown {
+  if (Array.isArray(value)) return undefined;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!Array.isArray(v)) out[k] = withoutLists(v);
+  return out;
+}
+
+/**
+ * "hollow" (the envelope only: `envelope` is the cloud's, `{}` when it has none) and "no-list"
+ * (every list left out) of one answer. An XML answer keeps its root element only, for both; an
+ * answer with no body stays as it is (there is nothing to leave out).
+ */
+export function incompleteReply(reply: Reply, kind: "hollow" | "no-list", envelope: unknown): Reply {
+  if (Buffer.isBuffer(reply.body)) {
+    const root = emptyXmlRoot(reply.body.toString("utf8"));
+    return root === null ? reply : { ...reply, body: Buffer.from(root) };
+  }
+  if (reply.body === undefined || reply.body === null || typeof reply.body !== "object") return reply;
+  return { ...reply, body: kind === "hollow" ? (envelope ?? {}) : withoutLists(reply.body) };
+}
+
+/** "truncate-chunked": the answer sent chunked (no content-length), cut at half, and the chunked body ended cleanly. */
+export function truncateChunked(res: ServerResponse, reply: Reply): void {
+  const { headers, payload } = encode(reply);
+  delete headers["content-length"];
+  res.writeHead(reply.status, { ...headers, "transfer-encoding": "chunked" });
+  res.end(payload.subarray(0, Math.floor(payload.length / 2)));
 }

@@ -448,3 +448,8 @@ export async function crc64StoreOperation(
   }
   throw new StoreError(501, "NotImplemented", `The layerctl emulator does not implement ${action}.`);
 }
+
+/** Bytes as S3 and OSS echo them in a signature error: two hex digits each, separated by spaces. */
+export function spacedHex(text: string): string {
+  return [...Buffer.from(text, "utf8")].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+}

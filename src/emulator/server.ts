@@ -9,7 +9,7 @@ import { instantiate, restoreState } from "./cloud.js";
 import { cloudNames, clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
 import { ContentLinks, contentReply, damaged, DEFAULT_CONTENT_URL_TTL_MS, DOWNLOAD_ACTION, xmlError } from "./content.js";
-import { Faults, gatewayError, stallAfterHeaders, truncateBody } from "./faults.js";
+import { emptyBody, Faults, gatewayError, incompleteReply, stallAfterHeaders, truncateBody, truncateChunked } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
 import type { CloudEmulator, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
@@ -92,7 +92,11 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
     };
 
     const content = ContentLinks.parse(call.rawPath);
-    if (content && (call.method === "GET" || call.method === "HEAD")) return serveContent(call, content, req, res);
+    if (content && (call.method === "GET" || call.method === "HEAD")) {
+      // Counted apart from the APIs' calls: what a lookup downloads (it should download nothing).
+      faults.count(`blob:${call.method}`);
+      return serveContent(call, content, req, res);
+    }
 
     const owner = modules.find((m) => m.route(call) !== null);
     if (!owner) {
@@ -143,6 +147,15 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
           return truncateBody(res, await mod.handle(call, action));
         case "html-error":
           return gatewayError(res);
+        case "empty-body":
+          return emptyBody(res, await mod.handle(call, action));
+        case "hollow":
+        case "no-list": {
+          const reply = await mod.handle(call, action);
+          return send(res, incompleteReply(reply, decision.kind, mod.hollow?.(reply, call)));
+        }
+        case "truncate-chunked":
+          return truncateChunked(res, await mod.handle(call, action));
         case null:
           break;
       }
@@ -186,6 +199,10 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
         return truncateBody(res, await answer());
       case "bad-checksum":
         return send(res, damaged(await answer()), head);
+      case "empty-body":
+        return emptyBody(res, await answer());
+      case "truncate-chunked":
+        return truncateChunked(res, await answer());
       default:
         return send(res, await answer(), head);
     }

@@ -40,7 +40,17 @@ export type FaultKind =
    * revoked session, a clock ahead): this call and every later one signed with them get the
    * cloud's expired-token error, until the caller asks its STS for new keys.
    */
-  | "expire-credentials";
+  | "expire-credentials"
+  // "2xx but incomplete": the call is carried out and answered with its own status, but what
+  // arrives is not the whole answer (a proxy, a gateway or a cut connection in between).
+  /** The answer's status and headers with an empty body. */
+  | "empty-body"
+  /** The answer's envelope only (Tencent `{"Response":{"RequestId"}}`, `{}` elsewhere; an XML answer's empty root). */
+  | "hollow"
+  /** The answer with every list in it left out (`Layers`, `Functions`, `versions`...): a JSON without the operation's list. */
+  | "no-list"
+  /** The answer sent chunked, cut at half its length, and the chunked body ended cleanly. */
+  | "truncate-chunked";
 
 export interface FaultRule {
   provider: ProviderName | "*";
@@ -49,6 +59,8 @@ export interface FaultRule {
   kind: FaultKind;
   /** How many matching calls it applies to; default: all. */
   times?: number;
+  /** Matching calls to let through before it applies (the fault hits the next one); default 0. */
+  after?: number;
   latencyMs?: number;
 }
 
@@ -57,7 +69,7 @@ export interface FaultController {
   clear(): void;
   /** Calls per second per provider+action before the throttling error; null: no limit. */
   setRateLimit(perSecond: number | null): void;
-  /** How many calls each provider+action received, e.g. counts()["tencent:PublishLayerVersion"]. */
+  /** How many calls each provider+action received, e.g. counts()["tencent:PublishLayerVersion"]; downloads of stored zips as "blob:GET". */
   counts(): Record<string, number>;
 }
 
@@ -120,6 +132,8 @@ export interface CloudEmulator {
   handle(call: IncomingCall, action: string): Promise<Reply>;
   /** The provider's own shape for an injected throttling or server error. */
   faultReply(kind: "throttle" | "server-error", call: IncomingCall, action: string): Reply;
+  /** The envelope of a JSON answer without its payload (the "hollow" fault); undefined: `{}`. */
+  hollow?(reply: Reply, call: IncomingCall): unknown;
   /** The `expire-credentials` fault: every temporary key issued so far expires now. */
   expireCredentials?(): void;
 }

@@ -40,19 +40,8 @@ export function holdsZip(digest: ContentDigest | null, local: LocalDigest): bool
   return null;
 }
 
-/**
- * An answer that lacks a field we use: unreadable, never "empty" (a list without its list is not
- * a layer without versions). Retryable, as a read whose answer was damaged on the way.
- */
-export function unreadableAnswer(provider: ProviderName, action: string, what: string, requestId?: string | null): CloudError {
-  return new CloudError(`${action}: the answer is unreadable: ${what}`, {
-    code: "InvalidResponse",
-    provider,
-    requestId: requestId ?? undefined,
-    retryable: true,
-    hint: "the cloud, a proxy or the network damaged the answer; try again",
-  });
-}
+// An answer that lacks a field we use is unreadable, never "empty": one definition for every reader.
+export { unreadableAnswer } from "./answers.js";
 
 export interface DownloadOptions {
   provider: ProviderName;

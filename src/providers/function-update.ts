@@ -77,9 +77,39 @@ export function layersFromArns(arns: Array<string | undefined>, where: { provide
   });
 }
 
+/** Two layer lists hold the same versions in the same order. */
+export function sameLayers(a: AttachedLayer[], b: AttachedLayer[]): boolean {
+  return a.length === b.length && a.every((l, i) => layerIdentity(l) === layerIdentity(b[i]!) && l.version === b[i]!.version);
+}
+
+/** Another change to the function landed between our read and our write: the run lost a race, and says so. */
+export function concurrentUpdate(provider: ProviderName, functionName: string, detail: string, requestId?: string): CloudError {
+  return new CloudError(`function ${functionName} was changed by someone else while this run updated its layers (${detail})`, {
+    code: "ConcurrentUpdate",
+    provider,
+    requestId,
+    hint: "another deploy or attach is changing it: run attach again once it is done (the list is read afresh)",
+  });
+}
+
+/**
+ * An error while waiting for an update the cloud accepted: the same error, saying the layer list
+ * may be applied already (a half-updated function is not a plain failure).
+ */
+export function acceptedButUnsettled(err: unknown, functionName: string): unknown {
+  if (!(err instanceof CloudError)) return err;
+  return err.with({ message: `${err.message} (the new layer list of ${functionName} was accepted and may be applied already)` });
+}
+
 /** Published function versions, newest first: numbers (every cloud's ids are), without $LATEST / LATEST. */
 export function newestFirst(versions: string[]): string[] {
   return [...new Set(versions.filter((v) => /^\d+$/.test(v)))].sort((a, b) => Number(b) - Number(a));
+}
+
+/** The same, for version items (number and description), newest first. */
+export function newestFirstItems<T extends { version: string }>(items: T[]): T[] {
+  const order = newestFirst(items.map((i) => i.version));
+  return order.map((v) => items.find((i) => i.version === v)!);
 }
 
 /** An answer without a field we use is unreadable, never empty. */

@@ -4,14 +4,15 @@
 // store adapter against the checksum the store returns, and the whole object once at the end,
 // before the layer API is ever told about it. Retries happen inside the adapter's calls (each part
 // is re-sent from its buffer; a single PUT re-opens the file).
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { crc32 } from "../archive/crc32.js";
 import { Crc64 } from "../archive/crc64.js";
-import { LayerctlError } from "../errors.js";
-import type { StageHooks, StagedFile } from "./types.js";
+import { CloudError, LayerctlError } from "../errors.js";
+import { onInterrupt } from "../interrupt.js";
+import type { RetryPolicy, StageHooks, StagedFile } from "./types.js";
 
 /** What the driver computed over some bytes (a part or the whole file). */
 export interface Digests {
@@ -40,7 +41,10 @@ export interface ObjectWriter {
   /** `onAttempt` is called as each attempt starts: the driver reuses `bytes` only after a part that took one. */
   uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer, digests: Digests, onAttempt: () => void): Promise<string>;
   completeUpload(key: string, uploadId: string, parts: UploadedPart[], whole: Digests): Promise<void>;
+  /** Runs under its own small budget (abortPolicy), past the target's deadline if need be. */
   abortUpload(key: string, uploadId: string): Promise<void>;
+  /** The store's CLI command that aborts this upload by hand, for when abortUpload could not. */
+  abortCommand(key: string, uploadId: string): string;
   /** Read back size (and checksum where the store has one) and compare with ours. */
   verifyObject(key: string, whole: Digests, parts: UploadedPart[] | null): Promise<void>;
 }
@@ -125,6 +129,13 @@ export async function uploadFile(writer: ObjectWriter, file: StagedFile, key: st
   }
 
   const uploadId = await writer.createUpload(key);
+  // Ctrl-C while parts are going up: the upload is aborted (or named) before the process exits.
+  const forget = onInterrupt({
+    cleanup: {
+      run: () => writer.abortUpload(key, uploadId),
+      left: () => `an unfinished multipart upload of ${key} was left behind: remove it with \`${writer.abortCommand(key, uploadId)}\``,
+    },
+  });
   try {
     const parts = await uploadParts(writer, file, key, uploadId, hooks, settings);
     const whole = parts.whole;
@@ -138,10 +149,35 @@ export async function uploadFile(writer: ObjectWriter, file: StagedFile, key: st
     await writer.verifyObject(key, whole, parts.list);
     return whole;
   } catch (err) {
-    // Parts of an unfinished upload are billed storage: drop them, but the upload's error is what counts.
-    await writer.abortUpload(key, uploadId).catch(() => {});
-    throw err;
+    // Parts of an unfinished upload are billed storage: drop them, but the upload's error is what
+    // counts. One that cannot be dropped is named, with the command that drops it.
+    const left = await writer.abortUpload(key, uploadId).then(
+      () => null,
+      (abortErr: unknown) => abortErr,
+    );
+    if (left === null) throw err;
+    const hint = `an unfinished multipart upload of ${key} was left behind (aborting it failed: ${codeOf(left)}): remove it with \`${writer.abortCommand(key, uploadId)}\``;
+    throw err instanceof LayerctlError
+      ? err.with({ hint: err.hint ? `${err.hint}; ${hint}` : hint })
+      : new CloudError(`the upload failed: ${(err as Error).message ?? String(err)}`, { code: "UploadFailed", hint, cause: err });
+  } finally {
+    forget();
   }
+}
+
+/**
+ * Aborting an unfinished multipart upload gets its own small budget, past the target's deadline
+ * if need be (an upload given up at --timeout is exactly the one to abort): a few seconds, within
+ * the --timeout + 5 s the README documents.
+ */
+export const ABORT_BUDGET_MS = 3_000;
+
+export function abortPolicy(now = Date.now()): RetryPolicy {
+  return { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, deadline: now + ABORT_BUDGET_MS };
+}
+
+function codeOf(err: unknown): string {
+  return err instanceof LayerctlError ? err.code : err instanceof Error ? err.message : String(err);
 }
 
 async function uploadParts(
@@ -209,7 +245,13 @@ async function uploadParts(
   return { list, whole: { size: file.size, md5: md5.digest("hex"), crc32: c32 >>> 0, ...(c64 ? { crc64: c64.decimal() } : {}) } };
 }
 
-/** The staged object's key: one per layer and content, so a re-run overwrites rather than piles up. */
-export function stagedKey(layerName: string, sha256: string): string {
-  return `layerctl/${layerName}/${sha256}.zip`;
+/** Unique to this run: two runs staging the same zip at once never share (or delete) one object. */
+const RUN_ID = randomBytes(4).toString("hex");
+
+/**
+ * The staged object's key: the layer, its content, and this run. Staged objects are removed after
+ * the publish (or named, when they cannot be), so unique keys do not pile up.
+ */
+export function stagedKey(layerName: string, sha256: string, run = RUN_ID): string {
+  return `layerctl/${layerName}/${sha256}-${run}.zip`;
 }

@@ -1,6 +1,10 @@
-// Reading every page of a listing, the same way for every cloud: a token that repeats or a
-// service that never stops paging ends the loop instead of running forever.
+// Reading every page of a listing, the same way for every cloud. Paging stops only on a
+// well-formed last page: a token that repeats, a service that never stops paging or an offset
+// listing whose pages run dry before its total are unreadable listings (decisions such as prune's
+// must never rest on part of a list), not the end of one.
+import { CloudError } from "../errors.js";
 import type { Logger } from "../output/log.js";
+import { UNREADABLE_HINT } from "./answers.js";
 
 export interface Page<T> {
   items: T[];
@@ -20,23 +24,28 @@ export async function collectPages<T>(name: string, log: Pick<Logger, "debug" | 
     out.push(...items);
     if (!next) return out;
     // A token we already followed leads to pages we already have, and round again forever.
-    if (seen.has(next)) {
-      log.debug(`${name}: the next-page token repeats after ${page} pages; stopped paging`);
-      return out;
-    }
-    if (page >= MAX_PAGES) {
-      log.warn(`${name}: read the first ${MAX_PAGES} pages only (the service kept paging)`);
-      return out;
-    }
+    if (seen.has(next)) throw unending(name, `the next-page token repeats after ${page} pages`);
+    if (page >= MAX_PAGES) throw unending(name, `the service kept paging after ${MAX_PAGES} pages`);
+    log.debug(`${name}: page ${page} read, ${out.length} items so far`);
     seen.add(next);
     token = next;
   }
 }
 
-/** Offset paging (Tencent): the next offset while the total is not reached and the page was not empty. */
-export function nextOffset(offset: number, received: number, total: number | undefined): string | undefined {
+/** A listing that never reaches its last page: unreadable, so nothing is decided from its first pages. */
+export function unending(name: string, why: string): CloudError {
+  return new CloudError(`${name}: the listing could not be read to its end (${why})`, { code: "InvalidResponse", retryable: true, hint: UNREADABLE_HINT });
+}
+
+/**
+ * Offset paging (Tencent): the next offset while the total is not reached; an empty page before
+ * the total is reached is an unreadable listing, not its end.
+ */
+export function nextOffset(offset: number, received: number, total: number, name = "listing"): string | undefined {
   const next = offset + received;
-  return received > 0 && total !== undefined && next < total ? String(next) : undefined;
+  if (next >= total) return undefined;
+  if (received === 0) throw unending(name, `an empty page at offset ${offset} of ${total} items`);
+  return String(next);
 }
 
 /** Runs fn over items with at most `limit` at a time (reads of many functions must not throttle the account). */

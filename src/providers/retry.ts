@@ -24,6 +24,27 @@ export function isSafeToRepeat(err: unknown): boolean {
   return err instanceof CloudError && err.retryable && err.unprocessed;
 }
 
+/**
+ * After this error the call may or may not have been carried out (a timeout, reset, 5xx or an
+ * unreadable answer), and nothing names what it made: for a call that changes something, what
+ * happened must be looked into before anything is repeated or reported.
+ */
+export function outcomeUnknown(err: unknown): err is CloudError {
+  return err instanceof CloudError && err.retryable && !err.unprocessed && err.version === undefined;
+}
+
+/**
+ * After an unknown outcome, looking into it may run this long past the target's deadline: telling
+ * the truth about what may exist is worth a few seconds. This is the one margin `--timeout`
+ * documents (README: a target ends within --timeout + 5 s); everything else ends by the deadline.
+ */
+export const LOOKUP_GRACE_MS = 5_000;
+
+/** A lookup's own policy: the target's, with a deadline at least LOOKUP_GRACE_MS away (a copy: the target's is left as it is). */
+export function lookupPolicy(policy: RetryPolicy): RetryPolicy {
+  return { ...policy, deadline: Math.max(policy.deadline ?? 0, Date.now() + LOOKUP_GRACE_MS) };
+}
+
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(random() * cap);

@@ -170,12 +170,14 @@ export interface ProviderStorage {
   readonly limitNote: string;
   /** With no bucket given, the cloud lends a temporary one (Aliyun FC). */
   readonly temporaryBucket: boolean;
-  /** A shell command with the cloud's own CLI that removes a staged object (for records and messages). */
-  removeCommand(obj: StagedObject): string;
   /** The store's bucket names, as users type them: checked before any call. */
   readonly bucketName: { pattern: RegExp /** "an S3 bucket name" */; what: string; hint: string };
   /** Loads the storage SDK (dynamic import). No bucket: the temporary one, where there is one. */
   connect(opts: ConnectOptions, storage: { bucket?: string; endpoint?: string }): Promise<StorageClient>;
+  /** The store's own CLI command that removes an object, pasteable as is (for records and messages: one left behind or kept). */
+  removeCommand(obj: { bucket: string; key: string; region: string }, endpoint?: string): string;
+  /** The store's own CLI command that aborts an unfinished multipart upload of `key`. */
+  abortCommand(obj: { bucket: string; key: string; region: string }, uploadId: string, endpoint?: string): string;
 }
 
 export interface StageHooks {
@@ -193,6 +195,8 @@ export interface StorageClient {
   /** Upload the file, verify what the store kept against ours; only then return the object. */
   stage(file: StagedFile, key: string, hooks?: StageHooks): Promise<StagedObject>;
   remove(obj: StagedObject): Promise<void>;
+  /** The command that removes `obj` by hand (ProviderStorage.removeCommand with this client's endpoint). */
+  removeCommand(obj: StagedObject): string;
 }
 
 /** What a user asks for, before any provider mapping. Runtimes are as typed by the user. */
@@ -497,9 +501,23 @@ export interface LayerReference {
   qualifier: string;
 }
 
+/**
+ * What a look after an unknown outcome found: the thing, its certain absence (the call had no
+ * effect), or why it cannot tell (then "may exist", with a command to check; never a repeat).
+ */
+export type Lookup<T> = { found: T } | { absent: true } | { undecided: string };
+
 export interface ProviderClient {
   /** Updating functions: their layer lists and aliases. */
   readonly functions: FunctionUpdater;
+  /** The same client with its calls under this retry policy (a lookup's own budget); the target's policy is left as it is. */
+  within(retry: RetryPolicy): ProviderClient;
+  /**
+   * After a publish whose outcome is unknown: the one version newer than `after` holding exactly
+   * this zip, runtimes and architectures, told by what the cloud reports (checksums and sizes,
+   * never a download). Throws when the versions cannot be read.
+   */
+  findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>>;
   publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord>;
   getLayerVersion(layerName: string, version: number): Promise<LayerVersionRecord>;
   /** Newest first. */
@@ -521,6 +539,19 @@ export interface ProviderClient {
   layerHead(layerName: string): Promise<LayerHead>;
   /** A version's download link and the cloud's checksum of it (copy, download). */
   layerContent(layerName: string, version: number): Promise<LayerContent>;
+}
+
+/** A function's layer list as one well-formed read gave it, with what an update can be conditioned on. */
+export interface FunctionLayers {
+  layers: AttachedLayer[];
+  /** The configuration's revision (AWS RevisionId): an update names it and fails if another landed since; null where the cloud has none. */
+  revision: string | null;
+}
+
+/** One published version of a function, as its version listing gives it. */
+export interface FunctionVersionItem {
+  version: string;
+  description: string | null;
 }
 
 /**
@@ -560,22 +591,29 @@ export type RegionListing = { regions: string[]; requestId: string | null } | { 
 
 /** The update side of a cloud's functions (attach). */
 export interface FunctionUpdater {
-  /** The function's layer list ($LATEST), in order. Waits first if an update is still in progress. */
-  getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]>;
-  /** Replace the function's whole layer list (in this order) and wait until the update has finished. */
-  setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }>;
+  /** The function's layer list ($LATEST), in order, from a well-formed read. Waits first if an update is still in progress. */
+  getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers>;
+  /**
+   * Replace the function's whole layer list (in this order), conditioned on `expected` where the
+   * cloud can (a lost race is a CloudError `ConcurrentUpdate`), wait until the update has finished
+   * and return the list read back then. The call is not repeated after an unknown outcome: the
+   * caller looks at the function instead.
+   */
+  setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions, expected: FunctionLayers): Promise<{ requestId: string | null; layers: AttachedLayer[] }>;
   /**
    * Point an alias at a function version: updated if it exists, else created. Where publishing a
    * function version is asynchronous (Tencent Publishing, AWS State Pending), waits first until
-   * the version is Active, within opts.
+   * the version is Active, within opts. Never repeated after an unknown outcome: see aliasVersion.
    */
   pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }>;
   /** As getLayers, but null when the function does not exist (the check before `publish --attach` creates anything). */
   findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null>;
   /** The function version an alias points at; null when there is no such alias. */
   aliasVersion(fn: FunctionRef, alias: string): Promise<string | null>;
-  /** The function's published versions (not $LATEST), newest first. */
-  listVersions(fn: FunctionRef): Promise<string[]>;
+  /** The function's published versions ($LATEST excluded), newest first, every page; throws when they cannot be read. */
+  listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]>;
   /** The layer list of one published version, in order. */
   versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]>;
+  /** A command listing the function's versions, pasteable as is (the cloud's own CLI): what to check after an unknown outcome. */
+  versionsCommand(fn: FunctionRef): string;
 }

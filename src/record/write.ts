@@ -5,11 +5,13 @@
 // already says (same version, ARN and zip) is kept as it is, time included: a run that changed
 // nothing leaves the file byte for byte as it was (no churn in a committed lock file).
 import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CloudError, UsageError } from "../errors.js";
 import { describeIssue, jsonErrorAt } from "../config/load.js";
 import type { LayerVersionRecord } from "../providers/types.js";
+import { withRecordLock } from "./lock.js";
 import { RECORD_FORMAT, recordFileSchema, type RecordEntry, type RecordFile } from "./schema.js";
 
 export function emptyRecord(): RecordFile {
@@ -131,12 +133,46 @@ export async function writeAtomic(file: string, record: RecordFile): Promise<voi
   }
 }
 
-/** --record FILE: merge this run's published versions into the file (not written when that changes nothing). */
+/**
+ * --record FILE: merge this run's published versions into the file, under its lock (./lock.ts):
+ * what the file holds is read at the moment of writing, so concurrent writers lose nothing.
+ */
 export async function writeRecordFile(file: string, results: LayerVersionRecord[], now = new Date()): Promise<RecordFile> {
-  const merged = overlay(await readRecordFile(file, { missingOk: true }), entriesOf(results, now));
-  const text = await readFile(file, "utf8").catch(() => null);
-  if (text !== serialize(merged)) await writeAtomic(file, merged);
-  return merged;
+  return withRecordLock(file, async () => {
+    const merged = overlay(await readRecordFile(file, { missingOk: true }), entriesOf(results, now));
+    // Unchanged: the file is left as it is (no churn in a repository that commits it).
+    const text = await readFile(file, "utf8").catch(() => null);
+    if (text !== serialize(merged)) await writeAtomic(file, merged);
+    return merged;
+  });
+}
+
+/**
+ * Everything that would make writing the record fail after publishing, checked before anything is
+ * published: an existing record must be a readable, writable, valid record file, and its folder
+ * must exist and be writable (the file is replaced through a temporary file and a lock beside it).
+ */
+export async function checkRecordFile(file: string): Promise<void> {
+  const st = await stat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return null;
+    throw new UsageError(`cannot read record file ${file}: ${err.message}`, { code: "InvalidRecord" });
+  });
+  if (st) {
+    if (!st.isFile()) throw new UsageError(`record file ${file} is not a file`, { code: "InvalidRecord", hint: 'give --record (or "record") the path of a JSON file' });
+    await readRecordFile(file);
+    await access(file, constants.W_OK).catch(() => {
+      throw new UsageError(`record file ${file} is not writable`, { code: "RecordNotWritable", hint: "make it writable, or record into another file" });
+    });
+  }
+  const dir = path.dirname(file);
+  const dirStat = await stat(dir).catch(() => null);
+  if (!dirStat?.isDirectory()) throw new UsageError(`the folder of record file ${file} does not exist`, { code: "RecordNotWritable", hint: `create ${dir} first` });
+  await access(dir, constants.W_OK).catch(() => {
+    throw new UsageError(`cannot write in ${dir}, where record file ${path.basename(file)} is replaced through a temporary file and a lock`, {
+      code: "RecordNotWritable",
+      hint: "record into a writable folder",
+    });
+  });
 }
 
 function serialize(record: RecordFile): string {

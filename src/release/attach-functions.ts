@@ -12,9 +12,12 @@
 // they are. (AWS's PublishVersion would answer with the same version anyway; Tencent and Aliyun
 // publish a new one on every call.)
 import { CloudError } from "../errors.js";
+import { onInterrupt } from "../interrupt.js";
 import type { Logger } from "../output/log.js";
-import { layerIdentity } from "../providers/function-update.js";
-import type { AttachRecord, AttachedLayer, FunctionRef, FunctionUpdater, ProviderClient, UpdateWaitOptions } from "../providers/types.js";
+import { concurrentUpdate, layerIdentity, sameLayers } from "../providers/function-update.js";
+import { defaultRetryPolicy, LOOKUP_GRACE_MS, lookupPolicy, outcomeUnknown } from "../providers/retry.js";
+import type { AttachRecord, AttachedLayer, FunctionLayers, FunctionRef, FunctionUpdater, ProviderClient, RetryPolicy, UpdateWaitOptions } from "../providers/types.js";
+import { publishFunctionOnce } from "./function-version.js";
 import { errorFields } from "../commands/shared/records.js";
 import type { Target } from "../commands/shared/targets.js";
 
@@ -82,13 +85,9 @@ export function layerLabel(l: AttachedLayer): string {
   return `${l.layerName}:${l.version}`;
 }
 
-function sameLayers(a: AttachedLayer[], b: AttachedLayer[]): boolean {
-  return a.length === b.length && a.every((l, i) => layerIdentity(l) === layerIdentity(b[i]!) && l.version === b[i]!.version);
-}
-
 /** The version of `layerName` the function used before `current`, from its published versions, newest first. */
 async function previousLayer(updater: FunctionUpdater, fn: FunctionRef, layerName: string, current: AttachedLayer): Promise<AttachedLayer> {
-  for (const v of await updater.listVersions(fn)) {
+  for (const { version: v } of await updater.listVersions(fn)) {
     const found = (await updater.versionLayers(fn, v)).find((l) => l.layerName === layerName && layerIdentity(l) === layerIdentity(current));
     if (found && found.version !== current.version) return found;
   }
@@ -98,6 +97,12 @@ async function previousLayer(updater: FunctionUpdater, fn: FunctionRef, layerNam
   });
 }
 
+/** The target's clock, for the calls whose unknown outcome is looked into (updates, function versions, aliases). */
+export interface AttachBudget {
+  deadline: number;
+  policy: RetryPolicy;
+}
+
 export async function attachFunctions(
   client: ProviderClient,
   target: Target,
@@ -105,6 +110,7 @@ export async function attachFunctions(
   opts: AttachOptions,
   wait: () => UpdateWaitOptions,
   log: Logger,
+  budget: AttachBudget = { deadline: Date.now() + wait().waitTimeoutMs, policy: { ...defaultRetryPolicy } },
 ): Promise<AttachRecord[]> {
   const { provider } = target;
   const ch: LayerChange = "kind" in change ? change : { kind: "attach", layer: change };
@@ -125,13 +131,15 @@ export async function attachFunctions(
     requestId: null,
   });
 
-  // Read and plan every function first: no write happens before every limit is checked.
+  // Read and plan every function first: no write happens before every limit is checked. Each
+  // plan rests on one well-formed read of the function's list (an unreadable one fails its record).
   const plans = [];
   for (const functionName of opts.functions) {
     const fn: FunctionRef = { functionName, namespace };
     const rec = base(functionName);
     try {
-      const current = await client.functions.getLayers(fn, wait());
+      const read = await client.functions.getLayers(fn, wait());
+      const current = read.layers;
       let plan: LayerPlan;
       if (ch.kind === "detach") plan = planDetach(current, ch.layerName);
       else {
@@ -150,16 +158,16 @@ export async function attachFunctions(
       rec.previousVersion = plan.previousVersion;
       rec.version = plan.version;
       rec.layers = plan.layers.map(layerLabel);
-      plans.push({ fn, rec, plan });
+      plans.push({ fn, rec, plan, read });
     } catch (err) {
-      plans.push({ fn, rec: { ...rec, error: errorFields(err) }, plan: null });
+      plans.push({ fn, rec: { ...rec, error: errorFields(err) }, plan: null, read: null });
     }
   }
 
   const results: AttachRecord[] = [];
   const wantsVersion = Boolean(opts.publishVersion || opts.alias);
-  for (const { fn, rec, plan } of plans) {
-    if (!plan) {
+  for (const { fn, rec, plan, read } of plans) {
+    if (!plan || !read) {
       results.push(rec);
       continue;
     }
@@ -174,11 +182,13 @@ export async function attachFunctions(
       continue;
     }
     let updated = false;
+    let phase: "update" | "version" | "alias" = "update";
+    const where = `${provider.name} ${target.region}`;
     try {
       if (plan.unchanged) {
         log.debug(`${provider.name} ${target.region}: ${fn.functionName} already has ${rec.layers.join(", ") || "no layers"}`);
       } else {
-        const { requestId } = await client.functions.setLayers(fn, plan.layers, wait());
+        const { requestId } = await updateLayers(client, fn, plan.layers, read, wait, { provider: provider.name, where, log, budget });
         rec.requestId = requestId;
         updated = true;
       }
@@ -186,11 +196,13 @@ export async function attachFunctions(
       if (wantsVersion) {
         const existing = updated ? null : await publishedWith(client.functions, fn, plan.layers, opts.alias);
         if (existing) log.debug(`${provider.name} ${target.region}: ${fn.functionName} version ${existing.version} already has these layers; no new version`);
-        const version = existing?.version ?? (await publishVersion(client, fn, opts, rec));
+        phase = "version";
+        const version = existing?.version ?? (await publishVersion(client, fn, opts, rec, { provider: provider.name, region: target.region, log, budget }));
         rec.functionVersion = version;
         if (opts.alias) {
+          phase = "alias";
           if (existing?.aliased !== true) {
-            const pointed = await client.functions.pointAlias(fn, opts.alias, version, wait());
+            const pointed = await pointAliasOnce(client, fn, opts.alias, version, wait, { where, log, budget });
             rec.requestId = pointed.requestId ?? rec.requestId;
           }
           rec.alias = opts.alias;
@@ -203,15 +215,28 @@ export async function attachFunctions(
       const state =
         ch.kind === "detach" ? `${fn.functionName} no longer uses ${layerName}` : `${fn.functionName} uses ${rec.layers.find((l) => l.startsWith(`${layerName}:`)) ?? layerName}`;
       const done = updated || plan.unchanged ? `${state}${rec.functionVersion ? ` and has version ${rec.functionVersion}` : ""}; ` : "";
-      const again = retryCommand(ch, rec, target, opts);
-      results.push({ ...rec, status: "failed", error: { ...error, hint: `${done}${error.hint ? `${error.hint}; ` : ""}${again}` } });
+      // A function version whose publishing had an unknown outcome may exist: its hint says how to
+      // check; a re-run with --publish-version would make another.
+      const again = phase === "version" && outcomeUnknown(err) ? "" : retryCommand(ch, rec, target, opts);
+      results.push({ ...rec, status: "failed", error: { ...error, hint: `${done}${error.hint ?? ""}${error.hint && again ? "; " : ""}${again}` } });
     }
   }
   return results;
 }
 
-async function publishVersion(client: ProviderClient, fn: FunctionRef, opts: AttachOptions, rec: AttachRecord): Promise<string> {
-  const published = await client.publishFunctionVersion({ functionName: fn.functionName, namespace: fn.namespace, description: opts.description });
+/** Publishes a function version, looking into an unknown outcome rather than repeating it (./function-version.ts). */
+async function publishVersion(
+  client: ProviderClient,
+  fn: FunctionRef,
+  opts: AttachOptions,
+  rec: AttachRecord,
+  ctx: { provider: Target["provider"]["name"]; region: string; log: Logger; budget: AttachBudget },
+): Promise<string> {
+  const published = await publishFunctionOnce(
+    client,
+    { functionName: fn.functionName, namespace: fn.namespace, description: opts.description },
+    { provider: ctx.provider, region: ctx.region, deadline: ctx.budget.deadline, policy: ctx.budget.policy, log: ctx.log },
+  );
   rec.requestId = published.requestId ?? rec.requestId;
   if (!published.version)
     throw new CloudError(`publishing a version of ${fn.functionName} gave no version number`, { code: "InvalidResponse", requestId: published.requestId ?? undefined });
@@ -222,7 +247,7 @@ async function publishVersion(client: ProviderClient, fn: FunctionRef, opts: Att
 async function publishedWith(updater: FunctionUpdater, fn: FunctionRef, layers: AttachedLayer[], alias: string | undefined): Promise<{ version: string; aliased: boolean } | null> {
   const aliased = alias ? await updater.aliasVersion(fn, alias) : null;
   if (aliased && sameLayers(await updater.versionLayers(fn, aliased), layers)) return { version: aliased, aliased: true };
-  const newest = (await updater.listVersions(fn))[0];
+  const newest = (await updater.listVersions(fn))[0]?.version;
   if (newest && newest !== aliased && sameLayers(await updater.versionLayers(fn, newest), layers)) return { version: newest, aliased: false };
   return null;
 }
@@ -235,4 +260,86 @@ function retryCommand(ch: LayerChange, rec: AttachRecord, target: Target, opts: 
   if (ch.kind === "detach") return `retry with \`layerctl detach ${rec.layerName} ${where}${version}\``;
   if (rec.version === null) return `retry with \`layerctl attach ${rec.layerName} --to-previous ${where}${version}\``;
   return `retry with \`layerctl attach ${rec.layerName}:${rec.version} ${where}${version}\``;
+}
+
+/**
+ * Writes the new list, conditioned on the read it was planned from (AWS RevisionId; elsewhere a
+ * fresh read just before the write must still match it), and reads it back once applied: a list that is not what was written means another change landed between
+ * the read and the write (a lost race, reported as such). After an unknown outcome the function
+ * is read: the list written means applied; the list planned from (and nothing else changed) means
+ * no effect, and it is written once more; anything else is a race lost.
+ */
+async function updateLayers(
+  client: ProviderClient,
+  fn: FunctionRef,
+  layers: AttachedLayer[],
+  planned: FunctionLayers,
+  wait: () => UpdateWaitOptions,
+  ctx: { provider: Target["provider"]["name"]; where: string; log: Logger; budget: AttachBudget },
+): Promise<{ requestId: string | null }> {
+  const labels = (ls: AttachedLayer[]) => (ls.length ? ls.map(layerLabel).join(", ") : "none");
+  let expected = planned;
+  // Without a revision to condition the write on, the list is read again right before it: a plan
+  // made from a read other runs have changed since is a race lost, not a list to write over theirs.
+  if (planned.revision === null) {
+    const fresh = await client.functions.getLayers(fn, wait());
+    if (!sameLayers(fresh.layers, planned.layers)) throw concurrentUpdate(ctx.provider, fn.functionName, `its layers changed to ${labels(fresh.layers)} since they were read`);
+  }
+  for (let attempt = 1; ; attempt++) {
+    let out: { requestId: string | null; layers: AttachedLayer[] };
+    const forget = onInterrupt({ note: () => `${ctx.where}: the layer list of ${fn.functionName} may have been updated (the update was under way): check the function` });
+    try {
+      out = await client.functions.setLayers(fn, layers, wait(), expected);
+    } catch (err) {
+      if (!outcomeUnknown(err)) throw err;
+      let now: FunctionLayers;
+      try {
+        // The look has its own budget: a stalled update may have used up the target's.
+        const look = client.within(lookupPolicy(ctx.budget.policy));
+        now = await look.functions.getLayers(fn, { ...wait(), waitTimeoutMs: Math.max(wait().waitTimeoutMs, LOOKUP_GRACE_MS) });
+      } catch (lookErr) {
+        const why = lookErr instanceof CloudError ? lookErr.code : String(lookErr);
+        throw err.with({ hint: `the new layer list may have been applied, and reading ${fn.functionName} failed too (${why})` });
+      }
+      if (sameLayers(now.layers, layers)) {
+        ctx.log.warn(`${ctx.where}: the answer to the update of ${fn.functionName} was lost (${err.code}), but it holds the list this run wrote`);
+        return { requestId: null };
+      }
+      const untouched = sameLayers(now.layers, expected.layers) && (expected.revision === null || now.revision === expected.revision);
+      if (untouched && attempt < 2) {
+        expected = now;
+        continue;
+      }
+      throw untouched ? err : concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(now.layers)}`);
+    } finally {
+      forget();
+    }
+    if (!sameLayers(out.layers, layers)) {
+      throw concurrentUpdate(ctx.provider, fn.functionName, `its layers are now ${labels(out.layers)}, not the ${labels(layers)} this run wrote`, out.requestId ?? undefined);
+    }
+    return { requestId: out.requestId };
+  }
+}
+
+/** Points the alias; after an unknown outcome, reads where it points: at our version means done. */
+async function pointAliasOnce(
+  client: ProviderClient,
+  fn: FunctionRef,
+  alias: string,
+  version: string,
+  wait: () => UpdateWaitOptions,
+  ctx: { where: string; log: Logger; budget: AttachBudget },
+): Promise<{ requestId: string | null }> {
+  try {
+    return await client.functions.pointAlias(fn, alias, version, wait());
+  } catch (err) {
+    if (!outcomeUnknown(err)) throw err;
+    const now = await client
+      .within(lookupPolicy(ctx.budget.policy))
+      .functions.aliasVersion(fn, alias)
+      .catch(() => undefined);
+    if (now !== version) throw err.with({ hint: `alias ${alias} may point at version ${version} already: check it before pointing it again` });
+    ctx.log.warn(`${ctx.where}: the answer to pointing alias ${alias} of ${fn.functionName} was lost (${err.code}), but it points at version ${version}`);
+    return { requestId: null };
+  }
 }

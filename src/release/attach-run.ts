@@ -125,7 +125,7 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
       } catch (err) {
         return failAll(t, name, source.kind === "number" ? source.version : null, attachOpts, err);
       }
-      return attachFunctions(clients[i]!, t, change, attachOpts, wait, ctx.log);
+      return attachFunctions(clients[i]!, t, change, attachOpts, wait, ctx.log, { deadline, policy: policies[i]! });
     });
     return { results: perTarget.flat() };
   } finally {

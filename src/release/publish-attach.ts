@@ -4,7 +4,8 @@
 // the functions, within what is left of that target's --timeout.
 import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } from "../providers/types.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName, RetryPolicy } from "../providers/types.js";
 import { resolveTargets, type Target } from "../commands/shared/targets.js";
 import { connectTarget, describeTarget, mapTargets } from "../commands/shared/run-targets.js";
 import { Traffic } from "../providers/traffic.js";
@@ -24,6 +25,7 @@ export async function attachPublished(
   opts: AttachOptions,
   deadline: number,
   log: Logger,
+  policy?: RetryPolicy,
 ): Promise<AttachRecord[]> {
   if (published.error || published.version === null) {
     // Nothing to attach: each function says so (the layer's own record carries the error).
@@ -44,7 +46,8 @@ export async function attachPublished(
     }));
   }
   const wait = () => ({ waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
-  return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log);
+  const budget = { deadline, policy: policy ?? { ...defaultRetryPolicy, deadline } };
+  return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log, budget);
 }
 
 /** `publish --dry-run --attach`: what would be attached where (one per target and function). */

@@ -12,7 +12,7 @@ import { displayPath, settingPath, type EffectiveLayer, type LoadedConfig } from
 import { valuesFor } from "../config/per-provider.js";
 import { UsageError } from "../errors.js";
 import type { Provider } from "../providers/types.js";
-import { entriesFor, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
+import { entriesFor, mergeDocuments, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
 
 export interface LayerBuild {
   ecosystem: Ecosystem;
@@ -70,7 +70,8 @@ export async function runBuild(input: PublishInput, build: LayerBuild, ctx: Comm
   });
 }
 
-export async function publishBuilt(input: PublishInput, build: LayerBuild, ctx: CommandContext, publishOne: PublishOne): Promise<MultiPublishDocument> {
+/** The layer is built, then each provider's tree checked and packed, before anything is published (see PreparedPublish). */
+export async function prepareBuilt(input: PublishInput, build: LayerBuild, ctx: CommandContext, prepareOne: PrepareOne): Promise<PreparedMulti> {
   const built = await runBuild(input, build, ctx);
   if (built.trees.length > 1 && input.out) {
     throw new UsageError(`--out keeps one zip, but layer ${input.name} is built into one tree per provider (${built.trees.map((t) => t.provider).join(", ")})`, {
@@ -78,12 +79,27 @@ export async function publishBuilt(input: PublishInput, build: LayerBuild, ctx: 
       hint: "drop --out, or publish one provider at a time (-p)",
     });
   }
-  const docs = [];
-  for (const tree of built.trees) {
-    const names = [tree.provider];
-    docs.push(
-      await publishOne({ ...input, source: tree.dir, provider: names, region: entriesFor(input.region, names), bucket: entriesFor(input.bucket, names), prefix: undefined }, ctx),
-    );
+  const prepared: PreparedMulti[] = [];
+  const dispose = async () => {
+    for (const p of prepared) await p.dispose();
+  };
+  try {
+    for (const tree of built.trees) {
+      const names = [tree.provider];
+      prepared.push(
+        await prepareOne({ ...input, source: tree.dir, provider: names, region: entriesFor(input.region, names), bucket: entriesFor(input.bucket, names), prefix: undefined }, ctx),
+      );
+    }
+  } catch (err) {
+    await dispose();
+    throw err;
   }
-  return mergeDocuments(docs);
+  return {
+    async run() {
+      const docs = [];
+      for (const p of prepared) docs.push(await p.run());
+      return mergeDocuments(docs);
+    },
+    dispose,
+  };
 }

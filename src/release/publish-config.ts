@@ -9,8 +9,10 @@ import { UsageError } from "../errors.js";
 import { displayPath, loadConfig, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
 import { hasProviderEntries, sharingEntries, valuesFor, toEntries } from "../config/per-provider.js";
 import type { LayerConfig } from "../config/schema.js";
-import { publishByPrefix, mergeDocuments, type MultiPublishDocument, type PublishOne } from "./publish-groups.js";
-import { emulatorRecordPath, writeRecordFile } from "../record/write.js";
+import { prepareByPrefix, mergeDocuments, type MultiPublishDocument, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
+import { checkRecordFile, emulatorRecordPath, writeRecordFile } from "../record/write.js";
+import { errorFields } from "../commands/shared/records.js";
+import type { RecordError } from "../providers/types.js";
 import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
@@ -19,7 +21,7 @@ import { providerNames } from "../providers/index.js";
 import { parseStaging } from "../commands/shared/staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
 import { checkAttachTargets } from "./publish-attach.js";
-import { layerBuild, publishBuilt, type LayerBuild } from "./publish-built.js";
+import { layerBuild, prepareBuilt, type LayerBuild } from "./publish-built.js";
 
 export interface ConfigPublishInput extends Omit<PublishInput, "source"> {
   source?: string;
@@ -35,6 +37,8 @@ export interface ConfigPublishDocument extends MultiPublishDocument {
   recordFiles?: string[];
   /** Layers of the file this run left out: --provider / --region selected none of their targets. */
   skipped?: SkippedLayer[];
+  /** A record file that could not be written after publishing: the versions above are still what was published. */
+  recordErrors?: Array<RecordError & { file: string }>;
 }
 
 interface LayerPlan {
@@ -48,7 +52,7 @@ interface LayerPlan {
   build?: LayerBuild;
 }
 
-export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, publishOne: PublishOne): Promise<ConfigPublishDocument> {
+export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandContext, prepareOne: PrepareOne): Promise<ConfigPublishDocument> {
   const { config: configFile, cwd, record, source, ...flags } = input;
   const loaded = await loadConfig({ file: configFile, cwd });
   const here = cwd ?? process.cwd();
@@ -65,19 +69,19 @@ export async function publishWithConfig(input: ConfigPublishInput, ctx: CommandC
     const embedded = await startEmbedded(seeds);
     try {
       ctx.log.info(embedded.note);
-      return await publishPlans(plans, skipped, { ...ctx, embedded }, publishOne, { ...input, loaded });
+      return await publishPlans(plans, skipped, { ...ctx, embedded }, prepareOne, { ...input, loaded });
     } finally {
       await embedded.close();
     }
   }
-  return publishPlans(plans, skipped, ctx, publishOne, { ...input, loaded });
+  return publishPlans(plans, skipped, ctx, prepareOne, { ...input, loaded });
 }
 
 async function publishPlans(
   plans: LayerPlan[],
   skipped: SkippedLayer[],
   ctx: CommandContext,
-  publishOne: PublishOne,
+  prepareOne: PrepareOne,
   run: ConfigPublishInput & { loaded: LoadedConfig | null },
 ): Promise<ConfigPublishDocument> {
   const { source, loaded, ...flags } = run;
@@ -93,22 +97,44 @@ async function publishPlans(
     }
   }
 
-  const docs: MultiPublishDocument[] = [];
-  const records = new Map<string, MultiPublishDocument[]>();
-  for (const plan of plans) {
-    const doc = await inLayer(plan, () => (plan.build ? publishBuilt(plan.input, plan.build, ctx, publishOne) : publishByPrefix(plan.input, ctx, publishOne)));
-    docs.push(doc);
-    const file = recordOf(plan);
-    if (file && !flags.dryRun) records.set(file, [...(records.get(file) ?? []), doc]);
-  }
-  const merged: ConfigPublishDocument = mergeDocuments(docs);
-  if (records.size > 0) {
-    for (const [file, ds] of records)
-      await writeRecordFile(
-        file,
-        ds.flatMap((d) => d.results),
-      );
-    merged.recordFiles = [...records.keys()];
+  // The record files can be written (readable, valid, writable), before anything is published.
+  if (!flags.dryRun) for (const file of new Set(plans.flatMap((p) => (recordOf(p) ? [recordOf(p)!] : [])))) await checkRecordFile(file);
+
+  // Every layer is checked and packed (its zip's limits, staging, the functions to attach to)
+  // before the first one publishes: a mistake in the last layer stops the run before anything is sent.
+  const prepared: PreparedMulti[] = [];
+  let merged: ConfigPublishDocument;
+  try {
+    for (const plan of plans) {
+      prepared.push(await inLayer(plan, () => (plan.build ? prepareBuilt(plan.input, plan.build, ctx, prepareOne) : prepareByPrefix(plan.input, ctx, prepareOne))));
+    }
+    const docs: MultiPublishDocument[] = [];
+    const records = new Map<string, MultiPublishDocument[]>();
+    for (const [i, plan] of plans.entries()) {
+      const doc = await inLayer(plan, () => prepared[i]!.run());
+      docs.push(doc);
+      const file = recordOf(plan);
+      if (file && !flags.dryRun) records.set(file, [...(records.get(file) ?? []), doc]);
+    }
+    merged = mergeDocuments(docs);
+    if (records.size > 0) {
+      const written: string[] = [];
+      for (const [file, ds] of records) {
+        try {
+          await writeRecordFile(
+            file,
+            ds.flatMap((d) => d.results),
+          );
+          written.push(file);
+        } catch (err) {
+          // The versions were published: the document says so, and this failure is its own line.
+          (merged.recordErrors ??= []).push({ file, ...errorFields(err) });
+        }
+      }
+      merged.recordFiles = written;
+    }
+  } finally {
+    for (const p of prepared) await p.dispose();
   }
   if (skipped.length > 0) merged.skipped = skipped;
   // Every layer of the file: the document can hold several, so its env keys and version lines name the layer.

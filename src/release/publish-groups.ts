@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import { hasProviderEntries, valueFor, valuesFor } from "../config/per-provider.js";
 import { providerNames } from "../providers/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
-import type { PublishDocument, PublishInput } from "../commands/publish.js";
+import type { PreparedPublish, PublishDocument, PublishInput } from "../commands/publish.js";
 import { PUBLISH_SHARE_FLAGS, planGrants } from "../commands/shared/sharing.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../commands/shared/targets.js";
@@ -17,12 +17,19 @@ export interface MultiPublishDocument extends Omit<PublishDocument, "archive"> {
   archives?: ArchiveSummary[];
 }
 
-/** Publishes one zip to some targets: the publish command's core, passed in (it is the command that calls us). */
-export type PublishOne = (input: PublishInput, ctx: CommandContext) => Promise<PublishDocument>;
+/** Checks and packs one zip for some targets: the publish command's core, passed in (it is the command that calls us). */
+export type PrepareOne = (input: PublishInput, ctx: CommandContext) => Promise<PreparedPublish>;
 
-export async function publishByPrefix(input: PublishInput, ctx: CommandContext, publishCommand: PublishOne): Promise<MultiPublishDocument> {
+/** One or more zips checked and packed, not yet published (see PreparedPublish). */
+export interface PreparedMulti {
+  run(): Promise<MultiPublishDocument>;
+  dispose(): Promise<void>;
+}
+
+/** Every group is checked and packed before the first publishes; then they run in turn. */
+export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, prepare: PrepareOne): Promise<PreparedMulti> {
   const entries = splitList(input.prefix === undefined ? [] : [input.prefix]);
-  if (!hasProviderEntries(entries)) return publishCommand(input, ctx);
+  if (!hasProviderEntries(entries)) return prepare(input, ctx);
 
   // Every provider's runtimes are checked before the first group publishes anything.
   const runtimes = splitList(input.runtime);
@@ -46,16 +53,31 @@ export async function publishByPrefix(input: PublishInput, ctx: CommandContext, 
     PUBLISH_SHARE_FLAGS,
     !input.shareWhereCan,
   );
-  const docs: PublishDocument[] = [];
-  for (const [prefix, names] of groups) {
-    docs.push(
-      await publishCommand(
-        { ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix, shareWhereCan: true },
-        ctx,
-      ),
-    );
+  const prepared: PreparedPublish[] = [];
+  const dispose = async () => {
+    for (const p of prepared) await p.dispose();
+  };
+  try {
+    for (const [prefix, names] of groups) {
+      prepared.push(
+        await prepare(
+          { ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix, shareWhereCan: true },
+          ctx,
+        ),
+      );
+    }
+  } catch (err) {
+    await dispose();
+    throw err;
   }
-  return mergeDocuments(docs);
+  return {
+    async run() {
+      const docs: PublishDocument[] = [];
+      for (const p of prepared) docs.push(await p.run());
+      return mergeDocuments(docs);
+    },
+    dispose,
+  };
 }
 
 /** Region (and bucket) entries for some providers: others' entries would be refused as unused by a publish to these. */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { UsageError } from "../../src/errors.js";
 import { attachCommand } from "../../src/commands/attach.js";
 import { parseLayerRef } from "../../src/commands/shared/attach-options.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { preparePublish, publishCommand } from "../../src/commands/publish.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { writeRecordFile } from "../../src/record/write.js";
@@ -155,7 +155,7 @@ describe("publish --attach", () => {
     const doc = await publishWithConfig(
       { cwd: dir, source: dir, name: "cmddryprefix", runtime: ["python3.10"], provider: ["tencent,aws"], prefix: "aws:python,tencent:", attach: ["api"], dryRun: true },
       { env, log: silentLogger },
-      publishCommand,
+      preparePublish,
     );
     expect(doc.archives).toHaveLength(2);
     expect(doc.plannedAttachments!.map((p) => [p.provider, p.functionName, p.publishVersion])).toEqual([

@@ -8,7 +8,7 @@ import { configJsonSchema } from "../../src/config/schema.js";
 import { outputJsonSchema } from "../../src/record/output-schema.js";
 import { fromLayer, publishWithConfig } from "../../src/release/publish-config.js";
 import { scopeLayers } from "../../src/release/config-scope.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/commands/publish.js";
 import { pack } from "../../src/archive/index.js";
 import { UsageError } from "../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
@@ -244,7 +244,7 @@ describe("publishing from the config", () => {
   });
 
   it("with no source publishes every configured layer, with per-provider runtimes and one zip per prefix", async () => {
-    const doc = await publishWithConfig({ cwd: path.join(root, "layers") }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: path.join(root, "layers") }, ctx(), preparePublish);
     expect(doc.results.map((r) => `${r.layerName} ${r.provider} ${r.region} ${r.compatibleRuntimes.join(",")}`)).toEqual([
       "cfgdeps tencent ap-guangzhou Python3.9",
       "cfgdeps aws us-east-1 python3.11",
@@ -266,12 +266,12 @@ describe("publishing from the config", () => {
   });
 
   it("publishes one configured layer by name, with flags overriding the file and --region selecting among its regions", async () => {
-    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["eu-west-1"], description: "flag wins" }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: root, source: "cfgtools", region: ["eu-west-1"], description: "flag wins" }, ctx(), preparePublish);
     expect(doc.results.map((r) => [r.layerName, r.region, r.version, r.description])).toEqual([["cfgtools", "eu-west-1", 2, "flag wins"]]);
     expect(doc.archive).toBeDefined();
     // A region the layer does not publish to selects nothing: a mistake, said before any call.
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"] }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: root, source: "cfgtools", region: ["us-west-2"] }, ctx(), preparePublish));
     expect(err.message).toMatch(/^--region us-west-2: no layer of .*layerctl\.config\.json named here \(cfgtools\) publishes there$/);
     expect(err.hint).toBe("its layers publish to: cfgtools (aws:us-east-1, aws:eu-west-1)");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
@@ -288,7 +288,7 @@ describe("publishing from the config", () => {
         prefix: "aws:python,aliyun:python",
       },
       ctx(),
-      publishCommand,
+      preparePublish,
     );
     expect(doc.results.map((r) => [r.provider, r.compatibleRuntimes])).toEqual([
       ["aws", ["python3.12"]],
@@ -310,21 +310,21 @@ describe("publishing from the config", () => {
       }),
     });
     // Tencent has no sharing API: the layer is published, its grant listed as skipped with the reason.
-    const none = await publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), publishCommand);
+    const none = await publishWithConfig({ cwd: shared, source: "cfgnoshare" }, ctx(), preparePublish);
     expect(none.results).toEqual([expect.objectContaining({ provider: "tencent", status: "published" })]);
     expect(none.shares).toEqual([expect.objectContaining({ provider: "tencent", status: "skipped", grantee: "public", reason: expect.stringMatching(/no API/) })]);
-    const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), publishCommand);
+    const doc = await publishWithConfig({ cwd: shared, source: "cfgshared" }, ctx(), preparePublish);
     expect(doc.results).toEqual([expect.objectContaining({ provider: "aws", status: "published" })]);
     expect(emu.faults.counts()["aws:AddLayerVersionPermission"]).toBe(1);
     // By provider: each provider its own grants.
-    const byProvider = await publishWithConfig({ cwd: shared, source: "cfgbyprovider" }, ctx(), publishCommand);
+    const byProvider = await publishWithConfig({ cwd: shared, source: "cfgbyprovider" }, ctx(), preparePublish);
     expect(byProvider.shares!.map((s) => [s.provider, s.grantee, s.status])).toEqual([
       ["aws", "account 210987654321", "shared"],
       ["aliyun", "public", "shared"],
     ]);
     // An id written wrong is still refused before any call.
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    expect((await usageError(publishWithConfig({ cwd: shared, source: "cfgbadid" }, ctx(), publishCommand))).code).toBe("InvalidGrantee");
+    expect((await usageError(publishWithConfig({ cwd: shared, source: "cfgbadid" }, ctx(), preparePublish))).code).toBe("InvalidGrantee");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
@@ -339,7 +339,7 @@ describe("publishing from the config", () => {
       }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), preparePublish));
     // Named where the file writes it.
     expect(err.message).toMatch(/layerctl\.config\.json: layers\[1\] \(second\) runtimes\[0\]: .*cobol/);
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
@@ -364,15 +364,17 @@ describe("publishing from the config", () => {
     });
     const removed = () => (emu.faults.counts()["aws:DeleteObject"] ?? 0) + (emu.faults.counts()["tencent:DeleteObject"] ?? 0);
     const before = removed();
-    const doc = await publishWithConfig({ cwd: staged }, ctx(), publishCommand);
-    const key = `layerctl/cfgstaged/${doc.archive!.sha256}.zip`;
+    const doc = await publishWithConfig({ cwd: staged }, ctx(), preparePublish);
+    // One key for the run: the layer, its zip and something unique to the run.
+    const key = doc.results[0]!.staged!.key;
+    expect(key).toMatch(new RegExp(`^layerctl/cfgstaged/${doc.archive!.sha256}-[0-9a-f]{8}\\.zip$`));
     expect(doc.results.map((r) => [r.provider, r.status, r.upload, r.staged])).toEqual([
       ["tencent", "published", "storage", { bucket: "cfg-layers-1250000000", key, kept: true, removeCommand: expect.stringContaining(`cos://cfg-layers-1250000000/${key}`) }],
       ["aws", "published", "storage", { bucket: "cfg-layers-us-east-1", key, kept: true, removeCommand: `aws s3 rm s3://cfg-layers-us-east-1/${key} --region us-east-1` }],
     ]);
     expect(removed()).toBe(before);
     // --upload inline on the command line wins, and the file's buckets then have nothing to do.
-    const inline = await publishWithConfig({ cwd: staged, upload: "inline" }, ctx(), publishCommand);
+    const inline = await publishWithConfig({ cwd: staged, upload: "inline" }, ctx(), preparePublish);
     expect(inline.results.map((r) => [r.provider, r.status, r.upload])).toEqual([
       ["tencent", "published", "inline"],
       ["aws", "published", "inline"],
@@ -387,7 +389,7 @@ describe("publishing from the config", () => {
       }),
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
-    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: bad }, ctx(), preparePublish));
     expect(err.message).toMatch(/layerctl\.config\.json: layers\[0\] \(cfgunused\) buckets\.tencent: names tencent, which is not among the layer's providers \(aws\)$/);
     expect(err.code).toBe("UnusedBucket");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
@@ -405,7 +407,7 @@ describe("publishing from the config", () => {
     });
     const before = Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0);
     // No layer of the run publishes to Aliyun: that bucket serves nothing.
-    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["aliyun=b", "tencent=b-1250000000"] }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: two, bucket: ["aliyun=b", "tencent=b-1250000000"] }, ctx(), preparePublish));
     expect(err.code).toBe("UnusedBucket");
     expect(err.message).toBe("--bucket aliyun=b names aliyun, to which no layer of this run publishes");
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
@@ -413,7 +415,7 @@ describe("publishing from the config", () => {
 
   it("with no source and no config file is a usage error saying what to do", async () => {
     const empty = await tempDir();
-    const err = await usageError(publishWithConfig({ cwd: empty }, ctx(), publishCommand));
+    const err = await usageError(publishWithConfig({ cwd: empty }, ctx(), preparePublish));
     expect(err.message).toBe("no layer directory given and no config file found");
     expect(err.hint).toContain("layerctl init");
   });

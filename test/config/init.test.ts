@@ -5,7 +5,7 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { initCommand } from "../../src/commands/init.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/commands/publish.js";
 import { loadConfig } from "../../src/config/load.js";
 import { UsageError } from "../../src/errors.js";
 import { providers } from "../../src/providers/index.js";
@@ -42,7 +42,7 @@ describe("init", () => {
     // what it wrote is what loads, and a dry run of it is clean
     expect((await loadConfig({ cwd: root }))!.config).toEqual(r.config);
     // A dry run needs no credentials.
-    const doc = await publishWithConfig({ cwd: root, dryRun: true }, { env: {}, log: silentLogger }, publishCommand);
+    const doc = await publishWithConfig({ cwd: root, dryRun: true }, { env: {}, log: silentLogger }, preparePublish);
     expect(doc.results.map((x) => [x.provider, x.status, x.compatibleRuntimes])).toEqual([
       ["aws", "planned", ["nodejs18.x"]],
       ["aliyun", "planned", ["nodejs18"]],

@@ -14,7 +14,7 @@ import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from 
 import { copyDocumentSchema, downloadDocumentSchema, publishDocumentSchema, statusDocumentSchema } from "../../src/record/output-schema.js";
 import { resolveTargets } from "../../src/commands/shared/targets.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/commands/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
@@ -144,7 +144,7 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
           path.join(cfgDir, "layerctl.config.json"),
           JSON.stringify({ layers: [{ name, dir: ".", runtimes: [profile.fleet.sharedRuntime], providers: [profile.provider], regions: [`${profile.provider}:all`] }] }),
         );
-        const doc = await publishWithConfig({ cwd: cfgDir }, { env: env(own), log: silentLogger }, publishCommand);
+        const doc = await publishWithConfig({ cwd: cfgDir }, { env: env(own), log: silentLogger }, preparePublish);
         expect(doc.results.map((r) => [r.region, r.status, r.version]).sort()).toEqual(
           [
             [r2, "published", 1],
@@ -174,7 +174,7 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
     it("--region <provider>:all selects every region the file declares, with no listing call", async () => {
       const { cwd } = await configFolder([r1, r2]);
       const listings = calls(profile.fleet.listRegionsAction);
-      const doc = await publishWithConfig({ cwd, region: [`${profile.provider}:all`] }, { env: env(), log: silentLogger }, publishCommand);
+      const doc = await publishWithConfig({ cwd, region: [`${profile.provider}:all`] }, { env: env(), log: silentLogger }, preparePublish);
       expect(doc.results.map((r) => [r.region, r.status])).toEqual([
         [r1, "published"],
         [r2, "published"],
@@ -186,7 +186,7 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       const own = await startEmulator({ tuning: { [profile.provider]: { regions: [r2, r3] } } });
       try {
         const { cwd, name } = await configFolder([`${profile.provider}:all`]);
-        const one = await publishWithConfig({ cwd, region: [`${profile.provider}:${r3}`] }, { env: env(own), log: silentLogger }, publishCommand);
+        const one = await publishWithConfig({ cwd, region: [`${profile.provider}:${r3}`] }, { env: env(own), log: silentLogger }, preparePublish);
         expect(one.results.map((r) => [r.region, r.status, r.version])).toEqual([[r3, "published", 1]]);
         expect(calls(profile.fleet.listRegionsAction, own)).toBe(0);
         // status and the lifecycle commands take the file's targets: `all` listed, the layer in each region.
@@ -203,7 +203,7 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
             [r3, "in-sync"],
           ].sort(),
         );
-        const all = await publishWithConfig({ cwd, skipUnchanged: true }, { env: env(own), log: silentLogger }, publishCommand);
+        const all = await publishWithConfig({ cwd, skipUnchanged: true }, { env: env(own), log: silentLogger }, preparePublish);
         expect(all.results.map((r) => [r.region, r.status, r.version]).sort()).toEqual(
           [
             [r2, "published", 1],

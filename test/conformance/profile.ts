@@ -25,6 +25,25 @@ export interface ConformanceProfile {
   };
   /** The API action that creates a layer version, as the emulator's faults name it. */
   publishLayerAction: string;
+  /** The other actions as the emulator's faults name them (test/conformance/untrusted.test.ts). */
+  actions: {
+    /** Every read of prune's in-use scan. */
+    scan: string[];
+    /** Publishing a function version. */
+    publishVersion: string;
+    /** Listing a function's versions. */
+    listFunctionVersions: string;
+    /** Replacing a function's layer list. */
+    updateLayers: string;
+    createAlias: string;
+  };
+  /**
+   * The references do not say whether the cloud sends an empty layer list for a function without
+   * layers: an absent list is confirmed by a second read (and, for the current configuration, by
+   * the function's entry in ListFunctions), so one lost list is caught; a list lost from every read
+   * of a published version is not (it reads as none).
+   */
+  functionLayersMayBeOmitted: boolean;
   /** Regex the version ARN must match for version N of layer L in region R; null: no ARNs. */
   arnPattern: ((layer: string, version: number, region: string) => RegExp) | null;
   /**

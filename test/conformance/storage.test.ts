@@ -97,8 +97,12 @@ describe.each(profiles)("staging: $provider", (profile) => {
     const doc = await publish(big, { name, bucket: [`${profile.provider}=${profile.storage.bucket}`] });
     const rec = doc.results[0]!;
     expect(rec.error).toBeUndefined();
-    expect(rec).toMatchObject({ status: "published", upload: "storage", staged: { bucket, key: expect.stringMatching(new RegExp(`^layerctl/${name}/[0-9a-f]{64}\\.zip$`)) } });
-    expect(rec.codeSha256).toBe(rec.staged!.key.slice(-68, -4));
+    expect(rec).toMatchObject({
+      status: "published",
+      upload: "storage",
+      staged: { bucket, key: expect.stringMatching(new RegExp(`^layerctl/${name}/[0-9a-f]{64}-[0-9a-f]{8}\\.zip$`)) },
+    });
+    expect(rec.codeSha256).toBe(/([0-9a-f]{64})-[0-9a-f]{8}\.zip$/.exec(rec.staged!.key)![1]);
     const parts = Math.ceil((provider.limits.maxZipBytes + 1024 + 200) / (8 * 1024 * 1024));
     expect(calls("UploadPart") - before).toBe(parts + 2);
     // The lost completion was repeated, found the upload completed, and the object was checked instead.

@@ -1,14 +1,16 @@
 // Record files: what a run published, merged into the file atomically; merging several CI jobs'
 // files; a conflict names the target. The --output json documents validate against their schemas.
 import { describe, expect, it } from "vitest";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import { CloudError, UsageError } from "../../src/errors.js";
 import { recordMergeCommand } from "../../src/commands/record.js";
 import { blankRecord } from "../../src/providers/record.js";
 import type { LayerVersionRecord } from "../../src/providers/types.js";
 import { recordFileSchema } from "../../src/record/schema.js";
-import { emulatorRecordPath, readRecordFile, writeRecordFile } from "../../src/record/write.js";
+import { lockPath, STALE_MS, withRecordLock } from "../../src/record/lock.js";
+import { checkRecordFile, emulatorRecordPath, readRecordFile, writeRecordFile } from "../../src/record/write.js";
 import { tempDir } from "../helpers/archive.js";
 
 function rec(provider: "aws" | "tencent" | "aliyun", region: string, version: number | null, extra: Partial<LayerVersionRecord> = {}): LayerVersionRecord {
@@ -60,6 +62,80 @@ describe("--record", () => {
     const err = await writeRecordFile(file, [rec("aws", "us-east-1", 1)]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).message).toMatch(/r\.json: not a layerctl record file: layers\.deps\.gcp/);
+  });
+});
+
+describe("the record lock", () => {
+  it("lets concurrent writers in one process take turns: nothing is lost", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "r.json");
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writeRecordFile(file, [rec("aws", `region-${i}`, i + 1)])));
+    const r = await readRecordFile(file);
+    expect(Object.keys(r.layers.deps!.aws!).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `region-${i}`).sort());
+    // The lock went with the last writer; no temporary file is left.
+    expect(await readdir(dir)).toEqual(["r.json"]);
+  });
+
+  it("takes over a lock whose writer is gone", async () => {
+    const file = path.join(await tempDir(), "r.json");
+    // pid 2^22+1 is above Linux's pid_max default: no such process, on this host.
+    await writeFile(lockPath(file), JSON.stringify({ pid: 4194305, host: hostname(), time: new Date().toISOString(), token: "gone" }));
+    await writeRecordFile(file, [rec("aws", "us-east-1", 1)]);
+    expect((await readRecordFile(file)).layers.deps!.aws!["us-east-1"]!.version).toBe(1);
+    expect(await readdir(path.dirname(file))).toEqual(["r.json"]);
+  });
+
+  it("waits for a live writer, and names it when it does not let go", async () => {
+    const file = path.join(await tempDir(), "r.json");
+    await writeFile(lockPath(file), JSON.stringify({ pid: process.pid, host: hostname(), time: "2026-01-01T00:00:00.000Z", token: "live" }));
+    const err = await withRecordLock(file, async () => "never", { waitMs: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).code).toBe("RecordLocked");
+    expect((err as UsageError).message).toContain(`pid ${process.pid}`);
+    expect((err as UsageError).hint).toContain(lockPath(file));
+  });
+
+  it("a lock older than the stale limit is taken over whoever holds it", async () => {
+    const file = path.join(await tempDir(), "r.json");
+    await writeFile(lockPath(file), JSON.stringify({ pid: process.pid, host: hostname(), time: "2026-01-01T00:00:00.000Z", token: "old" }));
+    const later = Date.now() + STALE_MS + 1_000;
+    expect(await withRecordLock(file, async () => "mine", { now: () => later })).toBe("mine");
+  });
+});
+
+describe("checking a record file before anything is published", () => {
+  it("accepts a missing file in a writable folder, and a valid record", async () => {
+    const dir = await tempDir();
+    await checkRecordFile(path.join(dir, "new.json"));
+    await writeRecordFile(path.join(dir, "ok.json"), [rec("aws", "us-east-1", 1)]);
+    await checkRecordFile(path.join(dir, "ok.json"));
+  });
+
+  it.each([
+    ["a directory", async (f: string) => mkdir(f), /is not a file/],
+    ["damaged JSON", async (f: string) => writeFile(f, "{ not json"), /not valid JSON/],
+    ["not a record file", async (f: string) => writeFile(f, JSON.stringify({ hello: 1 })), /not a layerctl record file/],
+    ["in a missing folder", async () => {}, /folder of record file .* does not exist/],
+  ])("refuses %s with a usage error", async (what, make, message) => {
+    const dir = await tempDir();
+    const file = what === "in a missing folder" ? path.join(dir, "no-such", "r.json") : path.join(dir, "r.json");
+    await make(file);
+    const err = await checkRecordFile(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toMatch(message);
+  });
+
+  // Root may write anywhere: a read-only file or folder refuses nothing to it.
+  it.skipIf(process.getuid?.() === 0)("refuses a read-only file and a read-only folder (skipped as root: root writes anywhere)", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "r.json");
+    await writeRecordFile(file, [rec("aws", "us-east-1", 1)]);
+    await chmod(file, 0o444);
+    await expect(checkRecordFile(file)).rejects.toMatchObject({ code: "RecordNotWritable" });
+    await chmod(file, 0o644);
+    await chmod(dir, 0o555);
+    await expect(checkRecordFile(file)).rejects.toMatchObject({ code: "RecordNotWritable" });
+    await chmod(dir, 0o755);
   });
 });
 

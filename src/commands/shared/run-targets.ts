@@ -2,6 +2,7 @@
 // the others. Targets do not throttle each other: their calls share the run's Traffic (pacing
 // per provider and region below the documented limits, and a bound on upload bytes in flight).
 import type { Logger } from "../../output/log.js";
+import { shellWord } from "../../output/shell-word.js";
 import { defaultRetryPolicy } from "../../providers/retry.js";
 import { Traffic } from "../../providers/traffic.js";
 import type { ProviderClient, RetryPolicy } from "../../providers/types.js";
@@ -84,8 +85,4 @@ export function describeTarget(t: Target): string {
 export function versionsCommand(t: Target, layerName: string): string {
   const endpoint = t.endpoint ? ` --endpoint ${shellWord(t.endpoint)}` : "";
   return `layerctl versions ${shellWord(layerName)} -p ${t.provider.name} -r ${shellWord(t.region)}${endpoint}`;
-}
-
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

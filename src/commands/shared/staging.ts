@@ -1,7 +1,7 @@
 // Which way each target's zip goes (inline in the API call, or staged in the provider's object
 // storage first), where it is staged, and the staging itself. Everything that can be wrong with
 // --upload, --bucket and --storage-endpoint is found here before any cloud call.
-import { UsageError } from "../../errors.js";
+import { CloudError, LayerctlError, UsageError } from "../../errors.js";
 import type { ProviderName } from "../../providers/names.js";
 import type { Logger } from "../../output/log.js";
 import { humanBytes } from "../../output/table.js";
@@ -189,15 +189,21 @@ export async function stageZip(
   const key = client.keyFor(stagedKey(layerName, file.sha256));
   const started = Date.now();
   let shown = 0;
-  const staged = await client.stage(file, key, {
-    progress(sent, total) {
-      // At most ten updates a second: a spinner line, not a log.
-      const now = Date.now();
-      if (sent < total && now - shown < 100) return;
-      shown = now;
-      ctx.progress?.(`${ctx.where}: staging ${humanBytes(sent)} of ${humanBytes(total)} (${rate(sent, now - started)})`);
-    },
-  });
+  let staged: StagedObject;
+  try {
+    staged = await client.stage(file, key, {
+      progress(sent, total) {
+        // At most ten updates a second: a spinner line, not a log.
+        const now = Date.now();
+        if (sent < total && now - shown < 100) return;
+        shown = now;
+        ctx.progress?.(`${ctx.where}: staging ${humanBytes(sent)} of ${humanBytes(total)} (${rate(sent, now - started)})`);
+      },
+    });
+  } catch (err) {
+    // The object may be there although staging failed (written, then not verified): it goes, or is named.
+    throw await removeStagedAfterFailure(client, { bucket: client.bucket, key, region: ctx.connect.region }, err, { keep: false, asyncPublish: false });
+  }
   ctx.log.info(
     `${ctx.where}: staged ${humanBytes(file.size)} in ${storage.service} ${client.bucket}/${key} (${((Date.now() - started) / 1000).toFixed(1)} s, ${rate(file.size, Date.now() - started)})`,
   );
@@ -237,6 +243,34 @@ export async function removeStaged(
     );
     return kept;
   }
+}
+
+/**
+ * After a failed publish: the staged object is removed, unless a version may still be reading it
+ * (an asynchronous publish, Tencent's, whose version exists or may exist: it reads the object
+ * until it is Active) or --keep-staged keeps it; then, or when removing it fails, it is named with
+ * the store's command that removes it. Returns the error to report, saying so.
+ */
+export async function removeStagedAfterFailure(client: StorageClient, staged: StagedObject, err: unknown, ctx: { keep: boolean; asyncPublish: boolean }): Promise<unknown> {
+  if (!client.removable) return err;
+  const where = `${staged.bucket}/${staged.key}`;
+  const command = client.removeCommand(staged);
+  const mayRead = ctx.asyncPublish && err instanceof CloudError && (err.version !== undefined || (err.retryable && !err.unprocessed));
+  if (ctx.keep || mayRead) {
+    return withHint(err, `the staged object ${where} was kept${mayRead ? " (a version may still be reading it)" : ""}: remove it with \`${command}\``);
+  }
+  try {
+    await client.remove(staged);
+    return err;
+  } catch (removeErr) {
+    const why = removeErr instanceof LayerctlError ? removeErr.code : String(removeErr);
+    return withHint(err, `the staged object ${where} was left behind (removing it failed: ${why}): remove it with \`${command}\``);
+  }
+}
+
+function withHint(err: unknown, hint: string): unknown {
+  if (err instanceof LayerctlError) return err.with({ hint: err.hint ? `${err.hint}; ${hint}` : hint });
+  return new CloudError(err instanceof Error ? err.message : String(err), { code: "InternalError", hint, cause: err });
 }
 
 export function plannedStaging(plan: TargetPlan, layerName: string, sha256: string): { upload: UploadMode; staged?: { bucket: string; key: string } } {

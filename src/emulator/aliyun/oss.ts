@@ -21,6 +21,7 @@ import {
   objectActions,
   type ObjectStore,
   pathStyleTarget,
+  spacedHex,
   StoreError,
   xml,
   type BucketState,
@@ -170,8 +171,10 @@ export class OssEmulator extends ObjectApi {
     const expected = createHmac("sha1", secret).update(canonical, "utf8").digest();
     const given = Buffer.from(signature, "base64");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      // OSS echoes what it signed, also as bytes in space-separated hex (StringToSignBytes).
       throw new StoreError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
         StringToSign: canonical,
+        StringToSignBytes: spacedHex(canonical),
         OSSAccessKeyId: keyId,
       });
     }

@@ -25,6 +25,7 @@ import {
   objectAction,
   objectActions,
   partNumber,
+  spacedHex,
   StoreError,
   xml,
   type BucketState,
@@ -225,9 +226,15 @@ export class S3Emulator extends ObjectApi {
     for (const part of [region, "s3", "aws4_request"]) k = createHmac("sha256", k).update(part).digest();
     const expected = createHmac("sha256", k).update(toSign).digest();
     if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) {
+      // S3 echoes what it signed, also as bytes in space-separated hex (its error response for
+      // SignatureDoesNotMatch): the session token, a signed header, is in there in every form.
       throw new StoreError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
         AWSAccessKeyId: keyId,
         StringToSign: toSign,
+        SignatureProvided: signature,
+        StringToSignBytes: spacedHex(toSign),
+        CanonicalRequest: canonical,
+        CanonicalRequestBytes: spacedHex(canonical),
       });
     }
     return region;

@@ -191,6 +191,8 @@ export const tencentCloud = defineCloud({
       tooLarge: (_call, _action, max) => new TencentApiError("RequestSizeLimitExceeded", `The request is larger than ${max} bytes.`),
       // The service's own shapes: both are HTTP 200 with an error code, as the real API answers
       // them. (A gateway in front of it could also send a bare 5xx; the adapter handles that too.)
+      // Every answer is {"Response": {..., "RequestId"}}: a hollow one keeps the envelope and its id.
+      hollow: (_reply, call) => ({ Response: { RequestId: call.requestId } }),
       faultReply(kind, call): Reply {
         return kind === "throttle"
           ? errorReply(call.requestId, "RequestLimitExceeded", "The request rate exceeds the limit for this action; retry later.")

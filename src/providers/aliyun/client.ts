@@ -10,19 +10,23 @@ import { assertChecksum } from "../checksum.js";
 import { ownArrayBuffer, sharedBody, type SharedBody, ZIP_MARKER_BASE64 } from "../inline-body.js";
 import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
-import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
+import { collectPages, unending } from "../paging.js";
+import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import type { SharedBodyHold } from "../traffic.js";
 import type {
   ConnectOptions,
+  DeleteOptions,
   DeleteOutcome,
   FunctionVersionRecord,
   LayerContent,
   LayerHead,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
+  RetryPolicy,
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
@@ -34,10 +38,12 @@ import { aliyunEnv } from "./limits.js";
 import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
+import { checkAnswer } from "../answers.js";
+import { findOne, layerMatch } from "../lookup.js";
+import { aliyunAnswers, type AliyunAction } from "./answers.js";
 
 /** ListLayerVersions pages at most 100 versions. */
 const PAGE_SIZE = 100;
-const MAX_PAGES = 10_000;
 
 export interface Endpoint {
   host: string;
@@ -130,7 +136,36 @@ export class AliyunClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AliyunFunctions {
-    return new AliyunFunctions(this.sdk, this.client, (action, fn, opts) => this.call(action, fn, opts), requestIdOf, this.opts.log);
+    return new AliyunFunctions(this.sdk, this.client, this.opts, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new AliyunClient(this.sdk, this.client, { ...this.opts, retry }, this.credentials);
+  }
+
+  /**
+   * The listing carries each version's CRC-64 and size: a version holding this zip is told by
+   * them, without downloading anything (a download that fails must not make a version "not ours").
+   */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const crc = req.staged?.crc64 ?? (await archiveCrc64(req.archive));
+    let versions: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      versions = await this.listRaw(req.layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return { absent: true };
+      throw err;
+    }
+    const newer = versions.filter(({ layer }) => (layer.version ?? 0) > after);
+    const found = await findOne(
+      newer,
+      ({ layer }) =>
+        layerMatch({ compatibleRuntimes: layer.compatibleRuntime ?? [], compatibleArchitectures: [] }, layer.codeChecksum === crc && layer.codeSize === req.archive.size, req),
+      ({ layer }) => `version ${layer.version}`,
+    );
+    if (!("found" in found)) return found;
+    // Same CRC-64 and size as our zip: the stored bytes are ours, so our sha256 is theirs.
+    return { found: layerRecord(this.opts.region, req.layerName, found.found.layer, found.found.requestId, req.archive.sha256) };
   }
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
@@ -294,15 +329,22 @@ export class AliyunClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.AliyunLifecycleDeps {
-    return { sdk: this.sdk, client: this.client, opts: this.opts, call: (action, fn) => this.call(action, fn), requestIdOf };
+    return {
+      sdk: this.sdk,
+      client: this.client,
+      opts: this.opts,
+      call: (action, fn, o) => this.call(action, fn, o),
+      requestIdOf,
+      lookup: () => new AliyunClient(this.sdk, this.client, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {
     return lifecycle.listLayers(this.lifecycle);
   }
 
-  deleteLayerVersion(layerName: string, version: number): Promise<DeleteOutcome> {
-    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version);
+  deleteLayerVersion(layerName: string, version: number, opts: DeleteOptions): Promise<DeleteOutcome> {
+    return lifecycle.deleteLayerVersion(this.lifecycle, layerName, version, opts);
   }
 
   layerReferences(layerName: string): Promise<LayerReference[]> {
@@ -314,34 +356,19 @@ export class AliyunClient implements ProviderClient {
   }
 
   /**
-   * Every page of ListLayerVersions (FC pages oldest first, so the newest is on the last): each
-   * item carries codeChecksum (CRC-64) and codeSize, so the newest version's digest needs no
+   * The newest version and its digest, from ListLayerVersions (every page, checked as a whole):
+   * each item carries codeChecksum (CRC-64) and codeSize, so the newest version's digest needs no
    * further read and no download. FC caps no layer's versions (versionCount null).
    */
   async layerHead(layerName: string): Promise<LayerHead> {
-    const m = this.sdk.models;
-    const all: Array<{ layer: FcLayer; requestId: string | null }> = [];
-    let start: number | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
-      let resp: SdkResponse<unknown>;
-      try {
-        resp = await this.call("ListLayerVersions", (rt) => this.client.listLayerVersionsWithOptions(layerName, request, {}, rt));
-      } catch (err) {
-        if (err instanceof CloudError && err.code === "LayerNotFound") return { highest: 0, newest: null, digest: null, versionCount: null };
-        throw err;
-      }
-      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
-      const requestId = requestIdOf(resp);
-      if (!Array.isArray(body.layers) || body.layers.some((l) => typeof l?.version !== "number" || typeof l.codeChecksum !== "string" || typeof l.codeSize !== "number")) {
-        throw unreadableAnswer("aliyun", "ListLayerVersions", "layers is not a list of versions with version, codeChecksum and codeSize", requestId);
-      }
-      for (const layer of body.layers) all.push({ layer, requestId });
-      const next = body.nextVersion;
-      if (typeof next !== "number" || next <= 0 || (start !== undefined && next <= start)) break;
-      start = next;
+    let all: Array<{ layer: FcLayer; requestId: string | null }>;
+    try {
+      all = await this.listRaw(layerName);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "LayerNotFound") return { highest: 0, newest: null, digest: null, versionCount: null };
+      throw err;
     }
-    const newest = all.sort((a, b) => b.layer.version! - a.layer.version!)[0];
+    const newest = all[0];
     if (!newest) return { highest: 0, newest: null, digest: null, versionCount: null };
     return {
       highest: newest.layer.version!,
@@ -372,22 +399,23 @@ export class AliyunClient implements ProviderClient {
     };
   }
 
-  /** Every live version, newest first (FC pages them oldest first from startVersion). */
+  /** Every live version, newest first (FC pages them oldest first from startVersion, up to nextVersion). */
   private async listRaw(layerName: string): Promise<Array<{ layer: FcLayer; requestId: string | null }>> {
     const m = this.sdk.models;
-    const out: Array<{ layer: FcLayer; requestId: string | null }> = [];
-    let start: number | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start === undefined ? undefined : String(start) });
+    const pages = await collectPages(`aliyun ListLayerVersions ${layerName}`, this.opts.log, async (start) => {
+      const request = new m.ListLayerVersionsRequest({ limit: PAGE_SIZE, startVersion: start });
       const resp = await this.call("ListLayerVersions", (rt) => this.client.listLayerVersionsWithOptions(layerName, request, {}, rt));
-      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number };
+      const body = (resp.body ?? {}) as { layers?: FcLayer[]; nextVersion?: number | null };
       const requestId = requestIdOf(resp);
-      for (const layer of body.layers ?? []) out.push({ layer, requestId });
       const next = body.nextVersion;
-      if (typeof next !== "number" || next <= 0 || (start !== undefined && next <= start)) break;
-      start = next;
-    }
-    return out.sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
+      // The next page starts past this one; a nextVersion that does not is a listing going round.
+      if (typeof next === "number" && start !== undefined && next <= Number(start)) {
+        throw unending(`aliyun ListLayerVersions ${layerName}`, `nextVersion ${next} does not move past ${start}`);
+      }
+      return { items: (body.layers ?? []).map((layer) => ({ layer, requestId })), next: typeof next === "number" && next > 0 ? String(next) : undefined };
+    });
+    const byVersion = new Map(pages.map((p) => [p.layer.version, p]));
+    return [...byVersion.values()].sort((a, b) => (b.layer.version ?? 0) - (a.layer.version ?? 0));
   }
 
   /**
@@ -396,9 +424,9 @@ export class AliyunClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(
-    action: string,
+    action: AliyunAction,
     fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
-    opts: { creates?: boolean; uploadBytes?: number; sharedBody?: SharedBodyHold } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: SharedBodyHold } = {},
   ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.
@@ -407,7 +435,12 @@ export class AliyunClient implements ProviderClient {
     return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
       retryCall(
         cloudCall("aliyun", action, this.opts, opts),
-        (_signal, timeoutMs) => fn(runtime(timeoutMs)),
+        // The body is checked inside the attempt: an unreadable one is retried like any failed read.
+        async (_signal, timeoutMs) => {
+          const resp = await fn(runtime(timeoutMs));
+          checkAnswer(aliyunAnswers[action], resp.body, { provider: "aliyun", action, requestId: requestIdOf(resp) ?? undefined });
+          return resp;
+        },
         (err) => toCloudError(err, action),
       ),
     );

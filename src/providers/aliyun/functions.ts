@@ -2,53 +2,101 @@
 // UpdateFunction with body.layers (the whole list of version ARNs, in order), a wait while state
 // is Pending or lastUpdateStatus InProgress (whether zip functions ever report InProgress is not
 // documented: we wait the same way for every function), then UpdateAlias / CreateAlias.
+// FC has no revision to condition an update on: the list is read back once the update has
+// settled, and the caller compares it with what it wrote.
 import { CloudError } from "../../errors.js";
-import { invalid, layersFromArns, newestFirst, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { shellWord } from "../../output/shell-word.js";
+import { acceptedButUnsettled, concurrentUpdate, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
-import type { Logger } from "../../output/log.js";
-
-/** ListFunctionVersions takes at most 100 per page. */
-const PAGE = 100;
-import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
+import type { AliyunAction } from "./answers.js";
 
 interface SdkResponse<T> {
   headers?: Record<string, string>;
   body?: T;
 }
-type Call = <T>(action: string, fn: () => Promise<SdkResponse<T>>, opts?: { creates?: boolean }) => Promise<SdkResponse<T>>;
+type Call = <T>(action: AliyunAction, fn: () => Promise<SdkResponse<T>>, opts?: { creates?: boolean }) => Promise<SdkResponse<T>>;
 
-interface FcFunction {
-  layers?: Array<{ arn?: string }>;
+export interface FcFunction {
+  functionName?: string;
+  layers?: Array<{ arn?: string }> | null;
   state?: string;
   stateReason?: string;
   lastUpdateStatus?: string;
   lastUpdateStatusReason?: string;
 }
 
+/** FC refuses an update while another runs (409; the code is not documented: ours, unconfirmed). */
+const BUSY_CODES = new Set(["ConcurrentUpdateError"]);
+
+/**
+ * The references are silent on whether FC sends `layers` for a function without layers, so an
+ * answer without the list cannot tell "none" from "lost" by itself: it is read once more, and
+ * only a second answer without it (or with `[]`) means none. A list is never written or a version
+ * deleted on the strength of one answer that may have lost it.
+ */
+export async function confirmedLayers<R extends { body: FcFunction }>(first: R, reread: () => Promise<R>): Promise<R> {
+  if (Array.isArray(first.body.layers)) return first;
+  return reread();
+}
+
 export class AliyunFunctions implements FunctionUpdater {
   constructor(
     private readonly sdk: AliyunSdk,
     private readonly client: FcClientInstance,
+    private readonly opts: Pick<ConnectOptions, "region" | "endpoint" | "log">,
     private readonly call: Call,
     private readonly requestIdOf: (resp: SdkResponse<unknown>) => string | null,
-    private readonly log: Logger,
   ) {}
 
-  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
-    const { body, requestId } = await this.settled(fn, opts);
-    return layersFromArns(
-      (body.layers ?? []).map((l) => l.arn),
-      { provider: "aliyun", functionName: fn.functionName, requestId: requestId ?? undefined },
-    );
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
+    return { layers: await this.wholeLayers(fn, opts), revision: null };
   }
 
-  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+  /**
+   * The function's list once no update is in progress. Two answers without it: the function's
+   * entry in ListFunctions, a second source, says whether it has layers (a list lost from every
+   * GetFunction is not then read as none).
+   */
+  private async wholeLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
+    const got = await confirmedLayers(await this.settled(fn, opts), () => this.settled(fn, opts));
+    if (Array.isArray(got.body.layers)) return this.layersOf(fn, got);
+    const listed = await this.listedLayers(fn);
+    return this.layersOf(fn, listed ? { body: { layers: listed }, requestId: got.requestId } : got);
+  }
+
+  /** The function's `layers` as ListFunctions gives them; null when its entry has none either. */
+  private async listedLayers(fn: FunctionRef): Promise<Array<{ arn?: string }> | null> {
+    const m = this.sdk.models;
+    const all = await collectPages(`aliyun ListFunctions ${fn.functionName}`, this.opts.log, async (nextToken) => {
+      const resp = await this.call("ListFunctions", () => this.client.listFunctions(new m.ListFunctionsRequest({ prefix: fn.functionName, limit: 100, nextToken })));
+      const body = (resp.body ?? {}) as { functions?: FcFunction[]; nextToken?: string };
+      return { items: body.functions ?? [], next: body.nextToken || undefined };
+    });
+    const entry = all.find((f) => f.functionName === fn.functionName);
+    return Array.isArray(entry?.layers) ? entry.layers : null;
+  }
+
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
     const m = this.sdk.models;
     const request = new m.UpdateFunctionRequest({ body: new m.UpdateFunctionInput({ layers: layers.map((l) => l.arn!) }) });
-    const resp = await this.call("UpdateFunction", () => this.client.updateFunction(fn.functionName, request));
-    await this.settled(fn, opts);
-    return { requestId: this.requestIdOf(resp) };
+    let requestId: string | null;
+    try {
+      // Not repeated after an unknown outcome: the caller reads the function and decides.
+      const resp = await this.call("UpdateFunction", () => this.client.updateFunction(fn.functionName, request), { creates: true });
+      requestId = this.requestIdOf(resp);
+    } catch (err) {
+      if (err instanceof CloudError && BUSY_CODES.has(err.code)) throw concurrentUpdate("aliyun", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
+      throw err;
+    }
+    let after: AttachedLayer[];
+    try {
+      after = await this.wholeLayers(fn, opts);
+    } catch (err) {
+      throw acceptedButUnsettled(err, fn.functionName);
+    }
+    return { requestId, layers: after };
   }
 
   /** FC 3.0 publishes function versions synchronously (the Version structure has no state): nothing to wait for. */
@@ -66,47 +114,57 @@ export class AliyunFunctions implements FunctionUpdater {
     return { created: true, requestId: this.requestIdOf(resp) };
   }
 
-  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
-    try {
-      return await this.getLayers(fn, opts);
-    } catch (err) {
-      if (err instanceof CloudError && err.code === "FunctionNotFound") return null;
-      throw err;
-    }
-  }
-
   async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {
     try {
       const resp = await this.call("GetAlias", () => this.client.getAlias(fn.functionName, alias));
-      const versionId = (resp.body as { versionId?: string } | undefined)?.versionId;
-      if (!versionId) throw invalid("GetAlias", "versionId", this.requestIdOf(resp), "aliyun");
-      return versionId;
+      return (resp.body as { versionId?: string } | undefined)?.versionId ?? null;
     } catch (err) {
       if (err instanceof CloudError && err.code === "AliasNotFound") return null;
       throw err;
     }
   }
 
-  async listVersions(fn: FunctionRef): Promise<string[]> {
+  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    try {
+      return (await this.getLayers(fn, opts)).layers;
+    } catch (err) {
+      if (err instanceof CloudError && err.code === "FunctionNotFound") return null;
+      throw err;
+    }
+  }
+
+  async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
     const m = this.sdk.models;
-    const versions = await collectPages(`aliyun ListFunctionVersions ${fn.functionName}`, this.log, async (nextToken) => {
-      const resp = await this.call("ListFunctionVersions", () => this.client.listFunctionVersions(fn.functionName, new m.ListFunctionVersionsRequest({ limit: PAGE, nextToken })));
-      const body = (resp.body ?? {}) as { versions?: Array<{ versionId?: string }>; nextToken?: string };
-      const items = (body.versions ?? []).map((v) => v.versionId);
-      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
-      if (items.some((v) => !v)) throw invalid("ListFunctionVersions", "versions[].versionId", this.requestIdOf(resp), "aliyun");
-      return { items: items as string[], next: body.nextToken || undefined };
+    const all = await collectPages(`aliyun ListFunctionVersions ${fn.functionName}`, this.opts.log, async (nextToken) => {
+      const resp = await this.call("ListFunctionVersions", () => this.client.listFunctionVersions(fn.functionName, new m.ListFunctionVersionsRequest({ limit: 100, nextToken })));
+      const body = (resp.body ?? {}) as { versions?: Array<{ versionId?: string; description?: string }>; nextToken?: string };
+      return { items: (body.versions ?? []).map((v) => ({ version: v.versionId ?? "", description: v.description ?? null })), next: body.nextToken || undefined };
     });
-    return newestFirst(versions);
+    return newestFirstItems(all);
   }
 
   async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {
     const m = this.sdk.models;
-    const resp = await this.call("GetFunction", () => this.client.getFunction(fn.functionName, new m.GetFunctionRequest({ qualifier: version })));
-    const body = (resp.body ?? {}) as FcFunction;
+    const read = async () => {
+      const resp = await this.call("GetFunction", () => this.client.getFunction(fn.functionName, new m.GetFunctionRequest({ qualifier: version })));
+      return { body: (resp.body ?? {}) as FcFunction, requestId: this.requestIdOf(resp) };
+    };
+    const got = await confirmedLayers(await read(), read);
     return layersFromArns(
-      (body.layers ?? []).map((l) => l.arn),
-      { provider: "aliyun", functionName: `${fn.functionName}:${version}`, requestId: this.requestIdOf(resp) ?? undefined },
+      (got.body.layers ?? []).map((l) => l.arn),
+      { provider: "aliyun", functionName: `${fn.functionName}:${version}`, requestId: got.requestId ?? undefined },
+    );
+  }
+
+  versionsCommand(fn: FunctionRef): string {
+    const endpoint = this.opts.endpoint ? ` --endpoint ${shellWord(new URL(this.opts.endpoint).host)}` : "";
+    return `aliyun fc GET /2023-03-30/functions/${shellWord(fn.functionName)}/versions --region ${shellWord(this.opts.region)}${endpoint}`;
+  }
+
+  private layersOf(fn: FunctionRef, got: { body: FcFunction; requestId: string | null }): AttachedLayer[] {
+    return layersFromArns(
+      (got.body.layers ?? []).map((l) => l.arn),
+      { provider: "aliyun", functionName: fn.functionName, requestId: got.requestId ?? undefined },
     );
   }
 

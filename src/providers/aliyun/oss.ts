@@ -12,8 +12,9 @@ import { buffer } from "node:stream/consumers";
 import { CloudError } from "../../errors.js";
 import { humanBytes } from "../../output/table.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
-import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart, type UploadSettings } from "../object-upload.js";
-import { retryCall } from "../retry.js";
+import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart, type UploadSettings } from "../object-upload.js";
+import { cloudCall, retryCall } from "../retry.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
@@ -74,7 +75,7 @@ export async function connectOss(opts: ConnectOptions, storage: { bucket?: strin
     options.secure = url.protocol === "https:";
     options.sldEnable = true;
   }
-  return new OssStorage(new OSS(options), bucket, opts, cache, temp);
+  return new OssStorage(new OSS(options), bucket, opts, cache, temp, storage.endpoint);
 }
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
@@ -139,6 +140,7 @@ class OssStorage implements StorageClient, ObjectWriter {
     private readonly keys: CredentialCache,
     /** FC's temporary bucket, when borrowing it: its key for this upload, its size limit. */
     private readonly temp: TempBucket | null,
+    private readonly endpoint?: string,
   ) {
     // Objects in FC's temporary bucket expire on FC's terms; its STS policy is for the upload.
     this.removable = temp === null;
@@ -146,6 +148,14 @@ class OssStorage implements StorageClient, ObjectWriter {
 
   keyFor(preferred: string): string {
     return this.temp?.key ?? preferred;
+  }
+
+  removeCommand(obj: StagedObject): string {
+    return removeCommand(obj, this.endpoint);
+  }
+
+  abortCommand(key: string, uploadId: string): string {
+    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
@@ -168,10 +178,13 @@ class OssStorage implements StorageClient, ObjectWriter {
   }
 
   /** ali-oss takes no abort signal: at the attempt's timeout retryCall gives up on the call and ali-oss's own timeout (the same figure) ends it. */
-  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0): Promise<OssResult> {
+  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0, retry = this.opts.retry): Promise<OssResult> {
     return withFreshKeys(this.keys, isExpiredToken, () =>
-      retryCall({ name: `aliyun oss ${action}`, provider: "aliyun", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log }, fn, (err) =>
-        withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
+      retryCall(
+        // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
+        cloudCall("aliyun", `oss ${action}`, this.opts, { uploadBytes, retry }),
+        fn,
+        (err) => withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
       ),
     );
   }
@@ -227,7 +240,7 @@ class OssStorage implements StorageClient, ObjectWriter {
   }
 
   async abortUpload(key: string, uploadId: string): Promise<void> {
-    await this.call("AbortMultipartUpload", () => this.oss.abortMultipartUpload!(key, uploadId));
+    await this.call("AbortMultipartUpload", () => this.oss.abortMultipartUpload!(key, uploadId), 0, abortPolicy());
   }
 
   async verifyObject(key: string, whole: Digests): Promise<void> {

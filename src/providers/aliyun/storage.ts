@@ -1,5 +1,6 @@
 // Staging big layers in OSS: what layerctl knows without loading the SDK. connect() imports ./oss.ts.
 import type { ProviderStorage } from "../types.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 
 // OSS bucket names: 3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -12,10 +13,11 @@ export const aliyunStorage: ProviderStorage = {
   maxStagedZipBytes: 500 * 1024 * 1024,
   limitNote: "FC takes layers of at most 500 MB zipped through OSS",
   temporaryBucket: true,
-  removeCommand: (o) => `ossutil rm oss://${o.bucket}/${o.key} -e oss-${o.region}.aliyuncs.com`,
   bucketName: { pattern: BUCKET, what: "an OSS bucket name", hint: "OSS bucket names are 3-63 lower-case letters, digits and hyphens" },
   async connect(opts, storage) {
     const { connectOss } = await import("./oss.js");
     return connectOss(opts, storage);
   },
+  removeCommand,
+  abortCommand,
 };

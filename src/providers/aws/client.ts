@@ -8,7 +8,9 @@ import { shareInlineBody } from "./inline-body.js";
 import { sharedBody, ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
-import { cloudCall, retryCall } from "../retry.js";
+import { findOne, layerMatch } from "../lookup.js";
+import { collectPages } from "../paging.js";
+import { cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import type { SharedBodyHold } from "../traffic.js";
 import type {
   ConnectOptions,
@@ -19,9 +21,11 @@ import type {
   LayerHead,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
+  RetryPolicy,
   ShareOutcome,
   ShareRequest,
 } from "../types.js";
@@ -30,6 +34,8 @@ import * as lifecycle from "./lifecycle.js";
 import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
 import { isExpiredToken, toCloudError } from "./errors.js";
 import { withFreshKeys } from "../credential-cache.js";
+import { checkAnswer } from "../answers.js";
+import { awsAnswers, type AwsAction } from "./answers.js";
 import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
 import { quietAwsSdk } from "./sdk-env.js";
@@ -38,8 +44,6 @@ type LambdaSdk = typeof import("./sdk.js");
 
 /** ListLayerVersions' page size limit. */
 const PAGE = 50;
-/** 500,000 versions: far beyond any real layer, and a bound on a service that never stops paging. */
-const MAX_PAGES = 10_000;
 
 export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> {
   if (!isAwsCredentials(opts.credentials)) {
@@ -94,7 +98,30 @@ class AwsLambdaClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): AwsFunctions {
-    return new AwsFunctions(this.sdk, this.lambda, (action, send, opts) => this.call(action, send, opts), this.opts.log);
+    return new AwsFunctions(this.sdk, this.lambda, this.opts, (action, send, opts) => this.call(action, send, opts));
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, retry }, this.credentials);
+  }
+
+  /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const newer = (await this.listLayerVersions(req.layerName)).filter((v) => v.version !== null && v.version > after);
+    const read: LayerVersionRecord[] = [];
+    for (const item of newer) {
+      try {
+        read.push(await this.getLayerVersion(req.layerName, item.version!));
+      } catch (err) {
+        // Deleted since it was listed: not a version this publish can report.
+        if (!(err instanceof CloudError && err.code === "ResourceNotFoundException")) throw err;
+      }
+    }
+    return findOne(
+      read,
+      (v) => layerMatch(v, v.codeSha256 === req.archive.sha256.toLowerCase(), req),
+      (v) => `version ${v.version}`,
+    );
   }
 
   /**
@@ -103,9 +130,9 @@ class AwsLambdaClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(
-    action: string,
+    action: AwsAction,
     send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>,
-    opts: { creates?: boolean; uploadBytes?: number; sharedBody?: SharedBodyHold } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: SharedBodyHold } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     // Keys whose token the cloud refuses are renewed once where their source can renew them.
@@ -113,7 +140,12 @@ class AwsLambdaClient implements ProviderClient {
       retryCall(
         cloudCall("aws", action, this.opts, opts),
         // The signal tears the socket down at the attempt's timeout, also while the body is still streaming.
-        (abortSignal, requestTimeout) => send({ abortSignal, requestTimeout }),
+        // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
+        async (abortSignal, requestTimeout) => {
+          const out = await send({ abortSignal, requestTimeout });
+          const requestId = (out as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
+          return checkAnswer(awsAnswers[action], out, { provider: "aws", action, requestId });
+        },
         (err) => toCloudError(err, ctx),
       ),
     );
@@ -166,31 +198,13 @@ class AwsLambdaClient implements ProviderClient {
   /** List items carry no checksum, size or location: those stay null (getLayerVersion has them). */
   async listLayerVersions(layerName: string): Promise<LayerVersionRecord[]> {
     const { ListLayerVersionsCommand } = this.sdk;
-    const records: LayerVersionRecord[] = [];
-    const versions = new Set<number>();
-    const seen = new Set<string>();
-    let marker: string | undefined;
-    for (let page = 0; ; page++) {
+    const items = await collectPages(`aws ListLayerVersions ${layerName}`, this.opts.log, async (marker) => {
       const out = await this.call("ListLayerVersions", (h) => this.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: PAGE, Marker: marker }), h));
-      for (const item of out.LayerVersions ?? []) {
-        if (item.Version !== undefined && versions.has(item.Version)) continue;
-        if (item.Version !== undefined) versions.add(item.Version);
-        records.push(layerRecord(this.opts.region, layerName, item, out.$metadata.requestId));
-      }
-      marker = out.NextMarker || undefined;
-      if (marker === undefined) break;
-      // A marker we already followed leads to pages we already have, and round again forever.
-      if (seen.has(marker)) {
-        this.opts.log.debug(`aws ListLayerVersions: ${layerName}: NextMarker repeats after ${page + 1} pages; stopped paging`);
-        break;
-      }
-      if (page + 1 >= MAX_PAGES) {
-        this.opts.log.warn(`aws: listed the first ${MAX_PAGES * PAGE} versions of ${layerName} only (Lambda kept paging)`);
-        break;
-      }
-      seen.add(marker);
-    }
-    return records.sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
+      return { items: (out.LayerVersions ?? []).map((item) => layerRecord(this.opts.region, layerName, item, out.$metadata.requestId)), next: out.NextMarker || undefined };
+    });
+    // A version listed twice (the listing moved under us between pages) is one version.
+    const byVersion = new Map(items.map((r) => [r.version, r]));
+    return [...byVersion.values()].sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
   }
 
   async findUnchanged(req: PublishLayerRequest): Promise<LayerVersionRecord | null> {
@@ -225,7 +239,13 @@ class AwsLambdaClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan, share) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.AwsLifecycleDeps {
-    return { sdk: this.sdk, lambda: this.lambda, opts: this.opts, call: (action, send) => this.call(action, send) };
+    return {
+      sdk: this.sdk,
+      lambda: this.lambda,
+      opts: this.opts,
+      call: (action, send) => this.call(action, send),
+      lookup: () => new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {

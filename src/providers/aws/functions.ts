@@ -9,13 +9,14 @@
 // waitUntilFunctionUpdatedV2: one poll loop, one deadline (--timeout) and one error for every cloud.
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
-import { invalid, layersFromArns, newestFirst, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { shellWord } from "../../output/shell-word.js";
+import { acceptedButUnsettled, concurrentUpdate, invalid, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
-import type { Logger } from "../../output/log.js";
-import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
+import type { AwsAction } from "./answers.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
-type Call = <T>(action: string, send: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
+type Call = <T>(action: AwsAction, send: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
 
 interface Configuration {
   Layers?: Array<{ Arn?: string }>;
@@ -23,33 +24,46 @@ interface Configuration {
   StateReason?: string;
   LastUpdateStatus?: string;
   LastUpdateStatusReason?: string;
+  RevisionId?: string;
   $metadata?: { requestId?: string };
 }
+
+/** Lambda's codes for an update that lost a race: the revision moved on, or another update is running. */
+const LOST_RACE = new Set(["PreconditionFailedException", "ResourceConflictException"]);
 
 export class AwsFunctions implements FunctionUpdater {
   constructor(
     private readonly sdk: LambdaSdk,
     private readonly lambda: LambdaClient,
+    private readonly opts: Pick<ConnectOptions, "region" | "endpoint" | "log">,
     private readonly call: Call,
-    private readonly log: Logger,
   ) {}
 
-  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
     const config = await this.settled(fn, opts);
-    return layersFromArns(
-      (config.Layers ?? []).map((l) => l.Arn),
-      { provider: "aws", functionName: fn.functionName, requestId: config.$metadata?.requestId },
-    );
+    return { layers: this.layersOf(fn, config), revision: config.RevisionId ?? null };
   }
 
-  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions, expected: FunctionLayers): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
     const { UpdateFunctionConfigurationCommand } = this.sdk;
-    // Setting a list is idempotent: a repeat after an ambiguous failure sets the same list.
-    const out = await this.call("UpdateFunctionConfiguration", () =>
-      this.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn.functionName, Layers: layers.map((l) => l.arn!) })),
-    );
-    await this.settled(fn, opts);
-    return { requestId: out.$metadata.requestId ?? null };
+    let requestId: string | null;
+    try {
+      // Not repeated after an unknown outcome (a repeat would fail its own RevisionId): the caller looks instead.
+      const out = await this.call(
+        "UpdateFunctionConfiguration",
+        () =>
+          this.lambda.send(
+            new UpdateFunctionConfigurationCommand({ FunctionName: fn.functionName, Layers: layers.map((l) => l.arn!), RevisionId: expected.revision ?? undefined }),
+          ),
+        { creates: true },
+      );
+      requestId = out.$metadata.requestId ?? null;
+    } catch (err) {
+      if (err instanceof CloudError && LOST_RACE.has(err.code)) throw concurrentUpdate("aws", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
+      throw err;
+    }
+    const after = await this.settled(fn, opts).catch((err: unknown) => Promise.reject(acceptedButUnsettled(err, fn.functionName)));
+    return { requestId, layers: this.layersOf(fn, after) };
   }
 
   async pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
@@ -69,7 +83,7 @@ export class AwsFunctions implements FunctionUpdater {
 
   async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
     try {
-      return await this.getLayers(fn, opts);
+      return (await this.getLayers(fn, opts)).layers;
     } catch (err) {
       if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
       throw err;
@@ -88,18 +102,20 @@ export class AwsFunctions implements FunctionUpdater {
     }
   }
 
-  async listVersions(fn: FunctionRef): Promise<string[]> {
+  async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
     const { ListVersionsByFunctionCommand } = this.sdk;
-    const versions = await collectPages(`aws ListVersionsByFunction ${fn.functionName}`, this.log, async (marker) => {
+    const all = await collectPages(`aws ListVersionsByFunction ${fn.functionName}`, this.opts.log, async (marker) => {
       const out = await this.call("ListVersionsByFunction", () =>
         this.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn.functionName, MaxItems: 50, Marker: marker })),
       );
-      const items = (out.Versions ?? []).map((v) => v.Version);
-      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
-      if (items.some((v) => !v)) throw invalid("ListVersionsByFunction", "Versions[].Version", out.$metadata.requestId, "aws");
-      return { items: items as string[], next: out.NextMarker || undefined };
+      return { items: (out.Versions ?? []).map((v) => ({ version: v.Version!, description: v.Description ?? null })), next: out.NextMarker || undefined };
     });
-    return newestFirst(versions);
+    return newestFirstItems(all);
+  }
+
+  versionsCommand(fn: FunctionRef): string {
+    const endpoint = this.opts.endpoint ? ` --endpoint-url ${shellWord(this.opts.endpoint)}` : "";
+    return `aws lambda list-versions-by-function --function-name ${shellWord(fn.functionName)} --region ${shellWord(this.opts.region)}${endpoint}`;
   }
 
   async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {
@@ -109,6 +125,13 @@ export class AwsFunctions implements FunctionUpdater {
     return layersFromArns(
       (out.Configuration.Layers ?? []).map((l) => l.Arn),
       { provider: "aws", functionName: `${fn.functionName}:${version}`, requestId: out.$metadata.requestId },
+    );
+  }
+
+  private layersOf(fn: FunctionRef, config: Configuration): AttachedLayer[] {
+    return layersFromArns(
+      (config.Layers ?? []).map((l) => l.Arn),
+      { provider: "aws", functionName: fn.functionName, requestId: config.$metadata?.requestId },
     );
   }
 

@@ -4,8 +4,10 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
 import { collectPages, mapLimit } from "../paging.js";
+import { outcomeUnknown } from "../retry.js";
 import type { ConnectOptions, DeleteOptions, DeleteOutcome, Grantee, LayerReference, LayerVersionRecord, ShareOutcome, ShareRequest } from "../types.js";
 import { layerRecord } from "./records.js";
+import type { AwsAction } from "./answers.js";
 
 type LambdaSdk = typeof import("@aws-sdk/client-lambda");
 
@@ -14,7 +16,9 @@ export interface AwsLifecycleDeps {
   lambda: LambdaClient;
   opts: ConnectOptions;
   /** One API call through the client's retries; `send` passes the per-attempt abort signal and timeout on to the SDK. */
-  call<T>(action: string, send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>): Promise<T>;
+  call<T>(action: AwsAction, send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>): Promise<T>;
+  /** The same calls under a lookup's own budget (after an unknown outcome the target's may be spent). */
+  lookup(): AwsLifecycleDeps;
 }
 
 /** ListLayers / ListLayerVersions take at most 50 per page; the function listings take more, 50 keeps answers small. */
@@ -47,8 +51,23 @@ export async function deleteLayerVersion(d: AwsLifecycleDeps, layerName: string,
       throw err;
     }
   }
-  const out = await d.call("DeleteLayerVersion", (h) => d.lambda.send(new DeleteLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
-  return { outcome: "deleted", state: null, requestId: out.$metadata.requestId ?? null };
+  try {
+    // Repeating a delete is harmless here (204 either way): the policy's retries may repeat it.
+    const out = await d.call("DeleteLayerVersion", (h) => d.lambda.send(new DeleteLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h));
+    return { outcome: "deleted", state: null, requestId: out.$metadata.requestId ?? null };
+  } catch (err) {
+    if (!outcomeUnknown(err)) throw err;
+    // Out of attempts with the outcome unknown: a version that is gone now was deleted by this run (it was there).
+    const look = d.lookup();
+    const gone = await look
+      .call("GetLayerVersion", (h) => look.lambda.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }), h))
+      .then(
+        () => false,
+        (e: unknown) => (e instanceof CloudError && e.code === "ResourceNotFoundException" ? true : undefined),
+      );
+    if (gone) return { outcome: "deleted", state: null, requestId: null };
+    throw gone === false ? err : err.with({ hint: `the delete may have been carried out: check with \`layerctl versions ${layerName} -p aws -r ${d.opts.region}\`` });
+  }
 }
 
 const LAYER_VERSION_ARN = /^arn:[a-z-]+:lambda:([a-z0-9-]+):(\d{12}):layer:([a-zA-Z0-9_-]+):(\d+)$/;

@@ -18,8 +18,9 @@ import type { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import { crc32 } from "../../archive/crc32.js";
 import { UsageError } from "../../errors.js";
-import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
-import { retryCall } from "../retry.js";
+import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { cloudCall, retryCall } from "../retry.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
 import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from "./credentials.js";
@@ -53,7 +54,7 @@ export async function connectS3(opts: ConnectOptions, storage: { bucket?: string
     },
     requestHandler: { requestTimeout: opts.requestTimeoutMs, connectionTimeout: Math.min(opts.requestTimeoutMs, 10_000), throwOnRequestTimeout: true },
   });
-  return new S3Storage(sdk, s3, storage.bucket, opts, opts.credentials);
+  return new S3Storage(sdk, s3, storage.bucket, opts, opts.credentials, storage.endpoint);
 }
 
 const BUCKET_HINTS = (bucket: string, region: string): Record<string, string> => ({
@@ -104,6 +105,7 @@ class S3Storage implements StorageClient, ObjectWriter {
     readonly bucket: string,
     private readonly opts: ConnectOptions,
     private readonly credentials: AwsCredentials,
+    private readonly endpoint?: string,
   ) {}
 
   /** How each answer of the current upload was checked (said at --debug once it is done). */
@@ -111,6 +113,14 @@ class S3Storage implements StorageClient, ObjectWriter {
 
   keyFor(preferred: string): string {
     return preferred;
+  }
+
+  removeCommand(obj: StagedObject): string {
+    return removeCommand(obj, this.endpoint);
+  }
+
+  abortCommand(key: string, uploadId: string): string {
+    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
@@ -130,12 +140,12 @@ class S3Storage implements StorageClient, ObjectWriter {
   }
 
   /** `send` gets the attempt's abort signal: it tears the socket down at the attempt's timeout, body still streaming or not. */
-  private call<T>(action: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, uploadBytes = 0): Promise<T> {
+  private call<T>(action: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, uploadBytes = 0, retry = this.opts.retry): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
-    const { requestTimeoutMs, retry, log } = this.opts;
     return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
       retryCall(
-        { name: `aws s3 ${action}`, provider: "aws", timeoutMs: requestTimeoutMs, uploadBytes, retry, log },
+        // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
+        cloudCall("aws", `s3 ${action}`, this.opts, { uploadBytes, retry }),
         (abortSignal) => send({ abortSignal }),
         (err) => withBucketHint(toCloudError(err, ctx), BUCKET_HINTS(this.bucket, this.opts.region)),
       ),
@@ -221,7 +231,12 @@ class S3Storage implements StorageClient, ObjectWriter {
   }
 
   async abortUpload(key: string, uploadId: string): Promise<void> {
-    await this.call("AbortMultipartUpload", (o) => this.s3.send(new this.sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }), o));
+    await this.call(
+      "AbortMultipartUpload",
+      (o) => this.s3.send(new this.sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }), o),
+      0,
+      abortPolicy(),
+    );
   }
 
   async verifyObject(key: string, whole: Digests, parts: UploadedPart[] | null): Promise<void> {

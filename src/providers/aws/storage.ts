@@ -1,5 +1,6 @@
 // Staging big layers in S3: what layerctl knows without loading the SDK. connect() imports ./s3.ts.
 import type { ProviderStorage } from "../types.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 
 // S3 general purpose bucket names: 3-63 lower-case letters, digits, dots and hyphens, starting
 // and ending with a letter or digit (bucket naming rules, S3 user guide).
@@ -14,10 +15,11 @@ export const awsStorage: ProviderStorage = {
   maxStagedZipBytes: null,
   limitNote: "Lambda sets no zip limit for S3 content, only 262,144,000 bytes unzipped",
   temporaryBucket: false,
-  removeCommand: (o) => `aws s3 rm s3://${o.bucket}/${o.key} --region ${o.region}`,
   bucketName: { pattern: BUCKET, what: "an S3 bucket name", hint: "S3 bucket names are 3-63 lower-case letters, digits, dots and hyphens" },
   async connect(opts, storage) {
     const { connectS3 } = await import("./s3.js");
     return connectS3(opts, storage);
   },
+  removeCommand,
+  abortCommand,
 };

@@ -8,7 +8,7 @@ import { releasedBodyCopies } from "../memory.js";
 import { assertChecksum } from "../checksum.js";
 import { unreadableAnswer } from "../content.js";
 import { blankRecord, sameSet } from "../record.js";
-import { attemptTimeoutMs, cloudCall, retryCall } from "../retry.js";
+import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
 import { UsageError } from "../../errors.js";
 import type {
   ConnectOptions,
@@ -19,6 +19,7 @@ import type {
   LayerHead,
   LayerReference,
   LayerVersionRecord,
+  Lookup,
   ProviderClient,
   PublishFunctionRequest,
   PublishLayerRequest,
@@ -38,6 +39,12 @@ const LEAVING = new Set(["Deleting", "Deleted"]);
 import { TencentFunctions } from "./functions.js";
 import type { ScfClient } from "./sdk.js";
 import { cosContent } from "./storage-names.js";
+import { findOne, layerMatch } from "../lookup.js";
+
+/** What SCF answers for a version (or a layer) that is not there. */
+const NOT_FOUND = new Set(["ResourceNotFound.LayerVersion", "ResourceNotFound.Layer"]);
+import { checkAnswer } from "../answers.js";
+import { tencentAnswers, type TencentAction } from "./answers.js";
 
 type Action = "PublishLayerVersion" | "GetLayerVersion" | "ListLayerVersions" | "PublishVersion" | lifecycle.LifecycleAction;
 
@@ -51,7 +58,30 @@ export class TencentClient implements ProviderClient {
 
   /** The update side of functions (attach): ./functions.ts. */
   get functions(): TencentFunctions {
-    return new TencentFunctions(this.sdk, (action, fn, opts) => this.call(action, fn, opts), this.opts.log);
+    return new TencentFunctions(this.sdk, this.opts, (action, fn, opts) => this.call(action, fn, opts));
+  }
+
+  within(retry: RetryPolicy): ProviderClient {
+    return new TencentClient(this.sdk, { ...this.opts, retry }, this.credentials, this.sleep);
+  }
+
+  /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
+  async findPublished(req: PublishLayerRequest, after: number): Promise<Lookup<LayerVersionRecord>> {
+    const newer = (await this.listLayerVersions(req.layerName)).filter((v) => v.version !== null && v.version > after);
+    const read: LayerVersionRecord[] = [];
+    for (const item of newer) {
+      try {
+        read.push(layerRecord(this.opts.region, req.layerName, await this.getRaw(req.layerName, item.version!)));
+      } catch (err) {
+        // Deleted since it was listed: not a version this publish can report.
+        if (!(err instanceof CloudError && NOT_FOUND.has(err.code))) throw err;
+      }
+    }
+    return findOne(
+      read,
+      (v) => layerMatch(v, v.codeSha256 === req.archive.sha256.toLowerCase(), req),
+      (v) => `version ${v.version}`,
+    );
   }
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
@@ -194,7 +224,12 @@ export class TencentClient implements ProviderClient {
 
   // The layer lifecycle (list, delete, in-use scan) lives in ./lifecycle.ts.
   private get lifecycle(): lifecycle.TencentLifecycleDeps {
-    return { opts: this.opts, request: (action, req) => this.call(action, (signal) => this.send(action, signal, req)), sleep: this.sleep };
+    return {
+      opts: this.opts,
+      request: (action, req, o) => this.call(action, (signal) => this.send(action, signal, req), o),
+      sleep: this.sleep,
+      lookup: () => new TencentClient(this.sdk, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials, this.sleep).lifecycle,
+    };
   }
 
   listLayers(): Promise<LayerVersionRecord[]> {
@@ -264,14 +299,23 @@ export class TencentClient implements ProviderClient {
    * and a blind retry would create a second one.
    */
   private call<T>(
-    action: string,
+    action: TencentAction,
     fn: (signal: AbortSignal) => Promise<T>,
     opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
   ): Promise<T> {
     // Keys whose token the cloud refuses are renewed once where their source can renew them.
     const keys = this.credentials.keys;
     return withFreshKeys(keys, isExpiredToken, () =>
-      retryCall(cloudCall("tencent", action, this.opts, opts), fn, (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: keys.knownSecrets() })),
+      retryCall(
+        cloudCall("tencent", action, this.opts, opts),
+        // The answer is checked inside the attempt: an unreadable one is retried like any failed read.
+        async (signal) => {
+          const out = await fn(signal);
+          const requestId = (out as { RequestId?: unknown } | undefined)?.RequestId;
+          return checkAnswer(tencentAnswers[action], out, { provider: "tencent", action, requestId: typeof requestId === "string" ? requestId : undefined });
+        },
+        (err) => toCloudError(err, action, { timeoutMs: this.opts.requestTimeoutMs, secrets: keys.knownSecrets() }),
+      ),
     );
   }
 

@@ -9,8 +9,9 @@
 import { Readable } from "node:stream";
 import { CloudError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
-import { DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
-import { retryCall } from "../retry.js";
+import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { cloudCall, retryCall } from "../retry.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
 import type { ConnectOptions, StagedObject, StorageClient } from "../types.js";
@@ -58,7 +59,7 @@ export async function connectCos(opts: ConnectOptions, storage: { bucket?: strin
     options.Protocol = url.protocol;
     options.Ip = url.host;
   }
-  return new CosStorage(new COS(options), storage.bucket, opts, creds.keys);
+  return new CosStorage(new COS(options), storage.bucket, opts, creds.keys, storage.endpoint);
 }
 
 /** The module's export: the client class, with the SDK's signer as a static (util.getAuth). */
@@ -124,10 +125,19 @@ class CosStorage implements StorageClient, ObjectWriter {
     readonly bucket: string,
     private readonly opts: ConnectOptions,
     private readonly keys: CredentialCache,
+    private readonly endpoint?: string,
   ) {}
 
   keyFor(preferred: string): string {
     return preferred;
+  }
+
+  removeCommand(obj: StagedObject): string {
+    return removeCommand(obj, this.endpoint);
+  }
+
+  abortCommand(key: string, uploadId: string): string {
+    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
@@ -139,14 +149,15 @@ class CosStorage implements StorageClient, ObjectWriter {
     await this.call("DeleteObject", "deleteObject", { Key: obj.key });
   }
 
-  private call(action: string, op: string, params: Record<string, unknown>): Promise<CosData> {
+  private call(action: string, op: string, params: Record<string, unknown>, retry = this.opts.retry): Promise<CosData> {
     const base = { Bucket: this.bucket, Region: this.opts.region };
     const uploadBytes = typeof params.ContentLength === "number" ? params.ContentLength : 0;
     // The SDK takes no abort signal: at the attempt's timeout retryCall gives up on the call and the
     // SDK's own Timeout (the same figure) closes the socket.
     return withFreshKeys(this.keys, isExpiredToken, () =>
       retryCall(
-        { name: `tencent cos ${action}`, provider: "tencent", timeoutMs: this.opts.requestTimeoutMs, uploadBytes, retry: this.opts.retry, log: this.opts.log },
+        // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
+        cloudCall("tencent", `cos ${action}`, this.opts, { uploadBytes, retry }),
         () =>
           new Promise<CosData>((resolve, reject) => {
             // Streams are consumed by an attempt: make the body afresh for each one.
@@ -201,7 +212,7 @@ class CosStorage implements StorageClient, ObjectWriter {
   }
 
   async abortUpload(key: string, uploadId: string): Promise<void> {
-    await this.call("AbortMultipartUpload", "multipartAbort", { Key: key, UploadId: uploadId });
+    await this.call("AbortMultipartUpload", "multipartAbort", { Key: key, UploadId: uploadId }, abortPolicy());
   }
 
   async verifyObject(key: string, whole: Digests): Promise<void> {

@@ -5,13 +5,14 @@
 // Qualifier = that version is polled until its Status is Active, as Tencent's own
 // tencent-component-toolkit (src/modules/scf) does (release-apis.md, "Attach to functions").
 import { CloudError } from "../../errors.js";
-import { invalid, newestFirst, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { shellWord } from "../../output/shell-word.js";
+import { acceptedButUnsettled, concurrentUpdate, invalid, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages, nextOffset } from "../paging.js";
-import type { Logger } from "../../output/log.js";
-import type { AttachedLayer, FunctionRef, FunctionUpdater, UpdateWaitOptions } from "../types.js";
+import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { ScfClient } from "./sdk.js";
+import type { TencentAction } from "./answers.js";
 
-type Call = <T>(action: string, fn: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
+type Call = <T>(action: TencentAction, fn: () => Promise<T>, opts?: { creates?: boolean }) => Promise<T>;
 
 interface FunctionFields {
   Status?: string;
@@ -21,6 +22,8 @@ interface FunctionFields {
 }
 
 const BUSY = new Set(["Creating", "Updating", "Publishing", "Deleting"]);
+/** SCF refuses an update while another runs (the code is not documented per action: ours, unconfirmed). */
+const BUSY_CODES = new Set(["FailedOperation.UpdateFunctionConfiguration"]);
 /** What SCF answers for a function (or its namespace) that is not there. */
 const FUNCTION_NOT_FOUND = new Set(["ResourceNotFound.Function", "ResourceNotFound.FunctionName", "ResourceNotFound.Namespace"]);
 /** ListVersionByFunction pages (20 stays within every documented limit). */
@@ -29,22 +32,32 @@ const PAGE = 20;
 export class TencentFunctions implements FunctionUpdater {
   constructor(
     private readonly sdk: ScfClient,
+    private readonly opts: Pick<ConnectOptions, "region" | "log">,
     private readonly call: Call,
-    private readonly log: Logger,
   ) {}
 
-  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[]> {
-    return layersOf(await this.settled(fn, opts));
+  async getLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<FunctionLayers> {
+    return { layers: layersOf(await this.settled(fn, opts)), revision: null };
   }
 
-  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null }> {
+  async setLayers(fn: FunctionRef, layers: AttachedLayer[], opts: UpdateWaitOptions): Promise<{ requestId: string | null; layers: AttachedLayer[] }> {
     // SCF ignores an empty Layers list; removing every layer takes one empty entry.
     const list = layers.length > 0 ? layers.map((l) => ({ LayerName: l.layerName, LayerVersion: l.version })) : [{ LayerName: "", LayerVersion: 0 }];
-    const res = await this.call("UpdateFunctionConfiguration", () =>
-      this.sdk.UpdateFunctionConfiguration({ FunctionName: fn.functionName, Namespace: fn.namespace, Layers: list }),
-    );
-    await this.settled(fn, opts);
-    return { requestId: res.RequestId ?? null };
+    let requestId: string | null;
+    try {
+      // Not repeated after an unknown outcome: the caller reads the function and decides.
+      const res = await this.call(
+        "UpdateFunctionConfiguration",
+        () => this.sdk.UpdateFunctionConfiguration({ FunctionName: fn.functionName, Namespace: fn.namespace, Layers: list }),
+        { creates: true },
+      );
+      requestId = res.RequestId ?? null;
+    } catch (err) {
+      if (err instanceof CloudError && BUSY_CODES.has(err.code)) throw concurrentUpdate("tencent", fn.functionName, `${err.code}: ${err.message}`, err.requestId);
+      throw err;
+    }
+    const after = await this.settled(fn, opts).catch((err: unknown) => Promise.reject(acceptedButUnsettled(err, fn.functionName)));
+    return { requestId, layers: layersOf(after) };
   }
 
   async pointAlias(fn: FunctionRef, alias: string, version: string, opts: UpdateWaitOptions): Promise<{ created: boolean; requestId: string | null }> {
@@ -62,7 +75,7 @@ export class TencentFunctions implements FunctionUpdater {
 
   async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
     try {
-      return await this.getLayers(fn, opts);
+      return (await this.getLayers(fn, opts)).layers;
     } catch (err) {
       if (err instanceof CloudError && FUNCTION_NOT_FOUND.has(err.code)) return null;
       throw err;
@@ -80,18 +93,23 @@ export class TencentFunctions implements FunctionUpdater {
     }
   }
 
-  async listVersions(fn: FunctionRef): Promise<string[]> {
-    const versions = await collectPages(`tencent ListVersionByFunction ${fn.functionName}`, this.log, async (token) => {
+  async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {
+    const name = `tencent ListVersionByFunction ${fn.namespace ?? "default"}/${fn.functionName}`;
+    const all = await collectPages(name, this.opts.log, async (token) => {
       const offset = Number(token ?? 0);
       const res = await this.call("ListVersionByFunction", () =>
         this.sdk.ListVersionByFunction({ FunctionName: fn.functionName, Namespace: fn.namespace, Offset: offset, Limit: PAGE }),
       );
-      const list = res.Versions?.map((v) => v.Version) ?? res.FunctionVersion ?? [];
-      // Decisions (which version to keep, or go back to) rest on this list: every item must say which it is.
-      if (list.some((v) => !v)) throw invalid("ListVersionByFunction", "Versions[].Version", res.RequestId, "tencent");
-      return { items: list as string[], next: nextOffset(offset, list.length, res.TotalCount) };
+      const items: FunctionVersionItem[] = res.Versions
+        ? res.Versions.map((v) => ({ version: v.Version ?? "", description: v.Description ?? null }))
+        : (res.FunctionVersion ?? []).map((v) => ({ version: v, description: null }));
+      return { items, next: nextOffset(offset, items.length, res.TotalCount ?? 0, name) };
     });
-    return newestFirst(versions);
+    return newestFirstItems(all);
+  }
+
+  versionsCommand(fn: FunctionRef): string {
+    return `tccli scf ListVersionByFunction --region ${shellWord(this.opts.region)} --FunctionName ${shellWord(fn.functionName)} --Namespace ${shellWord(fn.namespace ?? "default")}`;
   }
 
   async versionLayers(fn: FunctionRef, version: string): Promise<AttachedLayer[]> {

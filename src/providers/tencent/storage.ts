@@ -1,5 +1,6 @@
 // Staging big layers in COS: what layerctl knows without loading the SDK. connect() imports ./cos.ts.
 import type { ProviderStorage } from "../types.js";
+import { abortCommand, removeCommand } from "./storage-commands.js";
 import { COS_BUCKET } from "./storage-names.js";
 
 export const tencentStorage: ProviderStorage = {
@@ -11,7 +12,6 @@ export const tencentStorage: ProviderStorage = {
   limitNote: "SCF documents no zip limit for COS content, only 500 MB unzipped per function version",
   temporaryBucket: false,
   // COSCLI "rm": a bucket given by its full name needs the endpoint flag.
-  removeCommand: (o) => `coscli rm cos://${o.bucket}/${o.key} -e cos.${o.region}.myqcloud.com`,
   // At most 60 characters with the suffix.
   bucketName: {
     pattern: new RegExp(`(?=^.{1,60}$)${COS_BUCKET.source}`),
@@ -22,4 +22,6 @@ export const tencentStorage: ProviderStorage = {
     const { connectCos } = await import("./cos.js");
     return connectCos(opts, storage);
   },
+  removeCommand,
+  abortCommand,
 };

@@ -27,6 +27,14 @@ export const aliyunProfile: ConformanceProfile = {
     serverError: "InternalServerError",
   },
   publishLayerAction: "CreateLayerVersion",
+  actions: {
+    scan: ["ListFunctions", "ListFunctionVersions", "GetFunction"],
+    publishVersion: "PublishFunctionVersion",
+    listFunctionVersions: "ListFunctionVersions",
+    updateLayers: "UpdateFunction",
+    createAlias: "CreateAlias",
+  },
+  functionLayersMayBeOmitted: true,
   arnPattern: (layer, version, region) => new RegExp(`^acs:fc:${region}:\\d+:layers/${layer}/versions/${version}$`),
   unchangedFunctionKeepsVersion: false,
   storage: {

@@ -28,6 +28,14 @@ export const awsProfile: ConformanceProfile = {
     serverError: "ServiceException",
   },
   publishLayerAction: "PublishLayerVersion",
+  actions: {
+    scan: ["ListFunctions", "ListVersionsByFunction", "ListAliases"],
+    publishVersion: "PublishVersion",
+    listFunctionVersions: "ListVersionsByFunction",
+    updateLayers: "UpdateFunctionConfiguration",
+    createAlias: "CreateAlias",
+  },
+  functionLayersMayBeOmitted: false,
   arnPattern: (layer, version, region) => new RegExp(`^arn:aws:lambda:${escapeRegExp(region)}:\\d{12}:layer:${escapeRegExp(layer)}:${version}$`),
   unchangedFunctionKeepsVersion: true,
   storage: {

@@ -20,6 +20,14 @@ export const tencentProfile: ConformanceProfile = {
     serverError: "InternalError",
   },
   publishLayerAction: "PublishLayerVersion",
+  actions: {
+    scan: ["ListNamespaces", "ListFunctions", "ListVersionByFunction", "GetFunction"],
+    publishVersion: "PublishVersion",
+    listFunctionVersions: "ListVersionByFunction",
+    updateLayers: "UpdateFunctionConfiguration",
+    createAlias: "CreateAlias",
+  },
+  functionLayersMayBeOmitted: false,
   arnPattern: null,
   unchangedFunctionKeepsVersion: false,
   storage: {

@@ -97,6 +97,7 @@ describe("publishLayer", () => {
           JSON.stringify({
             layerName: "rec",
             version: 1,
+            layerVersionArn: "acs:fc:eu-central-1:1234567890:layers/rec/versions/1",
             codeChecksum: body.code.checksum,
             codeSize: 1,
             compatibleRuntime: body.compatibleRuntime,
@@ -273,6 +274,7 @@ describe("reading back", () => {
           JSON.stringify({
             layerName: "partial",
             version: mode === "drop" ? 2 : 1,
+            layerVersionArn: `acs:fc:cn-hangzhou:1234567890:layers/partial/versions/${mode === "drop" ? 2 : 1}`,
             codeChecksum: crc64Decimal(zip),
             codeSize: zip.length,
             code: { location: `${base}/blob/${mode}` },
