@@ -228,7 +228,7 @@ async function copy() {
 }
 
 // ---- main -----------------------------------------------------------------------------------------
-if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }
