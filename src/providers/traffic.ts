@@ -93,11 +93,13 @@ export interface TargetTraffic {
  * Bytes of request bodies held by the uploads in flight (CloudCall.heldBytes). AWS and Aliyun
  * uploads of one zip share one body per cloud (./inline-body.ts), held while some upload of it is
  * in flight, and count its size; Tencent's SDK builds three copies of its own per upload and counts
- * them. 128 MiB lets two clouds take the body of a 40 MB zip (53 MB each) at once (each cloud takes
+ * them. 104 MiB lets two clouds take the body of a 40 MB zip (53 MB each) at once (each cloud takes
  * in its uploads on its own: a copy to AWS and Aliyun need not wait for one before the other), and
- * keeps a release of big zips to many targets within a few hundred MB.
+ * holds Tencent to two uploads of a 10 MB zip at a time: at 128 MiB a third one's copies, and the
+ * garbage they leave, took a publish of a 10 MB zip to every region past 300 MB resident (64 MiB
+ * kept it at ~230 MB but ran Tencent's uploads one by one, twice the wall time).
  */
-export const UPLOAD_BUDGET_BYTES = 128 * 1024 * 1024;
+export const UPLOAD_BUDGET_BYTES = 104 * 1024 * 1024;
 
 export class Traffic {
   readonly uploads: ByteBudget;
