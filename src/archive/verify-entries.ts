@@ -190,7 +190,13 @@ async function inflateEntry(fh: fs.promises.FileHandle, e: CentralEntry, dataSta
     // publish builds next.
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, e.compressedSize));
     for (let at = 0; at < e.compressedSize; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, e.compressedSize - at), dataStart + at);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, Math.min(buf.length, e.compressedSize - at), dataStart + at));
+      } catch (err) {
+        // As a failed read through the inflate pipeline below reports it.
+        throw corrupt(shown, e.name, `does not inflate (${(err as Error).message})`);
+      }
       if (bytesRead === 0) return;
       at += bytesRead;
       if (!sink(buf.subarray(0, bytesRead))) return;
