@@ -11,15 +11,27 @@ export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
   return mkdtemp(path.join(process.env.LAYERCTL_TEST_TMP ?? tmpdir(), prefix));
 }
 
+/** Writes `files` (path -> content) under `dir`, making the folders on the way. */
+export async function writeTree(dir: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), content);
+  }
+}
+
+/** A new temporary folder (see tempDir) holding `files`. */
+export async function tempTree(prefix: string, files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await tempDir(prefix);
+  await writeTree(dir, files);
+  return dir;
+}
+
 /** A zip of `files` (path -> content) under `prefix`, as publish would upload it. */
 export async function makeArchive(files: Record<string, string | Buffer> = { "python/hello.py": "print('hi')\n" }): Promise<LayerArchive & { bytes: Buffer }> {
   const dir = await tempDir();
   try {
     const src = path.join(dir, "src");
-    for (const [rel, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(src, rel)), { recursive: true });
-      await writeFile(path.join(src, rel), content);
-    }
+    await writeTree(src, files);
     const out = path.join(dir, "layer.zip");
     await pack({ dir: src, output: out });
     const bytes = await readFile(out);

@@ -31,12 +31,4 @@ export function sha256Base64(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("base64");
 }
 
-/** Resolve with the error a promise rejects with (fails the test when it resolves). */
-export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, any>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, any>;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+export { rejection } from "../../helpers/cli-expect.js";

@@ -44,11 +44,4 @@ export function archiveOf(files: Record<string, string>): LayerArchive {
   return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
 }
 
-export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, any>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, any>;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+export { rejection } from "../../helpers/cli-expect.js";
