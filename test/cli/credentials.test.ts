@@ -4,13 +4,14 @@
 // --debug's detail and the error paths of STS.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli, type CliResult } from "../helpers/cli.js";
 import { expectOneLineError } from "../helpers/cli-expect.js";
 import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 
@@ -18,11 +19,8 @@ let emu: RunningEmulator;
 let home: string;
 let before: Record<string, number>;
 
-beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0 });
-});
-afterAll(async () => {
-  await emu?.close();
+useEmulator({}, (started) => {
+  emu = started;
 });
 beforeEach(async () => {
   emu.faults.clear();

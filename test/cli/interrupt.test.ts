@@ -7,18 +7,18 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultRule } from "../../src/emulator/types.js";
 import { tempDir } from "../helpers/archive.js";
 import { baseEnv, BIN, REPO } from "../helpers/cli.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let small: string;
 let big: string;
 
 beforeAll(async () => {
-  emu = await start({
-    port: 0,
+  emu = await startEmulator({
     tencentPublishDelayMs: 60_000,
     functionUpdateDelayMs: 0,
     buckets: [{ provider: "aws", name: "int-layers", region: "us-east-1" }],

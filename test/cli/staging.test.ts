@@ -3,11 +3,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli } from "../helpers/cli.js";
 import { withBundleSources } from "../helpers/bundle-trace.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
@@ -16,9 +17,7 @@ let emu: RunningEmulator;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+  emu = await startEmulator({
     buckets: [
       { provider: "aws", name: "cli-layers", region: "us-east-1" },
       { provider: "tencent", name: "cli-layers-1250000000", region: "ap-guangzhou" },

@@ -10,18 +10,17 @@ import { publishWithConfig } from "../../src/release/publish-config.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { writeRecordFile } from "../../src/record/write.js";
 import { runCommand } from "../helpers/invoke.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../src/output/log.js";
 import { tempDir } from "../helpers/archive.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let env: NodeJS.ProcessEnv;
 let dir: string;
 
 beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+  emu = await startEmulator({
     functionUpdateDelayMs: 0,
     functions: [
       { name: "api" },

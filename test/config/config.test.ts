@@ -11,11 +11,12 @@ import { scopeLayers } from "../../src/release/config-scope.js";
 import { preparePublish } from "../../src/commands/publish.js";
 import { pack } from "../../src/archive/index.js";
 import type { UsageError } from "../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import { tempDir, tempTree } from "../helpers/archive.js";
 import { usageRejectionOf } from "../helpers/cli-expect.js";
 import { REPO } from "../helpers/cli.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 const MINIMAL = { layers: [{ name: "deps", dir: "deps" }] };
 
@@ -202,9 +203,7 @@ describe("publishing from the config", () => {
   const ctx = () => ({ env, log: silentLogger });
 
   beforeAll(async () => {
-    emu = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
+    emu = await startEmulator({
       functionUpdateDelayMs: 0,
       buckets: [
         { provider: "aws", name: "cfg-layers-us-east-1", region: "us-east-1" },

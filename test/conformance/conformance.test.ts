@@ -2,13 +2,14 @@
 // emulator. Provider differences are data (profiles) and capabilities (features), never names.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudError, type LayerctlError, UsageError } from "../../src/errors.js";
-import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { providers } from "../../src/providers/index.js";
 import type { ConnectOptions, LayerArchive, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../../src/providers/types.js";
 import { silentLogger } from "../../src/output/log.js";
 import { Traffic } from "../../src/providers/traffic.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
@@ -56,11 +57,7 @@ describe.each(profiles)("conformance: $provider", (profile) => {
   }
 
   beforeAll(async () => {
-    emu = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
-      functions: [{ provider: profile.provider, name: profile.functionName, namespace: profile.namespace }],
-    });
+    emu = await startEmulator({ functions: [{ provider: profile.provider, name: profile.functionName, namespace: profile.namespace }] });
     archive = await makeArchive();
     other = await makeArchive({ "python/other.py": "x = 1\n" });
   });
@@ -398,7 +395,7 @@ describe.each(profiles)("conformance: $provider", (profile) => {
 
   describe("asynchronous publishing", () => {
     it.runIf(provider.features.asyncPublish)("returns at once with the lifecycle state when not waiting", async () => {
-      const slow = await start({ port: 0, tencentPublishDelayMs: 60_000 });
+      const slow = await startEmulator({ tencentPublishDelayMs: 60_000 });
       try {
         const credentials = await provider.resolveCredentials(emulatorEnv(slow.credentials, slow.url), {});
         const client = await provider.connect({ region: profile.region, endpoint: slow.url, credentials, requestTimeoutMs: 5_000, retry: fastRetry, log: silentLogger });

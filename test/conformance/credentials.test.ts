@@ -5,9 +5,9 @@
 // them, one clear error where it cannot). Provider differences are data (profiles/*.ts).
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CloudError, LayerctlError } from "../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { debugDetail } from "../../src/output/debug-detail.js";
 import { silentLogger } from "../../src/output/log.js";
 import { redact } from "../../src/output/redact.js";
@@ -18,6 +18,7 @@ import { makeArchive, tempDir } from "../helpers/archive.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
 import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 describe.each(profiles)("credentials: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
@@ -27,11 +28,8 @@ describe.each(profiles)("credentials: $provider", (profile) => {
   let home: string;
   let before: Record<string, number> = {};
 
-  beforeAll(async () => {
-    emu = await start({ port: 0, tencentPublishDelayMs: 0 });
-  });
-  afterAll(async () => {
-    await emu?.close();
+  useEmulator({}, (started) => {
+    emu = started;
   });
   beforeEach(async () => {
     emu.faults.clear();

@@ -6,13 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind, FaultRule } from "../../src/emulator/types.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { ProviderClient } from "../../src/providers/types.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 const KINDS: FaultKind[] = ["empty-body", "hollow", "no-list", "truncate-chunked"];
 const TRIALS = 8;
@@ -52,9 +53,7 @@ describe.each(profiles)("one malformed answer at a time: $provider", (profile) =
     const r = random(0x16 + profile.provider.length);
     const archive = await makeArchive();
     for (let trial = 0; trial < TRIALS; trial++) {
-      const emu = await start({
-        port: 0,
-        tencentPublishDelayMs: 0,
+      const emu = await startEmulator({
         functions: [
           // Published version 1 uses v2, version 2 uses v3 (an alias points at it where the cloud has them), $LATEST uses v5.
           {
@@ -104,9 +103,7 @@ describe.each(profiles)("one malformed answer at a time: $provider", (profile) =
     const r = random(0x61 + profile.provider.length);
     const archive = await makeArchive();
     for (let trial = 0; trial < TRIALS; trial++) {
-      const emu = await start({
-        port: 0,
-        tencentPublishDelayMs: 0,
+      const emu = await startEmulator({
         functionUpdateDelayMs: 0,
         functions: [
           {

@@ -1,7 +1,7 @@
 // Shared by the AWS emulator tests: an official Lambda client pointed at the emulator, and zips.
 import { createHash } from "node:crypto";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
-import { start, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator/index.js";
+import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { buildZip } from "../../../src/emulator/zip.js";
 
 // Node 20: keep the SDK's NodeVersionSupportWarning off stderr.
@@ -9,9 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 export const REGION = "eu-west-1";
 
-export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return start({ port: 0, tencentPublishDelayMs: 0, ...options });
-}
+export { startEmulator } from "../../helpers/emulator.js";
 
 export function lambda(emu: RunningEmulator, config: Partial<LambdaClientConfig> = {}): LambdaClient {
   return new LambdaClient({

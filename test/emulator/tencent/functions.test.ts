@@ -1,17 +1,14 @@
 // CreateFunction / GetFunction (minimal) and PublishVersion through the official SDK.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { start, type RunningEmulator } from "../../../src/emulator/index.js";
+import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { sdkClient, sdkError, tinyZip, type ScfClient } from "./helpers.js";
+import { startEmulator } from "../../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let scf: ScfClient;
 
 beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
-    functions: [{ name: "seeded" }, { name: "in-ns", namespace: "team" }, { provider: "aws", name: "aws-only" }],
-  });
+  emu = await startEmulator({ functions: [{ name: "seeded" }, { name: "in-ns", namespace: "team" }, { provider: "aws", name: "aws-only" }] });
   scf = sdkClient(emu);
 });
 afterAll(async () => {

@@ -13,6 +13,7 @@ import { storedZip } from "../../emulator/aliyun/helpers.js";
 import { recordingLogger } from "../../helpers/log.js";
 import { assumeRole } from "../../../src/providers/aliyun/sts.js";
 import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
+import { startEmulator } from "../../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let seq = 0;
@@ -43,9 +44,7 @@ function req(layerName: string, zip = archive, extra: Partial<PublishLayerReques
 }
 
 beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+  emu = await startEmulator({
     functions: [
       { provider: "aliyun", name: "svc" },
       { provider: "aliyun", name: "jobs" },

@@ -1,6 +1,6 @@
 // Shared by the AWS adapter tests: an emulator, and connect options pointing at it.
 import { awsProvider } from "../../../src/providers/aws/index.js";
-import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../../src/emulator/index.js";
 import type { Logger } from "../../../src/output/log.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, RetryPolicy } from "../../../src/providers/types.js";
 import { buildZip } from "../../../src/emulator/zip.js";
@@ -8,9 +8,7 @@ import { createHash } from "node:crypto";
 
 export const REGION = "eu-central-1";
 
-export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return start({ port: 0, tencentPublishDelayMs: 0, ...options });
-}
+export { startEmulator } from "../../helpers/emulator.js";
 
 export interface CapturingLogger extends Logger {
   lines: string[];

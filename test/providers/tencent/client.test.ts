@@ -8,6 +8,7 @@ import { tencentProvider as provider } from "../../../src/providers/tencent/inde
 import { httpProfile } from "../../../src/providers/tencent/sdk.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
 import { sdkClient, sha256Hex, tinyZip } from "../../emulator/tencent/helpers.js";
+import { startEmulator } from "../../helpers/emulator.js";
 
 const archiveOf = (bytes: Buffer): LayerArchive => ({ bytes, sha256: sha256Hex(bytes), size: bytes.length });
 const A = archiveOf(tinyZip("adapter-a"));
@@ -41,9 +42,7 @@ async function connect(target: RunningEmulator = emu, overrides: Partial<Connect
 const calls = (e: RunningEmulator, action: string) => e.faults.counts()[`tencent:${action}`] ?? 0;
 
 beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+  emu = await startEmulator({
     functions: [
       { provider: "tencent", name: "api", namespace: "team" },
       { provider: "tencent", name: "jobs", namespace: "team" },
@@ -90,7 +89,7 @@ describe("publishLayer", () => {
     // calls (a few polls), however fast or slow the machine is.
     const base = Date.now();
     let reads = 0;
-    const slow = await start({ port: 0, tencentPublishDelayMs: 150, now: () => new Date(base + 20 * reads++) });
+    const slow = await startEmulator({ tencentPublishDelayMs: 150, now: () => new Date(base + 20 * reads++) });
     try {
       const client = await connect(slow);
       const name = fresh();
@@ -186,7 +185,7 @@ describe("publishLayer", () => {
   });
 
   it("gives up waiting with PublishTimeout, saying which version to check later", async () => {
-    const slow = await start({ port: 0, tencentPublishDelayMs: 60_000 });
+    const slow = await startEmulator({ tencentPublishDelayMs: 60_000 });
     try {
       const client = await connect(slow);
       await client.publishLayer(req("first"), { ...wait, wait: false });
@@ -245,7 +244,7 @@ describe("findUnchanged", () => {
   });
 
   it("waits for an identical version that is still Publishing, as publish waits for its own", async () => {
-    const slow = await start({ port: 0, tencentPublishDelayMs: 300 });
+    const slow = await startEmulator({ tencentPublishDelayMs: 300 });
     try {
       const client = await connect(slow);
       const name = fresh();
