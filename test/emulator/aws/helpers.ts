@@ -1,8 +1,10 @@
 // Shared by the AWS emulator tests: an official Lambda client pointed at the emulator, and zips.
 import { createHash } from "node:crypto";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
+import { afterAll } from "vitest";
+import type { EmulatorOptions, RunningEmulator } from "../../../src/emulator/index.js";
 import { buildZip } from "../../../src/emulator/zip.js";
+import { useEmulator } from "../../helpers/emulator.js";
 
 // Node 20: keep the SDK's NodeVersionSupportWarning off stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -19,6 +21,16 @@ export function lambda(emu: RunningEmulator, config: Partial<LambdaClientConfig>
     maxAttempts: 1,
     ...config,
   });
+}
+
+/** One emulator and one Lambda client on it for the file (see useEmulator); the client is destroyed before the emulator closes. */
+export function useLambda(options: EmulatorOptions, started: (emu: RunningEmulator, client: LambdaClient) => void): void {
+  let client: LambdaClient | undefined;
+  useEmulator(options, (emu) => {
+    client = lambda(emu);
+    started(emu, client);
+  });
+  afterAll(() => client?.destroy());
 }
 
 export function zipOf(files: Record<string, string>): Buffer {
