@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
-import { silentLogger, type Logger } from "../../src/output/log.js";
+import { silentLogger } from "../../src/output/log.js";
 import { downloadZip } from "../../src/providers/content.js";
 import { providers } from "../../src/providers/index.js";
 import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from "../../src/providers/types.js";
@@ -18,18 +18,10 @@ import { preparePublish } from "../../src/commands/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
+import { capture, when } from "./capability.js";
 import { profiles } from "./profiles.js";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
-
-function when(capable: boolean, reason: string) {
-  return capable ? it : (title: string, fn: () => Promise<void>) => it.skip(`${title} (skipped: ${reason})`, fn);
-}
-
-function capture(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { ...silentLogger, lines, warn: (m: string) => lines.push(`warning: ${m}`), info: (m: string) => lines.push(m) };
-}
 
 describe.each(profiles)("fleet conformance: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];

@@ -15,6 +15,7 @@ import { publishCommand } from "../../src/commands/publish.js";
 import type { ConsentContext } from "../../src/commands/shared/consent.js";
 import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
+import { capture, when } from "./capability.js";
 import { profiles } from "./profiles.js";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -31,16 +32,6 @@ function byStatus(results: VersionActionRecord[], status: VersionActionRecord["s
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-/** `it` when the provider can, else a skip whose title says why (never a skip by provider name). */
-function when(capable: boolean, reason: string) {
-  return capable ? it : (title: string, fn: () => Promise<void>) => it.skip(`${title} (skipped: ${reason})`, fn);
-}
-
-function capture(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { ...silentLogger, lines, warn: (m: string) => lines.push(`warning: ${m}`), info: (m: string) => lines.push(m) };
 }
 
 describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
