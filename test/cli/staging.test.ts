@@ -41,6 +41,27 @@ async function traced(args: string[], extraEnv: Record<string, string> = {}) {
   return { ...r, loaded: withBundleSources(await readFile(trace, "utf8")) };
 }
 
+/** Arguments of a JSON publish of the example layer to the three clouds through their stores (the Tencent bucket named; `extra` after). */
+function stagedPublish(name: string, ...extra: string[]): string[] {
+  return [
+    "publish",
+    PY_LAYER,
+    "-p",
+    "tencent,aws,aliyun",
+    "-n",
+    name,
+    "--runtime",
+    "python3.9",
+    "--upload",
+    "storage",
+    "--output",
+    "json",
+    "--bucket",
+    "tencent=cli-layers-1250000000",
+    ...extra,
+  ];
+}
+
 describe("staging from the command line", () => {
   it("an inline publish loads no storage SDK", async () => {
     const r = await traced(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "inlinetrace", "--runtime", "python3.9", "--output", "json"]);
@@ -51,25 +72,7 @@ describe("staging from the command line", () => {
   });
 
   it("a staged publish loads the storage SDKs, prints one line per target on stderr, and records where it staged", async () => {
-    const r = await traced(
-      [
-        "publish",
-        PY_LAYER,
-        "-p",
-        "tencent,aws,aliyun",
-        "-n",
-        "stagedcli",
-        "--runtime",
-        "python3.9",
-        "--upload",
-        "storage",
-        "--output",
-        "json",
-        "--bucket",
-        "tencent=cli-layers-1250000000",
-      ],
-      { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" },
-    );
+    const r = await traced(stagedPublish("stagedcli"), { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" });
     expect(r.code).toBe(0);
     // The document keeps its published schema (upload and staged included).
     const doc = publishDocumentSchema.parse(JSON.parse(r.stdout));
@@ -95,27 +98,7 @@ describe("staging from the command line", () => {
 
   it("keeps stderr to its own lines when the stores reset an upload and it is retried", async () => {
     for (const p of ["tencent", "aws", "aliyun"] as const) emu.faults.add({ provider: p, action: "PutObject", kind: "reset", times: 1 });
-    const r = await runCli(
-      [
-        "publish",
-        PY_LAYER,
-        "-p",
-        "tencent,aws,aliyun",
-        "-n",
-        "resetcli",
-        "--runtime",
-        "python3.9",
-        "--upload",
-        "storage",
-        "--output",
-        "json",
-        "--bucket",
-        "tencent=cli-layers-1250000000",
-        "--bucket",
-        "cli-layers",
-      ],
-      { env },
-    );
+    const r = await runCli(stagedPublish("resetcli", "--bucket", "cli-layers"), { env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results.map((x: { status: string }) => x.status)).toEqual(["published", "published", "published"]);
     expect(
