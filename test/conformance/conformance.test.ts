@@ -10,6 +10,7 @@ import { Traffic } from "../../src/providers/traffic.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { startEmulator } from "../helpers/emulator.js";
+import { connectTo } from "../helpers/connect.js";
 
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
@@ -23,16 +24,7 @@ describe.each(profiles)("conformance: $provider", (profile) => {
   const layerName = () => `conf${profile.provider}${++layerSeq}`;
 
   async function connect(overrides: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
-    const credentials = await provider.resolveCredentials({ ...emulatorEnv(emu.credentials, emu.url), ...env }, {});
-    return provider.connect({
-      region: profile.region,
-      endpoint: emu.url,
-      credentials,
-      requestTimeoutMs: 10_000,
-      retry: fastRetry,
-      log: silentLogger,
-      ...overrides,
-    });
+    return connectTo(provider, emu, profile.region, { retry: fastRetry, ...overrides }, env);
   }
 
   function request(name: string, zip = archive, extra: Partial<PublishLayerRequest> = {}): PublishLayerRequest {

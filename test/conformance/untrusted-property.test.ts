@@ -14,6 +14,7 @@ import type { ProviderClient } from "../../src/providers/types.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { startEmulator } from "../helpers/emulator.js";
+import { connectTo } from "../helpers/connect.js";
 
 const KINDS: FaultKind[] = ["empty-body", "hollow", "no-list", "truncate-chunked"];
 const TRIALS = 8;
@@ -36,15 +37,7 @@ describe.each(profiles)("one malformed answer at a time: $provider", (profile) =
   const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
   async function connect(emu: RunningEmulator): Promise<ProviderClient> {
-    const credentials = await provider.resolveCredentials(emulatorEnv(emu.credentials, emu.url), {});
-    return provider.connect({
-      region: profile.region,
-      endpoint: emu.url,
-      credentials,
-      requestTimeoutMs: 5_000,
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-      log: silentLogger,
-    });
+    return connectTo(provider, emu, profile.region, { requestTimeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
   }
 
   const run = { provider: [profile.provider], region: [profile.region] };

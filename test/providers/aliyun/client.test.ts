@@ -14,6 +14,7 @@ import { recordingLogger } from "../../helpers/log.js";
 import { assumeRole } from "../../../src/providers/aliyun/sts.js";
 import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
 import { startEmulator } from "../../helpers/emulator.js";
+import { connectTo } from "../../helpers/connect.js";
 
 let emu: RunningEmulator;
 let seq = 0;
@@ -27,16 +28,7 @@ const archive = archiveOf(storedZip({ "python/one.py": "ONE = 1\n" }));
 const other = archiveOf(storedZip({ "python/two.py": "TWO = 2\n" }));
 
 async function connect(over: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
-  const credentials = await aliyunProvider.resolveCredentials({ ...emulatorEnv(emu.credentials, emu.url), ...env }, {});
-  return aliyunProvider.connect({
-    region: "cn-beijing",
-    endpoint: emu.url,
-    credentials,
-    requestTimeoutMs: 10_000,
-    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    log: recordingLogger(),
-    ...over,
-  });
+  return connectTo(aliyunProvider, emu, "cn-beijing", { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, log: recordingLogger(), ...over }, env);
 }
 
 function req(layerName: string, zip = archive, extra: Partial<PublishLayerRequest> = {}): PublishLayerRequest {

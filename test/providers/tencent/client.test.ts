@@ -2,13 +2,14 @@
 // test/conformance): asynchronous publishing, polling, China time, sizes, namespaces, regions.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudError, UsageError } from "../../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
+import { start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../../src/output/log.js";
 import { tencentProvider as provider } from "../../../src/providers/tencent/index.js";
 import { httpProfile } from "../../../src/providers/tencent/sdk.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
 import { sdkClient, sha256Hex, tinyZip } from "../../emulator/tencent/helpers.js";
 import { startEmulator } from "../../helpers/emulator.js";
+import { connectTo } from "../../helpers/connect.js";
 
 const archiveOf = (bytes: Buffer): LayerArchive => ({ bytes, sha256: sha256Hex(bytes), size: bytes.length });
 const A = archiveOf(tinyZip("adapter-a"));
@@ -27,16 +28,7 @@ const req = (layerName: string, archive = A, extra: Partial<PublishLayerRequest>
 });
 
 async function connect(target: RunningEmulator = emu, overrides: Partial<ConnectOptions> = {}): Promise<ProviderClient> {
-  const credentials = await provider.resolveCredentials(emulatorEnv(target.credentials, target.url), {});
-  return provider.connect({
-    region: "ap-guangzhou",
-    endpoint: target.url,
-    credentials,
-    requestTimeoutMs: 5_000,
-    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    log: silentLogger,
-    ...overrides,
-  });
+  return connectTo(provider, target, "ap-guangzhou", { requestTimeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...overrides });
 }
 
 const calls = (e: RunningEmulator, action: string) => e.faults.counts()[`tencent:${action}`] ?? 0;
