@@ -2,13 +2,13 @@
 // stderr progress lines, and which SDK modules a run loads (the storage SDKs only when staging).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli } from "../helpers/cli.js";
 import { withBundleSources } from "../helpers/bundle-trace.js";
-import { startEmulator } from "../helpers/emulator.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
@@ -16,18 +16,20 @@ const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
 let emu: RunningEmulator;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  emu = await startEmulator({
+useEmulator(
+  {
     buckets: [
       { provider: "aws", name: "cli-layers", region: "us-east-1" },
       { provider: "tencent", name: "cli-layers-1250000000", region: "ap-guangzhou" },
       { provider: "aliyun", name: "cli-layers", region: "cn-hangzhou" },
     ],
-  });
+  },
+  (started) => {
+    emu = started;
+  },
+);
+beforeAll(async () => {
   env = emulatorEnv(emu.credentials, emu.url);
-});
-afterAll(async () => {
-  await emu?.close();
 });
 beforeEach(() => emu.faults.clear());
 

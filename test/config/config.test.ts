@@ -1,6 +1,6 @@
 // The config file: discovery upwards with every supported name, every kind of schema error as one
 // usage line (file, key path, expectation), the shipped JSON Schemas, and publishing from it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
@@ -16,7 +16,7 @@ import { silentLogger } from "../../src/output/log.js";
 import { tempDir, tempTree } from "../helpers/archive.js";
 import { usageRejectionOf } from "../helpers/cli-expect.js";
 import { REPO } from "../helpers/cli.js";
-import { startEmulator } from "../helpers/emulator.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const MINIMAL = { layers: [{ name: "deps", dir: "deps" }] };
 
@@ -202,14 +202,19 @@ describe("publishing from the config", () => {
   let root: string;
   const ctx = () => ({ env, log: silentLogger });
 
-  beforeAll(async () => {
-    emu = await startEmulator({
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       buckets: [
         { provider: "aws", name: "cfg-layers-us-east-1", region: "us-east-1" },
         { provider: "tencent", name: "cfg-layers-1250000000", region: "ap-guangzhou" },
       ],
-    });
+    },
+    (started) => {
+      emu = started;
+    },
+  );
+  beforeAll(async () => {
     env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
     root = await project({
       "layers/deps/mod.py": "x = 1\n",
@@ -228,9 +233,6 @@ describe("publishing from the config", () => {
         ],
       }),
     });
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
 
   it("with no source publishes every configured layer, with per-provider runtimes and one zip per prefix", async () => {

@@ -3,7 +3,7 @@
 // missing function, waiting for the update, publishing a version, pointing an alias; the reads
 // promotion rests on (a function that is not there, an alias's version, the published versions
 // and their layers), going back to the previous version, detaching, and no churn on a re-run.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CloudError } from "../../src/errors.js";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
@@ -13,7 +13,7 @@ import { attachFunctions, type AttachOptions } from "../../src/release/attach-fu
 import type { Target } from "../../src/commands/shared/targets.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
-import { startEmulator } from "../helpers/emulator.js";
+import { startEmulator, useEmulator } from "../helpers/emulator.js";
 
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
@@ -51,8 +51,8 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
 
   const updateAction = { tencent: "UpdateFunctionConfiguration", aws: "UpdateFunctionConfiguration", aliyun: "UpdateFunction" }[profile.provider];
 
-  beforeAll(async () => {
-    emu = await startEmulator({
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       functions: [
         ...FUNCTIONS.map((name) => ({ provider: profile.provider, name, namespace: profile.namespace })),
@@ -61,11 +61,13 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
           ? [{ provider: profile.provider, name: "att-foreign", layers: [{ name: "public", version: 0, arn: profile.foreignLayerArn(profile.region) }] }]
           : []),
       ],
-    });
+    },
+    (started) => {
+      emu = started;
+    },
+  );
+  beforeAll(async () => {
     archive = await makeArchive();
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
 
   it("appends a layer the function does not use yet", async () => {

@@ -1,6 +1,6 @@
 // The same scenarios against every provider adapter, through the real SDKs over real HTTP to the
 // emulator. Provider differences are data (profiles) and capabilities (features), never names.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudError, type LayerctlError, UsageError } from "../../src/errors.js";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { providers } from "../../src/providers/index.js";
@@ -9,7 +9,7 @@ import { silentLogger } from "../../src/output/log.js";
 import { Traffic } from "../../src/providers/traffic.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
-import { startEmulator } from "../helpers/emulator.js";
+import { startEmulator, useEmulator } from "../helpers/emulator.js";
 import { connectTo } from "../helpers/connect.js";
 
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -48,13 +48,12 @@ describe.each(profiles)("conformance: $provider", (profile) => {
     return err as CloudError;
   }
 
+  useEmulator({ functions: [{ provider: profile.provider, name: profile.functionName, namespace: profile.namespace }] }, (started) => {
+    emu = started;
+  });
   beforeAll(async () => {
-    emu = await startEmulator({ functions: [{ provider: profile.provider, name: profile.functionName, namespace: profile.namespace }] });
     archive = await makeArchive();
     other = await makeArchive({ "python/other.py": "x = 1\n" });
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
   beforeEach(() => {
     emu.faults.clear();

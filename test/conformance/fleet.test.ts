@@ -5,7 +5,7 @@
 // codes. Scenarios a provider cannot run skip by capability, each with its reason.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import { downloadZip } from "../../src/providers/content.js";
@@ -20,6 +20,7 @@ import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
 import { capture, when } from "./capability.js";
 import { profiles } from "./profiles.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -76,12 +77,11 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
     ...extra,
   });
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    dir = await tempDir("layerctl-fleet-");
+  useEmulator({}, (started) => {
+    emu = started;
   });
-  afterAll(async () => {
-    await emu?.close();
+  beforeAll(async () => {
+    dir = await tempDir("layerctl-fleet-");
   });
 
   describe("every region (provider:all)", () => {

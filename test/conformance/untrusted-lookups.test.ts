@@ -2,7 +2,7 @@
 // function versions, layer-list updates, aliases and deletes whose answers are lost (cut, or
 // "2xx but incomplete") are reported as what happened, once, never repeated blindly; and two
 // attaches racing on one function never both report attached while one layer is lost.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { deleteCommand } from "../../src/commands/delete.js";
 import { pruneCommand } from "../../src/commands/prune.js";
@@ -13,7 +13,7 @@ import type { AttachedLayer, FunctionRef, LayerArchive } from "../../src/provide
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { CUT, fastRetry, onEmulator, wait } from "./untrusted-helpers.js";
-import { startEmulator } from "../helpers/emulator.js";
+import { startEmulator, useEmulator } from "../helpers/emulator.js";
 
 describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) => {
   const provider = providers[profile.provider];
@@ -25,16 +25,18 @@ describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) =
   // layers per region (deletes, whose versions are counted, get a layer each).
   const fresh = (prefix: string) => (prefix === "del" ? `${prefix}${profile.provider}${++seq}` : `${prefix}${profile.provider}`);
 
-  beforeAll(async () => {
-    // Functions of their own per scenario (prune's scan reads every function, paced: few of them).
-    made = await startEmulator({
+  // Functions of their own per scenario (prune's scan reads every function, paced: few of them).
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       functions: ["fv", "upd", "alias"].flatMap((p) => Array.from({ length: CUT.length + 1 }, (_, i) => ({ provider: profile.provider, name: `${p}${i}`, namespace }))),
-    });
+    },
+    (started) => {
+      made = started;
+    },
+  );
+  beforeAll(async () => {
     archive = await makeArchive();
-  });
-  afterAll(async () => {
-    await made?.close();
   });
   beforeEach(() => made.faults.clear());
 

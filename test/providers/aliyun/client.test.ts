@@ -1,6 +1,6 @@
 // The FC 3.0 adapter through the official SDK against the emulator: what is specific to Aliyun
 // beyond the shared conformance scenarios.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudError } from "../../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { crc64Decimal } from "../../../src/archive/crc64.js";
@@ -13,7 +13,7 @@ import { storedZip } from "../../emulator/aliyun/helpers.js";
 import { recordingLogger } from "../../helpers/log.js";
 import { assumeRole } from "../../../src/providers/aliyun/sts.js";
 import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
-import { startEmulator } from "../../helpers/emulator.js";
+import { useEmulator } from "../../helpers/emulator.js";
 import { connectTo } from "../../helpers/connect.js";
 
 let emu: RunningEmulator;
@@ -35,17 +35,17 @@ function req(layerName: string, zip = archive, extra: Partial<PublishLayerReques
   return { layerName, archive: zip, runtimes: ["python3.10", "python3.9"], architectures: [], ...extra };
 }
 
-beforeAll(async () => {
-  emu = await startEmulator({
+useEmulator(
+  {
     functions: [
       { provider: "aliyun", name: "svc" },
       { provider: "aliyun", name: "jobs" },
     ],
-  });
-});
-afterAll(async () => {
-  await emu?.close();
-});
+  },
+  (started) => {
+    emu = started;
+  },
+);
 beforeEach(() => {
   emu.faults.clear();
   emu.faults.setRateLimit(null);

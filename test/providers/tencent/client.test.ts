@@ -1,6 +1,6 @@
 // Tencent-specific adapter behaviour against the emulator (the shared scenarios live in
 // test/conformance): asynchronous publishing, polling, China time, sizes, namespaces, regions.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudError, UsageError } from "../../../src/errors.js";
 import { start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../../src/output/log.js";
@@ -8,7 +8,7 @@ import { tencentProvider as provider } from "../../../src/providers/tencent/inde
 import { httpProfile } from "../../../src/providers/tencent/sdk.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
 import { sdkClient, sha256Hex, tinyZip } from "../../emulator/tencent/helpers.js";
-import { startEmulator } from "../../helpers/emulator.js";
+import { startEmulator, useEmulator } from "../../helpers/emulator.js";
 import { connectTo } from "../../helpers/connect.js";
 
 const archiveOf = (bytes: Buffer): LayerArchive => ({ bytes, sha256: sha256Hex(bytes), size: bytes.length });
@@ -33,17 +33,17 @@ async function connect(target: RunningEmulator = emu, overrides: Partial<Connect
 
 const calls = (e: RunningEmulator, action: string) => e.faults.counts()[`tencent:${action}`] ?? 0;
 
-beforeAll(async () => {
-  emu = await startEmulator({
+useEmulator(
+  {
     functions: [
       { provider: "tencent", name: "api", namespace: "team" },
       { provider: "tencent", name: "jobs", namespace: "team" },
     ],
-  });
-});
-afterAll(async () => {
-  await emu.close();
-});
+  },
+  (started) => {
+    emu = started;
+  },
+);
 beforeEach(() => emu.faults.clear());
 
 describe("the upload budget", () => {
