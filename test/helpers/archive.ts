@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { pack } from "../../src/archive/index.js";
+import { buildZip } from "../../src/emulator/zip.js";
 import type { LayerArchive } from "../../src/providers/types.js";
 
 /** Under the run's own folder (made and removed by test/helpers/global-setup.ts), so nothing is left behind. */
@@ -24,6 +25,11 @@ export async function tempTree(prefix: string, files: Record<string, string | Bu
   const dir = await tempDir(prefix);
   await writeTree(dir, files);
   return dir;
+}
+
+/** A stored zip of `files` (path -> content) from the emulator's own deterministic writer: no packing, no disk. */
+export function zipOf(files: Record<string, string>): Buffer {
+  return buildZip(Object.entries(files).map(([name, data]) => ({ name, data: Buffer.from(data) })));
 }
 
 /** A zip of `files` (path -> content) under `prefix`, as publish would upload it. */

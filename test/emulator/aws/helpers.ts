@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
 import { afterAll } from "vitest";
 import type { EmulatorOptions, RunningEmulator } from "../../../src/emulator/index.js";
-import { buildZip } from "../../../src/emulator/zip.js";
 import { useEmulator } from "../../helpers/emulator.js";
 
 // Node 20: keep the SDK's NodeVersionSupportWarning off stderr.
@@ -33,9 +32,7 @@ export function useLambda(options: EmulatorOptions, started: (emu: RunningEmulat
   afterAll(() => client?.destroy());
 }
 
-export function zipOf(files: Record<string, string>): Buffer {
-  return buildZip(Object.entries(files).map(([name, data]) => ({ name, data: Buffer.from(data) })));
-}
+export { zipOf } from "../../helpers/archive.js";
 
 export function sha256Base64(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("base64");
