@@ -64,6 +64,14 @@ function stagedPublish(name: string, ...extra: string[]): string[] {
   ];
 }
 
+/** The stderr lines that are neither a warning nor a "staged" line: no SDK chatter may be among them. */
+function otherStderrLines(stderr: string): string[] {
+  return stderr
+    .trimEnd()
+    .split("\n")
+    .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l));
+}
+
 describe("staging from the command line", () => {
   it("an inline publish loads no storage SDK", async () => {
     const r = await traced(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "inlinetrace", "--runtime", "python3.9", "--output", "json"]);
@@ -87,12 +95,7 @@ describe("staging from the command line", () => {
     const staged = r.stderr.split("\n").filter((l) => / staged /.test(l));
     expect(staged).toHaveLength(3);
     // Nothing else: no SDK chatter (layout warnings aside).
-    expect(
-      r.stderr
-        .trimEnd()
-        .split("\n")
-        .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l)),
-    ).toEqual([]);
+    expect(otherStderrLines(r.stderr)).toEqual([]);
     expect(r.loaded).toMatch(/@aws-sdk\/client-s3/);
     expect(r.loaded).toMatch(/cos-nodejs-sdk-v5/);
     expect(r.loaded).toMatch(/ali-oss/);
@@ -103,12 +106,7 @@ describe("staging from the command line", () => {
     const r = await runCli(stagedPublish("resetcli", "--bucket", "cli-layers"), { env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results.map((x: { status: string }) => x.status)).toEqual(["published", "published", "published"]);
-    expect(
-      r.stderr
-        .trimEnd()
-        .split("\n")
-        .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l)),
-    ).toEqual([]);
+    expect(otherStderrLines(r.stderr)).toEqual([]);
     expect(emu.faults.counts()["aws:PutObject"]).toBeGreaterThanOrEqual(2);
   });
 
