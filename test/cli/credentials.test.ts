@@ -2,11 +2,11 @@
 // provider:NAME), --debug and --dry-run saying where the keys came from, OIDC and --role-arn runs,
 // and no secret (keys, session tokens, the OIDC token) in any output, in any encoding, including
 // --debug's detail and the error paths of STS.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
-import { tempDir } from "../helpers/archive.js";
+import { tempDirEach } from "../helpers/archive.js";
 import { REPO, runCli, type CliResult } from "../helpers/cli.js";
 import { expectOneLineError } from "../helpers/cli-expect.js";
 import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
@@ -22,13 +22,12 @@ let before: Record<string, number>;
 useEmulator({}, (started) => {
   emu = started;
 });
-beforeEach(async () => {
+beforeEach(() => {
   emu.faults.clear();
   before = emu.faults.counts();
-  home = await tempDir("layerctl-cli-home-");
 });
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
+tempDirEach("layerctl-cli-home-", (dir) => {
+  home = dir;
 });
 
 const calls = (key: string) => (emu.faults.counts()[key] ?? 0) - (before[key] ?? 0);

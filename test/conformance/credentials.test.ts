@@ -3,9 +3,9 @@
 // temporary HOME, an OIDC token file exchanged at STS, a role assumed with --role-arn, a dry run
 // that exchanges nothing, and keys that expire during a run (renewed where the source can renew
 // them, one clear error where it cannot). Provider differences are data (profiles/*.ts).
-import { rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudError, LayerctlError } from "../../src/errors.js";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { debugDetail } from "../../src/output/debug-detail.js";
@@ -14,7 +14,7 @@ import { redact } from "../../src/output/redact.js";
 import type { CredentialCache } from "../../src/providers/credential-cache.js";
 import { providers } from "../../src/providers/index.js";
 import type { Provider, ProviderClient, ResolvedCredentials } from "../../src/providers/types.js";
-import { makeArchive, tempDir } from "../helpers/archive.js";
+import { makeArchive, tempDirEach } from "../helpers/archive.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
 import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
@@ -31,13 +31,12 @@ describe.each(profiles)("credentials: $provider", (profile) => {
   useEmulator({}, (started) => {
     emu = started;
   });
-  beforeEach(async () => {
+  beforeEach(() => {
     emu.faults.clear();
     before = emu.faults.counts();
-    home = await tempDir("layerctl-home-");
   });
-  afterEach(async () => {
-    await rm(home, { recursive: true, force: true });
+  tempDirEach("layerctl-home-", (dir) => {
+    home = dir;
   });
 
   /** Everything that points at the emulator, and HOME; the keys only when asked for. */

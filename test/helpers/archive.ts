@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
+import { afterEach, beforeEach } from "vitest";
 import { pack } from "../../src/archive/index.js";
 import { buildZip } from "../../src/emulator/zip.js";
 import type { LayerArchive } from "../../src/providers/types.js";
@@ -10,6 +11,18 @@ import type { LayerArchive } from "../../src/providers/types.js";
 /** Under the run's own folder (made and removed by test/helpers/global-setup.ts), so nothing is left behind. */
 export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
   return mkdtemp(path.join(process.env.LAYERCTL_TEST_TMP ?? tmpdir(), prefix));
+}
+
+/** A fresh temporary folder (see tempDir) for each test of the enclosing block, handed to `made`, removed after the test. */
+export function tempDirEach(prefix: string, made: (dir: string) => void): void {
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await tempDir(prefix);
+    made(dir);
+  });
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 }
 
 /** Writes `files` (path -> content) under `dir`, making the folders on the way. */
