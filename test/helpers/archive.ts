@@ -3,10 +3,10 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { afterEach, beforeEach } from "vitest";
 import { pack } from "../../src/archive/index.js";
 import { buildZip } from "../../src/emulator/zip.js";
 import type { LayerArchive } from "../../src/providers/types.js";
+import { useResource } from "./hooks.js";
 
 /** Under the run's own folder (made and removed by test/helpers/global-setup.ts), so nothing is left behind. */
 export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
@@ -15,14 +15,12 @@ export async function tempDir(prefix = "layerctl-test-"): Promise<string> {
 
 /** A fresh temporary folder (see tempDir) for each test of the enclosing block, handed to `made`, removed after the test. */
 export function tempDirEach(prefix: string, made: (dir: string) => void): void {
-  let dir: string | undefined;
-  beforeEach(async () => {
-    dir = await tempDir(prefix);
-    made(dir);
-  });
-  afterEach(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  useResource(
+    "each",
+    () => tempDir(prefix),
+    made,
+    (dir) => rm(dir, { recursive: true, force: true }),
+  );
 }
 
 /** Writes `files` (path -> content) under `dir`, making the folders on the way. */

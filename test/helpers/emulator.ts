@@ -1,7 +1,7 @@
 // The emulator as tests start it: on any free port, with Tencent's publish finishing at once (a
 // test that wants the asynchronous state asks for a delay), and closed when the tests are done.
-import { afterAll, beforeAll } from "vitest";
 import { start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
+import { useResource } from "./hooks.js";
 
 /** An emulator on port 0 with no Tencent publish delay, unless `options` say otherwise. */
 export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -14,12 +14,10 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmu
  * after it has started.
  */
 export function useEmulator(options: EmulatorOptions, started: (emu: RunningEmulator) => void): void {
-  let emu: RunningEmulator | undefined;
-  beforeAll(async () => {
-    emu = await startEmulator(options);
-    started(emu);
-  });
-  afterAll(async () => {
-    await emu?.close();
-  });
+  useResource(
+    "all",
+    () => startEmulator(options),
+    started,
+    (emu) => emu.close(),
+  );
 }
