@@ -225,15 +225,20 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       expect(Date.now() - t0).toBeLessThan(5_000);
     });
 
-    it("retries throttling with backoff and then succeeds", async () => {
+    // Each failed call and the retry that succeeds (a get may also follow a download link, which is not an API call).
+    it.each([
+      // title, fault, how many times, calls expected
+      ["retries throttling with backoff and then succeeds", "throttle", 2, 3],
+      ["retries a connection reset", "reset", 1, 2],
+    ] as const)("%s", async (_title, kind, times, expectedCalls) => {
       const client = await connect();
       const name = layerName();
       await client.publishLayer(request(name), publishOpts);
       const before = calls();
-      emu.faults.add({ provider: profile.provider, action: "*", kind: "throttle", times: 2 });
+      emu.faults.add({ provider: profile.provider, action: "*", kind, times });
       const rec = await client.getLayerVersion(name, 1);
       expect(rec.version).toBe(1);
-      expect(calls() - before).toBe(3);
+      expect(calls() - before).toBe(expectedCalls);
     });
 
     it("gives up on a persistent server error after the bounded attempts, keeping the provider's code", async () => {
@@ -272,18 +277,6 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       const rec = await client.publishLayer(request(name), publishOpts);
       expect(rec.version).toBe(1);
       expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
-    });
-
-    it("retries a connection reset", async () => {
-      const client = await connect();
-      const name = layerName();
-      await client.publishLayer(request(name), publishOpts);
-      const before = calls();
-      emu.faults.add({ provider: profile.provider, action: "*", kind: "reset", times: 1 });
-      const rec = await client.getLayerVersion(name, 1);
-      expect(rec.version).toBe(1);
-      // the reset call and the retry (a get may also follow a download link, which is not an API call)
-      expect(calls() - before).toBe(2);
     });
 
     it("turns a rate limit into throttling that the retries absorb", async () => {
