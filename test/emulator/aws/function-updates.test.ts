@@ -12,16 +12,13 @@ import {
   type LambdaClient,
   GetFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { REGION, rejection, useLambda, zipOf } from "./helpers.js";
 
-let emu: RunningEmulator;
 let client: LambdaClient;
 let clock = Date.now();
 const arns: string[] = [];
 
-useLambda({ functionUpdateDelayMs: 1_000, now: () => new Date(clock), functions: [{ name: "fn" }, { name: "busy" }, { name: "al" }] }, (e, c) => {
-  emu = e;
+useLambda({ functionUpdateDelayMs: 1_000, now: () => new Date(clock), functions: [{ name: "fn" }, { name: "busy" }, { name: "al" }] }, (_emu, c) => {
   client = c;
 });
 beforeAll(async () => {

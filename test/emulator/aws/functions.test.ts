@@ -1,15 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { CreateFunctionCommand, GetFunctionCommand, PublishLayerVersionCommand, PublishVersionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { REGION, rejection, sha256Base64, useLambda, zipOf } from "./helpers.js";
 
-let emu: RunningEmulator;
 let client: LambdaClient;
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/service-role/fn-role`;
 
-useLambda({ functions: [{ name: "seeded" }, { name: "seeded-twice" }, { provider: "tencent", name: "tencent-only" }] }, (e, c) => {
-  emu = e;
+useLambda({ functions: [{ name: "seeded" }, { name: "seeded-twice" }, { provider: "tencent", name: "tencent-only" }] }, (_emu, c) => {
   client = c;
 });
 

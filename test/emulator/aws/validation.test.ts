@@ -1,14 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { ListLayerVersionsCommand, PublishLayerVersionCommand, type LambdaClient, type PublishLayerVersionCommandInput } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { buildZip } from "../../../src/emulator/zip.js";
 import { rejection, useLambda, zipOf } from "./helpers.js";
 
-let emu: RunningEmulator;
 let client: LambdaClient;
 
-useLambda({}, (e, c) => {
-  emu = e;
+useLambda({}, (_emu, c) => {
   client = c;
 });
 
