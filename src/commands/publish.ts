@@ -1,5 +1,5 @@
 // layerctl publish: validate everything, pack once, publish to every target, return the records.
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
@@ -226,6 +226,8 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     }
 
     const uploads = planUploads(targets, (t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
+
+    // Never read whole: an inline upload's body is encoded from the file (providers/inline-body.ts), staging streams it.
     const archive: LayerArchive = { path: built.path, sha256: packed.archive.sha256, size };
     const plan = planPublish({ layerName, targets, runtimes: providers, architectures, input, archive, uploads });
 
@@ -254,9 +256,6 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
         const results = plannedRecords(plan).map((r, i) => (align ? plannedAligned(r, align, i) : r));
         return { archive: packed.archive, results, ...planned, ...(align ? { alignedVersion: align.version } : {}) };
       }
-      // The whole zip is read into memory only for inline uploads (and only now: a config run
-      // prepares every layer first); staging streams it from disk.
-      if (uploads.some((u) => u.upload === "inline")) archive.bytes = await readFile(built.path);
       if (note && !align) ctx.log.info(note);
       const shares: ShareRecord[] = [];
       const results = await executePublish(

@@ -2,7 +2,7 @@
 // does not retry on its own (Tencent never does; Aliyun does not by default).
 import { CloudError, LayerctlError } from "../errors.js";
 import type { ProviderName } from "./names.js";
-import type { TargetTraffic } from "./traffic.js";
+import type { SharedBodyHold, TargetTraffic } from "./traffic.js";
 import type { ConnectOptions, RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
@@ -121,7 +121,7 @@ export interface CloudCall {
   /** The run's pacing and upload budget, awaited before every attempt. */
   traffic?: TargetTraffic;
   /** The body is one buffer shared by several uploads (held once: see TargetTraffic.gate). */
-  sharedBody?: object;
+  sharedBody?: SharedBodyHold;
 }
 
 /**
@@ -132,7 +132,7 @@ export function cloudCall(
   provider: ProviderName,
   action: string,
   opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "log" | "traffic">,
-  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
+  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; sharedBody?: SharedBodyHold } = {},
 ): CloudCall {
   return {
     name: `${provider} ${action}`,
