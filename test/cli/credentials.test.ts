@@ -4,33 +4,27 @@
 // --debug's detail and the error paths of STS.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { tempDirEach } from "../helpers/archive.js";
 import { REPO, runCli, type CliResult } from "../helpers/cli.js";
 import { expectOneLineError } from "../helpers/cli-expect.js";
 import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
-import { useEmulator } from "../helpers/emulator.js";
+import { callsSinceEachTest, useEmulator } from "../helpers/emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 
 let emu: RunningEmulator;
 let home: string;
-let before: Record<string, number>;
 
 useEmulator({}, (started) => {
   emu = started;
 });
-beforeEach(() => {
-  emu.faults.clear();
-  before = emu.faults.counts();
-});
+const calls = callsSinceEachTest(() => emu);
 tempDirEach("layerctl-cli-home-", (dir) => {
   home = dir;
 });
-
-const calls = (key: string) => (emu.faults.counts()[key] ?? 0) - (before[key] ?? 0);
 
 /** Where everything is (the emulator), HOME, and no keys at all unless `withKeys`. */
 function env(extra: Record<string, string> = {}, withKeys = false): Record<string, string> {

@@ -5,7 +5,7 @@
 // them, one clear error where it cannot). Provider differences are data (profiles/*.ts).
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloudError, LayerctlError } from "../../src/errors.js";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { debugDetail } from "../../src/output/debug-detail.js";
@@ -18,7 +18,7 @@ import { makeArchive, tempDirEach } from "../helpers/archive.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
 import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
-import { useEmulator } from "../helpers/emulator.js";
+import { callsSinceEachTest, useEmulator } from "../helpers/emulator.js";
 
 describe.each(profiles)("credentials: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
@@ -26,15 +26,11 @@ describe.each(profiles)("credentials: $provider", (profile) => {
   const [ID, SECRET, TOKEN] = provider.credentialVariables as [string, string, string];
   let emu: RunningEmulator;
   let home: string;
-  let before: Record<string, number> = {};
 
   useEmulator({}, (started) => {
     emu = started;
   });
-  beforeEach(() => {
-    emu.faults.clear();
-    before = emu.faults.counts();
-  });
+  const callsOf = callsSinceEachTest(() => emu);
   tempDirEach("layerctl-home-", (dir) => {
     home = dir;
   });
@@ -50,8 +46,7 @@ describe.each(profiles)("credentials: $provider", (profile) => {
   }
 
   function calls(action: string): number {
-    const key = `${profile.provider}:${action}`;
-    return (emu.faults.counts()[key] ?? 0) - (before[key] ?? 0);
+    return callsOf(`${profile.provider}:${action}`);
   }
 
   function connect(credentials: ResolvedCredentials, region = profile.region): Promise<ProviderClient> {

@@ -1,5 +1,6 @@
 // The emulator as tests start it: on any free port, with Tencent's publish finishing at once (a
 // test that wants the asynchronous state asks for a delay), and closed when the tests are done.
+import { beforeEach } from "vitest";
 import { start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 import { useResource } from "./hooks.js";
 
@@ -20,4 +21,17 @@ export function useEmulator(options: EmulatorOptions, started: (emu: RunningEmul
     started,
     (emu) => emu.close(),
   );
+}
+
+/**
+ * Clears the emulator's faults before each test and counts the calls it answers from then on:
+ * `calls("aws:GetLayerVersion")` is how many that test made.
+ */
+export function callsSinceEachTest(emu: () => RunningEmulator): (key: string) => number {
+  let before: Record<string, number> = {};
+  beforeEach(() => {
+    emu().faults.clear();
+    before = emu().faults.counts();
+  });
+  return (key) => (emu().faults.counts()[key] ?? 0) - (before[key] ?? 0);
 }
