@@ -7,9 +7,10 @@ import type { ArchiveSummary, PackResult } from "../archive/types.js";
 import { UsageError } from "../errors.js";
 import { onInterrupt, removeOnInterrupt } from "../interrupt.js";
 import { renderLayerDocument } from "../output/records.js";
-import { blankRecord } from "../providers/record.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
-import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, ProviderClient, PublishLayerRequest, RetryPolicy, StagedFile } from "../providers/types.js";
+import { blankRecord } from "../providers/record.js";
+import type { Budget } from "../providers/budget.js";
+import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, PublishLayerRequest, StagedFile } from "../providers/types.js";
 import { afterPublish } from "./shared/publish-after.js";
 import { valuesFor } from "../config/per-provider.js";
 import { attachPublished, planAttachments, preflightFunctions, type PlannedAttachment } from "../release/publish-attach.js";
@@ -19,11 +20,10 @@ import { PUBLISH_SHARE_FLAGS, planGrants, sharesOf } from "./shared/sharing.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { Traffic } from "../providers/traffic.js";
-import { checkZipOut, FLEET_CONCURRENCY, parseSymlinkMode, parseTimeout } from "./shared/options.js";
+import { checkZipOut, FLEET_CONCURRENCY, parseSymlinkMode } from "./shared/options.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
 import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "../release/align.js";
-import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, parseOptionalConcurrency, plannedAligned } from "../release/publish-fleet.js";
+import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, plannedAligned } from "../release/publish-fleet.js";
 import { selectForResume, type ResumeSelection } from "../release/resume.js";
 import { checkTargets, contentsCheck } from "./shared/contents-check.js";
 import type { NamedNote } from "../contents/types.js";
@@ -31,8 +31,9 @@ import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
-import { connectTarget, describeTarget, mapTargets, versionsCommand } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
+import { describeTarget, versionsCommand } from "../targets/describe.js";
+import { openTargets, runSettings, type TargetRun } from "../targets/runner.js";
+import { selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
 import {
   inlineCheck,
   parseStaging,
@@ -134,10 +135,9 @@ export async function publishCommand(input: PublishInput, ctx: CommandContext, p
 export async function preparePublish(input: PublishInput, ctx: CommandContext, preset?: PublishPreset): Promise<PreparedPublish> {
   const layerName = input.name?.trim();
   if (!layerName) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "pass --name <layer>" });
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   const symlinks = parseSymlinkMode(input.symlinks);
   const maxPadding = parseMaxPadding(input.maxPadding, input.alignVersion);
-  const concurrency = parseOptionalConcurrency(input.concurrency);
   const architectures = splitList(input.arch);
   const userRuntimes = splitList(input.runtime);
   const source = path.resolve(input.source);
@@ -171,27 +171,25 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
   const staging = parseStaging(input, ctx.env, [...providers.keys()]);
   // The embedded emulator starts empty: give it the functions to attach to.
   const seedFunctions = attach?.functions.map((name) => ({ name, namespace: input.namespace }));
-  const {
-    targets: allTargets,
-    close,
-    note,
-    uncredentialed,
-  } = preset
-    ? { ...preset.resolved, close: async () => {} }
-    : await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, credentialsOptional: input.dryRun, seedFunctions, embedded: ctx.embedded });
+  // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
+  // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
+  const opened = await openTargets(input, ctx, {
+    settings,
+    layerName,
+    credentialsOptional: input.dryRun,
+    seedFunctions,
+    embedded: ctx.embedded,
+    resolved: preset?.resolved,
+    deferNote: true,
+  });
+  let targetRun = opened;
   let disposeArchive = async () => {};
   const dispose = async () => {
     await disposeArchive();
-    await close();
+    await opened.close();
   };
   try {
-    // Connecting is local (SDK import, client set-up): a mistake found there (e.g. an account id
-    // the endpoint needs) is a usage error for the whole run, before anything is packed or sent.
-    let targets = allTargets;
-    let policies: RetryPolicy[] = targets.map(() => ({ ...defaultRetryPolicy }));
-    const traffic = new Traffic();
-    let clients = await Promise.all(targets.map((t, i) => (t.credentials ? connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic }) : null)));
-    for (const line of uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
+    for (const line of targetRun.uncredentialed) ctx.log.warn(`dry run: ${line}; input and zip were checked, credentials and the connection set-up were not`);
 
     ctx.progress?.(kind === "zip" ? `reading ${input.source}` : `packing ${input.source}`);
     const check = input.check === false ? undefined : contentsCheck(checkTargets(providers, architectures), ctx.log, "published");
@@ -218,12 +216,10 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     // --resume: the targets the record file shows holding this zip are left as they are.
     let resumed: ResumeSelection | undefined;
     if (input.resume !== undefined) {
-      resumed = await selectForResume(input.resume, layerName, targets, packed.archive.sha256, ctx.log);
-      const keep = resumed.keep;
-      targets = targets.filter((_, i) => keep[i]);
-      clients = clients.filter((_, i) => keep[i]);
-      policies = policies.filter((_, i) => keep[i]);
+      resumed = await selectForResume(input.resume, layerName, targetRun.targets, packed.archive.sha256, ctx.log);
+      targetRun = targetRun.select(resumed.keep);
     }
+    const { targets } = targetRun;
 
     const uploads = planUploads(targets, (t) => planTarget(staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(input.emulator)));
     const archive: LayerArchive = { path: built.path, sha256: packed.archive.sha256, size };
@@ -233,11 +229,9 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     // a target past --max-padding refuses the run here, before anything is published.
     let align: AlignPlan | undefined;
     if (input.alignVersion && targets.length > 0) {
-      if (note) ctx.log.info(note);
+      targetRun.sayNote();
       ctx.progress?.(`reading the newest version of ${layerName} in ${targets.length} targets`);
-      for (const p of policies) p.deadline = Date.now() + timeoutMs;
-      const readable = clients.map((c) => c);
-      const heads = await readHeads(readable, layerName, concurrency ?? FLEET_CONCURRENCY);
+      const heads = await readHeads(targetRun, layerName, targetRun.concurrency(FLEET_CONCURRENCY));
       const local = { sha256: packed.archive.sha256, crc64: await archiveCrc64(archive), size };
       align = planAlign(targets, heads, local, { maxPadding, fixed: resumed?.alignedVersion });
       ctx.log.info(describeAlignPlan(layerName, targets, align));
@@ -246,7 +240,7 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     // Every function to attach to exists, with room for the layer, in every target: after every
     // check that needs no call (a mistake found there calls nothing), before anything is published
     // (a config run prepares every layer, so every layer's functions are checked first).
-    if (attach && !input.dryRun) await preflightFunctions(targets, clients as ProviderClient[], layerName, attach, timeoutMs);
+    if (attach && !input.dryRun) await preflightFunctions(targetRun, layerName, attach);
 
     const run = async (): Promise<PublishDocument> => {
       if (input.dryRun) {
@@ -257,22 +251,21 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
       // The whole zip is read into memory only for inline uploads (and only now: a config run
       // prepares every layer first); staging streams it from disk.
       if (uploads.some((u) => u.upload === "inline")) archive.bytes = await readFile(built.path);
-      if (note && !align) ctx.log.info(note);
+      targetRun.sayNote();
       const shares: ShareRecord[] = [];
+      const budgets: Budget[] = [];
       const results = await executePublish(
         plan,
         {
-          clients,
-          policies,
-          timeoutMs,
-          concurrency: concurrency ?? defaultConcurrencyFor(uploads, size),
+          run: targetRun,
+          budgets,
+          concurrency: targetRun.concurrency(defaultConcurrencyFor(uploads, size)),
           skipUnchanged: Boolean(input.skipUnchanged),
           wait: input.wait !== false,
           grantees: (t) => grants.byProvider.get(t.provider.name) ?? [],
           onShare: (r) => shares.push(r),
           keepStaged: staging.keep,
           align,
-          traffic,
         },
         ctx,
       );
@@ -280,11 +273,11 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
       const sharing = grants.asked ? { shares: sharesOf(targets, results, shares, grants.skipped, ctx.log) } : {};
       if (attach) {
         ctx.progress?.(`attaching ${layerName} to ${attach.functions.join(", ")}`);
-        const attached = await mapTargets(
-          targets,
-          (t, i) => attachPublished(clients[i]!, t, results[i]!, attach, policies[i]!.deadline ?? Date.now() + timeoutMs, ctx.log, policies[i]),
-          concurrency,
-        );
+        // Each target's attaching goes on within the budget its publish started.
+        const attached = await targetRun.each(({ client, target: t, index: i, budget }) => attachPublished(client, t, results[i]!, attach, budget, ctx.log), {
+          budgets,
+          concurrency: targetRun.concurrency(),
+        });
         return { archive: packed.archive, results, attachments: attached.flat(), ...sharing, ...aligned };
       }
       return { archive: packed.archive, results, ...sharing, ...aligned };
@@ -348,10 +341,11 @@ export function plannedRecords(plan: PublishPlan): LayerVersionRecord[] {
 export async function executePublish(
   plan: PublishPlan,
   opts: {
-    clients: Array<ProviderClient | null>;
-    policies: RetryPolicy[];
-    timeoutMs: number;
-    /** Targets at once (--concurrency); default DEFAULT_CONCURRENCY. */
+    /** The run's targets, connected; each target's budget starts with its publish. */
+    run: TargetRun;
+    /** Filled with each target's budget, for what follows the publish (attaching). */
+    budgets?: Budget[];
+    /** Targets at once (default: --concurrency, else DEFAULT_CONCURRENCY). */
     concurrency?: number;
     skipUnchanged: boolean;
     wait: boolean;
@@ -361,8 +355,6 @@ export async function executePublish(
     onShare?: (r: ShareRecord) => void;
     /** --keep-staged: leave staged objects in place after a successful publish. */
     keepStaged?: boolean;
-    /** The run's pacing and upload budget, shared with the staging calls (default: a fresh one). */
-    traffic?: Traffic;
     /** --align-version: what each target does to reach the plan's version (../release/align.ts). */
     align?: AlignPlan;
   },
@@ -370,19 +362,16 @@ export async function executePublish(
 ): Promise<LayerVersionRecord[]> {
   const { layerName } = plan;
   const targets = plan.steps.map((s) => s.target);
-  const { timeoutMs } = opts;
-  const traffic = opts.traffic ?? new Traffic();
+  const { run } = opts;
   let done = 0;
   ctx.progress?.(`publishing ${layerName} to ${targets.map(describeTarget).join(", ")}`);
-  return mapTargets(
-    targets,
-    async (t, i) => {
+  return run.each(
+    // --timeout is the target's budget from here: no attempt starts after it.
+    async ({ target: t, index: i, client, budget }) => {
+      if (opts.budgets) opts.budgets[i] = budget;
       const { upload } = plan.steps[i]!;
       const req = { ...plan.steps[i]!.request };
-      const client = opts.clients[i]!;
       const where = describeTarget(t);
-      // --timeout is the target's budget from here: no attempt starts after it.
-      const deadline = (opts.policies[i]!.deadline = Date.now() + timeoutMs);
       let staged: Awaited<ReturnType<typeof stageZip>> | undefined;
       let kept: Awaited<ReturnType<typeof removeStaged>> = {};
       const how = () => ({ upload: upload.upload, ...(staged ? { staged: { bucket: staged.staged.bucket, key: staged.staged.key, ...kept } } : {}) });
@@ -412,29 +401,21 @@ export async function executePublish(
         if (opts.skipUnchanged && !step) {
           // The zip, runtimes and architectures decide (the adapter compares them); description and
           // license do not, so a build number in --description does not defeat the skip.
-          const same = await client.findUnchanged(req, { wait: opts.wait, waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: POLL_INTERVAL_MS });
+          const same = await client.findUnchanged(req, { wait: opts.wait, waitTimeoutMs: budget.remaining(), pollIntervalMs: POLL_INTERVAL_MS });
           if (same) return await afterPublish(client, t, same, { grantees: opts.grantees?.(t) ?? [], log: ctx.log, onShare: opts.onShare });
         }
         if (upload.upload === "storage") {
-          const connect = {
-            region: t.region,
-            endpoint: t.endpoint,
-            credentials: t.credentials!,
-            requestTimeoutMs: timeoutMs,
-            retry: opts.policies[i]!,
-            log: ctx.log,
-            // Storage calls are paced and count against the upload budget like every other call.
-            traffic: traffic.forTarget(t.provider.name, t.region, t.provider.limits.requestRate),
-          };
+          // Storage calls are paced and count against the upload budget like every other call.
+          const connect = run.connectOptions(t, budget);
           staged = await stageZip(t.provider, upload, stagedFile(req.archive), layerName, { connect, log: ctx.log, where, progress: ctx.progress });
           req.staged = staged.staged;
         }
-        const publishOpts = { wait: opts.wait, waitTimeoutMs: timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
+        const publishOpts = { wait: opts.wait, waitTimeoutMs: run.timeoutMs, pollIntervalMs: POLL_INTERVAL_MS };
         const onceCtx = {
           log: ctx.log,
           where,
-          deadline,
-          policy: opts.policies[i],
+          budget,
+          policy: defaultRetryPolicy,
           checkCommand: versionsCommand(t, layerName),
           calling: () => {
             publishing = true;
@@ -468,7 +449,7 @@ export async function executePublish(
         if (targets.length > 1) ctx.progress?.(`publishing ${layerName}: ${done}/${targets.length} targets done`);
       }
     },
-    opts.concurrency,
+    { concurrency: opts.concurrency },
   );
 }
 

@@ -12,6 +12,7 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { humanBytes } from "../output/table.js";
 import { downloadZip } from "../providers/content.js";
 import { releasedBodyCopies } from "../providers/memory.js";
+import { startBudget } from "../providers/budget.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import { translateRuntimes } from "../providers/runtimes.js";
 import { Traffic } from "../providers/traffic.js";
@@ -20,8 +21,8 @@ import { writeRecordFile } from "../record/write.js";
 import { publishCommand, type PublishDocument, type PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { bareLayerName, parseLayerVersion } from "../commands/shared/layer-version.js";
-import { parseTimeout } from "../commands/shared/options.js";
-import { connectTarget, describeTarget } from "../commands/shared/run-targets.js";
+import { describeTarget } from "../targets/describe.js";
+import { connectTarget, runSettings } from "../targets/runner.js";
 import { resolveTargets, selectProviders, splitList, type TargetOptions } from "../commands/shared/targets.js";
 import type { StagingInput } from "../commands/shared/staging.js";
 
@@ -71,7 +72,7 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
       hint: "run `layerctl emulate` and point copy at it (--endpoint or the variables it prints)",
     });
   }
-  const timeoutMs = parseTimeout(input.timeout);
+  const { timeoutMs } = runSettings(input);
   const from = parseTargetSpec(input.from ?? "", "--from");
   const to = splitList(input.to).map((s) => parseTargetSpec(s, "--to"));
   if (to.length === 0)
@@ -107,8 +108,8 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
   try {
     const src = source.targets[0]!;
     const where = describeTarget(src);
-    const deadline = Date.now() + timeoutMs;
-    const client = await connectTarget(src, { timeoutMs, log: ctx.log, retry: { ...defaultRetryPolicy, deadline }, traffic: new Traffic() });
+    const budget = startBudget(timeoutMs);
+    const client = await connectTarget(src, { timeoutMs, log: ctx.log, budget, traffic: new Traffic() });
     const content = await client.layerContent(layerName, version);
     const record = content.record;
     // Runtimes in each target cloud's spelling, before anything is downloaded or sent.
@@ -117,8 +118,8 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     ctx.progress?.(`downloading ${layerName} version ${version} from ${where}`);
     const got = await downloadZip(content, file, {
       provider: src.provider.name,
-      deadline,
-      retry: { ...defaultRetryPolicy, deadline },
+      deadline: budget.deadline,
+      retry: defaultRetryPolicy,
       log: ctx.log,
       refresh: () => client.layerContent(layerName, version),
       progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version} from ${where}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),

@@ -5,16 +5,11 @@ import { UPLOAD_BUDGET_BYTES } from "../providers/traffic.js";
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { errorFields } from "../commands/shared/records.js";
 import { afterPublish, type AfterPublish } from "../commands/shared/publish-after.js";
-import { DEFAULT_CONCURRENCY, FLEET_CONCURRENCY, parseConcurrency } from "../commands/shared/options.js";
-import { describeTarget } from "../commands/shared/run-targets.js";
+import { DEFAULT_CONCURRENCY, FLEET_CONCURRENCY } from "../commands/shared/options.js";
+import { describeTarget } from "../targets/describe.js";
 import type { TargetPlan } from "../commands/shared/staging.js";
 import type { Target } from "../commands/shared/targets.js";
 import { DEFAULT_MAX_PADDING, overshootError, type AlignPlan, type AlignStep } from "./align.js";
-
-/** --concurrency as typed, or undefined when not given (the run picks its default). */
-export function parseOptionalConcurrency(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : parseConcurrency(value);
-}
 
 /**
  * Targets at once when --concurrency is not given: as many as the run's upload budget lets upload

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Logger } from "../output/log.js";
 import { readRecordFile } from "../record/write.js";
-import { describeTarget } from "../commands/shared/run-targets.js";
+import { describeTarget } from "../targets/describe.js";
 import type { Target } from "../commands/shared/targets.js";
 
 export interface ResumeSelection {

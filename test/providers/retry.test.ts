@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CloudError, UsageError } from "../../src/errors.js";
 import { backoffDelay, withRetry } from "../../src/providers/retry.js";
+import { startBudget } from "../../src/providers/budget.js";
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 
@@ -52,12 +53,12 @@ describe("withRetry", () => {
   it("starts no attempt after the deadline", async () => {
     let n = 0;
     const err = await withRetry(
-      { ...policy, deadline: Date.now() + 150 },
+      policy,
       async () => {
         n++;
         throw new CloudError("slow", { code: "RequestTimeout", retryable: true });
       },
-      { sleep: async () => {}, random: () => 1 },
+      { budget: startBudget(150), sleep: async () => {}, random: () => 1 },
     ).catch((e) => e);
     expect(err.code).toBe("RequestTimeout");
     // delays of 100 then 200 ms: the second would end past the deadline

@@ -4,6 +4,7 @@ import { CloudError, type FailureParts, LayerctlError } from "../../errors.js";
 import { errorObjectOf, keepErrorObject } from "../../output/debug-detail.js";
 import { RECORD_FORMATS, type RecordFormat } from "../../output/records.js";
 import { blankRecord } from "../../providers/record.js";
+import type { ProviderName } from "../../providers/names.js";
 import type { FunctionVersionRecord, LayerVersionRecord, RecordError } from "../../providers/types.js";
 import type { Target } from "./targets.js";
 
@@ -18,22 +19,29 @@ export function errorFields(err: unknown): RecordError {
   return keepErrorObject({ code: "InternalError", message: err instanceof Error ? err.message : String(err), requestId: null }, err);
 }
 
-export function failedFunctionRecord(t: Target, functionName: string, err: unknown): FunctionVersionRecord {
+/**
+ * The one failed-record builder: where a target's work failed and why. Each record type spreads it
+ * over its own empty fields (the runner's `failed` callback says which type).
+ */
+export function failedTarget(t: Target, err: unknown): { provider: ProviderName; region: string; requestId: string | null; error: RecordError } {
   const error = errorFields(err);
-  return { provider: t.provider.name, region: t.region, functionName, version: null, arn: null, description: null, requestId: error.requestId, error };
+  return { provider: t.provider.name, region: t.region, requestId: error.requestId, error };
+}
+
+export function failedFunctionRecord(t: Target, functionName: string, err: unknown): FunctionVersionRecord {
+  const blank: FunctionVersionRecord = { provider: t.provider.name, region: t.region, functionName, version: null, arn: null, description: null, requestId: null };
+  return { ...blank, ...failedTarget(t, err) };
 }
 
 /** A target that failed, as a record: still naming a version that exists despite the failure. */
 export function failedRecord(t: Target, layerName: string, err: unknown, version: number | null = null): LayerVersionRecord {
-  const error = errorFields(err);
   const known = err instanceof CloudError ? err : undefined;
   return {
     ...blankRecord(t.provider.name, t.region, layerName),
     status: "failed",
     version: known?.version ?? version,
     arn: known?.arn ?? null,
-    requestId: error.requestId,
-    error,
+    ...failedTarget(t, err),
   };
 }
 

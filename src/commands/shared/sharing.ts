@@ -7,7 +7,7 @@ import { getProvider, providerNames } from "../../providers/index.js";
 import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
 import { errorFields } from "./records.js";
-import { describeTarget } from "./run-targets.js";
+import { describeTarget } from "../../targets/describe.js";
 import { splitList, type Target } from "./targets.js";
 
 export interface GranteeOptions {

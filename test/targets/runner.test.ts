@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../src/commands/shared/options.js";
-import { mapTargets } from "../../src/commands/shared/run-targets.js";
+import { mapTargets } from "../../src/targets/runner.js";
 import type { Target } from "../../src/commands/shared/targets.js";
 
 const targets = Array.from({ length: 20 }, (_, i) => ({ region: `r${i}` }) as unknown as Target);
