@@ -14,7 +14,7 @@ import { runBuild, type LayerBuild } from "../release/publish-built.js";
 import type { CommandContext } from "./shared/context.js";
 import { providerOption } from "./shared/contents-check.js";
 import { defineCommand } from "./shared/define.js";
-import { splitList } from "./shared/targets.js";
+import { splitList } from "../targets/resolve.js";
 import { buildInput } from "../build/inputs.js";
 
 export interface BuildCommandInput {

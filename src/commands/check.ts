@@ -12,7 +12,7 @@ import { UsageError } from "../errors.js";
 import type { ProviderName } from "../providers/names.js";
 import { type CheckOptions, providerOption, targetsFromOptions } from "./shared/contents-check.js";
 import { defineCommand } from "./shared/define.js";
-import { parseSymlinkMode } from "./shared/options.js";
+import { parseSymlinkMode } from "../archive/options.js";
 
 export interface CheckInput extends CheckOptions {
   source: string;

@@ -8,7 +8,7 @@ import { deleteOne, versionRecord } from "./shared/version-actions.js";
 import { parseVersion } from "./shared/options.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";
-import { selectProviders, type TargetOptions } from "./shared/targets.js";
+import { selectProviders, type TargetOptions } from "../targets/resolve.js";
 import { renderVersionActions } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";

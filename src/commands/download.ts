@@ -12,8 +12,8 @@ import type { LayerVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { bareLayerName, parseLayerVersion } from "./shared/layer-version.js";
-import { checkZipOut } from "./shared/options.js";
-import type { TargetOptions } from "./shared/targets.js";
+import { checkZipOut } from "../archive/options.js";
+import type { TargetOptions } from "../targets/resolve.js";
 
 export interface DownloadInput extends TargetOptions {
   /** `<layer>:<version>` */

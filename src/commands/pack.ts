@@ -8,7 +8,7 @@ import { silentLogger } from "../output/log.js";
 import { contentsCheck, providerOption, targetsFromOptions } from "./shared/contents-check.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { parseSymlinkMode } from "./shared/options.js";
+import { parseSymlinkMode } from "../archive/options.js";
 
 export interface PackCommandOptions {
   dir: string;

@@ -10,7 +10,7 @@ import type { VersionActionRecord } from "./shared/lifecycle-records.js";
 import { deleteOne, failedVersion, versionRecord } from "./shared/version-actions.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";
-import { selectProviders, type Target } from "./shared/targets.js";
+import { selectProviders, type Target } from "../targets/resolve.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
 import { markManyLayers } from "../output/env.js";
 import { renderVersionActions } from "../output/lifecycle.js";

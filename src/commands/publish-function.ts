@@ -5,8 +5,9 @@ import type { FunctionVersionRecord } from "../providers/types.js";
 import { publishFunctionOnce } from "../release/function-version.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { failedFunctionRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
-import { selectProviders, type TargetOptions } from "./shared/targets.js";
+import { failedFunctionRecord } from "../targets/failed-records.js";
+import { recordsOutput, type RecordsDocument } from "./shared/records.js";
+import { selectProviders, type TargetOptions } from "../targets/resolve.js";
 import { eachTarget, runSettings } from "../targets/runner.js";
 
 export interface PublishFunctionInput extends TargetOptions {

@@ -20,20 +20,22 @@ import { PUBLISH_SHARE_FLAGS, planGrants, sharesOf } from "./shared/sharing.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { checkZipOut, FLEET_CONCURRENCY, parseSymlinkMode } from "./shared/options.js";
+import { checkZipOut, parseSymlinkMode } from "../archive/options.js";
+import { FLEET_CONCURRENCY } from "../targets/run-options.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
 import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "../release/align.js";
 import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, plannedAligned } from "../release/publish-fleet.js";
 import { selectForResume, type ResumeSelection } from "../release/resume.js";
 import { checkTargets, contentsCheck } from "./shared/contents-check.js";
 import type { NamedNote } from "../contents/types.js";
-import { failedRecord, recordFailures, recordsOutput } from "./shared/records.js";
+import { failedRecord } from "../targets/failed-records.js";
+import { recordFailures, recordsOutput } from "./shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { renderShares } from "../output/lifecycle.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { describeTarget, versionsCommand } from "../targets/describe.js";
 import { openTargets, runSettings, type TargetRun } from "../targets/runner.js";
-import { selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "./shared/targets.js";
+import { selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "../targets/resolve.js";
 import {
   inlineCheck,
   parseStaging,

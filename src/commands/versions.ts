@@ -8,7 +8,8 @@ import { configRun, type ConfigInput } from "../release/config-targets.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import { readAll } from "./shared/read-layers.js";
-import { failedRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
+import { failedRecord } from "../targets/failed-records.js";
+import { recordsOutput, type RecordsDocument } from "./shared/records.js";
 import { eachTarget } from "../targets/runner.js";
 
 export interface VersionsInput extends ConfigInput {

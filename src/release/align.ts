@@ -20,7 +20,7 @@ import type { LayerHead, LayerVersionRecord, ProviderClient, PublishLayerRequest
 import { publishOnce, type PublishOnceContext } from "../commands/publish-once.js";
 import { describeTarget } from "../targets/describe.js";
 import type { TargetRun } from "../targets/runner.js";
-import type { Target } from "../commands/shared/targets.js";
+import type { Target } from "../targets/resolve.js";
 
 export const DEFAULT_MAX_PADDING = 10;
 

@@ -19,8 +19,8 @@ import { startBudget, type Budget } from "../providers/budget.js";
 import { LOOKUP_GRACE_MS, lookupBudget, outcomeUnknown } from "../providers/retry.js";
 import type { AttachRecord, AttachedLayer, FunctionLayers, FunctionRef, FunctionUpdater, ProviderClient, UpdateWaitOptions } from "../providers/types.js";
 import { publishFunctionOnce } from "./function-version.js";
-import { errorFields } from "../commands/shared/records.js";
-import type { Target } from "../commands/shared/targets.js";
+import { errorFields } from "../targets/failed-records.js";
+import type { Target } from "../targets/resolve.js";
 
 export interface AttachOptions {
   functions: string[];

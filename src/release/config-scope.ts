@@ -8,8 +8,8 @@ import { UsageError } from "../errors.js";
 import { displayPath, effectiveLayers, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
 import { getProvider, providerNames } from "../providers/index.js";
 import type { ProviderName } from "../providers/types.js";
-import { checkRegion, defaultRegion, splitList } from "../commands/shared/targets.js";
-import { ALL } from "../commands/shared/all-regions.js";
+import { checkRegion, defaultRegion, splitList } from "../targets/resolve.js";
+import { ALL } from "../targets/all-regions.js";
 
 export interface ScopeFlags {
   provider?: string[];

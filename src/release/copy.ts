@@ -23,7 +23,7 @@ import type { CommandContext } from "../commands/shared/context.js";
 import { bareLayerName, parseLayerVersion } from "../commands/shared/layer-version.js";
 import { describeTarget } from "../targets/describe.js";
 import { connectTarget, runSettings } from "../targets/runner.js";
-import { resolveTargets, selectProviders, splitList, type TargetOptions } from "../commands/shared/targets.js";
+import { resolveTargets, selectProviders, splitList, type TargetOptions } from "../targets/resolve.js";
 import type { StagingInput } from "../commands/shared/staging.js";
 
 export interface CopyInput extends Omit<TargetOptions, "provider" | "region">, StagingInput {

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import type { Budget } from "../providers/budget.js";
 import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } from "../providers/types.js";
-import type { Target } from "../commands/shared/targets.js";
+import type { Target } from "../targets/resolve.js";
 import { describeTarget } from "../targets/describe.js";
 import { withTargets, type TargetRun } from "../targets/runner.js";
 import { attachOptionsFrom } from "../commands/shared/attach-options.js";

@@ -11,12 +11,12 @@ import { hasProviderEntries, sharingEntries, valuesFor, toEntries } from "../con
 import type { LayerConfig } from "../config/schema.js";
 import { prepareByPrefix, mergeDocuments, type MultiPublishDocument, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
 import { checkRecordFile, emulatorRecordPath, writeRecordFile } from "../record/write.js";
-import { errorFields } from "../commands/shared/records.js";
+import { errorFields } from "../targets/failed-records.js";
 import type { RecordError } from "../providers/types.js";
 import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "../commands/publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
-import { selectProviders, splitList, startEmbedded } from "../commands/shared/targets.js";
+import { selectProviders, splitList, startEmbedded } from "../targets/resolve.js";
 import { providerNames } from "../providers/index.js";
 import { parseStaging } from "../commands/shared/staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";

@@ -9,7 +9,7 @@ import type { ArchiveSummary } from "../archive/types.js";
 import type { PreparedPublish, PublishDocument, PublishInput } from "../commands/publish.js";
 import { PUBLISH_SHARE_FLAGS, planGrants } from "../commands/shared/sharing.js";
 import type { CommandContext } from "../commands/shared/context.js";
-import { selectProviders, splitList } from "../commands/shared/targets.js";
+import { selectProviders, splitList } from "../targets/resolve.js";
 
 /** What a publish of one or more zips returns: `archive` when one zip was built, `archives` when several. */
 export interface MultiPublishDocument extends Omit<PublishDocument, "archive"> {

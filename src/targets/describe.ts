@@ -1,6 +1,6 @@
 // How a target is named in messages, and the command that lists a layer's versions there.
 import { shellWord } from "../output/shell-word.js";
-import type { Target } from "../commands/shared/targets.js";
+import type { Target } from "./resolve.js";
 
 export function describeTarget(t: Target): string {
   return `${t.provider.name} ${t.region}`;

@@ -7,9 +7,9 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import { Traffic } from "../providers/traffic.js";
 import type { ConnectOptions, ProviderClient } from "../providers/types.js";
 import type { SeedFunction } from "../emulator/types.js";
-import { DEFAULT_CONCURRENCY, parseConcurrency, parseTimeout } from "../commands/shared/options.js";
+import { DEFAULT_CONCURRENCY, parseConcurrency, parseTimeout } from "./run-options.js";
 import { describeTarget } from "./describe.js";
-import { resolveTargets, type EmbeddedEmulator, type ResolvedTargets, type Target, type TargetOptions } from "../commands/shared/targets.js";
+import { resolveTargets, type EmbeddedEmulator, type ResolvedTargets, type Target, type TargetOptions } from "./resolve.js";
 
 /** What a run is given as typed: the target options, --timeout (seconds) and --concurrency. */
 export interface RunInput extends TargetOptions {

@@ -7,7 +7,7 @@ import { parseDuration } from "../../src/commands/shared/duration.js";
 import { parseKeep, planVersions } from "../../src/commands/prune.js";
 import { resolveGrantees } from "../../src/commands/shared/sharing.js";
 import { versionQuotaWarning } from "../../src/commands/shared/version-quota.js";
-import type { Target } from "../../src/commands/shared/targets.js";
+import type { Target } from "../../src/targets/resolve.js";
 import { providers } from "../../src/providers/index.js";
 import { blankRecord } from "../../src/providers/record.js";
 import type { LayerReference, LayerVersionRecord } from "../../src/providers/types.js";

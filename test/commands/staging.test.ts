@@ -3,7 +3,7 @@
 import { usageErrorOf } from "../helpers/cli-expect.js";
 import { describe, expect, it } from "vitest";
 import { parseStaging, planTarget } from "../../src/commands/shared/staging.js";
-import type { Target } from "../../src/commands/shared/targets.js";
+import type { Target } from "../../src/targets/resolve.js";
 import { UsageError } from "../../src/errors.js";
 import { providers } from "../../src/providers/index.js";
 

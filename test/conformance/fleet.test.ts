@@ -12,7 +12,7 @@ import { downloadZip } from "../../src/providers/content.js";
 import { providers } from "../../src/providers/index.js";
 import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from "../../src/providers/types.js";
 import { copyDocumentSchema, downloadDocumentSchema, publishDocumentSchema, statusDocumentSchema } from "../../src/record/output-schema.js";
-import { resolveTargets } from "../../src/commands/shared/targets.js";
+import { resolveTargets } from "../../src/targets/resolve.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
 import { preparePublish } from "../../src/commands/publish.js";
 import { runCommand } from "../helpers/invoke.js";

@@ -3,7 +3,7 @@
 import { UsageError } from "../../errors.js";
 import type { AttachOptions } from "../../release/attach-functions.js";
 import type { OptionSpec } from "./define.js";
-import { splitList } from "./targets.js";
+import { splitList } from "../../targets/resolve.js";
 
 /** The options attach and detach share. */
 export function attachCommandOptions(verb: "attach" | "detach"): OptionSpec[] {

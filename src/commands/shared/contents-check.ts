@@ -15,7 +15,7 @@ import { checkArchitectureNames } from "../../providers/validate.js";
 import { providerNames } from "../../providers/names.js";
 import type { OptionSpec } from "./define.js";
 import { listInWords } from "./target-options.js";
-import { selectProviders, splitList } from "./targets.js";
+import { selectProviders, splitList } from "../../targets/resolve.js";
 
 /** --provider for commands that judge or build for providers without calling them (pack, check, build). */
 export function providerOption(purpose: string): OptionSpec {

@@ -1,6 +1,6 @@
 // What a command gets from the CLI besides its input: the environment, a logger, progress.
 import type { Logger } from "../../output/log.js";
-import type { EmbeddedEmulator } from "./targets.js";
+import type { EmbeddedEmulator } from "../../targets/resolve.js";
 
 export interface CommandContext {
   env: NodeJS.ProcessEnv;

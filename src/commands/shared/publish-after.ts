@@ -5,7 +5,7 @@ import type { Logger } from "../../output/log.js";
 import type { Grantee, LayerVersionRecord, ProviderClient } from "../../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
 import { applyGrant } from "./sharing.js";
-import type { Target } from "./targets.js";
+import type { Target } from "../../targets/resolve.js";
 import { versionQuotaWarning } from "./version-quota.js";
 
 export interface AfterPublish {

@@ -6,9 +6,9 @@ import type { Logger } from "../../output/log.js";
 import { getProvider, providerNames } from "../../providers/index.js";
 import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
-import { errorFields } from "./records.js";
+import { errorFields } from "../../targets/failed-records.js";
 import { describeTarget } from "../../targets/describe.js";
-import { splitList, type Target } from "./targets.js";
+import { splitList, type Target } from "../../targets/resolve.js";
 
 export interface GranteeOptions {
   /** Everyone: true for every provider, or the providers to make it public on (the config's per-provider "sharing"). */

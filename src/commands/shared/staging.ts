@@ -8,7 +8,7 @@ import { humanBytes } from "../../output/table.js";
 import { getProvider } from "../../providers/index.js";
 import { stagedKey } from "../../providers/object-upload.js";
 import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StagedRecord, StorageClient, UploadMode } from "../../providers/types.js";
-import { parseEndpoint, splitList, type Target } from "./targets.js";
+import { parseEndpoint, splitList, type Target } from "../../targets/resolve.js";
 
 export type UploadChoice = "auto" | UploadMode;
 const CHOICES: UploadChoice[] = ["auto", "inline", "storage"];

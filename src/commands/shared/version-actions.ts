@@ -3,8 +3,8 @@
 import type { Budget } from "../../providers/budget.js";
 import type { DeleteOptions, LayerVersionRecord, ProviderClient } from "../../providers/types.js";
 import type { VersionActionRecord } from "./lifecycle-records.js";
-import { errorFields } from "./records.js";
-import type { Target } from "./targets.js";
+import { errorFields } from "../../targets/failed-records.js";
+import type { Target } from "../../targets/resolve.js";
 
 /** Asynchronous deletes (Tencent) are polled at 2 calls/s per target, far below the 20/s limit. */
 export const DELETE_POLL_INTERVAL_MS = 500;
