@@ -12,7 +12,7 @@ import { scopeLayers } from "../release/config-scope.js";
 import { fromLayer } from "../release/publish-config.js";
 import { runBuild, type LayerBuild } from "../release/publish-built.js";
 import type { CommandContext } from "./shared/context.js";
-import { providerOption } from "./shared/contents-check.js";
+import { providerOption } from "./shared/target-options.js";
 import { defineCommand } from "./shared/define.js";
 import { splitList } from "../targets/resolve.js";
 import { buildInput } from "../build/inputs.js";

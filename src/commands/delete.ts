@@ -5,7 +5,7 @@ import { UsageError } from "../errors.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
 import type { VersionActionRecord } from "./shared/lifecycle-records.js";
 import { deleteOne, versionRecord } from "./shared/version-actions.js";
-import { parseVersion } from "./shared/options.js";
+import { parseVersion } from "../release/layer-version.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import { selectProviders, type TargetOptions } from "../targets/resolve.js";

@@ -11,7 +11,7 @@ import { runSettings, withTargets } from "../targets/runner.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
-import { bareLayerName, parseLayerVersion } from "./shared/layer-version.js";
+import { bareLayerName, parseLayerVersion } from "../release/layer-version.js";
 import { checkZipOut } from "../archive/options.js";
 import type { TargetOptions } from "../targets/resolve.js";
 

@@ -10,7 +10,7 @@ import { runSettings, withTargets } from "../targets/runner.js";
 import type { Target } from "../targets/resolve.js";
 import { blankRecord } from "../providers/record.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
-import { layerQuotaWarning, versionQuotaWarning } from "./shared/version-quota.js";
+import { layerQuotaWarning, versionQuotaWarning } from "../release/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";

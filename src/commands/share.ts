@@ -14,11 +14,11 @@ import { configRun, type ConfigInput } from "../release/config-targets.js";
 import type { CommandContext } from "./shared/context.js";
 import { defineCommand } from "./shared/define.js";
 import type { ShareRecord } from "./shared/lifecycle-records.js";
-import { parseVersion } from "./shared/options.js";
+import { parseVersion } from "../release/layer-version.js";
 import { failedTarget } from "../targets/failed-records.js";
 import { recordsOutput } from "./shared/records.js";
 import { runSettings, withTargets } from "../targets/runner.js";
-import { applyGrant, noteLayerScope, planGrants, skippedGrant, type GranteeOptions } from "./shared/sharing.js";
+import { applyGrant, noteLayerScope, planGrants, skippedGrant, type GranteeOptions } from "../release/sharing.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
 
 export interface ShareInput extends ConfigInput, GranteeOptions {

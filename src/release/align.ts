@@ -17,7 +17,7 @@ import { CloudError, UsageError } from "../errors.js";
 import type { LocalDigest } from "../providers/content.js";
 import { holdsZip } from "../providers/content.js";
 import type { LayerHead, LayerVersionRecord, ProviderClient, PublishLayerRequest, PublishOptions } from "../providers/types.js";
-import { publishOnce, type PublishOnceContext } from "../commands/publish-once.js";
+import { publishOnce, type PublishOnceContext } from "./publish-once.js";
 import { describeTarget } from "../targets/describe.js";
 import type { TargetRun } from "../targets/runner.js";
 import type { Target } from "../targets/resolve.js";

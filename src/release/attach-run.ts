@@ -8,7 +8,7 @@ import { loadConfig, type EffectiveLayer } from "../config/load.js";
 import type { AttachRecord, AttachedLayer, ProviderClient, ProviderName } from "../providers/types.js";
 import { readRecordFile } from "../record/write.js";
 import type { RecordEntry } from "../record/schema.js";
-import { attachOptionsFrom, parseLayerRef } from "../commands/shared/attach-options.js";
+import { attachOptionsFrom, parseLayerRef } from "./attach-options.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { errorFields } from "../targets/failed-records.js";
 import { describeTarget } from "../targets/describe.js";

@@ -18,13 +18,13 @@ import { translateRuntimes } from "../providers/runtimes.js";
 import { Traffic } from "../providers/traffic.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { writeRecordFile } from "../record/write.js";
-import { publishCommand, type PublishDocument, type PublishInput } from "../commands/publish.js";
+import { publishCommand, type PublishDocument, type PublishInput } from "./publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
-import { bareLayerName, parseLayerVersion } from "../commands/shared/layer-version.js";
+import { bareLayerName, parseLayerVersion } from "./layer-version.js";
 import { describeTarget } from "../targets/describe.js";
 import { connectTarget, runSettings } from "../targets/runner.js";
 import { resolveTargets, selectProviders, splitList, type TargetOptions } from "../targets/resolve.js";
-import type { StagingInput } from "../commands/shared/staging.js";
+import type { StagingInput } from "./staging.js";
 
 export interface CopyInput extends Omit<TargetOptions, "provider" | "region">, StagingInput {
   /** `<layer>:<version>` */

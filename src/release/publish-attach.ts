@@ -9,8 +9,8 @@ import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } f
 import type { Target } from "../targets/resolve.js";
 import { describeTarget } from "../targets/describe.js";
 import { withTargets, type TargetRun } from "../targets/runner.js";
-import { attachOptionsFrom } from "../commands/shared/attach-options.js";
-import type { PublishInput } from "../commands/publish.js";
+import { attachOptionsFrom } from "./attach-options.js";
+import type { PublishInput } from "./publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 

@@ -7,7 +7,7 @@ import { buildInput } from "../build/inputs.js";
 import type { Ecosystem } from "../build/plan.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
-import type { PublishInput } from "../commands/publish.js";
+import type { PublishInput } from "./publish.js";
 import { displayPath, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
 import { valuesFor } from "../config/per-provider.js";
 import { UsageError } from "../errors.js";

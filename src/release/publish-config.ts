@@ -14,11 +14,11 @@ import { checkRecordFile, emulatorRecordPath, writeRecordFile } from "../record/
 import { errorFields } from "../targets/failed-records.js";
 import type { RecordError } from "../providers/types.js";
 import { markManyLayers } from "../output/records.js";
-import type { PublishInput } from "../commands/publish.js";
+import type { PublishInput } from "./publish.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { selectProviders, splitList, startEmbedded } from "../targets/resolve.js";
 import { providerNames } from "../providers/index.js";
-import { parseStaging } from "../commands/shared/staging.js";
+import { parseStaging } from "./staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
 import { checkAttachTargets } from "./publish-attach.js";
 import { layerBuild, prepareBuilt, type LayerBuild } from "./publish-built.js";

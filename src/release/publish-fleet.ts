@@ -4,10 +4,10 @@ import { UsageError } from "../errors.js";
 import { UPLOAD_BUDGET_BYTES } from "../providers/traffic.js";
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { errorFields } from "../targets/failed-records.js";
-import { afterPublish, type AfterPublish } from "../commands/shared/publish-after.js";
+import { afterPublish, type AfterPublish } from "./publish-after.js";
 import { DEFAULT_CONCURRENCY, FLEET_CONCURRENCY } from "../targets/run-options.js";
 import { describeTarget } from "../targets/describe.js";
-import type { TargetPlan } from "../commands/shared/staging.js";
+import type { TargetPlan } from "./staging.js";
 import type { Target } from "../targets/resolve.js";
 import { DEFAULT_MAX_PADDING, overshootError, type AlignPlan, type AlignStep } from "./align.js";
 

@@ -1,7 +1,7 @@
 // What publishOnce reports after an ambiguous failure, for every provider, through the real SDKs
 // against the emulator: only a version created by this publish, settled, or the failure itself.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { publishOnce, type PublishOnceContext } from "../../src/commands/publish-once.js";
+import { publishOnce, type PublishOnceContext } from "../../src/release/publish-once.js";
 import { startBudget } from "../../src/providers/budget.js";
 import { CloudError } from "../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";

@@ -14,7 +14,7 @@ import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from 
 import { copyDocumentSchema, downloadDocumentSchema, publishDocumentSchema, statusDocumentSchema } from "../../src/record/output-schema.js";
 import { resolveTargets } from "../../src/targets/resolve.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
-import { preparePublish } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/release/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";

@@ -11,7 +11,7 @@ import { deleteCommand } from "../../src/commands/delete.js";
 import { layersCommand } from "../../src/commands/layers.js";
 import { pruneCommand } from "../../src/commands/prune.js";
 import { shareCommand } from "../../src/commands/share.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { publishCommand } from "../../src/release/publish.js";
 import type { ConsentContext } from "../../src/commands/shared/consent.js";
 import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { publishCommand } from "../../src/release/publish.js";
 import { downloadCommand } from "../../src/commands/download.js";
 import { statusCommand } from "../../src/release/status.js";
 import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";

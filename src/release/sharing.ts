@@ -1,14 +1,14 @@
 // Sharing as data and as one call: grantees asked for (--public, --account/--share-account,
 // --organization/--share-organization) checked against each provider's features.sharing before
 // any call, and one grant on one target as a record. Used by `share` and by `publish --public`.
-import { UsageError } from "../../errors.js";
-import type { Logger } from "../../output/log.js";
-import { getProvider, providerNames } from "../../providers/index.js";
-import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../../providers/types.js";
-import type { ShareRecord } from "./lifecycle-records.js";
-import { errorFields } from "../../targets/failed-records.js";
-import { describeTarget } from "../../targets/describe.js";
-import { splitList, type Target } from "../../targets/resolve.js";
+import { UsageError } from "../errors.js";
+import type { Logger } from "../output/log.js";
+import { getProvider, providerNames } from "../providers/index.js";
+import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../providers/types.js";
+import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
+import { errorFields } from "../targets/failed-records.js";
+import { describeTarget } from "../targets/describe.js";
+import { splitList, type Target } from "../targets/resolve.js";
 
 export interface GranteeOptions {
   /** Everyone: true for every provider, or the providers to make it public on (the config's per-provider "sharing"). */

@@ -11,28 +11,28 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import { blankRecord } from "../providers/record.js";
 import type { Budget } from "../providers/budget.js";
 import type { AttachRecord, Grantee, LayerArchive, LayerVersionRecord, Provider, PublishLayerRequest, StagedFile } from "../providers/types.js";
-import { afterPublish } from "./shared/publish-after.js";
+import { afterPublish } from "./publish-after.js";
 import { valuesFor } from "../config/per-provider.js";
-import { attachPublished, planAttachments, preflightFunctions, type PlannedAttachment } from "../release/publish-attach.js";
-import { attachOptionsFrom } from "./shared/attach-options.js";
+import { attachPublished, planAttachments, preflightFunctions, type PlannedAttachment } from "./publish-attach.js";
+import { attachOptionsFrom } from "./attach-options.js";
 import { publishOnce } from "./publish-once.js";
-import { PUBLISH_SHARE_FLAGS, planGrants, sharesOf } from "./shared/sharing.js";
-import type { ShareRecord } from "./shared/lifecycle-records.js";
-import type { CommandContext } from "./shared/context.js";
-import { defineCommand } from "./shared/define.js";
+import { PUBLISH_SHARE_FLAGS, planGrants, sharesOf } from "./sharing.js";
+import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
+import type { CommandContext } from "../commands/shared/context.js";
+import { defineCommand } from "../commands/shared/define.js";
 import { checkZipOut, parseSymlinkMode } from "../archive/options.js";
 import { FLEET_CONCURRENCY } from "../targets/run-options.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
-import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "../release/align.js";
-import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, plannedAligned } from "../release/publish-fleet.js";
-import { selectForResume, type ResumeSelection } from "../release/resume.js";
-import { checkTargets, contentsCheck } from "./shared/contents-check.js";
+import { publishAligned, paddingOf, planAlign, readHeads, stillPublishing, type AlignPlan } from "./align.js";
+import { alignedWithoutPublish, defaultConcurrencyFor, describeAlignPlan, parseMaxPadding, plannedAligned } from "./publish-fleet.js";
+import { selectForResume, type ResumeSelection } from "./resume.js";
+import { checkTargets, contentsCheck } from "../contents/contents-check.js";
 import type { NamedNote } from "../contents/types.js";
 import { failedRecord } from "../targets/failed-records.js";
-import { recordFailures, recordsOutput } from "./shared/records.js";
+import { recordFailures, recordsOutput } from "../commands/shared/records.js";
 import { renderAttachTable, renderPlannedAttachTable } from "../output/attach.js";
 import { renderShares } from "../output/lifecycle.js";
-import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
+import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "./publish-config.js";
 import { describeTarget, versionsCommand } from "../targets/describe.js";
 import { openTargets, runSettings, type TargetRun } from "../targets/runner.js";
 import { selectProviders, splitList, type ResolvedTargets, type Target, type TargetOptions } from "../targets/resolve.js";
@@ -47,7 +47,7 @@ import {
   stageZip,
   type StagingInput,
   type TargetPlan,
-} from "./shared/staging.js";
+} from "./staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
   source: string;
