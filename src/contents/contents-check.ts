@@ -12,7 +12,6 @@ import type { Architecture, Provider } from "../providers/types.js";
 
 export { checkTargets };
 import { checkArchitectureNames } from "../providers/validate.js";
-import { providerNames } from "../providers/names.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
 
 /** `-p`, `--runtime` and `--arch` as pack and check take them. */

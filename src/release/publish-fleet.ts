@@ -1,5 +1,5 @@
 // publish's fleet options: how many targets go at once by default, --max-padding, and what
-// --align-version reports for a target it publishes nothing to (../commands/publish.ts).
+// --align-version reports for a target it publishes nothing to (./publish-execute.ts).
 import { UsageError } from "../errors.js";
 import { UPLOAD_BUDGET_BYTES } from "../providers/traffic.js";
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";

@@ -4,7 +4,7 @@ import { UsageError } from "../../errors.js";
 import type { LayerVersionRecord, ProviderClient } from "../../providers/types.js";
 import type { CommandContext } from "./context.js";
 import { failedRecord } from "../../targets/failed-records.js";
-import { type RecordsDocument } from "./records.js";
+import type { RecordsDocument } from "./records.js";
 import { eachTarget } from "../../targets/runner.js";
 import type { TargetOptions } from "../../targets/resolve.js";
 
