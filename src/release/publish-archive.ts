@@ -1,6 +1,6 @@
 // Step 2 of a publish: the zip, packed from a directory (into a temporary file unless --out keeps
 // it) or read as it is, its contents checked for every provider's runtimes.
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspectZip, pack } from "../archive/index.js";
@@ -25,14 +25,6 @@ export function buildPublishArchive(p: CheckedPublish, ctx: CommandContext): Pro
   ctx.progress?.(p.kind === "zip" ? `reading ${p.input.source}` : `packing ${p.input.source}`);
   const check = p.input.check === false ? undefined : contentsCheck(checkTargets(p.providers, p.architectures), ctx.log, "published");
   return buildArchive(p.kind, p.source, { ...p.input, symlinks: p.symlinks, check });
-}
-
-export async function sourceKind(source: string, given: string): Promise<"dir" | "zip"> {
-  const st = await stat(source).catch(() => null);
-  if (!st) throw new UsageError(`${given} does not exist`, { code: "MissingSource", hint: "give a layer directory or a .zip file" });
-  if (st.isDirectory()) return "dir";
-  if (st.isFile() && source.toLowerCase().endsWith(".zip")) return "zip";
-  throw new UsageError(`${given} is neither a directory nor a .zip file`, { code: "InvalidSource", hint: "give a layer directory or a .zip file" });
 }
 
 export async function buildArchive(

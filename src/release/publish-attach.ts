@@ -5,12 +5,14 @@
 import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import type { Budget } from "../providers/budget.js";
-import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName } from "../providers/types.js";
+import type { AttachRecord, LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import type { Target } from "../targets/resolve.js";
 import { describeTarget } from "../targets/describe.js";
 import { withTargets, type TargetRun } from "../targets/runner.js";
 import { attachOptionsFrom } from "./attach-options.js";
-import type { PublishInput } from "./publish.js";
+import type { PlannedAttachment, PublishInput } from "./publish-input.js";
+
+export type { PlannedAttachment } from "./publish-input.js";
 import type { CommandContext } from "../commands/shared/context.js";
 import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 
@@ -45,20 +47,6 @@ export async function attachPublished(
   }
   const wait = () => ({ waitTimeoutMs: budget.remaining(), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
   return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log, budget);
-}
-
-/** `publish --dry-run --attach`: what would be attached where (one per target and function). */
-export interface PlannedAttachment {
-  provider: ProviderName;
-  region: string;
-  functionName: string;
-  /** Tencent namespace; null elsewhere. */
-  namespace: string | null;
-  layerName: string;
-  /** A function version would be published after the update (--publish-version, or --alias). */
-  publishVersion: boolean;
-  /** The alias that would be pointed at that function version; null when none is asked for. */
-  alias: string | null;
 }
 
 /** The attachments a dry run plans, from the options alone: no call (the functions are not read). */

@@ -1,10 +1,10 @@
 // What a publish takes and gives: the input (commands/publish.ts maps flags and the config file
 // onto it), the document it returns, and a publish prepared but not begun.
 import type { ArchiveSummary } from "../archive/types.js";
+import type { ProviderName } from "../providers/names.js";
 import type { AttachRecord, LayerVersionRecord } from "../providers/types.js";
 import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
 import type { ResolvedTargets, TargetOptions } from "../targets/resolve.js";
-import type { PlannedAttachment } from "./publish-attach.js";
 import type { StagingInput } from "./staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
@@ -78,4 +78,18 @@ export interface PreparedPublish {
   run(): Promise<PublishDocument>;
   /** Removes the temporary zip and stops the embedded emulator; call it however run() ended. */
   dispose(): Promise<void>;
+}
+
+/** `publish --dry-run --attach`: what would be attached where (one per target and function). */
+export interface PlannedAttachment {
+  provider: ProviderName;
+  region: string;
+  functionName: string;
+  /** Tencent namespace; null elsewhere. */
+  namespace: string | null;
+  layerName: string;
+  /** A function version would be published after the update (--publish-version, or --alias). */
+  publishVersion: boolean;
+  /** The alias that would be pointed at that function version; null when none is asked for. */
+  alias: string | null;
 }

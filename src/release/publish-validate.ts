@@ -1,5 +1,6 @@
 // Step 1 of a publish: every check that needs neither the zip nor a call, for every provider,
 // before anything else (an embedded emulator included: a typo must not start a server and print about it).
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseSymlinkMode, checkZipOut } from "../archive/options.js";
 import type { SymlinkMode } from "../archive/types.js";
@@ -10,7 +11,6 @@ import { selectProviders, splitList } from "../targets/resolve.js";
 import { runSettings, type RunSettings } from "../targets/runner.js";
 import type { AttachOptions } from "./attach-functions.js";
 import { attachOptionsFrom } from "./attach-options.js";
-import { sourceKind } from "./publish-archive.js";
 import { parseMaxPadding } from "./publish-fleet.js";
 import type { PublishInput } from "./publish-input.js";
 import { PUBLISH_SHARE_FLAGS, planGrants, type GrantPlan } from "./sharing.js";
@@ -81,4 +81,13 @@ function runtimesOf(input: PublishInput, layerName: string, architectures: strin
     providers.set(provider, runtimes);
   }
   return providers;
+}
+
+/** What the source is: a directory to pack, or a .zip to publish as it is. */
+export async function sourceKind(source: string, given: string): Promise<"dir" | "zip"> {
+  const st = await stat(source).catch(() => null);
+  if (!st) throw new UsageError(`${given} does not exist`, { code: "MissingSource", hint: "give a layer directory or a .zip file" });
+  if (st.isDirectory()) return "dir";
+  if (st.isFile() && source.toLowerCase().endsWith(".zip")) return "zip";
+  throw new UsageError(`${given} is neither a directory nor a .zip file`, { code: "InvalidSource", hint: "give a layer directory or a .zip file" });
 }
