@@ -42,7 +42,7 @@ function packMs(tree, out, extra) {
   return { ms, cpuMs: (cpu[0] + cpu[1]) * 1000, sha256: JSON.parse(r.stdout).sha256 };
 }
 
-if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }

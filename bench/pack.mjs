@@ -131,7 +131,7 @@ function archiver() {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---- main -----------------------------------------------------------------------------------
-if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }

@@ -222,7 +222,7 @@ async function memory() {
 }
 
 // ---- main -----------------------------------------------------------------------------------------
-if (!fs.existsSync(path.join(repo, "dist/cli.js"))) {
+if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }

@@ -1,21 +1,19 @@
 // Commander wiring only: a loop over the command table (src/commands/index.ts) that parses,
 // calls the command (which returns data), renders it and sets the exit code. This is the only
 // place that decides exit codes and writes documents to stdout.
-import { readFileSync } from "node:fs";
+//
+// This file and what it imports statically are dist/cli.cjs, the one file Node loads before it
+// knows the command (scripts/build.mjs): commander, the command table, the provider names and
+// ./output/stdio.ts. What the commands share with it (errors, redact, the temp-file registry) it
+// imports with import(), so there is one copy of each, in the chunks the commands load.
 import { Argument, Command, CommanderError, Option } from "commander";
+import pkg from "../package.json" with { type: "json" };
 import { commands, optionsOf } from "./commands/index.js";
 import type { CommandSpec } from "./commands/shared/define.js";
-import { invoke, type Outcome } from "./commands/shared/invoke.js";
+import type { Outcome } from "./commands/shared/invoke.js";
 import { listInWords, targetHelp } from "./commands/shared/target-options.js";
-import { exitCodeOf, formatError } from "./errors.js";
-import { isInterrupted, removeLeftovers, settleInterrupted } from "./interrupt.js";
-// Every command that touches credentials loads src/providers/index.ts, which registers each
-// provider's secret variables with redact() before anything is printed.
-import { redact } from "./output/redact.js";
 import { drained, stream, terminalColumns, terminalHasColors, writeText } from "./output/stdio.js";
 import { providerCatalog, providerNames } from "./providers/names.js";
-
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
 const EXIT_CODES = `
 Exit codes:
@@ -25,16 +23,30 @@ Exit codes:
   130/143  interrupted (SIGINT/SIGTERM); temporary files are removed`;
 
 const debug = process.argv.includes("--debug");
-// Only with --debug: it needs node:util, whose loading is a sixth of what `--help` costs on Node 24.
-const detail = debug ? await import("./output/debug-detail.js") : undefined;
+
+/** What --debug adds to an error (loaded only then: it needs node:util, a sixth of what `--help` costs on Node 24). */
+async function debugDetail(err: unknown): Promise<string> {
+  return (await import("./output/debug-detail.js")).debugDetail(err);
+}
+
+// Every command that touches credentials loads src/providers/index.ts, which registers each
+// provider's secret variables with redact() before anything is printed.
+const redaction = () => import("./output/redact.js");
+
+/**
+ * What a run registers to settle if it is interrupted (./interrupt.ts), once a command runs: the
+ * signal handler then acts at once, before the command can write another line.
+ */
+let interrupt: typeof import("./interrupt.js") | undefined;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function fail(err: unknown): void {
+async function fail(err: unknown): Promise<void> {
+  const [{ exitCodeOf, formatError }, { redact }] = await Promise.all([import("./errors.js"), redaction()]);
   writeText(2, `${redact(`layerctl: ${formatError(err)}`)}\n`);
-  if (detail) writeText(2, detail.debugDetail(err));
+  if (debug) writeText(2, await debugDetail(err));
   process.exitCode = exitCodeOf(err);
 }
 
@@ -84,6 +96,8 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
   try {
     // Before anything of the command writes: the streams' error handlers (see stream()).
     const [stdout, stderr] = [stream(1), stream(2)];
+    const [{ invoke }, { redact }] = await Promise.all([import("./commands/shared/invoke.js"), redaction()]);
+    interrupt = await import("./interrupt.js");
     const ctx = await context(Boolean(spec.progress));
     let outcome: Outcome;
     try {
@@ -92,7 +106,7 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
       ctx.stop();
     }
     // Interrupted meanwhile: the signal handler reports and exits; the document would claim a finished run.
-    if (isInterrupted()) return new Promise<void>(() => {});
+    if (interrupt.isInterrupted()) return new Promise<void>(() => {});
     const service = outcome.error === undefined ? spec.service?.(outcome.data) : undefined;
     // A service (the emulator) listens for Ctrl-C before it prints anything a script may act on.
     const stopped = service ? untilInterrupted() : undefined;
@@ -100,7 +114,7 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
     stdout.write(spec.unredacted ? outcome.stdout : redact(outcome.stdout));
     for (const { line, error } of outcome.errors) {
       stderr.write(`${redact(`layerctl: ${line}`)}\n`);
-      if (detail) stderr.write(detail.debugDetail(error));
+      if (debug) stderr.write(await debugDetail(error));
     }
     process.exitCode = outcome.exitCode;
     if (service && stopped !== undefined) {
@@ -109,7 +123,7 @@ async function execute(spec: CommandSpec, input: Record<string, unknown>, format
       await service.close();
     }
   } catch (err) {
-    fail(err);
+    await fail(err);
   }
 }
 
@@ -156,6 +170,9 @@ function colorFromEnv(): boolean | undefined {
   return undefined;
 }
 
+/** Commander's usage errors for stderr, written through redact() once parsing is over (see run()). */
+let usageErrors = "";
+
 /** Every command is listed; only the one being run is loaded and given its options. */
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const titles = providerNames.map((n) => providerCatalog[n].title);
@@ -167,7 +184,9 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .exitOverride()
     .configureOutput({
       // Help and usage errors are written without making Node's stdio streams (./output/stdio.ts).
-      writeErr: (s) => writeText(2, redact(s)),
+      writeErr: (s) => {
+        usageErrors += s;
+      },
       writeOut: (s) => writeText(1, s),
       // Commander's own default answers undefined off a terminal too (then uses 80); its types say number.
       getOutHelpWidth: () => terminalColumns(1) as number,
@@ -210,14 +229,16 @@ function exitOnSignals(): void {
     ["SIGINT", 130],
     ["SIGTERM", 143],
   ] as const) {
-    process.on(signal, () => {
+    process.on(signal, async () => {
+      // Loaded already when a command runs (no await then); before that nothing is registered.
+      const { isInterrupted, removeLeftovers, settleInterrupted } = interrupt ?? (interrupt = await import("./interrupt.js"));
       if (isInterrupted()) process.exit(code);
       removeLeftovers();
-      void settleInterrupted(INTERRUPT_BUDGET_MS).then((lines) => {
-        for (const line of lines) writeText(2, `${redact(`layerctl: ${line}`)}\n`);
-        writeText(2, `layerctl: interrupted (${signal})\n`);
-        process.exit(code);
-      });
+      const lines = await settleInterrupted(INTERRUPT_BUDGET_MS);
+      const { redact } = await redaction();
+      for (const line of lines) writeText(2, `${redact(`layerctl: ${line}`)}\n`);
+      writeText(2, `layerctl: interrupted (${signal})\n`);
+      process.exit(code);
     });
   }
 }
@@ -233,14 +254,16 @@ async function run(): Promise<void> {
       return;
     }
     // Anything else escaping an action is our bug, not the user's: exit 1, never 2.
-    fail(err);
+    await fail(err);
+  } finally {
+    if (usageErrors) writeText(2, (await redaction()).redact(usageErrors));
   }
 }
 
 async function main(): Promise<void> {
   exitOnSignals();
   await run();
-  if (isInterrupted()) return;
+  if (interrupt?.isInterrupted()) return;
   // The run is over and every document and message has left the process: end now. Left to
   // itself Node would first tear the runtime down (~2.5 ms, a tenth of its own start-up), and
   // wait on anything an SDK left behind.
@@ -248,4 +271,5 @@ async function main(): Promise<void> {
   process.exit();
 }
 
-await main();
+// (Not awaited: dist/cli.cjs is CommonJS, which has no top-level await.)
+void main();

@@ -11,7 +11,7 @@ const work = tempDir();
 const src = path.join(work, "my-layer");
 
 beforeAll(() => {
-  expect(fs.existsSync(path.resolve(__dirname, "../../dist/cli.js")), "run `npm run build` first").toBe(true);
+  expect(fs.existsSync(path.resolve(__dirname, "../../dist/cli.cjs")), "run `npm run build` first").toBe(true);
   writeTree(src, {
     "python/greeting/__init__.py": "def hello():\n    return 'hi'\n",
     "bin/greet": { exec: "#!/bin/sh\necho hi\n" },

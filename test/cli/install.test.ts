@@ -42,10 +42,19 @@ describe("the package", () => {
     const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const files = tarball.files.map((f) => f.path);
     expect(files).toEqual(
-      expect.arrayContaining(["LICENSE", "README.md", "package.json", "bin/layerctl", "dist/cli.js", "dist/THIRD-PARTY-NOTICES.txt", "schema/config.schema.json"]),
+      expect.arrayContaining([
+        "LICENSE",
+        "README.md",
+        "package.json",
+        "bin/layerctl",
+        "bin/package.json",
+        "dist/cli.cjs",
+        "dist/THIRD-PARTY-NOTICES.txt",
+        "schema/config.schema.json",
+      ]),
     );
     // The bundle only: no sources, no per-module tree, nothing of the build's.
-    expect(files.filter((f) => !/^(bin\/layerctl|dist\/[^/]+|schema\/[^/]+\.json|LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(bin\/layerctl|bin\/package\.json|dist\/[^/]+|schema\/[^/]+\.json|LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
 
     const app = path.join(root, "app");
     await mkdir(app);

@@ -94,7 +94,7 @@ describe("help and start-up", () => {
     const r = await runCli(args, { nodeArgs: ["--import", path.join(REPO, "test/helpers/trace-imports.mjs")], env: { LAYERCTL_TRACE_IMPORTS: trace, ...extraEnv } });
     expect(r.code, r.stderr).toBe(0);
     const files = (await readFile(trace, "utf8")).split("\n").map((l) => (l.startsWith("file:") ? fileURLToPath(l) : l));
-    expect(files).toContain(path.join(REPO, "dist/cli.js")); // the trace sees the bundle's own files
+    expect(files).toContain(path.join(REPO, "dist/cli.cjs")); // the trace sees the bundle's own files
     const sources = Object.entries(meta.outputs)
       .filter(([out]) => files.includes(path.join(REPO, "dist", out)))
       .flatMap(([, inputs]) => inputs);
@@ -115,6 +115,15 @@ describe("help and start-up", () => {
     const { sources } = await traceLoaded(["--help"]);
     expect(sources).toContain("src/commands/index.ts");
     expect(sources.filter((i) => /^src\/(commands\/(publish|get|pack|emulate)\.ts|providers\/index\.ts|archive\/)/.test(i))).toEqual([]);
+  });
+
+  it("--help, --version and help load one file of the bundle, dist/cli.cjs (so Node starts no ESM loader)", async () => {
+    const bundleFiles = (files: string[]) => [...new Set(files.filter((f) => f.startsWith(path.join(REPO, "dist/"))))];
+    for (const args of [["--help"], ["--version"], ["help"]]) {
+      expect(bundleFiles((await traceLoaded(args)).files)).toEqual([path.join(REPO, "dist/cli.cjs")]);
+    }
+    // A command loads its chunks beside it (so the test above can fail).
+    expect(bundleFiles((await traceLoaded(["providers", "--output", "json"])).files).length).toBeGreaterThan(1);
   });
 
   it("an inline publish with keys in the variables loads no STS SDK", async () => {

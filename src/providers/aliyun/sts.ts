@@ -3,10 +3,10 @@
 // looked up. The three calls are made exactly as the generated @alicloud/sts20150401 client makes
 // them (its client.js: the same Params, the parameters in the query, AssumeRole and
 // GetCallerIdentity through callApi, signed with ACS3; AssumeRoleWithOIDC through doRPCRequest
-// with authType "Anonymous", unsigned): that package itself is a CommonJS class extending
-// openapi-core's, which cannot extend the one instance of openapi-core bundled for FC
-// (dist/sdk/aliyun.cjs), and a second instance would load the whole core twice. The emulator's
-// tests speak to the same STS with @alicloud/sts20150401 itself.
+// with authType "Anonymous", unsigned). That package is a thin generated layer over this same core;
+// for three calls we use the core FC's client already loads rather than a second client class.
+// The emulator's STS is tested with @alicloud/sts20150401 itself, so what it accepts from us is
+// what it accepts from the generated client.
 // Where: ./sts-target.ts.
 import { RuntimeOptions } from "@darabonba/typescript";
 import { CloudError } from "../../errors.js";
