@@ -55,8 +55,10 @@ export interface OpenOptions {
 export interface EachOptions<T> {
   /** A target's throw as its failed record (none: the throw ends the run). */
   failed?: (t: Target, err: unknown, index: number) => T;
-  /** Targets at once (default: --concurrency, else `fallback`). */
+  /** Targets at once, whatever --concurrency says (a step that must go one by one). */
   concurrency?: number;
+  /** Targets at once when --concurrency is not given (default DEFAULT_CONCURRENCY). */
+  fallback?: number;
   /** Continue each target's budget from an earlier step (e.g. attaching after publishing) rather than start a new one. */
   budgets?: ReadonlyArray<Budget | undefined>;
 }
@@ -86,11 +88,6 @@ export class TargetRun {
     return this.settings.concurrency ?? fallback;
   }
 
-  /** A target's client outside any budget (null: a dry run's target without credentials). */
-  clientOf(index: number): ProviderClient | null {
-    return this.clients[index] ?? null;
-  }
-
   /** Says where calls go when that is the embedded emulator, once. */
   sayNote(): void {
     if (this.note && !this.noted) this.log.info(this.note);
@@ -117,7 +114,7 @@ export class TargetRun {
    * Runs `work` on every target, at most `concurrency` at once, each under a budget made when it
    * starts (or the one it continues): one target's failure does not hide the others.
    */
-  async each<T>(work: (w: TargetWork) => Promise<T>, opts: EachOptions<T> & { fallback?: number } = {}): Promise<T[]> {
+  async each<T>(work: (w: TargetWork) => Promise<T>, opts: EachOptions<T> = {}): Promise<T[]> {
     return mapTargets(
       this.targets,
       async (target, index) => {
@@ -191,6 +188,7 @@ export async function withTargets<R>(input: RunInput, ctx: { env: NodeJS.Process
 export function eachTarget<T>(
   input: RunInput,
   ctx: { env: NodeJS.ProcessEnv; log: Logger },
+  /** `concurrency`: targets at once when --concurrency is not given. */
   opts: OpenOptions & { concurrency?: number },
   work: (w: TargetWork) => Promise<T>,
   failed: (t: Target, err: unknown) => T,
