@@ -11,7 +11,7 @@ import { keyValueTable } from "../output/table.js";
 import { scopeLayers } from "../release/config-scope.js";
 import { fromLayer } from "../release/publish-config.js";
 import { runBuild, type LayerBuild } from "../release/publish-built.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { providerOption } from "./shared/target-options.js";
 import { defineCommand } from "./shared/define.js";
 import { splitList } from "../targets/resolve.js";

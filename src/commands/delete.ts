@@ -3,7 +3,7 @@
 // waited for (Deleting -> gone, or DeleteFailed).
 import { UsageError } from "../errors.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
-import type { VersionActionRecord } from "./shared/lifecycle-records.js";
+import type { VersionActionRecord } from "../release/lifecycle-records.js";
 import { deleteOne, versionRecord } from "./shared/version-actions.js";
 import { parseVersion } from "../release/layer-version.js";
 import { describeTarget } from "../targets/describe.js";

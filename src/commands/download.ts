@@ -9,7 +9,7 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import type { LayerVersionRecord } from "../providers/types.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { bareLayerName, parseLayerVersion } from "../release/layer-version.js";
 import { checkZipOut } from "../archive/options.js";

@@ -3,8 +3,8 @@
 // the cap is flagged, in the record and on stderr.
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { mapLimit } from "../providers/paging.js";
-import type { LayerSummaryRecord } from "./shared/lifecycle-records.js";
-import type { CommandContext } from "./shared/context.js";
+import type { LayerSummaryRecord } from "../release/lifecycle-records.js";
+import type { CommandContext } from "../targets/context.js";
 import { failedTarget } from "../targets/failed-records.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import type { Target } from "../targets/resolve.js";

@@ -7,7 +7,7 @@ import { renderArchive } from "../output/archive.js";
 import { silentLogger } from "../output/log.js";
 import { providerOption } from "./shared/target-options.js";
 import { contentsCheck, targetsFromOptions } from "../contents/contents-check.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { parseSymlinkMode } from "../archive/options.js";
 

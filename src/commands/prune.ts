@@ -6,7 +6,7 @@ import { LayerctlError, UsageError } from "../errors.js";
 import type { LayerReference, LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
 import { parseDuration } from "./shared/duration.js";
-import type { VersionActionRecord } from "./shared/lifecycle-records.js";
+import type { VersionActionRecord } from "../release/lifecycle-records.js";
 import { deleteOne, failedVersion, versionRecord } from "./shared/version-actions.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";

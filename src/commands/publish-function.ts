@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 import { renderFunctionDocument } from "../output/records.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
 import { publishFunctionOnce } from "../release/function-version.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { failedFunctionRecord } from "../targets/failed-records.js";
 import { recordsOutput, type RecordsDocument } from "./shared/records.js";

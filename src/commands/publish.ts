@@ -6,7 +6,7 @@ import { renderShares } from "../output/lifecycle.js";
 import { renderLayerDocument } from "../output/records.js";
 import { publishWithConfig, type ConfigPublishDocument, type ConfigPublishInput } from "../release/publish-config.js";
 import { preparePublish } from "../release/publish.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { recordFailures, recordsOutput } from "./shared/records.js";
 

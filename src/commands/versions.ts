@@ -5,7 +5,7 @@ import { markManyLayers } from "../output/env.js";
 import { renderLayerDocument } from "../output/records.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { readAll } from "./shared/read-layers.js";
 import { failedRecord } from "../targets/failed-records.js";

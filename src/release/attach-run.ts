@@ -9,7 +9,7 @@ import type { AttachRecord, AttachedLayer, ProviderClient, ProviderName } from "
 import { readRecordFile } from "../record/write.js";
 import type { RecordEntry } from "../record/schema.js";
 import { attachOptionsFrom, parseLayerRef } from "./attach-options.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { errorFields } from "../targets/failed-records.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";

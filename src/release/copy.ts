@@ -19,7 +19,7 @@ import { Traffic } from "../providers/traffic.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { writeRecordFile } from "../record/write.js";
 import { publishCommand, type PublishDocument, type PublishInput } from "./publish.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { bareLayerName, parseLayerVersion } from "./layer-version.js";
 import { describeTarget } from "../targets/describe.js";
 import { connectTarget, runSettings } from "../targets/runner.js";

@@ -3,7 +3,7 @@
 // makes the target failed, naming the version that was published (it exists, unshared).
 import type { Logger } from "../output/log.js";
 import type { Grantee, LayerVersionRecord, ProviderClient } from "../providers/types.js";
-import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
+import type { ShareRecord } from "./lifecycle-records.js";
 import { applyGrant } from "./sharing.js";
 import type { Target } from "../targets/resolve.js";
 import { versionQuotaWarning } from "./version-quota.js";

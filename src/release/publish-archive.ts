@@ -9,7 +9,7 @@ import { checkTargets, contentsCheck } from "../contents/contents-check.js";
 import type { NamedNote } from "../contents/types.js";
 import { UsageError } from "../errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import type { CheckedPublish } from "./publish-validate.js";
 
 export interface BuiltArchive {

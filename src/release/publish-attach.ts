@@ -13,7 +13,7 @@ import { attachOptionsFrom } from "./attach-options.js";
 import type { PlannedAttachment, PublishInput } from "./publish-input.js";
 
 export type { PlannedAttachment } from "./publish-input.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 
 /** Polls of a function update: 2 calls/s per function, far below every cloud's rate limit. */

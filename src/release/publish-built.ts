@@ -5,7 +5,7 @@ import path from "node:path";
 import { buildLayer, type BuildDocument } from "../build/index.js";
 import { buildInput } from "../build/inputs.js";
 import type { Ecosystem } from "../build/plan.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
 import type { PublishInput } from "./publish.js";
 import { displayPath, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";

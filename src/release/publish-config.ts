@@ -15,7 +15,7 @@ import { errorFields } from "../targets/failed-records.js";
 import type { RecordError } from "../providers/types.js";
 import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "./publish.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { selectProviders, splitList, startEmbedded } from "../targets/resolve.js";
 import { providerNames } from "../providers/index.js";
 import { parseStaging } from "./staging.js";

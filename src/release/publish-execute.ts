@@ -2,8 +2,8 @@
 // an ambiguous failure looked into, never repeated blindly), then shares and attaches; a --dry-run
 // returns the plan as records instead.
 import { readFile } from "node:fs/promises";
-import type { CommandContext } from "../commands/shared/context.js";
-import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
+import type { CommandContext } from "../targets/context.js";
+import type { ShareRecord } from "./lifecycle-records.js";
 import { onInterrupt } from "../interrupt.js";
 import type { Budget } from "../providers/budget.js";
 import { defaultRetryPolicy } from "../providers/retry.js";

@@ -8,7 +8,7 @@ import { providerNames } from "../providers/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { PreparedPublish, PublishDocument, PublishInput } from "./publish.js";
 import { PUBLISH_SHARE_FLAGS, planGrants } from "./sharing.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
 
 /** What a publish of one or more zips returns: `archive` when one zip was built, `archives` when several. */

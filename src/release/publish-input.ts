@@ -3,7 +3,7 @@
 import type { ArchiveSummary } from "../archive/types.js";
 import type { ProviderName } from "../providers/names.js";
 import type { AttachRecord, LayerVersionRecord } from "../providers/types.js";
-import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
+import type { ShareRecord } from "./lifecycle-records.js";
 import type { ResolvedTargets, TargetOptions } from "../targets/resolve.js";
 import type { StagingInput } from "./staging.js";
 

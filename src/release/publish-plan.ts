@@ -2,7 +2,7 @@
 // and upload (inline, or staged: where), the limits after staging, --resume's targets,
 // --align-version's N (its reads create nothing), and --attach's functions checked in every target.
 import type { PackResult } from "../archive/types.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import type { Logger } from "../output/log.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
 import { blankRecord } from "../providers/record.js";

@@ -1,7 +1,7 @@
 // A publish: validate everything, build the zip once, plan, then publish to every target and
 // return the records. commands/publish.ts maps flags (and the config file) onto it; a config run
 // (./publish-config.ts) prepares every layer before the first one runs.
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { openTargets } from "../targets/runner.js";
 import { buildPublishArchive } from "./publish-archive.js";
 import { runPublish } from "./publish-execute.js";

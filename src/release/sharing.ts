@@ -5,7 +5,7 @@ import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import { getProvider, providerNames } from "../providers/index.js";
 import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../providers/types.js";
-import type { ShareRecord } from "../commands/shared/lifecycle-records.js";
+import type { ShareRecord } from "./lifecycle-records.js";
 import { errorFields } from "../targets/failed-records.js";
 import { describeTarget } from "../targets/describe.js";
 import { splitList, type Target } from "../targets/resolve.js";

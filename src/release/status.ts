@@ -23,7 +23,7 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
 import { holdsZip, type LocalDigest } from "../providers/content.js";
 import type { LayerHead, ProviderName, RecordError } from "../providers/types.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { FLEET_CONCURRENCY } from "../targets/run-options.js";
 import { parseSymlinkMode } from "../archive/options.js";
 import { errorFields } from "../targets/failed-records.js";

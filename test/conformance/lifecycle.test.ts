@@ -13,7 +13,7 @@ import { pruneCommand } from "../../src/commands/prune.js";
 import { shareCommand } from "../../src/commands/share.js";
 import { publishCommand } from "../../src/release/publish.js";
 import type { ConsentContext } from "../../src/commands/shared/consent.js";
-import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
+import type { VersionActionRecord } from "../../src/release/lifecycle-records.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { writeFile } from "node:fs/promises";

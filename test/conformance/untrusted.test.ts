@@ -9,7 +9,7 @@ import { pruneCommand } from "../../src/commands/prune.js";
 import { publishCommand } from "../../src/release/publish.js";
 import { downloadCommand } from "../../src/commands/download.js";
 import { statusCommand } from "../../src/release/status.js";
-import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
+import type { VersionActionRecord } from "../../src/release/lifecycle-records.js";
 import { start, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind } from "../../src/emulator/types.js";
 import { providers } from "../../src/providers/index.js";

@@ -2,7 +2,7 @@
 // failed record.
 import { UsageError } from "../../errors.js";
 import type { LayerVersionRecord, ProviderClient } from "../../providers/types.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../../targets/context.js";
 import { failedRecord } from "../../targets/failed-records.js";
 import type { RecordsDocument } from "./records.js";
 import { eachTarget } from "../../targets/runner.js";

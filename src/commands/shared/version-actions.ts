@@ -2,7 +2,7 @@
 // version acted on or one that failed.
 import type { Budget } from "../../providers/budget.js";
 import type { DeleteOptions, LayerVersionRecord, ProviderClient } from "../../providers/types.js";
-import type { VersionActionRecord } from "./lifecycle-records.js";
+import type { VersionActionRecord } from "../../release/lifecycle-records.js";
 import { errorFields } from "../../targets/failed-records.js";
 import type { Target } from "../../targets/resolve.js";
 
