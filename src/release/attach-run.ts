@@ -10,7 +10,7 @@ import { readRecordFile } from "../record/write.js";
 import type { RecordEntry } from "../record/schema.js";
 import { attachOptionsFrom, parseLayerRef } from "./attach-options.js";
 import type { CommandContext } from "../targets/context.js";
-import { errorFields } from "../targets/failed-records.js";
+import { failedTarget } from "../targets/failed-records.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import { ALL } from "../targets/all-regions.js";
@@ -201,20 +201,22 @@ async function usableLayer(client: ProviderClient, name: string, version: number
 }
 
 function failAll(t: Target, name: string, version: number | null, opts: AttachOptions, err: unknown): AttachRecord[] {
-  const error = errorFields(err);
-  return opts.functions.map((functionName) => ({
-    provider: t.provider.name,
-    region: t.region,
-    functionName,
-    namespace: namespaceOf(t, opts),
-    layerName: name,
-    previousVersion: null,
-    version,
-    status: "failed",
-    layers: [],
-    functionVersion: null,
-    alias: null,
-    requestId: error.requestId,
-    error,
-  }));
+  const failed = failedTarget(t, err);
+  return opts.functions.map((functionName) => {
+    const blank: AttachRecord = {
+      provider: t.provider.name,
+      region: t.region,
+      functionName,
+      namespace: namespaceOf(t, opts),
+      layerName: name,
+      previousVersion: null,
+      version,
+      status: "failed",
+      layers: [],
+      functionVersion: null,
+      alias: null,
+      requestId: null,
+    };
+    return { ...blank, ...failed };
+  });
 }

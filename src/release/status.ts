@@ -26,7 +26,7 @@ import type { LayerHead, ProviderName, RecordError } from "../providers/types.js
 import type { CommandContext } from "../targets/context.js";
 import { FLEET_CONCURRENCY } from "../targets/run-options.js";
 import { parseSymlinkMode } from "../archive/options.js";
-import { errorFields } from "../targets/failed-records.js";
+import { failedTarget } from "../targets/failed-records.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import { selectProviders, type Target, type TargetOptions } from "../targets/resolve.js";
 import type { Logger } from "../output/log.js";
@@ -189,8 +189,8 @@ function classify(layerName: string, heads: Array<{ t: Target; head?: LayerHead;
     const where = { provider: t.provider.name, region: t.region, layerName };
     const versionLimit = t.provider.limits.maxVersionsPerLayer;
     if (!head) {
-      const error = errorFields(err);
-      return { ...where, version: null, state: "error", codeSha256: null, versionCount: null, versionLimit, requestId: error.requestId, error };
+      const blank: StatusTarget = { ...where, version: null, state: "error", codeSha256: null, versionCount: null, versionLimit, requestId: null };
+      return { ...blank, ...failedTarget(t, err) };
     }
     const version = head.newest?.version ?? null;
     let state: TargetState;

@@ -3,7 +3,7 @@
 import type { Budget } from "../../providers/budget.js";
 import type { DeleteOptions, LayerVersionRecord, ProviderClient } from "../../providers/types.js";
 import type { VersionActionRecord } from "../../release/lifecycle-records.js";
-import { errorFields } from "../../targets/failed-records.js";
+import { failedTarget } from "../../targets/failed-records.js";
 import type { Target } from "../../targets/resolve.js";
 
 /** Asynchronous deletes (Tencent) are polled at 2 calls/s per target, far below the 20/s limit. */
@@ -26,9 +26,8 @@ export function versionRecord(t: Target, layerName: string, v: Partial<LayerVers
 }
 
 export function failedVersion(t: Target, layerName: string, version: number | null, err: unknown, base?: VersionActionRecord): VersionActionRecord {
-  const error = errorFields(err);
   const known = (err as { version?: number }).version;
-  return { ...(base ?? versionRecord(t, layerName, { version: known ?? version })), status: "failed", requestId: error.requestId, error };
+  return { ...(base ?? versionRecord(t, layerName, { version: known ?? version })), status: "failed", ...failedTarget(t, err) };
 }
 
 /** Deletes one version within the target's budget and says what happened. */
