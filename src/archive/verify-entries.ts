@@ -148,23 +148,21 @@ async function verifyEntry(fh: fs.promises.FileHandle, win: Window, fileSize: nu
   const head: Buffer[] = [];
   let headBytes = 0;
   const tail = inspect ? Buffer.allocUnsafe(Math.min(KEEP_TAIL, e.size)) : undefined;
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      const at = size;
-      size += chunk.length;
-      if (size > e.size) return done(corrupt(shown, e.name, `unpacks to more than the ${e.size} bytes it declares`));
-      crc = crc32(chunk, crc);
-      if (inspect) {
-        if (headBytes < KEEP_HEAD) {
-          const part = Buffer.from(chunk.subarray(0, KEEP_HEAD - headBytes));
-          head.push(part);
-          headBytes += part.length;
-        }
-        copyOverlap(chunk, at, tail!, e.size - tail!.length);
+  const sink = (chunk: Buffer): boolean => {
+    const at = size;
+    size += chunk.length;
+    if (size > e.size) throw corrupt(shown, e.name, `unpacks to more than the ${e.size} bytes it declares`);
+    crc = crc32(chunk, crc);
+    if (inspect) {
+      if (headBytes < KEEP_HEAD) {
+        const part = Buffer.from(chunk.subarray(0, KEEP_HEAD - headBytes));
+        head.push(part);
+        headBytes += part.length;
       }
-      done();
-    },
-  });
+      copyOverlap(chunk, at, tail!, e.size - tail!.length);
+    }
+    return true;
+  };
   await inflateEntry(fh, e, dataStart, sink, shown);
   if (size !== e.size) throw corrupt(shown, e.name, `unpacks to ${size} bytes, not the ${e.size} it declares`);
   if (crc >>> 0 !== e.crc >>> 0) throw corrupt(shown, e.name, "fails its CRC-32 check");
@@ -178,12 +176,47 @@ async function verifyEntry(fh: fs.promises.FileHandle, win: Window, fileSize: nu
   }
 }
 
+/**
+ * Takes an entry's uncompressed bytes chunk by chunk, in order; a chunk is valid only during the
+ * call (copy what is kept). Returns false when it has what it wanted: reading stops there.
+ */
+type EntrySink = (chunk: Buffer) => boolean;
+
 /** Streams an entry's uncompressed bytes into `sink` (a damaged deflate stream is a corrupt entry). */
-async function inflateEntry(fh: fs.promises.FileHandle, e: CentralEntry, dataStart: number, sink: Writable, shown: string): Promise<void> {
+async function inflateEntry(fh: fs.promises.FileHandle, e: CentralEntry, dataStart: number, sink: EntrySink, shown: string): Promise<void> {
+  if (e.method === METHOD_STORE) {
+    // Stored bytes are the entry's bytes: read through one buffer. Fresh 1 MiB chunks left a big
+    // entry's worth of buffers for the collector, memory the process kept under the upload bodies
+    // publish builds next.
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, e.compressedSize));
+    for (let at = 0; at < e.compressedSize; ) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, Math.min(buf.length, e.compressedSize - at), dataStart + at));
+      } catch (err) {
+        // As a failed read through the inflate pipeline below reports it.
+        throw corrupt(shown, e.name, `does not inflate (${(err as Error).message})`);
+      }
+      if (bytesRead === 0) return;
+      at += bytesRead;
+      if (!sink(buf.subarray(0, bytesRead))) return;
+    }
+    return;
+  }
+  const writable = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      let more: boolean;
+      try {
+        more = sink(chunk);
+      } catch (err) {
+        return done(err as Error);
+      }
+      done(more ? undefined : new StopReading());
+    },
+  });
   const source = Readable.from(readRange(fh, dataStart, e.compressedSize));
   try {
-    if (e.method === METHOD_STORE) await pipeline(source, sink);
-    else await pipeline(source, zlib.createInflateRaw(), sink);
+    await pipeline(source, zlib.createInflateRaw(), writable);
   } catch (err) {
     if (err instanceof UsageError || err instanceof StopReading) {
       if (err instanceof StopReading) return;
@@ -222,13 +255,11 @@ async function noteOfLargeEntry(
       const want = { offset: err.offset, bytes: Buffer.alloc(Math.max(0, Math.min(Math.max(err.length, 64 * 1024), e.size - err.offset))) };
       let at = 0;
       const end = want.offset + want.bytes.length;
-      const sink = new Writable({
-        write(chunk: Buffer, _enc, done) {
-          copyOverlap(chunk, at, want.bytes, want.offset);
-          at += chunk.length;
-          done(at >= end ? new StopReading() : undefined);
-        },
-      });
+      const sink = (chunk: Buffer): boolean => {
+        copyOverlap(chunk, at, want.bytes, want.offset);
+        at += chunk.length;
+        return at < end;
+      };
       await inflateEntry(fh, e, dataStart, sink, shown);
       kept.push(want);
     }

@@ -1,13 +1,21 @@
-// The request body of an inline upload, built once per zip and request shape and shared by every
-// target that sends it. A 40 MB zip is a 53 MB base64 JSON body, and each SDK used to build its
-// own copies per target (AWS: a doubling buffer per request; Aliyun: the JSON string, bytes
-// hashed for the signature and bytes sent, the last kept alive by an SDK timer for the whole read
-// timeout): twelve targets of one zip peaked at ~680 MB.
+// The request body of an inline upload, built once per zip, cloud and request shape and shared by
+// the uploads of that cloud in flight. A 40 MB zip is a 53 MB base64 JSON body, and each SDK used
+// to build its own copies per target (AWS: a doubling buffer per request; Aliyun: the JSON string,
+// bytes hashed for the signature and bytes sent, the last kept alive by an SDK timer for the whole
+// read timeout): twelve targets of one zip peaked at ~680 MB.
 //
 // The SDK still builds the request: it serializes it with a small marker in place of the zip,
 // and the adapter swaps that body for the shared one whose bytes are the marker's surroundings
 // with the zip's base64 in between: the same bytes the SDK would have written, built once.
-import { peekBase64 } from "./base64.js";
+//
+// The zip itself is not held: the base64 is written into the body slice by slice, from the zip's
+// file (or from its bytes, for an archive that lives only in memory). A body is kept while some
+// upload of it is in flight; when the last one ends (Traffic tells SharedBody.idle) it is dropped,
+// so what the run's upload budget counts is what memory holds: a copy of a 40 MB version to AWS
+// and Aliyun holds their two bodies, not the zip besides.
+import { base64Length, fillBase64, rememberBase64 } from "./base64.js";
+import type { SharedBodyHold } from "./traffic.js";
+import type { LayerArchive } from "./types.js";
 
 /**
  * Marker bytes sent to the SDK instead of the zip; their base64 is this text: readable, with a
@@ -25,53 +33,81 @@ function randomBase64(length: number): string {
 }
 
 /**
- * Bytes of base64 encoded per slice while building a body (a multiple of 3 keeps slices exact).
- * Small, so each slice's text is an ordinary young string that the next scavenge frees: Node
- * makes texts of ~1 MB and more external strings, which linger until a full collection (at
- * 768 KiB slices a 40 MB zip left 56 MB of them behind).
+ * One cloud's inline bodies for one zip (one per request shape: the text around the zip), built on
+ * first use and shared by that cloud's uploads in flight. It is the object the run's upload
+ * budget counts once (TargetTraffic.gate), and is told when no upload holds it any more.
  */
-const SLICE = 3 * 16 * 1024;
+export class SharedBody implements SharedBodyHold {
+  private readonly bodies = new Map<string, Promise<Buffer>>();
 
-const bodies = new WeakMap<Uint8Array, Map<string, Buffer>>();
+  constructor(
+    readonly archive: LayerArchive,
+    private readonly forget: () => void,
+  ) {}
 
-/**
- * The body `serialized` stands for, with the zip's base64 where the marker is. `serialized` is
- * the SDK's body for the marker request (JSON text or its bytes). Built on first use per zip and
- * surroundings, then shared; the Buffer owns its whole ArrayBuffer (offset 0, exact length), so
- * `Buffer.from(body.buffer)` views it without a copy.
- */
-export function bodyWithZip(serialized: string | Uint8Array, zip: Uint8Array): Buffer {
-  const text = typeof serialized === "string" ? serialized : Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength).toString("utf8");
-  const at = text.indexOf(ZIP_MARKER_BASE64);
-  if (at < 0 || text.indexOf(ZIP_MARKER_BASE64, at + 1) >= 0) {
-    throw new Error("internal: the SDK's request body does not hold the zip marker exactly once");
+  /**
+   * The body `serialized` stands for, with the zip's base64 where the marker is. `serialized` is
+   * the SDK's body for the marker request (JSON text or its bytes). The Buffer owns its whole
+   * ArrayBuffer (offset 0, exact length), so `Buffer.from(body.buffer)` views it without a copy.
+   */
+  body(serialized: string | Uint8Array): Promise<Buffer> {
+    const text = typeof serialized === "string" ? serialized : Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength).toString("utf8");
+    const at = text.indexOf(ZIP_MARKER_BASE64);
+    if (at < 0 || text.indexOf(ZIP_MARKER_BASE64, at + 1) >= 0) {
+      return Promise.reject(new Error("internal: the SDK's request body does not hold the zip marker exactly once"));
+    }
+    const prefix = text.slice(0, at);
+    const suffix = text.slice(at + ZIP_MARKER_BASE64.length);
+    const key = `${prefix}\u0000${suffix}`;
+    let body = this.bodies.get(key);
+    if (!body) {
+      body = build(prefix, this.archive, suffix);
+      this.bodies.set(key, body);
+      // A failed build (the file went away) is not kept: the next attempt tries again.
+      body.catch(() => this.bodies.get(key) === body && this.bodies.delete(key));
+    }
+    return body;
   }
-  const prefix = text.slice(0, at);
-  const suffix = text.slice(at + ZIP_MARKER_BASE64.length);
-  const key = `${prefix}\u0000${suffix}`;
-  let perZip = bodies.get(zip);
-  if (!perZip) bodies.set(zip, (perZip = new Map()));
-  let body = perZip.get(key);
+
+  /** No upload holds the bodies any more: drop them (a later upload builds them again). */
+  idle(): void {
+    this.bodies.clear();
+    this.forget();
+  }
+}
+
+const shared = new WeakMap<LayerArchive, Map<string, SharedBody>>();
+
+/** The SharedBody of `provider`'s uploads of `archive` (every target of the cloud sends its bodies). */
+export function sharedBody(archive: LayerArchive, provider: string): SharedBody {
+  let perArchive = shared.get(archive);
+  if (!perArchive) shared.set(archive, (perArchive = new Map()));
+  let body = perArchive.get(provider);
   if (!body) {
-    body = build(prefix, zip, suffix);
-    perZip.set(key, body);
+    const made: SharedBody = new SharedBody(archive, () => perArchive.get(provider) === made && perArchive.delete(provider));
+    perArchive.set(provider, (body = made));
   }
   return body;
 }
 
-function build(prefix: string, zip: Uint8Array, suffix: string): Buffer {
-  const b64Length = Math.ceil(zip.byteLength / 3) * 4;
-  const head = Buffer.byteLength(prefix, "utf8");
-  const body = Buffer.allocUnsafeSlow(head + b64Length + Buffer.byteLength(suffix, "utf8"));
-  let at = body.write(prefix, 0, "utf8");
-  const shared = peekBase64(zip);
-  if (shared !== undefined) {
-    at += body.write(shared, at, "latin1");
-  } else {
-    const bytes = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-    for (let i = 0; i < bytes.length; i += SLICE) at += body.write(bytes.subarray(i, i + SLICE).toString("base64"), at, "latin1");
-  }
+/** The body being built per zip: the next waits for it, to copy the base64 from it rather than encode the zip again. */
+const building = new WeakMap<LayerArchive, Promise<unknown>>();
+
+function build(prefix: string, archive: LayerArchive, suffix: string): Promise<Buffer> {
+  const before = building.get(archive);
+  const mine = (before !== undefined ? before.then(ignore, ignore) : Promise.resolve()).then(() => fill(prefix, archive, suffix));
+  building.set(archive, mine);
+  return mine;
+}
+
+function ignore(): void {}
+
+async function fill(prefix: string, archive: LayerArchive, suffix: string): Promise<Buffer> {
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(prefix, "utf8") + base64Length(archive) + Buffer.byteLength(suffix, "utf8"));
+  const start = body.write(prefix, 0, "utf8");
+  let at = await fillBase64(archive, body, start);
   at += body.write(suffix, at, "utf8");
+  rememberBase64(archive, body, start);
   if (at !== body.length) throw new Error("internal: an inline body was not filled exactly");
   return body;
 }
@@ -86,18 +122,4 @@ export function ownArrayBuffer(bytes: Buffer): ArrayBuffer {
   const own = Buffer.allocUnsafeSlow(bytes.length);
   bytes.copy(own);
   return own.buffer as ArrayBuffer;
-}
-
-const sharedKeys = new WeakMap<Uint8Array, Map<string, object>>();
-
-/**
- * The identity of the body `provider` builds around `zip` (one per zip and cloud: every target of
- * the cloud sends that one buffer), for counting it once against the run's upload budget.
- */
-export function sharedBodyKey(zip: Uint8Array, provider: string): object {
-  let perZip = sharedKeys.get(zip);
-  if (!perZip) sharedKeys.set(zip, (perZip = new Map()));
-  let key = perZip.get(provider);
-  if (!key) perZip.set(provider, (key = {}));
-  return key;
 }

@@ -2,8 +2,8 @@
 // does not retry on its own (Tencent never does; Aliyun does not by default).
 import { CloudError, LayerctlError } from "../errors.js";
 import type { ProviderName } from "./names.js";
-import type { TargetTraffic } from "./traffic.js";
 import { extendBudget, type Budget } from "./budget.js";
+import type { SharedBodyHold, TargetTraffic } from "./traffic.js";
 import type { ConnectOptions, RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
@@ -127,7 +127,7 @@ export interface CloudCall {
   /** The run's pacing and upload budget, awaited before every attempt. */
   traffic?: TargetTraffic;
   /** The body is one buffer shared by several uploads (held once: see TargetTraffic.gate). */
-  sharedBody?: object;
+  sharedBody?: SharedBodyHold;
 }
 
 /**
@@ -138,7 +138,7 @@ export function cloudCall(
   provider: ProviderName,
   action: string,
   opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "budget" | "log" | "traffic">,
-  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; budget?: Budget; sharedBody?: object } = {},
+  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; budget?: Budget; sharedBody?: SharedBodyHold } = {},
 ): CloudCall {
   return {
     name: `${provider} ${action}`,

@@ -1,7 +1,8 @@
 // What every target of one run shares on the way to the clouds: request pacing per provider and
 // region (below the documented rate limits, so every region in flight never sets off a throttling
 // storm), and a bound on the bytes upload bodies hold in memory (Tencent's SDK builds each
-// upload's JSON body of the zip itself; AWS and Aliyun send one shared body, counted once).
+// upload's JSON body of the zip itself; AWS and Aliyun send one shared body per cloud, counted
+// once, dropped when no upload holds it).
 import type { ProviderName } from "./names.js";
 
 /** A provider's documented request rate, and what it is counted per. */
@@ -72,6 +73,12 @@ export class ByteBudget {
   }
 }
 
+/** A body several uploads send as one buffer (./inline-body.ts), told when none holds it any more. */
+export interface SharedBodyHold {
+  /** No upload in flight holds the body: it may be dropped (and built again by a later one). */
+  idle(): void;
+}
+
 /** One target's view of the run's traffic: awaited before every attempt of every call. */
 export interface TargetTraffic {
   /**
@@ -79,17 +86,20 @@ export interface TargetTraffic {
    * names a body several uploads send as one buffer (./inline-body.ts): it is held in memory once,
    * so it counts against the budget once, however many uploads of it are in flight.
    */
-  gate(action: string, uploadBytes: number, shared?: object): Promise<() => void>;
+  gate(action: string, uploadBytes: number, shared?: SharedBodyHold): Promise<() => void>;
 }
 
 /**
  * Bytes of request bodies held by the uploads in flight (CloudCall.heldBytes). AWS and Aliyun
- * uploads of one zip share one body (./inline-body.ts) and count its size; Tencent's SDK builds
- * three copies of its own per upload and counts them. Parallel uploads only split one uplink
- * anyway: 64 MiB keeps a release of big zips to many targets within a few hundred MB, and lets
- * small layers go to every target at once.
+ * uploads of one zip share one body per cloud (./inline-body.ts), held while some upload of it is
+ * in flight, and count its size; Tencent's SDK builds three copies of its own per upload and counts
+ * them. 104 MiB lets two clouds take the body of a 40 MB zip (53 MB each) at once (each cloud takes
+ * in its uploads on its own: a copy to AWS and Aliyun need not wait for one before the other), and
+ * holds Tencent to two uploads of a 10 MB zip at a time: at 128 MiB a third one's copies, and the
+ * garbage they leave, took a publish of a 10 MB zip to every region past 300 MB resident (64 MiB
+ * kept it at ~230 MB but ran Tencent's uploads one by one, twice the wall time).
  */
-export const UPLOAD_BUDGET_BYTES = 64 * 1024 * 1024;
+export const UPLOAD_BUDGET_BYTES = 104 * 1024 * 1024;
 
 export class Traffic {
   readonly uploads: ByteBudget;
@@ -100,10 +110,10 @@ export class Traffic {
     this.pacer = new Pacer(opts.clock);
   }
 
-  private readonly sharedHolds = new Map<object, { users: number; held: Promise<() => void> }>();
+  private readonly sharedHolds = new Map<SharedBodyHold, { users: number; held: Promise<() => void> }>();
 
-  /** The budget for a shared body: taken by its first upload in flight, given back by its last. */
-  private async takeShared(shared: object, bytes: number): Promise<() => void> {
+  /** The budget for a shared body: taken by its first upload in flight, given back by its last (and the body told it is idle). */
+  private async takeShared(shared: SharedBodyHold, bytes: number): Promise<() => void> {
     let hold = this.sharedHolds.get(shared);
     if (!hold) {
       hold = { users: 0, held: this.uploads.take(bytes) };
@@ -117,6 +127,7 @@ export class Traffic {
       done = true;
       if (--hold.users === 0) {
         this.sharedHolds.delete(shared);
+        shared.idle();
         release();
       }
     };

@@ -11,7 +11,7 @@ import { UsageError } from "../errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
 import { humanBytes } from "../output/table.js";
 import { downloadZip } from "../providers/content.js";
-import { releasedBodyCopies } from "../providers/memory.js";
+import { rememberCrc64 } from "../providers/archive-content.js";
 import { startBudget } from "../providers/budget.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import { translateRuntimes } from "../providers/runtimes.js";
@@ -23,7 +23,7 @@ import type { CommandContext } from "../targets/context.js";
 import { bareLayerName, parseLayerVersion } from "./layer-version.js";
 import { describeTarget } from "../targets/describe.js";
 import { connectTarget, runSettings } from "../targets/runner.js";
-import { resolveTargets, selectProviders, splitList, type TargetOptions } from "../targets/resolve.js";
+import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../targets/resolve.js";
 import type { StagingInput } from "./staging.js";
 
 export interface CopyInput extends Omit<TargetOptions, "provider" | "region">, StagingInput {
@@ -110,10 +110,16 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     const where = describeTarget(src);
     const budget = startBudget(timeoutMs);
     const client = await connectTarget(src, { timeoutMs, log: ctx.log, budget, traffic: new Traffic() });
+    // The targets' SDKs load (CPU) while the source is read and downloaded (network waits), and
+    // before the download's buffers are let go: publish's own connect then finds them loaded, and
+    // the memory the download used can go back to the system instead of lying under the SDKs.
+    // A mistake found by connecting is publish's to report, once the zip is here.
+    const warm = preloadTargets(targets.targets, timeoutMs, ctx);
     const content = await client.layerContent(layerName, version);
     const record = content.record;
     // Runtimes in each target cloud's spelling, before anything is downloaded or sent.
     const runtimeEntries = splitList(input.runtime).length > 0 ? splitList(input.runtime) : translatedRuntimes(src.provider, record.compatibleRuntimes, toProviders);
+    await warm;
     const file = path.join(tmp, `${bareLayerName(layerName)}-${version}.zip`);
     ctx.progress?.(`downloading ${layerName} version ${version} from ${where}`);
     const got = await downloadZip(content, file, {
@@ -125,8 +131,8 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
       progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version} from ${where}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),
     });
     ctx.log.info(`${where}: ${layerName} version ${version} downloaded (${humanBytes(got.bytes)}, checksum verified)`);
-    // The download's chunks are garbage now; the zip is about to be read whole and encoded.
-    releasedBodyCopies(got.bytes);
+    // The download computed the zip's CRC-64 on its way (Aliyun targets need it; nothing reads it again).
+    rememberCrc64(got.sha256, got.crc64);
     const publish: PublishInput = {
       source: file,
       name: newName,
@@ -165,6 +171,12 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     await targets.close();
     await source.close();
   }
+}
+
+/** Connects one target of each provider and lets the client go: what connecting loads stays loaded. */
+async function preloadTargets(targets: Target[], timeoutMs: number, ctx: CommandContext): Promise<void> {
+  const one = [...new Map(targets.filter((t) => t.credentials !== null).map((t) => [t.provider.name, t])).values()];
+  await Promise.all(one.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic: new Traffic() }).catch(() => undefined)));
 }
 
 /** `provider:runtime` entries for every target provider, translated from the source's own ids. */

@@ -1,7 +1,6 @@
 // Step 4 of a publish: carrying out the plan. Each target publishes (staging first where planned,
 // an ambiguous failure looked into, never repeated blindly), then shares and attaches; a --dry-run
 // returns the plan as records instead.
-import { readFile } from "node:fs/promises";
 import type { CommandContext } from "../targets/context.js";
 import type { ShareRecord } from "./lifecycle-records.js";
 import { onInterrupt } from "../interrupt.js";
@@ -34,9 +33,6 @@ export async function runPublish(p: CheckedPublish, planned: PlannedRun, built: 
     const results = plannedRecords(plan).map((r, i) => (align ? plannedAligned(r, align, i) : r));
     return { archive: summary, results, ...attaching, ...aligned };
   }
-  // The whole zip is read into memory only for inline uploads (and only now: a config run
-  // prepares every layer first); staging streams it from disk.
-  if (uploads.some((u) => u.upload === "inline")) archive.bytes = await readFile(built.path);
   run.sayNote();
   const shares: ShareRecord[] = [];
   const budgets: Budget[] = [];

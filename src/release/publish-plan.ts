@@ -42,6 +42,7 @@ export async function planRun(p: CheckedPublish, opened: TargetRun, built: Built
   }
   const { targets } = run;
   const uploads = planUploads(targets, (t) => planTarget(p.staging, t, { zip: size }, tooBig.get(t.provider) ?? null, ctx.env, Boolean(p.input.emulator)));
+  // Never read whole: an inline upload's body is encoded from the file (providers/inline-body.ts), staging streams it.
   const archive: LayerArchive = { path: built.path, sha256: packed.archive.sha256, size };
   const plan = planPublish({ layerName: p.layerName, targets, runtimes: p.providers, architectures: p.architectures, input: p.input, archive, uploads });
   // --align-version reads every target first (a dry run too: reads create nothing) and plans N;

@@ -96,7 +96,8 @@ describe("Traffic", () => {
 
   it("counts a body several uploads share once, however many are in flight; another body still waits", async () => {
     const traffic = new Traffic({ uploadBudgetBytes: 64, clock: steppedClock() });
-    const body = {};
+    let idle = 0;
+    const body = { idle: () => idle++ };
     const targets = ["us-east-1", "eu-west-1", "us-west-2"].map((r) => traffic.forTarget("aws", r, null));
     const shared = await Promise.all(targets.map((t) => t.gate("PublishLayerVersion", 50, body)));
     expect(traffic.uploads.inFlight).toBe(50);
@@ -115,7 +116,9 @@ describe("Traffic", () => {
     await Promise.resolve();
     expect(otherGot).toBe(false);
     expect(traffic.uploads.inFlight).toBe(50);
+    expect(idle).toBe(0); // still held by one upload
     shared[2]!();
+    expect(idle).toBe(1); // the last upload of it ended: the body may go
     (await other)();
     expect(otherGot).toBe(true);
     expect(traffic.uploads.inFlight).toBe(0);

@@ -4,15 +4,16 @@
 // exchange, upload included, which fails any large layer.
 import { createHash } from "node:crypto";
 import { Crc64 } from "../../archive/crc64.js";
-import { archiveCrc64, inlineBytes, publishBodyBytes } from "../archive-content.js";
+import { archiveCrc64, publishBodyBytes } from "../archive-content.js";
 import { CloudError, UsageError } from "../../errors.js";
 import { assertChecksum } from "../checksum.js";
-import { bodyWithZip, ownArrayBuffer, sharedBodyKey, ZIP_MARKER_BASE64 } from "../inline-body.js";
+import { ownArrayBuffer, sharedBody, type SharedBody, ZIP_MARKER_BASE64 } from "../inline-body.js";
 import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
 import { collectPages, unending } from "../paging.js";
 import type { Budget } from "../budget.js";
 import { attemptTimeoutMs, cloudCall, lookupBudget, retryCall } from "../retry.js";
+import type { SharedBodyHold } from "../traffic.js";
 import type {
   ConnectOptions,
   DeleteOptions,
@@ -185,11 +186,12 @@ export class AliyunClient implements ProviderClient {
       }),
     });
     request.validate();
-    const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req, request, rt), {
+    // The inline body is built once per zip and shared by this cloud's uploads (../inline-body.ts).
+    const body = req.staged ? undefined : sharedBody(req.archive, "aliyun");
+    const resp = await this.call("CreateLayerVersion", (rt) => this.createLayerVersion(req.layerName, request, body, rt), {
       creates: true,
       uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)),
-      // The inline body is built once per zip and shared by every target (../inline-body.ts).
-      sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aliyun"),
+      sharedBody: body,
     });
     const layer = (resp.body ?? {}) as FcLayer;
     const requestId = requestIdOf(resp);
@@ -204,19 +206,20 @@ export class AliyunClient implements ProviderClient {
    * sends a view of our ArrayBuffer instead of three fresh copies (JSON string, hashed bytes, sent
    * bytes). The bytes and content type on the wire are the ones the "json" path sends.
    */
-  private createLayerVersion(
-    req: PublishLayerRequest,
+  private async createLayerVersion(
+    layerName: string,
     request: InstanceType<AliyunSdk["models"]["CreateLayerVersionRequest"]>,
+    shared: SharedBody | undefined,
     runtime: RuntimeOptions,
   ): Promise<SdkResponse<FcLayer>> {
     const json = JSON.stringify(this.sdk.parseToMap(request.body));
-    const body = req.staged ? Buffer.from(json, "utf8") : bodyWithZip(json, inlineBytes(req.archive));
+    const body = shared ? await shared.body(json) : Buffer.from(json, "utf8");
     const params = new this.sdk.Params({
       action: "CreateLayerVersion",
       version: "2023-03-30",
       protocol: "HTTPS",
       // Layer names are [a-zA-Z][a-zA-Z0-9_-]* (checked before any call): nothing to escape beyond encodeURIComponent.
-      pathname: `/2023-03-30/layers/${encodeURIComponent(req.layerName)}/versions`,
+      pathname: `/2023-03-30/layers/${encodeURIComponent(layerName)}/versions`,
       method: "POST",
       authType: "AK",
       style: "ROA",
@@ -424,7 +427,7 @@ export class AliyunClient implements ProviderClient {
   private call<T>(
     action: AliyunAction,
     fn: (runtime: RuntimeOptions) => Promise<SdkResponse<T>>,
-    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: SharedBodyHold } = {},
   ): Promise<SdkResponse<T>> {
     // The SDK takes no abort signal: its timers are set to the attempt's timeout instead (the
     // read timer covers the body), and retryCall ends the attempt then in any case.

@@ -3,15 +3,16 @@
 // debug logs are the same for every cloud. The SDK has no timeout by default: set one always.
 import type { Architecture, LambdaClient, Runtime } from "@aws-sdk/client-lambda";
 import { CloudError, UsageError } from "../../errors.js";
-import { inlineBytes, publishBodyBytes } from "../archive-content.js";
+import { publishBodyBytes } from "../archive-content.js";
 import { shareInlineBody } from "./inline-body.js";
-import { sharedBodyKey, ZIP_MARKER } from "../inline-body.js";
+import { sharedBody, ZIP_MARKER } from "../inline-body.js";
 import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { findOne, layerMatch } from "../lookup.js";
 import { collectPages } from "../paging.js";
 import type { Budget } from "../budget.js";
 import { cloudCall, lookupBudget, retryCall } from "../retry.js";
+import type { SharedBodyHold } from "../traffic.js";
 import type {
   ConnectOptions,
   DeleteOptions,
@@ -132,7 +133,7 @@ class AwsLambdaClient implements ProviderClient {
   private call<T>(
     action: AwsAction,
     send: (h: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>,
-    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: object } = {},
+    opts: { creates?: boolean; uploadBytes?: number; retry?: RetryPolicy; sharedBody?: SharedBodyHold } = {},
   ): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     // Keys whose token the cloud refuses are renewed once where their source can renew them.
@@ -153,6 +154,8 @@ class AwsLambdaClient implements ProviderClient {
 
   async publishLayer(req: PublishLayerRequest): Promise<LayerVersionRecord> {
     const { PublishLayerVersionCommand } = this.sdk;
+    // The inline body is built once per zip and shared by this cloud's uploads (../inline-body.ts).
+    const body = req.staged ? undefined : sharedBody(req.archive, "aws");
     const out = await this.call(
       "PublishLayerVersion",
       (h) => {
@@ -166,11 +169,10 @@ class AwsLambdaClient implements ProviderClient {
           Description: req.description,
           LicenseInfo: req.license,
         });
-        if (!req.staged) shareInlineBody(command, inlineBytes(req.archive));
+        if (body) shareInlineBody(command, body);
         return this.lambda.send(command, h);
       },
-      // The inline body is built once per zip and shared by every target (./inline-body.ts).
-      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)), sharedBody: req.staged ? undefined : sharedBodyKey(inlineBytes(req.archive), "aws") },
+      { creates: true, uploadBytes: publishBodyBytes(req.archive, Boolean(req.staged)), sharedBody: body },
     );
     const record = layerRecord(this.opts.region, req.layerName, out);
     assertChecksum("aws", "CodeSha256", req.archive.sha256, record.codeSha256, record.requestId ?? undefined, record);

@@ -4,9 +4,9 @@
 // target's JSON codec writes its own 53 MB body for a 40 MB zip (in a buffer that doubles as it
 // grows), and twelve targets held several of them at once.
 import type { PublishLayerVersionCommand } from "@aws-sdk/client-lambda";
-import { bodyWithZip } from "../inline-body.js";
+import type { SharedBody } from "../inline-body.js";
 
-export function shareInlineBody(command: PublishLayerVersionCommand, zip: Uint8Array): void {
+export function shareInlineBody(command: PublishLayerVersionCommand, shared: SharedBody): void {
   command.middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { body: unknown; headers: Record<string, string> };
@@ -14,7 +14,7 @@ export function shareInlineBody(command: PublishLayerVersionCommand, zip: Uint8A
       if (typeof body !== "string" && !(body instanceof Uint8Array)) {
         throw new Error("internal: PublishLayerVersion's serialized body is neither text nor bytes");
       }
-      request.body = bodyWithZip(body, zip);
+      request.body = await shared.body(body);
       for (const name of Object.keys(request.headers)) if (name.toLowerCase() === "content-length") delete request.headers[name];
       return next(args);
     },

@@ -2,8 +2,8 @@
 // retryCall; publishing is asynchronous (Publishing -> Active | PublishFailed), so publishLayer
 // polls GetLayerVersion when asked to wait, and only then can it verify the stored checksum.
 import { CloudError } from "../../errors.js";
-import { inlineBytes, publishBodyBytes } from "../archive-content.js";
-import { base64Of } from "../base64.js";
+import { publishBodyBytes } from "../archive-content.js";
+import { base64Text } from "../base64.js";
 import { releasedBodyCopies } from "../memory.js";
 import { assertChecksum } from "../checksum.js";
 import { unreadableAnswer } from "../content.js";
@@ -87,13 +87,15 @@ export class TencentClient implements ProviderClient {
 
   async publishLayer(req: PublishLayerRequest, opts: PublishOptions): Promise<LayerVersionRecord> {
     const bodyBytes = publishBodyBytes(req.archive, Boolean(req.staged));
+    // The zip's base64, encoded once per zip for every target (../base64.ts).
+    const zipFile = req.staged ? undefined : await base64Text(req.archive);
     const published = await this.call(
       "PublishLayerVersion",
       (signal) =>
         this.send("PublishLayerVersion", signal, {
           LayerName: req.layerName,
           CompatibleRuntimes: req.runtimes,
-          Content: req.staged ? cosContent(req.staged) : { ZipFile: base64Of(inlineBytes(req.archive)) },
+          Content: req.staged ? cosContent(req.staged) : { ZipFile: zipFile },
           Description: req.description,
           LicenseInfo: req.license,
         }).finally(() => releasedBodyCopies(3 * bodyBytes)),

@@ -10,7 +10,7 @@ import { LambdaClient, PublishLayerVersionCommand } from "@aws-sdk/client-lambda
 import { describe, expect, it } from "vitest";
 import { shareInlineBody } from "../../../src/providers/aws/inline-body.js";
 import { quietAwsSdk } from "../../../src/providers/aws/sdk-env.js";
-import { ZIP_MARKER } from "../../../src/providers/inline-body.js";
+import { sharedBody, ZIP_MARKER } from "../../../src/providers/inline-body.js";
 import { makeArchive } from "../../helpers/archive.js";
 
 interface Sent {
@@ -79,13 +79,14 @@ function comparable(r: Sent) {
 
 describe("PublishLayerVersion with the shared inline body sends what the SDK alone sends", () => {
   it("for a small zip", async () => {
-    const zip = (await makeArchive({ "python/drift.py": "DRIFT = 1\n".repeat(50) })).bytes;
+    const archive = await makeArchive({ "python/drift.py": "DRIFT = 1\n".repeat(50) });
+    const zip = archive.bytes;
     const input = { LayerName: "drift", CompatibleRuntimes: ["python3.12" as const], Description: "drift", LicenseInfo: "MIT" };
     const sent: Sent[] = [];
     const client = recordingClient(sent);
     await client.send(new PublishLayerVersionCommand({ ...input, Content: { ZipFile: zip } }));
     const shared = new PublishLayerVersionCommand({ ...input, Content: { ZipFile: ZIP_MARKER } });
-    shareInlineBody(shared, zip);
+    shareInlineBody(shared, sharedBody(archive, "aws"));
     await client.send(shared);
     client.destroy();
 
