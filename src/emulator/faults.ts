@@ -56,23 +56,7 @@ export class Faults implements FaultController {
     const key = `${provider}:${action}`;
     this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
 
-    const decision: FaultDecision = { latencyMs: 0, kind: null };
-    for (const rule of this.rules) {
-      if (rule.remaining <= 0) continue;
-      if (rule.provider !== "*" && rule.provider !== provider) continue;
-      if (rule.action !== "*" && rule.action !== action) continue;
-      if (rule.skip > 0) {
-        rule.skip--;
-        continue;
-      }
-      if (rule.kind === "latency") {
-        decision.latencyMs += rule.latencyMs ?? 0;
-        rule.remaining--;
-      } else if (decision.kind === null) {
-        decision.kind = rule.kind;
-        rule.remaining--;
-      }
-    }
+    const decision = this.fire(provider, (ruleAction) => ruleAction === "*" || ruleAction === action);
     if (decision.kind === null && this.overRate(key, now)) decision.kind = "rate-limited";
     return decision;
   }
@@ -84,9 +68,14 @@ export class Faults implements FaultController {
    * rules and counts users already have. Not counted, not rate limited.
    */
   decideNamed(provider: ProviderName, action: string): FaultDecision {
+    return this.fire(provider, (ruleAction) => ruleAction === action);
+  }
+
+  /** Applies the live rules of `provider` whose action `applies`: latencies add up, the first other kind wins; each consumes one of its `times` (after its `skip`). */
+  private fire(provider: ProviderName, applies: (ruleAction: string) => boolean): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0, kind: null };
     for (const rule of this.rules) {
-      if (rule.remaining <= 0 || rule.action !== action || (rule.provider !== "*" && rule.provider !== provider)) continue;
+      if (rule.remaining <= 0 || !applies(rule.action) || (rule.provider !== "*" && rule.provider !== provider)) continue;
       if (rule.skip > 0) {
         rule.skip--;
         continue;

@@ -9,6 +9,7 @@ import { crc32 } from "../archive/crc32.js";
 import { Crc64 } from "../archive/crc64.js";
 import { dict, type BaseTuning, type Companion } from "./cloud.js";
 import type { BlobStore, IncomingCall, Reply } from "./types.js";
+import type { KeyStore } from "./keys.js";
 
 export interface StoredObject {
   blob: string;
@@ -186,17 +187,34 @@ export class StoreError extends Error {
   }
 }
 
+/** How a store is told apart on the shared port, and how it writes an error (its request-id header, its XML). */
+export interface StoreWire {
+  route(call: IncomingCall): string | null;
+  errorReply(call: IncomingCall, err: StoreError): Reply;
+}
+
 /** What the three stores share around their own dispatch: error rendering, the body cap and the fault replies. */
-export abstract class ObjectApi implements Companion {
+export abstract class ObjectApi<C extends StoreContext = StoreContext> implements Companion {
   protected readonly store: ObjectStore;
 
-  constructor(ctx: StoreContext) {
+  constructor(
+    protected readonly ctx: C,
+    /** The account's keys and those its STS lent: each store checks its own signature against them. */
+    protected readonly keys: KeyStore,
+    private readonly wire: StoreWire,
+  ) {
     this.store = configuredStore(ctx);
   }
 
-  abstract route(call: IncomingCall): string | null;
+  route(call: IncomingCall): string | null {
+    return this.wire.route(call);
+  }
+
+  protected errorReply(call: IncomingCall, err: StoreError): Reply {
+    return this.wire.errorReply(call, err);
+  }
+
   protected abstract dispatch(call: IncomingCall, action: string): Promise<Reply>;
-  protected abstract errorReply(call: IncomingCall, err: StoreError): Reply;
 
   readonly maxRequestBytes = STORE_MAX_REQUEST_BYTES;
 

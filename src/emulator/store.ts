@@ -4,6 +4,7 @@
 import { mkdir, readFile, rename, writeFile, rm } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
+import { alive } from "../record/lock.js";
 import type { BlobStore } from "./types.js";
 
 export function sha256Hex(bytes: Buffer): string {
@@ -117,18 +118,9 @@ export async function lockStateDir(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-    if (owner > 0 && isAlive(owner)) {
+    if (owner > 0 && alive(owner)) {
       throw Object.assign(new Error(`state dir ${dir} is in use by another emulator (pid ${owner})`), { code: "ELOCKED", pid: owner });
     }
     await rm(lock, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -12,6 +12,9 @@ import type { ProviderName } from "./names.js";
 /** One table per adapter: the schema of each operation's answer (the fields relied on, loose otherwise). */
 export type AnswerSchemas<A extends string> = Record<A, z.ZodType>;
 
+/** The layer reads and the delete, which every cloud's API names alike. */
+export type LayerAction = "GetLayerVersion" | "ListLayerVersions" | "ListLayers" | "DeleteLayerVersion";
+
 export const UNREADABLE_HINT = "a proxy, a gateway or a broken connection left the answer incomplete; the call may have been carried out";
 
 /** An answer that arrived with a success status but does not hold what the operation answers. */

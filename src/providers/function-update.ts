@@ -4,6 +4,16 @@
 import { CloudError } from "../errors.js";
 import type { AttachedLayer, ProviderName, UpdateWaitOptions } from "./types.js";
 
+/** The layers `read` finds on a function, or null when the cloud answers with one of `missing` (no such function). */
+export async function layersIfFound(read: () => Promise<{ layers: AttachedLayer[] }>, missing: ReadonlySet<string>): Promise<AttachedLayer[] | null> {
+  try {
+    return (await read()).layers;
+  } catch (err) {
+    if (err instanceof CloudError && missing.has(err.code)) return null;
+    throw err;
+  }
+}
+
 /** Where a function's last update stands, as read from the cloud. */
 export type UpdateProgress = { done: true } | { done: false } | { failed: string };
 

@@ -13,7 +13,7 @@ import { Crc64 } from "../archive/crc64.js";
 import { CloudError, LayerctlError } from "../errors.js";
 import { onInterrupt } from "../interrupt.js";
 import { startBudget, type Budget } from "./budget.js";
-import type { RetryPolicy, StageHooks, StagedFile } from "./types.js";
+import type { ConnectOptions, ProviderStorage, RetryPolicy, StageHooks, StagedFile, StagedObject } from "./types.js";
 
 /** What the driver computed over some bytes (a part or the whole file). */
 export interface Digests {
@@ -48,6 +48,32 @@ export interface ObjectWriter {
   abortCommand(key: string, uploadId: string): string;
   /** Read back size (and checksum where the store has one) and compare with ours. */
   verifyObject(key: string, whole: Digests, parts: UploadedPart[] | null): Promise<void>;
+}
+
+/**
+ * What the three stores' clients share: the bucket in use, and the store's CLI commands that
+ * remove an object or abort an upload by hand (at this client's endpoint) for what a failure left.
+ */
+export abstract class BucketClient {
+  constructor(
+    readonly bucket: string,
+    protected readonly opts: ConnectOptions,
+    private readonly commands: Pick<ProviderStorage, "removeCommand" | "abortCommand">,
+    private readonly endpoint?: string,
+  ) {}
+
+  /** The key to stage under: ours, unless the bucket dictates one. */
+  keyFor(preferred: string): string {
+    return preferred;
+  }
+
+  removeCommand(obj: StagedObject): string {
+    return this.commands.removeCommand(obj, this.endpoint);
+  }
+
+  abortCommand(key: string, uploadId: string): string {
+    return this.commands.abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
+  }
 }
 
 export interface UploadSettings {

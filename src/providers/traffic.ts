@@ -25,19 +25,45 @@ const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((re
  */
 const HEADROOM = 0.9;
 
-/** Spaces the calls of one key evenly, in the order they ask, at most `perSecond` a second. */
+/**
+ * Spaces the calls of one key evenly, in the order they ask, at most `perSecond` a second. Calls
+ * are let go one at a time, each a full spacing after the one before it *was let go*: slots booked
+ * ahead would all fall due together after the event loop stalls (a busy CPU, a big body being
+ * built), and a cloud that counts arrivals in a window would turn the bunch away.
+ */
 export class Pacer {
-  private readonly next = new Map<string, number>();
+  /** When each key last let a call go. */
+  private readonly last = new Map<string, number>();
+  /** The call each key lets go next waits for this one (the queue, in the order asked). */
+  private readonly tail = new Map<string, Promise<void>>();
 
   constructor(private readonly clock: Clock = realClock) {}
 
   /** Resolves when the call may be sent; returns the delay it waited (ms). */
   async wait(key: string, perSecond: number): Promise<number> {
-    const now = this.clock.now();
-    const at = Math.max(now, this.next.get(key) ?? now);
-    this.next.set(key, at + 1000 / (perSecond * HEADROOM));
-    if (at > now) await this.clock.sleep(at - now);
-    return at - now;
+    const spacing = 1000 / (perSecond * HEADROOM);
+    const asked = this.clock.now();
+    const before = this.tail.get(key);
+    let letGo!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    this.tail.set(key, mine);
+    try {
+      if (before) await before;
+      for (;;) {
+        const now = this.clock.now();
+        const since = now - (this.last.get(key) ?? Number.NEGATIVE_INFINITY);
+        if (since >= spacing) {
+          this.last.set(key, now);
+          return now - asked;
+        }
+        await this.clock.sleep(spacing - since);
+      }
+    } finally {
+      letGo();
+      if (this.tail.get(key) === mine) this.tail.delete(key);
+    }
   }
 }
 

@@ -96,7 +96,8 @@ async function isStale(lock: string, holder: Holder | null, now: () => number): 
   return holder.host === hostname() && !alive(holder.pid);
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` runs on this host (also the emulator's state-dir lock asks). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

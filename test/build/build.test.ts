@@ -3,7 +3,7 @@
 // both ecosystems, both architectures, one build per distinct target, skipped when unchanged.
 import { execFileSync } from "node:child_process";
 import { readFileSync, existsSync, readdirSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BuildDocument } from "../../src/build/index.js";
@@ -12,7 +12,7 @@ import { manylinuxPlatforms } from "../../src/build/wheel-tags.js";
 import { memorySource } from "../../src/contents/byte-source.js";
 import { noteFor } from "../../src/contents/sniff.js";
 import { buildDocumentSchema } from "../../src/record/output-schema.js";
-import { tempDir } from "../helpers/archive.js";
+import { tempDir, writeTree } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeNpmPackage, makeWheel } from "../helpers/packages.js";
@@ -26,13 +26,6 @@ const SLOW = { timeout: 240_000 };
 function machineOf(file: string): string {
   const n = noteFor(file, memorySource(readFileSync(file)));
   return n?.kind === "binary" && n.facts.format === "elf" ? n.facts.machine : "not ELF";
-}
-
-async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
 }
 
 describe("Python builds (pip, wheels made here)", SLOW, () => {

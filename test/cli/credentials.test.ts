@@ -2,38 +2,29 @@
 // provider:NAME), --debug and --dry-run saying where the keys came from, OIDC and --role-arn runs,
 // and no secret (keys, session tokens, the OIDC token) in any output, in any encoding, including
 // --debug's detail and the error paths of STS.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
-import { tempDir } from "../helpers/archive.js";
+import { describe, expect, it } from "vitest";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
+import { tempDirEach } from "../helpers/archive.js";
 import { REPO, runCli, type CliResult } from "../helpers/cli.js";
 import { expectOneLineError } from "../helpers/cli-expect.js";
 import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
+import { callsSinceEachTest, useEmulator } from "../helpers/emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 
 let emu: RunningEmulator;
 let home: string;
-let before: Record<string, number>;
 
-beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0 });
+useEmulator({}, (started) => {
+  emu = started;
 });
-afterAll(async () => {
-  await emu?.close();
+const calls = callsSinceEachTest(() => emu);
+tempDirEach("layerctl-cli-home-", (dir) => {
+  home = dir;
 });
-beforeEach(async () => {
-  emu.faults.clear();
-  before = emu.faults.counts();
-  home = await tempDir("layerctl-cli-home-");
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-const calls = (key: string) => (emu.faults.counts()[key] ?? 0) - (before[key] ?? 0);
 
 /** Where everything is (the emulator), HOME, and no keys at all unless `withKeys`. */
 function env(extra: Record<string, string> = {}, withKeys = false): Record<string, string> {

@@ -6,24 +6,29 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultRule } from "../../src/emulator/types.js";
 import { tempDir } from "../helpers/archive.js";
 import { baseEnv, BIN, REPO } from "../helpers/cli.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let small: string;
 let big: string;
 
-beforeAll(async () => {
-  emu = await start({
-    port: 0,
+useEmulator(
+  {
     tencentPublishDelayMs: 60_000,
     functionUpdateDelayMs: 0,
     buckets: [{ provider: "aws", name: "int-layers", region: "us-east-1" }],
     functions: [{ provider: "aws", name: "api" }],
-  });
+  },
+  (started) => {
+    emu = started;
+  },
+);
+beforeAll(async () => {
   const root = await tempDir("layerctl-interrupt-");
   small = path.join(root, "small");
   await mkdir(path.join(small, "python"), { recursive: true });
@@ -32,9 +37,6 @@ beforeAll(async () => {
   big = path.join(root, "big");
   await mkdir(path.join(big, "python"), { recursive: true });
   await writeFile(path.join(big, "python/blob.bin"), randomBytes(9 * 1024 * 1024));
-});
-afterAll(async () => {
-  await emu?.close();
 });
 beforeEach(() => emu.faults.clear());
 

@@ -2,12 +2,13 @@
 // stderr progress lines, and which SDK modules a run loads (the storage SDKs only when staging).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { tempDir } from "../helpers/archive.js";
 import { REPO, runCli } from "../helpers/cli.js";
 import { withBundleSources } from "../helpers/bundle-trace.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const PY_LAYER = path.join(REPO, "examples/layers/python-deps");
 const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
@@ -15,20 +16,20 @@ const STORAGE_SDKS = /@aws-sdk\/client-s3|cos-nodejs-sdk-v5|ali-oss/;
 let emu: RunningEmulator;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+useEmulator(
+  {
     buckets: [
       { provider: "aws", name: "cli-layers", region: "us-east-1" },
       { provider: "tencent", name: "cli-layers-1250000000", region: "ap-guangzhou" },
       { provider: "aliyun", name: "cli-layers", region: "cn-hangzhou" },
     ],
-  });
+  },
+  (started) => {
+    emu = started;
+  },
+);
+beforeAll(async () => {
   env = emulatorEnv(emu.credentials, emu.url);
-});
-afterAll(async () => {
-  await emu?.close();
 });
 beforeEach(() => emu.faults.clear());
 
@@ -42,6 +43,35 @@ async function traced(args: string[], extraEnv: Record<string, string> = {}) {
   return { ...r, loaded: withBundleSources(await readFile(trace, "utf8")) };
 }
 
+/** Arguments of a JSON publish of the example layer to the three clouds through their stores (the Tencent bucket named; `extra` after). */
+function stagedPublish(name: string, ...extra: string[]): string[] {
+  return [
+    "publish",
+    PY_LAYER,
+    "-p",
+    "tencent,aws,aliyun",
+    "-n",
+    name,
+    "--runtime",
+    "python3.9",
+    "--upload",
+    "storage",
+    "--output",
+    "json",
+    "--bucket",
+    "tencent=cli-layers-1250000000",
+    ...extra,
+  ];
+}
+
+/** The stderr lines that are neither a warning nor a "staged" line: no SDK chatter may be among them. */
+function otherStderrLines(stderr: string): string[] {
+  return stderr
+    .trimEnd()
+    .split("\n")
+    .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l));
+}
+
 describe("staging from the command line", () => {
   it("an inline publish loads no storage SDK", async () => {
     const r = await traced(["publish", PY_LAYER, "-p", "tencent,aws,aliyun", "-n", "inlinetrace", "--runtime", "python3.9", "--output", "json"]);
@@ -52,25 +82,7 @@ describe("staging from the command line", () => {
   });
 
   it("a staged publish loads the storage SDKs, prints one line per target on stderr, and records where it staged", async () => {
-    const r = await traced(
-      [
-        "publish",
-        PY_LAYER,
-        "-p",
-        "tencent,aws,aliyun",
-        "-n",
-        "stagedcli",
-        "--runtime",
-        "python3.9",
-        "--upload",
-        "storage",
-        "--output",
-        "json",
-        "--bucket",
-        "tencent=cli-layers-1250000000",
-      ],
-      { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" },
-    );
+    const r = await traced(stagedPublish("stagedcli"), { LAYERCTL_BUCKET_AWS: "cli-layers", LAYERCTL_BUCKET_ALIYUN: "aliyun:cn-hangzhou=cli-layers" });
     expect(r.code).toBe(0);
     // The document keeps its published schema (upload and staged included).
     const doc = publishDocumentSchema.parse(JSON.parse(r.stdout));
@@ -83,12 +95,7 @@ describe("staging from the command line", () => {
     const staged = r.stderr.split("\n").filter((l) => / staged /.test(l));
     expect(staged).toHaveLength(3);
     // Nothing else: no SDK chatter (layout warnings aside).
-    expect(
-      r.stderr
-        .trimEnd()
-        .split("\n")
-        .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l)),
-    ).toEqual([]);
+    expect(otherStderrLines(r.stderr)).toEqual([]);
     expect(r.loaded).toMatch(/@aws-sdk\/client-s3/);
     expect(r.loaded).toMatch(/cos-nodejs-sdk-v5/);
     expect(r.loaded).toMatch(/ali-oss/);
@@ -96,35 +103,10 @@ describe("staging from the command line", () => {
 
   it("keeps stderr to its own lines when the stores reset an upload and it is retried", async () => {
     for (const p of ["tencent", "aws", "aliyun"] as const) emu.faults.add({ provider: p, action: "PutObject", kind: "reset", times: 1 });
-    const r = await runCli(
-      [
-        "publish",
-        PY_LAYER,
-        "-p",
-        "tencent,aws,aliyun",
-        "-n",
-        "resetcli",
-        "--runtime",
-        "python3.9",
-        "--upload",
-        "storage",
-        "--output",
-        "json",
-        "--bucket",
-        "tencent=cli-layers-1250000000",
-        "--bucket",
-        "cli-layers",
-      ],
-      { env },
-    );
+    const r = await runCli(stagedPublish("resetcli", "--bucket", "cli-layers"), { env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).results.map((x: { status: string }) => x.status)).toEqual(["published", "published", "published"]);
-    expect(
-      r.stderr
-        .trimEnd()
-        .split("\n")
-        .filter((l) => !/^warning: /.test(l) && !/ staged /.test(l)),
-    ).toEqual([]);
+    expect(otherStderrLines(r.stderr)).toEqual([]);
     expect(emu.faults.counts()["aws:PutObject"]).toBeGreaterThanOrEqual(2);
   });
 

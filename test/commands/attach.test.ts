@@ -1,5 +1,5 @@
 // layerctl attach and publish --attach, in-process through the command functions, against the emulator.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../src/errors.js";
@@ -10,18 +10,17 @@ import { publishWithConfig } from "../../src/release/publish-config.js";
 import { publishDocumentSchema } from "../../src/record/output-schema.js";
 import { writeRecordFile } from "../../src/record/write.js";
 import { runCommand } from "../helpers/invoke.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../src/output/log.js";
 import { tempDir } from "../helpers/archive.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let env: NodeJS.ProcessEnv;
 let dir: string;
 
-beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+useEmulator(
+  {
     functionUpdateDelayMs: 0,
     functions: [
       { name: "api" },
@@ -29,14 +28,16 @@ beforeAll(async () => {
       // At the limit of five layers (every cloud's): no room for another.
       { name: "full", layers: ["l1", "l2", "l3", "l4", "l5"].map((name) => ({ name, version: 1 })) },
     ],
-  });
+  },
+  (started) => {
+    emu = started;
+  },
+);
+beforeAll(async () => {
   env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
   dir = await tempDir();
   await mkdir(path.join(dir, "python"), { recursive: true });
   await writeFile(path.join(dir, "python", "mod.py"), "x = 1\n");
-});
-afterAll(async () => {
-  await emu?.close();
 });
 
 function collecting(): Logger & { warnings: string[] } {

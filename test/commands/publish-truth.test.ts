@@ -13,6 +13,7 @@ import type { LayerVersionRecord } from "../../src/providers/types.js";
 import { attemptTimeoutMs, ATTEMPT_FLOOR_MS, UPLOAD_BYTES_PER_S } from "../../src/providers/retry.js";
 import { profiles } from "../conformance/profiles.js";
 import { REPO } from "../helpers/cli.js";
+import { connectTo } from "../helpers/connect.js";
 
 const LAYER = path.join(REPO, "examples/layers/python-deps");
 const ALL = profiles.map((p) => p.provider);
@@ -39,15 +40,7 @@ async function created(name: string, targets: Array<{ provider: string; region: 
   const out = new Map<string, number[]>();
   for (const t of targets) {
     const provider = providers[t.provider as keyof typeof providers];
-    const credentials = await provider.resolveCredentials(env, {});
-    const client = await provider.connect({
-      region: t.region,
-      endpoint: emu.url,
-      credentials,
-      requestTimeoutMs: 10_000,
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-      log: silentLogger,
-    });
+    const client = await connectTo(provider, emu, t.region, {}, env);
     out.set(
       `${t.provider} ${t.region}`,
       (await client.listLayerVersions(name)).map((v) => v.version!).sort((a, b) => a - b),

@@ -1,7 +1,7 @@
 // The config file: discovery upwards with every supported name, every kind of schema error as one
 // usage line (file, key path, expectation), the shipped JSON Schemas, and publishing from it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { configJsonSchema } from "../../src/config/schema.js";
@@ -10,32 +10,24 @@ import { fromLayer, publishWithConfig } from "../../src/release/publish-config.j
 import { scopeLayers } from "../../src/release/config-scope.js";
 import { preparePublish } from "../../src/release/publish.js";
 import { pack } from "../../src/archive/index.js";
-import { UsageError } from "../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import type { UsageError } from "../../src/errors.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
-import { tempDir } from "../helpers/archive.js";
+import { tempDir, tempTree } from "../helpers/archive.js";
+import { usageRejectionOf } from "../helpers/cli-expect.js";
 import { REPO } from "../helpers/cli.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const MINIMAL = { layers: [{ name: "deps", dir: "deps" }] };
 
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await tempDir("layerctl-config-");
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => tempTree("layerctl-config-", files);
 
+/** A usage error, exit 2, on one line. */
 async function usageError(p: Promise<unknown>): Promise<UsageError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UsageError);
-  expect((err as UsageError).exitCode).toBe(2);
-  expect((err as UsageError).message).not.toContain("\n");
-  return err as UsageError;
+  const err = await usageRejectionOf(p);
+  expect(err.exitCode).toBe(2);
+  expect(err.message).not.toContain("\n");
+  return err;
 }
 
 describe("discovery", () => {
@@ -210,16 +202,19 @@ describe("publishing from the config", () => {
   let root: string;
   const ctx = () => ({ env, log: silentLogger });
 
-  beforeAll(async () => {
-    emu = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       buckets: [
         { provider: "aws", name: "cfg-layers-us-east-1", region: "us-east-1" },
         { provider: "tencent", name: "cfg-layers-1250000000", region: "ap-guangzhou" },
       ],
-    });
+    },
+    (started) => {
+      emu = started;
+    },
+  );
+  beforeAll(async () => {
     env = { ...emulatorEnv(emu.credentials, emu.url), AWS_EC2_METADATA_DISABLED: "true" };
     root = await project({
       "layers/deps/mod.py": "x = 1\n",
@@ -238,9 +233,6 @@ describe("publishing from the config", () => {
         ],
       }),
     });
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
 
   it("with no source publishes every configured layer, with per-provider runtimes and one zip per prefix", async () => {

@@ -1,7 +1,7 @@
 // layerctl init: guesses from the folder's contents, a config that validates and publishes, and
 // never overwriting one that exists.
 import { describe, expect, it } from "vitest";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { initCommand } from "../../src/commands/init.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
@@ -10,17 +10,10 @@ import { loadConfig } from "../../src/config/load.js";
 import { UsageError } from "../../src/errors.js";
 import { providers } from "../../src/providers/index.js";
 import { silentLogger } from "../../src/output/log.js";
-import { tempDir } from "../helpers/archive.js";
+import { tempDir, tempTree } from "../helpers/archive.js";
 import { REPO } from "../helpers/cli.js";
 
-async function folder(files: Record<string, string>): Promise<string> {
-  const root = await tempDir("layerctl-init-");
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await writeFile(path.join(root, rel), content);
-  }
-  return root;
-}
+const folder = (files: Record<string, string>) => tempTree("layerctl-init-", files);
 
 describe("init", () => {
   it("on the example layers: the Node layer (already laid out for AWS/Aliyun) and the Python one (prefix python for AWS and Aliyun, the root for Tencent)", async () => {

@@ -3,9 +3,9 @@
 // missing function, waiting for the update, publishing a version, pointing an alias; the reads
 // promotion rests on (a function that is not there, an alias's version, the published versions
 // and their layers), going back to the previous version, detaching, and no churn on a re-run.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CloudError } from "../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { AttachedLayer, LayerArchive, Provider, ProviderClient, RetryPolicy } from "../../src/providers/types.js";
@@ -13,6 +13,7 @@ import { attachFunctions, type AttachOptions } from "../../src/release/attach-fu
 import type { Target } from "../../src/targets/resolve.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
+import { startEmulator, useEmulator } from "../helpers/emulator.js";
 
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
@@ -50,10 +51,8 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
 
   const updateAction = { tencent: "UpdateFunctionConfiguration", aws: "UpdateFunctionConfiguration", aliyun: "UpdateFunction" }[profile.provider];
 
-  beforeAll(async () => {
-    emu = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       functions: [
         ...FUNCTIONS.map((name) => ({ provider: profile.provider, name, namespace: profile.namespace })),
@@ -62,11 +61,13 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
           ? [{ provider: profile.provider, name: "att-foreign", layers: [{ name: "public", version: 0, arn: profile.foreignLayerArn(profile.region) }] }]
           : []),
       ],
-    });
+    },
+    (started) => {
+      emu = started;
+    },
+  );
+  beforeAll(async () => {
     archive = await makeArchive();
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
 
   it("appends a layer the function does not use yet", async () => {
@@ -162,9 +163,7 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
   function slowEmulator(functionName: string): Promise<RunningEmulator> {
     const base = Date.now();
     let reads = 0;
-    return start({
-      port: 0,
-      tencentPublishDelayMs: 0,
+    return startEmulator({
       functionUpdateDelayMs: 2_000,
       now: () => new Date(base + 100 * reads++),
       functions: [{ provider: profile.provider, name: functionName, namespace: profile.namespace }],
@@ -187,12 +186,7 @@ describe.each(profiles)("attach conformance: $provider", (profile) => {
   });
 
   it("gives up waiting at the end of the budget, saying the update may still finish", async () => {
-    const slow = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
-      functionUpdateDelayMs: 600_000,
-      functions: [{ provider: profile.provider, name: "att-slow", namespace: profile.namespace }],
-    });
+    const slow = await startEmulator({ functionUpdateDelayMs: 600_000, functions: [{ provider: profile.provider, name: "att-slow", namespace: profile.namespace }] });
     try {
       const { client } = await connect(slow);
       const a = await publish(client, layerName());

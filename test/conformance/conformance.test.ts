@@ -1,14 +1,16 @@
 // The same scenarios against every provider adapter, through the real SDKs over real HTTP to the
 // emulator. Provider differences are data (profiles) and capabilities (features), never names.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudError, type LayerctlError, UsageError } from "../../src/errors.js";
-import { start, emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { providers } from "../../src/providers/index.js";
 import type { ConnectOptions, LayerArchive, Provider, ProviderClient, PublishLayerRequest, RetryPolicy } from "../../src/providers/types.js";
 import { silentLogger } from "../../src/output/log.js";
 import { Traffic } from "../../src/providers/traffic.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
+import { startEmulator, useEmulator } from "../helpers/emulator.js";
+import { connectTo } from "../helpers/connect.js";
 
 const fastRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const publishOpts = { wait: true, waitTimeoutMs: 10_000, pollIntervalMs: 5 };
@@ -22,16 +24,7 @@ describe.each(profiles)("conformance: $provider", (profile) => {
   const layerName = () => `conf${profile.provider}${++layerSeq}`;
 
   async function connect(overrides: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
-    const credentials = await provider.resolveCredentials({ ...emulatorEnv(emu.credentials, emu.url), ...env }, {});
-    return provider.connect({
-      region: profile.region,
-      endpoint: emu.url,
-      credentials,
-      requestTimeoutMs: 10_000,
-      retry: fastRetry,
-      log: silentLogger,
-      ...overrides,
-    });
+    return connectTo(provider, emu, profile.region, { retry: fastRetry, ...overrides }, env);
   }
 
   function request(name: string, zip = archive, extra: Partial<PublishLayerRequest> = {}): PublishLayerRequest {
@@ -55,17 +48,12 @@ describe.each(profiles)("conformance: $provider", (profile) => {
     return err as CloudError;
   }
 
+  useEmulator({ functions: [{ provider: profile.provider, name: profile.functionName, namespace: profile.namespace }] }, (started) => {
+    emu = started;
+  });
   beforeAll(async () => {
-    emu = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
-      functions: [{ provider: profile.provider, name: profile.functionName, namespace: profile.namespace }],
-    });
     archive = await makeArchive();
     other = await makeArchive({ "python/other.py": "x = 1\n" });
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
   beforeEach(() => {
     emu.faults.clear();
@@ -237,15 +225,20 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       expect(Date.now() - t0).toBeLessThan(5_000);
     });
 
-    it("retries throttling with backoff and then succeeds", async () => {
+    // Each failed call and the retry that succeeds (a get may also follow a download link, which is not an API call).
+    it.each([
+      // title, fault, how many times, calls expected
+      ["retries throttling with backoff and then succeeds", "throttle", 2, 3],
+      ["retries a connection reset", "reset", 1, 2],
+    ] as const)("%s", async (_title, kind, times, expectedCalls) => {
       const client = await connect();
       const name = layerName();
       await client.publishLayer(request(name), publishOpts);
       const before = calls();
-      emu.faults.add({ provider: profile.provider, action: "*", kind: "throttle", times: 2 });
+      emu.faults.add({ provider: profile.provider, action: "*", kind, times });
       const rec = await client.getLayerVersion(name, 1);
       expect(rec.version).toBe(1);
-      expect(calls() - before).toBe(3);
+      expect(calls() - before).toBe(expectedCalls);
     });
 
     it("gives up on a persistent server error after the bounded attempts, keeping the provider's code", async () => {
@@ -284,18 +277,6 @@ describe.each(profiles)("conformance: $provider", (profile) => {
       const rec = await client.publishLayer(request(name), publishOpts);
       expect(rec.version).toBe(1);
       expect((await client.listLayerVersions(name)).map((r) => r.version)).toEqual([1]);
-    });
-
-    it("retries a connection reset", async () => {
-      const client = await connect();
-      const name = layerName();
-      await client.publishLayer(request(name), publishOpts);
-      const before = calls();
-      emu.faults.add({ provider: profile.provider, action: "*", kind: "reset", times: 1 });
-      const rec = await client.getLayerVersion(name, 1);
-      expect(rec.version).toBe(1);
-      // the reset call and the retry (a get may also follow a download link, which is not an API call)
-      expect(calls() - before).toBe(2);
     });
 
     it("turns a rate limit into throttling that the retries absorb", async () => {
@@ -398,7 +379,7 @@ describe.each(profiles)("conformance: $provider", (profile) => {
 
   describe("asynchronous publishing", () => {
     it.runIf(provider.features.asyncPublish)("returns at once with the lifecycle state when not waiting", async () => {
-      const slow = await start({ port: 0, tencentPublishDelayMs: 60_000 });
+      const slow = await startEmulator({ tencentPublishDelayMs: 60_000 });
       try {
         const credentials = await provider.resolveCredentials(emulatorEnv(slow.credentials, slow.url), {});
         const client = await provider.connect({ region: profile.region, endpoint: slow.url, credentials, requestTimeoutMs: 5_000, retry: fastRetry, log: silentLogger });

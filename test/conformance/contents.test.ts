@@ -1,9 +1,3 @@
-// The layer contents check, the same scenarios for every provider and each runtime family
-// (Python, Node.js, custom): clean layers give no finding, and each kind of file that will not
-// load is named with what it needs, what the target has and the fix. Expected floors and CPUs
-// come from the provider's own data (its runtime table and Provider.contents); which scenarios
-// apply is decided by what the provider runs (capabilities), never by its name.
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckDocument } from "../../src/commands/check.js";
@@ -11,7 +5,7 @@ import { npmCpu, platformOf } from "../../src/contents/platform-path.js";
 import { NODE_MODULE_VERSIONS } from "../../src/contents/node-api.js";
 import { providers } from "../../src/providers/index.js";
 import type { Architecture, Provider, RuntimePlatform } from "../../src/providers/types.js";
-import { tempDir } from "../helpers/archive.js";
+import { tempDir, tempTree } from "../helpers/archive.js";
 import { elf, glibcElf, machO, pe } from "../helpers/binaries.js";
 import { runCommand } from "../helpers/invoke.js";
 import { sharedEmulator } from "../helpers/shared-emulator.js";
@@ -20,14 +14,7 @@ import { profiles } from "./profiles.js";
 type Family = "python" | "node" | "custom";
 const FAMILIES: Family[] = ["python", "node", "custom"];
 
-async function tree(files: Record<string, Buffer | string>): Promise<string> {
-  const dir = await tempDir("layerctl-contents-");
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const tree = (files: Record<string, Buffer | string>) => tempTree("layerctl-contents-", files);
 
 /** One step up a dotted version: "2.26" -> "2.27". */
 const newer = (v: string) => v.replace(/\d+$/, (m) => String(Number(m) + 1));

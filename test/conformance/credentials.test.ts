@@ -3,21 +3,22 @@
 // temporary HOME, an OIDC token file exchanged at STS, a role assumed with --role-arn, a dry run
 // that exchanges nothing, and keys that expire during a run (renewed where the source can renew
 // them, one clear error where it cannot). Provider differences are data (profiles/*.ts).
-import { rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloudError, LayerctlError } from "../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { debugDetail } from "../../src/output/debug-detail.js";
 import { silentLogger } from "../../src/output/log.js";
 import { redact } from "../../src/output/redact.js";
 import type { CredentialCache } from "../../src/providers/credential-cache.js";
 import { providers } from "../../src/providers/index.js";
 import type { Provider, ProviderClient, ResolvedCredentials } from "../../src/providers/types.js";
-import { makeArchive, tempDir } from "../helpers/archive.js";
+import { makeArchive, tempDirEach } from "../helpers/archive.js";
 import { encodingsOf } from "../helpers/secret-encodings.js";
 import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
+import { callsSinceEachTest, useEmulator } from "../helpers/emulator.js";
 
 describe.each(profiles)("credentials: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
@@ -25,21 +26,13 @@ describe.each(profiles)("credentials: $provider", (profile) => {
   const [ID, SECRET, TOKEN] = provider.credentialVariables as [string, string, string];
   let emu: RunningEmulator;
   let home: string;
-  let before: Record<string, number> = {};
 
-  beforeAll(async () => {
-    emu = await start({ port: 0, tencentPublishDelayMs: 0 });
+  useEmulator({}, (started) => {
+    emu = started;
   });
-  afterAll(async () => {
-    await emu?.close();
-  });
-  beforeEach(async () => {
-    emu.faults.clear();
-    before = emu.faults.counts();
-    home = await tempDir("layerctl-home-");
-  });
-  afterEach(async () => {
-    await rm(home, { recursive: true, force: true });
+  const callsOf = callsSinceEachTest(() => emu);
+  tempDirEach("layerctl-home-", (dir) => {
+    home = dir;
   });
 
   /** Everything that points at the emulator, and HOME; the keys only when asked for. */
@@ -53,8 +46,7 @@ describe.each(profiles)("credentials: $provider", (profile) => {
   }
 
   function calls(action: string): number {
-    const key = `${profile.provider}:${action}`;
-    return (emu.faults.counts()[key] ?? 0) - (before[key] ?? 0);
+    return callsOf(`${profile.provider}:${action}`);
   }
 
   function connect(credentials: ResolvedCredentials, region = profile.region): Promise<ProviderClient> {

@@ -5,9 +5,9 @@
 // codes. Scenarios a provider cannot run skip by capability, each with its reason.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
-import { silentLogger, type Logger } from "../../src/output/log.js";
+import { silentLogger } from "../../src/output/log.js";
 import { downloadZip } from "../../src/providers/content.js";
 import { providers } from "../../src/providers/index.js";
 import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from "../../src/providers/types.js";
@@ -18,18 +18,11 @@ import { preparePublish } from "../../src/release/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
+import { capture, when } from "./capability.js";
 import { profiles } from "./profiles.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
-
-function when(capable: boolean, reason: string) {
-  return capable ? it : (title: string, fn: () => Promise<void>) => it.skip(`${title} (skipped: ${reason})`, fn);
-}
-
-function capture(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { ...silentLogger, lines, warn: (m: string) => lines.push(`warning: ${m}`), info: (m: string) => lines.push(m) };
-}
 
 describe.each(profiles)("fleet conformance: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
@@ -84,12 +77,11 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
     ...extra,
   });
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    dir = await tempDir("layerctl-fleet-");
+  useEmulator({}, (started) => {
+    emu = started;
   });
-  afterAll(async () => {
-    await emu?.close();
+  beforeAll(async () => {
+    dir = await tempDir("layerctl-fleet-");
   });
 
   describe("every region (provider:all)", () => {

@@ -1,7 +1,7 @@
 // The layer lifecycle (layers, delete, prune, share, publish --public) against every provider,
 // through the command functions, the real SDKs and the emulator. Scenarios a provider cannot run
 // skip by capability (features, limits), each with its reason; never by provider name.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 import { providers } from "../../src/providers/index.js";
@@ -15,9 +15,11 @@ import { publishCommand } from "../../src/release/publish.js";
 import type { ConsentContext } from "../../src/commands/shared/consent.js";
 import type { VersionActionRecord } from "../../src/release/lifecycle-records.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
+import { capture, when } from "./capability.js";
 import { profiles } from "./profiles.js";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { useEmulator } from "../helpers/emulator.js";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -31,16 +33,6 @@ function byStatus(results: VersionActionRecord[], status: VersionActionRecord["s
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-/** `it` when the provider can, else a skip whose title says why (never a skip by provider name). */
-function when(capable: boolean, reason: string) {
-  return capable ? it : (title: string, fn: () => Promise<void>) => it.skip(`${title} (skipped: ${reason})`, fn);
-}
-
-function capture(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { ...silentLogger, lines, warn: (m: string) => lines.push(`warning: ${m}`), info: (m: string) => lines.push(m) };
 }
 
 describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
@@ -91,12 +83,11 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
     return on.faults.counts()[`${profile.provider}:${action}`] ?? 0;
   }
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    archive = await makeArchive();
+  useEmulator({}, (started) => {
+    emu = started;
   });
-  afterAll(async () => {
-    await emu?.close();
+  beforeAll(async () => {
+    archive = await makeArchive();
   });
   beforeEach(() => emu.faults.clear());
 
@@ -285,8 +276,8 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
       // (where the cloud has them in the scan) points at version 1. In a namespace of its own
       // where the cloud has namespaces: the scan must read every namespace.
       const namespace = provider.features.functionNamespaces ? "prod" : undefined;
-      beforeAll(async () => {
-        used = await startEmulator({
+      useEmulator(
+        {
           functions: [
             {
               provider: profile.provider,
@@ -298,11 +289,13 @@ describe.each(profiles)("lifecycle conformance: $provider", (profile) => {
             },
             { provider: profile.provider, name: "bystander", layers: [{ name: "otherlayer", version: 3 }] },
           ],
-        });
+        },
+        (started) => {
+          used = started;
+        },
+      );
+      beforeAll(async () => {
         await publishVersions(LAYER, 6, used);
-      });
-      afterAll(async () => {
-        await used?.close();
       });
 
       it("reports versions used by $LATEST and by published versions as in-use, naming the functions", async () => {

@@ -15,6 +15,7 @@ import { makeArchive, tempDir } from "../helpers/archive.js";
 import { recordingLogger } from "../helpers/log.js";
 import { oidcToken } from "../helpers/oidc.js";
 import { profiles } from "./profiles.js";
+import { connectTo } from "../helpers/connect.js";
 
 describe.each(profiles)("staging: $provider", (profile) => {
   const provider: Provider = providers[profile.provider];
@@ -66,15 +67,7 @@ describe.each(profiles)("staging: $provider", (profile) => {
 
   /** Publish straight from a staged object through the adapter: does the layer API still find it? */
   async function publishFrom(staged: { bucket: string; key: string }): Promise<unknown> {
-    const credentials = await provider.resolveCredentials(env, {});
-    const client = await provider.connect({
-      region: profile.region,
-      endpoint: emu.url,
-      credentials,
-      requestTimeoutMs: 10_000,
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-      log: silentLogger,
-    });
+    const client = await connectTo(provider, emu, profile.region, {}, env);
     const archive = { sha256: smallSha, size: 0, path: small };
     return client
       .publishLayer(
@@ -342,15 +335,7 @@ describe.each(profiles)("staging: $provider", (profile) => {
             },
             { env: onEnv, log },
           );
-          const credentials = await provider.resolveCredentials(onEnv, {});
-          const layers = await provider.connect({
-            region: profile.region,
-            endpoint: on.url,
-            credentials,
-            requestTimeoutMs: 10_000,
-            retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-            log: silentLogger,
-          });
+          const layers = await connectTo(provider, on, profile.region, {}, onEnv);
           const states = await Promise.all([1, 2, 3].map(async (v) => (await layers.getLayerVersion(name, v)).state));
           return { doc, log, states, deleted: (on.faults.counts()[`${profile.provider}:DeleteObject`] ?? 0) - deletes };
         } finally {

@@ -2,17 +2,18 @@
 // function versions, layer-list updates, aliases and deletes whose answers are lost (cut, or
 // "2xx but incomplete") are reported as what happened, once, never repeated blindly; and two
 // attaches racing on one function never both report attached while one layer is lost.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { deleteCommand } from "../../src/commands/delete.js";
 import { pruneCommand } from "../../src/commands/prune.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { AttachedLayer, FunctionRef, LayerArchive } from "../../src/providers/types.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { CUT, fastRetry, onEmulator, wait } from "./untrusted-helpers.js";
+import { startEmulator, useEmulator } from "../helpers/emulator.js";
 
 describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) => {
   const provider = providers[profile.provider];
@@ -24,18 +25,18 @@ describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) =
   // layers per region (deletes, whose versions are counted, get a layer each).
   const fresh = (prefix: string) => (prefix === "del" ? `${prefix}${profile.provider}${++seq}` : `${prefix}${profile.provider}`);
 
-  beforeAll(async () => {
-    // Functions of their own per scenario (prune's scan reads every function, paced: few of them).
-    made = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
+  // Functions of their own per scenario (prune's scan reads every function, paced: few of them).
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       functions: ["fv", "upd", "alias"].flatMap((p) => Array.from({ length: CUT.length + 1 }, (_, i) => ({ provider: profile.provider, name: `${p}${i}`, namespace }))),
-    });
+    },
+    (started) => {
+      made = started;
+    },
+  );
+  beforeAll(async () => {
     archive = await makeArchive();
-  });
-  afterAll(async () => {
-    await made?.close();
   });
   beforeEach(() => made.faults.clear());
 
@@ -123,9 +124,7 @@ describe.each(profiles)("lookups after unknown outcomes: $provider", (profile) =
 
   describe("attach concurrency", () => {
     it("two attaches racing on one function never both report attached while one layer is lost", async () => {
-      const slow = await start({
-        port: 0,
-        tencentPublishDelayMs: 0,
+      const slow = await startEmulator({
         // Updates take a while, as on the clouds: a second one meanwhile is refused or finds the list changed.
         functionUpdateDelayMs: 150,
         functions: [0, 1, 2].map((i) => ({ provider: profile.provider, name: `race${i}`, namespace })),

@@ -6,13 +6,15 @@
 import { describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind, FaultRule } from "../../src/emulator/types.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { ProviderClient } from "../../src/providers/types.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
+import { startEmulator } from "../helpers/emulator.js";
+import { connectTo } from "../helpers/connect.js";
 
 const KINDS: FaultKind[] = ["empty-body", "hollow", "no-list", "truncate-chunked"];
 const TRIALS = 8;
@@ -35,15 +37,7 @@ describe.each(profiles)("one malformed answer at a time: $provider", (profile) =
   const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
   async function connect(emu: RunningEmulator): Promise<ProviderClient> {
-    const credentials = await provider.resolveCredentials(emulatorEnv(emu.credentials, emu.url), {});
-    return provider.connect({
-      region: profile.region,
-      endpoint: emu.url,
-      credentials,
-      requestTimeoutMs: 5_000,
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-      log: silentLogger,
-    });
+    return connectTo(provider, emu, profile.region, { requestTimeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
   }
 
   const run = { provider: [profile.provider], region: [profile.region] };
@@ -52,9 +46,7 @@ describe.each(profiles)("one malformed answer at a time: $provider", (profile) =
     const r = random(0x16 + profile.provider.length);
     const archive = await makeArchive();
     for (let trial = 0; trial < TRIALS; trial++) {
-      const emu = await start({
-        port: 0,
-        tencentPublishDelayMs: 0,
+      const emu = await startEmulator({
         functions: [
           // Published version 1 uses v2, version 2 uses v3 (an alias points at it where the cloud has them), $LATEST uses v5.
           {
@@ -104,9 +96,7 @@ describe.each(profiles)("one malformed answer at a time: $provider", (profile) =
     const r = random(0x61 + profile.provider.length);
     const archive = await makeArchive();
     for (let trial = 0; trial < TRIALS; trial++) {
-      const emu = await start({
-        port: 0,
-        tencentPublishDelayMs: 0,
+      const emu = await startEmulator({
         functionUpdateDelayMs: 0,
         functions: [
           {

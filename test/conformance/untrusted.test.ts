@@ -3,14 +3,14 @@
 // as unreadable (never "empty"); prune, attach and publish decide only on well-formed data; a
 // publish whose answer is lost is reported as what happened, once. (The other creating calls:
 // ./untrusted-lookups.test.ts.)
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
 import { publishCommand } from "../../src/release/publish.js";
 import { downloadCommand } from "../../src/commands/download.js";
 import { statusCommand } from "../../src/release/status.js";
 import type { VersionActionRecord } from "../../src/release/lifecycle-records.js";
-import { start, type RunningEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind } from "../../src/emulator/types.js";
 import { providers } from "../../src/providers/index.js";
 import type { FunctionRef, LayerArchive, ProviderClient } from "../../src/providers/types.js";
@@ -20,6 +20,7 @@ import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { INCOMPLETE, LOST, onEmulator, wait, withoutIds } from "./untrusted-helpers.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 describe.each(profiles)("untrusted answers: $provider", (profile) => {
   const provider = providers[profile.provider];
@@ -32,10 +33,8 @@ describe.each(profiles)("untrusted answers: $provider", (profile) => {
   let seq = 0;
   const fresh = (prefix: string) => `${prefix}${profile.provider}${++seq}`;
 
-  beforeAll(async () => {
-    emu = await start({
-      port: 0,
-      tencentPublishDelayMs: 0,
+  useEmulator(
+    {
       functionUpdateDelayMs: 0,
       functions: [
         // $LATEST uses kept:4, published version 1 uses kept:2 (in a namespace of its own where the cloud has them).
@@ -48,17 +47,18 @@ describe.each(profiles)("untrusted answers: $provider", (profile) => {
           layers: OTHER.map((o) => ({ name: o, version: 1 })),
         })),
       ],
-    });
-
+    },
+    (started) => {
+      emu = started;
+    },
+  );
+  beforeAll(async () => {
     archive = await makeArchive();
     dir = await tempDir();
     await writeFile(path.join(dir, "mod.py"), "x = 1\n");
     const c = await client();
     for (let i = 0; i < 5; i++) await publishRaw(c, LAYER);
     for (const o of OTHER) await publishRaw(c, o);
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
   beforeEach(() => emu.faults.clear());
 
@@ -160,11 +160,8 @@ describe.each(profiles)("untrusted answers: $provider", (profile) => {
   describe("publish compares against a baseline only when the list was well formed", () => {
     // An emulator of its own: each scenario publishes a layer of its own, and Tencent keeps at most 20 per region.
     let pub: RunningEmulator;
-    beforeAll(async () => {
-      pub = await start({ port: 0, tencentPublishDelayMs: 0 });
-    });
-    afterAll(async () => {
-      await pub?.close();
+    useEmulator({}, (started) => {
+      pub = started;
     });
     beforeEach(() => pub.faults.clear());
     const versionsOnPub = async (name: string) => (await (await client(pub)).listLayerVersions(name)).map((v) => v.version!).sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 // options and documents around it.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pack } from "../../src/archive/index.js";
@@ -11,19 +11,12 @@ import type { CheckDocument } from "../../src/commands/check.js";
 import type { NamedNote } from "../../src/contents/types.js";
 import { providers } from "../../src/providers/index.js";
 import { checkDocumentSchema } from "../../src/record/output-schema.js";
-import { tempDir } from "../helpers/archive.js";
+import { tempDir, tempTree } from "../helpers/archive.js";
 import { elf, glibcElf, machO, pe } from "../helpers/binaries.js";
 import { runCli } from "../helpers/cli.js";
 import { runCommand } from "../helpers/invoke.js";
 
-async function tree(files: Record<string, Buffer | string>): Promise<string> {
-  const dir = await tempDir("layerctl-pass-");
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
+const tree = (files: Record<string, Buffer | string>) => tempTree("layerctl-pass-", files);
 
 const sha = async (file: string) =>
   createHash("sha256")

@@ -4,19 +4,17 @@
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { GetLayerVersionCommand, LambdaClient, ListLayersCommand } from "@aws-sdk/client-lambda";
 import * as tencentSts from "tencentcloud-sdk-nodejs-sts";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { start, type RunningEmulator } from "../../src/emulator/index.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../src/emulator/index.js";
 import { loadAliyunSdk } from "../../src/providers/aliyun/sdk.js";
 import { oidcToken, tencentWebIdentity } from "../helpers/oidc.js";
 import { rejection } from "./aws/helpers.js";
 import { sdkClient, sdkError } from "./tencent/helpers.js";
+import { useEmulator } from "../helpers/emulator.js";
 
 let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0 });
-});
-afterAll(async () => {
-  await emu?.close();
+useEmulator({}, (started) => {
+  emu = started;
 });
 beforeEach(() => emu.faults.clear());
 

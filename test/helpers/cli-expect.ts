@@ -21,3 +21,23 @@ export function usageErrorOf(fn: () => unknown): UsageError {
   }
   throw new Error("expected a UsageError");
 }
+
+/** The UsageError `p` rejects with (failing the test when it resolves, or rejects with another error). */
+export async function usageRejectionOf(p: Promise<unknown>): Promise<UsageError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UsageError);
+  return err as UsageError;
+}
+
+/** Resolve with the error a promise rejects with (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, any>> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & Record<string, any>;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}

@@ -2,6 +2,7 @@
 // SDK look beyond loopback.
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cleanEnv } from "./clean-env.mjs";
 
 export const BIN = fileURLToPath(new URL("../../bin/layerctl", import.meta.url));
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -13,17 +14,7 @@ export interface CliResult {
 }
 
 export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: "/nonexistent-layerctl-home",
-    LANG: "C.UTF-8",
-    NO_COLOR: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: "/nonexistent/layerctl-aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/layerctl-aws-credentials",
-    ...extra,
-  };
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  return cleanEnv(extra);
 }
 
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; nodeArgs?: string[] } = {}): Promise<CliResult> {

@@ -1,17 +1,15 @@
 // One emulator for a whole test file (with a seeded function "api"), its variables for the
 // CLI, and faults cleared before each test.
-import { afterAll, beforeAll, beforeEach } from "vitest";
-import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
+import { beforeEach } from "vitest";
+import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";
+import { useEmulator } from "./emulator.js";
 
 export function sharedEmulator(): { emu: () => RunningEmulator; env: () => Record<string, string>; calls: () => number } {
   let emu: RunningEmulator;
   let env: Record<string, string>;
-  beforeAll(async () => {
-    emu = await start({ port: 0, tencentPublishDelayMs: 0, functions: [{ name: "api" }] });
+  useEmulator({ functions: [{ name: "api" }] }, (started) => {
+    emu = started;
     env = emulatorEnv(emu.credentials, emu.url);
-  });
-  afterAll(async () => {
-    await emu?.close();
   });
   beforeEach(() => emu.faults.clear());
   return {

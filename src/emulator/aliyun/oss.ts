@@ -55,18 +55,11 @@ export function ossRoute(call: IncomingCall): string | null {
   return objectAction(call, pathStyleTarget(call).key, "InitiateMultipartUpload", "UnknownOssOperation");
 }
 
-export class OssEmulator extends ObjectApi {
+export class OssEmulator extends ObjectApi<AliyunContext> {
   private readonly lent = new Map<string, LentKey>();
 
-  route(call: IncomingCall): string | null {
-    return ossRoute(call);
-  }
-
-  constructor(
-    private readonly ctx: AliyunContext,
-    private readonly keys: KeyStore,
-  ) {
-    super(ctx);
+  constructor(ctx: AliyunContext, keys: KeyStore) {
+    super(ctx, keys, { route: ossRoute, errorReply });
   }
 
   /** FC's temporary bucket for a region (created on first use) and STS keys to put `objectKey` there. */
@@ -88,10 +81,6 @@ export class OssEmulator extends ObjectApi {
   /** For FC: the staged zip, or the store's reason it is not there. */
   readForFc(bucket: string, key: string, region: string): ReturnType<ObjectStore["readStaged"]> {
     return this.store.readStaged(bucket, key, region);
-  }
-
-  protected errorReply(call: IncomingCall, err: StoreError): Reply {
-    return errorReply(call, err);
   }
 
   protected async dispatch(call: IncomingCall, action: string): Promise<Reply> {

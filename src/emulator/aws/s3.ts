@@ -49,16 +49,9 @@ export function s3Route(call: IncomingCall): string | null {
   return objectAction(call, pathStyleTarget(call).key, "CreateMultipartUpload", "UnknownS3Operation");
 }
 
-export class S3Emulator extends ObjectApi {
-  route(call: IncomingCall): string | null {
-    return s3Route(call);
-  }
-
-  constructor(
-    private readonly ctx: AwsContext,
-    private readonly keys: KeyStore,
-  ) {
-    super(ctx);
+export class S3Emulator extends ObjectApi<AwsContext> {
+  constructor(ctx: AwsContext, keys: KeyStore) {
+    super(ctx, keys, { route: s3Route, errorReply });
   }
 
   /** For Lambda: the staged zip, or why it cannot be read. */
@@ -69,10 +62,6 @@ export class S3Emulator extends ObjectApi {
     if (got.reason === "other-region")
       return { ok: false, code: "PermanentRedirect", message: `The bucket is in this region: ${got.bucketRegion}. Please use this region to retry the request` };
     return { ok: false, code: "NoSuchKey", message: "The specified key does not exist." };
-  }
-
-  protected errorReply(call: IncomingCall, err: StoreError): Reply {
-    return errorReply(call, err);
   }
 
   protected async dispatch(call: IncomingCall, action: string): Promise<Reply> {

@@ -46,16 +46,9 @@ function camSafe(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export class CosEmulator extends ObjectApi {
-  route(call: IncomingCall): string | null {
-    return cosRoute(call);
-  }
-
-  constructor(
-    private readonly ctx: TencentContext,
-    private readonly keys: KeyStore,
-  ) {
-    super(ctx);
+export class CosEmulator extends ObjectApi<TencentContext> {
+  constructor(ctx: TencentContext, keys: KeyStore) {
+    super(ctx, keys, { route: cosRoute, errorReply });
   }
 
   /** For SCF: the staged object's record now, without its bytes (undefined: not there). */
@@ -77,10 +70,6 @@ export class CosEmulator extends ObjectApi {
   /** For SCF: the staged zip (bucket named with its APPID), or the store's reason it is not there. */
   readForScf(bucket: string, key: string, region: string): ReturnType<ObjectStore["readStaged"]> {
     return this.store.readStaged(bucket, key, region);
-  }
-
-  protected errorReply(call: IncomingCall, err: StoreError): Reply {
-    return errorReply(call, err);
   }
 
   protected async dispatch(call: IncomingCall, action: string): Promise<Reply> {

@@ -2,7 +2,7 @@
 // fields relied on, from the 2023-03-30 API reference's structures (Layer, ListLayerVersionsOutput,
 // Function, ListFunctionsOutput, ListVersionsOutput, Version, Alias); the rest may come or not.
 import { z } from "zod";
-import type { AnswerSchemas } from "../answers.js";
+import type { AnswerSchemas, LayerAction } from "../answers.js";
 
 const int = z.number().int();
 const layer = z.looseObject({ version: int.positive(), layerVersionArn: z.string().min(1) });
@@ -19,11 +19,8 @@ const fn = z.looseObject({ functionName: z.string().min(1), layers: z.array(z.lo
 const alias = z.looseObject({ aliasName: z.string().min(1), versionId: z.string().min(1) });
 
 export type AliyunAction =
+  | LayerAction
   | "CreateLayerVersion"
-  | "GetLayerVersion"
-  | "ListLayerVersions"
-  | "ListLayers"
-  | "DeleteLayerVersion"
   | "PublishFunctionVersion"
   | "ListFunctions"
   | "ListFunctionVersions"

@@ -6,7 +6,7 @@
 // settled, and the caller compares it with what it wrote.
 import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
-import { acceptedButUnsettled, concurrentUpdate, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { acceptedButUnsettled, concurrentUpdate, layersIfFound, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
@@ -124,13 +124,8 @@ export class AliyunFunctions implements FunctionUpdater {
     }
   }
 
-  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
-    try {
-      return (await this.getLayers(fn, opts)).layers;
-    } catch (err) {
-      if (err instanceof CloudError && err.code === "FunctionNotFound") return null;
-      throw err;
-    }
+  findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    return layersIfFound(() => this.getLayers(fn, opts), new Set(["FunctionNotFound"]));
   }
 
   async listVersions(fn: FunctionRef): Promise<FunctionVersionItem[]> {

@@ -12,7 +12,7 @@ import { buffer } from "node:stream/consumers";
 import { CloudError } from "../../errors.js";
 import { humanBytes } from "../../output/table.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
-import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart, type UploadSettings } from "../object-upload.js";
+import { abortPolicy, BucketClient, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart, type UploadSettings } from "../object-upload.js";
 import { cloudCall, retryCall } from "../retry.js";
 import { abortCommand, removeCommand } from "./storage-commands.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
@@ -129,33 +129,26 @@ function toCloudError(err: unknown, action: string, secrets: string[]): CloudErr
   return new CloudError(`OSS ${action}: ${message.split("\n")[0]}`, { code, provider: "aliyun", requestId, cause: err });
 }
 
-class OssStorage implements StorageClient, ObjectWriter {
+class OssStorage extends BucketClient implements StorageClient, ObjectWriter {
   readonly usesCrc64 = true;
   readonly removable: boolean;
 
   constructor(
     private readonly oss: OssClient,
-    readonly bucket: string,
-    private readonly opts: ConnectOptions,
+    bucket: string,
+    opts: ConnectOptions,
     private readonly keys: CredentialCache,
     /** FC's temporary bucket, when borrowing it: its key for this upload, its size limit. */
     private readonly temp: TempBucket | null,
-    private readonly endpoint?: string,
+    endpoint?: string,
   ) {
+    super(bucket, opts, { removeCommand, abortCommand }, endpoint);
     // Objects in FC's temporary bucket expire on FC's terms; its STS policy is for the upload.
     this.removable = temp === null;
   }
 
-  keyFor(preferred: string): string {
+  override keyFor(preferred: string): string {
     return this.temp?.key ?? preferred;
-  }
-
-  removeCommand(obj: StagedObject): string {
-    return removeCommand(obj, this.endpoint);
-  }
-
-  abortCommand(key: string, uploadId: string): string {
-    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {

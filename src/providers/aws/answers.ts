@@ -2,7 +2,7 @@
 // relied on, from the Lambda API reference's response syntax; anything else may come or not.
 // Loaded with the SDK (client.ts), never by --help.
 import { z } from "zod";
-import type { AnswerSchemas } from "../answers.js";
+import type { AnswerSchemas, LayerAction } from "../answers.js";
 
 const int = z.number().int();
 const layerVersion = z.looseObject({ Version: int.positive(), LayerVersionArn: z.string().min(1) });
@@ -26,11 +26,8 @@ const configuration = z.looseObject({
 const alias = z.looseObject({ Name: z.string().min(1), FunctionVersion: z.string().min(1) });
 
 export type AwsAction =
+  | LayerAction
   | "PublishLayerVersion"
-  | "GetLayerVersion"
-  | "ListLayerVersions"
-  | "ListLayers"
-  | "DeleteLayerVersion"
   | "PublishVersion"
   | "ListFunctions"
   | "ListVersionsByFunction"

@@ -10,7 +10,7 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
-import { acceptedButUnsettled, concurrentUpdate, invalid, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { acceptedButUnsettled, concurrentUpdate, layersIfFound, invalid, layersFromArns, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AwsAction } from "./answers.js";
@@ -81,13 +81,8 @@ export class AwsFunctions implements FunctionUpdater {
     return { created: true, requestId: out.$metadata.requestId ?? null };
   }
 
-  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
-    try {
-      return (await this.getLayers(fn, opts)).layers;
-    } catch (err) {
-      if (err instanceof CloudError && err.code === "ResourceNotFoundException") return null;
-      throw err;
-    }
+  findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    return layersIfFound(() => this.getLayers(fn, opts), new Set(["ResourceNotFoundException"]));
   }
 
   async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {

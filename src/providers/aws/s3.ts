@@ -18,7 +18,7 @@ import type { Readable } from "node:stream";
 import { createHash } from "node:crypto";
 import { crc32 } from "../../archive/crc32.js";
 import { UsageError } from "../../errors.js";
-import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { abortPolicy, BucketClient, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
 import { cloudCall, retryCall } from "../retry.js";
 import { abortCommand, removeCommand } from "./storage-commands.js";
 import { integrityError, withBucketHint } from "../storage-errors.js";
@@ -95,33 +95,23 @@ interface Answer {
 /** The checks that can be made, in order of preference (see the header). */
 type Check = "CRC-32" | "ETag (MD5)" | "none";
 
-class S3Storage implements StorageClient, ObjectWriter {
+class S3Storage extends BucketClient implements StorageClient, ObjectWriter {
   readonly removable = true;
   readonly usesCrc64 = false;
 
   constructor(
     private readonly sdk: S3Sdk,
     private readonly s3: S3Client,
-    readonly bucket: string,
-    private readonly opts: ConnectOptions,
+    bucket: string,
+    opts: ConnectOptions,
     private readonly credentials: AwsCredentials,
-    private readonly endpoint?: string,
-  ) {}
+    endpoint?: string,
+  ) {
+    super(bucket, opts, { removeCommand, abortCommand }, endpoint);
+  }
 
   /** How each answer of the current upload was checked (said at --debug once it is done). */
   private readonly checks = new Set<Check>();
-
-  keyFor(preferred: string): string {
-    return preferred;
-  }
-
-  removeCommand(obj: StagedObject): string {
-    return removeCommand(obj, this.endpoint);
-  }
-
-  abortCommand(key: string, uploadId: string): string {
-    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
-  }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {
     this.checks.clear();

@@ -3,7 +3,7 @@
 // output parameters (scf_models.d.ts): the ones relied on are required, the rest may come or not.
 // A listing pages by Offset against its TotalCount, so TotalCount is required wherever it pages.
 import { z } from "zod";
-import type { AnswerSchemas } from "../answers.js";
+import type { AnswerSchemas, LayerAction } from "../answers.js";
 
 const int = z.number().int();
 const base = z.looseObject({ RequestId: z.string().min(1) });
@@ -11,11 +11,8 @@ const total = { TotalCount: int.nonnegative() };
 const layerItem = z.looseObject({ LayerVersion: int.positive(), Status: z.string().min(1) });
 
 export type TencentAction =
+  | LayerAction
   | "PublishLayerVersion"
-  | "GetLayerVersion"
-  | "ListLayerVersions"
-  | "ListLayers"
-  | "DeleteLayerVersion"
   | "PublishVersion"
   | "ListNamespaces"
   | "ListFunctions"

@@ -9,7 +9,7 @@
 import { Readable } from "node:stream";
 import { CloudError } from "../../errors.js";
 import { NEVER_SENT_CODES, SOCKET_ERROR_CODES } from "../network.js";
-import { abortPolicy, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
+import { abortPolicy, BucketClient, DEFAULT_UPLOAD, uploadFile, type Digests, type ObjectWriter, type UploadedPart } from "../object-upload.js";
 import { cloudCall, retryCall } from "../retry.js";
 import { abortCommand, removeCommand } from "./storage-commands.js";
 import { storageEndpointUrl } from "../storage-endpoint.js";
@@ -116,28 +116,18 @@ function toCloudError(err: unknown, action: string, secrets: string[]): CloudErr
   return new CloudError(`COS ${action}: ${message}`, { code, provider: "tencent", cause: err });
 }
 
-class CosStorage implements StorageClient, ObjectWriter {
+class CosStorage extends BucketClient implements StorageClient, ObjectWriter {
   readonly removable = true;
   readonly usesCrc64 = true;
 
   constructor(
     private readonly cos: CosClient,
-    readonly bucket: string,
-    private readonly opts: ConnectOptions,
+    bucket: string,
+    opts: ConnectOptions,
     private readonly keys: CredentialCache,
-    private readonly endpoint?: string,
-  ) {}
-
-  keyFor(preferred: string): string {
-    return preferred;
-  }
-
-  removeCommand(obj: StagedObject): string {
-    return removeCommand(obj, this.endpoint);
-  }
-
-  abortCommand(key: string, uploadId: string): string {
-    return abortCommand({ bucket: this.bucket, key, region: this.opts.region }, uploadId, this.endpoint);
+    endpoint?: string,
+  ) {
+    super(bucket, opts, { removeCommand, abortCommand }, endpoint);
   }
 
   async stage(file: { path: string; size: number; sha256: string }, key: string, hooks = {}): Promise<StagedObject> {

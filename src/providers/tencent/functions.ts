@@ -6,7 +6,7 @@
 // tencent-component-toolkit (src/modules/scf) does (release-apis.md, "Attach to functions").
 import { CloudError } from "../../errors.js";
 import { shellWord } from "../../output/shell-word.js";
-import { acceptedButUnsettled, concurrentUpdate, invalid, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
+import { acceptedButUnsettled, concurrentUpdate, layersIfFound, invalid, newestFirstItems, waitForUpdate, type UpdateProgress } from "../function-update.js";
 import { collectPages, nextOffset } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { ScfClient } from "./sdk.js";
@@ -73,13 +73,8 @@ export class TencentFunctions implements FunctionUpdater {
     return { created: true, requestId: res.RequestId ?? null };
   }
 
-  async findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
-    try {
-      return (await this.getLayers(fn, opts)).layers;
-    } catch (err) {
-      if (err instanceof CloudError && FUNCTION_NOT_FOUND.has(err.code)) return null;
-      throw err;
-    }
+  findLayers(fn: FunctionRef, opts: UpdateWaitOptions): Promise<AttachedLayer[] | null> {
+    return layersIfFound(() => this.getLayers(fn, opts), FUNCTION_NOT_FOUND);
   }
 
   async aliasVersion(fn: FunctionRef, alias: string): Promise<string | null> {

@@ -11,7 +11,7 @@ import { cloudCall, retryCall } from "../retry.js";
 import type { ConnectOptions, RegionListing } from "../types.js";
 import type { TencentCredentials } from "./credentials.js";
 import { toCloudError } from "./errors.js";
-import { httpProfile } from "./sdk.js";
+import { clientConfig } from "./sdk.js";
 
 const DENIED = /^(AuthFailure\.UnauthorizedOperation|UnauthorizedOperation)(\.|$)/;
 
@@ -25,17 +25,8 @@ export async function listTencentRegions(opts: ConnectOptions): Promise<RegionLi
   const credentials = opts.credentials as TencentCredentials;
   const mod = (await import("tencentcloud-sdk-nodejs-common")) as { CommonClient?: CommonClientClass; default?: { CommonClient: CommonClientClass } };
   const CommonClient = mod.CommonClient ?? mod.default!.CommonClient;
-  const client = new CommonClient("region.tencentcloudapi.com", "2022-06-27", {
-    // Asked for every request: the keys of the moment, as the SCF client does (./sdk.ts).
-    credential: {
-      async getCredential() {
-        const k = await credentials.keys.get();
-        return { secretId: k.keyId, secretKey: k.secret, token: k.token };
-      },
-    },
-    region: opts.region,
-    profile: { httpProfile: httpProfile(opts) },
-  });
+  // Keys asked for every request, as the SCF client does (./sdk.ts).
+  const client = new CommonClient("region.tencentcloudapi.com", "2022-06-27", clientConfig(opts, credentials));
   const secrets = () => credentials.keys.knownSecrets();
   let res: DescribeRegionsAnswer;
   try {
@@ -60,9 +51,5 @@ export async function listTencentRegions(opts: ConnectOptions): Promise<RegionLi
 type CommonClientClass = new (
   endpoint: string,
   version: string,
-  opts: {
-    credential: { getCredential(): Promise<{ secretId: string; secretKey: string; token?: string }> };
-    region: string;
-    profile: { httpProfile: ReturnType<typeof httpProfile> };
-  },
+  opts: ReturnType<typeof clientConfig>,
 ) => { request(action: string, req: Record<string, unknown>, options: { signal: AbortSignal }): Promise<unknown> };

@@ -14,7 +14,12 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 export async function createScfClient(opts: ConnectOptions, credentials: TencentCredentials): Promise<ScfClient> {
   const mod = (await import("tencentcloud-sdk-nodejs-scf")) as { scf?: typeof ScfNamespace; default?: { scf: typeof ScfNamespace } };
   const scf = mod.scf ?? mod.default!.scf;
-  return new scf.v20180416.Client({
+  return new scf.v20180416.Client(clientConfig(opts, credentials));
+}
+
+/** What every Tencent SDK client (SCF's, the common one) is built with: our keys, region and HTTP profile. */
+export function clientConfig(opts: ConnectOptions, credentials: TencentCredentials) {
+  return {
     // Asked for every request: the keys of the moment (renewed ones after a refresh).
     credential: {
       async getCredential() {
@@ -24,7 +29,7 @@ export async function createScfClient(opts: ConnectOptions, credentials: Tencent
     },
     region: opts.region,
     profile: { httpProfile: httpProfile(opts) },
-  });
+  };
 }
 
 interface HttpProfile {

@@ -1,9 +1,9 @@
 // AWS Lambda as the conformance suite sees it.
-import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { GetLayerVersionPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import type { ConformanceProfile } from "../profile.js";
+import { appendIniSection } from "./ini.js";
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -56,11 +56,7 @@ export const awsProfile: ConformanceProfile = {
   credentials: {
     // ~/.aws/credentials, as the SDK's fromIni reads it.
     async writeProfile(home, name, keys) {
-      await mkdir(path.join(home, ".aws"), { recursive: true });
-      await appendFile(
-        path.join(home, ".aws", "credentials"),
-        `[${name}]\naws_access_key_id = ${keys.id}\naws_secret_access_key = ${keys.secret}\n${keys.token ? `aws_session_token = ${keys.token}\n` : ""}`,
-      );
+      await appendIniSection(path.join(home, ".aws", "credentials"), name, { aws_access_key_id: keys.id, aws_secret_access_key: keys.secret, aws_session_token: keys.token });
       return { AWS_SHARED_CREDENTIALS_FILE: path.join(home, ".aws", "credentials"), AWS_CONFIG_FILE: path.join(home, ".aws", "config") };
     },
     // The SDK's web-identity step (fromTokenFile), through the default chain.

@@ -1,7 +1,7 @@
 // Tencent Cloud SCF as the conformance suite sees it.
-import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ConformanceProfile } from "../profile.js";
+import { appendIniSection } from "./ini.js";
 
 export const tencentProfile: ConformanceProfile = {
   provider: "tencent",
@@ -50,11 +50,7 @@ export const tencentProfile: ConformanceProfile = {
   credentials: {
     // ~/.tencentcloud/credentials, as the SDK's ProfileCredential reads it.
     async writeProfile(home, name, keys) {
-      await mkdir(path.join(home, ".tencentcloud"), { recursive: true });
-      await appendFile(
-        path.join(home, ".tencentcloud", "credentials"),
-        `[${name}]\nsecret_id = ${keys.id}\nsecret_key = ${keys.secret}\n${keys.token ? `token = ${keys.token}\n` : ""}`,
-      );
+      await appendIniSection(path.join(home, ".tencentcloud", "credentials"), name, { secret_id: keys.id, secret_key: keys.secret, token: keys.token });
       return {};
     },
     oidcVariables: (tokenFile, roleArn) => ({ TKE_PROVIDER_ID: "github", TKE_WEB_IDENTITY_TOKEN_FILE: tokenFile, TKE_ROLE_ARN: roleArn, TKE_REGION: "ap-guangzhou" }),

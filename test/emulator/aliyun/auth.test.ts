@@ -1,19 +1,26 @@
 // ACS3-HMAC-SHA256 checks, request shape checks and region handling of the FC 3.0 emulator:
 // the SDK where it can send the request, hand-signed requests where it cannot.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { start, type RunningEmulator } from "../../../src/emulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../../src/emulator/index.js";
+import { useEmulator } from "../../helpers/emulator.js";
 import { fcClient, rawRequest, rejection, sdk, storedZip } from "./helpers.js";
 
 let emu: RunningEmulator;
 const zip = storedZip({ "python/x.py": "x = 1\n" });
 const createBody = (name = "raw") => JSON.stringify({ code: { zipFile: zip.toString("base64") }, compatibleRuntime: ["python3.10"], description: name });
 
-beforeAll(async () => {
-  emu = await start({ port: 0, tencentPublishDelayMs: 0, maxClockSkewMs: 60_000 });
+useEmulator({ maxClockSkewMs: 60_000 }, (started) => {
+  emu = started;
 });
-afterAll(async () => {
-  await emu?.close();
-});
+
+/** CreateLayerVersion of `zip` through the SDK's own method (its signature, its chunked body). */
+async function createThroughSdk(fc: Awaited<ReturnType<typeof fcClient>>, layer: string) {
+  const m = (await sdk()).models;
+  return fc.createLayerVersion(
+    layer,
+    new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
+  );
+}
 
 describe("signature checks through the SDK", () => {
   it("accepts the SDK's own signature (hand-signed requests agree with it)", async () => {
@@ -112,38 +119,19 @@ describe("hand-built requests", () => {
   });
 
   it("accepts a chunked body (as the SDK sends it)", async () => {
-    const fc = await fcClient(emu);
-    const m = (await sdk()).models;
-    const resp = await fc.createLayerVersion(
-      "chunked",
-      new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
-    );
+    const resp = await createThroughSdk(await fcClient(emu), "chunked");
     expect(resp.body!.version).toBe(1);
   });
 });
 
 describe("region", () => {
   it("defaults to cn-hangzhou when neither the host nor a header names one", async () => {
-    const fc = await fcClient(emu);
-    const m = (await sdk()).models;
-    const layer = (
-      await fc.createLayerVersion(
-        "regional",
-        new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
-      )
-    ).body!;
+    const layer = (await createThroughSdk(await fcClient(emu), "regional")).body!;
     expect(layer.layerVersionArn).toMatch(/^acs:fc:cn-hangzhou:/);
   });
 
   it("takes the region from a signed x-acs-region-id header, and keeps regions apart", async () => {
-    const fc = await fcClient(emu, { region: "cn-shanghai" });
-    const m = (await sdk()).models;
-    const layer = (
-      await fc.createLayerVersion(
-        "regional",
-        new m.CreateLayerVersionRequest({ body: new m.CreateLayerVersionInput({ code: new m.InputCodeLocation({ zipFile: zip.toString("base64") }) }) }),
-      )
-    ).body!;
+    const layer = (await createThroughSdk(await fcClient(emu, { region: "cn-shanghai" }), "regional")).body!;
     expect(layer.version).toBe(1);
     expect(layer.layerVersionArn).toBe(`acs:fc:cn-shanghai:${emu.credentials.aliyun.accountId}:layers/regional/versions/1`);
   });

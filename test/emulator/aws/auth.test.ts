@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { GetLayerVersionCommand, ListEventSourceMappingsCommand, PublishLayerVersionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@smithy/core/checksum";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
-import { REGION, lambda, rejection, startEmulator, zipOf } from "./helpers.js";
+import { REGION, lambda, rejection, useLambda, zipOf } from "./helpers.js";
 
 let emu: RunningEmulator;
 let client: LambdaClient;
 
-beforeAll(async () => {
-  emu = await startEmulator({ maxClockSkewMs: 5 * 60 * 1000 });
-  client = lambda(emu);
-  await client.send(new PublishLayerVersionCommand({ LayerName: "auth-layer", Content: { ZipFile: zipOf({ "python/a.py": "1" }) } }));
+useLambda({ maxClockSkewMs: 5 * 60 * 1000 }, (e, c) => {
+  emu = e;
+  client = c;
 });
-afterAll(async () => {
-  client.destroy();
-  await emu.close();
+beforeAll(async () => {
+  await client.send(new PublishLayerVersionCommand({ LayerName: "auth-layer", Content: { ZipFile: zipOf({ "python/a.py": "1" }) } }));
 });
 
 const get = () => new GetLayerVersionCommand({ LayerName: "auth-layer", VersionNumber: 1 });

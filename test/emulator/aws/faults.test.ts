@@ -1,24 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { GetLayerVersionCommand, PublishLayerVersionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
-import { lambda, rejection, sha256Base64, startEmulator, zipOf } from "./helpers.js";
+import { lambda, rejection, sha256Base64, useLambda, zipOf } from "./helpers.js";
 
 let emu: RunningEmulator;
 let client: LambdaClient;
 const zip = zipOf({ "python/a.py": "1" });
 
+useLambda({}, (e, c) => {
+  emu = e;
+  client = c;
+});
 beforeAll(async () => {
-  emu = await startEmulator();
-  client = lambda(emu);
   await client.send(new PublishLayerVersionCommand({ LayerName: "faulty", Content: { ZipFile: zip } }));
 });
 afterEach(() => {
   emu.faults.clear();
   emu.faults.setRateLimit(null);
-});
-afterAll(async () => {
-  client.destroy();
-  await emu.close();
 });
 
 const get = () => new GetLayerVersionCommand({ LayerName: "faulty", VersionNumber: 1 });

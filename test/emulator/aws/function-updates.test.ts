@@ -1,6 +1,6 @@
 // The update side of the Lambda emulator: UpdateFunctionConfiguration's Layers, its InProgress
 // window (ResourceConflictException meanwhile), versions keeping their layers, aliases.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import {
   CreateAliasCommand,
   GetAliasCommand,
@@ -12,25 +12,20 @@ import {
   type LambdaClient,
   GetFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
-import { REGION, lambda, rejection, startEmulator, zipOf } from "./helpers.js";
+import { REGION, rejection, useLambda, zipOf } from "./helpers.js";
 
-let emu: RunningEmulator;
 let client: LambdaClient;
 let clock = Date.now();
 const arns: string[] = [];
 
+useLambda({ functionUpdateDelayMs: 1_000, now: () => new Date(clock), functions: [{ name: "fn" }, { name: "busy" }, { name: "al" }] }, (_emu, c) => {
+  client = c;
+});
 beforeAll(async () => {
-  emu = await startEmulator({ functionUpdateDelayMs: 1_000, now: () => new Date(clock), functions: [{ name: "fn" }, { name: "busy" }, { name: "al" }] });
-  client = lambda(emu);
   for (let i = 1; i <= 6; i++) {
     const out = await client.send(new PublishLayerVersionCommand({ LayerName: `l${i}`, Content: { ZipFile: zipOf({ [`f${i}`]: "x" }) } }));
     arns.push(out.LayerVersionArn!);
   }
-});
-afterAll(async () => {
-  client.destroy();
-  await emu.close();
 });
 
 describe("UpdateFunctionConfiguration", () => {

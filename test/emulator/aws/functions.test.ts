@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { CreateFunctionCommand, GetFunctionCommand, PublishLayerVersionCommand, PublishVersionCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
-import { REGION, lambda, rejection, sha256Base64, startEmulator, zipOf } from "./helpers.js";
+import { REGION, rejection, sha256Base64, useLambda, zipOf } from "./helpers.js";
 
-let emu: RunningEmulator;
 let client: LambdaClient;
 const ACCOUNT = "123456789012";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/service-role/fn-role`;
 
-beforeAll(async () => {
-  emu = await startEmulator({ functions: [{ name: "seeded" }, { name: "seeded-twice" }, { provider: "tencent", name: "tencent-only" }] });
-  client = lambda(emu);
-});
-afterAll(async () => {
-  client.destroy();
-  await emu.close();
+useLambda({ functions: [{ name: "seeded" }, { name: "seeded-twice" }, { provider: "tencent", name: "tencent-only" }] }, (_emu, c) => {
+  client = c;
 });
 
 describe("PublishVersion", () => {

@@ -1,17 +1,16 @@
 // Shared by the AWS emulator tests: an official Lambda client pointed at the emulator, and zips.
 import { createHash } from "node:crypto";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
-import { start, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator/index.js";
-import { buildZip } from "../../../src/emulator/zip.js";
+import { afterAll } from "vitest";
+import type { EmulatorOptions, RunningEmulator } from "../../../src/emulator/index.js";
+import { useEmulator } from "../../helpers/emulator.js";
 
 // Node 20: keep the SDK's NodeVersionSupportWarning off stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 export const REGION = "eu-west-1";
 
-export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return start({ port: 0, tencentPublishDelayMs: 0, ...options });
-}
+export { startEmulator } from "../../helpers/emulator.js";
 
 export function lambda(emu: RunningEmulator, config: Partial<LambdaClientConfig> = {}): LambdaClient {
   return new LambdaClient({
@@ -23,20 +22,20 @@ export function lambda(emu: RunningEmulator, config: Partial<LambdaClientConfig>
   });
 }
 
-export function zipOf(files: Record<string, string>): Buffer {
-  return buildZip(Object.entries(files).map(([name, data]) => ({ name, data: Buffer.from(data) })));
+/** One emulator and one Lambda client on it for the file (see useEmulator); the client is destroyed before the emulator closes. */
+export function useLambda(options: EmulatorOptions, started: (emu: RunningEmulator, client: LambdaClient) => void): void {
+  let client: LambdaClient | undefined;
+  useEmulator(options, (emu) => {
+    client = lambda(emu);
+    started(emu, client);
+  });
+  afterAll(() => client?.destroy());
 }
+
+export { zipOf } from "../../helpers/archive.js";
 
 export function sha256Base64(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("base64");
 }
 
-/** Resolve with the error a promise rejects with (fails the test when it resolves). */
-export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, any>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, any>;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+export { rejection } from "../../helpers/cli-expect.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   AddLayerVersionPermissionCommand,
   DeleteLayerVersionCommand,
@@ -12,19 +12,15 @@ import {
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
-import { REGION, lambda, rejection, sha256Base64, startEmulator, zipOf } from "./helpers.js";
+import { REGION, lambda, rejection, sha256Base64, startEmulator, useLambda, zipOf } from "./helpers.js";
 
 let emu: RunningEmulator;
 let client: LambdaClient;
 const ACCOUNT = "123456789012";
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = lambda(emu);
-});
-afterAll(async () => {
-  client.destroy();
-  await emu.close();
+useLambda({}, (e, c) => {
+  emu = e;
+  client = c;
 });
 
 function publish(name: string, zip: Buffer, extra: Partial<ConstructorParameters<typeof PublishLayerVersionCommand>[0]> = {}) {

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ListLayerVersionsCommand, PublishLayerVersionCommand, type LambdaClient, type PublishLayerVersionCommandInput } from "@aws-sdk/client-lambda";
-import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { buildZip } from "../../../src/emulator/zip.js";
-import { lambda, rejection, startEmulator, zipOf } from "./helpers.js";
+import { rejection, useLambda, zipOf } from "./helpers.js";
 
-let emu: RunningEmulator;
 let client: LambdaClient;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = lambda(emu);
-});
-afterAll(async () => {
-  client.destroy();
-  await emu.close();
+useLambda({}, (_emu, c) => {
+  client = c;
 });
 
 const good = zipOf({ "python/a.py": "1" });

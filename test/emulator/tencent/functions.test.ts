@@ -1,21 +1,17 @@
 // CreateFunction / GetFunction (minimal) and PublishVersion through the official SDK.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { start, type RunningEmulator } from "../../../src/emulator/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { sdkClient, sdkError, tinyZip, type ScfClient } from "./helpers.js";
+import { useEmulator } from "../../helpers/emulator.js";
 
 let emu: RunningEmulator;
 let scf: ScfClient;
 
-beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
-    functions: [{ name: "seeded" }, { name: "in-ns", namespace: "team" }, { provider: "aws", name: "aws-only" }],
-  });
-  scf = sdkClient(emu);
+useEmulator({ functions: [{ name: "seeded" }, { name: "in-ns", namespace: "team" }, { provider: "aws", name: "aws-only" }] }, (started) => {
+  emu = started;
 });
-afterAll(async () => {
-  await emu.close();
+beforeAll(async () => {
+  scf = sdkClient(emu);
 });
 
 describe("PublishVersion", () => {

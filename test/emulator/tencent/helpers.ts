@@ -4,6 +4,7 @@ import { createHash, createHmac } from "node:crypto";
 import { expect } from "vitest";
 import * as tencentSdk from "tencentcloud-sdk-nodejs-scf";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
+import { buildZip } from "../../../src/emulator/zip.js";
 
 type ScfModule = typeof import("tencentcloud-sdk-nodejs-scf");
 const scf = ((tencentSdk as unknown as ScfModule).scf ?? (tencentSdk as unknown as { default: ScfModule }).default.scf).v20180416;
@@ -115,30 +116,7 @@ export const EMPTY_ZIP = Buffer.from("504b05060000000000000000000000000000000000
 
 /** A zip with one stored file, distinct per `tag`. */
 export function tinyZip(tag: string): Buffer {
-  const name = Buffer.from(`f-${tag}.txt`);
-  const data = Buffer.from(tag);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const localPart = Buffer.concat([local, name, data]);
-  const centralPart = Buffer.concat([central, name]);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(1, 8);
-  eocd.writeUInt16LE(1, 10);
-  eocd.writeUInt32LE(centralPart.length, 12);
-  eocd.writeUInt32LE(localPart.length, 16);
-  return Buffer.concat([localPart, centralPart, eocd]);
+  return buildZip([{ name: `f-${tag}.txt`, data: Buffer.from(tag) }]);
 }
 
 export function sha256Hex(b: Buffer): string {

@@ -1,6 +1,6 @@
 // The FC 3.0 adapter through the official SDK against the emulator: what is specific to Aliyun
 // beyond the shared conformance scenarios.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudError } from "../../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { crc64Decimal } from "../../../src/archive/crc64.js";
@@ -13,6 +13,8 @@ import { storedZip } from "../../emulator/aliyun/helpers.js";
 import { recordingLogger } from "../../helpers/log.js";
 import { assumeRole } from "../../../src/providers/aliyun/sts.js";
 import { aliyunStsTarget } from "../../../src/providers/aliyun/sts-target.js";
+import { useEmulator } from "../../helpers/emulator.js";
+import { connectTo } from "../../helpers/connect.js";
 
 let emu: RunningEmulator;
 let seq = 0;
@@ -26,35 +28,24 @@ const archive = archiveOf(storedZip({ "python/one.py": "ONE = 1\n" }));
 const other = archiveOf(storedZip({ "python/two.py": "TWO = 2\n" }));
 
 async function connect(over: Partial<ConnectOptions> = {}, env: Record<string, string> = {}): Promise<ProviderClient> {
-  const credentials = await aliyunProvider.resolveCredentials({ ...emulatorEnv(emu.credentials, emu.url), ...env }, {});
-  return aliyunProvider.connect({
-    region: "cn-beijing",
-    endpoint: emu.url,
-    credentials,
-    requestTimeoutMs: 10_000,
-    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    log: recordingLogger(),
-    ...over,
-  });
+  return connectTo(aliyunProvider, emu, "cn-beijing", { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, log: recordingLogger(), ...over }, env);
 }
 
 function req(layerName: string, zip = archive, extra: Partial<PublishLayerRequest> = {}): PublishLayerRequest {
   return { layerName, archive: zip, runtimes: ["python3.10", "python3.9"], architectures: [], ...extra };
 }
 
-beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+useEmulator(
+  {
     functions: [
       { provider: "aliyun", name: "svc" },
       { provider: "aliyun", name: "jobs" },
     ],
-  });
-});
-afterAll(async () => {
-  await emu?.close();
-});
+  },
+  (started) => {
+    emu = started;
+  },
+);
 beforeEach(() => {
   emu.faults.clear();
   emu.faults.setRateLimit(null);

@@ -1,37 +1,32 @@
 // Alibaba Cloud's own credential rules, through the emulator's STS: the aliyun CLI's config.json
 // modes, ~/.alibabacloud/credentials, the order between them and the variables, and the account
 // id (the role's, the variable's, or STS GetCallerIdentity once per run and only when needed).
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { silentLogger } from "../../../src/output/log.js";
 import { redact } from "../../../src/output/redact.js";
 import type { AliyunCredentials } from "../../../src/providers/aliyun/credentials.js";
 import { aliyunProvider as p } from "../../../src/providers/aliyun/index.js";
-import { makeArchive, tempDir } from "../../helpers/archive.js";
+import { makeArchive, tempDirEach } from "../../helpers/archive.js";
+import { callsSinceEachTest } from "../../helpers/emulator.js";
 import { oidcToken } from "../../helpers/oidc.js";
 
 let emu: RunningEmulator;
 let home: string;
-let before: Record<string, number>;
 beforeAll(async () => {
   emu = await start({ port: 0 });
 });
 afterAll(async () => {
   await emu?.close();
 });
-beforeEach(async () => {
-  home = await tempDir("layerctl-aliyun-home-");
-  before = emu.faults.counts();
-  emu.faults.clear();
+tempDirEach("layerctl-aliyun-home-", (dir) => {
+  home = dir;
 });
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-const calls = (action: string) => (emu.faults.counts()[`aliyun:${action}`] ?? 0) - (before[`aliyun:${action}`] ?? 0);
+const callsOf = callsSinceEachTest(() => emu);
+const calls = (action: string) => callsOf(`aliyun:${action}`);
 
 /** Only the STS endpoint and HOME: no keys, no account id, no FC endpoint unless given. */
 function env(extra: Record<string, string> = {}): Record<string, string> {

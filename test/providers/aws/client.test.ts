@@ -1,14 +1,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { CloudError } from "../../../src/errors.js";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
 import { publishRequestBytes } from "../../../src/providers/aws/limits.js";
 import { CredentialCache } from "../../../src/providers/credential-cache.js";
 import type { ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
-import { REGION, archiveOf, capturingLogger, connect, connectOptions, rejection, startEmulator } from "./helpers.js";
+import { REGION, archiveOf, capturingLogger, connect, connectOptions, rejection } from "./helpers.js";
 import { RECORD_KEYS } from "../../helpers/record-keys.js";
+import { useEmulator } from "../../helpers/emulator.js";
 
 const ACCOUNT = "123456789012";
 const wait = { wait: true, waitTimeoutMs: 1_000, pollIntervalMs: 10 };
@@ -16,15 +17,14 @@ const wait = { wait: true, waitTimeoutMs: 1_000, pollIntervalMs: 10 };
 let emu: RunningEmulator;
 let client: ProviderClient;
 
+useEmulator({ functions: [{ name: "api" }, { name: "jobs" }] }, (started) => {
+  emu = started;
+});
 beforeAll(async () => {
-  emu = await startEmulator({ functions: [{ name: "api" }, { name: "jobs" }] });
   client = await connect(emu);
 });
 afterEach(() => {
   emu.faults.clear();
-});
-afterAll(async () => {
-  await emu.close();
 });
 
 function request(layerName: string, files: Record<string, string> = { "python/a.py": "1" }, over: Partial<PublishLayerRequest> = {}): PublishLayerRequest {

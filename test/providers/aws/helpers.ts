@@ -1,6 +1,6 @@
 // Shared by the AWS adapter tests: an emulator, and connect options pointing at it.
 import { awsProvider } from "../../../src/providers/aws/index.js";
-import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator/index.js";
+import { emulatorEnv, type RunningEmulator } from "../../../src/emulator/index.js";
 import type { Logger } from "../../../src/output/log.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, RetryPolicy } from "../../../src/providers/types.js";
 import { buildZip } from "../../../src/emulator/zip.js";
@@ -8,9 +8,7 @@ import { createHash } from "node:crypto";
 
 export const REGION = "eu-central-1";
 
-export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return start({ port: 0, tencentPublishDelayMs: 0, ...options });
-}
+export { startEmulator } from "../../helpers/emulator.js";
 
 export interface CapturingLogger extends Logger {
   lines: string[];
@@ -44,11 +42,4 @@ export function archiveOf(files: Record<string, string>): LayerArchive {
   return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
 }
 
-export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, any>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, any>;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
+export { rejection } from "../../helpers/cli-expect.js";

@@ -1,21 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { usageErrorOf } from "../../helpers/cli-expect.js";
 import { awsProvider } from "../../../src/providers/aws/index.js";
 import { MAX_REQUEST_BYTES, publishRequestBytes } from "../../../src/providers/aws/limits.js";
 import type { LayerSpec } from "../../../src/providers/types.js";
 
 function spec(over: Partial<LayerSpec> = {}): LayerSpec {
   return { layerName: "deps", runtimes: ["python3.12"], architectures: [], size: 1000, ...over };
-}
-
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return err as UsageError;
-  }
-  throw new Error("expected a UsageError");
 }
 
 describe("runtimes", () => {
@@ -36,7 +26,7 @@ describe("runtimes", () => {
 
   test("a runtime Lambda does not have is a UsageError listing Lambda's", () => {
     for (const id of ["php8.0", "php7.4", "python2", "Nodejs18.15"]) {
-      const err = usageError(() => awsProvider.resolveRuntimes([id]));
+      const err = usageErrorOf(() => awsProvider.resolveRuntimes([id]));
       expect(err.code).toBe("UnknownRuntime");
       expect(err.hint).toContain("nodejs20.x");
     }
@@ -54,21 +44,21 @@ describe("validateLayer", () => {
     expect(awsProvider.validateLayer(spec({ layerName: "x".repeat(140) }))).toEqual([]);
     expect(awsProvider.validateLayer(spec({ layerName: "arn:aws:lambda:us-east-1:123456789012:layer:deps" }))).toEqual([]);
     for (const bad of ["", "has space", "dots.are.bad", "x".repeat(141), "arn:aws:lambda:us-east-1:123:layer:deps"]) {
-      expect(usageError(() => awsProvider.validateLayer(spec({ layerName: bad }))).code).toBe("InvalidLayerName");
+      expect(usageErrorOf(() => awsProvider.validateLayer(spec({ layerName: bad }))).code).toBe("InvalidLayerName");
     }
   });
 
   test("at most 15 runtimes and 2 architectures out of x86_64 / arm64", () => {
     const sixteen = Array.from({ length: 16 }, (_, i) => `python3.${i}`);
-    expect(usageError(() => awsProvider.validateLayer(spec({ runtimes: sixteen }))).code).toBe("TooManyRuntimes");
+    expect(usageErrorOf(() => awsProvider.validateLayer(spec({ runtimes: sixteen }))).code).toBe("TooManyRuntimes");
     expect(awsProvider.validateLayer(spec({ architectures: ["x86_64", "arm64"] }))).toEqual([]);
-    expect(usageError(() => awsProvider.validateLayer(spec({ architectures: ["amd64"] }))).code).toBe("InvalidArchitecture");
+    expect(usageErrorOf(() => awsProvider.validateLayer(spec({ architectures: ["amd64"] }))).code).toBe("InvalidArchitecture");
   });
 
   test("description up to 256, license up to 512", () => {
     expect(awsProvider.validateLayer(spec({ description: "d".repeat(256), license: "l".repeat(512) }))).toEqual([]);
-    expect(usageError(() => awsProvider.validateLayer(spec({ description: "d".repeat(257) }))).code).toBe("DescriptionTooLong");
-    expect(usageError(() => awsProvider.validateLayer(spec({ license: "l".repeat(513) }))).code).toBe("LicenseTooLong");
+    expect(usageErrorOf(() => awsProvider.validateLayer(spec({ description: "d".repeat(257) }))).code).toBe("DescriptionTooLong");
+    expect(usageErrorOf(() => awsProvider.validateLayer(spec({ license: "l".repeat(513) }))).code).toBe("LicenseTooLong");
   });
 
   test("the zip must fit in a request of 69,905,067 bytes once base64-encoded", () => {
@@ -77,10 +67,10 @@ describe("validateLayer", () => {
     expect(publishRequestBytes({ ...fits, size: fits.size + 3 }, ["java8"])).toBeGreaterThan(MAX_REQUEST_BYTES);
     expect(awsProvider.validateLayer(fits)).toEqual([]);
     // The largest zip the limits table allows can still be pushed over by a long description.
-    const err = usageError(() => awsProvider.validateLayer({ ...fits, description: "d".repeat(200) }));
+    const err = usageErrorOf(() => awsProvider.validateLayer({ ...fits, description: "d".repeat(200) }));
     expect(err.code).toBe("ZipTooLarge");
     expect(err.message).toContain("69905067");
-    expect(usageError(() => awsProvider.validateLayer(spec({ size: 50 * 1024 * 1024 }))).code).toBe("ZipTooLarge");
+    expect(usageErrorOf(() => awsProvider.validateLayer(spec({ size: 50 * 1024 * 1024 }))).code).toBe("ZipTooLarge");
     expect(awsProvider.validateLayer(spec({ size: 40 * 1024 * 1024 }))).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
 // Tencent-specific adapter behaviour against the emulator (the shared scenarios live in
 // test/conformance): asynchronous publishing, polling, China time, sizes, namespaces, regions.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudError, UsageError } from "../../../src/errors.js";
-import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
+import { start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { silentLogger, type Logger } from "../../../src/output/log.js";
 import { tencentProvider as provider } from "../../../src/providers/tencent/index.js";
 import { httpProfile } from "../../../src/providers/tencent/sdk.js";
 import type { ConnectOptions, LayerArchive, ProviderClient, PublishLayerRequest } from "../../../src/providers/types.js";
 import { sdkClient, sha256Hex, tinyZip } from "../../emulator/tencent/helpers.js";
+import { startEmulator, useEmulator } from "../../helpers/emulator.js";
+import { connectTo } from "../../helpers/connect.js";
 
 const archiveOf = (bytes: Buffer): LayerArchive => ({ bytes, sha256: sha256Hex(bytes), size: bytes.length });
 const A = archiveOf(tinyZip("adapter-a"));
@@ -26,33 +28,22 @@ const req = (layerName: string, archive = A, extra: Partial<PublishLayerRequest>
 });
 
 async function connect(target: RunningEmulator = emu, overrides: Partial<ConnectOptions> = {}): Promise<ProviderClient> {
-  const credentials = await provider.resolveCredentials(emulatorEnv(target.credentials, target.url), {});
-  return provider.connect({
-    region: "ap-guangzhou",
-    endpoint: target.url,
-    credentials,
-    requestTimeoutMs: 5_000,
-    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    log: silentLogger,
-    ...overrides,
-  });
+  return connectTo(provider, target, "ap-guangzhou", { requestTimeoutMs: 5_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...overrides });
 }
 
 const calls = (e: RunningEmulator, action: string) => e.faults.counts()[`tencent:${action}`] ?? 0;
 
-beforeAll(async () => {
-  emu = await start({
-    port: 0,
-    tencentPublishDelayMs: 0,
+useEmulator(
+  {
     functions: [
       { provider: "tencent", name: "api", namespace: "team" },
       { provider: "tencent", name: "jobs", namespace: "team" },
     ],
-  });
-});
-afterAll(async () => {
-  await emu.close();
-});
+  },
+  (started) => {
+    emu = started;
+  },
+);
 beforeEach(() => emu.faults.clear());
 
 describe("the upload budget", () => {
@@ -90,7 +81,7 @@ describe("publishLayer", () => {
     // calls (a few polls), however fast or slow the machine is.
     const base = Date.now();
     let reads = 0;
-    const slow = await start({ port: 0, tencentPublishDelayMs: 150, now: () => new Date(base + 20 * reads++) });
+    const slow = await startEmulator({ tencentPublishDelayMs: 150, now: () => new Date(base + 20 * reads++) });
     try {
       const client = await connect(slow);
       const name = fresh();
@@ -186,7 +177,7 @@ describe("publishLayer", () => {
   });
 
   it("gives up waiting with PublishTimeout, saying which version to check later", async () => {
-    const slow = await start({ port: 0, tencentPublishDelayMs: 60_000 });
+    const slow = await startEmulator({ tencentPublishDelayMs: 60_000 });
     try {
       const client = await connect(slow);
       await client.publishLayer(req("first"), { ...wait, wait: false });
@@ -245,7 +236,7 @@ describe("findUnchanged", () => {
   });
 
   it("waits for an identical version that is still Publishing, as publish waits for its own", async () => {
-    const slow = await start({ port: 0, tencentPublishDelayMs: 300 });
+    const slow = await startEmulator({ tencentPublishDelayMs: 300 });
     try {
       const client = await connect(slow);
       const name = fresh();

@@ -4,11 +4,11 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
 import { redact } from "../../../src/output/redact.js";
 import type { TencentCredentials } from "../../../src/providers/tencent/credentials.js";
 import { tencentProvider as p } from "../../../src/providers/tencent/index.js";
 import { tempDir } from "../../helpers/archive.js";
+import { usageRejectionOf } from "../../helpers/cli-expect.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -27,15 +27,6 @@ async function homeWith(content: string | null, tccli: Record<string, object> = 
     for (const [file, body] of Object.entries(tccli)) await writeFile(path.join(home, ".tccli", file), JSON.stringify(body));
   }
   return home;
-}
-
-async function failure(promise: Promise<unknown>): Promise<UsageError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UsageError);
-  return err as UsageError;
 }
 
 async function keysOf(env: NodeJS.ProcessEnv, opts = {}) {
@@ -63,14 +54,14 @@ describe("resolveCredentials", () => {
   it("takes two token spellings that agree, refuses two that differ", async () => {
     const base = { TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x" };
     expect((await keysOf({ ...base, TENCENTCLOUD_TOKEN: "same-token", TENCENTCLOUD_SECURITY_TOKEN: "same-token" })).token).toBe("same-token");
-    const err = await failure(p.resolveCredentials({ ...base, TENCENTCLOUD_SESSION_TOKEN: "one-token", TENCENTCLOUD_TOKEN: "other-token" }, {}));
+    const err = await usageRejectionOf(p.resolveCredentials({ ...base, TENCENTCLOUD_SESSION_TOKEN: "one-token", TENCENTCLOUD_TOKEN: "other-token" }, {}));
     expect(err.code).toBe("ConflictingCredentials");
     expect(err.message).toContain("TENCENTCLOUD_SESSION_TOKEN and TENCENTCLOUD_TOKEN");
     expect(err.message).not.toContain("one-token");
   });
 
   it("names the variables when nothing is set", async () => {
-    const err = await failure(p.resolveCredentials({ HOME: await homeWith(null) }, {}));
+    const err = await usageRejectionOf(p.resolveCredentials({ HOME: await homeWith(null) }, {}));
     expect(err.code).toBe("MissingCredentials");
     expect(err.message).toContain("TENCENTCLOUD_SECRET_ID");
     expect(err.message).toContain("TENCENTCLOUD_SECRET_KEY");
@@ -78,7 +69,7 @@ describe("resolveCredentials", () => {
   });
 
   it("says which half is missing", async () => {
-    const err = await failure(p.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx" }, {}));
+    const err = await usageRejectionOf(p.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx" }, {}));
     expect(err.message).toBe("TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not");
   });
 
@@ -101,7 +92,7 @@ describe("resolveCredentials", () => {
     expect(await keysOf(env, { profile: "other" })).toMatchObject({ keyId: "AKIDother", source: "profile other (~/.tencentcloud/credentials)" });
     // Without --profile the variables come first.
     expect(await keysOf(env)).toMatchObject({ keyId: "AKIDenv" });
-    const err = await failure(p.resolveCredentials(env, { profile: "prod" }));
+    const err = await usageRejectionOf(p.resolveCredentials(env, { profile: "prod" }));
     expect(err.code).toBe("MissingCredentials");
     expect(err.message).toContain('"prod"');
     expect(err.hint).toContain("tencent:NAME");
@@ -123,19 +114,21 @@ describe("resolveCredentials", () => {
 
   it("refuses a tccli profile that uses the CVM role (instance metadata), naming it", async () => {
     const home = await homeWith(null, { "vm.credential": { type: "cvm-role" } });
-    const err = await failure(p.resolveCredentials({ HOME: home }, { profile: "vm" }));
+    const err = await usageRejectionOf(p.resolveCredentials({ HOME: home }, { profile: "vm" }));
     expect(err.code).toBe("UnsupportedCredentials");
     expect(err.message).toContain("CVM instance role");
   });
 
   it("a half-filled profile is pointed at, not skipped", async () => {
     const home = await homeWith("[default]\nsecret_id = AKIDonly\n");
-    const err = await failure(p.resolveCredentials({ HOME: home }, {}));
+    const err = await usageRejectionOf(p.resolveCredentials({ HOME: home }, {}));
     expect(err.message).toContain("needs both secret_id and secret_key");
   });
 
   it("a role ARN of another cloud is refused before anything is read", async () => {
-    const err = await failure(p.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x" }, { roleArn: "arn:aws:iam::123456789012:role/x" }));
+    const err = await usageRejectionOf(
+      p.resolveCredentials({ TENCENTCLOUD_SECRET_ID: "AKIDx", TENCENTCLOUD_SECRET_KEY: "secret-x" }, { roleArn: "arn:aws:iam::123456789012:role/x" }),
+    );
     expect(err.code).toBe("InvalidRoleArn");
     expect(err.hint).toContain("qcs::cam::uin/");
   });
@@ -163,9 +156,9 @@ describe("roles and OIDC (through the emulator's STS)", () => {
   });
 
   it("the TKE_* OIDC variables need all four; a missing token file is named", async () => {
-    const partial = await failure(p.resolveCredentials({ TKE_ROLE_ARN: "qcs::cam::uin/1:roleName/r", TKE_REGION: "ap-guangzhou" }, {}));
+    const partial = await usageRejectionOf(p.resolveCredentials({ TKE_ROLE_ARN: "qcs::cam::uin/1:roleName/r", TKE_REGION: "ap-guangzhou" }, {}));
     expect(partial.message).toContain("TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE are not set");
-    const missing = await failure(
+    const missing = await usageRejectionOf(
       p.resolveCredentials(
         { TKE_PROVIDER_ID: "gh", TKE_WEB_IDENTITY_TOKEN_FILE: "/nonexistent/token", TKE_ROLE_ARN: "qcs::cam::uin/1:roleName/r", TKE_REGION: "ap-guangzhou" },
         { offline: true },

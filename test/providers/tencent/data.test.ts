@@ -1,18 +1,8 @@
 // The synchronous, data-only part of the Tencent adapter: runtimes, limits, layout rules.
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../src/errors.js";
+import { usageErrorOf } from "../../helpers/cli-expect.js";
 import { tencentProvider as p } from "../../../src/providers/tencent/index.js";
 import type { LayerSpec } from "../../../src/providers/types.js";
-
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
 
 describe("runtimes", () => {
   it.each([
@@ -45,7 +35,7 @@ describe("runtimes", () => {
   });
 
   it.each(["nodejs20", "nodejs20.x", "python3.12", "java17", "provided.al2023"])("rejects %s, which SCF does not have, listing what exists", (id) => {
-    const err = usage(() => p.resolveRuntimes([id]));
+    const err = usageErrorOf(() => p.resolveRuntimes([id]));
     expect(err.code).toBe("UnknownRuntime");
     expect(err.message).toContain(id);
     expect(err.hint).toContain("Nodejs18.15");
@@ -66,19 +56,19 @@ describe("limits", () => {
   });
 
   it.each(["", "1deps", "-deps", "deps-", "deps_", "my.layer", "my layer", `a${"b".repeat(64)}`])("rejects the layer name %j, explaining the rule", (layerName) => {
-    const err = usage(() => p.validateLayer({ ...ok, layerName }));
+    const err = usageErrorOf(() => p.validateLayer({ ...ok, layerName }));
     expect(err.code).toBe("InvalidLayerName");
     expect(err.hint).toContain("starting with a letter");
   });
 
   it("allows 5 runtimes, not 6", () => {
     expect(p.validateLayer({ ...ok, runtimes: ["a", "b", "c", "d", "e"] })).toEqual([]);
-    expect(usage(() => p.validateLayer({ ...ok, runtimes: ["a", "b", "c", "d", "e", "f"] })).code).toBe("TooManyRuntimes");
+    expect(usageErrorOf(() => p.validateLayer({ ...ok, runtimes: ["a", "b", "c", "d", "e", "f"] })).code).toBe("TooManyRuntimes");
   });
 
   it("uploads at most 20 MB inline", () => {
     expect(p.validateLayer({ ...ok, size: 20 * 1024 * 1024 })).toEqual([]);
-    const err = usage(() => p.validateLayer({ ...ok, size: 20 * 1024 * 1024 + 1 }));
+    const err = usageErrorOf(() => p.validateLayer({ ...ok, size: 20 * 1024 * 1024 + 1 }));
     expect(err.code).toBe("ZipTooLarge");
   });
 
@@ -88,8 +78,8 @@ describe("limits", () => {
 
   it("limits description and license to 1000 characters", () => {
     expect(p.validateLayer({ ...ok, description: "d".repeat(1000), license: "l".repeat(1000) })).toEqual([]);
-    expect(usage(() => p.validateLayer({ ...ok, description: "d".repeat(1001) })).code).toBe("DescriptionTooLong");
-    expect(usage(() => p.validateLayer({ ...ok, license: "l".repeat(1001) })).code).toBe("LicenseTooLong");
+    expect(usageErrorOf(() => p.validateLayer({ ...ok, description: "d".repeat(1001) })).code).toBe("DescriptionTooLong");
+    expect(usageErrorOf(() => p.validateLayer({ ...ok, license: "l".repeat(1001) })).code).toBe("LicenseTooLong");
   });
 
   it("describes itself as data", () => {
