@@ -50,7 +50,7 @@ export class Pacer {
     });
     this.tail.set(key, mine);
     try {
-      if (before) await before;
+      if (before !== undefined) await before;
       for (;;) {
         const now = this.clock.now();
         const since = now - (this.last.get(key) ?? Number.NEGATIVE_INFINITY);
