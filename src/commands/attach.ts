@@ -4,8 +4,8 @@
 // each target the version it got; --to-previous goes back; --dry-run reads and plans only.
 import { renderAttachDocument, type AttachFormat } from "../output/attach.js";
 import { runAttach, type AttachDocument, type AttachInput } from "../release/attach-run.js";
-import { attachCommandOptions } from "./shared/attach-options.js";
-import type { CommandContext } from "./shared/context.js";
+import { attachCommandOptions } from "./shared/attach-command-options.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { printable, recordFailures } from "./shared/records.js";
 

@@ -11,10 +11,10 @@ import { keyValueTable } from "../output/table.js";
 import { scopeLayers } from "../release/config-scope.js";
 import { fromLayer } from "../release/publish-config.js";
 import { runBuild, type LayerBuild } from "../release/publish-built.js";
-import type { CommandContext } from "./shared/context.js";
-import { providerOption } from "./shared/contents-check.js";
+import type { CommandContext } from "../targets/context.js";
+import { providerOption } from "./shared/target-options.js";
 import { defineCommand } from "./shared/define.js";
-import { splitList } from "./shared/targets.js";
+import { splitList } from "../targets/resolve.js";
 import { buildInput } from "../build/inputs.js";
 
 export interface BuildCommandInput {

@@ -10,9 +10,10 @@ import { scanTree } from "../contents/scan-tree.js";
 import type { Finding, NamedNote } from "../contents/types.js";
 import { UsageError } from "../errors.js";
 import type { ProviderName } from "../providers/names.js";
-import { type CheckOptions, providerOption, targetsFromOptions } from "./shared/contents-check.js";
+import { providerOption } from "./shared/target-options.js";
+import { type CheckOptions, targetsFromOptions } from "../contents/contents-check.js";
 import { defineCommand } from "./shared/define.js";
-import { parseSymlinkMode } from "./shared/options.js";
+import { parseSymlinkMode } from "../archive/options.js";
 
 export interface CheckInput extends CheckOptions {
   source: string;

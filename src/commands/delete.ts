@@ -3,11 +3,12 @@
 // waited for (Deleting -> gone, or DeleteFailed).
 import { UsageError } from "../errors.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
-import type { VersionActionRecord } from "./shared/lifecycle-records.js";
-import { deleteOne, versionRecord, withTargets } from "./shared/lifecycle-targets.js";
-import { parseTimeout, parseVersion } from "./shared/options.js";
-import { describeTarget, mapTargets } from "./shared/run-targets.js";
-import { selectProviders, type TargetOptions } from "./shared/targets.js";
+import type { VersionActionRecord } from "../release/lifecycle-records.js";
+import { deleteOne, versionRecord } from "./shared/version-actions.js";
+import { parseVersion } from "../release/layer-version.js";
+import { describeTarget } from "../targets/describe.js";
+import { runSettings, withTargets } from "../targets/runner.js";
+import { selectProviders, type TargetOptions } from "../targets/resolve.js";
 import { renderVersionActions } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
@@ -26,15 +27,14 @@ export async function deleteCommand(input: DeleteInput, ctx: ConsentContext): Pr
   if (!name) throw new UsageError("no layer name given", { code: "MissingLayerName" });
   if (!input.versions?.length) throw new UsageError("no version given", { code: "MissingVersion", hint: `layerctl delete ${name} <version...> -p <provider>` });
   const versions = [...new Set(input.versions.map(parseVersion))].sort((a, b) => a - b);
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   selectProviders(input.provider);
   requireConsentPossible(input.yes, ctx, "delete");
-  return withTargets(input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
-    await askOnce(input.yes, ctx, `delete version${versions.length > 1 ? "s" : ""} ${versions.join(", ")} of layer ${name} in ${targets.map(describeTarget).join(", ")}?`);
-    const lists = await mapTargets(targets, async (t, i) => {
-      const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
+  return withTargets(input, ctx, { settings }, async (run) => {
+    await askOnce(input.yes, ctx, `delete version${versions.length > 1 ? "s" : ""} ${versions.join(", ")} of layer ${name} in ${run.targets.map(describeTarget).join(", ")}?`);
+    const lists = await run.each(async ({ target: t, client, budget }) => {
       const records: VersionActionRecord[] = [];
-      for (const v of versions) records.push(await deleteOne(clients[i]!, t, versionRecord(t, name, { version: v }), deadline, { wait: input.wait !== false }));
+      for (const v of versions) records.push(await deleteOne(client, t, versionRecord(t, name, { version: v }), budget, { wait: input.wait !== false }));
       return records;
     });
     return { results: lists.flat() };

@@ -3,8 +3,8 @@
 // version and point an alias at it).
 import { renderAttachDocument, type AttachFormat } from "../output/attach.js";
 import { runAttach, type AttachDocument, type AttachInput } from "../release/attach-run.js";
-import { attachCommandOptions } from "./shared/attach-options.js";
-import type { CommandContext } from "./shared/context.js";
+import { attachCommandOptions } from "./shared/attach-command-options.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { printable, recordFailures } from "./shared/records.js";
 

@@ -6,13 +6,14 @@ import { UsageError } from "../errors.js";
 import { keyValueTable, humanBytes } from "../output/table.js";
 import { downloadZip } from "../providers/content.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
+import { describeTarget } from "../targets/describe.js";
+import { runSettings, withTargets } from "../targets/runner.js";
 import type { LayerVersionRecord } from "../providers/types.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
-import { bareLayerName, parseLayerVersion } from "./shared/layer-version.js";
-import { checkZipOut, parseTimeout } from "./shared/options.js";
-import { callEveryTarget, describeTarget } from "./shared/run-targets.js";
-import { resolveTargets, type TargetOptions } from "./shared/targets.js";
+import { bareLayerName, parseLayerVersion } from "../release/layer-version.js";
+import { checkZipOut } from "../archive/options.js";
+import type { TargetOptions } from "../targets/resolve.js";
 
 export interface DownloadInput extends TargetOptions {
   /** `<layer>:<version>` */
@@ -34,39 +35,31 @@ export interface DownloadDocument {
 
 export async function downloadCommand(input: DownloadInput, ctx: CommandContext): Promise<DownloadDocument> {
   const { layerName, version } = parseLayerVersion(input.layerVersion);
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   const out = path.resolve(input.out ?? `${bareLayerName(layerName)}-${version}.zip`);
   if (input.out !== undefined) checkZipOut(input.out);
-  const resolved = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName, timeoutMs });
-  if (resolved.targets.length !== 1) {
-    await resolved.close();
-    throw new UsageError(`download reads one target, not ${resolved.targets.length} (${resolved.targets.map(describeTarget).join(", ")})`, {
-      code: "OneTargetOnly",
-      hint: "name one provider and one region: -p aws -r us-east-1",
-    });
-  }
-  const [result] = await callEveryTarget(
-    resolved,
-    { timeoutMs, log: ctx.log, concurrency: 1 },
-    async (client, t) => {
-      const deadline = Date.now() + timeoutMs;
+  return withTargets(input, ctx, { settings, layerName, boundListing: true }, async (run) => {
+    if (run.targets.length !== 1) {
+      throw new UsageError(`download reads one target, not ${run.targets.length} (${run.targets.map(describeTarget).join(", ")})`, {
+        code: "OneTargetOnly",
+        hint: "name one provider and one region: -p aws -r us-east-1",
+      });
+    }
+    const [result] = await run.each(async ({ client, target: t, budget }) => {
       const content = await client.layerContent(layerName, version);
       ctx.progress?.(`downloading ${layerName} version ${version} from ${describeTarget(t)}`);
       const got = await downloadZip(content, out, {
         provider: t.provider.name,
-        deadline,
-        retry: { ...defaultRetryPolicy, deadline },
+        deadline: budget.deadline,
+        retry: defaultRetryPolicy,
         log: ctx.log,
         refresh: () => client.layerContent(layerName, version),
         progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),
       });
       return { file: out, bytes: got.bytes, sha256: got.sha256, crc64: got.crc64, version: { ...content.record, codeSha256: got.sha256, codeSize: got.bytes } };
-    },
-    (_t, err) => {
-      throw err;
-    },
-  );
-  return result!;
+    });
+    return result!;
+  });
 }
 
 function render(doc: DownloadDocument, format: string): string {

@@ -1,9 +1,9 @@
 // layerctl get: read one layer version back, the same record shape as publish.
 import { renderLayerDocument } from "../output/records.js";
 import type { LayerVersionRecord } from "../providers/types.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
-import { parseVersion } from "./shared/options.js";
+import { parseVersion } from "../release/layer-version.js";
 import { readAll, type ReadInput } from "./shared/read-layers.js";
 import { recordsOutput, type RecordsDocument } from "./shared/records.js";
 

@@ -9,7 +9,7 @@ import { CONFIG_FILES, validateConfig } from "../config/load.js";
 import { guessLayer, type LayerGuess } from "../config/guess.js";
 import type { Config } from "../config/schema.js";
 import { defineCommand } from "./shared/define.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 
 export interface InitInput {
   /** The layer folder, or a folder of layer folders; default ".". */

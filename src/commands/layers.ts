@@ -3,16 +3,14 @@
 // the cap is flagged, in the record and on stderr.
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { mapLimit } from "../providers/paging.js";
-import type { LayerSummaryRecord } from "./shared/lifecycle-records.js";
-import type { CommandContext } from "./shared/context.js";
-import { withTargets } from "./shared/lifecycle-targets.js";
-import { parseTimeout } from "./shared/options.js";
-import { errorFields } from "./shared/records.js";
-import { mapTargets } from "./shared/run-targets.js";
-import type { Target } from "./shared/targets.js";
+import type { LayerSummaryRecord } from "../release/lifecycle-records.js";
+import type { CommandContext } from "../targets/context.js";
+import { failedTarget } from "../targets/failed-records.js";
+import { runSettings, withTargets } from "../targets/runner.js";
+import type { Target } from "../targets/resolve.js";
 import { blankRecord } from "../providers/record.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
-import { layerQuotaWarning, versionQuotaWarning } from "./shared/version-quota.js";
+import { layerQuotaWarning, versionQuotaWarning } from "../release/version-quota.js";
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
@@ -61,34 +59,13 @@ async function listTarget(client: ProviderClient, t: Target, log: CommandContext
 }
 
 export async function layersCommand(input: LayersInput, ctx: CommandContext): Promise<{ results: LayerSummaryRecord[] }> {
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   // In a folder with a config file: its layers, in their targets (--all: every layer there).
   const run = await configRun(input, undefined, ctx);
-  return withTargets(run?.options ?? input, ctx, timeoutMs, async ({ targets, clients, policies }) => {
-    const lists = await mapTargets(targets, async (t, i) => {
-      policies[i]!.deadline = Date.now() + timeoutMs;
-      try {
-        return await listTarget(clients[i]!, t, ctx.log, run && !input.all ? run.layersOf(t) : undefined);
-      } catch (err) {
-        const error = errorFields(err);
-        const failed: LayerSummaryRecord = {
-          provider: t.provider.name,
-          region: t.region,
-          layerName: "",
-          version: null,
-          arn: null,
-          state: null,
-          createdAt: null,
-          compatibleRuntimes: [],
-          description: null,
-          versionCount: null,
-          versionLimit: t.provider.limits.maxVersionsPerLayer,
-          warning: null,
-          requestId: error.requestId,
-          error,
-        };
-        return [failed];
-      }
+  return withTargets(run?.options ?? input, ctx, { settings }, async (targets) => {
+    const lists = await targets.each(({ target: t, client }) => listTarget(client, t, ctx.log, run && !input.all ? run.layersOf(t) : undefined), {
+      // Where the layers could not be listed: one record with no layer, the target's error.
+      failed: (t, err): LayerSummaryRecord[] => [{ ...summary(t, blankRecord(t.provider.name, t.region, ""), null), ...failedTarget(t, err) }],
     });
     const results = lists.flat();
     for (const r of results) if (r.warning) ctx.log.warn(r.warning);

@@ -5,10 +5,11 @@ import { pack } from "../archive/index.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import { renderArchive } from "../output/archive.js";
 import { silentLogger } from "../output/log.js";
-import { contentsCheck, providerOption, targetsFromOptions } from "./shared/contents-check.js";
-import type { CommandContext } from "./shared/context.js";
+import { providerOption } from "./shared/target-options.js";
+import { contentsCheck, targetsFromOptions } from "../contents/contents-check.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
-import { parseSymlinkMode } from "./shared/options.js";
+import { parseSymlinkMode } from "../archive/options.js";
 
 export interface PackCommandOptions {
   dir: string;

@@ -6,11 +6,11 @@ import { LayerctlError, UsageError } from "../errors.js";
 import type { LayerReference, LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { askOnce, requireConsentPossible, type ConsentContext } from "./shared/consent.js";
 import { parseDuration } from "./shared/duration.js";
-import type { VersionActionRecord } from "./shared/lifecycle-records.js";
-import { deleteOne, failedVersion, versionRecord, withTargets } from "./shared/lifecycle-targets.js";
-import { parseTimeout } from "./shared/options.js";
-import { describeTarget, mapTargets } from "./shared/run-targets.js";
-import { selectProviders, type Target } from "./shared/targets.js";
+import type { VersionActionRecord } from "../release/lifecycle-records.js";
+import { deleteOne, failedVersion, versionRecord } from "./shared/version-actions.js";
+import { describeTarget } from "../targets/describe.js";
+import { runSettings, withTargets } from "../targets/runner.js";
+import { selectProviders, type Target } from "../targets/resolve.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
 import { markManyLayers } from "../output/env.js";
 import { renderVersionActions } from "../output/lifecycle.js";
@@ -91,7 +91,7 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
   const name = input.name?.trim() || undefined;
   const keep = parseKeep(input.keep);
   const olderThanMs = input.olderThan === undefined ? null : parseDuration("--older-than", input.olderThan);
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   // In a folder with a config file: its layers (or the one named) in their targets.
   const run = await configRun(input, name, ctx);
   if (!run && !name) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "name the layer, or run it where a config file declares the layers" });
@@ -102,17 +102,17 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
   if (!input.dryRun) requireConsentPossible(input.yes, ctx, "prune");
   const rules: PruneRules = { keep, olderThanMs, olderThanText: input.olderThan?.trim(), includeInUse: Boolean(input.includeInUse), now: Date.now() };
 
-  const doc = await withTargets(targetOptions, ctx, timeoutMs, async ({ targets, clients, policies }) => {
+  const doc = await withTargets(targetOptions, ctx, { settings }, async (targetRun) => {
+    const { targets } = targetRun;
     if (rules.includeInUse) ctx.log.warn("--include-in-use: versions that functions still reference will be deleted too");
 
     // Plan every target; a target whose listing or scan fails (or any of whose reads could not be
     // read whole) deletes nothing, and says so.
-    const plans = await mapTargets(targets, async (t, i) => {
-      policies[i]!.deadline = Date.now() + timeoutMs;
+    const plans = await targetRun.each(async ({ target: t, client }) => {
       const out: VersionActionRecord[] = [];
       for (const layer of layersOf(t)) {
         try {
-          out.push(...(await planTarget(clients[i]!, t, layer, rules)));
+          out.push(...(await planTarget(client, t, layer, rules)));
         } catch (err) {
           out.push(failedVersion(t, layer, null, nothingDeleted(err, t)));
         }
@@ -129,11 +129,11 @@ export async function pruneCommand(input: PruneInput, ctx: ConsentContext): Prom
       .join("; ");
     await askOnce(input.yes, ctx, `delete ${count} version${count > 1 ? "s" : ""} of ${name ? `layer ${name}` : label} (${summary})?`);
 
-    const done = await mapTargets(targets, async (t, i) => {
-      const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
+    // The deletes start each target's clock anew (a new budget): the question may have waited.
+    const done = await targetRun.each(async ({ target: t, index: i, client, budget }) => {
       const out: VersionActionRecord[] = [];
       // One at a time per target: the cloud's rate limit is per account, shared with the scan's reads.
-      for (const rec of plans[i]!) out.push(rec.status === "planned" ? await deleteOne(clients[i]!, t, rec, deadline, { listed: true }) : rec);
+      for (const rec of plans[i]!) out.push(rec.status === "planned" ? await deleteOne(client, t, rec, budget, { listed: true }) : rec);
       return out;
     });
     return { results: done.flat() };

@@ -1,15 +1,14 @@
 // layerctl publish-function: Tencent PublishVersion, AWS PublishVersion, Aliyun PublishFunctionVersion.
 import { UsageError } from "../errors.js";
 import { renderFunctionDocument } from "../output/records.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
 import type { FunctionVersionRecord } from "../providers/types.js";
 import { publishFunctionOnce } from "../release/function-version.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
-import { parseConcurrency, parseTimeout } from "./shared/options.js";
-import { failedFunctionRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
-import { callEveryTarget } from "./shared/run-targets.js";
-import { resolveTargets, selectProviders, type TargetOptions } from "./shared/targets.js";
+import { failedFunctionRecord } from "../targets/failed-records.js";
+import { recordsOutput, type RecordsDocument } from "./shared/records.js";
+import { selectProviders, type TargetOptions } from "../targets/resolve.js";
+import { eachTarget, runSettings } from "../targets/runner.js";
 
 export interface PublishFunctionInput extends TargetOptions {
   functionName: string;
@@ -21,23 +20,21 @@ export interface PublishFunctionInput extends TargetOptions {
 export async function publishFunctionCommand(input: PublishFunctionInput, ctx: CommandContext): Promise<RecordsDocument<FunctionVersionRecord>> {
   const functionName = input.functionName?.trim();
   if (!functionName) throw new UsageError("no function name given", { code: "MissingFunctionName", hint: "layerctl publish-function <function> --provider <name>" });
-  const timeoutMs = parseTimeout(input.timeout);
-  const concurrency = parseConcurrency(input.concurrency);
+  const settings = runSettings(input);
   for (const p of selectProviders(input.provider)) {
     if (input.namespace && !p.features.functionNamespaces) ctx.log.warn(`${p.name} functions have no namespace; --namespace is ignored`);
   }
   // The embedded emulator starts empty: give it the function, so the demo has something to version.
-  const resolved = await resolveTargets(input, { env: ctx.env, log: ctx.log, seedFunctions: [{ name: functionName, namespace: input.namespace }] });
-  const started = Date.now();
-  const results = await callEveryTarget(
-    resolved,
-    { timeoutMs, log: ctx.log, concurrency },
+  const results = await eachTarget(
+    input,
+    ctx,
+    { settings, seedFunctions: [{ name: functionName, namespace: input.namespace }] },
     // An unknown outcome is looked into, never repeated blindly (src/release/function-version.ts).
-    (client, t) =>
+    ({ client, target: t, budget }) =>
       publishFunctionOnce(
         client,
         { functionName, description: input.description, namespace: t.provider.features.functionNamespaces ? input.namespace : undefined },
-        { provider: t.provider.name, region: t.region, deadline: started + timeoutMs, policy: { ...defaultRetryPolicy, deadline: started + timeoutMs }, log: ctx.log },
+        { provider: t.provider.name, region: t.region, budget, log: ctx.log },
       ),
     (t, err) => failedFunctionRecord(t, functionName, err),
   );

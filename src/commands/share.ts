@@ -11,15 +11,15 @@ import type { ProviderClient } from "../providers/types.js";
 import type { EffectiveLayer } from "../config/load.js";
 import { sharingEntries } from "../config/per-provider.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
-import type { ShareRecord } from "./shared/lifecycle-records.js";
-import { withTargets } from "./shared/lifecycle-targets.js";
-import { parseTimeout, parseVersion } from "./shared/options.js";
-import { errorFields, recordsOutput } from "./shared/records.js";
-import { mapTargets } from "./shared/run-targets.js";
-import { applyGrant, noteLayerScope, planGrants, skippedGrant, type GranteeOptions } from "./shared/sharing.js";
-import { selectProviders, splitList } from "./shared/targets.js";
+import type { ShareRecord } from "../release/lifecycle-records.js";
+import { parseVersion } from "../release/layer-version.js";
+import { failedTarget } from "../targets/failed-records.js";
+import { recordsOutput } from "./shared/records.js";
+import { runSettings, withTargets } from "../targets/runner.js";
+import { applyGrant, noteLayerScope, planGrants, skippedGrant, type GranteeOptions } from "../release/sharing.js";
+import { selectProviders, splitList } from "../targets/resolve.js";
 
 export interface ShareInput extends ConfigInput, GranteeOptions {
   name: string;
@@ -33,7 +33,7 @@ export async function shareCommand(input: ShareInput, ctx: CommandContext): Prom
   const name = input.name?.trim();
   if (!name) throw new UsageError("no layer name given", { code: "MissingLayerName" });
   const version = input.version?.trim() === "latest" ? ("latest" as const) : parseVersion(input.version);
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   const run = await configRun(input, name, ctx);
   const targetOptions = run?.options ?? input;
   const providers = selectProviders(targetOptions.provider);
@@ -45,41 +45,37 @@ export async function shareCommand(input: ShareInput, ctx: CommandContext): Prom
       hint: 'pass --public, --account ID or --organization ID (with --revoke to take access back), or set "sharing" in the config file',
     });
   }
-  return withTargets(targetOptions, ctx, timeoutMs, async ({ targets, clients, policies }) => {
+  return withTargets(targetOptions, ctx, { settings }, async (targets) => {
     noteLayerScope(
       providers.filter((p) => grants.byProvider.has(p.name)),
       name,
       Boolean(input.revoke),
       ctx.log,
     );
-    const lists = await mapTargets(targets, async (t, i) => {
-      policies[i]!.deadline = Date.now() + timeoutMs;
-      const records: ShareRecord[] = [];
+    const lists = await targets.each(async ({ target: t, client }) => {
       let v: number;
       try {
-        v = version === "latest" ? await latest(clients[i]!, name) : version;
+        v = version === "latest" ? await latest(client, name) : version;
       } catch (err) {
-        const error = errorFields(err);
         const scope = t.provider.features.sharing.scope === "layer" ? ("layer" as const) : ("version" as const);
-        return [
-          {
-            provider: t.provider.name,
-            region: t.region,
-            layerName: name,
-            version: null,
-            status: "failed" as const,
-            grantee: "-",
-            scope,
-            statementId: null,
-            changed: null,
-            reason: null,
-            requestId: error.requestId,
-            error,
-          },
-        ];
+        const blank: ShareRecord = {
+          provider: t.provider.name,
+          region: t.region,
+          layerName: name,
+          version: null,
+          status: "failed",
+          grantee: "-",
+          scope,
+          statementId: null,
+          changed: null,
+          reason: null,
+          requestId: null,
+        };
+        return [{ ...blank, ...failedTarget(t, err) }];
       }
+      const records: ShareRecord[] = [];
       // A layer-wide grant is one call per layer, whatever the version.
-      for (const g of grants.byProvider.get(t.provider.name) ?? []) records.push(await applyGrant(clients[i]!, t, name, v, g, Boolean(input.revoke)));
+      for (const g of grants.byProvider.get(t.provider.name) ?? []) records.push(await applyGrant(client, t, name, v, g, Boolean(input.revoke)));
       for (const s of grants.skipped.filter((s) => s.provider === t.provider.name)) records.push(skippedGrant(t, name, v, s));
       return records;
     });

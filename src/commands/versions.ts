@@ -5,13 +5,12 @@ import { markManyLayers } from "../output/env.js";
 import { renderLayerDocument } from "../output/records.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { configRun, type ConfigInput } from "../release/config-targets.js";
-import type { CommandContext } from "./shared/context.js";
+import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
-import { parseConcurrency, parseTimeout } from "./shared/options.js";
 import { readAll } from "./shared/read-layers.js";
-import { failedRecord, recordsOutput, type RecordsDocument } from "./shared/records.js";
-import { callEveryTarget } from "./shared/run-targets.js";
-import { resolveTargets } from "./shared/targets.js";
+import { failedRecord } from "../targets/failed-records.js";
+import { recordsOutput, type RecordsDocument } from "./shared/records.js";
+import { eachTarget } from "../targets/runner.js";
 
 export interface VersionsInput extends ConfigInput {
   /** Optional with the config file: every layer of it. */
@@ -26,12 +25,11 @@ export async function versionsCommand(input: VersionsInput, ctx: CommandContext)
     if (!name) throw new UsageError("no layer name given", { code: "MissingLayerName", hint: "name the layer, or run it where a config file declares the layers" });
     return readAll({ ...input, name }, ctx, (c) => c.listLayerVersions(name));
   }
-  const timeoutMs = parseTimeout(input.timeout);
-  const resolved = await resolveTargets(run.options, { env: ctx.env, log: ctx.log });
-  const lists = await callEveryTarget(
-    resolved,
-    { timeoutMs, log: ctx.log, concurrency: parseConcurrency(input.concurrency) },
-    async (client, t) => {
+  const lists = await eachTarget(
+    { ...run.options, timeout: input.timeout, concurrency: input.concurrency },
+    ctx,
+    {},
+    async ({ client, target: t }) => {
       const out: LayerVersionRecord[] = [];
       for (const layer of run.layersOf(t)) {
         try {

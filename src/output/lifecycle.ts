@@ -1,7 +1,7 @@
 // Renderers of the lifecycle commands (layers, delete, prune, share): the same four modes as
 // publish. These commands give many records per target, so `env` groups them per target into
 // comma lists (LAYERCTL_AWS_US_EAST_1_DELETED=1,2,3), and `version` prints the versions acted on.
-import type { LayerSummaryRecord, ShareRecord, VersionActionRecord, VersionStatus } from "../commands/shared/lifecycle-records.js";
+import type { LayerSummaryRecord, ShareRecord, VersionActionRecord, VersionStatus } from "../release/lifecycle-records.js";
 import type { RecordFormat } from "./records.js";
 import { columnTable, layerVersionCells, versionCell } from "./table.js";
 import { envGroups, envKey, envLines, holdsManyLayers, markManyLayers, versionLabel } from "./env.js";

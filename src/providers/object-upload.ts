@@ -12,6 +12,7 @@ import { crc32 } from "../archive/crc32.js";
 import { Crc64 } from "../archive/crc64.js";
 import { CloudError, LayerctlError } from "../errors.js";
 import { onInterrupt } from "../interrupt.js";
+import { startBudget, type Budget } from "./budget.js";
 import type { ConnectOptions, ProviderStorage, RetryPolicy, StageHooks, StagedFile, StagedObject } from "./types.js";
 
 /** What the driver computed over some bytes (a part or the whole file). */
@@ -198,8 +199,9 @@ export async function uploadFile(writer: ObjectWriter, file: StagedFile, key: st
  */
 export const ABORT_BUDGET_MS = 3_000;
 
-export function abortPolicy(now = Date.now()): RetryPolicy {
-  return { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, deadline: now + ABORT_BUDGET_MS };
+/** The abort's own policy and budget (made when the abort starts; the target's is left as it is). */
+export function abortPolicy(now = Date.now()): { retry: RetryPolicy; budget: Budget } {
+  return { retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500 }, budget: startBudget(ABORT_BUDGET_MS, now) };
 }
 
 function codeOf(err: unknown): string {

@@ -2,10 +2,13 @@
 // does not retry on its own (Tencent never does; Aliyun does not by default).
 import { CloudError, LayerctlError } from "../errors.js";
 import type { ProviderName } from "./names.js";
+import { extendBudget, type Budget } from "./budget.js";
 import type { SharedBodyHold, TargetTraffic } from "./traffic.js";
 import type { ConnectOptions, RetryPolicy } from "./types.js";
 
 export interface RetryHooks {
+  /** The target's budget: no attempt starts past its deadline (none: the policy's attempts alone bound it). */
+  budget?: Budget;
   /** Called before sleeping; attempt is the one that failed (1-based). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   isRetryable?: (err: unknown) => boolean;
@@ -40,9 +43,9 @@ export function outcomeUnknown(err: unknown): err is CloudError {
  */
 export const LOOKUP_GRACE_MS = 5_000;
 
-/** A lookup's own policy: the target's, with a deadline at least LOOKUP_GRACE_MS away (a copy: the target's is left as it is). */
-export function lookupPolicy(policy: RetryPolicy): RetryPolicy {
-  return { ...policy, deadline: Math.max(policy.deadline ?? 0, Date.now() + LOOKUP_GRACE_MS) };
+/** A lookup's own budget: the target's, or LOOKUP_GRACE_MS from now if that ends later (a new one: the target's is left as it is). */
+export function lookupBudget(budget: Budget | undefined): Budget {
+  return extendBudget(budget, LOOKUP_GRACE_MS);
 }
 
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number, retryAfterMs?: number): number {
@@ -53,6 +56,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 }
 
 export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>, hooks: RetryHooks = {}): Promise<T> {
+  const { budget } = hooks;
   const retryable = hooks.isRetryable ?? isRetryable;
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = hooks.random ?? Math.random;
@@ -63,7 +67,7 @@ export async function withRetry<T>(policy: RetryPolicy, fn: (attempt: number) =>
       if (attempt >= policy.maxAttempts || !retryable(err)) throw err;
       const after = err instanceof CloudError ? err.retryAfterMs : undefined;
       const delay = backoffDelay(policy, attempt, random, after);
-      if (policy.deadline !== undefined && Date.now() + delay >= policy.deadline) throw err;
+      if (budget !== undefined && Date.now() + delay >= budget.deadline) throw err;
       hooks.onRetry?.(err, attempt, delay);
       await sleep(delay);
     }
@@ -109,6 +113,8 @@ export interface CloudCall {
    */
   heldBytes?: number;
   retry: RetryPolicy;
+  /** The target's budget (none: attempts are bounded by the policy alone). */
+  budget?: Budget;
   log: { debug(message: string): void };
   /**
    * The call creates something (a layer or function version): it is repeated only after errors
@@ -131,8 +137,8 @@ export interface CloudCall {
 export function cloudCall(
   provider: ProviderName,
   action: string,
-  opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "log" | "traffic">,
-  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; sharedBody?: SharedBodyHold } = {},
+  opts: Pick<ConnectOptions, "requestTimeoutMs" | "retry" | "budget" | "log" | "traffic">,
+  call: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; budget?: Budget; sharedBody?: SharedBodyHold } = {},
 ): CloudCall {
   return {
     name: `${provider} ${action}`,
@@ -142,6 +148,7 @@ export function cloudCall(
     uploadBytes: call.uploadBytes,
     heldBytes: call.heldBytes,
     retry: call.retry ?? opts.retry,
+    budget: call.budget ?? opts.budget,
     log: opts.log,
     creates: call.creates,
     traffic: opts.traffic,
@@ -159,7 +166,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
     call.retry,
     async () => {
       const release = await call.traffic?.gate(call.action ?? call.name, call.heldBytes ?? call.uploadBytes ?? 0, call.sharedBody);
-      const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.retry.deadline);
+      const timeoutMs = attemptTimeoutMs(call.timeoutMs, call.uploadBytes ?? 0, call.budget?.deadline);
       const abort = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<never>((_, reject) => {
@@ -178,6 +185,7 @@ export function retryCall<T>(call: CloudCall, send: (signal: AbortSignal, timeou
       }
     },
     {
+      budget: call.budget,
       isRetryable: call.creates ? isSafeToRepeat : isRetryable,
       onRetry: (err, attempt, delayMs) => {
         const e = err instanceof LayerctlError ? err : undefined;

@@ -1,5 +1,6 @@
 // The contract between commands and cloud adapters. Field names of the records are public
 // interface: scripts parse them from `--output json`. Change them only with a major version.
+import type { Budget } from "./budget.js";
 import type { ProviderName } from "./names.js";
 import type { Logger } from "../output/log.js";
 import type { RegionShape } from "./regions.js";
@@ -245,8 +246,6 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Epoch ms after which no new attempt starts (the target's --timeout); a request under way runs to its own timeout. */
-  deadline?: number;
 }
 
 export interface ConnectOptions {
@@ -258,6 +257,8 @@ export interface ConnectOptions {
   /** Per HTTP request timeout (connect + upload + response), ms. */
   requestTimeoutMs: number;
   retry: RetryPolicy;
+  /** The target's time budget (../providers/budget.ts); none: attempts are bounded by `retry` alone. A client works under another with within(). */
+  budget?: Budget;
   log: Logger;
   /** Pacing and the upload budget, shared by every target of the run; none: calls go at once. */
   traffic?: TargetTraffic;
@@ -508,8 +509,8 @@ export type Lookup<T> = { found: T } | { absent: true } | { undecided: string };
 export interface ProviderClient {
   /** Updating functions: their layer lists and aliases. */
   readonly functions: FunctionUpdater;
-  /** The same client with its calls under this retry policy (a lookup's own budget); the target's policy is left as it is. */
-  within(retry: RetryPolicy): ProviderClient;
+  /** The same client with its calls under this budget (a target's, or a lookup's own); this client is left as it is. */
+  within(budget: Budget): ProviderClient;
   /**
    * After a publish whose outcome is unknown: the one version newer than `after` holding exactly
    * this zip, runtimes and architectures, told by what the cloud reports (checksums and sizes,

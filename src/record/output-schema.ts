@@ -9,7 +9,7 @@ import type { CheckDocument } from "../commands/check.js";
 import type { Finding } from "../contents/types.js";
 import type { AttachRecord, FunctionVersionRecord, LayerVersionRecord, RecordError } from "../providers/types.js";
 import type { PlannedAttachment } from "../release/publish-attach.js";
-import type { LayerSummaryRecord, ShareRecord, VersionActionRecord } from "../commands/shared/lifecycle-records.js";
+import type { LayerSummaryRecord, ShareRecord, VersionActionRecord } from "../release/lifecycle-records.js";
 import type { ProviderInfo } from "../commands/providers.js";
 import type { SkippedLayer } from "../release/config-scope.js";
 import type { StatusDocument } from "../release/status.js";

@@ -16,11 +16,11 @@
 import { CloudError, UsageError } from "../errors.js";
 import type { LocalDigest } from "../providers/content.js";
 import { holdsZip } from "../providers/content.js";
-import { mapLimit } from "../providers/paging.js";
 import type { LayerHead, LayerVersionRecord, ProviderClient, PublishLayerRequest, PublishOptions } from "../providers/types.js";
-import { publishOnce, type PublishOnceContext } from "../commands/publish-once.js";
-import { describeTarget } from "../commands/shared/run-targets.js";
-import type { Target } from "../commands/shared/targets.js";
+import { publishOnce, type PublishOnceContext } from "./publish-once.js";
+import { describeTarget } from "../targets/describe.js";
+import type { TargetRun } from "../targets/runner.js";
+import type { Target } from "../targets/resolve.js";
 
 export const DEFAULT_MAX_PADDING = 10;
 
@@ -39,16 +39,9 @@ export interface AlignPlan {
   steps: AlignStep[];
 }
 
-/** Every target's head, read at once (paced per region by the clients' Traffic); a failure stays per target. */
-export async function readHeads(clients: Array<ProviderClient | null>, layerName: string, concurrency: number): Promise<Array<LayerHead | { error: unknown }>> {
-  return mapLimit(clients, concurrency, async (client) => {
-    try {
-      if (!client) throw new Error("internal: no client to read with");
-      return await client.layerHead(layerName);
-    } catch (error) {
-      return { error };
-    }
-  });
+/** Every target's head, read at once (paced per region by the run's Traffic); a failure stays per target. */
+export function readHeads(run: TargetRun, layerName: string, concurrency: number): Promise<Array<LayerHead | { error: unknown }>> {
+  return run.each<LayerHead | { error: unknown }>(({ client }) => client.layerHead(layerName), { failed: (_t, error) => ({ error }), concurrency });
 }
 
 export function planAlign(targets: Target[], heads: Array<LayerHead | { error: unknown }>, local: LocalDigest, opts: { maxPadding: number; fixed?: number }): AlignPlan {

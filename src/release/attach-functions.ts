@@ -15,11 +15,12 @@ import { CloudError } from "../errors.js";
 import { onInterrupt } from "../interrupt.js";
 import type { Logger } from "../output/log.js";
 import { concurrentUpdate, layerIdentity, sameLayers } from "../providers/function-update.js";
-import { defaultRetryPolicy, LOOKUP_GRACE_MS, lookupPolicy, outcomeUnknown } from "../providers/retry.js";
-import type { AttachRecord, AttachedLayer, FunctionLayers, FunctionRef, FunctionUpdater, ProviderClient, RetryPolicy, UpdateWaitOptions } from "../providers/types.js";
+import { startBudget, type Budget } from "../providers/budget.js";
+import { LOOKUP_GRACE_MS, lookupBudget, outcomeUnknown } from "../providers/retry.js";
+import type { AttachRecord, AttachedLayer, FunctionLayers, FunctionRef, FunctionUpdater, ProviderClient, UpdateWaitOptions } from "../providers/types.js";
 import { publishFunctionOnce } from "./function-version.js";
-import { errorFields } from "../commands/shared/records.js";
-import type { Target } from "../commands/shared/targets.js";
+import { errorFields } from "../targets/failed-records.js";
+import type { Target } from "../targets/resolve.js";
 
 export interface AttachOptions {
   functions: string[];
@@ -98,10 +99,7 @@ async function previousLayer(updater: FunctionUpdater, fn: FunctionRef, layerNam
 }
 
 /** The target's clock, for the calls whose unknown outcome is looked into (updates, function versions, aliases). */
-export interface AttachBudget {
-  deadline: number;
-  policy: RetryPolicy;
-}
+export type AttachBudget = Budget;
 
 export async function attachFunctions(
   client: ProviderClient,
@@ -110,7 +108,7 @@ export async function attachFunctions(
   opts: AttachOptions,
   wait: () => UpdateWaitOptions,
   log: Logger,
-  budget: AttachBudget = { deadline: Date.now() + wait().waitTimeoutMs, policy: { ...defaultRetryPolicy } },
+  budget: AttachBudget = startBudget(wait().waitTimeoutMs),
 ): Promise<AttachRecord[]> {
   const { provider } = target;
   const ch: LayerChange = "kind" in change ? change : { kind: "attach", layer: change };
@@ -235,7 +233,7 @@ async function publishVersion(
   const published = await publishFunctionOnce(
     client,
     { functionName: fn.functionName, namespace: fn.namespace, description: opts.description },
-    { provider: ctx.provider, region: ctx.region, deadline: ctx.budget.deadline, policy: ctx.budget.policy, log: ctx.log },
+    { provider: ctx.provider, region: ctx.region, budget: ctx.budget, log: ctx.log },
   );
   rec.requestId = published.requestId ?? rec.requestId;
   if (!published.version)
@@ -295,7 +293,7 @@ async function updateLayers(
       let now: FunctionLayers;
       try {
         // The look has its own budget: a stalled update may have used up the target's.
-        const look = client.within(lookupPolicy(ctx.budget.policy));
+        const look = client.within(lookupBudget(ctx.budget));
         now = await look.functions.getLayers(fn, { ...wait(), waitTimeoutMs: Math.max(wait().waitTimeoutMs, LOOKUP_GRACE_MS) });
       } catch (lookErr) {
         const why = lookErr instanceof CloudError ? lookErr.code : String(lookErr);
@@ -335,7 +333,7 @@ async function pointAliasOnce(
   } catch (err) {
     if (!outcomeUnknown(err)) throw err;
     const now = await client
-      .within(lookupPolicy(ctx.budget.policy))
+      .within(lookupBudget(ctx.budget))
       .functions.aliasVersion(fn, alias)
       .catch(() => undefined);
     if (now !== version) throw err.with({ hint: `alias ${alias} may point at version ${version} already: check it before pointing it again` });

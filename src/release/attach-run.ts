@@ -5,18 +5,16 @@
 import path from "node:path";
 import { CloudError, UsageError } from "../errors.js";
 import { loadConfig, type EffectiveLayer } from "../config/load.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
-import { Traffic } from "../providers/traffic.js";
 import type { AttachRecord, AttachedLayer, ProviderClient, ProviderName } from "../providers/types.js";
 import { readRecordFile } from "../record/write.js";
 import type { RecordEntry } from "../record/schema.js";
-import { attachOptionsFrom, parseLayerRef } from "../commands/shared/attach-options.js";
-import type { CommandContext } from "../commands/shared/context.js";
-import { parseTimeout } from "../commands/shared/options.js";
-import { errorFields } from "../commands/shared/records.js";
-import { connectTarget, describeTarget, mapTargets } from "../commands/shared/run-targets.js";
-import { ALL } from "../commands/shared/all-regions.js";
-import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../commands/shared/targets.js";
+import { attachOptionsFrom, parseLayerRef } from "./attach-options.js";
+import type { CommandContext } from "../targets/context.js";
+import { failedTarget } from "../targets/failed-records.js";
+import { describeTarget } from "../targets/describe.js";
+import { runSettings, withTargets } from "../targets/runner.js";
+import { ALL } from "../targets/all-regions.js";
+import { selectProviders, splitList, type Target, type TargetOptions } from "../targets/resolve.js";
 import { attachFunctions, namespaceOf, type AttachOptions, type LayerChange } from "./attach-functions.js";
 import { notALayer, scopeLayers } from "./config-scope.js";
 import { qualifiedRegion } from "../providers/qualified.js";
@@ -97,15 +95,15 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
   });
   const attachOpts: AttachOptions = { ...opts, dryRun: input.dryRun };
   const source = versionSource(input, mode, recorded);
-  const timeoutMs = parseTimeout(input.timeout);
+  const settings = runSettings(input);
   for (const p of selectProviders(targetOptions.provider)) {
     if (opts.namespace && !p.features.functionNamespaces) ctx.log.warn(`${p.name} functions have no namespace; --namespace is ignored`);
   }
 
   // The embedded emulator starts empty: give it the functions (the layer must be published first).
   const seeds = opts.functions.map((fn) => ({ name: fn, namespace: opts.namespace }));
-  const { targets, close, note } = await resolveTargets(targetOptions, { env: ctx.env, log: ctx.log, seedFunctions: seeds });
-  try {
+  return withTargets(targetOptions, ctx, { settings, seedFunctions: seeds, deferNote: true }, async (run) => {
+    const { targets } = run;
     if (source.kind === "record") {
       const missing = targets.filter((t) => !source.entries.has(key(t.provider.name, t.region)));
       if (missing.length > 0) {
@@ -115,27 +113,20 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
         });
       }
     }
-    const policies = targets.map(() => ({ ...defaultRetryPolicy }));
-    // Paced per provider and region like every run's calls (update, poll, publish, alias).
-    const traffic = new Traffic();
-    const clients = await Promise.all(targets.map((t, i) => connectTarget(t, { timeoutMs, log: ctx.log, retry: policies[i], traffic })));
-    if (note) ctx.log.info(note);
+    run.sayNote();
     ctx.progress?.(`${input.dryRun ? "planning" : mode === "detach" ? "detaching" : "attaching"} ${input.layer} ${mode === "detach" ? "from" : "to"} ${opts.functions.join(", ")}`);
-    const perTarget = await mapTargets(targets, async (t, i) => {
-      const deadline = (policies[i]!.deadline = Date.now() + timeoutMs);
-      const wait = () => ({ waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
+    const perTarget = await run.each(async ({ target: t, client, budget }) => {
+      const wait = () => ({ waitTimeoutMs: budget.remaining(), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
       let change: LayerChange;
       try {
-        change = await changeFor(clients[i]!, t, name, source);
+        change = await changeFor(client, t, name, source);
       } catch (err) {
         return failAll(t, name, source.kind === "number" ? source.version : null, attachOpts, err);
       }
-      return attachFunctions(clients[i]!, t, change, attachOpts, wait, ctx.log, { deadline, policy: policies[i]! });
+      return attachFunctions(client, t, change, attachOpts, wait, ctx.log, budget);
     });
     return { results: perTarget.flat() };
-  } finally {
-    await close();
-  }
+  });
 }
 
 function layerNameOf(input: AttachInput, mode: "attach" | "detach"): string {
@@ -215,20 +206,22 @@ async function usableLayer(client: ProviderClient, name: string, version: number
 }
 
 function failAll(t: Target, name: string, version: number | null, opts: AttachOptions, err: unknown): AttachRecord[] {
-  const error = errorFields(err);
-  return opts.functions.map((functionName) => ({
-    provider: t.provider.name,
-    region: t.region,
-    functionName,
-    namespace: namespaceOf(t, opts),
-    layerName: name,
-    previousVersion: null,
-    version,
-    status: "failed",
-    layers: [],
-    functionVersion: null,
-    alias: null,
-    requestId: error.requestId,
-    error,
-  }));
+  const failed = failedTarget(t, err);
+  return opts.functions.map((functionName) => {
+    const blank: AttachRecord = {
+      provider: t.provider.name,
+      region: t.region,
+      functionName,
+      namespace: namespaceOf(t, opts),
+      layerName: name,
+      previousVersion: null,
+      version,
+      status: "failed",
+      layers: [],
+      functionVersion: null,
+      alias: null,
+      requestId: null,
+    };
+    return { ...blank, ...failed };
+  });
 }

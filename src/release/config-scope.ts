@@ -9,8 +9,8 @@ import { displayPath, effectiveLayers, settingPath, type EffectiveLayer, type Lo
 import { getProvider, providerNames } from "../providers/index.js";
 import type { ProviderName } from "../providers/types.js";
 import { qualifiedRegion } from "../providers/qualified.js";
-import { checkRegion, defaultRegion, splitList } from "../commands/shared/targets.js";
-import { ALL } from "../commands/shared/all-regions.js";
+import { checkRegion, defaultRegion, splitList } from "../targets/resolve.js";
+import { ALL } from "../targets/all-regions.js";
 
 export interface ScopeFlags {
   provider?: string[];
@@ -107,7 +107,7 @@ export function scopeLayers(loaded: LoadedConfig, names: string[] | undefined, f
 }
 
 /**
- * The declared regions of one provider that the --region entries select. `all` (../commands/shared/all-regions.ts)
+ * The declared regions of one provider that the --region entries select. `all` (../targets/all-regions.ts)
  * works both ways: an entry `all` / `aws:all` selects every declared region, and a declared `all`
  * (every region the account may use, listed when the run starts) holds any region an entry names
  * for that provider. Which regions `all` will stand for is not known before that call, so an entry

@@ -3,9 +3,9 @@
 // among them). One set of targets for the run (every target of every layer, connected once), and
 // for each target the layers that go there.
 import { loadConfig } from "../config/load.js";
-import type { CommandContext } from "../commands/shared/context.js";
-import { splitList, type Target, type TargetOptions } from "../commands/shared/targets.js";
-import { ALL } from "../commands/shared/all-regions.js";
+import type { CommandContext } from "../targets/context.js";
+import { splitList, type Target, type TargetOptions } from "../targets/resolve.js";
+import { ALL } from "../targets/all-regions.js";
 import { notALayer, scopeLayers, type ConfigScope } from "./config-scope.js";
 
 export interface ConfigRun {

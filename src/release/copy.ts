@@ -13,18 +13,19 @@ import { humanBytes } from "../output/table.js";
 import { downloadZip } from "../providers/content.js";
 import { rememberCrc64 } from "../providers/archive-content.js";
 import { parseQualified } from "../providers/qualified.js";
+import { startBudget } from "../providers/budget.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import { translateRuntimes } from "../providers/runtimes.js";
 import { Traffic } from "../providers/traffic.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import { writeRecordFile } from "../record/write.js";
-import { publishCommand, type PublishDocument, type PublishInput } from "../commands/publish.js";
-import type { CommandContext } from "../commands/shared/context.js";
-import { bareLayerName, parseLayerVersion } from "../commands/shared/layer-version.js";
-import { parseTimeout } from "../commands/shared/options.js";
-import { connectTarget, describeTarget } from "../commands/shared/run-targets.js";
-import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../commands/shared/targets.js";
-import type { StagingInput } from "../commands/shared/staging.js";
+import { publishCommand, type PublishDocument, type PublishInput } from "./publish.js";
+import type { CommandContext } from "../targets/context.js";
+import { bareLayerName, parseLayerVersion } from "./layer-version.js";
+import { describeTarget } from "../targets/describe.js";
+import { connectTarget, runSettings } from "../targets/runner.js";
+import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../targets/resolve.js";
+import type { StagingInput } from "./staging.js";
 
 export interface CopyInput extends Omit<TargetOptions, "provider" | "region">, StagingInput {
   /** `<layer>:<version>` */
@@ -72,7 +73,7 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
       hint: "run `layerctl emulate` and point copy at it (--endpoint or the variables it prints)",
     });
   }
-  const timeoutMs = parseTimeout(input.timeout);
+  const { timeoutMs } = runSettings(input);
   const from = parseTargetSpec(input.from ?? "", "--from");
   const to = splitList(input.to).map((s) => parseTargetSpec(s, "--to"));
   if (to.length === 0)
@@ -108,8 +109,8 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
   try {
     const src = source.targets[0]!;
     const where = describeTarget(src);
-    const deadline = Date.now() + timeoutMs;
-    const client = await connectTarget(src, { timeoutMs, log: ctx.log, retry: { ...defaultRetryPolicy, deadline }, traffic: new Traffic() });
+    const budget = startBudget(timeoutMs);
+    const client = await connectTarget(src, { timeoutMs, log: ctx.log, budget, traffic: new Traffic() });
     // The targets' SDKs load (CPU) while the source is read and downloaded (network waits), and
     // before the download's buffers are let go: publish's own connect then finds them loaded, and
     // the memory the download used can go back to the system instead of lying under the SDKs.
@@ -124,8 +125,8 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     ctx.progress?.(`downloading ${layerName} version ${version} from ${where}`);
     const got = await downloadZip(content, file, {
       provider: src.provider.name,
-      deadline,
-      retry: { ...defaultRetryPolicy, deadline },
+      deadline: budget.deadline,
+      retry: defaultRetryPolicy,
       log: ctx.log,
       refresh: () => client.layerContent(layerName, version),
       progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version} from ${where}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),

@@ -9,15 +9,15 @@ import { type CloudError, LayerctlError } from "../errors.js";
 import { onInterrupt } from "../interrupt.js";
 import type { Logger } from "../output/log.js";
 import { findOne } from "../providers/lookup.js";
-import { lookupPolicy, outcomeUnknown } from "../providers/retry.js";
-import type { FunctionRef, FunctionVersionRecord, Lookup, ProviderClient, ProviderName, PublishFunctionRequest, RetryPolicy } from "../providers/types.js";
+import type { Budget } from "../providers/budget.js";
+import { lookupBudget, outcomeUnknown } from "../providers/retry.js";
+import type { FunctionRef, FunctionVersionRecord, Lookup, ProviderClient, ProviderName, PublishFunctionRequest } from "../providers/types.js";
 
 export interface FunctionOnceContext {
   provider: ProviderName;
   region: string;
-  /** The target's deadline (epoch ms) and retry policy: the lookup runs under a copy of the policy. */
-  deadline: number;
-  policy: RetryPolicy;
+  /** The target's budget: the lookup runs under one of its own (lookupBudget). */
+  budget: Budget;
   log: Logger;
 }
 
@@ -55,7 +55,7 @@ async function publishLoop(
       if (baseline === undefined) throw mayExist(err, `the versions of ${req.functionName} could not be read before publishing`, check);
       let look: Lookup<{ version: string; description: string | null }>;
       try {
-        const lookup = client.within(lookupPolicy({ ...ctx.policy, deadline: Math.max(ctx.deadline, ctx.policy.deadline ?? 0) }));
+        const lookup = client.within(lookupBudget(ctx.budget));
         const newer = (await lookup.functions.listVersions(fn)).filter((v) => Number(v.version) > baseline);
         look = await findOne(
           newer,
@@ -81,7 +81,7 @@ async function publishLoop(
       }
       if ("undecided" in look) throw mayExist(err, look.undecided, check);
       // Certainly no new version: once more, within the budget.
-      if (attempt >= 2 || Date.now() >= ctx.deadline) throw err;
+      if (attempt >= 2 || Date.now() >= ctx.budget.deadline) throw err;
       ctx.log.debug(`${ctx.provider} ${ctx.region}: ${err.code} while publishing a version of ${req.functionName}, and none newer than ${baseline} exists; publishing again`);
     }
   }

@@ -4,15 +4,16 @@
 // the functions, within what is left of that target's --timeout.
 import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
-import type { AttachRecord, LayerVersionRecord, ProviderClient, ProviderName, RetryPolicy } from "../providers/types.js";
-import { resolveTargets, type Target } from "../commands/shared/targets.js";
-import { connectTarget, describeTarget, mapTargets } from "../commands/shared/run-targets.js";
-import { Traffic } from "../providers/traffic.js";
-import { attachOptionsFrom } from "../commands/shared/attach-options.js";
-import { parseTimeout } from "../commands/shared/options.js";
-import type { PublishInput } from "../commands/publish.js";
-import type { CommandContext } from "../commands/shared/context.js";
+import type { Budget } from "../providers/budget.js";
+import type { AttachRecord, LayerVersionRecord, ProviderClient } from "../providers/types.js";
+import type { Target } from "../targets/resolve.js";
+import { describeTarget } from "../targets/describe.js";
+import { withTargets, type TargetRun } from "../targets/runner.js";
+import { attachOptionsFrom } from "./attach-options.js";
+import type { PlannedAttachment, PublishInput } from "./publish-input.js";
+
+export type { PlannedAttachment } from "./publish-input.js";
+import type { CommandContext } from "../targets/context.js";
 import { attachFunctions, namespaceOf, type AttachOptions } from "./attach-functions.js";
 
 /** Polls of a function update: 2 calls/s per function, far below every cloud's rate limit. */
@@ -23,9 +24,8 @@ export async function attachPublished(
   target: Target,
   published: LayerVersionRecord,
   opts: AttachOptions,
-  deadline: number,
+  budget: Budget,
   log: Logger,
-  policy?: RetryPolicy,
 ): Promise<AttachRecord[]> {
   if (published.error || published.version === null) {
     // Nothing to attach: each function says so (the layer's own record carries the error).
@@ -45,23 +45,8 @@ export async function attachPublished(
       error: { code: "NotPublished", message: `${published.layerName} was not published in ${target.provider.name} ${target.region}, so nothing was attached`, requestId: null },
     }));
   }
-  const wait = () => ({ waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
-  const budget = { deadline, policy: policy ?? { ...defaultRetryPolicy, deadline } };
+  const wait = () => ({ waitTimeoutMs: budget.remaining(), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
   return attachFunctions(client, target, { layerName: published.layerName, version: published.version, arn: published.arn }, opts, wait, log, budget);
-}
-
-/** `publish --dry-run --attach`: what would be attached where (one per target and function). */
-export interface PlannedAttachment {
-  provider: ProviderName;
-  region: string;
-  functionName: string;
-  /** Tencent namespace; null elsewhere. */
-  namespace: string | null;
-  layerName: string;
-  /** A function version would be published after the update (--publish-version, or --alias). */
-  publishVersion: boolean;
-  /** The alias that would be pointed at that function version; null when none is asked for. */
-  alias: string | null;
 }
 
 /** The attachments a dry run plans, from the options alone: no call (the functions are not read). */
@@ -85,16 +70,12 @@ export function planAttachments(targets: Target[], layerName: string, opts: Atta
  * Reads that fail otherwise (the network, the cloud) end the run too: nothing is published that
  * could not be attached.
  */
-export async function preflightFunctions(targets: Target[], clients: ProviderClient[], layerName: string, opts: AttachOptions, timeoutMs: number): Promise<void> {
-  const problems = await mapTargets(targets, async (t, i) => {
+export async function preflightFunctions(run: TargetRun, layerName: string, opts: AttachOptions): Promise<void> {
+  const problems = await run.each(async ({ target: t, client, budget }) => {
     const out: Array<{ missing: boolean; text: string }> = [];
-    const deadline = Date.now() + timeoutMs;
     for (const functionName of opts.functions) {
       const namespace = t.provider.features.functionNamespaces ? opts.namespace : undefined;
-      const layers = await clients[i]!.functions.findLayers(
-        { functionName, namespace },
-        { waitTimeoutMs: Math.max(0, deadline - Date.now()), pollIntervalMs: UPDATE_POLL_INTERVAL_MS },
-      );
+      const layers = await client.functions.findLayers({ functionName, namespace }, { waitTimeoutMs: budget.remaining(), pollIntervalMs: UPDATE_POLL_INTERVAL_MS });
       const name = `${namespace && namespace !== "default" ? `${namespace}/` : ""}${functionName}`;
       if (layers === null) out.push({ missing: true, text: `function ${name} does not exist in ${describeTarget(t)}` });
       else if (!layers.some((l) => l.layerName === layerName) && layers.length >= t.provider.limits.maxLayersPerFunction) {
@@ -115,14 +96,7 @@ export async function preflightFunctions(targets: Target[], clients: ProviderCli
 /** The check of `preflightFunctions` for a publish that has not connected yet (each layer of a config run, before the first publishes). */
 export async function checkAttachTargets(input: PublishInput, ctx: CommandContext): Promise<void> {
   const opts = attachOptionsFrom({ ...input, function: input.attach });
-  const timeoutMs = parseTimeout(input.timeout);
   const seedFunctions = opts.functions.map((name) => ({ name, namespace: input.namespace }));
-  const { targets, close } = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name, seedFunctions, embedded: ctx.embedded });
-  try {
-    const traffic = new Traffic();
-    const clients = await Promise.all(targets.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic })));
-    await preflightFunctions(targets, clients, input.name ?? "", opts, timeoutMs);
-  } finally {
-    await close();
-  }
+  // The emulator note waits for this layer's own publish.
+  await withTargets(input, ctx, { layerName: input.name, seedFunctions, embedded: ctx.embedded, deferNote: true }, (run) => preflightFunctions(run, input.name ?? "", opts));
 }

@@ -1,20 +1,15 @@
 // publish's fleet options: how many targets go at once by default, --max-padding, and what
-// --align-version reports for a target it publishes nothing to (../commands/publish.ts).
+// --align-version reports for a target it publishes nothing to (./publish-execute.ts).
 import { UsageError } from "../errors.js";
 import { UPLOAD_BUDGET_BYTES } from "../providers/traffic.js";
 import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
-import { errorFields } from "../commands/shared/records.js";
-import { afterPublish, type AfterPublish } from "../commands/shared/publish-after.js";
-import { DEFAULT_CONCURRENCY, FLEET_CONCURRENCY, parseConcurrency } from "../commands/shared/options.js";
-import { describeTarget } from "../commands/shared/run-targets.js";
-import type { TargetPlan } from "../commands/shared/staging.js";
-import type { Target } from "../commands/shared/targets.js";
+import { errorFields } from "../targets/failed-records.js";
+import { afterPublish, type AfterPublish } from "./publish-after.js";
+import { DEFAULT_CONCURRENCY, FLEET_CONCURRENCY } from "../targets/run-options.js";
+import { describeTarget } from "../targets/describe.js";
+import type { TargetPlan } from "./staging.js";
+import type { Target } from "../targets/resolve.js";
 import { DEFAULT_MAX_PADDING, overshootError, type AlignPlan, type AlignStep } from "./align.js";
-
-/** --concurrency as typed, or undefined when not given (the run picks its default). */
-export function parseOptionalConcurrency(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : parseConcurrency(value);
-}
 
 /**
  * Targets at once when --concurrency is not given: as many as the run's upload budget lets upload

@@ -6,10 +6,10 @@ import { UsageError } from "../errors.js";
 import { hasProviderEntries, valueFor, valuesFor } from "../config/per-provider.js";
 import { parseQualified } from "../providers/qualified.js";
 import type { ArchiveSummary } from "../archive/types.js";
-import type { PreparedPublish, PublishDocument, PublishInput } from "../commands/publish.js";
-import { PUBLISH_SHARE_FLAGS, planGrants } from "../commands/shared/sharing.js";
-import type { CommandContext } from "../commands/shared/context.js";
-import { selectProviders, splitList } from "../commands/shared/targets.js";
+import type { PreparedPublish, PublishDocument, PublishInput } from "./publish.js";
+import { PUBLISH_SHARE_FLAGS, planGrants } from "./sharing.js";
+import type { CommandContext } from "../targets/context.js";
+import { selectProviders, splitList } from "../targets/resolve.js";
 
 /** What a publish of one or more zips returns: `archive` when one zip was built, `archives` when several. */
 export interface MultiPublishDocument extends Omit<PublishDocument, "archive"> {

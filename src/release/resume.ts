@@ -6,8 +6,8 @@
 import path from "node:path";
 import type { Logger } from "../output/log.js";
 import { readRecordFile } from "../record/write.js";
-import { describeTarget } from "../commands/shared/run-targets.js";
-import type { Target } from "../commands/shared/targets.js";
+import { describeTarget } from "../targets/describe.js";
+import type { Target } from "../targets/resolve.js";
 
 export interface ResumeSelection {
   /** Per target: publish to it (true) or leave it (false). */

@@ -23,11 +23,12 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { archiveCrc64 } from "../providers/archive-content.js";
 import { holdsZip, type LocalDigest } from "../providers/content.js";
 import type { LayerHead, ProviderName, RecordError } from "../providers/types.js";
-import type { CommandContext } from "../commands/shared/context.js";
-import { FLEET_CONCURRENCY, parseConcurrency, parseSymlinkMode, parseTimeout } from "../commands/shared/options.js";
-import { errorFields } from "../commands/shared/records.js";
-import { callEveryTarget } from "../commands/shared/run-targets.js";
-import { resolveTargets, selectProviders, type Target, type TargetOptions } from "../commands/shared/targets.js";
+import type { CommandContext } from "../targets/context.js";
+import { FLEET_CONCURRENCY } from "../targets/run-options.js";
+import { parseSymlinkMode } from "../archive/options.js";
+import { failedTarget } from "../targets/failed-records.js";
+import { runSettings, withTargets } from "../targets/runner.js";
+import { selectProviders, type Target, type TargetOptions } from "../targets/resolve.js";
 import type { Logger } from "../output/log.js";
 import { scopeLayers } from "./config-scope.js";
 import { fromLayer } from "./publish-config.js";
@@ -85,8 +86,7 @@ interface LayerJob {
 }
 
 export async function statusCommand(input: StatusInput, ctx: CommandContext): Promise<StatusDocument> {
-  const timeoutMs = parseTimeout(input.timeout);
-  const concurrency = input.concurrency === undefined ? FLEET_CONCURRENCY : parseConcurrency(input.concurrency);
+  const settings = runSettings(input);
   const jobs = await planJobs(input, ctx.env, ctx.log);
   // Everything checkable before any call: providers and regions of every layer.
   for (const job of jobs) selectProviders(job.targets.provider);
@@ -97,14 +97,13 @@ export async function statusCommand(input: StatusInput, ctx: CommandContext): Pr
     for (const [i, job] of jobs.entries()) {
       ctx.progress?.(`building ${job.layerName}`);
       const local = job.build ? await localBuilds(job, path.join(tmp, String(i))) : null;
-      const resolved = await resolveTargets(job.targets, { env: ctx.env, log: ctx.log, layerName: job.layerName, timeoutMs });
-      ctx.progress?.(`reading ${job.layerName} in ${resolved.targets.length} targets`);
-      const heads = await callEveryTarget<{ t: Target; head?: LayerHead; err?: unknown }>(
-        resolved,
-        { timeoutMs, log: ctx.log, concurrency },
-        async (client, t) => ({ t, head: await client.layerHead(job.layerName) }),
-        (t, err) => ({ t, err }),
-      );
+      const heads = await withTargets(job.targets, ctx, { settings, layerName: job.layerName, boundListing: true }, (run) => {
+        ctx.progress?.(`reading ${job.layerName} in ${run.targets.length} targets`);
+        return run.each<{ t: Target; head?: LayerHead; err?: unknown }>(async ({ client, target: t }) => ({ t, head: await client.layerHead(job.layerName) }), {
+          failed: (t, err) => ({ t, err }),
+          fallback: FLEET_CONCURRENCY,
+        });
+      });
       layers.push(classify(job.layerName, heads, local));
     }
     return { layers };
@@ -190,8 +189,8 @@ function classify(layerName: string, heads: Array<{ t: Target; head?: LayerHead;
     const where = { provider: t.provider.name, region: t.region, layerName };
     const versionLimit = t.provider.limits.maxVersionsPerLayer;
     if (!head) {
-      const error = errorFields(err);
-      return { ...where, version: null, state: "error", codeSha256: null, versionCount: null, versionLimit, requestId: error.requestId, error };
+      const blank: StatusTarget = { ...where, version: null, state: "error", codeSha256: null, versionCount: null, versionLimit, requestId: null };
+      return { ...blank, ...failedTarget(t, err) };
     }
     const version = head.newest?.version ?? null;
     let state: TargetState;

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishCommand, type PublishInput } from "../../src/commands/publish.js";
+import { publishCommand, type PublishInput } from "../../src/release/publish.js";
 import { buildZip } from "../../src/emulator/zip.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { UsageError } from "../../src/errors.js";

@@ -1,7 +1,8 @@
 // What publishOnce reports after an ambiguous failure, for every provider, through the real SDKs
 // against the emulator: only a version created by this publish, settled, or the failure itself.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { publishOnce, type PublishOnceContext } from "../../src/commands/publish-once.js";
+import { publishOnce, type PublishOnceContext } from "../../src/release/publish-once.js";
+import { startBudget } from "../../src/providers/budget.js";
 import { CloudError } from "../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
@@ -38,9 +39,14 @@ describe.each(profiles)("publishOnce: $provider", (profile) => {
   }
 
   function context(policy: RetryPolicy, budgetMs = 10_000): PublishOnceContext {
-    const deadline = Date.now() + budgetMs;
-    policy.deadline = deadline;
-    return { log: silentLogger, where: profile.provider, deadline, policy, checkCommand: `layerctl versions X -p ${profile.provider} -r ${profile.region}`, sleep: async () => {} };
+    return {
+      log: silentLogger,
+      where: profile.provider,
+      budget: startBudget(budgetMs),
+      policy,
+      checkCommand: `layerctl versions X -p ${profile.provider} -r ${profile.region}`,
+      sleep: async () => {},
+    };
   }
 
   const policy = (): RetryPolicy => ({ maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 });

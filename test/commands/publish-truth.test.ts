@@ -3,8 +3,8 @@
 // through publishCommand, the real SDKs and the emulator on loopback.
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { publishCommand } from "../../src/commands/publish.js";
-import { LOOKUP_GRACE_MS } from "../../src/commands/publish-once.js";
+import { publishCommand } from "../../src/release/publish.js";
+import { LOOKUP_GRACE_MS } from "../../src/release/publish-once.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";

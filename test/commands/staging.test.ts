@@ -2,8 +2,8 @@
 // --bucket, LAYERCTL_BUCKET_* and each provider's limits (data on Provider.storage).
 import { usageErrorOf } from "../helpers/cli-expect.js";
 import { describe, expect, it } from "vitest";
-import { parseStaging, planTarget } from "../../src/commands/shared/staging.js";
-import type { Target } from "../../src/commands/shared/targets.js";
+import { parseStaging, planTarget } from "../../src/release/staging.js";
+import type { Target } from "../../src/targets/resolve.js";
 import { UsageError } from "../../src/errors.js";
 import { providers } from "../../src/providers/index.js";
 

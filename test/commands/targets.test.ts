@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { profilesFor, resolveTargets, roleArnsFor, splitList } from "../../src/commands/shared/targets.js";
+import { profilesFor, resolveTargets, roleArnsFor, splitList } from "../../src/targets/resolve.js";
 import { parseEndpoint } from "../../src/providers/endpoint.js";
 import { getProvider } from "../../src/providers/index.js";
 import { tempDir } from "../helpers/archive.js";

@@ -8,7 +8,7 @@ import { configJsonSchema } from "../../src/config/schema.js";
 import { outputJsonSchema } from "../../src/record/output-schema.js";
 import { fromLayer, publishWithConfig } from "../../src/release/publish-config.js";
 import { scopeLayers } from "../../src/release/config-scope.js";
-import { preparePublish } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/release/publish.js";
 import { pack } from "../../src/archive/index.js";
 import type { UsageError } from "../../src/errors.js";
 import { emulatorEnv, type RunningEmulator } from "../../src/emulator/index.js";

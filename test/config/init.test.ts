@@ -5,7 +5,7 @@ import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { initCommand } from "../../src/commands/init.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
-import { preparePublish } from "../../src/commands/publish.js";
+import { preparePublish } from "../../src/release/publish.js";
 import { loadConfig } from "../../src/config/load.js";
 import { UsageError } from "../../src/errors.js";
 import { providers } from "../../src/providers/index.js";

@@ -10,7 +10,7 @@ import { silentLogger } from "../../src/output/log.js";
 import { providers } from "../../src/providers/index.js";
 import type { AttachedLayer, LayerArchive, Provider, ProviderClient, RetryPolicy } from "../../src/providers/types.js";
 import { attachFunctions, type AttachOptions } from "../../src/release/attach-functions.js";
-import type { Target } from "../../src/commands/shared/targets.js";
+import type { Target } from "../../src/targets/resolve.js";
 import { makeArchive } from "../helpers/archive.js";
 import { profiles } from "./profiles.js";
 import { startEmulator, useEmulator } from "../helpers/emulator.js";

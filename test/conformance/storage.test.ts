@@ -4,7 +4,7 @@
 import { mkdir, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { publishCommand, type PublishInput } from "../../src/commands/publish.js";
+import { publishCommand, type PublishInput } from "../../src/release/publish.js";
 import { UsageError } from "../../src/errors.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../src/emulator/index.js";
 import { buildZip } from "../../src/emulator/zip.js";

@@ -6,10 +6,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { attachCommand } from "../../src/commands/attach.js";
 import { pruneCommand } from "../../src/commands/prune.js";
-import { publishCommand } from "../../src/commands/publish.js";
+import { publishCommand } from "../../src/release/publish.js";
 import { downloadCommand } from "../../src/commands/download.js";
 import { statusCommand } from "../../src/release/status.js";
-import type { VersionActionRecord } from "../../src/commands/shared/lifecycle-records.js";
+import type { VersionActionRecord } from "../../src/release/lifecycle-records.js";
 import type { RunningEmulator } from "../../src/emulator/index.js";
 import type { FaultKind } from "../../src/emulator/types.js";
 import { providers } from "../../src/providers/index.js";

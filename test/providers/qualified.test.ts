@@ -5,9 +5,9 @@ import { isProviderName, parseQualified, providerPrefixed, qualifiedRegion, qual
 import { providerNames } from "../../src/providers/names.js";
 import { providers } from "../../src/providers/index.js";
 import { valueFor, valuesFor } from "../../src/config/per-provider.js";
-import { parseStaging } from "../../src/commands/shared/staging.js";
-import { profilesFor, roleArnsFor } from "../../src/commands/shared/targets.js";
-import { planGrants } from "../../src/commands/shared/sharing.js";
+import { parseStaging } from "../../src/release/staging.js";
+import { profilesFor, roleArnsFor } from "../../src/targets/resolve.js";
+import { planGrants } from "../../src/release/sharing.js";
 import { parseSeed, parseSeedBucket } from "../../src/commands/emulate.js";
 import { usageErrorOf } from "../helpers/cli-expect.js";
 

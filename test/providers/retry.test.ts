@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CloudError, UsageError } from "../../src/errors.js";
 import { backoffDelay, withRetry } from "../../src/providers/retry.js";
+import { startBudget } from "../../src/providers/budget.js";
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 
@@ -50,15 +51,13 @@ describe("withRetry", () => {
   });
 
   it("starts no attempt after the deadline", async () => {
+    const budget = startBudget(150);
     let n = 0;
-    const err = await withRetry(
-      { ...policy, deadline: Date.now() + 150 },
-      async () => {
-        n++;
-        throw new CloudError("slow", { code: "RequestTimeout", retryable: true });
-      },
-      { sleep: async () => {}, random: () => 1 },
-    ).catch((e) => e);
+    const attempt = async () => {
+      n++;
+      throw new CloudError("slow", { code: "RequestTimeout", retryable: true });
+    };
+    const err = await withRetry(policy, attempt, { budget, sleep: async () => {}, random: () => 1 }).catch((e) => e);
     expect(err.code).toBe("RequestTimeout");
     // delays of 100 then 200 ms: the second would end past the deadline
     expect(n).toBe(2);

@@ -1,7 +1,7 @@
 // Destructive commands (delete, prune) ask once on a terminal and need --yes otherwise: a script
 // must say so explicitly, and a person sees what will go before anything goes.
 import { UsageError } from "../../errors.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../../targets/context.js";
 
 /** The context's `confirm` asks on the terminal; it is undefined when stdin is not a terminal. */
 export type ConsentContext = CommandContext;

@@ -3,7 +3,7 @@
 // failures). src/cli.ts turns these into commander commands; completion reads the same data.
 // This module imports nothing at run time, so the table stays cheap to load.
 import type { FailureParts } from "../../errors.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../../targets/context.js";
 
 export interface ArgumentSpec {
   /** As shown in help: `<name>`, `[name]` when optional, `<name...>` when variadic. */

@@ -2,7 +2,7 @@
 // place where a command's data or error becomes an outcome. src/cli.ts writes it out (redacted);
 // tests call it in-process.
 import { type FailureParts, LayerctlError, exitCodeOf, formatError, formatFailure } from "../../errors.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../../targets/context.js";
 import type { CommandSpec } from "./define.js";
 
 export interface Outcome<Data = unknown> {

@@ -2,11 +2,11 @@
 // failed record.
 import { UsageError } from "../../errors.js";
 import type { LayerVersionRecord, ProviderClient } from "../../providers/types.js";
-import type { CommandContext } from "./context.js";
-import { parseConcurrency, parseTimeout } from "./options.js";
-import { failedRecord, type RecordsDocument } from "./records.js";
-import { callEveryTarget } from "./run-targets.js";
-import { resolveTargets, type TargetOptions } from "./targets.js";
+import type { CommandContext } from "../../targets/context.js";
+import { failedRecord } from "../../targets/failed-records.js";
+import type { RecordsDocument } from "./records.js";
+import { eachTarget } from "../../targets/runner.js";
+import type { TargetOptions } from "../../targets/resolve.js";
 
 export interface ReadInput extends TargetOptions {
   name: string;
@@ -21,13 +21,11 @@ export async function readAll(
   version: number | null = null,
 ): Promise<RecordsDocument<LayerVersionRecord>> {
   if (!input.name?.trim()) throw new UsageError("no layer name given", { code: "MissingLayerName" });
-  const timeoutMs = parseTimeout(input.timeout);
-  const concurrency = parseConcurrency(input.concurrency);
-  const resolved = await resolveTargets(input, { env: ctx.env, log: ctx.log, layerName: input.name });
-  const lists = await callEveryTarget(
-    resolved,
-    { timeoutMs, log: ctx.log, concurrency },
-    (client) => read(client),
+  const lists = await eachTarget(
+    input,
+    ctx,
+    { layerName: input.name },
+    ({ client }) => read(client),
     (t, err) => [failedRecord(t, input.name, err, version)],
   );
   return { results: lists.flat() };

@@ -40,3 +40,8 @@ ${credentials.join("\n")}
 ${profiles.join("\n")}
 Endpoints: --endpoint, or ${endpoints.join(" / ")}. --debug (and --dry-run) say where the credentials came from.`;
 }
+
+/** --provider for commands that judge or build for providers without calling them (pack, check, build). */
+export function providerOption(purpose: string): OptionSpec {
+  return { flags: "-p, --provider <names>", description: `${purpose}: ${listInWords(providerNames)} (comma-separate or repeat)`, suggestions: providerNames, repeatable: true };
+}

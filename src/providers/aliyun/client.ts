@@ -11,7 +11,8 @@ import { ownArrayBuffer, sharedBody, type SharedBody, ZIP_MARKER_BASE64 } from "
 import { unreadableAnswer } from "../content.js";
 import { sameSet } from "../record.js";
 import { collectPages, unending } from "../paging.js";
-import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
+import type { Budget } from "../budget.js";
+import { attemptTimeoutMs, cloudCall, lookupBudget, retryCall } from "../retry.js";
 import type { SharedBodyHold } from "../traffic.js";
 import type {
   ConnectOptions,
@@ -132,8 +133,8 @@ export class AliyunClient implements ProviderClient {
     return new AliyunFunctions(this.sdk, this.client, this.opts, (action, fn, opts) => this.call(action, fn, opts), requestIdOf);
   }
 
-  within(retry: RetryPolicy): ProviderClient {
-    return new AliyunClient(this.sdk, this.client, { ...this.opts, retry }, this.credentials);
+  within(budget: Budget): ProviderClient {
+    return new AliyunClient(this.sdk, this.client, { ...this.opts, budget }, this.credentials);
   }
 
   /**
@@ -244,7 +245,7 @@ export class AliyunClient implements ProviderClient {
     const sha = createHash("sha256");
     const crc = new Crc64();
     try {
-      const res = await fetch(location, { signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)) });
+      const res = await fetch(location, { signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.budget?.deadline)) });
       if (!res.ok || !res.body) {
         await res.body?.cancel();
         throw new Error(`HTTP ${res.status}`);
@@ -328,7 +329,7 @@ export class AliyunClient implements ProviderClient {
       opts: this.opts,
       call: (action, fn, o) => this.call(action, fn, o),
       requestIdOf,
-      lookup: () => new AliyunClient(this.sdk, this.client, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials).lifecycle,
+      lookup: () => new AliyunClient(this.sdk, this.client, { ...this.opts, budget: lookupBudget(this.opts.budget) }, this.credentials).lifecycle,
     };
   }
 

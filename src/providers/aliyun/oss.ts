@@ -171,11 +171,11 @@ class OssStorage extends BucketClient implements StorageClient, ObjectWriter {
   }
 
   /** ali-oss takes no abort signal: at the attempt's timeout retryCall gives up on the call and ali-oss's own timeout (the same figure) ends it. */
-  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0, retry = this.opts.retry): Promise<OssResult> {
+  private call(action: string, fn: () => Promise<OssResult>, uploadBytes = 0, under: Partial<ReturnType<typeof abortPolicy>> = {}): Promise<OssResult> {
     return withFreshKeys(this.keys, isExpiredToken, () =>
       retryCall(
         // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
-        cloudCall("aliyun", `oss ${action}`, this.opts, { uploadBytes, retry }),
+        cloudCall("aliyun", `oss ${action}`, this.opts, { uploadBytes, ...under }),
         fn,
         (err) => withBucketHint(toCloudError(err, action, this.keys.knownSecrets()), BUCKET_HINTS(this.bucket, this.opts.region)),
       ),

@@ -10,7 +10,8 @@ import { assertChecksum } from "../checksum.js";
 import { sameSet } from "../record.js";
 import { findOne, layerMatch } from "../lookup.js";
 import { collectPages } from "../paging.js";
-import { cloudCall, lookupPolicy, retryCall } from "../retry.js";
+import type { Budget } from "../budget.js";
+import { cloudCall, lookupBudget, retryCall } from "../retry.js";
 import type { SharedBodyHold } from "../traffic.js";
 import type {
   ConnectOptions,
@@ -90,8 +91,8 @@ class AwsLambdaClient implements ProviderClient {
     return new AwsFunctions(this.sdk, this.lambda, this.opts, (action, send, opts) => this.call(action, send, opts));
   }
 
-  within(retry: RetryPolicy): ProviderClient {
-    return new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, retry }, this.credentials);
+  within(budget: Budget): ProviderClient {
+    return new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, budget }, this.credentials);
   }
 
   /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
@@ -233,7 +234,7 @@ class AwsLambdaClient implements ProviderClient {
       lambda: this.lambda,
       opts: this.opts,
       call: (action, send) => this.call(action, send),
-      lookup: () => new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials).lifecycle,
+      lookup: () => new AwsLambdaClient(this.sdk, this.lambda, { ...this.opts, budget: lookupBudget(this.opts.budget) }, this.credentials).lifecycle,
     };
   }
 

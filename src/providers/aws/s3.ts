@@ -130,12 +130,12 @@ class S3Storage extends BucketClient implements StorageClient, ObjectWriter {
   }
 
   /** `send` gets the attempt's abort signal: it tears the socket down at the attempt's timeout, body still streaming or not. */
-  private call<T>(action: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, uploadBytes = 0, retry = this.opts.retry): Promise<T> {
+  private call<T>(action: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, uploadBytes = 0, under: Partial<ReturnType<typeof abortPolicy>> = {}): Promise<T> {
     const ctx = { action, timeoutMs: this.opts.requestTimeoutMs, secrets: knownSecrets(this.credentials) };
     return withFreshKeys(this.credentials.keys, isExpiredToken, () =>
       retryCall(
         // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
-        cloudCall("aws", `s3 ${action}`, this.opts, { uploadBytes, retry }),
+        cloudCall("aws", `s3 ${action}`, this.opts, { uploadBytes, ...under }),
         (abortSignal) => send({ abortSignal }),
         (err) => withBucketHint(toCloudError(err, ctx), BUCKET_HINTS(this.bucket, this.opts.region)),
       ),

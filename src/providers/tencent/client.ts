@@ -8,7 +8,8 @@ import { releasedBodyCopies } from "../memory.js";
 import { assertChecksum } from "../checksum.js";
 import { unreadableAnswer } from "../content.js";
 import { blankRecord, sameSet } from "../record.js";
-import { attemptTimeoutMs, cloudCall, lookupPolicy, retryCall } from "../retry.js";
+import { narrowBudget, type Budget } from "../budget.js";
+import { attemptTimeoutMs, cloudCall, lookupBudget, retryCall } from "../retry.js";
 import { UsageError } from "../../errors.js";
 import type {
   ConnectOptions,
@@ -61,8 +62,8 @@ export class TencentClient implements ProviderClient {
     return new TencentFunctions(this.sdk, this.opts, (action, fn, opts) => this.call(action, fn, opts));
   }
 
-  within(retry: RetryPolicy): ProviderClient {
-    return new TencentClient(this.sdk, { ...this.opts, retry }, this.credentials, this.sleep);
+  within(budget: Budget): ProviderClient {
+    return new TencentClient(this.sdk, { ...this.opts, budget }, this.credentials, this.sleep);
   }
 
   /** List items carry no checksum: each newer version is read (GetLayerVersion's CodeSha256, no download). */
@@ -141,7 +142,7 @@ export class TencentClient implements ProviderClient {
       try {
         // A poll is a read: throttling or a 5xx is retried for as long as the budget lasts, not
         // a fixed number of times (the version exists; failing the target would hide it).
-        const poll = { ...this.opts.retry, maxAttempts: Number.MAX_SAFE_INTEGER, deadline: Math.min(this.opts.retry.deadline ?? deadline, deadline) };
+        const poll = { retry: { ...this.opts.retry, maxAttempts: Number.MAX_SAFE_INTEGER }, budget: narrowBudget(this.opts.budget, deadline) };
         got = await this.getRaw(req.layerName, version, poll);
       } catch (err) {
         // Out of budget while polls could not be read: the version is still not known Active.
@@ -228,7 +229,7 @@ export class TencentClient implements ProviderClient {
       opts: this.opts,
       request: (action, req, o) => this.call(action, (signal) => this.send(action, signal, req), o),
       sleep: this.sleep,
-      lookup: () => new TencentClient(this.sdk, { ...this.opts, retry: lookupPolicy(this.opts.retry) }, this.credentials, this.sleep).lifecycle,
+      lookup: () => new TencentClient(this.sdk, { ...this.opts, budget: lookupBudget(this.opts.budget) }, this.credentials, this.sleep).lifecycle,
     };
   }
 
@@ -289,8 +290,8 @@ export class TencentClient implements ProviderClient {
     throw new UsageError(TENCENT_SHARING.unsupported, { code: "SharingUnsupported", provider: "tencent" });
   }
 
-  private getRaw(layerName: string, version: number, retry?: RetryPolicy): Promise<LayerVersionFields> {
-    return this.call("GetLayerVersion", (signal) => this.send("GetLayerVersion", signal, { LayerName: layerName, LayerVersion: version }), { retry });
+  private getRaw(layerName: string, version: number, under?: { retry: RetryPolicy; budget: Budget }): Promise<LayerVersionFields> {
+    return this.call("GetLayerVersion", (signal) => this.send("GetLayerVersion", signal, { LayerName: layerName, LayerVersion: version }), { ...under });
   }
 
   /**
@@ -301,7 +302,7 @@ export class TencentClient implements ProviderClient {
   private call<T>(
     action: TencentAction,
     fn: (signal: AbortSignal) => Promise<T>,
-    opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy } = {},
+    opts: { creates?: boolean; uploadBytes?: number; heldBytes?: number; retry?: RetryPolicy; budget?: Budget } = {},
   ): Promise<T> {
     // Keys whose token the cloud refuses are renewed once where their source can renew them.
     const keys = this.credentials.keys;
@@ -332,7 +333,7 @@ export class TencentClient implements ProviderClient {
     try {
       const res = await fetch(location, {
         headers: { Range: "bytes=0-0" },
-        signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.retry.deadline)),
+        signal: AbortSignal.timeout(attemptTimeoutMs(this.opts.requestTimeoutMs, 0, this.opts.budget?.deadline)),
       });
       const range = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
       const length = res.headers.get("content-length");

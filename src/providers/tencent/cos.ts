@@ -139,7 +139,7 @@ class CosStorage extends BucketClient implements StorageClient, ObjectWriter {
     await this.call("DeleteObject", "deleteObject", { Key: obj.key });
   }
 
-  private call(action: string, op: string, params: Record<string, unknown>, retry = this.opts.retry): Promise<CosData> {
+  private call(action: string, op: string, params: Record<string, unknown>, under: Partial<ReturnType<typeof abortPolicy>> = {}): Promise<CosData> {
     const base = { Bucket: this.bucket, Region: this.opts.region };
     const uploadBytes = typeof params.ContentLength === "number" ? params.ContentLength : 0;
     // The SDK takes no abort signal: at the attempt's timeout retryCall gives up on the call and the
@@ -147,7 +147,7 @@ class CosStorage extends BucketClient implements StorageClient, ObjectWriter {
     return withFreshKeys(this.keys, isExpiredToken, () =>
       retryCall(
         // Paced and budgeted with the run's other calls (cloudCall), as storage calls are calls too.
-        cloudCall("tencent", `cos ${action}`, this.opts, { uploadBytes, retry }),
+        cloudCall("tencent", `cos ${action}`, this.opts, { uploadBytes, ...under }),
         () =>
           new Promise<CosData>((resolve, reject) => {
             // Streams are consumed by an attempt: make the body afresh for each one.

@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { publishCommand } from "../../../src/commands/publish.js";
+import { publishCommand } from "../../../src/release/publish.js";
 import { emulatorEnv, start, type RunningEmulator } from "../../../src/emulator/index.js";
 import { buildZip } from "../../../src/emulator/zip.js";
 import { makeArchive, tempDir } from "../../helpers/archive.js";

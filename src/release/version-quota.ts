@@ -1,7 +1,7 @@
 // Clouds that cap versions per layer (Tencent: 200) or layers per region (Tencent: 20) refuse to
 // publish past the cap; warn from 90% of it, so a release pipeline learns before it fails. The
 // figures are the provider's data.
-import type { Provider } from "../../providers/types.js";
+import type { Provider } from "../providers/types.js";
 
 const WARN_FRACTION = 0.9;
 

@@ -1,15 +1,15 @@
 // Sharing as data and as one call: grantees asked for (--public, --account/--share-account,
 // --organization/--share-organization) checked against each provider's features.sharing before
 // any call, and one grant on one target as a record. Used by `share` and by `publish --public`.
-import { UsageError } from "../../errors.js";
-import type { Logger } from "../../output/log.js";
-import { providerPrefixed } from "../../providers/qualified.js";
-import { getProvider } from "../../providers/index.js";
-import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../../providers/types.js";
+import { UsageError } from "../errors.js";
+import type { Logger } from "../output/log.js";
+import { providerPrefixed } from "../providers/qualified.js";
+import { getProvider } from "../providers/index.js";
+import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
-import { errorFields } from "./records.js";
-import { describeTarget } from "./run-targets.js";
-import { splitList, type Target } from "./targets.js";
+import { failedTarget } from "../targets/failed-records.js";
+import { describeTarget } from "../targets/describe.js";
+import { splitList, type Target } from "../targets/resolve.js";
 
 export interface GranteeOptions {
   /** Everyone: true for every provider, or the providers to make it public on (the config's per-provider "sharing"). */
@@ -144,8 +144,8 @@ export async function applyGrant(client: ProviderClient, t: Target, layerName: s
     const out = await client.shareLayer({ layerName, version, grantee, revoke });
     return { ...base, status: revoke ? "revoked" : "shared", statementId: out.statementId, changed: out.changed, reason: null, requestId: out.requestId };
   } catch (err) {
-    const error = errorFields(err);
-    return { ...base, status: "failed", statementId: null, changed: null, reason: null, requestId: error.requestId, error };
+    const blank: ShareRecord = { ...base, status: "failed", statementId: null, changed: null, reason: null, requestId: null };
+    return { ...blank, ...failedTarget(t, err) };
   }
 }
 

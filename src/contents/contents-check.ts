@@ -1,26 +1,18 @@
 // The layer contents check as pack, publish and check run it: which targets to judge (each
 // provider's runtimes and architectures, or "any cloud" when none is given), and what to do with
 // the findings (warnings on stderr, errors stop the run before anything is written or sent).
-import { valuesFor } from "../../config/per-provider.js";
-import { evaluate, type CheckTarget } from "../../contents/rules.js";
-import { checkTargets } from "../../contents/targets.js";
-import { findingLines, incompatibleError } from "../../contents/report.js";
-import type { Finding, NamedNote } from "../../contents/types.js";
-import { UsageError } from "../../errors.js";
-import type { Logger } from "../../output/log.js";
-import type { Architecture, Provider } from "../../providers/types.js";
+import { valuesFor } from "../config/per-provider.js";
+import { evaluate, type CheckTarget } from "./rules.js";
+import { checkTargets } from "./targets.js";
+import { findingLines, incompatibleError } from "./report.js";
+import type { Finding, NamedNote } from "./types.js";
+import { UsageError } from "../errors.js";
+import type { Logger } from "../output/log.js";
+import type { Architecture, Provider } from "../providers/types.js";
 
 export { checkTargets };
-import { checkArchitectureNames } from "../../providers/validate.js";
-import { providerNames } from "../../providers/names.js";
-import type { OptionSpec } from "./define.js";
-import { listInWords } from "./target-options.js";
-import { selectProviders, splitList } from "./targets.js";
-
-/** --provider for commands that judge or build for providers without calling them (pack, check, build). */
-export function providerOption(purpose: string): OptionSpec {
-  return { flags: "-p, --provider <names>", description: `${purpose}: ${listInWords(providerNames)} (comma-separate or repeat)`, suggestions: providerNames, repeatable: true };
-}
+import { checkArchitectureNames } from "../providers/validate.js";
+import { selectProviders, splitList } from "../targets/resolve.js";
 
 /** `-p`, `--runtime` and `--arch` as pack and check take them. */
 export interface CheckOptions {

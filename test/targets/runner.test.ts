@@ -1,9 +1,9 @@
 // How many targets run at once: --concurrency, default 16 (a typical release runs all at once).
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../src/commands/shared/options.js";
-import { mapTargets } from "../../src/commands/shared/run-targets.js";
-import type { Target } from "../../src/commands/shared/targets.js";
+import { DEFAULT_CONCURRENCY, parseConcurrency } from "../../src/targets/run-options.js";
+import { mapTargets } from "../../src/targets/runner.js";
+import type { Target } from "../../src/targets/resolve.js";
 
 const targets = Array.from({ length: 20 }, (_, i) => ({ region: `r${i}` }) as unknown as Target);
 

@@ -1,6 +1,7 @@
-// What a command gets from the CLI besides its input: the environment, a logger, progress.
-import type { Logger } from "../../output/log.js";
-import type { EmbeddedEmulator } from "./targets.js";
+// What a command (and the release work and target runs it starts) gets from the CLI besides its
+// input: the environment, a logger, progress, the run's embedded emulator.
+import type { Logger } from "../output/log.js";
+import type { EmbeddedEmulator } from "./resolve.js";
 
 export interface CommandContext {
   env: NodeJS.ProcessEnv;

@@ -1,16 +1,16 @@
 // Which way each target's zip goes (inline in the API call, or staged in the provider's object
 // storage first), where it is staged, and the staging itself. Everything that can be wrong with
 // --upload, --bucket and --storage-endpoint is found here before any cloud call.
-import { CloudError, LayerctlError, UsageError } from "../../errors.js";
-import type { ProviderName } from "../../providers/names.js";
-import type { Logger } from "../../output/log.js";
-import { humanBytes } from "../../output/table.js";
-import { getProvider } from "../../providers/index.js";
-import { parseQualified } from "../../providers/qualified.js";
-import { stagedKey } from "../../providers/object-upload.js";
-import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StagedRecord, StorageClient, UploadMode } from "../../providers/types.js";
-import { parseEndpoint } from "../../providers/endpoint.js";
-import { splitList, type Target } from "./targets.js";
+import { CloudError, LayerctlError, UsageError } from "../errors.js";
+import type { ProviderName } from "../providers/names.js";
+import type { Logger } from "../output/log.js";
+import { humanBytes } from "../output/table.js";
+import { getProvider } from "../providers/index.js";
+import { parseQualified } from "../providers/qualified.js";
+import { stagedKey } from "../providers/object-upload.js";
+import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StagedRecord, StorageClient, UploadMode } from "../providers/types.js";
+import { parseEndpoint } from "../providers/endpoint.js";
+import { splitList, type Target } from "../targets/resolve.js";
 
 export type UploadChoice = "auto" | UploadMode;
 const CHOICES: UploadChoice[] = ["auto", "inline", "storage"];

@@ -4,10 +4,11 @@
 // region entries are checked as typed (targets.ts); `all` is taken out before that and expanded
 // once credentials are known. When the caller may not list regions, or a dry run has no
 // credentials, layerctl's own list is used instead, with a warning saying so.
-import type { Logger } from "../../output/log.js";
-import { defaultRetryPolicy } from "../../providers/retry.js";
-import type { Provider, ResolvedCredentials } from "../../providers/types.js";
-import type { Traffic } from "../../providers/traffic.js";
+import type { Logger } from "../output/log.js";
+import { startBudget } from "../providers/budget.js";
+import { defaultRetryPolicy } from "../providers/retry.js";
+import type { Provider, ResolvedCredentials } from "../providers/types.js";
+import type { Traffic } from "../providers/traffic.js";
 
 export const ALL = "all";
 
@@ -47,7 +48,8 @@ export async function expandAll(
     endpoint: opts.endpoint,
     credentials: opts.credentials,
     requestTimeoutMs: opts.timeoutMs,
-    retry: { ...defaultRetryPolicy, deadline: Date.now() + opts.timeoutMs },
+    retry: defaultRetryPolicy,
+    budget: startBudget(opts.timeoutMs),
     log: opts.log,
     traffic: opts.traffic.forTarget(provider.name, home, provider.limits.requestRate),
   });

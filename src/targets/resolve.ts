@@ -1,16 +1,16 @@
 // Turns --provider / --region / --endpoint / --emulator into resolved targets: one provider in
 // one region with its endpoint and credentials. Everything here is checked before any cloud call.
-import { UsageError } from "../../errors.js";
-import { getProvider } from "../../providers/index.js";
-import { checkRegion as checkRegionShape } from "../../providers/regions.js";
-import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../../providers/types.js";
-import { providerNames } from "../../providers/names.js";
-import { providerPrefixed, qualifiedRegion, qualifierOf } from "../../providers/qualified.js";
-import { parseEndpoint } from "../../providers/endpoint.js";
-import { registerSecret } from "../../output/redact.js";
-import type { Logger } from "../../output/log.js";
-import type { SeedFunction } from "../../emulator/types.js";
-import { Traffic } from "../../providers/traffic.js";
+import { UsageError } from "../errors.js";
+import { getProvider } from "../providers/index.js";
+import { checkRegion as checkRegionShape } from "../providers/regions.js";
+import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../providers/types.js";
+import { providerNames } from "../providers/names.js";
+import { providerPrefixed, qualifiedRegion, qualifierOf } from "../providers/qualified.js";
+import { parseEndpoint } from "../providers/endpoint.js";
+import { registerSecret } from "../output/redact.js";
+import type { Logger } from "../output/log.js";
+import type { SeedFunction } from "../emulator/types.js";
+import { Traffic } from "../providers/traffic.js";
 import { ALL, expandAll, homeRegion } from "./all-regions.js";
 import { partitionProfiles, warnUnscoped } from "./credential-scopes.js";
 
@@ -238,7 +238,7 @@ export interface EmbeddedEmulator {
 }
 
 export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<EmbeddedEmulator> {
-  const { start, emulatorEnv } = await import("../../emulator/index.js");
+  const { start, emulatorEnv } = await import("../emulator/index.js");
   // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
   // with --bucket exist on first use: the embedded emulator starts empty.
   const emu = await start({ port: 0, publishDelayMs: 300, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });

@@ -1,7 +1,7 @@
 // Records of the lifecycle commands (layers, delete, prune, share). Their field names are public
 // interface, as the publish records are: scripts read them from `--output json`.
-import type { ProviderName } from "../../providers/names.js";
-import type { RecordError } from "../../providers/types.js";
+import type { ProviderName } from "../providers/names.js";
+import type { RecordError } from "../providers/types.js";
 
 /**
  * kept: stays (newest N, younger than --older-than, still publishing); in-use: stays because a

@@ -6,7 +6,8 @@
 // is never reported `published`.
 import { CloudError, LayerctlError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import { backoffDelay, defaultRetryPolicy, LOOKUP_GRACE_MS } from "../providers/retry.js";
+import type { Budget } from "../providers/budget.js";
+import { backoffDelay, defaultRetryPolicy, LOOKUP_GRACE_MS, lookupBudget } from "../providers/retry.js";
 import type { LayerVersionRecord, Lookup, ProviderClient, PublishLayerRequest, PublishOptions, RetryPolicy } from "../providers/types.js";
 
 /** After an ambiguous failure the lookup (and the wait for the version it finds) may run this long past the target's deadline. */
@@ -16,8 +17,9 @@ export interface PublishOnceContext {
   log: Logger;
   /** "aws us-east-1", for messages. */
   where: string;
-  deadline: number;
-  /** The target's retry policy; the lookup runs under a copy with its own deadline (never changed in place). */
+  /** The target's budget; the lookup runs under one of its own (lookupBudget), this one unchanged. */
+  budget: Budget;
+  /** The reads' retry policy (default: the adapters'). */
   policy?: RetryPolicy;
   /** A command that lists the layer's versions for this target, pasteable as is. */
   checkCommand: string;
@@ -30,7 +32,7 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
   const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   // One cheap read before the first attempt: the newest version that is certainly not ours. Only a
   // well-formed list gives a baseline; an unreadable one leaves it unknown (never 0).
-  const baseline = await persistently(ctx.policy, () => newestVersion(client, req.layerName), sleep).catch((err: unknown) => {
+  const baseline = await persistently(ctx.policy, ctx.budget, () => newestVersion(client, req.layerName), sleep).catch((err: unknown) => {
     ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer cannot be looked for`);
     return undefined;
   });
@@ -39,7 +41,7 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
     let err: unknown;
     try {
       // Waiting for an asynchronous publish gets what is left of the target's budget.
-      return await client.publishLayer(req, { ...opts, waitTimeoutMs: Math.max(0, Math.min(opts.waitTimeoutMs, ctx.deadline - Date.now())) });
+      return await client.publishLayer(req, { ...opts, waitTimeoutMs: Math.max(0, Math.min(opts.waitTimeoutMs, ctx.budget.deadline - Date.now())) });
     } catch (e) {
       err = e;
     }
@@ -47,7 +49,7 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
     if (!(err instanceof CloudError) || !err.retryable || err.version !== undefined) throw err;
     const last = attempt >= defaultRetryPolicy.maxAttempts;
     const delay = backoffDelay(defaultRetryPolicy, attempt, Math.random, err.retryAfterMs);
-    const outOfTime = Date.now() + delay >= ctx.deadline;
+    const outOfTime = Date.now() + delay >= ctx.budget.deadline;
     // Throttled or refused: certainly no effect, so no version to look for.
     if (err.unprocessed) {
       if (last || outOfTime) throw err;
@@ -62,12 +64,12 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
       );
     }
     let look: Lookup<LayerVersionRecord>;
-    // The lookup has its own budget (the target's, or a few seconds past it): the target's policy is left as it is.
-    const until = Math.max(ctx.deadline, Date.now() + LOOKUP_GRACE_MS);
-    const lookup = client.within({ ...(ctx.policy ?? defaultRetryPolicy), deadline: until });
+    // The lookup has its own budget (the target's, or a few seconds past it): the target's is left as it is.
+    const until = lookupBudget(ctx.budget);
+    const lookup = client.within(until);
     try {
-      look = await persistently({ ...(ctx.policy ?? defaultRetryPolicy), deadline: until }, () => lookup.findPublished(req, baseline), sleep);
-      if ("found" in look) look = { found: await untilSettled(lookup, look.found, opts, until, sleep) };
+      look = await persistently(ctx.policy ?? defaultRetryPolicy, until, () => lookup.findPublished(req, baseline), sleep);
+      if ("found" in look) look = { found: await untilSettled(lookup, look.found, opts, until.deadline, sleep) };
     } catch (lookupErr) {
       if (lookupErr instanceof CloudError && lookupErr.version !== undefined) throw lookupErr;
       throw checkFailed(err, lookupErr, req.layerName, ctx.checkCommand);
@@ -89,9 +91,9 @@ export async function publishOnce(client: ProviderClient, req: PublishLayerReque
 /**
  * The reads that decide what to report keep going through throttling for as long as the budget
  * lasts, not a fixed number of attempts: under rate limiting a lookup must not give up while a
- * version may exist. Other failures keep the policy's bound. The budget is `policy`'s deadline.
+ * version may exist. Other failures keep the policy's bound.
  */
-async function persistently<T>(policy: RetryPolicy | undefined, fn: () => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
+async function persistently<T>(policy: RetryPolicy | undefined, budget: Budget, fn: () => Promise<T>, sleep: (ms: number) => Promise<void>): Promise<T> {
   if (!policy) return fn();
   for (;;) {
     try {
@@ -99,7 +101,7 @@ async function persistently<T>(policy: RetryPolicy | undefined, fn: () => Promis
     } catch (err) {
       const delay = backoffDelay(policy, policy.maxAttempts, Math.random, err instanceof CloudError ? err.retryAfterMs : undefined);
       const throttled = err instanceof CloudError && err.retryable && err.unprocessed;
-      if (!throttled || policy.deadline === undefined || Date.now() + delay >= policy.deadline) throw err;
+      if (!throttled || Date.now() + delay >= budget.deadline) throw err;
       await sleep(delay);
     }
   }

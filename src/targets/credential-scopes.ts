@@ -9,8 +9,8 @@
 // entry that names a scope serves that scope only. A scope without an entry gets the usual
 // credentials (and a warning: the cloud will most likely refuse them). Only the scope prefixes are
 // taken out here; the rest goes to the per-cloud grammar (targets.ts profilesFor).
-import type { Logger } from "../../output/log.js";
-import type { Target } from "./targets.js";
+import type { Logger } from "../output/log.js";
+import type { Target } from "./resolve.js";
 
 /** Scopes a profile may be given for (AWS partitions); other prefixes are left to the rest of the value. */
 const SCOPES = ["aws-cn", "aws-us-gov"];

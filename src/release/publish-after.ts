@@ -1,11 +1,11 @@
 // What follows a successful publish on one target: the sharing asked for with --public,
 // --share-account and --share-organization, and the version-cap warning. A share that fails
 // makes the target failed, naming the version that was published (it exists, unshared).
-import type { Logger } from "../../output/log.js";
-import type { Grantee, LayerVersionRecord, ProviderClient } from "../../providers/types.js";
+import type { Logger } from "../output/log.js";
+import type { Grantee, LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
 import { applyGrant } from "./sharing.js";
-import type { Target } from "./targets.js";
+import type { Target } from "../targets/resolve.js";
 import { versionQuotaWarning } from "./version-quota.js";
 
 export interface AfterPublish {

@@ -1,6 +1,5 @@
-// Option values that several commands take, checked the same way everywhere.
-import type { SymlinkMode } from "../../archive/types.js";
-import { UsageError } from "../../errors.js";
+// --timeout and --concurrency as typed: the target runner (./runner.ts) parses them, once per run.
+import { UsageError } from "../errors.js";
 
 export const DEFAULT_TIMEOUT_S = 300;
 
@@ -34,29 +33,4 @@ export function parseConcurrency(value: string | undefined): number {
     throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not "${value}"`, { code: "InvalidConcurrency" });
   }
   return n;
-}
-
-export function parseSymlinkMode(value: string | undefined): SymlinkMode {
-  if (value === undefined || value === "keep" || value === "follow") return value ?? "keep";
-  throw new UsageError(`--symlinks must be "keep" or "follow", not "${value}"`);
-}
-
-/**
- * `publish --out` keeps the zip it built: a name without .zip is almost always `-o json` typed for
- * `--output json` (`-o` is --out there), which would write a zip named "json" and print the table.
- */
-export function checkZipOut(out: string): void {
-  if (out.toLowerCase().endsWith(".zip")) return;
-  throw new UsageError(`--out "${out}" does not end in .zip; -o/--out names the zip to keep`, {
-    code: "InvalidOutPath",
-    hint: `to choose what is printed, use --output ${["table", "json", "version", "env"].includes(out) ? out : "<format>"}; to keep the zip, give a path ending in .zip`,
-  });
-}
-
-/** A layer version number as typed: a whole number from 1. */
-export function parseVersion(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`version must be a positive whole number, not "${value}"`, { code: "InvalidVersion" });
-  }
-  return Number(value);
 }
