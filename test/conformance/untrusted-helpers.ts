@@ -14,9 +14,13 @@ export const CUT: FaultKind[] = LOST.filter((k) => k !== "stall");
 export const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 export const wait = { waitTimeoutMs: 10_000, pollIntervalMs: 5 };
 
-/** A read's result without its request ids (each answer has its own). */
+/**
+ * A read's result without what each answer has of its own: request ids, and the expiry and
+ * signature of a signed download link (two reads a second apart get links expiring a second apart).
+ */
 export function withoutIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIds);
+  if (typeof value === "string" && /^https?:\/\/[^?]+\?.*(Expires|Signature)=/i.test(value)) return value.slice(0, value.indexOf("?"));
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
     Object.entries(value)

@@ -142,11 +142,11 @@ describe("publishLayer", () => {
   });
 
   it("does not repeat a publish whose outcome is unknown (timeout, 5xx): no duplicate versions", async () => {
-    const client = await connect({ requestTimeoutMs: 250 });
+    const client = await connect({ requestTimeoutMs: 1_000 }); // room for the request to reach the emulator on a busy machine
     const count = (action: string) => emu.faults.counts()[`aliyun:${action}`] ?? 0;
     const layerName = name();
     const before = count("CreateLayerVersion");
-    emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    emu.faults.add({ provider: "aliyun", action: "CreateLayerVersion", kind: "latency", latencyMs: 4_000, times: 1 });
     const timedOut = (await client.publishLayer(req(layerName), publishOpts).catch((e: unknown) => e)) as CloudError;
     expect(timedOut).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
     expect(count("CreateLayerVersion")).toBe(before + 1);
@@ -157,7 +157,7 @@ describe("publishLayer", () => {
     expect(count("CreateLayerVersion")).toBe(before + 2);
 
     const fnBefore = count("PublishFunctionVersion");
-    emu.faults.add({ provider: "aliyun", action: "PublishFunctionVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    emu.faults.add({ provider: "aliyun", action: "PublishFunctionVersion", kind: "latency", latencyMs: 4_000, times: 1 });
     const fnErr = (await client.publishFunctionVersion({ functionName: "jobs" }).catch((e: unknown) => e)) as CloudError;
     expect(fnErr).toMatchObject({ code: "RequestTimeout" });
     expect(count("PublishFunctionVersion")).toBe(fnBefore + 1);

@@ -264,10 +264,10 @@ describe("errors and retries", () => {
   });
 
   test("a publish whose outcome is unknown (timeout, 5xx, reset) is not repeated: no duplicate versions", async () => {
-    const c = await connect(emu, { requestTimeoutMs: 250 });
+    const c = await connect(emu, { requestTimeoutMs: 1_000 }); // room for the request to reach the emulator on a busy machine
     const count = (action: string) => emu.faults.counts()[`aws:${action}`] ?? 0;
     const before = count("PublishLayerVersion");
-    emu.faults.add({ provider: "aws", action: "PublishLayerVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    emu.faults.add({ provider: "aws", action: "PublishLayerVersion", kind: "latency", latencyMs: 4_000, times: 1 });
     const timedOut = await rejection(c.publishLayer(request("ambiguous"), wait));
     expect(timedOut).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
     expect(count("PublishLayerVersion")).toBe(before + 1);
@@ -279,7 +279,7 @@ describe("errors and retries", () => {
     expect(count("PublishLayerVersion")).toBe(before + 3);
 
     const fnBefore = count("PublishVersion");
-    emu.faults.add({ provider: "aws", action: "PublishVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    emu.faults.add({ provider: "aws", action: "PublishVersion", kind: "latency", latencyMs: 4_000, times: 1 });
     expect(await rejection(c.publishFunctionVersion({ functionName: "jobs" }))).toMatchObject({ code: "RequestTimeout" });
     expect(count("PublishVersion")).toBe(fnBefore + 1);
   });

@@ -130,10 +130,10 @@ describe("publishLayer", () => {
   });
 
   it("does not repeat a publish whose outcome is unknown (timeout, 5xx): no duplicate versions", async () => {
-    const client = await connect(emu, { requestTimeoutMs: 250 });
+    const client = await connect(emu, { requestTimeoutMs: 1_000 }); // room for the request to reach the emulator on a busy machine
     const name = fresh();
     const before = calls(emu, "PublishLayerVersion");
-    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    emu.faults.add({ provider: "tencent", action: "PublishLayerVersion", kind: "latency", latencyMs: 4_000, times: 1 });
     const timedOut = (await client.publishLayer(req(name), wait).catch((e: unknown) => e)) as CloudError;
     expect(timedOut).toMatchObject({ code: "RequestTimeout", retryable: true, unprocessed: false });
     expect(calls(emu, "PublishLayerVersion")).toBe(before + 1);
@@ -144,7 +144,7 @@ describe("publishLayer", () => {
     expect(calls(emu, "PublishLayerVersion")).toBe(before + 2);
 
     const fnBefore = calls(emu, "PublishVersion");
-    emu.faults.add({ provider: "tencent", action: "PublishVersion", kind: "latency", latencyMs: 1_500, times: 1 });
+    emu.faults.add({ provider: "tencent", action: "PublishVersion", kind: "latency", latencyMs: 4_000, times: 1 });
     const fnErr = (await client.publishFunctionVersion({ functionName: "jobs", namespace: "team" }).catch((e: unknown) => e)) as CloudError;
     expect(fnErr).toMatchObject({ code: "RequestTimeout" });
     expect(calls(emu, "PublishVersion")).toBe(fnBefore + 1);
