@@ -3,7 +3,8 @@ import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { emulatorEnv } from "../emulator/env.js";
 import type { FaultKind, FaultRule, RunningEmulator, SeedBucket, SeedFunction } from "../emulator/types.js";
-import { providerNames, type ProviderName } from "../providers/names.js";
+import type { ProviderName } from "../providers/names.js";
+import { isProviderName, parseQualified } from "../providers/qualified.js";
 import { defineCommand } from "./shared/define.js";
 
 export interface EmulateInput {
@@ -49,7 +50,7 @@ export function parseFault(spec: string): FaultRule {
       hint: `write provider:action:kind[:times][:latencyMs], kind one of ${FAULT_KINDS.join(", ")}; e.g. aws:*:throttle:2`,
     });
   if (!provider || !action || !kind) throw bad("missing parts");
-  if (provider !== "*" && !providerNames.includes(provider as ProviderName)) throw bad(`unknown provider "${provider}"`);
+  if (provider !== "*" && !isProviderName(provider)) throw bad(`unknown provider "${provider}"`);
   if (!FAULT_KINDS.includes(kind as FaultKind)) throw bad(`unknown kind "${kind}"`);
   const rule: FaultRule = { provider: provider as ProviderName | "*", action, kind: kind as FaultKind };
   if (times) {
@@ -72,29 +73,31 @@ function parseNumber(flag: string, value: string | undefined, fallback: number |
 /** `[PROVIDER:]NAME[=LAYER:VERSION[,LAYER:VERSION...]]`: a function, optionally using layer versions. */
 export function parseSeed(spec: string): SeedFunction {
   const [fn, layerList] = spec.split("=", 2) as [string, string | undefined];
-  const m = /^(?:([a-z]+):)?([^:=]+)$/.exec(fn);
+  // fn holds no "=": it is NAME or provider:NAME.
+  const q = parseQualified(fn);
+  const name = q ? (q.provider ? q.value : undefined) : fn;
   const layers = layerList === undefined ? [] : layerList.split(",").map((l) => /^([^:,]+):(\d+)$/.exec(l.trim()));
-  if (!m || (m[1] && !providerNames.includes(m[1] as ProviderName)) || layers.some((l) => l === null) || layerList === "") {
+  if (name === undefined || !/^[^:=]+$/.test(name) || layers.some((l) => l === null) || layerList === "") {
     throw new UsageError(`--function "${spec}" must be NAME or PROVIDER:NAME, optionally =LAYER:VERSION[,LAYER:VERSION...]`, {
       code: "InvalidOption",
       hint: "e.g. --function aws:api=deps:3,tools:1",
     });
   }
-  const seed: SeedFunction = { provider: m[1] as ProviderName | undefined, name: m[2]! };
+  const seed: SeedFunction = { provider: q?.provider, name };
   if (layerList !== undefined) seed.layers = layers.map((l) => ({ name: l![1]!, version: Number(l![2]) }));
   return seed;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses other machines cannot reach. */
 export function parseSeedBucket(spec: string): SeedBucket {
-  const m = /^([a-z]+):([a-z0-9-]+)=([A-Za-z0-9.-]+)$/.exec(spec);
-  if (!m || !providerNames.includes(m[1] as ProviderName)) {
+  const q = parseQualified(spec);
+  if (!q?.provider || q.form !== "provider:region=value" || !/^[A-Za-z0-9.-]+$/.test(q.value)) {
     throw new UsageError(`--bucket "${spec}" must be PROVIDER:REGION=NAME`, {
       code: "InvalidOption",
       hint: "e.g. aws:us-east-1=my-layers or tencent:ap-guangzhou=layers-1250000000",
     });
   }
-  return { provider: m[1] as ProviderName, region: m[2]!, name: m[3]! };
+  return { provider: q.provider, region: q.region!, name: q.value };
 }
 
 export function isLoopback(host: string): boolean {
@@ -132,8 +135,8 @@ export async function emulateCommand(input: EmulateInput): Promise<EmulateResult
       host,
       port,
       stateDir: input.stateDir,
+      ...(publishDelayMs === null ? {} : { publishDelayMs }),
       tuning: {
-        ...(publishDelayMs === null ? {} : { tencent: { publishDelayMs } }),
         ...(input.s3WithoutChecksums ? { aws: { s3Checksums: false } } : {}),
       },
       functionUpdateDelayMs: parseNumber("--update-delay", input.updateDelay, null) ?? undefined,

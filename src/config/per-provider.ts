@@ -1,15 +1,12 @@
 // Per-provider values, from the command line (`--runtime aws:python3.11,aliyun:python3.10`,
 // `--prefix aws:python,tencent:`) or the config file (`{"aws": "python"}`). A provider's own
 // entries win; plain entries apply to every provider that has none of its own.
-import { providerNames } from "../providers/index.js";
-import type { ProviderName } from "../providers/types.js";
-
-const QUALIFIED = /^([a-z]+):(.*)$/;
+import type { ProviderName } from "../providers/names.js";
+import { providerPrefixed } from "../providers/qualified.js";
 
 function split(entry: string): { provider: ProviderName | null; value: string } {
-  const m = QUALIFIED.exec(entry);
-  if (m && (providerNames as string[]).includes(m[1]!)) return { provider: m[1] as ProviderName, value: m[2]! };
-  return { provider: null, value: entry };
+  // `aws:` is a value too: the zip root as aws's prefix.
+  return providerPrefixed(entry, true) ?? { provider: null, value: entry };
 }
 
 /** Does any entry name a provider (`aws:...`)? */

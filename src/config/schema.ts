@@ -2,13 +2,13 @@
 // `layerctl schema config` prints and the package ships (schema/config.schema.json). Keys mirror
 // the command-line flags: a key and a flag mean the same thing.
 import { z } from "zod";
-
-export const PROVIDER_NAMES = ["tencent", "aws", "aliyun"] as const;
+import { type ProviderName, providerNames } from "../providers/names.js";
+import { REGION_PATTERN } from "../providers/qualified.js";
 
 /** A value for every provider, or per provider: `"python"` or `{"aws": "python", "tencent": ""}`. */
 function perProvider<T extends z.ZodType>(value: T, what: string) {
-  const byProvider = z.strictObject({ tencent: value.optional(), aws: value.optional(), aliyun: value.optional() });
-  return z.union([value, byProvider], { error: `expected ${what}, or an object of them by provider (keys: ${PROVIDER_NAMES.join(", ")})` });
+  const byProvider = z.strictObject(Object.fromEntries(providerNames.map((n) => [n, value.optional()])) as Record<ProviderName, z.ZodOptional<T>>);
+  return z.union([value, byProvider], { error: `expected ${what}, or an object of them by provider (keys: ${providerNames.join(", ")})` });
 }
 
 const nonEmpty = z.string().min(1, { error: "expected a non-empty string" });
@@ -17,13 +17,13 @@ const nonEmpty = z.string().min(1, { error: "expected a non-empty string" });
 // provider or provider:region, the part before "=" of `--bucket aws=NAME` / `tencent:ap-guangzhou=NAME`.
 // A key is checked by a refinement, not by the record's key schema: that way a wrong key is named
 // in the one-line error (`layers[0].buckets.gcp: ...`), and the JSON Schema still gets the pattern.
-const BUCKET_KEY = new RegExp(`^(${PROVIDER_NAMES.join("|")})(:[a-z0-9-]+)?$`);
+const BUCKET_KEY = new RegExp(`^(${providerNames.join("|")})(:${REGION_PATTERN})?$`);
 const bucketName = z.string().regex(/^[^\s:=,]+$/, { error: "expected a bucket name ({region} becomes the target's region; no spaces, ':', '=' or ',')" });
 const bucketsByTarget = z
   .record(z.string(), bucketName)
   .superRefine((byKey, ctx) => {
     for (const key of Object.keys(byKey)) {
-      if (!BUCKET_KEY.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `expected a provider (${PROVIDER_NAMES.join(", ")}) or provider:region as the key` });
+      if (!BUCKET_KEY.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `expected a provider (${providerNames.join(", ")}) or provider:region as the key` });
     }
   })
   .meta({ propertyNames: { pattern: BUCKET_KEY.source } });
@@ -78,7 +78,7 @@ const layerSettings = {
   excludes: z.array(nonEmpty).optional().describe("gitignore-style patterns to leave out (--exclude)"),
   prefix: perProvider(z.string(), "a folder inside the zip").optional().describe('folder to put the contents under (--prefix); "" for the zip root'),
   symlinks: z.enum(["keep", "follow"]).optional().describe("keep links or store their targets (--symlinks)"),
-  providers: z.array(z.enum(PROVIDER_NAMES)).min(1, { error: "expected at least one provider" }).optional().describe("providers to publish to (--provider)"),
+  providers: z.array(z.enum(providerNames)).min(1, { error: "expected at least one provider" }).optional().describe("providers to publish to (--provider)"),
   regions: z.array(nonEmpty).optional().describe("regions, or provider:region entries (--region)"),
   skipUnchanged: z.boolean().optional().describe("report an identical newest version instead of publishing (--skip-unchanged)"),
   sharing: sharingSchema.optional(),

@@ -12,7 +12,7 @@
 // and HTML pages apply to downloads too, and "bad-checksum" flips one byte of the body (the bytes
 // differ from the stored zip, as a damaged transfer would).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { ProviderName } from "../providers/names.js";
+import { type ProviderName, providerNames } from "../providers/names.js";
 import type { Reply } from "./types.js";
 
 /** The fault layer's name for a download of version content. */
@@ -21,7 +21,7 @@ export const DOWNLOAD_ACTION = "DownloadLayerContent";
 /** AWS GetLayerVersion: Content.Location "is valid for 10 minutes". */
 export const DEFAULT_CONTENT_URL_TTL_MS = 10 * 60 * 1000;
 
-const PATH = /^\/_layerctl\/blobs\/(?:(tencent|aws|aliyun)\/)?([0-9a-f]{64})\.zip$/;
+const PATH = new RegExp(`^/_layerctl/blobs/(?:(${providerNames.join("|")})/)?([0-9a-f]{64})\\.zip$`);
 
 export interface ContentRequest {
   provider: ProviderName | null;

@@ -9,9 +9,9 @@ import { instantiate, restoreState } from "./cloud.js";
 import { cloudNames, clouds } from "./clouds.js";
 import { mergeCredentials } from "./credentials.js";
 import { ContentLinks, contentReply, damaged, DEFAULT_CONTENT_URL_TTL_MS, DOWNLOAD_ACTION, xmlError } from "./content.js";
-import { emptyBody, Faults, gatewayError, incompleteReply, stallAfterHeaders, truncateBody, truncateChunked } from "./faults.js";
+import { emptyBody, type FaultDecision, Faults, gatewayError, incompleteReply, stallAfterHeaders, truncateBody, truncateChunked } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
-import type { CloudEmulator, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
+import type { BlobStore, CloudEmulator, EmulatorCredentials, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
 export async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const stateDir = options.stateDir ? path.resolve(options.stateDir) : undefined;
@@ -24,19 +24,72 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
   }
 }
 
+/** What answering a request needs: the cloud modules and what they share. */
+interface Served {
+  modules: CloudEmulator[];
+  faults: Faults;
+  links: ContentLinks;
+  blobs: BlobStore;
+  now: () => Date;
+  /** Known once the server listens. */
+  baseUrl: () => string;
+}
+
 async function serve(options: EmulatorOptions, stateDir: string | undefined, unlock: () => Promise<void>): Promise<RunningEmulator> {
   const credentials = mergeCredentials(options.credentials);
-  const blobs = stateDir ? new DirBlobStore(path.join(stateDir, "blobs")) : new MemoryBlobStore();
   const files = new StateFiles(stateDir);
-  const faults = new Faults(options.faults ?? [], options.rateLimit ?? null);
-  const seeds = options.functions ?? [];
-  const links = new ContentLinks();
-  const now = options.now ?? (() => new Date());
   let baseUrl = "";
+  const served: Served = {
+    modules: [],
+    faults: new Faults(options.faults ?? [], options.rateLimit ?? null),
+    links: new ContentLinks(),
+    blobs: stateDir ? new DirBlobStore(path.join(stateDir, "blobs")) : new MemoryBlobStore(),
+    now: options.now ?? (() => new Date()),
+    baseUrl: () => baseUrl,
+  };
+  served.modules = await instantiateClouds(options, credentials, files, served);
 
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    handleRequest(served, req, res).catch((err) => {
+      if (!res.headersSent) send(res, { status: 500, body: { message: `emulator bug: ${(err as Error).message}` } });
+      else res.destroy();
+    });
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+
+  return {
+    url: baseUrl,
+    port: address.port,
+    credentials,
+    faults: served.faults,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      await files.flush();
+      await unlock();
+    },
+  };
+}
+
+/** Each cloud as its definition says, tuned by the options, with its saved state and seeded functions. */
+async function instantiateClouds(options: EmulatorOptions, credentials: EmulatorCredentials, files: StateFiles, served: Served): Promise<CloudEmulator[]> {
+  const seeds = options.functions ?? [];
   const modules: CloudEmulator[] = [];
   for (const name of cloudNames) {
-    // Each cloud as its definition says; the loose type spares a union of three generic instantiations.
+    // The loose type spares a union of three generic instantiations.
     const def = clouds[name] as unknown as Parameters<typeof instantiate>[0];
     const tuning = {
       ...def.tuning,
@@ -53,10 +106,10 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
       {
         credentials: credentials[name],
         tuning,
-        blobs,
-        baseUrl: () => baseUrl,
-        blobUrl: (sha) => links.url(baseUrl, name, sha, now(), tuning.contentUrlTtlMs ?? DEFAULT_CONTENT_URL_TTL_MS),
-        now,
+        blobs: served.blobs,
+        baseUrl: served.baseUrl,
+        blobUrl: (sha) => served.links.url(served.baseUrl(), name, sha, served.now(), tuning.contentUrlTtlMs ?? DEFAULT_CONTENT_URL_TTL_MS),
+        now: served.now,
         save: (): Promise<void> => files.save(name, () => mod.state()),
       },
       saved,
@@ -64,171 +117,149 @@ async function serve(options: EmulatorOptions, stateDir: string | undefined, unl
     );
     modules.push(mod);
   }
+  return modules;
+}
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    handleRequest(req, res).catch((err) => {
-      if (!res.headersSent) send(res, { status: 500, body: { message: `emulator bug: ${(err as Error).message}` } });
-      else res.destroy();
-    });
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-
-  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const rawUrl = req.url ?? "/";
-    const q = rawUrl.indexOf("?");
-    const call: IncomingCall = {
-      method: req.method ?? "GET",
-      rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q),
-      url: new URL(rawUrl, baseUrl),
-      headers: req.headers,
-      body: Buffer.alloc(0),
-      requestId: randomUUID(),
-      corruptChecksum: false,
-      failPublish: false,
-    };
-
-    const content = ContentLinks.parse(call.rawPath);
-    if (content && (call.method === "GET" || call.method === "HEAD")) {
-      // Counted apart from the APIs' calls: what a lookup downloads (it should download nothing).
-      faults.count(`blob:${call.method}`);
-      return serveContent(call, content, req, res);
-    }
-
-    const owner = modules.find((m) => m.route(call) !== null);
-    if (!owner) {
-      send(res, { status: 404, body: { message: `the emulator serves no API at ${call.method} ${call.rawPath}` } });
-      return;
-    }
-    // Nothing of an unauthenticated body is kept: refuse on the headers alone (Node then reads and
-    // drops the rest, so the client sees the answer), and keep at most the cloud's own request
-    // limit (what a signed request may send) before the signature over it is checked.
-    const refused = owner.admit(call);
-    if (refused) return send(res, refused);
-    const body = await readBody(req, owner.requestCap?.(call) ?? owner.maxRequestBytes);
-    if (body === null) return send(res, owner.tooLarge(call));
-    call.body = body;
-
-    for (const mod of modules) {
-      const action = mod.route(call);
-      if (action === null) continue;
-      const decision = faults.decide(mod.provider, action, Date.now());
-      if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
-      switch (decision.kind) {
-        case "hang":
-          return; // never answer; close() destroys the socket
-        case "reset":
-          req.socket.resetAndDestroy();
-          return;
-        case "throttle":
-        case "rate-limited":
-          return send(res, mod.faultReply("throttle", call, action));
-        case "server-error":
-          return send(res, mod.faultReply("server-error", call, action));
-        case "bad-checksum":
-          call.corruptChecksum = true;
-          break;
-        case "publish-failed":
-          call.failPublish = true;
-          break;
-        case "expire-credentials":
-          mod.expireCredentials?.();
-          break;
-        case "lost-response":
-          await mod.handle(call, action);
-          req.socket.resetAndDestroy();
-          return;
-        case "stall":
-          return stallAfterHeaders(res, await mod.handle(call, action));
-        case "truncate":
-          return truncateBody(res, await mod.handle(call, action));
-        case "html-error":
-          return gatewayError(res);
-        case "empty-body":
-          return emptyBody(res, await mod.handle(call, action));
-        case "hollow":
-        case "no-list": {
-          const reply = await mod.handle(call, action);
-          return send(res, incompleteReply(reply, decision.kind, mod.hollow?.(reply, call)));
-        }
-        case "truncate-chunked":
-          return truncateChunked(res, await mod.handle(call, action));
-        case null:
-          break;
-      }
-      return send(res, await mod.handle(call, action));
-    }
-  }
-
-  /**
-   * A download link (./content.ts): checked like a presigned URL, then the stored bytes (or a
-   * range of them), with the cloud's faults for "DownloadLayerContent" applied on the way.
-   */
-  async function serveContent(call: IncomingCall, content: NonNullable<ReturnType<typeof ContentLinks.parse>>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const refused = links.refusal(content, call.url.searchParams, now());
-    if (refused) return send(res, refused);
-    const answer = async (): Promise<Reply> => {
-      const bytes = await blobs.get(content.sha256);
-      if (!bytes) return xmlError(404, "NoSuchKey", "The specified key does not exist.");
-      const range = req.headers.range;
-      return contentReply(bytes, typeof range === "string" ? range : undefined);
-    };
-    const head = call.method === "HEAD";
-    const decision = content.provider ? faults.decideNamed(content.provider, DOWNLOAD_ACTION) : { latencyMs: 0, kind: null };
-    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
-    switch (decision.kind) {
-      case "hang":
-        return;
-      case "reset":
-      case "lost-response":
-        req.socket.resetAndDestroy();
-        return;
-      case "throttle":
-      case "rate-limited":
-        return send(res, xmlError(503, "SlowDown", "Please reduce your request rate."));
-      case "server-error":
-        return send(res, xmlError(500, "InternalError", "We encountered an internal error. Please try again."));
-      case "html-error":
-        return gatewayError(res);
-      case "stall":
-        return stallAfterHeaders(res, await answer());
-      case "truncate":
-        return truncateBody(res, await answer());
-      case "bad-checksum":
-        return send(res, damaged(await answer()), head);
-      case "empty-body":
-        return emptyBody(res, await answer());
-      case "truncate-chunked":
-        return truncateChunked(res, await answer());
-      default:
-        return send(res, await answer(), head);
-    }
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  baseUrl = `http://${host}:${address.port}`;
-
-  return {
-    url: baseUrl,
-    port: address.port,
-    credentials,
-    faults,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-      await files.flush();
-      await unlock();
-    },
+async function handleRequest(served: Served, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const rawUrl = req.url ?? "/";
+  const q = rawUrl.indexOf("?");
+  const call: IncomingCall = {
+    method: req.method ?? "GET",
+    rawPath: q === -1 ? rawUrl : rawUrl.slice(0, q),
+    url: new URL(rawUrl, served.baseUrl()),
+    headers: req.headers,
+    body: Buffer.alloc(0),
+    requestId: randomUUID(),
+    corruptChecksum: false,
+    failPublish: false,
   };
+
+  const content = ContentLinks.parse(call.rawPath);
+  if (content && (call.method === "GET" || call.method === "HEAD")) {
+    // Counted apart from the APIs' calls: what a lookup downloads (it should download nothing).
+    served.faults.count(`blob:${call.method}`);
+    return serveContent(served, call, content, req, res);
+  }
+
+  const owner = served.modules.find((m) => m.route(call) !== null);
+  if (!owner) {
+    send(res, { status: 404, body: { message: `the emulator serves no API at ${call.method} ${call.rawPath}` } });
+    return;
+  }
+  // Nothing of an unauthenticated body is kept: refuse on the headers alone (Node then reads and
+  // drops the rest, so the client sees the answer), and keep at most the cloud's own request
+  // limit (what a signed request may send) before the signature over it is checked.
+  const refused = owner.admit(call);
+  if (refused) return send(res, refused);
+  const body = await readBody(req, owner.requestCap?.(call) ?? owner.maxRequestBytes);
+  if (body === null) return send(res, owner.tooLarge(call));
+  call.body = body;
+
+  for (const mod of served.modules) {
+    const action = mod.route(call);
+    if (action === null) continue;
+    const decision = served.faults.decide(mod.provider, action, Date.now());
+    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    return answerCall(mod, call, action, decision, req, res);
+  }
+}
+
+/** The cloud's answer to an API call, through the fault decided for it (none: as it is). */
+async function answerCall(mod: CloudEmulator, call: IncomingCall, action: string, decision: FaultDecision, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  switch (decision.kind) {
+    case "hang":
+      return; // never answer; close() destroys the socket
+    case "reset":
+      req.socket.resetAndDestroy();
+      return;
+    case "throttle":
+    case "rate-limited":
+      return send(res, mod.faultReply("throttle", call, action));
+    case "server-error":
+      return send(res, mod.faultReply("server-error", call, action));
+    case "bad-checksum":
+      call.corruptChecksum = true;
+      break;
+    case "publish-failed":
+      call.failPublish = true;
+      break;
+    case "expire-credentials":
+      mod.expireCredentials?.();
+      break;
+    case "lost-response":
+      await mod.handle(call, action);
+      req.socket.resetAndDestroy();
+      return;
+    case "stall":
+      return stallAfterHeaders(res, await mod.handle(call, action));
+    case "truncate":
+      return truncateBody(res, await mod.handle(call, action));
+    case "html-error":
+      return gatewayError(res);
+    case "empty-body":
+      return emptyBody(res, await mod.handle(call, action));
+    case "hollow":
+    case "no-list": {
+      const reply = await mod.handle(call, action);
+      return send(res, incompleteReply(reply, decision.kind, mod.hollow?.(reply, call)));
+    }
+    case "truncate-chunked":
+      return truncateChunked(res, await mod.handle(call, action));
+    case null:
+      break;
+  }
+  return send(res, await mod.handle(call, action));
+}
+
+/**
+ * A download link (./content.ts): checked like a presigned URL, then the stored bytes (or a
+ * range of them), with the cloud's faults for "DownloadLayerContent" applied on the way.
+ */
+async function serveContent(
+  served: Served,
+  call: IncomingCall,
+  content: NonNullable<ReturnType<typeof ContentLinks.parse>>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const refused = served.links.refusal(content, call.url.searchParams, served.now());
+  if (refused) return send(res, refused);
+  const answer = async (): Promise<Reply> => {
+    const bytes = await served.blobs.get(content.sha256);
+    if (!bytes) return xmlError(404, "NoSuchKey", "The specified key does not exist.");
+    const range = req.headers.range;
+    return contentReply(bytes, typeof range === "string" ? range : undefined);
+  };
+  const head = call.method === "HEAD";
+  const decision = content.provider ? served.faults.decideNamed(content.provider, DOWNLOAD_ACTION) : { latencyMs: 0, kind: null };
+  if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+  switch (decision.kind) {
+    case "hang":
+      return;
+    case "reset":
+    case "lost-response":
+      req.socket.resetAndDestroy();
+      return;
+    case "throttle":
+    case "rate-limited":
+      return send(res, xmlError(503, "SlowDown", "Please reduce your request rate."));
+    case "server-error":
+      return send(res, xmlError(500, "InternalError", "We encountered an internal error. Please try again."));
+    case "html-error":
+      return gatewayError(res);
+    case "stall":
+      return stallAfterHeaders(res, await answer());
+    case "truncate":
+      return truncateBody(res, await answer());
+    case "bad-checksum":
+      return send(res, damaged(await answer()), head);
+    case "empty-body":
+      return emptyBody(res, await answer());
+    case "truncate-chunked":
+      return truncateChunked(res, await answer());
+    default:
+      return send(res, await answer(), head);
+  }
 }
 
 /**

@@ -174,7 +174,13 @@ export interface EmulatorOptions {
   credentials?: { [K in keyof Clouds]?: Partial<EmulatorCredentials[K]> };
   /** Per cloud, e.g. { tencent: { publishDelayMs: 0 }, aws: { maxClockSkewMs: 60_000 } }. */
   tuning?: { [K in keyof Clouds]?: Partial<EmulatorTuning[K]> };
-  /** Alias of tuning.tencent.publishDelayMs (kept: users' scripts pass it). */
+  /**
+   * Sets publishDelayMs of every cloud that publishes asynchronously (how long a new layer version
+   * stays Publishing and a deleted one Deleting; each such cloud's default otherwise): shared code
+   * sets it without knowing which clouds those are.
+   */
+  publishDelayMs?: number;
+  /** Alias of tuning.tencent.publishDelayMs (kept: users' scripts pass it); wins over publishDelayMs. */
   tencentPublishDelayMs?: number;
   /** Sets every cloud's maxClockSkewMs (each cloud's default is its documented window). */
   maxClockSkewMs?: number;

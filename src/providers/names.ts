@@ -28,4 +28,5 @@ export type ProviderName = keyof typeof catalog;
 
 export const providerCatalog: Readonly<Record<ProviderName, ProviderAbout>> = catalog;
 
-export const providerNames = Object.keys(catalog) as ProviderName[];
+/** Every provider's name, in help order; never empty (a tuple, so a zod enum takes it as is). */
+export const providerNames = Object.keys(catalog) as [ProviderName, ...ProviderName[]];

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { registerSecret } from "../output/redact.js";
 import type { ProviderName } from "./names.js";
+import { endpointUrl } from "./endpoint.js";
 import { defaultRetryPolicy } from "./retry.js";
 import type { RetryPolicy } from "./types.js";
 
@@ -18,16 +19,7 @@ export const STS_RETRY: RetryPolicy = { ...defaultRetryPolicy };
 export function stsEndpoint(env: NodeJS.ProcessEnv, variable: string, provider: ProviderName): URL | undefined {
   const value = env[variable]?.trim();
   if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${variable} "${value}" is not a URL`, { code: "InvalidEndpoint", provider, hint: "give a full URL such as http://127.0.0.1:9000" });
-  }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
-    throw new UsageError(`${variable} "${value}" must be a plain http(s)://host[:port] URL`, { code: "InvalidEndpoint", provider });
-  }
-  return url;
+  return endpointUrl(value, variable, provider);
 }
 
 /** A role session name: the given one, else `layerctl-<unix seconds>` (every cloud takes [\w+=,.@-], 2-64). */

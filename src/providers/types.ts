@@ -418,8 +418,6 @@ export interface Provider {
 export interface ProviderFeatures {
   /** Publishing is asynchronous (poll until active). */
   asyncPublish: boolean;
-  /** Layer versions have ARNs. */
-  arns: boolean;
   /** Function versions take a namespace. */
   functionNamespaces: boolean;
   /** Deleting a version is asynchronous (poll until it leaves `Deleting`). */

@@ -14,9 +14,10 @@ import type { ProviderInfo } from "../commands/providers.js";
 import type { SkippedLayer } from "../release/config-scope.js";
 import type { StatusDocument } from "../release/status.js";
 import type { DownloadDocument } from "../commands/download.js";
+import { providerNames } from "../providers/names.js";
 import { recordFileSchema } from "./schema.js";
 
-const provider = z.enum(["tencent", "aws", "aliyun"]);
+const provider = z.enum(providerNames);
 
 export const recordErrorSchema = z.strictObject({
   code: z.string(),

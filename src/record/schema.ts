@@ -2,6 +2,7 @@
 // of a release (`jq -r '.layers.deps.aws["us-east-1"].version' layers.lock.json`). Public
 // interface: the schema below is the one `layerctl schema output` prints.
 import { z } from "zod";
+import { providerNames } from "../providers/names.js";
 
 export const RECORD_FORMAT = 1;
 
@@ -24,9 +25,7 @@ export const recordFileSchema = z
   .strictObject({
     $schema: z.string().optional(),
     format: z.literal(RECORD_FORMAT).describe("record file format version"),
-    layers: z
-      .record(z.string(), z.partialRecord(z.enum(["tencent", "aws", "aliyun"]), z.record(z.string(), recordEntrySchema)).describe("by provider, then region"))
-      .describe("by layer name"),
+    layers: z.record(z.string(), z.partialRecord(z.enum(providerNames), z.record(z.string(), recordEntrySchema)).describe("by provider, then region")).describe("by layer name"),
   })
   .describe("layerctl record file: the layer versions a release published, by layer, provider and region");
 

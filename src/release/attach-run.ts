@@ -17,6 +17,7 @@ import { ALL } from "../targets/all-regions.js";
 import { selectProviders, splitList, type Target, type TargetOptions } from "../targets/resolve.js";
 import { attachFunctions, namespaceOf, type AttachOptions, type LayerChange } from "./attach-functions.js";
 import { notALayer, scopeLayers } from "./config-scope.js";
+import { qualifiedRegion } from "../providers/qualified.js";
 import { UPDATE_POLL_INTERVAL_MS } from "./publish-attach.js";
 
 export interface AttachInput extends TargetOptions {
@@ -72,12 +73,16 @@ export async function runAttach(input: AttachInput, ctx: CommandContext, mode: "
     layer = scoped.layer;
     targetOptions = { ...input, provider: scoped.providers, region: scoped.regions };
   } else if (recorded && !flagsGiven) {
-    const pairs = Object.entries(recorded).flatMap(([p, byRegion]) => Object.keys(byRegion ?? {}).map((r) => `${p}:${r}`));
+    const pairs = Object.entries(recorded).flatMap(([provider, byRegion]) => Object.keys(byRegion ?? {}).map((region) => ({ provider, region })));
     const regions = splitList(input.region);
-    // `all` / `aws:all`: every region the record has (for that provider).
-    const chosen = regions.length === 0 ? pairs : pairs.filter((pr) => regions.some((r) => pr === r || pr.endsWith(`:${r}`) || r === ALL || r === `${pr.split(":")[0]}:${ALL}`));
-    if (chosen.length === 0) throw new UsageError(`--region ${regions.join(",")}: ${input.fromRecord} records ${name} in ${pairs.join(", ")} only`, { code: "NoSuchTarget" });
-    targetOptions = { ...input, provider: [...new Set(chosen.map((pr) => pr.split(":")[0]!))], region: chosen };
+    // `region` / `provider:region` (or `provider=region`); `all` / `aws:all`: every region the record has (for that provider).
+    const wanted = regions.map((r) => qualifiedRegion(r) ?? { qualifier: undefined, region: r });
+    const chosen =
+      regions.length === 0 ? pairs : pairs.filter((pr) => wanted.some((w) => (w.qualifier ?? pr.provider) === pr.provider && (w.region === pr.region || w.region === ALL)));
+    const named = (list: typeof pairs) => list.map((pr) => `${pr.provider}:${pr.region}`);
+    if (chosen.length === 0)
+      throw new UsageError(`--region ${regions.join(",")}: ${input.fromRecord} records ${name} in ${named(pairs).join(", ")} only`, { code: "NoSuchTarget" });
+    targetOptions = { ...input, provider: [...new Set(chosen.map((pr) => pr.provider))], region: named(chosen) };
   }
 
   // The config's attach settings, where the flags say nothing.

@@ -8,6 +8,7 @@ import { UsageError } from "../errors.js";
 import { displayPath, effectiveLayers, settingPath, type EffectiveLayer, type LoadedConfig } from "../config/load.js";
 import { getProvider, providerNames } from "../providers/index.js";
 import type { ProviderName } from "../providers/types.js";
+import { qualifiedRegion } from "../providers/qualified.js";
 import { checkRegion, defaultRegion, splitList } from "../targets/resolve.js";
 import { ALL } from "../targets/all-regions.js";
 
@@ -41,8 +42,6 @@ export interface ConfigScope {
   layers: ScopedLayer[];
   skipped: SkippedLayer[];
 }
-
-const QUALIFIED = /^([a-z]+)[:=](.+)$/;
 
 /** The layers of the file named (all of them when `names` is undefined), each with the targets the flags select. */
 export function scopeLayers(loaded: LoadedConfig, names: string[] | undefined, flags: ScopeFlags, env: NodeJS.ProcessEnv): ConfigScope {
@@ -169,8 +168,8 @@ function declaredTargets(loaded: LoadedConfig, layer: EffectiveLayer, wanted: Pr
   const parsed = regions
     .map((entry, i) => {
       const e = parseEntry(entry);
-      if (e.provider === null && QUALIFIED.test(entry)) {
-        const named = QUALIFIED.exec(entry)![1]!;
+      const named = qualifiedRegion(entry)?.qualifier;
+      if (e.provider === null && named !== undefined) {
         throw new UsageError(`${file}: ${settingPath(layer, "regions", i)}: ${named} is not a provider`, {
           code: "InvalidConfig",
           hint: `write a region, or provider:region with one of: ${providerNames.join(", ")}`,
@@ -208,9 +207,9 @@ interface Entry {
 }
 
 function parseEntry(text: string): Entry {
-  const m = QUALIFIED.exec(text);
-  if (m && (providerNames as string[]).includes(m[1]!)) return { text, provider: m[1] as ProviderName, region: m[2]! };
-  if (m) getProvider(m[1]!); // an unknown provider name is that error
+  const q = qualifiedRegion(text);
+  if (q?.provider) return { text, provider: q.provider, region: q.region };
+  if (q) getProvider(q.qualifier); // an unknown provider name is that error
   return { text, provider: null, region: text };
 }
 

@@ -12,6 +12,7 @@ import { removeOnInterrupt } from "../interrupt.js";
 import { humanBytes } from "../output/table.js";
 import { downloadZip } from "../providers/content.js";
 import { rememberCrc64 } from "../providers/archive-content.js";
+import { parseQualified } from "../providers/qualified.js";
 import { startBudget } from "../providers/budget.js";
 import { defaultRetryPolicy } from "../providers/retry.js";
 import { translateRuntimes } from "../providers/runtimes.js";
@@ -55,13 +56,13 @@ export interface CopyDocument extends PublishDocument {
   recordFiles?: string[];
 }
 
-const SPEC = /^([a-z]+)(?::(.+))?$/;
-
 function parseTargetSpec(spec: string, flag: string): { provider: string; region?: string } {
-  const m = SPEC.exec(spec.trim());
-  if (!m) throw new UsageError(`${flag} "${spec}" is not provider[:region]`, { code: "InvalidTarget", hint: `e.g. ${flag} aws:us-east-1` });
-  selectProviders([m[1]!]); // an unknown provider is named now
-  return { provider: m[1]!, region: m[2] };
+  const text = spec.trim();
+  const q = parseQualified(text);
+  const provider = q ? (q.form !== "provider=value" && q.rest !== "" ? q.qualifier : undefined) : /^[a-z]+$/.test(text) ? text : undefined;
+  if (!provider) throw new UsageError(`${flag} "${spec}" is not provider[:region]`, { code: "InvalidTarget", hint: `e.g. ${flag} aws:us-east-1` });
+  selectProviders([provider]); // an unknown provider is named now
+  return { provider, region: q?.rest };
 }
 
 export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<CopyDocument> {

@@ -17,7 +17,7 @@ import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "./publish.js";
 import type { CommandContext } from "../targets/context.js";
 import { selectProviders, splitList, startEmbedded } from "../targets/resolve.js";
-import { providerNames } from "../providers/index.js";
+import { parseQualified, qualifierOf } from "../providers/qualified.js";
 import { parseStaging } from "./staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
 import { checkAttachTargets } from "./publish-attach.js";
@@ -173,8 +173,8 @@ async function planLayers(
   // A --bucket for a provider no layer of this run publishes to serves nothing: a mistake.
   const providers = new Set(scope.layers.flatMap((l) => l.providers as string[]));
   for (const entry of splitList(flags.bucket)) {
-    const named = /^([a-z]+)[:=]/.exec(entry)?.[1];
-    if (named && (providerNames as string[]).includes(named) && !providers.has(named)) {
+    const named = parseQualified(entry)?.provider;
+    if (named && !providers.has(named)) {
       throw new UsageError(`--bucket ${entry} names ${named}, to which no layer of this run publishes`, {
         code: "UnusedBucket",
         hint: `drop that bucket, or select ${named} with --provider`,
@@ -230,8 +230,8 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
   input.region = scoped.regions;
   const kept = (entries: string[]) =>
     entries.filter((r) => {
-      const m = /^([a-z]+)[:=]/.exec(r);
-      return !m || (scoped.providers as string[]).includes(m[1]!);
+      const named = qualifierOf(r);
+      return named === undefined || (scoped.providers as string[]).includes(named);
     });
   const fileBuckets = splitList(flags.bucket).length === 0 && base.bucket!.length > 0;
   // Top-level buckets serve every layer; a layer's own bucket for a provider it does not use is a mistake.

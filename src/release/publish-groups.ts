@@ -4,7 +4,7 @@
 // this is exactly one publish.
 import { UsageError } from "../errors.js";
 import { hasProviderEntries, valueFor, valuesFor } from "../config/per-provider.js";
-import { providerNames } from "../providers/index.js";
+import { parseQualified } from "../providers/qualified.js";
 import type { ArchiveSummary } from "../archive/types.js";
 import type { PreparedPublish, PublishDocument, PublishInput } from "./publish.js";
 import { PUBLISH_SHARE_FLAGS, planGrants } from "./sharing.js";
@@ -83,8 +83,8 @@ export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, 
 /** Region (and bucket) entries for some providers: others' entries would be refused as unused by a publish to these. */
 export function entriesFor(list: string[] | undefined, names: string[]): string[] {
   return splitList(list).filter((r) => {
-    const m = /^([a-z]+)[:=]/.exec(r);
-    return !m || names.includes(m[1]!) || !(providerNames as string[]).includes(m[1]!);
+    const q = parseQualified(r);
+    return !q?.provider || names.includes(q.provider);
   });
 }
 

@@ -3,7 +3,8 @@
 // any call, and one grant on one target as a record. Used by `share` and by `publish --public`.
 import { UsageError } from "../errors.js";
 import type { Logger } from "../output/log.js";
-import { getProvider, providerNames } from "../providers/index.js";
+import { providerPrefixed } from "../providers/qualified.js";
+import { getProvider } from "../providers/index.js";
 import type { Grantee, LayerVersionRecord, Provider, ProviderClient, ProviderName } from "../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
 import { failedTarget } from "../targets/failed-records.js";
@@ -40,8 +41,6 @@ export interface GrantPlan {
   asked: boolean;
 }
 
-const QUALIFIED = /^([a-z]+):(.+)$/;
-
 /**
  * The grants asked for, per provider of the run. One a provider cannot make (Tencent has no
  * sharing API; Aliyun cannot name an account) is skipped with the reason, and the others go on; an
@@ -60,9 +59,8 @@ export function planGrants(
   else if (Array.isArray(opts.public)) for (const p of opts.public) wanted.push({ grantee: { kind: "public" }, provider: getProvider(p).name });
   for (const kind of ["account", "organization"] as const) {
     for (const entry of splitList(opts[kind])) {
-      const m = QUALIFIED.exec(entry);
-      const provider = m && (providerNames as string[]).includes(m[1]!) ? (m[1] as ProviderName) : null;
-      wanted.push({ grantee: { kind, id: provider ? m![2]! : entry }, provider });
+      const prefixed = providerPrefixed(entry);
+      wanted.push({ grantee: { kind, id: prefixed?.value ?? entry }, provider: prefixed?.provider ?? null });
     }
   }
   const byProvider = new Map<ProviderName, Grantee[]>();

@@ -6,9 +6,11 @@ import type { ProviderName } from "../providers/names.js";
 import type { Logger } from "../output/log.js";
 import { humanBytes } from "../output/table.js";
 import { getProvider } from "../providers/index.js";
+import { parseQualified } from "../providers/qualified.js";
 import { stagedKey } from "../providers/object-upload.js";
 import type { ConnectOptions, LayerSpec, Provider, StagedFile, StagedObject, StagedRecord, StorageClient, UploadMode } from "../providers/types.js";
-import { parseEndpoint, splitList, type Target } from "../targets/resolve.js";
+import { parseEndpoint } from "../providers/endpoint.js";
+import { splitList, type Target } from "../targets/resolve.js";
 
 export type UploadChoice = "auto" | UploadMode;
 const CHOICES: UploadChoice[] = ["auto", "inline", "storage"];
@@ -40,8 +42,6 @@ export interface StagingOptions {
 
 export type TargetPlan = { upload: "inline" } | { upload: "storage"; bucket?: string; endpoint?: string };
 
-const RULE = /^([a-z]+)(?::([a-z0-9-]+))?=(.+)$/;
-
 /** Checks --upload, --bucket (and LAYERCTL_BUCKET_*) and --storage-endpoint: no call, no archive needed. */
 export function parseStaging(input: StagingInput, env: NodeJS.ProcessEnv, selected: Provider[]): StagingOptions {
   const choice = (input.upload ?? "auto") as UploadChoice;
@@ -69,22 +69,22 @@ export function parseStaging(input: StagingInput, env: NodeJS.ProcessEnv, select
 }
 
 function parseRule(entry: string, from: string, selected: Provider[]): BucketRule {
-  const m = RULE.exec(entry);
-  if (!m) {
+  const q = parseQualified(entry);
+  if (!q || q.form === "provider:value" || q.value === "") {
     // No store allows "=" or ":" in a bucket name: this is a rule written wrong.
     if (entry.includes("=") || entry.includes(":")) {
       throw new UsageError(`${from} "${entry}" must be NAME, provider=NAME or provider:region=NAME`, { code: "InvalidBucket" });
     }
     return { name: entry };
   }
-  const provider = getProvider(m[1]!).name;
+  const provider = getProvider(q.qualifier).name;
   if (!selected.some((p) => p.name === provider)) {
     throw new UsageError(`${from} ${entry} names ${provider}, which is not among the selected providers`, {
       code: "UnusedBucket",
       hint: `add ${provider} to --provider, or drop that bucket`,
     });
   }
-  return { provider, region: m[2], name: m[3]! };
+  return { provider, region: q.region, name: q.value };
 }
 
 /** The bucket for one target: provider:region, then provider, then a plain name; flags before the environment. */

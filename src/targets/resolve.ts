@@ -5,6 +5,8 @@ import { getProvider } from "../providers/index.js";
 import { checkRegion as checkRegionShape } from "../providers/regions.js";
 import type { CredentialOptions, Provider, ProviderName, ResolvedCredentials } from "../providers/types.js";
 import { providerNames } from "../providers/names.js";
+import { providerPrefixed, qualifiedRegion, qualifierOf } from "../providers/qualified.js";
+import { parseEndpoint } from "../providers/endpoint.js";
 import { registerSecret } from "../output/redact.js";
 import type { Logger } from "../output/log.js";
 import type { SeedFunction } from "../emulator/types.js";
@@ -57,25 +59,12 @@ export function splitList(values: string[] | undefined): string[] {
 export function selectProviders(names: string[] | undefined): Provider[] {
   const list = splitList(names);
   if (list.length === 0) {
-    throw new UsageError("no provider given", { code: "MissingProvider", hint: "pass --provider tencent, aws or aliyun (comma-separate several)" });
-  }
-  return [...new Set(list)].map(getProvider);
-}
-
-export function parseEndpoint(value: string, from: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${from} "${value}" is not a URL`, { code: "InvalidEndpoint", hint: "give a full URL such as http://127.0.0.1:9000" });
-  }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
-    throw new UsageError(`${from} "${value}" must be a plain http(s)://host[:port] URL`, {
-      code: "InvalidEndpoint",
-      hint: "give scheme, host and port only, e.g. https://lambda.us-east-1.amazonaws.com or http://127.0.0.1:9000",
+    throw new UsageError("no provider given", {
+      code: "MissingProvider",
+      hint: `pass --provider ${providerNames.slice(0, -1).join(", ")} or ${providerNames.at(-1)} (comma-separate several)`,
     });
   }
-  return `${url.protocol}//${url.host}`;
+  return [...new Set(list)].map(getProvider);
 }
 
 function endpointFor(provider: Provider, explicit: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -85,12 +74,6 @@ function endpointFor(provider: Provider, explicit: string | undefined, env: Node
     if (v) return parseEndpoint(v, name);
   }
   return undefined;
-}
-
-/** A `provider:` prefix naming a known provider, and the rest; undefined for a plain entry. */
-function providerPrefixed(entry: string): [ProviderName, string] | undefined {
-  const m = /^([a-z]+):(.+)$/.exec(entry);
-  return m && (providerNames as readonly string[]).includes(m[1]!) ? [m[1] as ProviderName, m[2]!] : undefined;
 }
 
 /**
@@ -103,14 +86,14 @@ export function profilesFor(providers: Provider[], values: string | string[] | u
   for (const e of splitList(typeof values === "string" ? [values] : values)) {
     const prefixed = providerPrefixed(e);
     if (!prefixed) plain.push(e);
-    else if (!providers.some((p) => p.name === prefixed[0])) {
-      throw new UsageError(`--profile ${e} names ${prefixed[0]}, which is not among the selected providers`, {
+    else if (!providers.some((p) => p.name === prefixed.provider)) {
+      throw new UsageError(`--profile ${e} names ${prefixed.provider}, which is not among the selected providers`, {
         code: "UnusedProfile",
-        hint: `add ${prefixed[0]} to --provider, or drop that profile`,
+        hint: `add ${prefixed.provider} to --provider, or drop that profile`,
       });
-    } else if (own.has(prefixed[0]) && own.get(prefixed[0]) !== prefixed[1]) {
-      throw new UsageError(`--profile names two profiles for ${prefixed[0]}: ${own.get(prefixed[0])} and ${prefixed[1]}`, { code: "ConflictingOptions" });
-    } else own.set(prefixed[0], prefixed[1]);
+    } else if (own.has(prefixed.provider) && own.get(prefixed.provider) !== prefixed.value) {
+      throw new UsageError(`--profile names two profiles for ${prefixed.provider}: ${own.get(prefixed.provider)} and ${prefixed.value}`, { code: "ConflictingOptions" });
+    } else own.set(prefixed.provider, prefixed.value);
   }
   if (new Set(plain).size > 1) {
     throw new UsageError(`--profile names several profiles for every cloud: ${plain.join(", ")}`, {
@@ -139,8 +122,8 @@ export function roleArnsFor(providers: Provider[], values: string | string[] | u
   const out = new Map<ProviderName, string>();
   for (const e of entries) {
     const prefixed = providerPrefixed(e);
-    const name = prefixed?.[0] ?? providerNames.find((n) => getProvider(n).roleArn.pattern.test(e));
-    const arn = prefixed?.[1] ?? e;
+    const name = prefixed?.provider ?? providerNames.find((n) => getProvider(n).roleArn.pattern.test(e));
+    const arn = prefixed?.value ?? e;
     if (!name) {
       throw new UsageError(`--role-arn "${e}" is not a role ARN of any cloud`, {
         code: "InvalidRoleArn",
@@ -164,10 +147,10 @@ function regionsFor(provider: Provider, entries: string[], env: NodeJS.ProcessEn
   const mine: string[] = [];
   const shared: string[] = [];
   for (const e of entries) {
-    const m = /^([a-z]+)[:=](.+)$/.exec(e);
-    if (m) {
-      getProvider(m[1]!); // an unknown provider prefix is a mistake, not something to ignore
-      if (m[1] === provider.name) mine.push(m[2]!);
+    const q = qualifiedRegion(e);
+    if (q) {
+      getProvider(q.qualifier); // an unknown provider prefix is a mistake, not something to ignore
+      if (q.qualifier === provider.name) mine.push(q.region);
     } else shared.push(e);
   }
   let regions = mine.length > 0 ? mine : shared;
@@ -258,7 +241,7 @@ export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<Emb
   const { start, emulatorEnv } = await import("../emulator/index.js");
   // Short asynchronous states: a demo still shows them, without making anyone wait. Buckets named
   // with --bucket exist on first use: the embedded emulator starts empty.
-  const emu = await start({ port: 0, tuning: { tencent: { publishDelayMs: 300 } }, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
+  const emu = await start({ port: 0, publishDelayMs: 300, functionUpdateDelayMs: 300, functions: seedFunctions, autoCreateBuckets: true });
   const overlay = emulatorEnv(emu.credentials, emu.url);
   for (const [k, v] of Object.entries(overlay)) if (/SECRET|TOKEN/.test(k)) registerSecret(v);
   return {
@@ -288,12 +271,12 @@ export async function resolveTargets(
   const providers = selectProviders(opts.provider);
   const regionEntries = splitList(opts.region);
   for (const e of regionEntries) {
-    const m = /^([a-z]+)[:=]/.exec(e);
-    if (m && !providers.some((p) => p.name === m[1])) {
-      getProvider(m[1]!); // an unknown provider name gets that error first
-      throw new UsageError(`--region ${e} names ${m[1]}, which is not among the selected providers`, {
+    const named = qualifierOf(e);
+    if (named !== undefined && !providers.some((p) => p.name === named)) {
+      getProvider(named); // an unknown provider name gets that error first
+      throw new UsageError(`--region ${e} names ${named}, which is not among the selected providers`, {
         code: "UnusedRegion",
-        hint: `add ${m[1]} to --provider, or drop that region`,
+        hint: `add ${named} to --provider, or drop that region`,
       });
     }
   }
@@ -317,7 +300,10 @@ export async function resolveTargets(
   const regionWarnings: string[] = [];
   const plan: Array<{ provider: Provider; regions: string[]; all: boolean }> = [];
   for (const p of providers) {
-    const needsDefault = !regionEntries.some((e) => !/^([a-z]+)[:=]/.test(e) || e.startsWith(`${p.name}:`) || e.startsWith(`${p.name}=`));
+    const needsDefault = !regionEntries.some((e) => {
+      const named = qualifierOf(e);
+      return named === undefined || named === p.name;
+    });
     const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
     plan.push({ provider: p, ...regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
   }

@@ -96,6 +96,11 @@ describe("attach", () => {
       ["aws", "us-east-1", 1],
       ["aws", "eu-west-1", 1],
     ]);
+    // The one grammar of --region: provider=region means provider:region here too.
+    for (const region of ["aws:eu-west-1", "aws=eu-west-1", "eu-west-1"]) {
+      const one = await attachCommand({ layer: "cmdrecall", fromRecord: file, region: [region], function: ["api"], dryRun: true }, { env, log: silentLogger });
+      expect(one.results.map((r) => [r.provider, r.region])).toEqual([["aws", "eu-west-1"]]);
+    }
   });
 
   it("warns that --namespace means nothing where functions have none", async () => {

@@ -104,7 +104,10 @@ export const tencentCloud = defineCloud({
     // (26.7 MB of base64): the emulator keeps the larger, so the 20 MB check answers such uploads.
     maxRequestBytes: 32 * 1024 * 1024,
   } as TencentTuning,
-  tuningAliases: (o) => (o.tencentPublishDelayMs !== undefined ? { publishDelayMs: o.tencentPublishDelayMs } : {}),
+  tuningAliases: (o) => {
+    const publishDelayMs = o.tencentPublishDelayMs ?? o.publishDelayMs;
+    return publishDelayMs !== undefined ? { publishDelayMs } : {};
+  },
   state: { format: 1, emptyRegion: (): RegionState => emptyLayersAndFunctions() },
   // API 3.0 has a single path. AWS and Aliyun put a dated version in their layer APIs' paths, but
   // their STS answer at POST / too: an API 3.0 request is told by its X-TC-* headers or its TC3

@@ -40,6 +40,7 @@ import { AliyunFunctions } from "./functions.js";
 import { layerRecord, type FcLayer } from "./records.js";
 import { loadAliyunSdk, type AliyunSdk, type FcClientInstance } from "./sdk.js";
 import { checkAnswer } from "../answers.js";
+import { endpointUrl } from "../endpoint.js";
 import { findOne, layerMatch } from "../lookup.js";
 import { aliyunAnswers, type AliyunAction } from "./answers.js";
 
@@ -63,15 +64,7 @@ interface SdkResponse<T> {
 
 export function endpointFor(opts: Pick<ConnectOptions, "endpoint" | "region">, creds: Pick<AliyunCredentials, "accountId">): Endpoint {
   if (opts.endpoint) {
-    let url: URL;
-    try {
-      url = new URL(opts.endpoint);
-    } catch {
-      throw new UsageError(`invalid endpoint "${opts.endpoint}"`, { code: "InvalidEndpoint", provider: "aliyun", hint: "give a full URL such as http://127.0.0.1:9000" });
-    }
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
-      throw new UsageError(`invalid endpoint "${opts.endpoint}": FC needs http(s)://host[:port] with no path`, { code: "InvalidEndpoint", provider: "aliyun" });
-    }
+    const url = endpointUrl(opts.endpoint, "the Function Compute endpoint", "aliyun");
     return { host: url.host, protocol: url.protocol === "http:" ? "http" : "https", custom: true };
   }
   const account = creds.accountId;

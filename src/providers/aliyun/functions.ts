@@ -11,6 +11,7 @@ import { collectPages } from "../paging.js";
 import type { AttachedLayer, ConnectOptions, FunctionLayers, FunctionRef, FunctionUpdater, FunctionVersionItem, UpdateWaitOptions } from "../types.js";
 import type { AliyunSdk, FcClientInstance } from "./sdk.js";
 import type { AliyunAction } from "./answers.js";
+import { endpointUrl } from "../endpoint.js";
 
 interface SdkResponse<T> {
   headers?: Record<string, string>;
@@ -152,7 +153,7 @@ export class AliyunFunctions implements FunctionUpdater {
   }
 
   versionsCommand(fn: FunctionRef): string {
-    const endpoint = this.opts.endpoint ? ` --endpoint ${shellWord(new URL(this.opts.endpoint).host)}` : "";
+    const endpoint = this.opts.endpoint ? ` --endpoint ${shellWord(endpointUrl(this.opts.endpoint, "the Function Compute endpoint", "aliyun").host)}` : "";
     return `aliyun fc GET /2023-03-30/functions/${shellWord(fn.functionName)}/versions --region ${shellWord(this.opts.region)}${endpoint}`;
   }
 

@@ -27,7 +27,7 @@ export const aliyunProvider: Provider = {
   endpointVariables: aliyunAbout.endpointVariables,
   regionVariables: [aliyunEnv.region],
   roleArn: ALIYUN_ROLE_ARN,
-  features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
+  features: { asyncPublish: false, functionNamespaces: false, asyncDelete: false, functionAliases: false, sharing: ALIYUN_SHARING },
   storage: aliyunStorage,
   contents: aliyunContents,
 

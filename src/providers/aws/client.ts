@@ -36,6 +36,7 @@ import { awsIdentity, isAwsCredentials, knownSecrets, type AwsCredentials } from
 import { isExpiredToken, toCloudError } from "./errors.js";
 import { withFreshKeys } from "../credential-cache.js";
 import { checkAnswer } from "../answers.js";
+import { endpointUrl } from "../endpoint.js";
 import { awsAnswers, type AwsAction } from "./answers.js";
 import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
@@ -50,7 +51,7 @@ export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> 
   if (!isAwsCredentials(opts.credentials)) {
     throw new UsageError("aws: no usable credentials were resolved", { code: "MissingCredentials", hint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE" });
   }
-  if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint);
+  if (opts.endpoint !== undefined) endpointUrl(opts.endpoint, "the AWS endpoint");
   quietAwsSdk();
   const sdk = await import("./sdk.js");
   const sdkLog = {
@@ -75,18 +76,6 @@ export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> 
     },
   });
   return new AwsLambdaClient(sdk, lambda, opts, opts.credentials);
-}
-
-function checkEndpoint(endpoint: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new UsageError(`invalid AWS endpoint "${endpoint}"`, { code: "InvalidEndpoint", hint: "give a full URL such as http://127.0.0.1:4566" });
-  }
 }
 
 class AwsLambdaClient implements ProviderClient {

@@ -34,7 +34,7 @@ export const awsProvider: Provider = {
   endpointVariables: awsAbout.endpointVariables,
   regionVariables: ["AWS_REGION", "AWS_DEFAULT_REGION"],
   roleArn: AWS_ROLE_ARN,
-  features: { asyncPublish: false, arns: true, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
+  features: { asyncPublish: false, functionNamespaces: false, asyncDelete: false, functionAliases: true, sharing: AWS_SHARING },
   storage: awsStorage,
   contents: AWS_CONTENTS,
 

@@ -27,7 +27,7 @@ export const tencentProvider: Provider = {
   endpointVariables: tencentAbout.endpointVariables,
   regionVariables: [TENCENT_ENV.region],
   roleArn: TENCENT_ROLE_ARN,
-  features: { asyncPublish: true, arns: false, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
+  features: { asyncPublish: true, functionNamespaces: true, asyncDelete: true, functionAliases: false, sharing: TENCENT_SHARING },
   storage: tencentStorage,
   contents: tencentContents,
 

@@ -3,7 +3,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { scf as ScfNamespace } from "tencentcloud-sdk-nodejs-scf";
-import { UsageError } from "../../errors.js";
+import { endpointUrl } from "../endpoint.js";
 import type { ConnectOptions } from "../types.js";
 import type { TencentCredentials } from "./credentials.js";
 
@@ -44,18 +44,8 @@ export function httpProfile(opts: Pick<ConnectOptions, "endpoint" | "requestTime
   // The SDK never times out on its own terms shorter than 60 s: always pass ours.
   const profile: HttpProfile = { reqTimeout: opts.requestTimeoutMs / 1000 };
   if (!opts.endpoint) return profile;
-  let url: URL;
-  try {
-    url = new URL(opts.endpoint);
-  } catch {
-    throw new UsageError(`invalid Tencent endpoint "${opts.endpoint}"`, { code: "InvalidEndpoint", hint: "use a full URL such as http://127.0.0.1:4566" });
-  }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || (url.pathname !== "/" && url.pathname !== "") || url.search) {
-    throw new UsageError(`invalid Tencent endpoint "${opts.endpoint}": the API lives at the root of an http(s) host`, {
-      code: "InvalidEndpoint",
-      hint: "use scheme://host[:port] without a path, e.g. http://127.0.0.1:4566",
-    });
-  }
+  // The API lives at the root of an http(s) host.
+  const url = endpointUrl(opts.endpoint, "the Tencent endpoint");
   // The SDK signs for the service named by the host's first DNS label and sends to
   // protocol + endpoint + "/".
   profile.endpoint = url.host;

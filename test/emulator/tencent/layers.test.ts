@@ -217,6 +217,26 @@ describe("asynchronous lifecycle", () => {
     }
   });
 
+  it("takes publishDelayMs, set for every asynchronous cloud (the embedded --emulator's), below tencentPublishDelayMs", async () => {
+    const clock = Date.now();
+    // The clock stands still: with the default delay (1000 ms) a version would stay Publishing.
+    const shared = await start({ port: 0, publishDelayMs: 0, now: () => new Date(clock) });
+    const both = await start({ port: 0, publishDelayMs: 0, tencentPublishDelayMs: 60_000, now: () => new Date(clock) });
+    try {
+      for (const [emu, status] of [
+        [shared, "Active"],
+        [both, "Publishing"],
+      ] as const) {
+        const c = sdkClient(emu);
+        await c.PublishLayerVersion({ LayerName: "shared", CompatibleRuntimes: ["Go1"], Content: { ZipFile: b64(EMPTY_ZIP) } });
+        expect((await c.GetLayerVersion({ LayerName: "shared", LayerVersion: 1 })).Status).toBe(status);
+      }
+    } finally {
+      await shared.close();
+      await both.close();
+    }
+  });
+
   it("becomes Active once the delay has passed", async () => {
     // The emulator's clock is stepped by the test: no race with a real delay on a busy machine.
     let offset = 0;

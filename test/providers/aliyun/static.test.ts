@@ -94,7 +94,6 @@ describe("limits", () => {
   it("declares its capabilities and variables as data", () => {
     expect(p.features).toEqual({
       asyncPublish: false,
-      arns: true,
       functionNamespaces: false,
       asyncDelete: false,
       functionAliases: false,

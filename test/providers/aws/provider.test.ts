@@ -111,7 +111,6 @@ test("the provider describes itself as data", () => {
   expect(awsProvider.regions).toContain("eu-west-1");
   expect(awsProvider.features).toEqual({
     asyncPublish: false,
-    arns: true,
     functionNamespaces: false,
     asyncDelete: false,
     functionAliases: true,

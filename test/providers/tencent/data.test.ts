@@ -89,7 +89,6 @@ describe("limits", () => {
     expect(p.limits.maxVersionsPerLayer).toBe(200);
     expect(p.features).toEqual({
       asyncPublish: true,
-      arns: false,
       functionNamespaces: true,
       asyncDelete: true,
       functionAliases: false,
