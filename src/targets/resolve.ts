@@ -253,23 +253,22 @@ export async function startEmbedded(seedFunctions?: SeedFunction[]): Promise<Emb
   };
 }
 
-export async function resolveTargets(
-  opts: TargetOptions,
-  ctx: {
-    env: NodeJS.ProcessEnv;
-    log: Logger;
-    seedFunctions?: SeedFunction[];
-    layerName?: string;
-    /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
-    credentialsOptional?: boolean;
-    /** Budget of a region listing (`all`), ms; default 60 s. */
-    timeoutMs?: number;
-    /** With --emulator: the run's embedded emulator, when the caller started one for several publishes. */
-    embedded?: EmbeddedEmulator;
-  },
-): Promise<ResolvedTargets> {
-  const providers = selectProviders(opts.provider);
-  const regionEntries = splitList(opts.region);
+/** What resolveTargets is given besides the options. */
+export interface ResolveContext {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  seedFunctions?: SeedFunction[];
+  layerName?: string;
+  /** A dry run calls nothing: a provider without credentials is planned anyway (credentials: null). */
+  credentialsOptional?: boolean;
+  /** Budget of a region listing (`all`), ms; default 60 s. */
+  timeoutMs?: number;
+  /** With --emulator: the run's embedded emulator, when the caller started one for several publishes. */
+  embedded?: EmbeddedEmulator;
+}
+
+/** A region qualified with a provider the run does not select is a mistake, not a no-op. */
+function checkRegionQualifiers(providers: Provider[], regionEntries: string[]): void {
   for (const e of regionEntries) {
     const named = qualifierOf(e);
     if (named !== undefined && !providers.some((p) => p.name === named)) {
@@ -280,10 +279,78 @@ export async function resolveTargets(
       });
     }
   }
-  let env = ctx.env;
-  let close = async () => {};
-  let endpoint = opts.endpoint;
-  let note: string | undefined;
+}
+
+type RegionPlan = Array<{ provider: Provider; regions: string[]; all: boolean }>;
+
+/**
+ * Each provider's regions, checked before any emulator starts (a typo never starts a server). With
+ * no region given, the profile in effect may name one (AWS config `region`, tccli, aliyun `region_id`).
+ */
+async function planRegions(opts: TargetOptions, ctx: ResolveContext, providers: Provider[], regionEntries: string[], profiles: Map<ProviderName, string>): Promise<RegionPlan> {
+  const warnings: string[] = [];
+  const plan: RegionPlan = [];
+  for (const p of providers) {
+    const needsDefault = !regionEntries.some((e) => {
+      const named = qualifierOf(e);
+      return named === undefined || named === p.name;
+    });
+    const fromProfile =
+      needsDefault && !opts.emulator && !p.regionVariables.some((v) => ctx.env[v]) ? await p.profileRegion?.(ctx.env, { profile: profiles.get(p.name) }) : undefined;
+    plan.push({ provider: p, ...regionsFor(p, regionEntries, ctx.env, warnings, fromProfile) });
+  }
+  if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
+  warnOnce(ctx.log, warnings);
+  return plan;
+}
+
+/** Where the calls go: the given endpoint and environment, or (--emulator) the embedded emulator's. */
+async function destination(opts: TargetOptions, ctx: ResolveContext): Promise<{ env: NodeJS.ProcessEnv; endpoint?: string; close: () => Promise<void>; note?: string }> {
+  if (!opts.emulator) return { env: ctx.env, endpoint: opts.endpoint, close: async () => {} };
+  if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
+  // One emulator for a whole run of several publishes (a config's layers), or one of our own.
+  const emu = ctx.embedded ?? (await startEmbedded(ctx.seedFunctions));
+  const env = { ...ctx.env, ...emu.env };
+  if (ctx.embedded) return { env, endpoint: emu.url, close: async () => {} };
+  return { env, endpoint: emu.url, close: () => emu.close(), note: emu.note };
+}
+
+/**
+ * One provider's credentials per scope, resolved once each: a region of another AWS partition
+ * needs that partition's own. A missing one is collected in `missing`, so one run names them all.
+ */
+function credentialsByScope(
+  provider: Provider,
+  env: NodeJS.ProcessEnv,
+  ctx: ResolveContext,
+  who: { scopes: ReturnType<typeof partitionProfiles>; profiles: Map<ProviderName, string>; roles: Map<ProviderName, string> },
+  missing: UsageError[],
+): (region: string) => Promise<ResolvedCredentials | null> {
+  const byScope = new Map<string | undefined, ResolvedCredentials | null>();
+  return async (region) => {
+    const scope = provider.credentialScope?.(region);
+    if (byScope.has(scope)) return byScope.get(scope)!;
+    let credentials: ResolvedCredentials | null = null;
+    try {
+      const profile = (scope !== undefined ? who.scopes.byScope.get(scope) : undefined) ?? who.profiles.get(provider.name);
+      // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
+      credentials = await credentialsOnce(provider, env, { profile, roleArn: who.roles.get(provider.name), offline: ctx.credentialsOptional });
+      const line = `${provider.name}${scope ? ` (${scope})` : ""} credentials: ${credentials.source}`;
+      if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
+      else ctx.log.debug(line);
+    } catch (err) {
+      if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
+      missing.push(err);
+    }
+    byScope.set(scope, credentials);
+    return credentials;
+  };
+}
+
+export async function resolveTargets(opts: TargetOptions, ctx: ResolveContext): Promise<ResolvedTargets> {
+  const providers = selectProviders(opts.provider);
+  const regionEntries = splitList(opts.region);
+  checkRegionQualifiers(providers, regionEntries);
   // `aws-cn:NAME` / `aws-us-gov:NAME` name the profile of another partition's targets (./credential-scopes.ts).
   const scopes = partitionProfiles(opts.profile);
   const profiles = profilesFor(providers, scopes.rest);
@@ -294,33 +361,9 @@ export async function resolveTargets(
       hint: "drop --profile (--role-arn works: the emulator serves STS)",
     });
   }
-
-  // Validate what needs no emulator first, so a typo never starts a server. With no region given,
-  // the profile in effect may name one (AWS config `region`, tccli, aliyun `region_id`).
-  const regionWarnings: string[] = [];
-  const plan: Array<{ provider: Provider; regions: string[]; all: boolean }> = [];
-  for (const p of providers) {
-    const needsDefault = !regionEntries.some((e) => {
-      const named = qualifierOf(e);
-      return named === undefined || named === p.name;
-    });
-    const fromProfile = needsDefault && !opts.emulator && !p.regionVariables.some((v) => env[v]) ? await p.profileRegion?.(env, { profile: profiles.get(p.name) }) : undefined;
-    plan.push({ provider: p, ...regionsFor(p, regionEntries, env, regionWarnings, fromProfile) });
-  }
-  if (ctx.layerName !== undefined) for (const { provider, regions } of plan) for (const r of regions) provider.checkLayerRegion?.(ctx.layerName, r);
-  warnOnce(ctx.log, regionWarnings);
-
-  if (opts.emulator) {
-    if (opts.endpoint !== undefined) throw new UsageError("--emulator and --endpoint cannot be used together", { code: "ConflictingOptions" });
-    // One emulator for a whole run of several publishes (a config's layers), or one of our own.
-    const emu = ctx.embedded ?? (await startEmbedded(ctx.seedFunctions));
-    env = { ...env, ...emu.env };
-    endpoint = emu.url;
-    if (!ctx.embedded) {
-      close = () => emu.close();
-      note = emu.note;
-    }
-  }
+  const plan = await planRegions(opts, ctx, providers, regionEntries, profiles);
+  const { env, endpoint, close, ...dest } = await destination(opts, ctx);
+  let note = dest.note;
 
   try {
     const targets: Target[] = [];
@@ -328,27 +371,7 @@ export async function resolveTargets(
     const listings: Array<() => Promise<void>> = [];
     for (const { provider, regions, all } of plan) {
       const ep = endpointFor(provider, endpoint, env);
-      // Credentials per scope: a region of another AWS partition needs that partition's own.
-      const byScope = new Map<string | undefined, ResolvedCredentials | null>();
-      const credentialsFor = async (region: string): Promise<ResolvedCredentials | null> => {
-        const scope = provider.credentialScope?.(region);
-        if (byScope.has(scope)) return byScope.get(scope)!;
-        let credentials: ResolvedCredentials | null = null;
-        try {
-          const profile = (scope !== undefined ? scopes.byScope.get(scope) : undefined) ?? profiles.get(provider.name);
-          // Where the keys come from is told (never the keys): in a dry run always, else with --debug.
-          credentials = await credentialsOnce(provider, env, { profile, roleArn: roles.get(provider.name), offline: ctx.credentialsOptional });
-          const line = `${provider.name}${scope ? ` (${scope})` : ""} credentials: ${credentials.source}`;
-          if (ctx.credentialsOptional) ctx.log.info(`dry run: ${line}`);
-          else ctx.log.debug(line);
-        } catch (err) {
-          // Every provider's missing credentials are collected, so one run names them all.
-          if (!(err instanceof UsageError && err.code === "MissingCredentials")) throw err;
-          missing.push(err);
-        }
-        byScope.set(scope, credentials);
-        return credentials;
-      };
+      const credentialsFor = credentialsByScope(provider, env, ctx, { scopes, profiles, roles }, missing);
       const given: Target[] = [];
       for (const region of regions) given.push({ provider, region, endpoint: ep, credentials: await credentialsFor(region) });
       if (!all) {
