@@ -120,7 +120,7 @@ describe("publishLayer", () => {
     emu.faults.add({ provider: "tencent", action: "GetLayerVersion", kind: "hang" });
     const name = fresh();
     const before = calls(emu, "GetLayerVersion");
-    const err = (await client.publishLayer(req(name), { ...wait, waitTimeoutMs: 1_000 }).catch((e: unknown) => e)) as CloudError;
+    const err = (await client.publishLayer(req(name), { ...wait, waitTimeoutMs: 2_500 }).catch((e: unknown) => e)) as CloudError;
     expect(err).toBeInstanceOf(CloudError);
     expect(err).toMatchObject({ code: "PublishTimeout", version: 1, provider: "tencent" });
     expect(err.message).toContain(`${name} version 1`);
