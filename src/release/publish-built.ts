@@ -13,6 +13,7 @@ import { valuesFor } from "../config/per-provider.js";
 import { UsageError } from "../errors.js";
 import type { Provider } from "../providers/types.js";
 import { entriesFor, mergeDocuments, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
+import { bucketsFor } from "./staging.js";
 
 export interface LayerBuild {
   ecosystem: Ecosystem;
@@ -87,7 +88,10 @@ export async function prepareBuilt(input: PublishInput, build: LayerBuild, ctx: 
     for (const tree of built.trees) {
       const names = [tree.provider];
       prepared.push(
-        await prepareOne({ ...input, source: tree.dir, provider: names, region: entriesFor(input.region, names), bucket: entriesFor(input.bucket, names), prefix: undefined }, ctx),
+        await prepareOne(
+          { ...input, source: tree.dir, provider: names, region: entriesFor(input.region, names), buckets: input.buckets && bucketsFor(input.buckets, names), prefix: undefined },
+          ctx,
+        ),
       );
     }
   } catch (err) {

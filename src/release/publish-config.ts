@@ -17,8 +17,7 @@ import { markManyLayers } from "../output/records.js";
 import type { PublishInput } from "./publish.js";
 import type { CommandContext } from "../targets/context.js";
 import { selectProviders, splitList, startEmbedded } from "../targets/resolve.js";
-import { parseQualified, qualifierOf } from "../providers/qualified.js";
-import { parseStaging } from "./staging.js";
+import { bucketsFor, parseBuckets, parseStaging, type BucketRule } from "./staging.js";
 import { notALayer, scopeLayers, type ScopedLayer, type SkippedLayer } from "./config-scope.js";
 import { checkAttachTargets } from "./publish-attach.js";
 import { layerBuild, prepareBuilt, type LayerBuild } from "./publish-built.js";
@@ -150,7 +149,11 @@ async function planLayers(
   env: NodeJS.ProcessEnv,
 ): Promise<{ plans: LayerPlan[]; skipped: SkippedLayer[] }> {
   const recordFlag = record === undefined ? undefined : path.resolve(here, record);
-  const plain = () => ({ plans: [{ input: { ...flags, source: path.resolve(here, source!) }, record: recordFlag }], skipped: [] });
+  // --bucket is parsed once for the run, here (in plain() or below): every layer, prefix group and build tree gets these rules.
+  const plain = () => ({
+    plans: [{ input: { ...flags, bucket: undefined, buckets: parseBuckets(flags.bucket), source: path.resolve(here, source!) }, record: recordFlag }],
+    skipped: [],
+  });
   if (source === undefined) {
     if (!loaded) {
       throw new UsageError("no layer directory given and no config file found", {
@@ -170,10 +173,10 @@ async function planLayers(
     throw notALayer(loaded, source, ", nor a file or folder here");
   }
   const scope = scopeLayers(loaded, source === undefined ? undefined : [source], flags, env);
+  const buckets = parseBuckets(flags.bucket);
   // A --bucket for a provider no layer of this run publishes to serves nothing: a mistake.
   const providers = new Set(scope.layers.flatMap((l) => l.providers as string[]));
-  for (const entry of splitList(flags.bucket)) {
-    const named = parseQualified(entry)?.provider;
+  for (const { provider: named, entry } of buckets) {
     if (named && !providers.has(named)) {
       throw new UsageError(`--bucket ${entry} names ${named}, to which no layer of this run publishes`, {
         code: "UnusedBucket",
@@ -181,7 +184,7 @@ async function planLayers(
       });
     }
   }
-  return { plans: scope.layers.map((l) => fromLayer(l, loaded, flags, recordFlag)), skipped: scope.skipped };
+  return { plans: scope.layers.map((l) => fromLayer(l, loaded, { ...flags, buckets }, recordFlag)), skipped: scope.skipped };
 }
 
 /** The layer's keys as publish input, with the flags that were given laid over them. */
@@ -191,6 +194,9 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
   const isString = (v: unknown): v is string => typeof v === "string";
   const prefixEntries = toEntries(l.prefix, isString, (v) => [v]);
   const build = layerBuild(l, loaded);
+  // The file's "buckets", parsed once for this layer (the schema checked their keys); --bucket, when given, wins.
+  const fileBuckets = parseBuckets(bucketEntries(l.buckets));
+  const flagBuckets = flags.buckets ?? parseBuckets(flags.bucket);
   const base: PublishInput = {
     source: l.dir === undefined ? "" : path.resolve(loaded.dir, l.dir),
     name: l.name,
@@ -209,7 +215,6 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
     publishVersion: l.attach?.publishVersion,
     alias: l.attach?.alias,
     upload: l.upload,
-    bucket: bucketEntries(l.buckets),
     keepStaged: l.keepStaged,
     storageEndpoint: l.storageEndpoint,
     timeout: l.timeout === undefined ? undefined : String(l.timeout),
@@ -228,18 +233,14 @@ export function fromLayer(scoped: ScopedLayer, loaded: LoadedConfig, flags: Omit
   // --provider / --region selected these targets among the file's.
   input.provider = scoped.providers;
   input.region = scoped.regions;
-  const kept = (entries: string[]) =>
-    entries.filter((r) => {
-      const named = qualifierOf(r);
-      return named === undefined || (scoped.providers as string[]).includes(named);
-    });
-  const fileBuckets = splitList(flags.bucket).length === 0 && base.bucket!.length > 0;
+  const fromFile = flagBuckets.length === 0 && fileBuckets.length > 0;
   // Top-level buckets serve every layer; a layer's own bucket for a provider it does not use is a mistake.
-  if (fileBuckets && typeof l.buckets === "object" && !l.inherited.has("buckets")) checkBucketProviders(l, loaded);
+  if (fromFile && typeof l.buckets === "object" && !l.inherited.has("buckets")) checkBucketProviders(l, loaded, fileBuckets);
   // The file's buckets (or --bucket's) for providers this run leaves out have nothing to do here.
-  input.bucket = kept(splitList(input.bucket as string[] | undefined));
+  input.bucket = undefined;
+  input.buckets = bucketsFor(fromFile ? fileBuckets : flagBuckets, scoped.providers);
   // --upload inline for this run: the file's buckets have nothing to do.
-  if (flags.upload === "inline" && fileBuckets) input.bucket = [];
+  if (flags.upload === "inline" && fromFile) input.buckets = [];
   return {
     input: input as unknown as PublishInput,
     record: recordFlag ?? (l.record ? path.resolve(loaded.dir, l.record) : undefined),
@@ -262,12 +263,12 @@ function bucketEntries(buckets: LayerConfig["buckets"]): string[] {
 }
 
 /** A bucket for a provider the layer does not publish to is a mistake in the file: name its key, not --bucket. */
-function checkBucketProviders(l: EffectiveLayer, loaded: LoadedConfig): void {
+function checkBucketProviders(l: EffectiveLayer, loaded: LoadedConfig, rules: BucketRule[]): void {
   const providers = l.providers ?? [];
   if (providers.length === 0) return;
-  for (const target of Object.keys(l.buckets as Record<string, string>)) {
-    const provider = target.split(":")[0]!;
-    if ((providers as string[]).includes(provider)) continue;
+  for (const { provider, region } of rules) {
+    if (provider === undefined || providers.includes(provider)) continue;
+    const target = region === undefined ? provider : `${provider}:${region}`;
     throw new UsageError(
       `${displayPath(loaded.file)}: ${settingPath(l, "buckets", target)}: names ${provider}, which is not among the layer's providers (${providers.join(", ")})`,
       {

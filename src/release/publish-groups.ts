@@ -10,6 +10,7 @@ import type { PreparedPublish, PublishDocument, PublishInput } from "./publish.j
 import { PUBLISH_SHARE_FLAGS, planGrants } from "./sharing.js";
 import type { CommandContext } from "../targets/context.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
+import { bucketsFor } from "./staging.js";
 
 /** What a publish of one or more zips returns: `archive` when one zip was built, `archives` when several. */
 export interface MultiPublishDocument extends Omit<PublishDocument, "archive"> {
@@ -61,7 +62,14 @@ export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, 
     for (const [prefix, names] of groups) {
       prepared.push(
         await prepare(
-          { ...input, provider: names, region: regionsFor(names), bucket: entriesFor(input.bucket, names), prefix: prefix === "" ? undefined : prefix, shareWhereCan: true },
+          {
+            ...input,
+            provider: names,
+            region: regionsFor(names),
+            buckets: input.buckets && bucketsFor(input.buckets, names),
+            prefix: prefix === "" ? undefined : prefix,
+            shareWhereCan: true,
+          },
           ctx,
         ),
       );
@@ -80,7 +88,7 @@ export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, 
   };
 }
 
-/** Region (and bucket) entries for some providers: others' entries would be refused as unused by a publish to these. */
+/** Region entries for some providers: others' entries would be refused as unused by a publish to these. */
 export function entriesFor(list: string[] | undefined, names: string[]): string[] {
   return splitList(list).filter((r) => {
     const q = parseQualified(r);

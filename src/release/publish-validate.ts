@@ -32,7 +32,7 @@ export interface CheckedPublish {
   /** Each selected provider with its native runtime ids. */
   providers: Map<Provider, string[]>;
   grants: GrantPlan;
-  /** --upload, --bucket (parsed here, once), --storage-endpoint, --keep-staged. */
+  /** --upload, --bucket (parsed once per run by publish-config.ts, checked here against these providers), --storage-endpoint, --keep-staged. */
   staging: StagingOptions;
 }
 

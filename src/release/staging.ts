@@ -20,14 +20,18 @@ export interface StagingInput {
   upload?: string;
   /** NAME, provider=NAME or provider:region=NAME; repeatable. */
   bucket?: string[];
+  /** The same, parsed once for the run (parseBuckets): read instead of `bucket` when given. */
+  buckets?: BucketRule[];
   keepStaged?: boolean;
   storageEndpoint?: string;
 }
 
-interface BucketRule {
+export interface BucketRule {
   provider?: ProviderName;
   region?: string;
   name: string;
+  /** The entry as written (`aws=NAME`), for messages. */
+  entry: string;
   /** From LAYERCTL_BUCKET_*: flags win over it. */
   fromEnv?: boolean;
 }
@@ -49,42 +53,57 @@ export function parseStaging(input: StagingInput, env: NodeJS.ProcessEnv, select
     throw new UsageError(`--upload must be auto, inline or storage, not "${input.upload}"`, { code: "InvalidOption" });
   }
   const rules: BucketRule[] = [];
-  for (const entry of splitList(input.bucket)) rules.push(parseRule(entry, "--bucket", selected));
+  if (input.buckets) for (const rule of input.buckets) rules.push(selectedRule(rule, "--bucket", selected));
+  else for (const entry of splitList(input.bucket)) rules.push(selectedRule(parseBucket(entry, "--bucket"), "--bucket", selected));
   // The environment is per provider: a plain NAME there serves that provider only.
   for (const p of selected) {
     const value = env[p.storage.bucketVariable];
     for (const entry of splitList(value ? [value] : [])) {
-      const rule = parseRule(entry, p.storage.bucketVariable, selected);
+      const rule = selectedRule(parseBucket(entry, p.storage.bucketVariable), p.storage.bucketVariable, selected);
       if (rule.provider && rule.provider !== p.name) {
         throw new UsageError(`${p.storage.bucketVariable} names ${rule.provider}: it holds ${p.name} buckets only`, { code: "InvalidBucket" });
       }
       rules.push({ ...rule, provider: p.name, fromEnv: true });
     }
   }
-  if (choice === "inline" && input.bucket?.length) {
+  if (choice === "inline" && (input.buckets ?? input.bucket)?.length) {
     throw new UsageError("--bucket has no use with --upload inline", { code: "ConflictingOptions", hint: "drop --bucket, or use --upload auto|storage" });
   }
   const endpoint = input.storageEndpoint === undefined ? undefined : parseEndpoint(input.storageEndpoint, "--storage-endpoint");
   return { choice, keep: Boolean(input.keepStaged), rules, endpoint };
 }
 
-function parseRule(entry: string, from: string, selected: Provider[]): BucketRule {
+/** --bucket's entries (split at commas) as rules: the grammar only, not yet checked against the selected providers. */
+export function parseBuckets(entries: string[] | undefined): BucketRule[] {
+  return splitList(entries).map((entry) => parseBucket(entry, "--bucket"));
+}
+
+/** The rules that concern some providers: a plain NAME, or one naming one of them. */
+export function bucketsFor(rules: BucketRule[], names: string[]): BucketRule[] {
+  return rules.filter((r) => r.provider === undefined || names.includes(r.provider));
+}
+
+function parseBucket(entry: string, from: string): BucketRule {
   const q = parseQualified(entry);
   if (!q || q.form === "provider:value" || q.value === "") {
     // No store allows "=" or ":" in a bucket name: this is a rule written wrong.
     if (entry.includes("=") || entry.includes(":")) {
       throw new UsageError(`${from} "${entry}" must be NAME, provider=NAME or provider:region=NAME`, { code: "InvalidBucket" });
     }
-    return { name: entry };
+    return { name: entry, entry };
   }
-  const provider = getProvider(q.qualifier).name;
-  if (!selected.some((p) => p.name === provider)) {
-    throw new UsageError(`${from} ${entry} names ${provider}, which is not among the selected providers`, {
+  return { provider: getProvider(q.qualifier).name, region: q.region, name: q.value, entry };
+}
+
+function selectedRule(rule: BucketRule, from: string, selected: Provider[]): BucketRule {
+  const provider = rule.provider;
+  if (provider !== undefined && !selected.some((p) => p.name === provider)) {
+    throw new UsageError(`${from} ${rule.entry} names ${provider}, which is not among the selected providers`, {
       code: "UnusedBucket",
       hint: `add ${provider} to --provider, or drop that bucket`,
     });
   }
-  return { provider, region: q.region, name: q.value };
+  return rule;
 }
 
 /** The bucket for one target: provider:region, then provider, then a plain name; flags before the environment. */

@@ -156,7 +156,10 @@ describe("the staging keys as publish input", () => {
   });
   const input = (l: Record<string, unknown>, flags: Record<string, unknown> = {}) => {
     const c = loaded(l);
-    return fromLayer(scopeLayers(c, undefined, flags, {}).layers[0]!, c, { bucket: [], ...flags }).input;
+    const parsed = fromLayer(scopeLayers(c, undefined, flags, {}).layers[0]!, c, { bucket: [], ...flags }).input;
+    // The buckets arrive parsed (the strings are not passed on): each rule as it was written.
+    expect(parsed.bucket).toBeUndefined();
+    return { ...parsed, bucket: parsed.buckets?.map((r) => r.entry) };
   };
   const keys = {
     providers: ["tencent", "aws", "aliyun"],
@@ -173,6 +176,11 @@ describe("the staging keys as publish input", () => {
       keepStaged: true,
       storageEndpoint: "http://127.0.0.1:9000",
     });
+    expect(input(keys).buckets).toEqual([
+      { provider: "aws", name: "my-layers-{region}", entry: "aws=my-layers-{region}" },
+      { provider: "tencent", region: "ap-guangzhou", name: "layers-1250000000", entry: "tencent:ap-guangzhou=layers-1250000000" },
+      { provider: "aliyun", name: "oss-layers", entry: "aliyun=oss-layers" },
+    ]);
     expect(input({ buckets: "one-for-all" }).bucket).toEqual(["one-for-all"]);
     expect(input({}).bucket).toEqual([]);
   });
@@ -402,6 +410,12 @@ describe("publishing from the config", () => {
     const err = await usageError(publishWithConfig({ cwd: two, bucket: ["aliyun=b", "tencent=b-1250000000"] }, ctx(), preparePublish));
     expect(err.code).toBe("UnusedBucket");
     expect(err.message).toBe("--bucket aliyun=b names aliyun, to which no layer of this run publishes");
+    // --bucket is read by the one grammar once for the run, as on a single publish: a rule written
+    // wrong, or one naming no provider, is refused, never dropped as another provider's.
+    const form = await usageError(publishWithConfig({ cwd: two, bucket: ["aws:b"] }, ctx(), preparePublish));
+    expect([form.code, form.message]).toEqual(["InvalidBucket", '--bucket "aws:b" must be NAME, provider=NAME or provider:region=NAME']);
+    const unknown = await usageError(publishWithConfig({ cwd: two, bucket: ["gcp=b"] }, ctx(), preparePublish));
+    expect([unknown.code, unknown.message]).toEqual(["UnknownProvider", 'unknown provider "gcp"']);
     expect(Object.values(emu.faults.counts()).reduce((a, b) => a + b, 0)).toBe(before);
   });
 
