@@ -76,14 +76,18 @@ class ReadFailure extends Error {
   }
 }
 
-/** Reads exactly `length` bytes at `position`; `probe` asks for one more to detect a file that grew. */
-function readExactly(source: string, out: Uint8Array, at: number, length: number, position: number, probe: boolean): void {
-  let fd: number;
+/** A descriptor of `source`; failing to open it is a ReadFailure with the system's code. */
+function openForReading(source: string): number {
   try {
-    fd = fs.openSync(source, "r");
+    return fs.openSync(source, "r");
   } catch (err) {
     throw new ReadFailure((err as NodeJS.ErrnoException).code ?? "EIO", source);
   }
+}
+
+/** Reads exactly `length` bytes at `position`; `probe` asks for one more to detect a file that grew. */
+function readExactly(source: string, out: Uint8Array, at: number, length: number, position: number, probe: boolean): void {
+  const fd = openForReading(source);
   try {
     const want = length + (probe ? 1 : 0);
     let got = 0;
@@ -169,12 +173,7 @@ function runChunk(task: ChunkTask): ChunkDone {
 
 /** A large executable's tables are read from the file at their offsets (a few small reads). */
 function noteOfLargeFile(source: string, { name, size }: { name: string; size: number }): ContentNote | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(source, "r");
-  } catch (err) {
-    throw new ReadFailure((err as NodeJS.ErrnoException).code ?? "EIO", source);
-  }
+  const fd = openForReading(source);
   try {
     return noteFor(name, fileSource(fd, size));
   } finally {

@@ -12,7 +12,7 @@ import { scopeLayers } from "../release/config-scope.js";
 import { fromLayer } from "../release/publish-config.js";
 import { runBuild, type LayerBuild } from "../release/publish-built.js";
 import type { CommandContext } from "../targets/context.js";
-import { providerOption } from "./shared/target-options.js";
+import { configOption, providerOption } from "./shared/target-options.js";
 import { defineCommand } from "./shared/define.js";
 import { splitList } from "../targets/resolve.js";
 import { buildInput } from "../build/inputs.js";
@@ -75,7 +75,7 @@ export default defineCommand({
       flags: "-o, --out <dir>",
       description: "where the trees go, one per provider: <dir>/<provider>/ (default for a configured layer: .layerctl/build/<layer>/ beside the config file)",
     },
-    { flags: "--config <file>", description: "config file (default: searched upwards from here)" },
+    configOption,
     providerOption("build for these providers (default: the layer's)"),
     { flags: "--runtime <ids>", description: "the runtimes to build for, e.g. python3.12 or aws:python3.12 (default: the layer's)", repeatable: true },
     { flags: "--arch <arch>", description: "x86_64 or arm64 (repeat for both; default: the layer's, else the provider's)", repeatable: true },

@@ -4,6 +4,7 @@ import { renderLayerDocument } from "../output/records.js";
 import { copyLayer, type CopyDocument } from "../release/copy.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
+import { connectionOptions } from "./shared/target-options.js";
 
 export default defineCommand({
   arguments: [{ name: "layer:version", key: "layerVersion", description: "the version to copy, <layer>:<version> (an AWS layer ARN works too)" }],
@@ -23,15 +24,7 @@ export default defineCommand({
     { flags: "--bucket <spec>", description: "where to stage: NAME, provider=NAME or provider:region=NAME (repeatable)", repeatable: true },
     { flags: "--keep-staged", description: "keep the staged object after publishing (default: removed)" },
     { flags: "--storage-endpoint <url>", description: "object storage endpoint override (path-style addressing)" },
-    { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
-    {
-      flags: "--profile <names>",
-      description: "credentials profile (NAME, provider:NAME); for targets in another AWS partition add its own: prod,aws-cn:china,aws-us-gov:gov",
-      repeatable: true,
-    },
-    { flags: "--role-arn <arn>", description: "a role to assume with the resolved keys (its shape names the cloud, or provider:ARN)", repeatable: true },
-    { flags: "--timeout <seconds>", description: "give up on a target after this long (default 300)" },
-    { flags: "--concurrency <n>", description: "targets worked on at once; calls stay paced below each cloud's rate limit" },
+    ...connectionOptions(),
   ],
   progress: true,
   examples: [

@@ -14,6 +14,7 @@ import { layerQuotaWarning, versionQuotaWarning } from "../release/version-quota
 import { renderLayerSummaries } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
+import { configOption } from "./shared/target-options.js";
 
 export interface LayersInput extends ConfigInput {
   timeout?: string;
@@ -74,10 +75,7 @@ export async function layersCommand(input: LayersInput, ctx: CommandContext): Pr
 }
 
 export default defineCommand({
-  options: [
-    { flags: "--all", description: "with the config file: every layer of its targets, not only the file's" },
-    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
-  ],
+  options: [{ flags: "--all", description: "with the config file: every layer of its targets, not only the file's" }, configOption],
   targets: true,
   examples: [
     "layerctl layers -p aws,aliyun -r aws:eu-west-1",

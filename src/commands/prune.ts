@@ -16,6 +16,7 @@ import { markManyLayers } from "../output/env.js";
 import { renderVersionActions } from "../output/lifecycle.js";
 import { defineCommand } from "./shared/define.js";
 import { recordsOutput } from "./shared/records.js";
+import { configOption } from "./shared/target-options.js";
 
 export interface PruneInput extends ConfigInput {
   /** Optional with the config file: every layer of it. */
@@ -149,7 +150,7 @@ export default defineCommand({
     { flags: "--dry-run", description: "list what would be deleted (status planned), delete nothing" },
     { flags: "--include-in-use", description: "delete versions that functions still reference too" },
     { flags: "-y, --yes", description: "delete without asking (required when stdin is not a terminal)" },
-    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
+    configOption,
   ],
   targets: true,
   examples: [

@@ -9,6 +9,7 @@ import { preparePublish } from "../release/publish.js";
 import type { CommandContext } from "../targets/context.js";
 import { defineCommand } from "./shared/define.js";
 import { recordFailures, recordsOutput } from "./shared/records.js";
+import { configOption } from "./shared/target-options.js";
 
 export default defineCommand({
   arguments: [
@@ -42,7 +43,7 @@ export default defineCommand({
     // No default here: a default would override the config file's "symlinks" (parseSymlinkMode keeps links).
     { flags: "--symlinks <mode>", description: "keep links (inside the dir only) or store their targets (default: keep)", choices: ["keep", "follow"] },
     { flags: "--no-check", description: "skip the compatibility check of the binaries inside (see `layerctl check`)" },
-    { flags: "--config <file>", description: 'config file (default: layerctl.config.json, .layerctlrc[.json|.yaml] or package.json "layerctl", searched upwards)' },
+    configOption,
     { flags: "--record <file>", description: "merge the versions this run published into this record file (written atomically)" },
     { flags: "--attach <functions>", description: "then attach the published version to these functions (comma-separate or repeat)", repeatable: true },
     { flags: "--namespace <ns>", description: "with --attach: function namespace, where the provider has them (default: default)" },

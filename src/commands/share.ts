@@ -20,6 +20,7 @@ import { recordsOutput } from "./shared/records.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import { applyGrant, noteLayerScope, planGrants, skippedGrant, type GranteeOptions } from "../release/sharing.js";
 import { selectProviders, splitList } from "../targets/resolve.js";
+import { configOption } from "./shared/target-options.js";
 
 export interface ShareInput extends ConfigInput, GranteeOptions {
   name: string;
@@ -107,7 +108,7 @@ export default defineCommand({
     { flags: "--account <id>", description: "one account; provider:ID for one provider only (repeatable)", repeatable: true },
     { flags: "--organization <id>", description: "every account of an organization (AWS; repeatable)", repeatable: true },
     { flags: "--revoke", description: "take the access back" },
-    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
+    configOption,
   ],
   targets: true,
   examples: [

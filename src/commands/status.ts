@@ -4,6 +4,7 @@ import { columnTable, versionCell } from "../output/table.js";
 import { statusCommand, statusExitCode, type StatusDocument } from "../release/status.js";
 import { defineCommand } from "./shared/define.js";
 import { recordFailures } from "./shared/records.js";
+import { configOption } from "./shared/target-options.js";
 
 function render(doc: StatusDocument, format: string): string {
   if (format === "json") return JSON.stringify(doc, null, 2) + "\n";
@@ -32,7 +33,7 @@ export default defineCommand({
   arguments: [{ name: "source", description: "a layer of the config, or (with --name) the layer directory or .zip to compare with", optional: true }],
   options: [
     { flags: "-n, --name <layer>", description: "the layer to look at (instead of the config's layers)" },
-    { flags: "--config <file>", description: "config file (default: found from here upwards)" },
+    configOption,
     { flags: "--prefix <path>", description: "with --name and a directory: pack it under this folder, as publish would" },
     { flags: "--exclude <glob>", description: "with --name and a directory: leave out paths matching this pattern (repeatable)", repeatable: true },
     { flags: "--symlinks <mode>", description: "with --name and a directory: keep links or store their targets", choices: ["keep", "follow"] },

@@ -11,6 +11,7 @@ import { readAll } from "./shared/read-layers.js";
 import { failedRecord } from "../targets/failed-records.js";
 import { recordsOutput, type RecordsDocument } from "./shared/records.js";
 import { eachTarget } from "../targets/runner.js";
+import { configOption } from "./shared/target-options.js";
 
 export interface VersionsInput extends ConfigInput {
   /** Optional with the config file: every layer of it. */
@@ -48,7 +49,7 @@ export async function versionsCommand(input: VersionsInput, ctx: CommandContext)
 
 export default defineCommand({
   arguments: [{ name: "name", description: "layer name (with the config file: default every layer of it)", optional: true }],
-  options: [{ flags: "--config <file>", description: "config file (default: the one found from here upwards)" }],
+  options: [configOption],
   targets: true,
   examples: [
     "layerctl versions deps --provider aliyun --region cn-shanghai",

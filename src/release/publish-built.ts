@@ -12,7 +12,7 @@ import { displayPath, settingPath, type EffectiveLayer, type LoadedConfig } from
 import { valuesFor } from "../config/per-provider.js";
 import { UsageError } from "../errors.js";
 import type { Provider } from "../providers/types.js";
-import { entriesFor, mergeDocuments, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
+import { entriesFor, prepareEach, type PreparedMulti, type PrepareOne } from "./publish-groups.js";
 import { bucketsFor } from "./staging.js";
 
 export interface LayerBuild {
@@ -80,30 +80,11 @@ export async function prepareBuilt(input: PublishInput, build: LayerBuild, ctx: 
       hint: "drop --out, or publish one provider at a time (-p)",
     });
   }
-  const prepared: PreparedMulti[] = [];
-  const dispose = async () => {
-    for (const p of prepared) await p.dispose();
-  };
-  try {
-    for (const tree of built.trees) {
-      const names = [tree.provider];
-      prepared.push(
-        await prepareOne(
-          { ...input, source: tree.dir, provider: names, region: entriesFor(input.region, names), buckets: input.buckets && bucketsFor(input.buckets, names), prefix: undefined },
-          ctx,
-        ),
-      );
-    }
-  } catch (err) {
-    await dispose();
-    throw err;
-  }
-  return {
-    async run() {
-      const docs = [];
-      for (const p of prepared) docs.push(await p.run());
-      return mergeDocuments(docs);
-    },
-    dispose,
-  };
+  return prepareEach(built.trees, (tree) => {
+    const names = [tree.provider];
+    return prepareOne(
+      { ...input, source: tree.dir, provider: names, region: entriesFor(input.region, names), buckets: input.buckets && bucketsFor(input.buckets, names), prefix: undefined },
+      ctx,
+    );
+  });
 }

@@ -54,33 +54,39 @@ export async function prepareByPrefix(input: PublishInput, ctx: CommandContext, 
     PUBLISH_SHARE_FLAGS,
     !input.shareWhereCan,
   );
-  const prepared: PreparedPublish[] = [];
+  return prepareEach([...groups], ([prefix, names]) =>
+    prepare(
+      {
+        ...input,
+        provider: names,
+        region: regionsFor(names),
+        buckets: input.buckets && bucketsFor(input.buckets, names),
+        prefix: prefix === "" ? undefined : prefix,
+        shareWhereCan: true,
+      },
+      ctx,
+    ),
+  );
+}
+
+/**
+ * Prepares each part in turn, all of them before any publishes (disposing of those prepared when
+ * one fails); run() then publishes them in order and merges their documents.
+ */
+export async function prepareEach<T>(parts: T[], prepareOne: (part: T) => Promise<PreparedMulti>): Promise<PreparedMulti> {
+  const prepared: PreparedMulti[] = [];
   const dispose = async () => {
     for (const p of prepared) await p.dispose();
   };
   try {
-    for (const [prefix, names] of groups) {
-      prepared.push(
-        await prepare(
-          {
-            ...input,
-            provider: names,
-            region: regionsFor(names),
-            buckets: input.buckets && bucketsFor(input.buckets, names),
-            prefix: prefix === "" ? undefined : prefix,
-            shareWhereCan: true,
-          },
-          ctx,
-        ),
-      );
-    }
+    for (const part of parts) prepared.push(await prepareOne(part));
   } catch (err) {
     await dispose();
     throw err;
   }
   return {
     async run() {
-      const docs: PublishDocument[] = [];
+      const docs: MultiPublishDocument[] = [];
       for (const p of prepared) docs.push(await p.run());
       return mergeDocuments(docs);
     },

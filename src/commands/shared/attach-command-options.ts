@@ -1,5 +1,6 @@
 // The options attach and detach share (the input they give is read by ../../release/attach-options.ts).
 import type { OptionSpec } from "./define.js";
+import { configOption } from "./target-options.js";
 
 /** The options attach and detach share. */
 export function attachCommandOptions(verb: "attach" | "detach"): OptionSpec[] {
@@ -11,6 +12,6 @@ export function attachCommandOptions(verb: "attach" | "detach"): OptionSpec[] {
     { flags: "--alias <name>", description: "point this alias at the new function version, creating it if needed (implies --publish-version)" },
     { flags: "--description <text>", description: "description of the published function version" },
     { flags: "--dry-run", description: `read the functions and list what ${verb} would change (FROM, TO); change nothing` },
-    { flags: "--config <file>", description: "config file (default: the one found from here upwards)" },
+    configOption,
   ];
 }

@@ -18,13 +18,30 @@ export function targetOptions(): OptionSpec[] {
     },
     { flags: "-r, --region <region>", description: "region, or provider:region; comma-separate (or repeat) for several", repeatable: true },
     { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
-    { flags: "--profile <name>", description: "credentials profile: NAME for every cloud, or provider:NAME (aws:prod,aliyun:release); comma-separate or repeat", repeatable: true },
+    {
+      flags: "--profile <name>",
+      description:
+        "credentials profile: NAME for every cloud, or provider:NAME (aws:prod,aliyun:release); another AWS partition's targets take their own (aws-cn:china); comma-separate or repeat",
+      repeatable: true,
+    },
     { flags: "--role-arn <arn>", description: "assume this role with the keys found (STS AssumeRole); the ARN's shape names its cloud, or write provider:ARN", repeatable: true },
     { flags: "--emulator", description: "run against an embedded local emulator (nothing is sent to any cloud)" },
     { flags: "--timeout <seconds>", description: "give up on a target after this long: no attempt or poll starts later (default 300)" },
     { flags: "--concurrency <n>", description: "targets worked on at once (default 16); calls stay paced below each cloud's rate limit" },
   ];
 }
+
+/** The target options that say how calls are made, not where: for a command that names its targets its own way (copy's --from/--to). */
+export function connectionOptions(): OptionSpec[] {
+  const where = new Set(["-p, --provider <names>", "-r, --region <region>", "--emulator"]);
+  return targetOptions().filter((o) => !where.has(o.flags));
+}
+
+/** --config, the same for every command that reads the config file. */
+export const configOption: OptionSpec = {
+  flags: "--config <file>",
+  description: 'config file (default: layerctl.config.json, .layerctlrc[.json|.yaml] or package.json "layerctl", searched upwards)',
+};
 
 export function targetHelp(): string {
   const width = Math.max(...providerNames.map((n) => n.length)) + 2;
