@@ -20,8 +20,7 @@ export function targetOptions(): OptionSpec[] {
     { flags: "--endpoint <url>", description: "API endpoint override, a full http(s)://host:port URL" },
     {
       flags: "--profile <name>",
-      description:
-        "credentials profile: NAME for every cloud, or provider:NAME (aws:prod,aliyun:release); another AWS partition's targets take their own (aws-cn:china); comma-separate or repeat",
+      description: "credentials profile: NAME for every cloud, or provider:NAME (aws:prod,aws-cn:china); comma-separate or repeat",
       repeatable: true,
     },
     { flags: "--role-arn <arn>", description: "assume this role with the keys found (STS AssumeRole); the ARN's shape names its cloud, or write provider:ARN", repeatable: true },
