@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -69,7 +70,6 @@ for (let i = 0; i < RUNS; i++) {
   t.checked.push(got.checked);
   t.unchecked.push(got.unchecked);
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const min = (xs) => Math.min(...xs);
 const ratio = min(t.checked) / min(t.unchecked);
 const files = spawnSync("find", [tree, "-type", "f"], { encoding: "utf8" }).stdout.split("\n").length - 1;

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -127,8 +128,6 @@ function archiver() {
     await done;`;
   return { ...run(process.execPath, ["--input-type=module", "-e", script, tree, out], { cwd: repo }), bytes: size(out) };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---- main -----------------------------------------------------------------------------------
 if (!fs.existsSync(path.join(repo, "dist/cli.cjs"))) {

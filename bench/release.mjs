@@ -16,6 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cliEnv } from "./env.mjs";
 import { sourceBundle } from "../test/helpers/source-bundle.mjs";
+import { median, fmtS, fmtMiB, missed, report, finish } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -24,17 +25,6 @@ const BIN = path.join(repo, "bin/layerctl");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
 const timeBin = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmtS = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const fmtMiB = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
-
-const missed = [];
-function report(name, value, limit, detail) {
-  const ok = value <= limit;
-  if (!ok) missed.push(name);
-  console.log(`${ok ? "ok    " : "MISSED"} ${name}: ${value.toFixed(2)}x (target <= ${limit}x)  ${detail}`);
-}
 
 /** Runs a command to completion (async, so the in-process emulator keeps answering): wall ms, peak RSS KiB, stdout. */
 function run(cmd, args, { env = cliEnv(), cwd = repo, check = true } = {}) {
@@ -230,7 +220,4 @@ fs.mkdirSync(path.join(work, "out"), { recursive: true });
 console.log(`release targets (issue #10): ${process.version}, ${RUNS} alternated runs per figure, medians`);
 const sections = { packmem: packMemory, packspeed: packSpeed, release, memory };
 for (const [name, fn] of Object.entries(sections)) if (!ONLY || ONLY.has(name)) await fn();
-if (missed.length) {
-  console.log(`\n${missed.length} target(s) missed: ${missed.join("; ")}`);
-  process.exitCode = 1;
-}
+finish();

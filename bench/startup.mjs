@@ -16,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cliEnv } from "./env.mjs";
+import { median, report, finish } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -36,15 +37,6 @@ const BEFORE = {
   24: { help: 1.32, versions: 10.3 },
 };
 const HELP_LIMIT = (major) => (major >= 22 ? 1.3 : 1.5);
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const missed = [];
-function report(name, value, limit, detail) {
-  const ok = limit === undefined || value <= limit;
-  if (!ok) missed.push(name);
-  const verdict = limit === undefined ? "      " : ok ? "ok    " : "MISSED";
-  console.log(`${verdict} ${name}: ${value.toFixed(2)}x${limit === undefined ? "" : ` (target <= ${limit}x)`}  ${detail}`);
-}
 
 /** The path of a Node binary of `major`: this one, or one from the npm registry. */
 function nodeOf(major) {
@@ -129,7 +121,4 @@ try {
 } finally {
   emu.child.kill("SIGTERM");
 }
-if (missed.length) {
-  console.log(`\n${missed.length} start-up target(s) missed: ${missed.join("; ")}`);
-  process.exitCode = 1;
-}
+finish("start-up target(s)");

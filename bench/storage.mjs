@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sourceBundle } from "../test/helpers/source-bundle.mjs";
+import { median } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -87,8 +88,6 @@ function publishOnce(env, providers, n) {
   const rss = /MAXRSS_KB=(\d+)/.exec(r.stderr);
   return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 generate();
 const size = fs.statSync(zipPath).size;

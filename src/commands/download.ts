@@ -4,12 +4,11 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { keyValueTable, humanBytes } from "../output/table.js";
-import { downloadZip } from "../providers/content.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
 import { describeTarget } from "../targets/describe.js";
 import { runSettings, withTargets } from "../targets/runner.js";
 import type { LayerVersionRecord } from "../providers/types.js";
 import type { CommandContext } from "../targets/context.js";
+import { downloadVersion } from "../release/download-version.js";
 import { defineCommand } from "./shared/define.js";
 import { bareLayerName, parseLayerVersion } from "../release/layer-version.js";
 import { checkZipOut } from "../archive/options.js";
@@ -48,14 +47,7 @@ export async function downloadCommand(input: DownloadInput, ctx: CommandContext)
     const [result] = await run.each(async ({ client, target: t, budget }) => {
       const content = await client.layerContent(layerName, version);
       ctx.progress?.(`downloading ${layerName} version ${version} from ${describeTarget(t)}`);
-      const got = await downloadZip(content, out, {
-        provider: t.provider.name,
-        deadline: budget.deadline,
-        retry: defaultRetryPolicy,
-        log: ctx.log,
-        refresh: () => client.layerContent(layerName, version),
-        progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),
-      });
+      const got = await downloadVersion(out, { client, provider: t.provider.name, layerName, version, content, budget, log: ctx.log, progress: ctx.progress });
       return { file: out, bytes: got.bytes, sha256: got.sha256, crc64: got.crc64, version: { ...content.record, codeSha256: got.sha256, codeSize: got.bytes } };
     });
     return result!;

@@ -14,6 +14,7 @@ import { Crc64 } from "../archive/crc64.js";
 import { CloudError, LayerctlError } from "../errors.js";
 import type { Logger } from "../output/log.js";
 import type { ProviderName } from "./names.js";
+import type { Budget } from "./budget.js";
 import { SOCKET_ERROR_CODES } from "./network.js";
 import { backoffDelay, classifyStatus } from "./retry.js";
 import type { ContentDigest, LayerContent, RetryPolicy } from "./types.js";
@@ -45,8 +46,8 @@ export { unreadableAnswer } from "./answers.js";
 
 export interface DownloadOptions {
   provider: ProviderName;
-  /** Epoch ms: no attempt starts after it, and one under way is abandoned then. */
-  deadline: number;
+  /** The target's: no attempt starts after its deadline, and one under way is abandoned then. */
+  budget: Budget;
   retry: RetryPolicy;
   log: Logger;
   /** A download receiving nothing for this long is abandoned (and retried while budget is left). */
@@ -92,7 +93,7 @@ export async function downloadZip(content: LayerContent, file: string, opts: Dow
         }
         if (!(err instanceof CloudError) || !err.retryable || attempt >= opts.retry.maxAttempts) throw err;
         const delay = backoffDelay(opts.retry, attempt, Math.random, err.retryAfterMs);
-        if (Date.now() + delay >= opts.deadline) throw err;
+        if (Date.now() + delay >= opts.budget.deadline) throw err;
         opts.log.debug(`${opts.provider}: download attempt ${attempt} failed (${err.code}); retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
       }
@@ -104,7 +105,7 @@ export async function downloadZip(content: LayerContent, file: string, opts: Dow
 }
 
 async function fetchOnce(content: LayerContent, tmp: string, opts: DownloadOptions): Promise<Downloaded> {
-  const left = opts.deadline - Date.now();
+  const left = opts.budget.deadline - Date.now();
   if (left <= 0) throw new CloudError("the download did not start within the target's --timeout", { code: "RequestTimeout", provider: opts.provider, retryable: false });
   const abort = new AbortController();
   const idleMs = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;

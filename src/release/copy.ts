@@ -10,11 +10,10 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
 import { humanBytes } from "../output/table.js";
-import { downloadZip } from "../providers/content.js";
+import { downloadVersion } from "./download-version.js";
 import { rememberCrc64 } from "../providers/archive-content.js";
 import { parseQualified } from "../providers/qualified.js";
 import { startBudget } from "../providers/budget.js";
-import { defaultRetryPolicy } from "../providers/retry.js";
 import { translateRuntimes } from "../providers/runtimes.js";
 import { Traffic } from "../providers/traffic.js";
 import type { LayerVersionRecord } from "../providers/types.js";
@@ -123,14 +122,7 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     await warm;
     const file = path.join(tmp, `${bareLayerName(layerName)}-${version}.zip`);
     ctx.progress?.(`downloading ${layerName} version ${version} from ${where}`);
-    const got = await downloadZip(content, file, {
-      provider: src.provider.name,
-      deadline: budget.deadline,
-      retry: defaultRetryPolicy,
-      log: ctx.log,
-      refresh: () => client.layerContent(layerName, version),
-      progress: (bytes, total) => ctx.progress?.(`downloading ${layerName} version ${version} from ${where}: ${humanBytes(bytes)}${total ? ` of ${humanBytes(total)}` : ""}`),
-    });
+    const got = await downloadVersion(file, { client, provider: src.provider.name, layerName, version, content, budget, log: ctx.log, from: where, progress: ctx.progress });
     ctx.log.info(`${where}: ${layerName} version ${version} downloaded (${humanBytes(got.bytes)}, checksum verified)`);
     // The download computed the zip's CRC-64 on its way (Aliyun targets need it; nothing reads it again).
     rememberCrc64(got.sha256, got.crc64);

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { emulatorEnv, start, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/output/log.js";
 import { downloadZip } from "../../src/providers/content.js";
+import { startBudget } from "../../src/providers/budget.js";
 import { providers } from "../../src/providers/index.js";
 import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from "../../src/providers/types.js";
 import { copyDocumentSchema, downloadDocumentSchema, publishDocumentSchema, statusDocumentSchema } from "../../src/record/output-schema.js";
@@ -516,7 +517,7 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
         now += 2 * 60 * 1000; // past the link's minute
         own.faults.add({ provider: profile.provider, action: "DownloadLayerContent", kind: "truncate", times: 1 });
         const out = path.join(dir, `${name}-fresh.zip`);
-        const opts = { provider: profile.provider, deadline: Date.now() + 20_000, retry: fastRetry, log: silentLogger };
+        const opts = { provider: profile.provider, budget: startBudget(20_000), retry: fastRetry, log: silentLogger };
         await expect(downloadZip(stale, out, opts)).rejects.toMatchObject({ code: "AccessDenied", httpStatus: 403 });
         const got = await downloadZip(stale, out, { ...opts, refresh: () => c.layerContent(name, 1) });
         expect(got.sha256).toBe(zip.sha256);

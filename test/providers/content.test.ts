@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/output/log.js";
 import { downloadZip } from "../../src/providers/content.js";
+import { startBudget } from "../../src/providers/budget.js";
 import { blankRecord } from "../../src/providers/record.js";
 import type { LayerContent } from "../../src/providers/types.js";
 
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 const content = (location: string): LayerContent => ({ record: { ...blankRecord("aws", "us-east-1", "hops"), version: 1 }, location, digest: { sha256 } });
-const opts = () => ({ provider: "aws" as const, deadline: Date.now() + 20_000, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger });
+const opts = () => ({ provider: "aws" as const, budget: startBudget(20_000), retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, log: silentLogger });
 
 describe("downloadZip over redirects", () => {
   it("follows up to five redirects (relative and absolute) to the zip, and checks it", async () => {
