@@ -39,10 +39,21 @@ describe("crc64 (CRC-64/XZ, FC's crc64ecma)", () => {
     expect(crc64(view)).toBe(reference(Buffer.from(view)));
   });
 
+  it("matches the reference at every alignment of the backing memory and across the word-read threshold", () => {
+    // Long enough views are read as 32-bit words after a byte-wise run up to a 4-byte boundary.
+    const backing = randomBytes(300);
+    for (let offset = 0; offset < 8; offset++) {
+      for (const n of [63, 64, 65, 66, 67, 71, 72, 73, 79, 80, 200, 292]) {
+        const view = backing.subarray(offset, offset + n);
+        expect(crc64(view), `offset ${offset} length ${n}`).toBe(reference(Buffer.from(view)));
+      }
+    }
+  });
+
   it("gives the same result fed in pieces of any size", () => {
     const data = randomBytes(10_000);
     const whole = crc64(data);
-    for (const piece of [1, 3, 7, 8, 13, 4096]) {
+    for (const piece of [1, 3, 7, 8, 13, 64, 65, 100, 4096]) {
       const inc = new Crc64();
       for (let i = 0; i < data.length; i += piece) inc.update(data.subarray(i, i + piece));
       expect(inc.value(), `pieces of ${piece}`).toBe(whole);
