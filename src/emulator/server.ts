@@ -265,21 +265,35 @@ async function serveContent(
 /**
  * The body, or null as soon as it grows past `max`: what came is dropped and the rest is read and
  * thrown away (closing instead could reset the connection before the client reads the answer).
+ * A content-length within the cap gets one buffer of that size, filled as the chunks come: a
+ * 50 MB inline upload is not kept twice (its chunks, then their join) nor copied again at the
+ * end. Without one (chunked), or should more come than it said, the chunks are joined instead.
  */
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    let whole = Number.isSafeInteger(declared) && declared > 0 && declared <= max ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
+      if (size + c.length > max) {
+        req.off("data", onData);
+        req.resume();
+        whole = null;
+        chunks.length = 0;
+        return void resolve(null);
+      }
+      if (whole && size + c.length <= whole.length) {
+        c.copy(whole, size);
+      } else {
+        if (whole) chunks.push(whole.subarray(0, size));
+        whole = null;
+        chunks.push(c);
+      }
       size += c.length;
-      if (size <= max) return void chunks.push(c);
-      req.off("data", onData);
-      req.resume();
-      chunks.length = 0;
-      resolve(null);
     };
     req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size)));
     req.on("error", reject);
   });
 }
