@@ -3,7 +3,8 @@ import type { IncomingCall } from "../types.js";
 import { crc64Decimal } from "../../archive/crc64.js";
 import { fcErrors } from "./errors.js";
 import { FC_RUNTIMES } from "./runtimes.js";
-import { decodeBase64Strict, isZip } from "../zip.js";
+import { isZip } from "../zip.js";
+import { base64Member, parseJsonBuffer } from "../json-body.js";
 
 export const limits = {
   /** Layer names: start with a letter; letters, digits, `_` and `-`; 1-64 characters. */
@@ -34,7 +35,7 @@ export function jsonBody(call: IncomingCall): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(call.body.toString("utf8"));
+    parsed = parseJsonBuffer(call.body);
   } catch (err) {
     throw fcErrors.invalidArgument(`the request body is not valid JSON: ${(err as Error).message}`);
   }
@@ -108,7 +109,7 @@ export function decodeCode(value: unknown, required: boolean, fromOss?: Buffer):
   if (hasOss) throw fcErrors.invalidArgument("code.zipFile and code.ossBucketName/ossObjectName are mutually exclusive");
   if (typeof zipFile !== "string") throw fcErrors.invalidArgument("code.zipFile must be a base64 string");
   if (zipFile.length > limits.maxZipFileBase64) throw fcErrors.entityTooLarge(limits.maxZipFileBase64);
-  const zip = decodeBase64Strict(zipFile);
+  const zip = base64Member(code, "zipFile", zipFile);
   if (!zip) throw fcErrors.invalidArgument("code.zipFile is not valid base64");
   if (zip.length === 0) throw fcErrors.invalidArgument("code.zipFile is empty");
   // An empty archive is still a zip: FC is not known to refuse one.

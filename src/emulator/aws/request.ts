@@ -5,7 +5,7 @@ import type { IncomingCall, Reply, SeedFunction } from "../types.js";
 import { AwsApiError } from "./errors.js";
 import type { AwsContext } from "./index.js";
 import type { S3Emulator } from "./s3.js";
-import { decodeBase64Strict } from "../zip.js";
+import { base64Member, parseJsonBuffer } from "../json-body.js";
 import { paramReaders } from "../params.js";
 
 export interface AwsRequest {
@@ -48,7 +48,7 @@ export function parseJsonBody(call: IncomingCall): Body {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(call.body.toString("utf8"));
+    parsed = parseJsonBuffer(call.body);
   } catch (err) {
     throw new AwsApiError("InvalidRequestContentException", `Could not parse request body into json: ${(err as Error).message}`);
   }
@@ -74,7 +74,7 @@ export const readBoolean = readers.optionalBoolean;
 export function readBlob(body: Body, member: string): Buffer | undefined {
   const v = readString(body, member);
   if (v === undefined) return undefined;
-  const bytes = decodeBase64Strict(v);
+  const bytes = base64Member(body, member, v);
   if (!bytes) {
     throw new AwsApiError(
       "InvalidRequestContentException",

@@ -7,7 +7,8 @@ import { optionalInteger, optionalObject, optionalString, requiredString, type P
 import { isScfRuntime } from "./runtimes.js";
 import { functionKey, type FunctionState, type FunctionLayerState, type RegionState } from "./state.js";
 import { chinaTime } from "./time.js";
-import { decodeBase64Strict, isZip } from "../zip.js";
+import { isZip } from "../zip.js";
+import { base64Member } from "../json-body.js";
 import { MAX_INLINE_ZIP_BYTES } from "./layers.js";
 import type { FunctionUpdates } from "./function-updates.js";
 
@@ -229,7 +230,7 @@ function functionZip(code: Params): Buffer {
   }
   const text = optionalString(code, "ZipFile");
   if (!text) throw new TencentApiError("InvalidParameterValue.Code", "Code must carry ZipFile (base64 of a zip) or a COS object.");
-  const bytes = decodeBase64Strict(text);
+  const bytes = base64Member(code, "ZipFile", text);
   if (!bytes) throw new TencentApiError("InvalidParameterValue.ZipFileBase64BinasciiError", "Code.ZipFile could not be base64-decoded: incorrect padding or characters.");
   if (bytes.length > MAX_INLINE_ZIP_BYTES) throw new TencentApiError("InvalidParameterValue.Code", `Code.ZipFile is larger than ${MAX_INLINE_ZIP_BYTES} bytes.`);
   if (!isZip(bytes)) throw new TencentApiError("InvalidParameterValue.Code", "Code.ZipFile is not a zip archive.");

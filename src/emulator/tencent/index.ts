@@ -35,6 +35,7 @@ import { checkAuthHeaders, checkSignature, header, tokenExpired, type AdmittedAu
 import type { RegionState } from "./state.js";
 import { KeyStore, UPPER_ALNUM } from "../keys.js";
 import { STS_ACTIONS, STS_VERSION, stsOperations, UNSIGNED_ACTIONS } from "./sts.js";
+import { parseJsonBuffer } from "../json-body.js";
 
 export const API_VERSION = "2018-04-16";
 /**
@@ -217,7 +218,7 @@ function parseBody(call: IncomingCall): Params {
   if (call.body.length === 0) return dict();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(call.body.toString("utf8"));
+    parsed = parseJsonBuffer(call.body);
   } catch {
     throw new TencentApiError("InvalidParameter", "The request body is not valid JSON.");
   }

@@ -14,7 +14,8 @@ import { isScfRuntime } from "./runtimes.js";
 import type { LayerState, LayerVersionState, RegionState } from "./state.js";
 import type { CosEmulator } from "./cos.js";
 import { chinaTime } from "./time.js";
-import { decodeBase64Strict, isZip } from "../zip.js";
+import { isZip } from "../zip.js";
+import { base64Member } from "../json-body.js";
 
 /** 1-64 letters, digits, - and _, starting with a letter, not ending with - or _. */
 export const LAYER_NAME = /^[A-Za-z](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$/;
@@ -286,7 +287,7 @@ function compatibleRuntimes(p: Params): string[] {
 function zipContent(content: Params): Buffer {
   const text = optionalString(content, "ZipFile");
   if (!text) throw new TencentApiError("InvalidParameterValue.Content", "Content must carry ZipFile (base64 of a zip) or a COS object.");
-  const bytes = decodeBase64Strict(text);
+  const bytes = base64Member(content, "ZipFile", text);
   if (!bytes) throw new TencentApiError("InvalidParameterValue.ZipFileBase64BinasciiError", "Content.ZipFile could not be base64-decoded: incorrect padding or characters.");
   if (bytes.length > MAX_INLINE_ZIP_BYTES) {
     throw new TencentApiError(
