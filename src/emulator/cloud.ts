@@ -57,6 +57,8 @@ export interface Companion {
   route(call: IncomingCall): string | null;
   readonly maxRequestBytes: number;
   admit(call: IncomingCall): Reply | null;
+  /** Whether its signature check hashes this request's body (SHA-256); default no. */
+  hashesBody?(call: IncomingCall): boolean;
   tooLarge(call: IncomingCall): Reply;
   handle(call: IncomingCall, action: string): Promise<Reply>;
   faultReply(kind: "throttle" | "server-error", call: IncomingCall): Reply;
@@ -296,6 +298,11 @@ export function instantiate<C extends object, T extends BaseTuning, R, Req, E ex
       } catch (err) {
         return replyTo(err, call);
       }
+    },
+    // The three APIs' signatures (SigV4, ACS3, TC3) all cover the body's SHA-256.
+    hashesBody: (call) => {
+      const companion = companionOf(call);
+      return companion ? (companion.hashesBody?.(call) ?? false) : true;
     },
     tooLarge: (call) => companionOf(call)?.tooLarge(call) ?? rt.errorReply(rt.tooLarge(call, match(call)?.action ?? UNKNOWN_OPERATION, maxBytes), call),
     async handle(call, action) {

@@ -11,6 +11,7 @@ import { mergeCredentials } from "./credentials.js";
 import { ContentLinks, contentReply, damaged, DEFAULT_CONTENT_URL_TTL_MS, DOWNLOAD_ACTION, xmlError } from "./content.js";
 import { emptyBody, type FaultDecision, Faults, gatewayError, incompleteReply, stallAfterHeaders, truncateBody, truncateChunked } from "./faults.js";
 import { DirBlobStore, lockStateDir, MemoryBlobStore, StateFiles } from "./store.js";
+import { readBody } from "./body.js";
 import type { BlobStore, CloudEmulator, EmulatorCredentials, EmulatorOptions, IncomingCall, Reply, RunningEmulator } from "./types.js";
 
 export async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -151,9 +152,10 @@ async function handleRequest(served: Served, req: http.IncomingMessage, res: htt
   // limit (what a signed request may send) before the signature over it is checked.
   const refused = owner.admit(call);
   if (refused) return send(res, refused);
-  const body = await readBody(req, owner.requestCap?.(call) ?? owner.maxRequestBytes);
+  const body = await readBody(req, owner.requestCap?.(call) ?? owner.maxRequestBytes, owner.hashesBody?.(call) ?? false);
   if (body === null) return send(res, owner.tooLarge(call));
-  call.body = body;
+  call.body = body.bytes;
+  call.bodySha256 = body.sha256;
 
   for (const mod of served.modules) {
     const action = mod.route(call);
@@ -260,42 +262,6 @@ async function serveContent(
     default:
       return send(res, await answer(), head);
   }
-}
-
-/**
- * The body, or null as soon as it grows past `max`: what came is dropped and the rest is read and
- * thrown away (closing instead could reset the connection before the client reads the answer).
- * A content-length within the cap gets one buffer of that size, filled as the chunks come: a
- * 50 MB inline upload is not kept twice (its chunks, then their join) nor copied again at the
- * end. Without one (chunked), or should more come than it said, the chunks are joined instead.
- */
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    let whole = Number.isSafeInteger(declared) && declared > 0 && declared <= max ? Buffer.allocUnsafe(declared) : null;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer) => {
-      if (size + c.length > max) {
-        req.off("data", onData);
-        req.resume();
-        whole = null;
-        chunks.length = 0;
-        return void resolve(null);
-      }
-      if (whole && size + c.length <= whole.length) {
-        c.copy(whole, size);
-      } else {
-        if (whole) chunks.push(whole.subarray(0, size));
-        whole = null;
-        chunks.push(c);
-      }
-      size += c.length;
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size)));
-    req.on("error", reject);
-  });
 }
 
 /** `head`: the headers a GET would get (its content-length included), no body. */

@@ -81,6 +81,8 @@ export interface IncomingCall {
   url: URL;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The body's SHA-256 (hex) when it was hashed as it was read; read it with bodySha256Hex (./body.ts). */
+  bodySha256?: string;
   /** Fresh id for this call; use it as the provider's request id. */
   requestId: string;
   /** Set by the fault layer: report a wrong checksum in this answer. */
@@ -127,6 +129,8 @@ export interface CloudEmulator {
   route(call: IncomingCall): string | null;
   /** Checks made on the headers alone, before the body is read: the cloud's error reply, or null to go on. */
   admit(call: IncomingCall): Reply | null;
+  /** Whether checking this request hashes its body (SHA-256): then it is hashed as it arrives. */
+  hashesBody?(call: IncomingCall): boolean;
   /** The cloud's answer to a body larger than maxRequestBytes. */
   tooLarge(call: IncomingCall): Reply;
   handle(call: IncomingCall, action: string): Promise<Reply>;

@@ -8,6 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IssuedKey, KeyLookup, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
+import { bodySha256Hex } from "../body.js";
 import type { AliyunContext } from "./index.js";
 import { fcAuthErrors, fcErrors, type AuthErrors } from "./errors.js";
 
@@ -152,7 +153,7 @@ export class Acs3Verifier {
   verifyBody(call: IncomingCall, caller?: Caller): void {
     if (this.keys.expiredSince(caller?.session)) throw fcErrors.securityTokenExpired();
     const payloadHash = header(call, "x-acs-content-sha256")!.toLowerCase();
-    if (payloadHash !== sha256Hex(call.body)) {
+    if (payloadHash !== bodySha256Hex(call)) {
       throw this.errors.signatureMismatch("x-acs-content-sha256 is not the SHA-256 of the request body.");
     }
     this.useNonce(header(call, "x-acs-signature-nonce")!, this.ctx.now().getTime());

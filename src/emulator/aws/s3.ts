@@ -32,6 +32,7 @@ import {
   type StoredObject,
 } from "../objects.js";
 import type { IncomingCall, Reply } from "../types.js";
+import { bodySha256Hex } from "../body.js";
 import type { AwsContext } from "./index.js";
 import { canonicalQuery, lookUpKey } from "./signature.js";
 import type { KeyStore } from "../keys.js";
@@ -52,6 +53,11 @@ export function s3Route(call: IncomingCall): string | null {
 export class S3Emulator extends ObjectApi<AwsContext> {
   constructor(ctx: AwsContext, keys: KeyStore) {
     super(ctx, keys, { route: s3Route, errorReply });
+  }
+
+  /** A signed payload hash (not UNSIGNED-PAYLOAD nor STREAMING-*) is checked against the body. */
+  hashesBody(call: IncomingCall): boolean {
+    return /^[0-9a-f]{64}$/i.test(header(call, "x-amz-content-sha256") ?? "");
   }
 
   /** For Lambda: the staged zip, or why it cannot be read. */
@@ -245,7 +251,7 @@ export class S3Emulator extends ObjectApi<AwsContext> {
     } else if (hash.startsWith("STREAMING-")) {
       // Signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD...): the SDK does not send them; not emulated.
       throw notImplemented(`x-amz-content-sha256 ${hash}`);
-    } else if (hash !== "UNSIGNED-PAYLOAD" && hash !== createHash("sha256").update(call.body).digest("hex")) {
+    } else if (hash !== "UNSIGNED-PAYLOAD" && hash !== bodySha256Hex(call)) {
       throw new StoreError(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     checkContentMd5(call, data, "BadDigest");

@@ -5,6 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IssuedKey, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
+import { bodySha256Hex } from "../body.js";
 import { AwsApiError } from "./errors.js";
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
@@ -193,7 +194,7 @@ function describeSkew(ms: number): string {
 
 function canonicalRequest(call: IncomingCall, signed: string[], signedHeaders: string): string {
   const headers = signed.map((name) => `${name}:${normalizeHeader(headerValue(call, name) ?? "")}`).join("\n");
-  return [call.method, canonicalPath(call.rawPath), canonicalQuery(call.url.search), headers, "", signedHeaders, sha256Hex(call.body)].join("\n");
+  return [call.method, canonicalPath(call.rawPath), canonicalQuery(call.url.search), headers, "", signedHeaders, bodySha256Hex(call)].join("\n");
 }
 
 /** As the signer does: drop empty and "." segments, resolve "..", then escape the (already encoded) path again. */

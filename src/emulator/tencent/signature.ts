@@ -5,6 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IssuedKey, KeyStore } from "../keys.js";
 import type { IncomingCall } from "../types.js";
+import { bodySha256Hex } from "../body.js";
 import { TencentApiError, missing } from "./errors.js";
 
 export const ALGORITHM = "TC3-HMAC-SHA256";
@@ -106,7 +107,7 @@ export function checkSignature(call: IncomingCall, auth: AdmittedAuthorization):
 
 export function computeSignature(call: IncomingCall, auth: Pick<ParsedAuthorization, "date" | "service" | "signedHeaders">, secretKey: string, timestamp: number): string {
   const canonicalHeaders = auth.signedHeaders.map((name) => `${name}:${signedHeaderValue(call, name)}\n`).join("");
-  const canonicalRequest = [call.method.toUpperCase(), call.rawPath, call.url.search.replace(/^\?/, ""), canonicalHeaders, auth.signedHeaders.join(";"), sha256Hex(call.body)].join(
+  const canonicalRequest = [call.method.toUpperCase(), call.rawPath, call.url.search.replace(/^\?/, ""), canonicalHeaders, auth.signedHeaders.join(";"), bodySha256Hex(call)].join(
     "\n",
   );
   const scope = `${auth.date}/${auth.service}/tc3_request`;
