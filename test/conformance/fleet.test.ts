@@ -424,6 +424,53 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       }
     });
 
+    it("reads each target's newest version while the zip downloads, once: publish does not read it again", async () => {
+      const name = layerName();
+      const zip = await makeArchive({ "lib/early.txt": "early\n" });
+      await seed(name, r1, zip, 1);
+      const to = [`${profile.provider}:${r2},${profile.provider}:${r3}`];
+      // A download that fails ends the copy: the targets were read meanwhile, nothing was published.
+      emu.faults.add({ provider: profile.provider, action: "DownloadLayerContent", kind: "bad-checksum" });
+      let lists = calls("ListLayerVersions");
+      const published = calls(profile.publishLayerAction);
+      try {
+        const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to }, { env: env() });
+        expect(r.code).toBe(1);
+      } finally {
+        emu.faults.clear();
+      }
+      expect(calls("ListLayerVersions") - lists).toBe(2);
+      expect(calls(profile.publishLayerAction) - published).toBe(0);
+      // A copy reads the targets as often as a publish of the same zip to the same targets does.
+      const zipFile = path.join(dir, `${name}.zip`);
+      await writeFile(zipFile, zip.bytes);
+      lists = calls("ListLayerVersions");
+      expect((await runCommand("publish", publishInput(zipFile, `${name}-p`, [r2, r3]), { env: env() })).code).toBe(0);
+      const publishReads = calls("ListLayerVersions") - lists;
+      lists = calls("ListLayerVersions");
+      const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to }, { env: env() });
+      expect(r.code).toBe(0);
+      expect(calls("ListLayerVersions") - lists).toBe(publishReads);
+    });
+
+    it("a publish whose answer was lost is found with the baseline read during the download", async () => {
+      const name = layerName();
+      const zip = await makeArchive({ "lib/lost.txt": "lost\n" });
+      await seed(name, r1, zip, 1);
+      await seed(name, r2, zip, 1);
+      emu.faults.add({ provider: profile.provider, action: profile.publishLayerAction, kind: "lost-response", times: 1 });
+      const published = calls(profile.publishLayerAction);
+      try {
+        const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to: [`${profile.provider}:${r2}`] }, { env: env() });
+        expect(r.code).toBe(0);
+        // Version 1 at r2 holds the same zip but is older than the baseline: only version 2 is this copy's.
+        expect(copyDocumentSchema.parse(r.data).results[0]).toMatchObject({ region: r2, status: "published", version: 2, codeSha256: zip.sha256 });
+      } finally {
+        emu.faults.clear();
+      }
+      expect(calls(profile.publishLayerAction) - published).toBe(1);
+    });
+
     it("checks the binaries for the targets as publish does: exit 2 and nothing published; --no-check copies", async () => {
       const name = layerName();
       const arch = provider.contents.architectures[0]!;
