@@ -15,7 +15,7 @@ import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from 
 import { copyDocumentSchema, downloadDocumentSchema, publishDocumentSchema, statusDocumentSchema } from "../../src/record/output-schema.js";
 import { resolveTargets } from "../../src/targets/resolve.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
-import { preparePublish } from "../../src/release/publish.js";
+import { preparePublish, type PublishInput } from "../../src/release/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
@@ -317,6 +317,29 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       expect(results).toHaveLength(1);
       expect(results[0]).toMatchObject({ region: r2, status: "failed", error: { code: "AlignOvershoot" } });
       expect(calls(profile.publishLayerAction) - before).toBe(0);
+    });
+
+    it("a target overtaken between the plan and its publish stops past N and names its version, never reported aligned", async () => {
+      const name = layerName();
+      const old = await makeArchive({ "lib/old.txt": "old\n" });
+      await seed(name, r1, old, 2);
+      const src = await layerDir("overtaken build\n");
+      // Planned: N = 3 (r1 publishes once, r2 twice as padding and once more).
+      const prepared = await preparePublish(publishInput(src, name, [r1, r2], { alignVersion: true }) as PublishInput, { env: env(), log: silentLogger });
+      try {
+        // Another publisher takes version 3 in r1 before this run's publish gets there.
+        await seed(name, r1, old, 1);
+        const doc = await prepared.run();
+        const byRegion = Object.fromEntries(doc.results.map((x) => [x.region, x]));
+        expect(doc.alignedVersion).toBe(3);
+        expect(byRegion[r1]).toMatchObject({ status: "failed", error: { code: "AlignOvershoot" } });
+        // Version 4 is this run's, past N: named in the error, never reported as published or aligned.
+        expect(byRegion[r1]!.error!.message).toContain("published version 4, past the aligned version 3");
+        expect(byRegion[r2]).toMatchObject({ status: "published", version: 3, padding: [1, 2] });
+      } finally {
+        await prepared.dispose();
+      }
+      expect((await (await client(r1)).listLayerVersions(name)).map((v) => v.version).sort()).toEqual([1, 2, 3, 4]);
     });
 
     it("refuses before any publish when a target needs more padding than --max-padding", async () => {
