@@ -13,6 +13,7 @@
 // upload of it is in flight; when the last one ends (Traffic tells SharedBody.idle) it is dropped,
 // so what the run's upload budget counts is what memory holds: a copy of a 40 MB version to AWS
 // and Aliyun holds their two bodies, not the zip besides.
+import { createHash } from "node:crypto";
 import { base64Length, fillBase64, rememberBase64 } from "./base64.js";
 import type { SharedBodyHold } from "./traffic.js";
 import type { LayerArchive } from "./types.js";
@@ -109,7 +110,34 @@ async function fill(prefix: string, archive: LayerArchive, suffix: string): Prom
   at += body.write(suffix, at, "utf8");
   rememberBase64(archive, body, start);
   if (at !== body.length) throw new Error("internal: an inline body was not filled exactly");
+  builtBodies.add(body.buffer);
   return body;
+}
+
+/** The ArrayBuffers of the bodies built above: never written again once built. */
+const builtBodies = new WeakSet<ArrayBufferLike>();
+const digests = new WeakMap<ArrayBufferLike, Buffer>();
+
+/** `bytes` are the whole of a shared body built above (immutable: its digest may be kept). */
+export function isSharedBody(bytes: ArrayBufferView): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && builtBodies.has(bytes.buffer);
+}
+
+/**
+ * The SHA-256 of a shared body (isSharedBody), computed on first use and kept as long as the body
+ * is. Each upload's signer hashes the body it sends (SigV4's payload hash): the uploads of one
+ * body to several regions need it once.
+ */
+export function sharedBodySha256(body: ArrayBufferView): Buffer {
+  if (!isSharedBody(body)) throw new Error("internal: sharedBodySha256 of bytes that are not a shared body");
+  let digest = digests.get(body.buffer);
+  if (!digest) {
+    digest = createHash("sha256")
+      .update(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+      .digest();
+    digests.set(body.buffer, digest);
+  }
+  return digest;
 }
 
 /**

@@ -16,7 +16,7 @@ import type { BuiltArchive } from "./publish-archive.js";
 import { afterPublish } from "./publish-after.js";
 import { attachPublished, planAttachments } from "./publish-attach.js";
 import { alignedWithoutPublish, defaultConcurrencyFor, plannedAligned } from "./publish-fleet.js";
-import type { PublishDocument } from "./publish-input.js";
+import type { PublishDocument, PublishPreset } from "./publish-input.js";
 import { publishOnce } from "./publish-once.js";
 import { plannedRecords, type PlannedRun, type PublishPlan } from "./publish-plan.js";
 import type { CheckedPublish } from "./publish-validate.js";
@@ -24,7 +24,13 @@ import { sharesOf } from "./sharing.js";
 import { removeStaged, removeStagedAfterFailure, stageZip } from "./staging.js";
 
 /** Runs a planned publish (or, with --dry-run, returns its plan as records). */
-export async function runPublish(p: CheckedPublish, planned: PlannedRun, built: BuiltArchive, ctx: CommandContext): Promise<PublishDocument> {
+export async function runPublish(
+  p: CheckedPublish,
+  planned: PlannedRun,
+  built: BuiltArchive,
+  ctx: CommandContext,
+  baselines?: PublishPreset["baselines"],
+): Promise<PublishDocument> {
   const { run, plan, uploads, archive, align } = planned;
   const { archive: summary } = built.packed;
   const aligned = align ? { alignedVersion: align.version } : {};
@@ -48,6 +54,7 @@ export async function runPublish(p: CheckedPublish, planned: PlannedRun, built: 
       onShare: (r) => shares.push(r),
       keepStaged: p.staging.keep,
       align,
+      baselines,
     },
     ctx,
   );
@@ -82,6 +89,8 @@ export interface ExecuteOptions {
   onShare?: (r: ShareRecord) => void;
   /** --keep-staged: leave staged objects in place after a successful publish. */
   keepStaged?: boolean;
+  /** Targets' baselines read before the run (PublishPreset.baselines). */
+  baselines?: PublishPreset["baselines"];
   /** --align-version: what each target does to reach the plan's version (./align.ts). */
   align?: AlignPlan;
 }
@@ -160,6 +169,7 @@ async function publishTarget(plan: PublishPlan, { target: t, index: i, client, b
       budget,
       policy: defaultRetryPolicy,
       checkCommand: versionsCommand(t, layerName),
+      baseline: opts.baselines?.get(t),
       calling: () => {
         publishing = true;
       },

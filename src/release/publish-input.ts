@@ -4,7 +4,8 @@ import type { ArchiveSummary } from "../archive/types.js";
 import type { ProviderName } from "../providers/names.js";
 import type { AttachRecord, LayerVersionRecord } from "../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
-import type { ResolvedTargets, TargetOptions } from "../targets/resolve.js";
+import type { Traffic } from "../providers/traffic.js";
+import type { ResolvedTargets, Target, TargetOptions } from "../targets/resolve.js";
 import type { StagingInput } from "./staging.js";
 
 export interface PublishInput extends TargetOptions, StagingInput {
@@ -66,6 +67,13 @@ export interface PublishDocument {
 /** Targets resolved by the caller (copy resolves its source and targets itself); they are not closed here. */
 export interface PublishPreset {
   resolved: ResolvedTargets;
+  /** The Traffic the caller's own calls to these targets went through: the run paces on from there. */
+  traffic?: Traffic;
+  /**
+   * Each target's newest version, read by the caller before the zip was ready (publishOnce's
+   * baseline: undefined when the read failed; it is made again then).
+   */
+  baselines?: ReadonlyMap<Target, Promise<number | undefined>>;
 }
 
 /**

@@ -26,16 +26,17 @@ export interface PublishOnceContext {
   sleep?: (ms: number) => Promise<void>;
   /** Called as the first creating call starts (from then on a version may exist). */
   calling?: () => void;
+  /**
+   * The baseline read earlier by the caller (copy reads it while the zip downloads: the targets
+   * are known before the zip is); undefined when that read failed, which is then made again here.
+   */
+  baseline?: Promise<number | undefined>;
 }
 
 export async function publishOnce(client: ProviderClient, req: PublishLayerRequest, opts: PublishOptions, ctx: PublishOnceContext): Promise<LayerVersionRecord> {
   const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  // One cheap read before the first attempt: the newest version that is certainly not ours. Only a
-  // well-formed list gives a baseline; an unreadable one leaves it unknown (never 0).
-  const baseline = await persistently(ctx.policy, ctx.budget, () => newestVersion(client, req.layerName), sleep).catch((err: unknown) => {
-    ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer cannot be looked for`);
-    return undefined;
-  });
+  const early = ctx.baseline !== undefined ? await ctx.baseline : undefined;
+  const baseline = early ?? (await readBaseline(client, req.layerName, { ...ctx, sleep }));
   ctx.calling?.();
   for (let attempt = 1; ; attempt++) {
     let err: unknown;
@@ -105,6 +106,22 @@ async function persistently<T>(policy: RetryPolicy | undefined, budget: Budget, 
       await sleep(delay);
     }
   }
+}
+
+/**
+ * One cheap read before the first attempt: the newest version that is certainly not ours. Only a
+ * well-formed list gives a baseline; an unreadable one leaves it unknown (undefined, never 0).
+ */
+export function readBaseline(
+  client: ProviderClient,
+  layerName: string,
+  ctx: Pick<PublishOnceContext, "policy" | "budget" | "log" | "where" | "sleep">,
+): Promise<number | undefined> {
+  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return persistently(ctx.policy, ctx.budget, () => newestVersion(client, layerName), sleep).catch((err: unknown) => {
+    ctx.log.debug(`${ctx.where}: could not read the newest version before publishing (${codeOf(err)}); a lost answer cannot be looked for`);
+    return undefined;
+  });
 }
 
 /** The newest version number of the layer, 0 when it has none (or does not exist); throws when the list cannot be read. */

@@ -32,6 +32,7 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     seedFunctions: checked.attach?.functions.map((name) => ({ name, namespace: input.namespace })),
     embedded: ctx.embedded,
     resolved: preset?.resolved,
+    traffic: preset?.traffic,
     deferNote: true,
   });
   let disposeArchive = async () => {};
@@ -44,7 +45,7 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     const built = await buildPublishArchive(checked, ctx);
     disposeArchive = built.dispose;
     const planned = await planRun(checked, run, built, ctx);
-    return { run: () => runPublish(checked, planned, built, ctx), dispose };
+    return { run: () => runPublish(checked, planned, built, ctx, preset?.baselines), dispose };
   } catch (err) {
     await dispose();
     throw err;

@@ -46,6 +46,8 @@ export interface OpenOptions {
   embedded?: EmbeddedEmulator;
   /** Targets the caller resolved (and closes itself). */
   resolved?: ResolvedTargets;
+  /** The Traffic the caller's calls to these targets went through (default: a new one). */
+  traffic?: Traffic;
   /** `all` regions are listed within --timeout (default: the listing's own 60 s). */
   boundListing?: boolean;
   /** The caller says where calls go (sayNote()) when its first call comes (default: once connected). */
@@ -163,7 +165,7 @@ export async function openTargets(input: RunInput, ctx: { env: NodeJS.ProcessEnv
           timeoutMs: opts.boundListing ? settings.timeoutMs : undefined,
         });
   try {
-    const traffic = new Traffic();
+    const traffic = opts.traffic ?? new Traffic();
     const clients = await Promise.all(resolved.targets.map((t) => (t.credentials ? connectTarget(t, { timeoutMs: settings.timeoutMs, log: ctx.log, traffic }) : null)));
     const run = new TargetRun(resolved.targets, clients, settings, ctx.log, resolved.note, resolved.close, traffic, resolved.uncredentialed);
     if (!opts.deferNote) run.sayNote();

@@ -15,7 +15,7 @@ import type { LayerArchive, LayerVersionRecord, Provider, ProviderClient } from 
 import { copyDocumentSchema, downloadDocumentSchema, publishDocumentSchema, statusDocumentSchema } from "../../src/record/output-schema.js";
 import { resolveTargets } from "../../src/targets/resolve.js";
 import { publishWithConfig } from "../../src/release/publish-config.js";
-import { preparePublish } from "../../src/release/publish.js";
+import { preparePublish, type PublishInput } from "../../src/release/publish.js";
 import { runCommand } from "../helpers/invoke.js";
 import { makeArchive, tempDir } from "../helpers/archive.js";
 import { glibcElf } from "../helpers/binaries.js";
@@ -319,6 +319,29 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       expect(calls(profile.publishLayerAction) - before).toBe(0);
     });
 
+    it("a target overtaken between the plan and its publish stops past N and names its version, never reported aligned", async () => {
+      const name = layerName();
+      const old = await makeArchive({ "lib/old.txt": "old\n" });
+      await seed(name, r1, old, 2);
+      const src = await layerDir("overtaken build\n");
+      // Planned: N = 3 (r1 publishes once, r2 twice as padding and once more).
+      const prepared = await preparePublish(publishInput(src, name, [r1, r2], { alignVersion: true }) as PublishInput, { env: env(), log: silentLogger });
+      try {
+        // Another publisher takes version 3 in r1 before this run's publish gets there.
+        await seed(name, r1, old, 1);
+        const doc = await prepared.run();
+        const byRegion = Object.fromEntries(doc.results.map((x) => [x.region, x]));
+        expect(doc.alignedVersion).toBe(3);
+        expect(byRegion[r1]).toMatchObject({ status: "failed", error: { code: "AlignOvershoot" } });
+        // Version 4 is this run's, past N: named in the error, never reported as published or aligned.
+        expect(byRegion[r1]!.error!.message).toContain("published version 4, past the aligned version 3");
+        expect(byRegion[r2]).toMatchObject({ status: "published", version: 3, padding: [1, 2] });
+      } finally {
+        await prepared.dispose();
+      }
+      expect((await (await client(r1)).listLayerVersions(name)).map((v) => v.version).sort()).toEqual([1, 2, 3, 4]);
+    });
+
     it("refuses before any publish when a target needs more padding than --max-padding", async () => {
       const name = layerName();
       await seed(name, r2, await makeArchive({ "lib/p.txt": "p\n" }), 3);
@@ -422,6 +445,53 @@ describe.each(profiles)("fleet conformance: $provider", (profile) => {
       } finally {
         emu.faults.clear();
       }
+    });
+
+    it("reads each target's newest version while the zip downloads, once: publish does not read it again", async () => {
+      const name = layerName();
+      const zip = await makeArchive({ "lib/early.txt": "early\n" });
+      await seed(name, r1, zip, 1);
+      const to = [`${profile.provider}:${r2},${profile.provider}:${r3}`];
+      // A download that fails ends the copy: the targets were read meanwhile, nothing was published.
+      emu.faults.add({ provider: profile.provider, action: "DownloadLayerContent", kind: "bad-checksum" });
+      let lists = calls("ListLayerVersions");
+      const published = calls(profile.publishLayerAction);
+      try {
+        const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to }, { env: env() });
+        expect(r.code).toBe(1);
+      } finally {
+        emu.faults.clear();
+      }
+      expect(calls("ListLayerVersions") - lists).toBe(2);
+      expect(calls(profile.publishLayerAction) - published).toBe(0);
+      // A copy reads the targets as often as a publish of the same zip to the same targets does.
+      const zipFile = path.join(dir, `${name}.zip`);
+      await writeFile(zipFile, zip.bytes);
+      lists = calls("ListLayerVersions");
+      expect((await runCommand("publish", publishInput(zipFile, `${name}-p`, [r2, r3]), { env: env() })).code).toBe(0);
+      const publishReads = calls("ListLayerVersions") - lists;
+      lists = calls("ListLayerVersions");
+      const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to }, { env: env() });
+      expect(r.code).toBe(0);
+      expect(calls("ListLayerVersions") - lists).toBe(publishReads);
+    });
+
+    it("a publish whose answer was lost is found with the baseline read during the download", async () => {
+      const name = layerName();
+      const zip = await makeArchive({ "lib/lost.txt": "lost\n" });
+      await seed(name, r1, zip, 1);
+      await seed(name, r2, zip, 1);
+      emu.faults.add({ provider: profile.provider, action: profile.publishLayerAction, kind: "lost-response", times: 1 });
+      const published = calls(profile.publishLayerAction);
+      try {
+        const r = await runCommand("copy", { layerVersion: `${name}:1`, from: `${profile.provider}:${r1}`, to: [`${profile.provider}:${r2}`] }, { env: env() });
+        expect(r.code).toBe(0);
+        // Version 1 at r2 holds the same zip but is older than the baseline: only version 2 is this copy's.
+        expect(copyDocumentSchema.parse(r.data).results[0]).toMatchObject({ region: r2, status: "published", version: 2, codeSha256: zip.sha256 });
+      } finally {
+        emu.faults.clear();
+      }
+      expect(calls(profile.publishLayerAction) - published).toBe(1);
     });
 
     it("checks the binaries for the targets as publish does: exit 2 and nothing published; --no-check copies", async () => {

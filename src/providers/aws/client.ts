@@ -40,6 +40,7 @@ import { endpointUrl } from "../endpoint.js";
 import { awsAnswers, type AwsAction } from "./answers.js";
 import { AwsFunctions } from "./functions.js";
 import { functionVersionRecord, layerRecord } from "./records.js";
+import { PayloadSha256 } from "./payload-hash.js";
 import { quietAwsSdk } from "./sdk-env.js";
 
 type LambdaSdk = typeof import("./sdk.js");
@@ -66,6 +67,8 @@ export async function connectAws(opts: ConnectOptions): Promise<ProviderClient> 
     credentials: awsIdentity(opts.credentials),
     maxAttempts: 1,
     retryMode: "standard",
+    // One SHA-256 of a shared inline body for every region it goes to (./payload-hash.ts).
+    sha256: PayloadSha256,
     // A custom endpoint is the whole address: FIPS / dual-stack settings from the user's AWS config must not apply to it.
     ...(opts.endpoint !== undefined ? { useFipsEndpoint: false, useDualstackEndpoint: false } : {}),
     requestHandler: {
