@@ -22,7 +22,7 @@
 // the text after it parses the same. The bytes next to the run are quotes in both, so the UTF-8
 // decoding of the rest (invalid sequences too) is the same as well.
 import { randomUUID } from "node:crypto";
-import { decodeBase64Strict } from "./zip.js";
+import { decodeBase64Strict, decodeLatin1Base64Strict } from "./zip.js";
 
 /** Bodies up to this size are parsed whole: nothing to gain. */
 const LARGE_BODY_BYTES = 1024 * 1024;
@@ -80,7 +80,8 @@ function parseAroundBlob(body: Buffer): { value: unknown } | null {
   } catch {
     return null;
   }
-  const bytes = hits.length === 1 ? decodeBase64Strict(text) : null;
+  // The run was read as latin1: no character above U+00FF in it.
+  const bytes = hits.length === 1 ? decodeLatin1Base64Strict(text) : null;
   if (!bytes) return null;
   decodedMembers.set(hits[0]!.holder, { member: hits[0]!.member, text, bytes });
   return { value };

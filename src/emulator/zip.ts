@@ -12,13 +12,24 @@ const EOCD_SIZE = 22;
 /**
  * Decoded bytes, or null when the text is not padded, canonical base64 (what the clouds' decoders
  * refuse): only A-Z a-z 0-9 + /, at most two "=" at the end, a length that is a multiple of 4.
- * Checked without a regular expression over the whole text (4 s of a 53 MB upload went there),
- * and in three passes over it: Node's decoder skips characters outside the alphabet and stops at
- * an "=" (Node 20 and later; test/emulator/zip.test.ts pins both), so a decoded length short of
- * what the text's length and padding promise means there was one of those; it also takes the
- * URL-safe "-" and "_" as "+" and "/", which are looked for on their own.
+ * Node's decoder reads a character above U+00FF as its low byte ("QUJ\u0144" decodes as "ABC"),
+ * so text that is not all ASCII (a JSON escape such as \u0144 can put such a character into a
+ * member) is refused first, in one native pass.
  */
 export function decodeBase64Strict(text: string): Buffer | null {
+  if (Buffer.byteLength(text, "utf8") !== text.length) return null;
+  return decodeLatin1Base64Strict(text);
+}
+
+/**
+ * decodeBase64Strict for text that holds no character above U+00FF (bytes read as latin1).
+ * Checked without a regular expression over the whole text (4 s of a 53 MB upload went there),
+ * and in three passes over it: Node's decoder skips characters outside the alphabet (U+0080 to
+ * U+00FF too) and stops at an "=" (Node 20 and later; test/emulator/zip.test.ts pins both), so a
+ * decoded length short of what the text's length and padding promise means there was one of
+ * those; it also takes the URL-safe "-" and "_" as "+" and "/", which are looked for on their own.
+ */
+export function decodeLatin1Base64Strict(text: string): Buffer | null {
   if (text.length % 4 !== 0) return null;
   const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const bytes = Buffer.from(text, "base64");

@@ -137,6 +137,13 @@ describe("Lambda PublishLayerVersion with a large inline zip", () => {
     });
   });
 
+  it("refuses a JSON escape in the blob for a character whose low byte is base64", async () => {
+    // "\u0144" is JSON for U+0144, whose low byte 0x44 is "D": Lambda's decoder refuses it.
+    const res = await lambdaPublish("escaped-wide", lambdaBody(`${B64.slice(0, 1000)}\\u0144${B64.slice(1001)}`));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe("Could not parse request body into json: Failed to decode VALUE_STRING as base64 (MIME-NO-LINEFEEDS): illegal base64 in member 'ZipFile'");
+  });
+
   it.each([
     ["a raw control character in the blob", lambdaBody(`${B64.slice(0, 1000)}\u0001${B64.slice(1001)}`)],
     ["a missing comma after the blob", lambdaBody(B64, '"} "CompatibleRuntimes":["python3.12"]}')],

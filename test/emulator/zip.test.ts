@@ -59,6 +59,9 @@ describe("decodeBase64Strict", () => {
     ["a line feed", "QUJD\nQUJ"],
     ["a character outside the alphabet", "QUJ*"],
     ["a latin1 character", "QUJ\u00c4"],
+    // Node's decoder would read these as their low byte ("C", "A"): a decode of "ABC", "ABA".
+    ["a character above U+00FF whose low byte is base64", "QUJ\u0144"],
+    ["a CJK character whose low byte is base64", "QUJ\u4e41"],
   ])("refuses %s", (_name, text) => {
     expect(decodeBase64Strict(text)).toBeNull();
   });
