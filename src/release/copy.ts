@@ -16,7 +16,7 @@ import { parseQualified } from "../providers/qualified.js";
 import { startBudget } from "../providers/budget.js";
 import { translateRuntimes } from "../providers/runtimes.js";
 import { Traffic } from "../providers/traffic.js";
-import type { LayerVersionRecord } from "../providers/types.js";
+import type { LayerVersionRecord, ProviderClient } from "../providers/types.js";
 import { writeRecordFile } from "../record/write.js";
 import { publishCommand, type PublishDocument, type PublishInput } from "./publish.js";
 import { readBaseline } from "./publish-once.js";
@@ -24,7 +24,7 @@ import { defaultRetryPolicy } from "../providers/retry.js";
 import type { CommandContext } from "../targets/context.js";
 import { bareLayerName, parseLayerVersion } from "./layer-version.js";
 import { describeTarget } from "../targets/describe.js";
-import { connectTarget, runSettings } from "../targets/runner.js";
+import { type ConnectedTargets, connectTarget, runSettings } from "../targets/runner.js";
 import { resolveTargets, selectProviders, splitList, type Target, type TargetOptions } from "../targets/resolve.js";
 import type { StagingInput } from "./staging.js";
 
@@ -113,21 +113,19 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
     const where = describeTarget(src);
     const budget = startBudget(timeoutMs);
     const client = await connectTarget(src, { timeoutMs, log: ctx.log, budget, traffic: new Traffic() });
-    // The targets' traffic: the baselines below, then the publish, paced as one run.
-    const traffic = new Traffic();
-    // The targets' SDKs load (CPU) while the source is read and downloaded (network waits), and
-    // before the download's buffers are let go: publish's own connect then finds them loaded, and
-    // the memory the download used can go back to the system instead of lying under the SDKs.
-    // A mistake found by connecting is publish's to report, once the zip is here.
-    const warm = preloadTargets(targets.targets, timeoutMs, ctx);
+    // Each target is connected once, through one Traffic, and publish goes on with these clients:
+    // the targets' SDKs load (CPU) while the source is read (a network wait), and before the
+    // download's buffers are let go, so the memory the download used can go back to the system
+    // instead of lying under the SDKs. A mistake found by connecting is publish's to report.
+    const connected = connectTargets(targets.targets, { timeoutMs, log: ctx.log, traffic: new Traffic() });
     const content = await client.layerContent(layerName, version);
     const record = content.record;
     // Runtimes in each target cloud's spelling, before anything is downloaded or sent.
     const runtimeEntries = splitList(input.runtime).length > 0 ? splitList(input.runtime) : translatedRuntimes(src.provider, record.compatibleRuntimes, toProviders);
-    await warm;
+    await Promise.allSettled(connected.clients.values());
     // Each target's newest version, which publish reads before its first attempt (to tell its own
     // version after a lost answer), is read while the zip downloads: a round trip less per target.
-    baselines = input.dryRun ? undefined : readBaselines(targets.targets, newName, { timeoutMs, log: ctx.log, traffic });
+    baselines = input.dryRun ? undefined : readBaselines(connected.clients, newName, { timeoutMs, log: ctx.log });
     const file = path.join(tmp, `${bareLayerName(layerName)}-${version}.zip`);
     ctx.progress?.(`downloading ${layerName} version ${version} from ${where}`);
     const got = await downloadVersion(file, { client, provider: src.provider.name, layerName, version, content, budget, log: ctx.log, from: where, progress: ctx.progress });
@@ -157,7 +155,7 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
       // runtime): the zip is checked for them as publish checks it.
       check: input.check,
     };
-    const doc = await publishCommand(publish, ctx, { resolved: targets, traffic, baselines });
+    const doc = await publishCommand(publish, ctx, { resolved: targets, connected, baselines });
     // The zip was a temporary file, gone when this returns: its path means nothing afterwards.
     const out: CopyDocument = { ...doc, ...(doc.archive ? { archive: { ...doc.archive, path: null } } : {}), source: { ...record, codeSha256: got.sha256, codeSize: got.bytes } };
     if (input.record && !input.dryRun) {
@@ -176,20 +174,22 @@ export async function copyLayer(input: CopyInput, ctx: CommandContext): Promise<
   }
 }
 
-/** Connects one target of each provider and lets the client go: what connecting loads stays loaded. */
-async function preloadTargets(targets: Target[], timeoutMs: number, ctx: CommandContext): Promise<void> {
-  const one = [...new Map(targets.filter((t) => t.credentials !== null).map((t) => [t.provider.name, t])).values()];
-  await Promise.all(one.map((t) => connectTarget(t, { timeoutMs, log: ctx.log, traffic: new Traffic() }).catch(() => undefined)));
+/** Every target that has credentials, connected (once; publish uses these clients), through one Traffic. */
+function connectTargets(targets: Target[], opts: { timeoutMs: number; log: CommandContext["log"]; traffic: Traffic }): ConnectedTargets {
+  const clients = new Map(targets.filter((t) => t.credentials !== null).map((t) => [t, connectTarget(t, opts)]));
+  // Publish awaits them and reports a failure; none is an unhandled rejection meanwhile.
+  for (const c of clients.values()) c.catch(() => undefined);
+  return { traffic: opts.traffic, clients };
 }
 
-/** publishOnce's baseline of every target that has credentials, each read on its own budget; a failed read is undefined. */
-function readBaselines(targets: Target[], layerName: string, opts: { timeoutMs: number; log: CommandContext["log"]; traffic: Traffic }): Map<Target, Promise<number | undefined>> {
-  const read = async (t: Target) => {
+/** publishOnce's baseline of every connected target, each read on its own budget; a failed read is undefined. */
+function readBaselines(clients: ConnectedTargets["clients"], layerName: string, opts: { timeoutMs: number; log: CommandContext["log"] }): Map<Target, Promise<number | undefined>> {
+  const read = async (t: Target, connecting: Promise<ProviderClient>) => {
     const budget = startBudget(opts.timeoutMs);
-    const client = await connectTarget(t, { ...opts, budget });
+    const client = (await connecting).within(budget);
     return readBaseline(client, layerName, { policy: defaultRetryPolicy, budget, log: opts.log, where: describeTarget(t) });
   };
-  return new Map(targets.filter((t) => t.credentials !== null).map((t) => [t, read(t).catch(() => undefined)]));
+  return new Map([...clients].map(([t, connecting]) => [t, read(t, connecting).catch(() => undefined)]));
 }
 
 /** `provider:runtime` entries for every target provider, translated from the source's own ids. */

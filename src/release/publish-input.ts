@@ -4,7 +4,7 @@ import type { ArchiveSummary } from "../archive/types.js";
 import type { ProviderName } from "../providers/names.js";
 import type { AttachRecord, LayerVersionRecord } from "../providers/types.js";
 import type { ShareRecord } from "./lifecycle-records.js";
-import type { Traffic } from "../providers/traffic.js";
+import type { ConnectedTargets } from "../targets/runner.js";
 import type { ResolvedTargets, Target, TargetOptions } from "../targets/resolve.js";
 import type { StagingInput } from "./staging.js";
 
@@ -67,8 +67,8 @@ export interface PublishDocument {
 /** Targets resolved by the caller (copy resolves its source and targets itself); they are not closed here. */
 export interface PublishPreset {
   resolved: ResolvedTargets;
-  /** The Traffic the caller's own calls to these targets went through: the run paces on from there. */
-  traffic?: Traffic;
+  /** The targets as the caller connected them (and the Traffic its calls to them went through). */
+  connected?: ConnectedTargets;
   /**
    * Each target's newest version, read by the caller before the zip was ready (publishOnce's
    * baseline: undefined when the read failed; it is made again then).

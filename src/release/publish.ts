@@ -32,7 +32,7 @@ export async function preparePublish(input: PublishInput, ctx: CommandContext, p
     seedFunctions: checked.attach?.functions.map((name) => ({ name, namespace: input.namespace })),
     embedded: ctx.embedded,
     resolved: preset?.resolved,
-    traffic: preset?.traffic,
+    connected: preset?.connected,
     deferNote: true,
   });
   let disposeArchive = async () => {};

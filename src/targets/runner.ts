@@ -46,12 +46,21 @@ export interface OpenOptions {
   embedded?: EmbeddedEmulator;
   /** Targets the caller resolved (and closes itself). */
   resolved?: ResolvedTargets;
-  /** The Traffic the caller's calls to these targets went through (default: a new one). */
-  traffic?: Traffic;
+  /** Clients the caller connected to these targets (default: connected here, through a new Traffic). */
+  connected?: ConnectedTargets;
   /** `all` regions are listed within --timeout (default: the listing's own 60 s). */
   boundListing?: boolean;
   /** The caller says where calls go (sayNote()) when its first call comes (default: once connected). */
   deferNote?: boolean;
+}
+
+/**
+ * Targets a caller connected before the run (copy connects them while it downloads the zip), with
+ * the Traffic their calls went through: the run paces on from there.
+ */
+export interface ConnectedTargets {
+  traffic: Traffic;
+  clients: ReadonlyMap<Target, Promise<ProviderClient>>;
 }
 
 export interface EachOptions<T> {
@@ -165,8 +174,9 @@ export async function openTargets(input: RunInput, ctx: { env: NodeJS.ProcessEnv
           timeoutMs: opts.boundListing ? settings.timeoutMs : undefined,
         });
   try {
-    const traffic = opts.traffic ?? new Traffic();
-    const clients = await Promise.all(resolved.targets.map((t) => (t.credentials ? connectTarget(t, { timeoutMs: settings.timeoutMs, log: ctx.log, traffic }) : null)));
+    const traffic = opts.connected?.traffic ?? new Traffic();
+    const connect = (t: Target) => opts.connected?.clients.get(t) ?? connectTarget(t, { timeoutMs: settings.timeoutMs, log: ctx.log, traffic });
+    const clients = await Promise.all(resolved.targets.map((t) => (t.credentials ? connect(t) : null)));
     const run = new TargetRun(resolved.targets, clients, settings, ctx.log, resolved.note, resolved.close, traffic, resolved.uncredentialed);
     if (!opts.deferNote) run.sayNote();
     return run;
