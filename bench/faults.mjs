@@ -1,7 +1,7 @@
 // The reliability matrix of issue 16, re-run against our own emulator and its fault kinds: about
-// 350 cases of publish (inline, staged, with --attach --publish-version --alias), prune, attach,
-// delete and concurrent attaches, each under one injected fault (a lost or cut answer, a 5xx, or a
-// "2xx but incomplete" answer: empty-body, hollow, no-list, truncate-chunked) on one operation,
+// 470 cases of publish (inline, staged, with --attach --publish-version --alias), copy, prune,
+// attach, delete and concurrent attaches, each under one injected fault (a lost or cut answer, a
+// 5xx, or a "2xx but incomplete" answer: empty-body, hollow, no-list, truncate-chunked) on one operation,
 // once or on every call, for every provider. After each case the cloud's state is read with no
 // fault in the way and compared with what layerctl reported:
 //
@@ -47,6 +47,7 @@ const FAILING = ["server-error", "reset", "html-error"];
 const PROFILES = {
   tencent: {
     region: "ap-guangzhou",
+    sourceRegion: "ap-shanghai",
     runtime: "python3.9",
     publish: "PublishLayerVersion",
     scan: ["ListNamespaces", "ListFunctions", "ListVersionByFunction", "GetFunction"],
@@ -58,6 +59,7 @@ const PROFILES = {
   },
   aws: {
     region: "us-east-1",
+    sourceRegion: "us-west-2",
     runtime: "python3.12",
     publish: "PublishLayerVersion",
     scan: ["ListFunctions", "ListVersionsByFunction", "ListAliases"],
@@ -69,6 +71,7 @@ const PROFILES = {
   },
   aliyun: {
     region: "cn-hangzhou",
+    sourceRegion: "cn-shanghai",
     runtime: "python3.10",
     publish: "CreateLayerVersion",
     scan: ["ListFunctions", "ListFunctionVersions", "GetFunction"],
@@ -246,6 +249,46 @@ function publishCases(provider) {
         return [1];
       },
       run: (env, emu) => run("publish", { ...target(provider, emu), ...base(name) }, env),
+      check: publishCheck(name, false),
+    });
+  }
+  // copy reads the target's baseline while it downloads and hands it to publish: the same truths
+  // under a lost or failed publish, and under a baseline read answered badly (then read again).
+  // The source is another region of the same cloud; the target already holds the same zip at 1.
+  const copyInput = (name, emu) => ({
+    layerVersion: `${name}:1`,
+    from: `${provider}:${prof.sourceRegion}`,
+    to: [`${provider}:${prof.region}`],
+    endpoint: emu.url,
+    timeout: "4",
+  });
+  const copySetup = (name) => async (_cl, emu, env) => {
+    await run("publish", { ...target(provider, emu), region: [`${provider}:${prof.sourceRegion}`], ...base(name) }, env);
+    await run("publish", { ...target(provider, emu), ...base(name) }, env);
+    return [1];
+  };
+  for (const kind of [...LOST, ...FAILING]) {
+    const name = `cpy${out.length}`;
+    out.push({
+      provider,
+      label: `copy: ${kind} on ${prof.publish}`,
+      faults: [{ action: prof.publish, kind, times: 1 }],
+      setup: copySetup(name),
+      run: (env, emu) => run("copy", copyInput(name, emu), env),
+      check: publishCheck(name, false),
+    });
+  }
+  for (const kind of INCOMPLETE) {
+    const name = `cpb${out.length}`;
+    out.push({
+      provider,
+      label: `copy: ${kind} on the ListLayerVersions read during the download, and the publish answer lost`,
+      faults: [
+        { action: "ListLayerVersions", kind },
+        { action: prof.publish, kind: "lost-response", times: 1 },
+      ],
+      setup: copySetup(name),
+      run: (env, emu) => run("copy", copyInput(name, emu), env),
       check: publishCheck(name, false),
     });
   }
